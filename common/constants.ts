@@ -1,0 +1,23 @@
+/* Identifiers and paths shared by server, browser, CLI and build tooling. */
+export const PLUGIN_ID = 'elasticRecheck';
+export const PLUGIN_NAME = 'Elastic Recheck';
+/** Kibana derives this from the id (snakeCase) and reads `elastic_recheck.*` from kibana.yml. */
+export const CONFIG_PATH = 'elastic_recheck';
+export const API_BASE_PATH = '/api/elastic_recheck';
+export const APP_PATH = `/app/${PLUGIN_ID}`;
+
+/** Index pattern of OpenStack's current log pipeline (ci-log-processing logsender). */
+export const DEFAULT_LOG_INDEX_PATTERN = 'logstash-logs-*';
+export const LOG_INDEX_PREFIX = 'logstash-logs-';
+
+/** Saved-object type that stores signatures. */
+export const SIGNATURE_SAVED_OBJECT_TYPE = 'elastic_recheck_signature';
+
+/** elastic-recheck's graph window: 10 days of hourly buckets. */
+export const DEFAULT_WINDOW_DAYS = 10;
+export const DEFAULT_BUCKET = '1h';
+
+/** Zuul build results that mean the build failed (the old schema only knew FAILURE). */
+export const FAILED_BUILD_STATUSES = ['FAILURE', 'TIMED_OUT', 'POST_FAILURE', 'NODE_FAILURE', 'RETRY_LIMIT'] as const;
+export const ALL_BUILD_STATUSES = ['SUCCESS', ...FAILED_BUILD_STATUSES] as const;
+export type BuildStatus = (typeof ALL_BUILD_STATUSES)[number];

@@ -1,0 +1,45 @@
+/*
+ * The signature model. One signature fingerprints one known bug with a Lucene query over CI logs.
+ * The first block of fields mirrors elastic-recheck's `queries/<bug>.yaml`; the rest is ours.
+ */
+export type BugTracker = 'launchpad' | 'github' | 'jira' | 'storyboard';
+
+export interface BugRef {
+  tracker: BugTracker;
+  /** Tracker-local id: "1260311" (Launchpad), "owner/repo#12" (GitHub), "PROJ-12" (Jira), "2006737" (Storyboard). */
+  id: string;
+  url: string;
+}
+
+/** `explains`: a match explains the failure (reported, counts as categorized). `track`: graphed only. */
+export type SignatureMode = 'explains' | 'track';
+
+export interface SignatureScope {
+  projects?: string[];
+  branches?: string[];
+  /** Zuul pipelines, e.g. check, gate, periodic. */
+  queues?: string[];
+}
+
+export interface Signature {
+  /** Stable id; for elastic-recheck files the file stem (the Launchpad bug number). */
+  id: string;
+  bug: BugRef;
+  /** Lucene query-string text as written, without the implied `AND voting:1`. */
+  query: string;
+  /** elastic-recheck `allow-nonvoting`: when false, `AND voting:1` is implied. */
+  allowNonvoting: boolean;
+  /** elastic-recheck `suppress-graph`: left out of failure-rate graphs. */
+  suppressGraph: boolean;
+  /** elastic-recheck `suppress-notification`: never reported to Gerrit or chat, never classified on demand. */
+  suppressNotification: boolean;
+  /** elastic-recheck `test_ids`: a hit counts only if one of these tests failed in the build. */
+  testIds?: string[];
+  title?: string;
+  owner?: string;
+  mode: SignatureMode;
+  scope?: SignatureScope;
+  /** ISO-8601 timestamps. */
+  created?: string;
+  updated?: string;
+}

@@ -1,0 +1,27 @@
+/* One jest run for everything a contributor must keep green.
+ * - node: common/, server/, scripts/, engine/, dev/ and integration tests under test/ (real OpenSearch)
+ * - browser: React component tests under public/ (jsdom)
+ * The engine is started once per run by test/setup/global_setup.ts, or taken from ENGINE_URL. */
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2022' } }];
+
+module.exports = {
+  globalSetup: '<rootDir>/test/setup/global_setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global_teardown.ts',
+  testTimeout: 60000,
+  projects: [
+    {
+      displayName: 'node',
+      testEnvironment: 'node',
+      transform: { '^.+\\.(t|j)sx?$': swc },
+      testMatch: ['<rootDir>/{common,server,scripts,engine,dev,test}/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/', '<rootDir>/build/', '<rootDir>/target/'],
+    },
+    {
+      displayName: 'browser',
+      testEnvironment: 'jsdom',
+      transform: { '^.+\\.(t|j)sx?$': swc },
+      testMatch: ['<rootDir>/public/**/*.test.{ts,tsx}'],
+      moduleNameMapper: { '\\.(css|scss)$': '<rootDir>/test/setup/style_mock.js' },
+    },
+  ],
+};
