@@ -1,0 +1,38 @@
+/*
+ * Renders the app into the host's element and returns the unmount function.
+ * react-dom/client is not a shared dep on either host, so createRoot is feature-detected on the
+ * shared react-dom (React 18 on Kibana 9.1+ and OSD 3.6+), else legacy render (host-contracts §5.4).
+ */
+import React from 'react';
+import * as ReactDOM from 'react-dom';
+import { PLUGIN_NAME } from '../common/constants';
+import { ApiClient } from './services/api_client';
+import { HealthPage } from './pages/health_page';
+import type { AppMountParameters, CoreStart } from './types/host';
+
+export interface AppServices {
+  core: CoreStart;
+  api: ApiClient;
+  history: AppMountParameters['history'];
+}
+
+export function App({ services }: { services: AppServices }) {
+  return <HealthPage services={services} />;
+}
+
+export function renderApp(core: CoreStart, params: AppMountParameters): () => void {
+  const services: AppServices = { core, api: new ApiClient(core.http), history: params.history };
+  core.chrome.docTitle.change(PLUGIN_NAME);
+  core.chrome.setBreadcrumbs([{ text: PLUGIN_NAME, href: params.history.createHref({ pathname: '/' }) }]);
+  const element = <App services={services} />;
+  const dom = ReactDOM as unknown as { createRoot?: (el: HTMLElement) => { render(node: React.ReactNode): void; unmount(): void }; render(node: React.ReactElement, el: HTMLElement): void; unmountComponentAtNode(el: HTMLElement): boolean };
+  if (typeof dom.createRoot === 'function') {
+    const root = dom.createRoot(params.element);
+    root.render(element);
+    return () => root.unmount();
+  }
+  dom.render(element, params.element);
+  return () => {
+    dom.unmountComponentAtNode(params.element);
+  };
+}

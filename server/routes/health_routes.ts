@@ -1,0 +1,25 @@
+/* GET /api/elastic_recheck/health (style: Kibana examples/routing_example/server/routes/message_routes.ts). */
+import { HEALTH_PATH } from '../../common/api/health';
+import { API_PRIVILEGE_READ } from '../../common/privileges';
+import { readHealth } from '../lib/health/health';
+import { engineAsCurrentUser, errorResponse, hostRoute } from '../lib/host_adapter';
+import type { RouteDeps } from './index';
+
+export function registerHealthRoutes({ router, host, config }: RouteDeps): void {
+  router.get(
+    hostRoute(host, {
+      path: HEALTH_PATH,
+      validate: false,
+      options: { access: 'public', summary: 'Engine health and log indexing lag' },
+      security: { authz: { requiredPrivileges: [API_PRIVILEGE_READ] } },
+    }),
+    async (context, _request, response) => {
+      try {
+        const engine = await engineAsCurrentUser(context);
+        return response.ok({ body: await readHealth(engine, config().logs.indexPattern) });
+      } catch (error) {
+        return errorResponse(response, error);
+      }
+    },
+  );
+}

@@ -1,0 +1,17 @@
+/* Registers every route of the plugin; one file per resource beside this one. */
+import type { IRouter, Logger } from '../types/host';
+import type { HostKind } from '../lib/host_adapter';
+import type { RecheckConfig } from '../config';
+import { registerHealthRoutes } from './health_routes';
+
+export interface RouteDeps {
+  router: IRouter;
+  host: HostKind;
+  logger: Logger;
+  /** Current plugin config (read per request, so tests and hosts may change it). */
+  config: () => RecheckConfig;
+}
+
+export function registerRoutes(deps: RouteDeps): void {
+  registerHealthRoutes(deps);
+}
