@@ -1,0 +1,83 @@
+/* Result types of build classification and log readiness (shown by the browser, sent by routes). */
+import type { BugRef, SignatureMode } from '../signature/types';
+
+/** A build named by its Zuul uuid, or by change + patchset + job (the newest such build is taken). */
+export type BuildRef = { uuid: string } | { change: number; patchset: string; job: string };
+
+export interface BuildInfo {
+  uuid: string;
+  job: string;
+  status: string;
+  project?: string;
+  branch?: string;
+  queue?: string;
+  change?: number;
+  patchset?: string;
+  voting?: number;
+  /** Time of the build's newest indexed line (ISO-8601). */
+  lastTimestamp?: string;
+  /** The build's log root: `log_url` of any file up to its last `/`. */
+  logRoot?: string;
+}
+
+export interface MatchedLine {
+  file: string;
+  line: string;
+  timestamp: string;
+  /** Link to the line: `log_url#L<n>` when the document carries its line number, else `log_url`. */
+  link: string;
+}
+
+export interface SignatureMatch {
+  signatureId: string;
+  bug: BugRef;
+  title?: string;
+  mode: SignatureMode;
+  /** Number of the build's log lines the signature matched (exact). */
+  hits: number;
+  /** The first matching lines, oldest first. */
+  lines: MatchedLine[];
+  /** For signatures with test_ids: which of them failed in this build. */
+  failedTestIds?: string[];
+}
+
+export interface UnconfirmedMatch {
+  signatureId: string;
+  hits: number;
+  /** Why the log match did not count: the test_ids condition is not met or cannot be checked. */
+  reason: 'test_ids_not_failed' | 'no_test_results';
+  testIds: string[];
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  build?: BuildInfo;
+  /** Files seen for the build (basenames), sorted. */
+  files: string[];
+  /** Required files (for this job) not indexed yet. */
+  missingFiles: string[];
+  /** Whether the end-of-log marker line was found (undefined when no marker is configured). */
+  markerFound?: boolean;
+  attempts: number;
+  waitedMs: number;
+}
+
+export type ClassifyResult =
+  | {
+      kind: 'classified';
+      build: BuildInfo;
+      /** Matching signatures, in the order the signatures were given. */
+      matches: SignatureMatch[];
+      /** True when at least one `explains` signature matched. */
+      explained: boolean;
+      /** Signatures whose log query matched but whose test_ids condition did not hold. */
+      unconfirmed: UnconfirmedMatch[];
+      /** suppress-notification signatures that matched (on-demand only; never in `matches`). */
+      suppressed: SignatureMatch[];
+      signaturesChecked: number;
+      /** Engine `took` of the classification round trip, and its wall-clock time (ms). */
+      took: number;
+      elapsedMs: number;
+    }
+  | { kind: 'not_ready'; readiness: ReadinessReport }
+  | { kind: 'not_found'; ref: BuildRef };

@@ -1,0 +1,158 @@
+import { build, createLogIndex, logDoc, TestIndex } from '../../../test/fixtures/log_index';
+import { sig } from '../../../test/fixtures/signatures';
+import { compileSignatures } from '../signatures/compile';
+import { bareTestId, classifyBuild } from './classify';
+import { checkReadiness, waitForReadiness } from './readiness';
+
+const A = build('aaaa0000000000000000000000000001', { build_change: 501, build_patchset: '2', build_name: 'tempest-full' });
+const B = build('bbbb0000000000000000000000000002', { build_status: 'SUCCESS', project: 'openstack/cinder', build_queue: 'check' });
+const NV = build('cccc0000000000000000000000000003', { voting: 0 });
+const OLD = build('dddd0000000000000000000000000004', { build_change: 501, build_patchset: '2', build_name: 'tempest-full' });
+const T = '2026-11-20T10:';
+
+let logs: TestIndex;
+let subunit: TestIndex;
+
+beforeAll(async () => {
+  logs = await createLogIndex('er-core-classify');
+  subunit = await createLogIndex('er-core-subunit');
+  await logs.add([
+    logDoc({ build: OLD, message: 'Kernel panic', timestamp: `${T}00:00Z`, line: 1 }),
+    logDoc({ build: A, message: 'Traceback: Kernel panic - not syncing', timestamp: `${T}05:00Z`, line: 7 }),
+    logDoc({ build: A, message: 'Kernel panic again', timestamp: `${T}05:30Z`, line: 9 }),
+    logDoc({ build: A, message: 'Kernel panic third', timestamp: `${T}06:00Z`, line: 12 }),
+    logDoc({ build: A, message: 'Kernel panic fourth', timestamp: `${T}07:00Z`, line: 14 }),
+    logDoc({ build: A, message: 'ERROR nova.compute disk full', filename: 'screen-n-cpu.txt', timestamp: `${T}04:00Z`, line: 3 }),
+    logDoc({ build: A, message: 'Requirement foo does not match', timestamp: `${T}04:10Z`, line: 4 }),
+    logDoc({ build: A, message: 'test_boot failed with SSHTimeout', timestamp: `${T}04:20Z`, line: 5 }),
+    logDoc({ build: A, message: 'POST-RUN END RESULT_NORMAL: post-logs.yaml', timestamp: `${T}09:00Z`, line: 99 }),
+    logDoc({ build: B, message: 'Kernel panic - not syncing', timestamp: `${T}05:00Z` }),
+    logDoc({ build: NV, message: 'Kernel panic - not syncing', timestamp: `${T}05:00Z` }),
+    logDoc({ build: NV, message: 'POST-RUN END', timestamp: `${T}05:01Z` }),
+  ]);
+  await subunit.add([
+    { ...A, '@timestamp': `${T}04:00Z`, test_name: 'tempest.api.compute.test_boot[id-123,smoke]', test_status: 'fail' },
+    { ...A, '@timestamp': `${T}04:00Z`, test_name: 'tempest.api.compute.test_other', test_status: 'success' },
+  ]);
+});
+afterAll(async () => {
+  await logs?.drop();
+  await subunit?.drop();
+});
+
+const signatures = compileSignatures([
+  sig('100', 'message:"Kernel panic"'),
+  sig('101', 'message:"disk full" AND filename:"screen-n-cpu.txt"', { mode: 'track' }),
+  sig('102', 'message:"Requirement" AND message:"does not match"', { suppressNotification: true }),
+  sig('103', 'message:"SSHTimeout"', { testIds: ['tempest.api.compute.test_boot'] }),
+  sig('104', 'message:"SSHTimeout"', { testIds: ['tempest.api.compute.test_other'] }),
+  sig('105', 'message:"Kernel panic"', { scope: { projects: ['openstack/cinder'] } }),
+  sig('106', 'message:"Kernel panic"', { allowNonvoting: true }),
+  sig('107', 'message:"never seen anywhere"'),
+]);
+
+describe('classifyBuild on the real engine', () => {
+  it('matches signatures in one round trip, honouring mode, scope, suppression and test_ids', async () => {
+    const result = await classifyBuild(logs.engine, signatures, { uuid: A.build_uuid }, { index: logs.name, subunitIndex: subunit.name });
+    if (result.kind !== 'classified') throw new Error(`expected classified, got ${result.kind}`);
+    expect(result.matches.map((m) => m.signatureId)).toEqual(['100', '101', '103', '106']);
+    expect(result.explained).toBe(true);
+    expect(result.signaturesChecked).toBe(8);
+    const kernel = result.matches[0];
+    expect(kernel.hits).toBe(4);
+    expect(kernel.lines).toHaveLength(3);
+    expect(kernel.lines[0]).toEqual({
+      file: 'job-output.txt',
+      line: 'Traceback: Kernel panic - not syncing',
+      timestamp: `${T}05:00Z`,
+      link: `https://logs.example.org/${A.build_uuid}/job-output.txt#7`,
+    });
+    expect(result.matches[1].mode).toBe('track');
+    expect(result.matches[2].failedTestIds).toEqual(['tempest.api.compute.test_boot']);
+    expect(result.unconfirmed).toEqual([{ signatureId: '104', hits: 1, reason: 'test_ids_not_failed', testIds: ['tempest.api.compute.test_other'] }]);
+    expect(result.suppressed.map((m) => m.signatureId)).toEqual(['102']);
+    expect(result.build).toMatchObject({ uuid: A.build_uuid, job: 'tempest-full', status: 'FAILURE', change: 501, patchset: '2', project: 'openstack/nova', logRoot: `https://logs.example.org/${A.build_uuid}/` });
+  });
+
+  it('skips suppress-notification signatures entirely for notifications', async () => {
+    const result = await classifyBuild(logs.engine, signatures, { uuid: A.build_uuid }, { index: logs.name, subunitIndex: subunit.name, purpose: 'notification' });
+    if (result.kind !== 'classified') throw new Error(result.kind);
+    expect(result.signaturesChecked).toBe(7);
+    expect(result.suppressed).toEqual([]);
+    expect(result.matches.map((m) => m.signatureId)).toEqual(['100', '101', '103', '106']);
+  });
+
+  it('applies the implied voting filter and the scope', async () => {
+    const nv = await classifyBuild(logs.engine, signatures, { uuid: NV.build_uuid }, { index: logs.name, subunitIndex: subunit.name });
+    if (nv.kind !== 'classified') throw new Error(nv.kind);
+    expect(nv.matches.map((m) => m.signatureId)).toEqual(['106']);
+    const cinder = await classifyBuild(logs.engine, signatures, { uuid: B.build_uuid }, { index: logs.name, subunitIndex: subunit.name });
+    if (cinder.kind !== 'classified') throw new Error(cinder.kind);
+    expect(cinder.matches.map((m) => m.signatureId)).toEqual(['100', '105', '106']);
+  });
+
+  it('reports test_ids signatures as unconfirmed when the build has no test results', async () => {
+    const result = await classifyBuild(logs.engine, signatures, { uuid: A.build_uuid }, { index: logs.name, subunitIndex: `${subunit.name}-absent*` });
+    if (result.kind !== 'classified') throw new Error(result.kind);
+    expect(result.matches.map((m) => m.signatureId)).toEqual(['100', '101', '106']);
+    expect(result.unconfirmed.map((u) => [u.signatureId, u.reason])).toEqual([
+      ['103', 'no_test_results'],
+      ['104', 'no_test_results'],
+    ]);
+  });
+
+  it('resolves change + patchset + job to the newest build, and says not_found for unknown builds', async () => {
+    const result = await classifyBuild(logs.engine, signatures, { change: 501, patchset: '2', job: 'tempest-full' }, { index: logs.name, subunitIndex: subunit.name });
+    expect(result.kind === 'classified' && result.build.uuid).toBe(A.build_uuid);
+    const missing = await classifyBuild(logs.engine, signatures, { uuid: 'ffff' }, { index: logs.name });
+    expect(missing).toEqual({ kind: 'not_found', ref: { uuid: 'ffff' } });
+  });
+
+  it('strips subunit attributes from test ids', () => {
+    expect(bareTestId('a.b.test_c[id-1,smoke]')).toBe('a.b.test_c');
+    expect(bareTestId('a.b.test_c')).toBe('a.b.test_c');
+  });
+});
+
+describe('readiness', () => {
+  it('is ready when required files and the end marker are indexed', async () => {
+    const report = await checkReadiness(logs.engine, { uuid: A.build_uuid }, { index: logs.name, config: { requiredFilesByJob: [{ job: '^tempest', files: ['screen-n-cpu.txt'] }] } });
+    expect(report).toMatchObject({ ready: true, files: ['job-output.txt', 'screen-n-cpu.txt'], missingFiles: [], markerFound: true });
+  });
+
+  it('waits with a bounded timeout and reports not_ready distinctly', async () => {
+    let clock = 0;
+    const sleeps: number[] = [];
+    const config = { requiredFilesByJob: [{ job: 'tempest', files: ['screen-n-cpu.txt', 'syslog.txt'] }], timeoutMs: 100, pollIntervalMs: 30 };
+    const report = await waitForReadiness(logs.engine, { uuid: A.build_uuid }, { index: logs.name, config, now: () => clock, sleep: async (ms) => { sleeps.push(ms); clock += ms; } });
+    expect(report).toMatchObject({ ready: false, missingFiles: ['syslog.txt'], markerFound: true, attempts: 4, waitedMs: 90 });
+    expect(sleeps).toEqual([30, 30, 30]);
+    const result = await classifyBuild(logs.engine, signatures, { uuid: A.build_uuid }, { index: logs.name, readiness: config, now: () => clock, sleep: async (ms) => { clock += ms; } });
+    expect(result.kind).toBe('not_ready');
+  });
+
+  it('becomes ready when the missing line arrives while waiting', async () => {
+    const late = build('eeee0000000000000000000000000005');
+    await logs.add([logDoc({ build: late, message: 'starting', timestamp: `${T}01:00Z` })]);
+    let added = false;
+    const result = await classifyBuild(logs.engine, signatures, { uuid: late.build_uuid }, {
+      index: logs.name,
+      subunitIndex: subunit.name,
+      readiness: { timeoutMs: 10_000, pollIntervalMs: 1 },
+      sleep: async () => {
+        if (!added) {
+          added = true;
+          await logs.add([logDoc({ build: late, message: 'Kernel panic; POST-RUN END', timestamp: `${T}02:00Z` })]);
+        }
+      },
+    });
+    if (result.kind !== 'classified') throw new Error(result.kind);
+    expect(result.matches.map((m) => m.signatureId)).toEqual(['100', '106']);
+  });
+
+  it('reports a build with no documents as not ready, with nothing found', async () => {
+    const report = await waitForReadiness(logs.engine, { uuid: 'nope' }, { index: logs.name, config: { timeoutMs: 0, pollIntervalMs: 1 } });
+    expect(report.build).toBeUndefined();
+    expect(report).toMatchObject({ ready: false, files: [], missingFiles: ['job-output.txt'], attempts: 1 });
+  });
+});

@@ -1,0 +1,185 @@
+/*
+ * Which signatures match a build's logs: all signatures in ONE engine round trip.
+ *
+ * Design (measured by scripts/bench.ts, figures in README "Performance"): one search restricted to the
+ * build's documents with a `filters` aggregation holding one filter per signature, and a `top_hits`
+ * under each bucket for the first matching lines. The build filter makes the engine visit only that
+ * build's lines; each signature filter then intersects with them. When any signature carries
+ * test_ids, the build's failed tests (ci-log-processing `subunit-*` index) ride along in the same
+ * `_msearch`, so it is still one round trip.
+ *
+ * Flags (elastic-recheck semantics, reference §2):
+ *  - voting: part of each signature's query (`AND voting:1` unless allow-nonvoting).
+ *  - scope: part of each signature's query (projects / branches / queues as exact filters).
+ *  - suppress-notification: for `purpose: 'notification'` these signatures are not even sent (as ER's
+ *    Classifier skipped them). On demand they are evaluated and shown apart in `suppressed`, never in
+ *    `matches`, and they never make a build "explained".
+ *  - test_ids: a log match counts only if one of the ids failed in the build (test names compared
+ *    without their `[attrs]` suffix, as ER did with subunit2sql). If the build has no test results at
+ *    all the match is reported as unconfirmed (`no_test_results`); ER answered "no match" there too.
+ *  - mode: `explains` matches make the build explained; `track` matches are listed but do not.
+ */
+import type { BuildRef, ClassifyResult, MatchedLine, SignatureMatch, UnconfirmedMatch } from '../../../common/api/classify';
+import { DEFAULT_LOG_INDEX_PATTERN } from '../../../common/constants';
+import { DEFAULT_SUBUNIT_INDEX_PATTERN, FAILED_TEST_STATUSES, LOG_FIELDS, SUBUNIT_FIELDS, sourceName } from '../../../common/log_fields';
+import { EngineClient, msearch } from '../engine/engine_client';
+import type { CompiledSignature } from '../signatures/compile';
+import { buildInfoFromSource, buildRefFilter, ReadinessConfig, waitForReadiness } from './readiness';
+
+export interface ClassifyOptions {
+  index?: string;
+  subunitIndex?: string;
+  /** `notification`: suppress-notification signatures are skipped. `on-demand` (default): shown apart. */
+  purpose?: 'notification' | 'on-demand';
+  /** How many first matching lines to return per signature (default 3). */
+  linesPerMatch?: number;
+  /** Wait for the logs to be fully indexed first (default: no wait; a change/patchset/job ref is still resolved). */
+  readiness?: Partial<ReadinessConfig> | false;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+const LINE_SOURCE = ['@timestamp', 'filename', 'message', 'log_url', sourceName(LOG_FIELDS.lineNumber)];
+const BUILD_SOURCE = ['@timestamp', 'build_uuid', 'build_name', 'build_status', 'project', 'build_branch', 'build_queue', 'build_change', 'build_patchset', 'voting', 'log_url'];
+
+/** Strips subunit `[attr,...]` suffixes: `tempest.api.x.test_y[id-1,smoke]` -> `tempest.api.x.test_y`. */
+export function bareTestId(name: string): string {
+  return name.replace(/\[[^\]]*\]$/, '');
+}
+
+export function lineLink(src: any): string {
+  const url: string = src.log_url ?? '';
+  const n = src[sourceName(LOG_FIELDS.lineNumber)];
+  return n === undefined || n === null || url === '' ? url : `${url}#${n}`;
+}
+
+/** The request bodies of one classification (exported for the benchmark and tests). */
+export function classificationSearches(
+  uuid: string,
+  signatures: CompiledSignature[],
+  options: { index?: string; subunitIndex?: string; linesPerMatch?: number } = {},
+): Array<{ index: string; body: object }> {
+  const filters: Record<string, object> = {};
+  for (const c of signatures) filters[c.signature.id] = c.query;
+  const searches: Array<{ index: string; body: object }> = [
+    {
+      index: options.index ?? DEFAULT_LOG_INDEX_PATTERN,
+      body: {
+        size: 0,
+        track_total_hits: true,
+        query: { bool: { filter: [{ term: { [LOG_FIELDS.buildUuid]: uuid } }] } },
+        aggs: {
+          meta: { top_hits: { size: 1, sort: [{ [LOG_FIELDS.timestamp]: 'desc' }], _source: BUILD_SOURCE } },
+          signatures: {
+            filters: { filters },
+            aggs: { first: { top_hits: { size: options.linesPerMatch ?? 3, sort: [{ [LOG_FIELDS.timestamp]: 'asc' }], _source: LINE_SOURCE } } },
+          },
+        },
+      },
+    },
+  ];
+  if (signatures.some((c) => c.signature.testIds?.length)) {
+    searches.push({
+      index: options.subunitIndex ?? DEFAULT_SUBUNIT_INDEX_PATTERN,
+      body: {
+        size: 0,
+        track_total_hits: true,
+        query: { bool: { filter: [{ term: { [SUBUNIT_FIELDS.buildUuid]: uuid } }] } },
+        aggs: { failed: { filter: { terms: { [SUBUNIT_FIELDS.testStatus]: FAILED_TEST_STATUSES } }, aggs: { names: { terms: { field: SUBUNIT_FIELDS.testName, size: 65000 } } } } },
+      },
+    });
+  }
+  return searches;
+}
+
+export async function classifyBuild(engine: EngineClient, signatures: CompiledSignature[], ref: BuildRef, options: ClassifyOptions = {}): Promise<ClassifyResult> {
+  const purpose = options.purpose ?? 'on-demand';
+  let uuid: string;
+  if (options.readiness !== undefined && options.readiness !== false) {
+    const readiness = await waitForReadiness(engine, ref, { index: options.index, config: options.readiness, sleep: options.sleep, now: options.now });
+    if (!readiness.ready) return { kind: 'not_ready', readiness };
+    uuid = readiness.build!.uuid;
+  } else if ('uuid' in ref) {
+    uuid = ref.uuid;
+  } else {
+    const resolved = await resolveBuild(engine, ref, options.index);
+    if (!resolved) return { kind: 'not_found', ref };
+    uuid = resolved;
+  }
+
+  const active = purpose === 'notification' ? signatures.filter((c) => !c.signature.suppressNotification) : signatures;
+  const started = Date.now();
+  const searches = classificationSearches(uuid, active, options);
+  const res = await msearch(engine, searches);
+  const elapsedMs = Date.now() - started;
+  for (const r of res.responses) if (r.error) throw new Error(`classification search failed: ${r.error.type ?? ''} ${r.error.reason ?? JSON.stringify(r.error)}`);
+  const logs = res.responses[0];
+  if (logs.hits.total.value === 0) return { kind: 'not_found', ref };
+  const metaHit = logs.aggregations.meta.hits.hits[0];
+  const build = buildInfoFromSource(metaHit._source, metaHit._source['@timestamp'] ?? metaHit.sort?.[0]);
+  if (!build.lastTimestamp && metaHit.sort?.[0] !== undefined) build.lastTimestamp = new Date(Number(metaHit.sort[0])).toISOString();
+
+  let failedTests: Set<string> | undefined;
+  let hasTestResults = false;
+  if (res.responses[1]) {
+    hasTestResults = res.responses[1].hits.total.value > 0;
+    const names: any[] = res.responses[1].aggregations?.failed?.names?.buckets ?? [];
+    failedTests = new Set(names.map((b: any) => bareTestId(String(b.key))));
+  }
+
+  const buckets = logs.aggregations.signatures.buckets as Record<string, any>;
+  const matches: SignatureMatch[] = [];
+  const suppressed: SignatureMatch[] = [];
+  const unconfirmed: UnconfirmedMatch[] = [];
+  for (const c of active) {
+    const bucket = buckets[c.signature.id];
+    if (!bucket || bucket.doc_count === 0) continue;
+    const sig = c.signature;
+    const match: SignatureMatch = {
+      signatureId: sig.id,
+      bug: sig.bug,
+      title: sig.title,
+      mode: sig.mode,
+      hits: bucket.doc_count,
+      lines: bucket.first.hits.hits.map((h: any): MatchedLine => ({ file: h._source.filename, line: h._source.message, timestamp: h._source['@timestamp'], link: lineLink(h._source) })),
+    };
+    if (sig.testIds?.length) {
+      const failed = sig.testIds.filter((t) => failedTests!.has(bareTestId(t)));
+      if (failed.length === 0) {
+        unconfirmed.push({ signatureId: sig.id, hits: bucket.doc_count, reason: hasTestResults ? 'test_ids_not_failed' : 'no_test_results', testIds: sig.testIds });
+        continue;
+      }
+      match.failedTestIds = failed;
+    }
+    (sig.suppressNotification ? suppressed : matches).push(match);
+  }
+  return {
+    kind: 'classified',
+    build,
+    matches,
+    explained: matches.some((m) => m.mode === 'explains'),
+    unconfirmed,
+    suppressed,
+    signaturesChecked: active.length,
+    took: res.responses.reduce((sum, r) => Math.max(sum, r.took ?? 0), 0),
+    elapsedMs,
+  };
+}
+
+/** The newest build for change + patchset + job (by its newest log line). */
+export async function resolveBuild(engine: EngineClient, ref: BuildRef, index?: string): Promise<string | undefined> {
+  if ('uuid' in ref) return ref.uuid;
+  const res = await msearch(engine, [
+    {
+      index: index ?? DEFAULT_LOG_INDEX_PATTERN,
+      body: {
+        size: 0,
+        query: { bool: { filter: buildRefFilter(ref) } },
+        aggs: { builds: { terms: { field: LOG_FIELDS.buildUuid, size: 1, order: { last: 'desc' } }, aggs: { last: { max: { field: LOG_FIELDS.timestamp } } } } },
+      },
+    },
+  ]);
+  const r = res.responses[0];
+  if (r.error) throw new Error(`build lookup failed: ${r.error.reason ?? JSON.stringify(r.error)}`);
+  return r.aggregations?.builds?.buckets?.[0]?.key;
+}

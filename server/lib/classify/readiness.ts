@@ -1,0 +1,141 @@
+/*
+ * Are a build's logs fully indexed? elastic-recheck polled for a console line and a fixed list of
+ * files per job regex (20 min timeout, 40 s interval). Here all of that is configuration, one engine
+ * request per attempt, and "not ready" is a result, not an exception.
+ */
+import type { BuildInfo, BuildRef, ReadinessReport } from '../../../common/api/classify';
+import { LOG_FIELDS, sourceName } from '../../../common/log_fields';
+import { DEFAULT_LOG_INDEX_PATTERN } from '../../../common/constants';
+import { EngineClient, search } from '../engine/engine_client';
+
+export interface RequiredFilesRule {
+  /** Regular expression (JavaScript syntax, unanchored) over the job name. */
+  job: string;
+  /** File basenames that must be indexed for matching jobs. */
+  files: string[];
+}
+
+export interface ReadinessConfig {
+  /** Files every build needs (default: the console, job-output.txt). */
+  requiredFiles: string[];
+  /** Extra files per job-name pattern. */
+  requiredFilesByJob: RequiredFilesRule[];
+  /** A line that Zuul writes last into the console; null to not require one. */
+  endMarker: { file: string; phrase: string } | null;
+  timeoutMs: number;
+  pollIntervalMs: number;
+}
+
+export const DEFAULT_READINESS: ReadinessConfig = {
+  requiredFiles: ['job-output.txt'],
+  requiredFilesByJob: [],
+  // Zuul's base job ends with the post-logs playbook; its POST-RUN END line is the last one written.
+  endMarker: { file: 'job-output.txt', phrase: 'POST-RUN END' },
+  timeoutMs: 20 * 60 * 1000,
+  pollIntervalMs: 40 * 1000,
+};
+
+export interface ReadinessOptions {
+  index?: string;
+  config?: Partial<ReadinessConfig>;
+  /** For tests and tasks: how to wait (default setTimeout) and what time it is. */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+const BUILD_SOURCE_FIELDS = ['build_uuid', 'build_name', 'build_status', 'project', 'build_branch', 'build_queue', 'build_change', 'build_patchset', 'voting', 'log_url'];
+
+export function buildRefFilter(ref: BuildRef): object[] {
+  if ('uuid' in ref) return [{ term: { [LOG_FIELDS.buildUuid]: ref.uuid } }];
+  return [
+    { term: { [LOG_FIELDS.buildChange]: ref.change } },
+    { term: { [LOG_FIELDS.buildPatchset]: String(ref.patchset) } },
+    { term: { [LOG_FIELDS.buildName]: ref.job } },
+  ];
+}
+
+export function buildInfoFromSource(src: any, lastTimestamp?: string): BuildInfo {
+  const logUrl: string | undefined = src[sourceName(LOG_FIELDS.logUrl)];
+  return {
+    uuid: src.build_uuid,
+    job: src.build_name,
+    status: src.build_status,
+    project: src.project,
+    branch: src.build_branch,
+    queue: src.build_queue,
+    change: src.build_change === '' || src.build_change === undefined ? undefined : Number(src.build_change),
+    patchset: src.build_patchset === undefined ? undefined : String(src.build_patchset),
+    voting: src.voting === undefined ? undefined : Number(src.voting),
+    lastTimestamp,
+    logRoot: logUrl ? logUrl.slice(0, logUrl.lastIndexOf('/') + 1) : undefined,
+  };
+}
+
+export function resolveConfig(partial?: Partial<ReadinessConfig>): ReadinessConfig {
+  const config = { ...DEFAULT_READINESS, ...(partial ?? {}) };
+  for (const rule of config.requiredFilesByJob) {
+    try {
+      new RegExp(rule.job);
+    } catch (error) {
+      throw new Error(`readiness.requiredFilesByJob: invalid job pattern "${rule.job}": ${(error as Error).message}`);
+    }
+  }
+  if (!(config.timeoutMs >= 0)) throw new Error('readiness.timeoutMs must be >= 0');
+  if (!(config.pollIntervalMs > 0)) throw new Error('readiness.pollIntervalMs must be > 0');
+  return config;
+}
+
+export function requiredFilesFor(job: string, config: ReadinessConfig): string[] {
+  const files = new Set(config.requiredFiles);
+  for (const rule of config.requiredFilesByJob) if (new RegExp(rule.job).test(job)) rule.files.forEach((f) => files.add(f));
+  if (config.endMarker) files.add(config.endMarker.file);
+  return [...files].sort();
+}
+
+/** One look: which build, which files, the marker. `build` is undefined when nothing is indexed yet. */
+export async function checkReadiness(engine: EngineClient, ref: BuildRef, options: ReadinessOptions = {}): Promise<Omit<ReadinessReport, 'attempts' | 'waitedMs'>> {
+  const config = resolveConfig(options.config);
+  const marker = config.endMarker;
+  const body = {
+    size: 0,
+    track_total_hits: false,
+    query: { bool: { filter: buildRefFilter(ref) } },
+    aggs: {
+      builds: {
+        terms: { field: LOG_FIELDS.buildUuid, size: 1, order: { last: 'desc' } },
+        aggs: {
+          last: { max: { field: LOG_FIELDS.timestamp } },
+          files: { terms: { field: LOG_FIELDS.filename, size: 10000 } },
+          meta: { top_hits: { size: 1, _source: BUILD_SOURCE_FIELDS } },
+          ...(marker
+            ? { marker: { filter: { bool: { filter: [{ term: { [LOG_FIELDS.filename]: marker.file } }, { match_phrase: { [LOG_FIELDS.message]: marker.phrase } }] } } } }
+            : {}),
+        },
+      },
+    },
+  };
+  const res = await search(engine, options.index ?? DEFAULT_LOG_INDEX_PATTERN, body, { ignore_unavailable: true, allow_no_indices: true });
+  const bucket = res.aggregations?.builds?.buckets?.[0];
+  if (!bucket) return { ready: false, files: [], missingFiles: [...config.requiredFiles].sort(), markerFound: marker ? false : undefined };
+  const build = buildInfoFromSource(bucket.meta.hits.hits[0]._source, bucket.last.value_as_string);
+  const files: string[] = bucket.files.buckets.map((b: any) => String(b.key)).sort();
+  const missingFiles = requiredFilesFor(build.job, config).filter((f) => !files.includes(f));
+  const markerFound = marker ? bucket.marker.doc_count > 0 : undefined;
+  return { ready: missingFiles.length === 0 && markerFound !== false, build, files, missingFiles, markerFound };
+}
+
+/** Polls until ready or until the timeout; always looks at least once. */
+export async function waitForReadiness(engine: EngineClient, ref: BuildRef, options: ReadinessOptions = {}): Promise<ReadinessReport> {
+  const config = resolveConfig(options.config);
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const started = now();
+  let attempts = 0;
+  for (;;) {
+    attempts++;
+    const report = await checkReadiness(engine, ref, { ...options, config });
+    const waitedMs = now() - started;
+    if (report.ready || waitedMs + config.pollIntervalMs > config.timeoutMs) return { ...report, attempts, waitedMs };
+    await sleep(config.pollIntervalMs);
+  }
+}
