@@ -1,0 +1,174 @@
+/*
+ * Failure rates for all graphed signatures in ONE aggregation request.
+ *
+ * elastic-recheck ran one search per signature (size 3000, 10 daily indices) and counted distinct
+ * builds client-side in the capped hit list. Here: a `filters` aggregation with one filter per
+ * signature, and under each one `multi_terms` over (build_uuid, build_status, build_name) with a
+ * `date_histogram` of the build's matching lines. Every (signature, build) pair comes back once, so
+ * distinct-build counts are exact by construction: no `cardinality` (HyperLogLog, approximate) and
+ * no hit cap. A signature whose builds do not fit in `maxBuildsPerSignature` is reported with
+ * `exact: false` in `incomplete` rather than silently undercounted (the terms `sum_other_doc_count`
+ * tells).
+ *
+ * Differences from elastic-recheck, on purpose (see rates.test.ts and graph_json.test.ts):
+ *  - failed builds are counted inside the window only (ER's `fails` counted every returned hit,
+ *    even outside the graphed range);
+ *  - the 24 h count covers 24 buckets and counts each build once (ER's `fails24` summed 23 hourly
+ *    buckets, so a build with lines in two hours counted twice and the 24th hour was lost);
+ *  - "failed" means every failed Zuul result (FAILURE, TIMED_OUT, POST_FAILURE, ...), not only FAILURE.
+ */
+import type { RatesFilters, RatesResult, SignatureRate, StatusSeries } from '../../../common/api/rates';
+import { ALL_BUILD_STATUSES, DEFAULT_LOG_INDEX_PATTERN, DEFAULT_WINDOW_DAYS, FAILED_BUILD_STATUSES } from '../../../common/constants';
+import { LOG_FIELDS } from '../../../common/log_fields';
+import { EngineClient, search } from '../engine/engine_client';
+import type { CompiledSignature } from '../signatures/compile';
+
+export const HOUR_MS = 3600_000;
+export const DAY_MS = 24 * HOUR_MS;
+
+export interface RatesOptions extends RatesFilters {
+  index?: string;
+  /** End of the window (epoch ms, exclusive). Default: now rounded up to the next bucket boundary. */
+  end?: number;
+  windowMs?: number;
+  bucketMs?: number;
+  /** Include suppress-graph signatures too (default false, as elastic-recheck's graph). */
+  includeSuppressed?: boolean;
+  maxBuildsPerSignature?: number;
+  topJobs?: number;
+}
+
+export class IncompleteCountError extends Error {
+  constructor(readonly signatureIds: string[], readonly limit: number) {
+    super(`signature(s) ${signatureIds.join(', ')} matched more than ${limit} builds in the window; counts would not be exact (raise maxBuildsPerSignature)`);
+    this.name = 'IncompleteCountError';
+  }
+}
+
+const FAILED = new Set<string>(FAILED_BUILD_STATUSES);
+export function isFailedStatus(status: string): boolean {
+  return FAILED.has(status);
+}
+
+export function windowFilter(start: number, end: number, filters: RatesFilters): object[] {
+  const out: object[] = [{ range: { [LOG_FIELDS.timestamp]: { gte: start, lt: end, format: 'epoch_millis' } } }];
+  if (filters.queues?.length) out.push({ terms: { [LOG_FIELDS.buildQueue]: filters.queues } });
+  if (filters.projects?.length) out.push({ terms: { [LOG_FIELDS.project]: filters.projects } });
+  if (filters.branches?.length) out.push({ terms: { [LOG_FIELDS.buildBranch]: filters.branches } });
+  return out;
+}
+
+export function resolveWindow(options: RatesOptions): { start: number; end: number; bucketMs: number } {
+  const bucketMs = options.bucketMs ?? HOUR_MS;
+  const windowMs = options.windowMs ?? DEFAULT_WINDOW_DAYS * DAY_MS;
+  if (!(bucketMs > 0) || !Number.isInteger(bucketMs)) throw new Error(`bucketMs must be a positive whole number of milliseconds, got ${bucketMs}`);
+  if (!(windowMs >= bucketMs) || windowMs % bucketMs !== 0) throw new Error(`windowMs (${windowMs}) must be a positive multiple of bucketMs (${bucketMs})`);
+  const end = options.end ?? Math.ceil(Date.now() / bucketMs) * bucketMs;
+  return { start: end - windowMs, end, bucketMs };
+}
+
+export function ratesRequest(signatures: CompiledSignature[], options: RatesOptions = {}): object {
+  const { start, end, bucketMs } = resolveWindow(options);
+  const limit = options.maxBuildsPerSignature ?? 10000;
+  const filters: Record<string, object> = {};
+  for (const c of signatures) filters[c.signature.id] = c.query;
+  const offset = ((end % bucketMs) + bucketMs) % bucketMs;
+  return {
+    size: 0,
+    track_total_hits: false,
+    query: { bool: { filter: windowFilter(start, end, options) } },
+    aggs: {
+      signatures: {
+        filters: { filters },
+        aggs: {
+          builds: {
+            multi_terms: {
+              terms: [{ field: LOG_FIELDS.buildUuid }, { field: LOG_FIELDS.buildStatus, missing: '' }, { field: LOG_FIELDS.buildName, missing: '' }],
+              size: limit,
+              shard_size: limit,
+            },
+            aggs: { buckets: { date_histogram: { field: LOG_FIELDS.timestamp, fixed_interval: `${bucketMs}ms`, offset: `${offset}ms`, min_doc_count: 1 } } },
+          },
+        },
+      },
+    },
+  };
+}
+
+/** Series order: failed results first (as Zuul lists them), then SUCCESS, then anything else by name. */
+const STATUS_ORDER: string[] = [...FAILED_BUILD_STATUSES, ...ALL_BUILD_STATUSES.filter((s) => !FAILED.has(s))];
+function statusOrder(a: string, b: string): number {
+  const ia = STATUS_ORDER.indexOf(a);
+  const ib = STATUS_ORDER.indexOf(b);
+  if (ia >= 0 && ib >= 0) return ia - ib;
+  if (ia >= 0) return -1;
+  if (ib >= 0) return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export async function failureRates(engine: EngineClient, signatures: CompiledSignature[], options: RatesOptions = {}): Promise<RatesResult> {
+  const graphed = options.includeSuppressed ? signatures : signatures.filter((c) => !c.signature.suppressGraph);
+  const { start, end, bucketMs } = resolveWindow(options);
+  const limit = options.maxBuildsPerSignature ?? 10000;
+  const res = await search(engine, options.index ?? DEFAULT_LOG_INDEX_PATTERN, ratesRequest(graphed, options), { ignore_unavailable: true, allow_no_indices: true });
+  const buckets: Record<string, any> = res.aggregations?.signatures?.buckets ?? {};
+  const nBuckets = (end - start) / bucketMs;
+  const since24h = end - DAY_MS;
+  const incomplete: string[] = [];
+  const rows: SignatureRate[] = graphed.map((c) => {
+    const sig = c.signature;
+    const bucket = buckets[sig.id] ?? { doc_count: 0, builds: { buckets: [], sum_other_doc_count: 0 } };
+    if (bucket.builds.sum_other_doc_count > 0) incomplete.push(sig.id);
+    const perStatus = new Map<string, Map<number, number>>();
+    const buildsByStatus: Record<string, number> = {};
+    const jobs = new Map<string, number>();
+    let failedBuilds = 0;
+    let failedBuilds24h = 0;
+    for (const b of bucket.builds.buckets) {
+      const [, status, job] = b.key as [string, string, string];
+      buildsByStatus[status] = (buildsByStatus[status] ?? 0) + 1;
+      const series = perStatus.get(status) ?? new Map<number, number>();
+      perStatus.set(status, series);
+      let last = -Infinity;
+      for (const h of b.buckets.buckets) {
+        series.set(h.key, (series.get(h.key) ?? 0) + 1);
+        last = Math.max(last, h.key);
+      }
+      if (isFailedStatus(status)) {
+        failedBuilds++;
+        // A build counts in the last 24 h when one of its matching lines falls there (bucket-aligned).
+        if (last + bucketMs > since24h) failedBuilds24h++;
+        jobs.set(job, (jobs.get(job) ?? 0) + 1);
+      }
+    }
+    const series: StatusSeries[] = [...perStatus.keys()].sort(statusOrder).map((status) => {
+      const counts = perStatus.get(status)!;
+      const data: Array<[number, number]> = [];
+      for (let i = 0; i < nBuckets; i++) {
+        const ts = start + i * bucketMs;
+        data.push([ts, counts.get(ts) ?? 0]);
+      }
+      return { status, data };
+    });
+    const topJobs = [...jobs.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, options.topJobs ?? 5)
+      .map(([job, failed]) => ({ job, failedBuilds: failed }));
+    return {
+      signatureId: sig.id,
+      bug: sig.bug,
+      title: sig.title,
+      mode: sig.mode,
+      voting: !sig.allowNonvoting,
+      hits: bucket.doc_count,
+      buildsByStatus,
+      failedBuilds,
+      failedBuilds24h,
+      series,
+      topJobs,
+    };
+  });
+  if (incomplete.length) throw new IncompleteCountError(incomplete, limit);
+  rows.sort((a, b) => b.failedBuilds24h * 100000 + b.failedBuilds - (a.failedBuilds24h * 100000 + a.failedBuilds) || (a.signatureId < b.signatureId ? -1 : a.signatureId > b.signatureId ? 1 : 0));
+  return { start, end, bucketMs, signatures: rows, took: res.took };
+}
