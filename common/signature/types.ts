@@ -35,6 +35,11 @@ export interface Signature {
   suppressNotification: boolean;
   /** elastic-recheck `test_ids`: a hit counts only if one of these tests failed in the build. */
   testIds?: string[];
+  /**
+   * elastic-recheck `resolved_at` (historical, 2013-12..2014-02: the query was skipped while set). Kept as written
+   * so that old files round-trip; treat a resolved signature as inactive, as elastic-recheck did.
+   */
+  resolvedAt?: string;
   title?: string;
   owner?: string;
   mode: SignatureMode;
