@@ -1,0 +1,211 @@
+/*
+ * Failed builds in a window that no `explains` signature explains (elastic-recheck-uncategorized,
+ * reference §1.4), with exact categorization rates overall and per job.
+ *
+ * One aggregation request enumerates every failed build in the window (multi_terms over build_uuid,
+ * job and project: exact, no hit cap; a window with more builds than `maxBuilds` is refused rather
+ * than undercounted) and, per build, whether any explaining signature matched one of its lines (a
+ * `filter` sub-aggregation holding all explaining signatures OR-ed together). Signatures with
+ * test_ids are evaluated apart: their log match only counts when one of the ids failed in the build
+ * (`subunit-*`, one extra request only when such a signature matched a failed build). A third
+ * request fetches log links for the requested page only (collapse on build_uuid).
+ *
+ * As in elastic-recheck, suppress-notification signatures do count as explaining (they are known
+ * bugs, only not announced); `track` signatures do not. ER's percentage bug (always 1/total per job)
+ * does not exist here: per-job rates are explained/failed builds of that job.
+ */
+import type { JobCategorization, UncategorizedResult, UnexplainedBuild } from '../../../common/api/uncategorized';
+import { DEFAULT_LOG_INDEX_PATTERN, FAILED_BUILD_STATUSES } from '../../../common/constants';
+import { DEFAULT_SUBUNIT_INDEX_PATTERN, FAILED_TEST_STATUSES, LOG_FIELDS, SUBUNIT_FIELDS } from '../../../common/log_fields';
+import type { RatesFilters } from '../../../common/api/rates';
+import { EngineClient, search } from '../engine/engine_client';
+import type { CompiledSignature } from '../signatures/compile';
+import { bareTestId } from '../classify/classify';
+import { DAY_MS, IncompleteCountError, windowFilter } from '../rates/rates';
+
+export interface UncategorizedOptions extends RatesFilters {
+  index?: string;
+  subunitIndex?: string;
+  /** Window [end - windowMs, end), epoch ms. Default: the last 10 days up to now. */
+  end?: number;
+  windowMs?: number;
+  /** Count only voting jobs (default true, as elastic-recheck's ALL_FAILS_QUERY). */
+  votingOnly?: boolean;
+  /**
+   * A build counts as a failure only if one of its lines in the window matches this query (ER required
+   * the console's final line, i.e. a fully indexed build). Default: every failed build counts.
+   */
+  failuresQuery?: object;
+  /** Regular expression: jobs to leave out (ER: `(api-site|operations-guide|openstack-manuals|ansible|puppet)`). */
+  excludeJobs?: string;
+  /** Regular expression: only builds of matching projects. */
+  includeProjects?: string;
+  page?: number;
+  perPage?: number;
+  maxBuilds?: number;
+}
+
+interface FailedBuild {
+  uuid: string;
+  job: string;
+  project: string;
+  last: number;
+  explained: boolean;
+}
+
+function regex(name: string, source: string | undefined): RegExp | undefined {
+  if (source === undefined) return undefined;
+  try {
+    return new RegExp(source);
+  } catch (error) {
+    throw new Error(`${name}: invalid regular expression "${source}": ${(error as Error).message}`);
+  }
+}
+
+export async function uncategorizedFailures(engine: EngineClient, signatures: CompiledSignature[], options: UncategorizedOptions = {}): Promise<UncategorizedResult> {
+  const index = options.index ?? DEFAULT_LOG_INDEX_PATTERN;
+  const end = options.end ?? Date.now();
+  const start = end - (options.windowMs ?? 10 * DAY_MS);
+  const page = options.page ?? 1;
+  const perPage = options.perPage ?? 50;
+  if (!Number.isInteger(page) || page < 1) throw new Error(`page must be a whole number >= 1, got ${page}`);
+  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 10000) throw new Error(`perPage must be a whole number from 1 to 10000, got ${perPage}`);
+  const excludeJobs = regex('excludeJobs', options.excludeJobs);
+  const includeProjects = regex('includeProjects', options.includeProjects);
+  const maxBuilds = options.maxBuilds ?? 65000;
+
+  const explaining = signatures.filter((c) => c.signature.mode === 'explains');
+  const plain = explaining.filter((c) => !c.signature.testIds?.length);
+  const withTests = explaining.filter((c) => c.signature.testIds?.length);
+  const filter = windowFilter(start, end, options);
+  filter.push({ terms: { [LOG_FIELDS.buildStatus]: [...FAILED_BUILD_STATUSES] } });
+  if (options.votingOnly !== false) filter.push({ term: { [LOG_FIELDS.voting]: 1 } });
+
+  const subAggs: Record<string, object> = {
+    last: { max: { field: LOG_FIELDS.timestamp } },
+    explained: { filter: plain.length ? { bool: { should: plain.map((c) => c.query), minimum_should_match: 1 } } : { bool: { must_not: [{ match_all: {} }] } } },
+  };
+  withTests.forEach((c, i) => (subAggs[`t${i}`] = { filter: c.query }));
+  if (options.failuresQuery) subAggs.selected = { filter: options.failuresQuery };
+  const res = await search(
+    engine,
+    index,
+    {
+      size: 0,
+      track_total_hits: false,
+      query: { bool: { filter } },
+      aggs: {
+        builds: {
+          multi_terms: {
+            terms: [{ field: LOG_FIELDS.buildUuid }, { field: LOG_FIELDS.buildName, missing: '' }, { field: LOG_FIELDS.project, missing: '' }],
+            size: maxBuilds,
+            shard_size: maxBuilds,
+          },
+          aggs: subAggs,
+        },
+      },
+    },
+    { ignore_unavailable: true, allow_no_indices: true },
+  );
+  const agg = res.aggregations?.builds ?? { buckets: [], sum_other_doc_count: 0 };
+  if (agg.sum_other_doc_count > 0) throw new IncompleteCountError(['(failed builds)'], maxBuilds);
+  let took = res.took;
+
+  const builds: FailedBuild[] = [];
+  const candidates = new Map<string, string[][]>(); // build -> test id lists of matched test_ids signatures
+  for (const b of agg.buckets) {
+    const [uuid, job, project] = b.key as string[];
+    if (options.failuresQuery && b.selected.doc_count === 0) continue;
+    if (excludeJobs?.test(job)) continue;
+    if (includeProjects && !includeProjects.test(project)) continue;
+    const build: FailedBuild = { uuid, job, project, last: b.last.value, explained: b.explained.doc_count > 0 };
+    if (!build.explained) {
+      const lists = withTests.map((c, i) => (b[`t${i}`].doc_count > 0 ? c.signature.testIds! : null)).filter((x): x is string[] => x !== null);
+      if (lists.length) candidates.set(uuid, lists);
+    }
+    builds.push(build);
+  }
+
+  if (candidates.size) {
+    const sub = await search(
+      engine,
+      options.subunitIndex ?? DEFAULT_SUBUNIT_INDEX_PATTERN,
+      {
+        size: 0,
+        query: { bool: { filter: [{ terms: { [SUBUNIT_FIELDS.buildUuid]: [...candidates.keys()] } }, { terms: { [SUBUNIT_FIELDS.testStatus]: FAILED_TEST_STATUSES } }] } },
+        aggs: { builds: { terms: { field: SUBUNIT_FIELDS.buildUuid, size: candidates.size }, aggs: { tests: { terms: { field: SUBUNIT_FIELDS.testName, size: 65000 } } } } },
+      },
+      { ignore_unavailable: true, allow_no_indices: true },
+    );
+    took += sub.took;
+    const failedTests = new Map<string, Set<string>>();
+    for (const b of sub.aggregations?.builds?.buckets ?? []) failedTests.set(b.key, new Set(b.tests.buckets.map((t: any) => bareTestId(String(t.key)))));
+    for (const build of builds) {
+      const lists = candidates.get(build.uuid);
+      const failed = failedTests.get(build.uuid);
+      if (lists && failed && lists.some((ids) => ids.some((id) => failed.has(bareTestId(id))))) build.explained = true;
+    }
+  }
+
+  const perJob = new Map<string, JobCategorization>();
+  for (const b of builds) {
+    const j = perJob.get(b.job) ?? { job: b.job, failedBuilds: 0, explainedBuilds: 0, unexplainedBuilds: 0, rate: 0 };
+    j.failedBuilds++;
+    if (b.explained) j.explainedBuilds++;
+    else j.unexplainedBuilds++;
+    perJob.set(b.job, j);
+  }
+  const jobs = [...perJob.values()]
+    .map((j) => ({ ...j, rate: (100 * j.explainedBuilds) / j.failedBuilds }))
+    .sort((a, b) => b.unexplainedBuilds - a.unexplainedBuilds || (a.job < b.job ? -1 : a.job > b.job ? 1 : 0));
+  const explainedBuilds = builds.filter((b) => b.explained).length;
+  const unexplainedAll = builds.filter((b) => !b.explained).sort((a, b) => b.last - a.last || (a.uuid < b.uuid ? -1 : 1));
+  const pageBuilds = unexplainedAll.slice((page - 1) * perPage, page * perPage);
+
+  const details = new Map<string, any>();
+  if (pageBuilds.length) {
+    const d = await search(
+      engine,
+      index,
+      {
+        size: pageBuilds.length,
+        query: { bool: { filter: [{ terms: { [LOG_FIELDS.buildUuid]: pageBuilds.map((b) => b.uuid) } }] } },
+        collapse: { field: LOG_FIELDS.buildUuid },
+        sort: [{ [LOG_FIELDS.timestamp]: 'desc' }],
+        _source: ['build_uuid', 'build_status', 'log_url', 'build_change', 'build_patchset', 'build_queue', 'build_branch'],
+      },
+      { ignore_unavailable: true, allow_no_indices: true },
+    );
+    took += d.took;
+    for (const h of d.hits.hits) details.set((h._source as any).build_uuid, h._source);
+  }
+  const unexplained: UnexplainedBuild[] = pageBuilds.map((b) => {
+    const src = details.get(b.uuid) ?? {};
+    const logUrl: string | undefined = src.log_url;
+    return {
+      uuid: b.uuid,
+      job: b.job,
+      project: b.project,
+      status: src.build_status,
+      timestamp: new Date(b.last).toISOString(),
+      logUrl,
+      logRoot: logUrl ? logUrl.slice(0, logUrl.lastIndexOf('/') + 1) : undefined,
+      change: src.build_change === undefined || src.build_change === '' ? undefined : Number(src.build_change),
+      patchset: src.build_patchset === undefined ? undefined : String(src.build_patchset),
+      queue: src.build_queue,
+      branch: src.build_branch,
+    };
+  });
+  return {
+    start,
+    end,
+    failedBuilds: builds.length,
+    explainedBuilds,
+    rate: builds.length ? (100 * explainedBuilds) / builds.length : null,
+    jobs,
+    unexplained,
+    page,
+    perPage,
+    took,
+  };
+}
