@@ -66,7 +66,8 @@ export interface RecheckConfig {
     startFrom: 'now' | 'beginning';
     timeoutMs: number;
   };
-  readiness: { timeoutMs: number; requiredFiles: string[]; endMarker?: string };
+  /** When a build's logs count as fully indexed (see server/lib/classify/readiness.ts). */
+  readiness: { timeoutMs: number; pollIntervalMs: number; requiredFiles: string[]; requiredFilesByJob: Array<{ job: string; files: string[] }>; endMarker: { file: string; phrase: string } | null };
   gerrit: {
     url?: string;
     username?: string;
@@ -254,6 +255,9 @@ function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
+/** Zuul's base job ends with the post-logs playbook; its POST-RUN END line is the last one written. */
+const DEFAULT_END_MARKER = { file: 'job-output.txt', phrase: 'POST-RUN END' };
+
 const INDEX_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 
 /**
@@ -303,7 +307,33 @@ export function parseConfig(raw: unknown): RecheckConfig {
   if (bool && zuulUrl === undefined) zuul.problem('url', 'required when elastic_recheck.enabled is true');
   if (zuulUrl !== undefined && tenants.length === 0) zuul.problem('tenants', 'list at least one Zuul tenant');
 
-  const readiness = root.object('readiness', ['timeout', 'requiredFiles', 'endMarker']);
+  const readiness = root.object('readiness', ['timeout', 'pollInterval', 'requiredFiles', 'requiredFilesByJob', 'endMarker']);
+  const requiredFilesByJob: Array<{ job: string; files: string[] }> = [];
+  readiness.list('requiredFilesByJob').forEach((entry, i) => {
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
+      readiness.problem(`requiredFilesByJob[${i}]`, `expected an object { job, files }, got ${describe(entry)}`);
+      return;
+    }
+    const rule = new Reader(problems, readiness.key(`requiredFilesByJob[${i}]`), entry as Record<string, unknown>, ['job', 'files']);
+    const job = rule.regex('job');
+    if (!rule.has('job')) rule.problem('job', 'required (a regular expression over the job name)');
+    const files = rule.stringList('files', []);
+    if (!files.length) rule.problem('files', 'list at least one file name');
+    if (job !== undefined && files.length) requiredFilesByJob.push({ job, files });
+  });
+  let endMarker: { file: string; phrase: string } | null = DEFAULT_END_MARKER;
+  if (readiness.has('endMarker')) {
+    const rawMarker = (raw as any).readiness.endMarker;
+    if (rawMarker === false) endMarker = null;
+    else {
+      const marker = readiness.object('endMarker', ['file', 'phrase']);
+      const file = marker.string('file');
+      const phrase = marker.string('phrase');
+      if (!marker.has('file')) marker.problem('file', 'required (or set readiness.endMarker: false)');
+      if (!marker.has('phrase')) marker.problem('phrase', 'required (or set readiness.endMarker: false)');
+      endMarker = file && phrase ? { file, phrase } : null;
+    }
+  }
 
   const gerrit = root.object('gerrit', ['url', 'username', 'password', 'comment', 'tag', 'changeUrl', 'messages', 'timeout']);
   const messages = gerrit.object('messages', ['foundBug', 'footer', 'recheckInstructions', 'unrecognized', 'noBugsFound']);
@@ -376,8 +406,10 @@ export function parseConfig(raw: unknown): RecheckConfig {
     },
     readiness: {
       timeoutMs: readiness.duration('timeout', '20m'),
+      pollIntervalMs: readiness.duration('pollInterval', '40s', 1),
       requiredFiles: readiness.stringList('requiredFiles', ['job-output.txt']),
-      endMarker: readiness.string('endMarker'),
+      requiredFilesByJob,
+      endMarker,
     },
     gerrit: {
       url: gerritUrl,

@@ -40,7 +40,7 @@ export class EngineLock {
     if (!current) return createDoc(this.engine, this.index, this.id, this.doc(), true);
     const expired = Date.parse(current.source.expiresAt) <= this.now();
     if (current.source.owner !== this.owner && !expired) return false;
-    return replaceDoc(this.engine, this.index, this.id, this.doc(), current, true);
+    return (await replaceDoc(this.engine, this.index, this.id, this.doc(), current, true)) !== null;
   }
 
   /** Gives the lease back if this owner still holds it. */

@@ -46,18 +46,25 @@ export async function createDoc(engine: EngineClient, index: string, id: string,
   }
 }
 
-/** Replaces the document only if nobody changed it since it was read; false on a conflict. */
-export async function replaceDoc(engine: EngineClient, index: string, id: string, source: unknown, version: { seqNo: number; primaryTerm: number }, refresh: boolean | 'wait_for' = false): Promise<boolean> {
+/** Replaces the document only if nobody changed it since it was read; the new version, or null on a conflict. */
+export async function replaceDoc(
+  engine: EngineClient,
+  index: string,
+  id: string,
+  source: unknown,
+  version: { seqNo: number; primaryTerm: number },
+  refresh: boolean | 'wait_for' = false,
+): Promise<{ seqNo: number; primaryTerm: number } | null> {
   try {
-    await engine.request({
+    const res = await engine.request<any>({
       method: 'PUT',
       path: `/${encodeURIComponent(index)}/_doc/${encodeURIComponent(id)}`,
       body: source,
       querystring: { if_seq_no: version.seqNo, if_primary_term: version.primaryTerm, refresh: String(refresh) },
     });
-    return true;
+    return { seqNo: res._seq_no, primaryTerm: res._primary_term };
   } catch (error) {
-    if (error instanceof EngineRequestError && error.statusCode === 409) return false;
+    if (error instanceof EngineRequestError && error.statusCode === 409) return null;
     throw error;
   }
 }
