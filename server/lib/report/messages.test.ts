@@ -26,7 +26,8 @@ const SCENARIOS: Record<string, JobBugs[]> = {
 describeWithCorpus('report texts match elastic-recheck golden output', () => {
   const golden = JSON.parse(fs.readFileSync(path.join(CORPUS_DIR, 'golden', 'gerrit_irc_messages.json'), 'utf8'));
 
-  test.each(golden.comments.map((c: any) => [c.scenario, c]))('%s', (scenario: string, c: any) => {
+  const cases: Array<[string, any]> = golden.comments.map((c: any) => [c.scenario, c]);
+  test.each(cases)('%s', (scenario, c) => {
     const jobs = SCENARIOS[scenario];
     expect(jobs).toBeDefined();
     expect(gerritComment(jobs, ELASTIC_RECHECK_MESSAGES)).toBe(c.gerrit_review_calls[0].msg);
