@@ -135,6 +135,12 @@ describe('npm parser versus classic Lucene (why the npm parser runs behind our l
     expect(clauseOccurs(ast('a b'), 'AND')).toEqual(['must', 'must']);
   });
 
+  it('npm is wrong: `-field:x` becomes a field named "-field" (Lucene: NOT field:x)', () => {
+    const npm: any = lucene.parse('a -message:b');
+    expect(npm.right.field).toBe('-message');
+    expect(ast('a -message:b').clauses[1]).toMatchObject({ modifier: '-', node: { field: { name: 'message' } } });
+  });
+
   it('npm is wrong: `foo~2` (edit distance 2) becomes `foo~` followed by a second term `2`', () => {
     const npm: any = lucene.parse('x:foo~2');
     expect(npm.right).toMatchObject({ term: '2' });

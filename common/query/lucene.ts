@@ -500,10 +500,11 @@ function npmText(tokens: Token[]): string {
   return parts.join('').trim();
 }
 
-/** Whether the modifier at tokens[k] stands before a term, phrase or regex (not a group or range). */
+/** Whether the modifier at tokens[k] stands before an unfielded term, phrase or regex (not a group, range or field). */
 function prefixAppliesToTerm(tokens: Token[], k: number): boolean {
-  let j = k + 1;
-  if (tokens[j]?.kind === 'TERM' && tokens[j + 1]?.kind === 'COLON') j += 2;
+  const j = k + 1;
+  // `-field:x`: the npm grammar reads "-field" as the field name, so a fielded clause gets NOT instead
+  if (tokens[j]?.kind === 'TERM' && tokens[j + 1]?.kind === 'COLON') return false;
   const kind = tokens[j]?.kind;
   return kind === 'TERM' || kind === 'QUOTED' || kind === 'REGEX';
 }
