@@ -22,6 +22,12 @@ describe('translateLegacyQuery: one test per rewrite', () => {
     expect(t.rewrites[0]).toMatchObject({ from: 'filename:"logs/screen-n-cpu.txt"', to: 'filename:"screen-n-cpu.txt"', reason: expect.stringContaining('basename') });
   });
 
+  it('filename:logs*<file> (the wildcard stood for the directory) becomes the basename', () => {
+    const t = translateLegacyQuery('message:"x" AND filename:logs*screen-n-api.txt');
+    expect(t.query).toBe('message:"x" AND filename:"screen-n-api.txt"');
+    expect(t.rewrites[0].reason).toContain("'logs*' wildcard");
+  });
+
   it('filename:"console.html" becomes tags:"console.html" (Zuul v3 job-output.txt carries that tag)', () => {
     const t = translateLegacyQuery('message:"x" AND filename:"console.html"');
     expect(t.query).toBe('message:"x" AND tags:"console.html"');

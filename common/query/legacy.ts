@@ -109,6 +109,18 @@ export function translateLegacyQuery(query: string): LegacyTranslation {
       rewrites.push({ from: src(leaf), to: printLucene({ ...node, field: fieldIsOwn ? field : undefined } as LeafNode), reason });
       return node;
     }
+    const dirWildcard = name === 'filename' && leaf.type === 'wildcard' ? /^[\w./-]*logs\/?\*([^*?/]+)$/.exec(leaf.value) : null;
+    if (dirWildcard) {
+      // `filename:logs*screen-n-api.txt`: the `*` stood for the directory separator (an unquoted '/' starts a regex)
+      const base = dirWildcard[1];
+      node = { type: 'phrase', raw: quoteLucenePhrase(base).slice(1, -1), value: base, start: leaf.start, end: leaf.end, ...(fieldIsOwn ? { field } : {}) } as LeafNode;
+      rewrites.push({
+        from: src(leaf),
+        to: printLucene({ ...node, field } as LeafNode),
+        reason: "filename is the basename in ci-log-processing: the 'logs*' wildcard stood for the old directory prefix",
+      });
+      return node;
+    }
     if (name === 'filename' && value === 'console.html' && fieldIsOwn) {
       node = { ...leaf, field: { ...field!, name: 'tags' } } as LeafNode;
       rewrites.push({

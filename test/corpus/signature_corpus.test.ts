@@ -1,0 +1,112 @@
+/*
+ * Every real elastic-recheck signature: the 91 in use in 2020 must load (as they are, or with legacy rewrites, or
+ * flagged); each of the 875 historical ones loads or is rejected with a precise reason. Prints the tally.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { CORPUS_DIR, describeWithCorpus } from '../setup/engine';
+import { readSignatureDirectory } from '../../server/lib/signatures/signature_files';
+import { formatSignatureYaml, parseSignatureYaml } from '../../common/signature/yaml_codec';
+import { lintSignature, LintOutcome, SignatureLint } from '../../common/signature/lint';
+import { parseLucene, printLucene, stripPositions } from '../../common/query/lucene';
+
+interface Tally {
+  files: number;
+  outcomes: Record<LintOutcome, number>;
+  rejectedReasons: Record<string, number>;
+  rewriteKinds: Record<string, number>;
+  flaggedFields: Record<string, number>;
+}
+
+function tallyDirectory(dir: string): { tally: Tally; perFile: Map<string, { lint?: SignatureLint; loadError?: string }> } {
+  const loaded = readSignatureDirectory(dir);
+  const tally: Tally = { files: 0, outcomes: { 'as-is': 0, rewritten: 0, flagged: 0, rejected: 0 }, rejectedReasons: {}, rewriteKinds: {}, flaggedFields: {} };
+  const perFile = new Map<string, { lint?: SignatureLint; loadError?: string }>();
+  const bump = (o: Record<string, number>, k: string) => (o[k] = (o[k] ?? 0) + 1);
+  for (const e of loaded.errors) {
+    if (perFile.has(e.file)) continue;
+    perFile.set(e.file, { loadError: `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}` });
+    tally.outcomes.rejected++;
+    bump(tally.rejectedReasons, e.message.startsWith('YAML') ? 'yaml' : `file: ${e.key ?? 'structure'}`);
+  }
+  for (const s of loaded.signatures) {
+    const lint = lintSignature(s);
+    perFile.set(loaded.files[s.id], { lint });
+    tally.outcomes[lint.outcome]++;
+    if (lint.outcome === 'rejected') bump(tally.rejectedReasons, lint.errors[0].code);
+    for (const r of lint.rewrites) bump(tally.rewriteKinds, r.reason.split(/[:;(]/)[0].trim());
+    if (lint.outcome === 'flagged') for (const w of lint.warnings.filter((x) => x.code === 'legacy_field')) bump(tally.flaggedFields, w.field!);
+  }
+  tally.files = perFile.size;
+  return { tally, perFile };
+}
+
+function print(title: string, t: Tally) {
+  const lines = [
+    `${title}: ${t.files} files`,
+    `  loaded as-is:          ${t.outcomes['as-is']}`,
+    `  loaded with rewrites:  ${t.outcomes.rewritten}`,
+    `  flagged:               ${t.outcomes.flagged}  ${JSON.stringify(t.flaggedFields)}`,
+    `  rejected:              ${t.outcomes.rejected}  ${JSON.stringify(t.rejectedReasons)}`,
+    `  rewrites applied:      ${JSON.stringify(t.rewriteKinds)}`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+describeWithCorpus('the elastic-recheck signature corpus', () => {
+  it('loads every one of the 91 current signatures (as-is, rewritten or flagged; none rejected)', () => {
+    const dir = path.join(CORPUS_DIR, 'queries');
+    const { tally, perFile } = tallyDirectory(dir);
+    print('current signatures (queries/)', tally);
+    expect(tally.files).toBe(91);
+    const rejected = [...perFile].filter(([, v]) => v.loadError || v.lint?.outcome === 'rejected').map(([f, v]) => `${f}: ${v.loadError ?? v.lint!.errors[0].message}`);
+    expect(rejected).toEqual([]);
+  });
+
+  it('loads each of the 875 historical signatures or rejects it with a precise reason', () => {
+    const dir = path.join(CORPUS_DIR, 'queries-historical');
+    const { tally, perFile } = tallyDirectory(dir);
+    print('historical signatures (queries-historical/)', tally);
+    expect(tally.files).toBe(875);
+    expect(Object.values(tally.outcomes).reduce((a, b) => a + b, 0)).toBe(875);
+    for (const [file, v] of perFile) {
+      if (v.loadError) continue;
+      const lint = v.lint!;
+      if (lint.outcome === 'rejected') {
+        // a reason with a code, a message naming the problem and a position
+        expect({ file, ok: lint.errors.length > 0 && lint.errors.every((e) => e.message.length > 10 && e.offset !== undefined) }).toEqual({ file, ok: true });
+      } else {
+        // anything loaded must run on the engine as our validator understands it
+        const q = lint.translated ?? '';
+        if (q) expect({ file, ok: parseLucene(q).ok }).toEqual({ file, ok: true });
+      }
+    }
+  });
+
+  it('writes every signature back equivalent in meaning (round trip of all 966 files)', () => {
+    let n = 0;
+    for (const sub of ['queries', 'queries-historical']) {
+      const dir = path.join(CORPUS_DIR, sub);
+      for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.yaml'))) {
+        const r = parseSignatureYaml(fs.readFileSync(path.join(dir, f), 'utf8'), f);
+        if (!r.ok) continue;
+        const again = parseSignatureYaml(formatSignatureYaml(r.signature), f);
+        expect(again.ok && again.signature).toEqual(r.signature);
+        n++;
+      }
+    }
+    expect(n).toBe(966);
+  });
+
+  it('parses every query and prints it back to text with the same parse tree', () => {
+    for (const sub of ['queries', 'queries-historical']) {
+      const { signatures } = readSignatureDirectory(path.join(CORPUS_DIR, sub));
+      for (const s of signatures) {
+        const a = parseLucene(s.query);
+        if (!a.ok) throw new Error(`${s.id}: ${a.error.message}`);
+        const b = parseLucene(printLucene(a.ast));
+        expect(b.ok && stripPositions(b.ast)).toEqual(stripPositions(a.ast));
+      }
+    }
+  });
+});
