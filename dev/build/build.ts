@@ -125,7 +125,7 @@ export async function buildServer(pluginDir: string): Promise<{ files: number }>
 }
 
 /** An esbuild plugin that maps shared deps to the host's global (webpack `externalsType: 'var'`). */
-function externalsPlugin(globalName: string, map: Record<string, string>): esbuild.Plugin {
+export function externalsPlugin(globalName: string, map: Record<string, string>): esbuild.Plugin {
   return {
     name: 'host-shared-deps',
     setup(b) {

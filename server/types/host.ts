@@ -80,7 +80,8 @@ export type PrivilegeSet = { allRequired?: string[]; anyRequired?: string[] };
 /** Kibana 8.17+ route security; mandatory on every route in current 9.x (security_route_config_validator.ts). */
 export interface RouteSecurity {
   authz: { requiredPrivileges: Array<string | PrivilegeSet> } | { enabled: false; reason: string };
-  authc?: { enabled: true | 'optional'; reason?: string } | { enabled: false; reason: string };
+  /** `reason` is required when authc is 'optional' or disabled, and forbidden when enabled. */
+  authc?: { enabled: true } | { enabled: 'optional' | false; reason: string };
 }
 
 export interface RouteConfigOptions {
@@ -238,7 +239,7 @@ export interface CoreRequestHandlerContext {
   elasticsearch?: { client: ScopedClusterClient };
   /** OpenSearch Dashboards. */
   opensearch?: { client: ScopedClusterClient };
-  savedObjects: { client: SavedObjectsClientContract };
+  savedObjects: { client: SavedObjectsClientContract; getClient?(options?: { includedHiddenTypes?: string[] }): SavedObjectsClientContract };
   uiSettings?: { client: { get<T = unknown>(key: string): Promise<T> } };
   security?: { authc: { getCurrentUser(): { username: string; roles: string[] } | null } };
 }

@@ -1,0 +1,417 @@
+/*
+ * The stand-in's browser core: what Kibana's core gives a plugin in the browser (public/types/host.ts).
+ *  - plugin reader + lifecycle: plugin(ctx) → setup → start (plugin_reader.ts, plugins_service.ts);
+ *  - application: register in setup, mount at /app/<id> with a ScopedHistory-like history, unmount on
+ *    leave (application_service.tsx, scoped_history.ts), a placeholder for Discover;
+ *  - http.fetch: base path, JSON, kbn-version + x-elastic-internal-origin headers (fetch.ts);
+ *  - chrome breadcrumbs and docTitle, notifications.toasts, theme$ and capabilities.
+ * Everything it records is on window.__standin__ for tests.
+ */
+import React, { useEffect, useState } from 'react';
+import * as ReactDOM from 'react-dom';
+import { EuiBreadcrumbs, EuiCallOut, EuiGlobalToastList, EuiHeader, EuiHeaderSection, EuiHeaderSectionItem, EuiLink, EuiPanel, EuiProvider, EuiText, EuiTitle } from '@elastic/eui';
+import { BundleRegistry, readPluginInitializer } from './bundle_registry';
+
+interface StandInConfig {
+  host: 'kibana' | 'osd';
+  hostVersion: string;
+  basePath: string;
+  bundlesGlobal: string;
+  pluginIds: string[];
+  user: { username: string; roles: string[] };
+}
+
+type Listener = (location: Location_, action: string) => void;
+interface Location_ {
+  pathname: string;
+  search: string;
+  hash: string;
+  state?: unknown;
+  key?: string;
+}
+
+interface Toast {
+  id: string;
+  title: string;
+  text?: string;
+  color: 'success' | 'warning' | 'danger' | 'primary';
+}
+
+const recorded = {
+  breadcrumbs: [] as Array<{ text: string; href?: string }>,
+  titles: [] as string[],
+  toasts: [] as Toast[],
+  fetches: [] as Array<{ method: string; url: string; status: number }>,
+  mounted: [] as string[],
+  errors: [] as string[],
+  ready: false,
+};
+(window as any).__standin__ = recorded;
+
+function emitter<T>(initial: T) {
+  let value = initial;
+  const subs = new Set<(v: T) => void>();
+  return {
+    get: () => value,
+    set(v: T) {
+      value = v;
+      subs.forEach((s) => s(v));
+    },
+    observable: {
+      subscribe(o: ((v: T) => void) | { next?: (v: T) => void }) {
+        const fn = typeof o === 'function' ? o : (v: T) => o.next?.(v);
+        subs.add(fn);
+        fn(value);
+        return { unsubscribe: () => subs.delete(fn) };
+      },
+    },
+  };
+}
+
+export function bootstrap(): void {
+  const config: StandInConfig = (window as any).__standinConfig__;
+  const registry: BundleRegistry = (window as any)[config.bundlesGlobal];
+  const base = config.basePath;
+  const breadcrumbs = emitter<Array<{ text: string; href?: string }>>([]);
+  const toasts = emitter<Toast[]>([]);
+  const theme = emitter({ darkMode: false, name: 'borealis' });
+  const apps = new Map<string, any>();
+  let phase: 'setup' | 'start' = 'setup';
+  let toastSeq = 0;
+
+  const addToast = (color: Toast['color']) => (t: string | { title: string; text?: string }) => {
+    const toast: Toast = { id: `toast-${++toastSeq}`, color, ...(typeof t === 'string' ? { title: t } : t) };
+    recorded.toasts.push(toast);
+    toasts.set([...toasts.get(), toast]);
+    return toast;
+  };
+
+  const prepend = (p: string) => (p.startsWith('/') && base && !p.startsWith(`${base}/`) ? `${base}${p}` : p);
+
+  async function fetchJson(p: string, options: any = {}): Promise<any> {
+    const method = (options.method ?? 'GET').toUpperCase();
+    const url = new URL(prepend(p), window.location.origin);
+    for (const [k, v] of Object.entries(options.query ?? {})) {
+      if (v === undefined) continue;
+      for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, String(item));
+    }
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      ...(options.headers ?? {}),
+      [config.host === 'kibana' ? 'kbn-version' : 'osd-version']: config.hostVersion,
+      ...(config.host === 'kibana' ? { 'x-elastic-internal-origin': 'Kibana' } : {}),
+    };
+    if (options.version) headers['elastic-api-version'] = options.version;
+    const request = new Request(url.toString(), { method, headers, body: options.body, credentials: 'same-origin', signal: options.signal });
+    const response = await window.fetch(request);
+    recorded.fetches.push({ method, url: url.pathname + url.search, status: response.status });
+    const type = response.headers.get('content-type') ?? '';
+    const text = await response.text();
+    const body = type.includes('json') && text ? JSON.parse(text) : text;
+    if (!response.ok) {
+      const error: any = new Error(body?.message ?? response.statusText);
+      error.name = 'HttpFetchError';
+      error.request = request;
+      error.response = response;
+      error.body = body;
+      throw error;
+    }
+    return options.asResponse ? { request, response, body } : body;
+  }
+
+  const http = {
+    basePath: { get: () => base, prepend, remove: (p: string) => (base && p.startsWith(base) ? p.slice(base.length) || '/' : p), serverBasePath: base },
+    fetch: (p: string, o?: any) => fetchJson(p, o),
+    get: (p: string, o?: any) => fetchJson(p, { ...o, method: 'GET' }),
+    post: (p: string, o?: any) => fetchJson(p, { ...o, method: 'POST' }),
+    put: (p: string, o?: any) => fetchJson(p, { ...o, method: 'PUT' }),
+    patch: (p: string, o?: any) => fetchJson(p, { ...o, method: 'PATCH' }),
+    delete: (p: string, o?: any) => fetchJson(p, { ...o, method: 'DELETE' }),
+  };
+
+  /* ---- routing: /app/<id>/<rest> */
+  const appListeners = new Set<Listener>();
+  let currentAppId: string | undefined;
+  let unmountCurrent: (() => void) | undefined;
+  const container = document.getElementById('app-container')!;
+
+  const appPrefix = (id: string) => `${base}/app/${id}`;
+  const parseLocation = (): { appId?: string; rest: Location_ } => {
+    const m = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/app/([^/?#]+)(.*)$`).exec(window.location.pathname);
+    return { appId: m?.[1], rest: { pathname: m?.[2] || '/', search: window.location.search, hash: window.location.hash, state: window.history.state } };
+  };
+
+  function scopedHistory(appId: string) {
+    const prefix = appPrefix(appId);
+    const toHref = (to: string | Partial<Location_>) => {
+      if (typeof to === 'string') return to.startsWith('/') ? `${prefix}${to === '/' ? '' : to}` : `${prefix}/${to}`;
+      return `${prefix}${to.pathname && to.pathname !== '/' ? to.pathname : ''}${to.search ?? ''}${to.hash ?? ''}`;
+    };
+    let length = 1;
+    const history = {
+      get location() {
+        return parseLocation().rest;
+      },
+      get length() {
+        return length;
+      },
+      action: 'POP',
+      push(to: string | Partial<Location_>, state?: unknown) {
+        length++;
+        window.history.pushState(state ?? null, '', toHref(to));
+        notify('PUSH');
+      },
+      replace(to: string | Partial<Location_>, state?: unknown) {
+        window.history.replaceState(state ?? null, '', toHref(to));
+        notify('REPLACE');
+      },
+      go: (n: number) => window.history.go(n),
+      goBack: () => window.history.back(),
+      goForward: () => window.history.forward(),
+      listen(listener: Listener) {
+        appListeners.add(listener);
+        return () => appListeners.delete(listener);
+      },
+      createHref: (to: Partial<Location_>) => toHref(to),
+      block: () => () => undefined,
+    };
+    return history;
+  }
+
+  function notify(action: string) {
+    const { appId, rest } = parseLocation();
+    if (appId !== currentAppId) {
+      void route();
+      return;
+    }
+    appListeners.forEach((l) => l(rest, action));
+  }
+
+  async function route(): Promise<void> {
+    const { appId } = parseLocation();
+    if (appId === currentAppId && unmountCurrent) return;
+    if (unmountCurrent) {
+      try {
+        unmountCurrent();
+      } catch (e: any) {
+        recorded.errors.push(`unmount failed: ${e?.message ?? e}`);
+      }
+      unmountCurrent = undefined;
+    }
+    appListeners.clear();
+    container.innerHTML = '';
+    currentAppId = appId;
+    const app = appId ? apps.get(appId) : undefined;
+    const element = document.createElement('div');
+    element.className = 'standin-app';
+    element.setAttribute('data-app-id', appId ?? '');
+    container.appendChild(element);
+    if (!app) {
+      renderPlain(element, appId ? `Application "${appId}" is not registered in this stand-in.` : 'No application selected.');
+      return;
+    }
+    try {
+      const unmount = await app.mount({
+        element,
+        history: scopedHistory(app.id),
+        appBasePath: appPrefix(app.id),
+        onAppLeave: () => undefined,
+        setHeaderActionMenu: () => undefined,
+        theme$: theme.observable,
+      });
+      if (typeof unmount !== 'function') throw new Error(`app "${app.id}" mount did not return an unmount function`);
+      unmountCurrent = unmount;
+      recorded.mounted.push(app.id);
+    } catch (e: any) {
+      fatal(`Could not mount application "${app.id}": ${e?.message ?? e}`);
+    }
+  }
+
+  window.addEventListener('popstate', () => notify('POP'));
+
+  const application = {
+    register(app: any) {
+      if (phase !== 'setup') throw new Error('Applications cannot be registered after "setup"');
+      if (!app || typeof app.id !== 'string' || typeof app.mount !== 'function') throw new Error('An application needs an id and a mount function');
+      if (apps.has(app.id)) throw new Error(`An application is already registered with the id "${app.id}"`);
+      apps.set(app.id, app);
+    },
+  };
+  const navigateToUrl = async (url: string) => {
+    window.history.pushState(null, '', url);
+    notify('PUSH');
+  };
+  const navigateToApp = async (appId: string, o: { path?: string; state?: unknown } = {}) => {
+    const path = o.path ? (o.path.startsWith('/') || o.path.startsWith('?') || o.path.startsWith('#') ? o.path : `/${o.path}`) : '';
+    window.history.pushState(o.state ?? null, '', `${appPrefix(appId)}${path}`);
+    notify('PUSH');
+  };
+
+  // Discover is not part of the stand-in: a placeholder app that says so and shows the requested state.
+  apps.set('discover', {
+    id: 'discover',
+    title: 'Discover',
+    mount: ({ element }: { element: HTMLElement }) => {
+      const root = renderReact(
+        element,
+        <EuiPanel paddingSize="l" data-test-subj="discoverPlaceholder">
+          <EuiCallOut title="Discover is not part of the host stand-in" color="warning" iconType="help">
+            <p>This stand-in runs only the elasticRecheck plugin. In Kibana this link opens Discover with the state below.</p>
+          </EuiCallOut>
+          <EuiText size="s">
+            <pre style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{decodeURIComponent(window.location.pathname + window.location.search + window.location.hash)}</pre>
+          </EuiText>
+        </EuiPanel>,
+      );
+      return root;
+    },
+  });
+
+  const coreSetup = { application, http, getStartServices: () => startServices, uiSettings: { get: uiGet }, notifications: { toasts: toastsApi() } };
+  let resolveStart!: (v: unknown) => void;
+  const startServices = new Promise((r) => (resolveStart = r));
+
+  function toastsApi() {
+    return {
+      addSuccess: addToast('success'),
+      addWarning: addToast('warning'),
+      addDanger: addToast('danger'),
+      addInfo: addToast('primary'),
+      addError: (error: Error, o: { title: string; toastMessage?: string }) => addToast('danger')({ title: o.title, text: o.toastMessage ?? error.message }),
+      remove: (t: Toast | string) => toasts.set(toasts.get().filter((x) => x.id !== (typeof t === 'string' ? t : t.id))),
+    };
+  }
+
+  function uiGet(key: string, fallback?: unknown) {
+    const defaults: Record<string, unknown> = { dateFormat: 'MMM D, YYYY @ HH:mm:ss.SSS', 'dateFormat:tz': 'Browser', 'theme:darkMode': false, 'timepicker:timeDefaults': { from: 'now-15m', to: 'now' } };
+    return key in defaults ? defaults[key] : fallback;
+  }
+
+  function renderReact(element: HTMLElement, node: React.ReactNode): () => void {
+    const dom: any = ReactDOM;
+    const wrapped = <EuiProvider colorMode="light">{node}</EuiProvider>;
+    if (typeof dom.createRoot === 'function') {
+      const root = dom.createRoot(element);
+      root.render(wrapped);
+      return () => root.unmount();
+    }
+    dom.render(wrapped, element);
+    return () => dom.unmountComponentAtNode(element);
+  }
+
+  function renderPlain(element: HTMLElement, text: string) {
+    element.textContent = text;
+  }
+
+  function fatal(message: string) {
+    recorded.errors.push(message);
+    const el = document.getElementById('fatal-error')!;
+    el.style.display = 'block';
+    el.textContent = `${el.textContent ? `${el.textContent}\n` : ''}${message}`;
+    // eslint-disable-next-line no-console
+    console.error(message);
+  }
+
+  function Chrome() {
+    const [crumbs, setCrumbs] = useState(breadcrumbs.get());
+    const [list, setList] = useState(toasts.get());
+    useEffect(() => {
+      const a = breadcrumbs.observable.subscribe(setCrumbs);
+      const b = toasts.observable.subscribe(setList);
+      return () => {
+        a.unsubscribe();
+        b.unsubscribe();
+      };
+    }, []);
+    return (
+      <>
+        <EuiHeader position="static" data-test-subj="standinHeader">
+          <EuiHeaderSection grow={false}>
+            <EuiHeaderSectionItem>
+              <EuiTitle size="xxs">
+                <span style={{ padding: '0 12px' }}>{config.host === 'kibana' ? 'Kibana' : 'OpenSearch Dashboards'} {config.hostVersion} stand-in</span>
+              </EuiTitle>
+            </EuiHeaderSectionItem>
+          </EuiHeaderSection>
+          <EuiHeaderSection grow>
+            <EuiHeaderSectionItem>
+              <EuiBreadcrumbs
+                data-test-subj="breadcrumbs"
+                breadcrumbs={crumbs.map((c) => ({ text: c.text, href: c.href, onClick: c.href ? (e: React.MouseEvent) => (e.preventDefault(), void navigateToUrl(c.href!)) : undefined }))}
+              />
+            </EuiHeaderSectionItem>
+          </EuiHeaderSection>
+          <EuiHeaderSection side="right">
+            <EuiHeaderSectionItem>
+              <EuiLink href={`${base}/app/discover`} data-test-subj="standinDiscoverLink" style={{ padding: '0 12px' }}>
+                Discover (not part of the stand-in)
+              </EuiLink>
+            </EuiHeaderSectionItem>
+            <EuiHeaderSectionItem>
+              <EuiText size="xs" data-test-subj="standinUser" style={{ padding: '0 12px' }}>
+                {config.user.username} ({config.user.roles.join(', ')})
+              </EuiText>
+            </EuiHeaderSectionItem>
+          </EuiHeaderSection>
+        </EuiHeader>
+        <EuiGlobalToastList toasts={list} dismissToast={(t) => toasts.set(toasts.get().filter((x) => x.id !== t.id))} toastLifeTimeMs={8000} />
+      </>
+    );
+  }
+
+  void (async () => {
+    let capabilities: Record<string, any> = {};
+    try {
+      capabilities = await http.get('/api/core/capabilities');
+    } catch (e: any) {
+      recorded.errors.push(`capabilities: ${e?.message ?? e}`);
+    }
+    const coreStart = {
+      http,
+      application: { navigateToApp, navigateToUrl, getUrlForApp: (id: string, o: { path?: string; absolute?: boolean } = {}) => `${o.absolute ? window.location.origin : ''}${appPrefix(id)}${o.path ?? ''}`, capabilities },
+      chrome: {
+        setBreadcrumbs: (b: Array<{ text: string; href?: string }>) => {
+          recorded.breadcrumbs = b.map((x) => ({ text: x.text, href: x.href }));
+          breadcrumbs.set(b);
+        },
+        docTitle: {
+          change: (t: string | string[]) => {
+            const title = [...(Array.isArray(t) ? t : [t]), 'Elastic'].join(' - ');
+            recorded.titles.push(title);
+            document.title = title;
+          },
+          reset: () => (document.title = 'Elastic'),
+        },
+      },
+      notifications: { toasts: toastsApi() },
+      theme: { theme$: theme.observable },
+      uiSettings: { get: uiGet },
+    };
+    const plugins: any[] = [];
+    for (const id of config.pluginIds) {
+      try {
+        const initializer = readPluginInitializer(registry, id);
+        const instance = initializer({ env: { mode: { dev: false, prod: true }, packageInfo: { version: config.hostVersion, buildNum: 1 } }, config: { get: () => ({}) } });
+        if (!instance || typeof instance.setup !== 'function' || typeof instance.start !== 'function') throw new Error(`Initializer for plugin "${id}" is expected to return plugin instance, but returned "${instance}".`);
+        plugins.push(instance);
+      } catch (e: any) {
+        fatal(e?.message ?? String(e));
+        return;
+      }
+    }
+    try {
+      for (const p of plugins) p.setup(coreSetup, {});
+      phase = 'start';
+      for (const p of plugins) p.start(coreStart, {});
+      resolveStart([coreStart, {}, {}]);
+    } catch (e: any) {
+      fatal(`Plugin lifecycle failed: ${e?.message ?? e}`);
+      return;
+    }
+    renderReact(document.getElementById('chrome')!, <Chrome />);
+    await route();
+    recorded.ready = true;
+  })();
+}
+
+(window as any)[((window as any).__standinConfig__?.bundlesGlobal as string) ?? '__kbnBundles__'].define('entry/core/public', () => ({ __kbnBootstrap__: bootstrap }));

@@ -1,0 +1,27 @@
+/*
+ * The stand-in's shared-deps bundle: real React 18, EUI, @elastic/charts, moment, lodash ... exposed as
+ * window.__kbnSharedDeps__ (and __osdSharedDeps__) with the property names of Kibana's
+ * kbn-ui-shared-deps-src (dev/build/shared_deps.ts). Module objects are the CommonJS exports, as
+ * webpack's `externalsType: 'var'` hands them to plugins. OSD would provide OUI here; the stand-in
+ * provides EUI under the same name (documented limitation).
+ */
+var deps = {
+  React: require('react'),
+  ReactDom: require('react-dom'),
+  ReactDomServer: require('react-dom/server'),
+  ElasticEui: require('@elastic/eui'),
+  ElasticCharts: require('@elastic/charts'),
+  ElasticEuiThemeBorealis: require('@elastic/eui-theme-borealis'),
+  EmotionReact: require('@emotion/react'),
+  EmotionCache: require('@emotion/cache'),
+  Moment: require('moment'),
+  MomentTimezone: require('moment-timezone'),
+  Lodash: require('lodash'),
+  LodashFp: require('lodash/fp'),
+  TsLib: require('tslib'),
+  Uuid: require('uuid'),
+  Classnames: require('classnames'),
+  ElasticNumeral: require('numeral'),
+};
+window.__kbnSharedDeps__ = deps;
+window.__osdSharedDeps__ = deps;

@@ -1,0 +1,496 @@
+/*
+ * The host stand-in: runs a plugin folder (build output, unzipped archive, or the source tree) the way
+ * Kibana 9.x (or OpenSearch Dashboards 3.x, `host: 'osd'`) runs it, with real services behind the host
+ * API the plugin sees (server/types/host.ts):
+ *  - manifest rules, sync initializer, setup → start → stop (server/plugin_loader.ts);
+ *  - HTTP on 127.0.0.1 with Kibana's router semantics: validation functions, `security` required at
+ *    registration, basic-auth users whose roles grant feature privileges (403 when a route's
+ *    requiredPrivileges are missing), `kbn-xsrf`/`kbn-version` required on non-GET (server/router.ts,
+ *    server/security.ts);
+ *  - `context.core` a Promise with elasticsearch.client.asCurrentUser/asInternalUser = real
+ *    @elastic/elasticsearch clients through the test-only proxy (server/engine_proxy.ts);
+ *  - saved objects in a real engine index, a task manager persisting tasks in another;
+ *  - the browser page: shared deps, a browser core and the plugin bundle (browser/).
+ */
+import * as fs from 'fs';
+import * as http from 'http';
+import * as path from 'path';
+import { randomUUID } from 'crypto';
+import type { AddressInfo } from 'net';
+import type { CoreSetup, CoreStart, KibanaRequest, KibanaResponse, Plugin, PluginInitializerContext, RouteMethod } from '../../server/types/host';
+import { httpEngineClient } from '../../server/lib/engine/engine_client';
+import { HostKind, PluginManifest } from './manifest';
+import { TARGETS } from '../build/targets';
+import { createLogger, consoleSink, LogLevel, LogRecord } from './server/logger';
+import { initializeServerPlugin, readPluginManifest } from './server/plugin_loader';
+import { RegisteredRoute, RequestValidationError, Router, responseFactory, runValidation } from './server/router';
+import { AuthenticatedUser, SecurityConfig, SecurityService, defaultSecurity } from './server/security';
+import { SavedObjectTypeRegistry, SavedObjectsStore } from './server/saved_objects';
+import { StandInTaskManager } from './server/task_manager';
+import { EngineProxy, startEngineProxy } from './server/engine_proxy';
+import { ClusterClients, createClusterClients } from './server/es_clients';
+import { BrowserAssets, prepareBrowserAssets, renderPage } from './browser/assets';
+
+export interface StandInOptions {
+  /** Folder with the manifest: build/kibana-x/kibana/<id>, an unzipped archive's plugin folder, or the repo root. */
+  pluginDir: string;
+  host?: HostKind;
+  /** The host version this stand-in pretends to be; default: the target version in dev/build/targets.ts. */
+  hostVersion?: string;
+  /** Server entry; default <pluginDir>/server/index.js (source mode: <repo>/server/index.ts under jest/tsx). */
+  serverEntry?: string;
+  /** Browser bundle folder; default <pluginDir>/target/public. */
+  bundleDir?: string;
+  engineUrl: string;
+  port?: number;
+  /** Kibana's server.basePath, e.g. '/kbn'; default none. */
+  basePath?: string;
+  /** The plugin's config object (kibana.yml `<configPath>.*`). */
+  config?: Record<string, unknown>;
+  /** Saved objects live in `<indexPrefix>`, tasks in `<indexPrefix>_task_manager`. */
+  indexPrefix?: string;
+  security?: SecurityConfig;
+  /** Provide the taskManager plugin (Kibana mode only). Default true. */
+  taskManager?: boolean;
+  taskPollIntervalMs?: number;
+  /** Serve the browser page (builds shared deps and the browser core once, cached). Default true. */
+  browser?: boolean;
+  logLevel?: LogLevel;
+  /** Log sink; default stdout/stderr. Records are also kept in `standIn.logs`. */
+  onLog?: (record: LogRecord) => void;
+}
+
+export interface StandInResponse<T = any> {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: T;
+}
+
+export interface StandIn {
+  url: string;
+  host: HostKind;
+  hostVersion: string;
+  manifest: PluginManifest;
+  routes: ReadonlyArray<Pick<RegisteredRoute, 'method' | 'path' | 'security'>>;
+  savedObjects: SavedObjectsStore;
+  taskManager?: StandInTaskManager;
+  logs: LogRecord[];
+  security: SecurityService;
+  /** Calls the stand-in over HTTP as `user` (default 'elastic'); adds kbn-xsrf unless `xsrf: false`. */
+  request<T = any>(method: string, urlPath: string, options?: { user?: string | null; body?: unknown; headers?: Record<string, string>; xsrf?: boolean }): Promise<StandInResponse<T>>;
+  stop(): Promise<void>;
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Request Entity Too Large', 500: 'Internal Server Error' };
+export const DEFAULT_BODY_MAX_BYTES = 1048576;
+export const BUILD_NUM = 1;
+
+function errorBody(status: number, message: string, attributes?: unknown) {
+  return { statusCode: status, error: STATUS_TEXT[status] ?? http.STATUS_CODES[status] ?? 'Error', message, ...(attributes !== undefined ? { attributes } : {}) };
+}
+
+export async function startStandIn(options: StandInOptions): Promise<StandIn> {
+  const host = options.host ?? 'kibana';
+  const hostVersion = options.hostVersion ?? TARGETS.find((t) => t.host === host)!.version;
+  const basePath = (options.basePath ?? '').replace(/\/$/, '');
+  const logs: LogRecord[] = [];
+  const sink = (r: LogRecord) => {
+    logs.push(r);
+    if (logs.length > 2000) logs.shift();
+    (options.onLog ?? consoleSink)(r);
+  };
+  const rootLogger = createLogger('standin', sink, options.logLevel ?? 'info');
+  const manifest = readPluginManifest(options.pluginDir, host, hostVersion);
+  const pluginId = manifest.id;
+  const indexPrefix = options.indexPrefix ?? '.kibana_standin';
+  const security = new SecurityService(options.security ?? defaultSecurity(pluginId));
+  const storage = httpEngineClient(options.engineUrl);
+  const registry = new SavedObjectTypeRegistry();
+  const savedObjects = new SavedObjectsStore(storage, indexPrefix, registry);
+  const taskManager =
+    host === 'kibana' && options.taskManager !== false
+      ? new StandInTaskManager(storage, `${indexPrefix}_task_manager`, { logger: rootLogger.get('taskManager'), pollIntervalMs: options.taskPollIntervalMs })
+      : undefined;
+  const routes: RegisteredRoute[] = [];
+  const capabilityProviders: Array<() => Record<string, Record<string, boolean>>> = [];
+
+  // The data client: Kibana's own library through the proxy; OSD's directly.
+  let proxy: EngineProxy | undefined;
+  let clients: ClusterClients;
+  if (host === 'kibana') {
+    proxy = await startEngineProxy(options.engineUrl);
+    clients = createClusterClients('kibana', proxy.url);
+  } else {
+    clients = createClusterClients('osd', options.engineUrl);
+  }
+
+  const configValue = options.config ?? {};
+  const initializerContext: PluginInitializerContext = {
+    opaqueId: Symbol(pluginId),
+    env: { mode: { dev: false, prod: true, name: 'production' }, packageInfo: { version: hostVersion, branch: hostVersion.split('.').slice(0, 2).join('.'), buildNum: BUILD_NUM, dist: true } },
+    logger: { get: (...parts: string[]) => createLogger(['plugins', pluginId, ...parts].join('.'), sink, options.logLevel ?? 'info') },
+    config: {
+      get: (() => configValue) as any,
+      create: (() => ({ subscribe: (o: any) => ((typeof o === 'function' ? o : o.next)?.(configValue), { unsubscribe() {} }) })) as any,
+    },
+  };
+  if (host === 'osd') delete (initializerContext.config as any).get;
+
+  let resolveStart!: (v: [CoreStart, Record<string, unknown>, unknown]) => void;
+  const startServices = new Promise<[CoreStart, Record<string, unknown>, unknown]>((r) => (resolveStart = r));
+  const internalRepository = () => savedObjects.client(registry.all().map((t) => t.name));
+
+  // ---- server plugin
+  let instance: Plugin<unknown, unknown, any, any> | undefined;
+  let pluginStart: unknown;
+  if (manifest.server) {
+    const entry = options.serverEntry ?? path.join(options.pluginDir, 'server', 'index.js');
+    instance = await initializeServerPlugin(manifest, entry, host, initializerContext);
+    const available: Record<string, { setup: unknown; start: () => unknown }> = {};
+    if (host === 'kibana') {
+      available.features = { setup: { registerKibanaFeature: (f: any) => security.registerFeature(f) }, start: () => ({ getKibanaFeatures: () => security.getFeatures() }) };
+      if (taskManager) {
+        const tmSetup = taskManager.setupContract();
+        available.taskManager = { setup: tmSetup, start: () => tmStart };
+      }
+    }
+    for (const dep of manifest.requiredPlugins) {
+      if (!available[dep]) throw new Error(`Plugin "${pluginId}" has a required dependency on "${dep}", which the stand-in (${host}) does not provide`);
+    }
+    const declared = [...manifest.requiredPlugins, ...manifest.optionalPlugins].filter((d) => available[d]);
+    const setupDeps = Object.fromEntries(declared.map((d) => [d, available[d].setup]));
+    const coreSetup: CoreSetup<any> & Record<string, unknown> = {
+      http: {
+        createRouter: () => new Router(routes, host, pluginId),
+        basePath: { serverBasePath: basePath, get: () => basePath },
+      },
+      savedObjects: { registerType: (t) => registry.register(t as any) },
+      capabilities: { registerProvider: (p) => capabilityProviders.push(p) },
+      uiSettings: { register: () => undefined },
+      getStartServices: () => startServices as any,
+    };
+    if (host === 'osd') coreSetup.opensearch = { legacy: {} };
+    else coreSetup.elasticsearch = { legacy: {} };
+    const setupResult = instance.setup(coreSetup, setupDeps) as unknown;
+    if (setupResult && typeof (setupResult as any).then === 'function') rootLogger.warn(`Plugin ${pluginId} is using asynchronous setup lifecycle; Kibana requires a synchronous one`);
+    registry.freeze();
+    await savedObjects.ensureIndex();
+    let tmStart: unknown;
+    if (taskManager) tmStart = await taskManager.start();
+    const coreStart: CoreStart & Record<string, unknown> = {
+      savedObjects: {
+        getScopedClient: (_req, o) => savedObjects.client(o?.includedHiddenTypes),
+        createInternalRepository: (hidden) => savedObjects.client([...(hidden ?? []), ...registry.all().map((t) => t.name)]),
+      },
+    };
+    const clusterStart = { asInternalUser: clients.asInternalUser, asScoped: (req: KibanaRequest) => clients.asScoped(req.headers) };
+    if (host === 'osd') coreStart.opensearch = { client: clusterStart };
+    else coreStart.elasticsearch = { client: clusterStart };
+    const startDeps = Object.fromEntries(declared.map((d) => [d, available[d].start()]));
+    pluginStart = instance.start(coreStart, startDeps);
+    if (pluginStart && typeof (pluginStart as any).then === 'function') rootLogger.warn(`Plugin ${pluginId} is using asynchronous start lifecycle; Kibana requires a synchronous one`);
+    resolveStart([coreStart, startDeps, pluginStart]);
+  }
+  void internalRepository;
+
+  // ---- browser assets
+  const bundleDir = options.bundleDir ?? path.join(options.pluginDir, 'target', 'public');
+  let assets: BrowserAssets | undefined;
+  if (options.browser !== false && manifest.ui) assets = await prepareBrowserAssets({ log: (l) => rootLogger.get('browser').info(l) });
+
+  // ---- HTTP
+  const xsrfHeader = host === 'kibana' ? 'kbn-xsrf' : 'osd-xsrf';
+  const versionHeader = host === 'kibana' ? 'kbn-version' : 'osd-version';
+  const capabilitiesFor = (user: AuthenticatedUser | null) => {
+    const caps: Record<string, Record<string, boolean>> = { navLinks: {}, management: {}, catalogue: {} };
+    for (const f of security.getFeatures()) {
+      const granted = new Set<string>();
+      if (user) {
+        for (const roleName of user.roles) {
+          const levels = user.superuser ? ['all'] : (options.security ?? defaultSecurity(pluginId)).roles[roleName]?.features?.[f.id] ?? [];
+          for (const level of levels) for (const ui of f.privileges?.[level as 'all' | 'read']?.ui ?? []) granted.add(ui);
+        }
+        if (user.superuser) for (const ui of f.privileges?.all.ui ?? []) granted.add(ui);
+      }
+      caps[f.id] = Object.fromEntries([...new Set([...(f.privileges?.all.ui ?? []), ...(f.privileges?.read.ui ?? [])])].map((ui) => [ui, granted.has(ui)]));
+      for (const app of f.app) caps.navLinks[app] = granted.size > 0;
+    }
+    for (const p of capabilityProviders) Object.assign(caps, p());
+    return caps;
+  };
+
+  const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}) => {
+    if (body === undefined || status === 204) {
+      res.writeHead(status, headers);
+      res.end();
+      return;
+    }
+    if (Buffer.isBuffer(body)) {
+      res.writeHead(status, { 'content-type': 'application/octet-stream', ...headers });
+      res.end(body);
+      return;
+    }
+    if (typeof body === 'string') {
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+      res.end(body);
+      return;
+    }
+    if (body && typeof (body as any).pipe === 'function') {
+      res.writeHead(status, { 'content-type': 'application/octet-stream', ...headers });
+      (body as NodeJS.ReadableStream).pipe(res);
+      return;
+    }
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+  const sendKibanaResponse = (res: http.ServerResponse, r: KibanaResponse<any>) => {
+    const headers = (r.options?.headers ?? {}) as Record<string, string | string[]>;
+    if (r.status >= 400) {
+      const p = r.payload as any;
+      const message = typeof p === 'string' ? p : p instanceof Error ? p.message : typeof p?.message === 'string' ? p.message : STATUS_TEXT[r.status] ?? 'Error';
+      send(res, r.status, errorBody(r.status, message, p && typeof p === 'object' && !(p instanceof Error) ? p.attributes : undefined), headers);
+      return;
+    }
+    send(res, r.status, r.payload, headers);
+  };
+
+  const readBody = (req: http.IncomingMessage, maxBytes: number): Promise<Buffer> =>
+    new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > maxBytes) {
+          reject(Object.assign(new Error(`Payload content length greater than maximum allowed: ${maxBytes}`), { status: 413 }));
+          req.destroy();
+          return;
+        }
+        chunks.push(c);
+      });
+      req.on('end', () => resolve(Buffer.concat(chunks)));
+      req.on('error', reject);
+    });
+
+  const handleApi = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL, routePath: string): Promise<boolean> => {
+    const method = (req.method ?? 'GET').toLowerCase() as RouteMethod;
+    const route = routes.find((r) => r.method === method && r.pattern.test(routePath));
+    if (!route) return false;
+    const authc = route.security?.authc?.enabled ?? true;
+    const user = security.authenticate(req.headers.authorization);
+    if (authc === true && !user) {
+      send(res, 401, errorBody(401, '[security_exception]: unable to authenticate user'), { 'www-authenticate': 'Basic realm="kibana", charset="UTF-8"' });
+      return true;
+    }
+    // Kibana's XSRF post-auth handler (lifecycle_handlers.ts): non-safe methods need kbn-xsrf or kbn-version.
+    const xsrfRequired = route.config.options?.xsrfRequired !== false;
+    if (method !== 'get' && xsrfRequired && req.headers[xsrfHeader] === undefined && req.headers[versionHeader] === undefined) {
+      send(res, 400, errorBody(400, `Request must contain a ${xsrfHeader} header.`));
+      return true;
+    }
+    if (route.security && user) {
+      const missing = security.missingPrivileges(user, route.security);
+      if (missing.length) {
+        send(res, 403, errorBody(403, `API [${method.toUpperCase()} ${url.pathname}] is unauthorized for user, this action is granted by the Kibana privileges [${missing.join(',')}]`));
+        return true;
+      }
+    }
+    // Request parts
+    const match = route.pattern.exec(routePath)!;
+    const params: Record<string, string> = {};
+    route.paramNames.forEach((n, i) => {
+      if (match[i + 1] !== undefined && match[i + 1] !== '') params[n] = decodeURIComponent(match[i + 1]);
+    });
+    const query: Record<string, string | string[]> = {};
+    for (const [k, v] of url.searchParams) {
+      const prev = query[k];
+      query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+    }
+    let body: unknown = null;
+    try {
+      const raw = await readBody(req, route.config.options?.body?.maxBytes ?? DEFAULT_BODY_MAX_BYTES);
+      if (raw.length) {
+        const type = String(req.headers['content-type'] ?? '');
+        if (route.config.options?.body?.parse === false) body = raw;
+        else if (/json/i.test(type)) {
+          try {
+            body = JSON.parse(raw.toString('utf8'));
+          } catch {
+            send(res, 400, errorBody(400, 'Invalid request payload JSON format'));
+            return true;
+          }
+        } else if (/^text\//i.test(type) || /yaml/i.test(type)) body = raw.toString('utf8');
+        else body = raw;
+      }
+    } catch (error: any) {
+      send(res, error?.status ?? 400, errorBody(error?.status ?? 400, error?.message ?? 'Bad request'));
+      return true;
+    }
+    const validate = route.config.validate === false ? {} : route.config.validate;
+    let request: KibanaRequest<any, any, any>;
+    try {
+      request = {
+        id: randomUUID(),
+        url,
+        route: { path: route.path, method, options: route.config.options ?? {} },
+        headers: req.headers,
+        params: runValidation(validate.params, params, 'request params'),
+        query: runValidation(validate.query, query, 'request query'),
+        body: runValidation(validate.body, body, 'request body'),
+        auth: { isAuthenticated: !!user },
+      };
+    } catch (error) {
+      if (error instanceof RequestValidationError) {
+        send(res, 400, errorBody(400, error.message));
+        return true;
+      }
+      throw error;
+    }
+    const saved = savedObjects.client();
+    const scoped = clients.asScoped(req.headers);
+    const coreContext: Record<string, unknown> = {
+      savedObjects: { client: saved, getClient: (o?: { includedHiddenTypes?: string[] }) => savedObjects.client(o?.includedHiddenTypes) },
+      uiSettings: { client: { get: async () => undefined } },
+      security: { authc: { getCurrentUser: () => (user ? { username: user.username, roles: user.roles } : null) } },
+    };
+    if (host === 'osd') coreContext.opensearch = { client: scoped };
+    else coreContext.elasticsearch = { client: scoped };
+    const context = { core: host === 'kibana' ? Promise.resolve(coreContext) : coreContext };
+    let result: KibanaResponse<any>;
+    try {
+      result = await route.handler(context as any, request, responseFactory);
+      if (!result || typeof result.status !== 'number') throw new Error(`Unexpected result from Route Handler. Expected KibanaResponse, but given: ${typeof result}.`);
+    } catch (error: any) {
+      rootLogger.get('http').error(`${method.toUpperCase()} ${url.pathname} failed: ${error?.stack ?? error}`);
+      send(res, 500, errorBody(500, 'An internal server error occurred.'));
+      return true;
+    }
+    sendKibanaResponse(res, result);
+    return true;
+  };
+
+  const server = http.createServer((req, res) => {
+    const started = Date.now();
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    res.on('finish', () => rootLogger.get('http').debug(`${req.method} ${url.pathname} ${res.statusCode} ${Date.now() - started}ms`));
+    void (async () => {
+      if (basePath && !url.pathname.startsWith(`${basePath}/`) && url.pathname !== basePath) {
+        send(res, 404, errorBody(404, 'Not Found'));
+        return;
+      }
+      const routePath = url.pathname.slice(basePath.length) || '/';
+      if (await handleApi(req, res, url, routePath)) return;
+      if (req.method === 'GET' && routePath === '/api/core/capabilities') {
+        send(res, 200, capabilitiesFor(security.authenticate(req.headers.authorization)));
+        return;
+      }
+      if (req.method === 'GET' && routePath === '/internal/security/me') {
+        const user = security.authenticate(req.headers.authorization);
+        if (!user) send(res, 401, errorBody(401, 'Unauthorized'), { 'www-authenticate': 'Basic realm="kibana", charset="UTF-8"' });
+        else send(res, 200, { username: user.username, roles: user.roles });
+        return;
+      }
+      const bundlePrefix = `/${BUILD_NUM}/bundles/`;
+      if (req.method === 'GET' && routePath.startsWith(bundlePrefix) && assets) {
+        const rest = routePath.slice(bundlePrefix.length);
+        const pluginPrefix = `plugin/${pluginId}/${manifest.version}/`;
+        let file: string | undefined;
+        if (rest.startsWith(pluginPrefix)) file = path.join(bundleDir, rest.slice(pluginPrefix.length));
+        else file = assets.files[rest];
+        const root = rest.startsWith(pluginPrefix) ? bundleDir : assets.dir;
+        if (file && path.resolve(file).startsWith(path.resolve(root)) && fs.existsSync(file) && fs.statSync(file).isFile()) {
+          const type = file.endsWith('.js') ? 'application/javascript; charset=utf-8' : file.endsWith('.css') ? 'text/css; charset=utf-8' : 'application/octet-stream';
+          res.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' });
+          fs.createReadStream(file).pipe(res);
+          return;
+        }
+        send(res, 404, errorBody(404, 'Not Found'));
+        return;
+      }
+      if (req.method === 'GET' && (routePath === '/' || routePath === '/app' || routePath === '/app/')) {
+        res.writeHead(302, { location: `${basePath}/app/${pluginId}` });
+        res.end();
+        return;
+      }
+      if (req.method === 'GET' && routePath.startsWith('/app/') && assets) {
+        const user = security.authenticate(req.headers.authorization);
+        if (!user) {
+          send(res, 401, 'Log in with a stand-in user (see the README: elastic, writer or reader).', { 'www-authenticate': 'Basic realm="kibana", charset="UTF-8"' });
+          return;
+        }
+        const html = renderPage({
+          host,
+          hostVersion,
+          basePath,
+          buildNum: BUILD_NUM,
+          pluginId,
+          pluginVersion: manifest.version,
+          pluginBundleExists: fs.existsSync(path.join(bundleDir, `${pluginId}.plugin.js`)),
+          user: { username: user.username, roles: user.roles },
+          assets,
+        });
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(html);
+        return;
+      }
+      send(res, 404, errorBody(404, 'Not Found'));
+    })().catch((error) => {
+      rootLogger.get('http').error(`unhandled: ${error?.stack ?? error}`);
+      if (!res.headersSent) send(res, 500, errorBody(500, 'An internal server error occurred.'));
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}${basePath}`;
+  rootLogger.info(`${host} ${hostVersion} stand-in with plugin ${pluginId} ${manifest.version} listening on ${url}`);
+
+  const passwords = new Map((options.security ?? defaultSecurity(pluginId)).users.map((u) => [u.username, u.password]));
+  let stopped = false;
+  return {
+    url,
+    host,
+    hostVersion,
+    manifest,
+    routes,
+    savedObjects,
+    taskManager,
+    logs,
+    security,
+    async request(method, urlPath, o = {}) {
+      const headers: Record<string, string> = { ...(o.headers ?? {}) };
+      const user = o.user === undefined ? 'elastic' : o.user;
+      if (user) headers.authorization = `Basic ${Buffer.from(`${user}:${passwords.get(user) ?? ''}`).toString('base64')}`;
+      if (o.xsrf !== false && method.toUpperCase() !== 'GET') headers[xsrfHeader] = 'true';
+      let payload: string | undefined;
+      if (o.body !== undefined) {
+        payload = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
+        if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = typeof o.body === 'string' ? 'text/plain' : 'application/json';
+      }
+      const r = await fetch(`${url}${urlPath}`, { method, headers, body: payload });
+      const text = await r.text();
+      let body: any = text;
+      if ((r.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
+      return { status: r.status, headers: Object.fromEntries(r.headers), body };
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      });
+      try {
+        instance?.stop?.();
+      } catch (error: any) {
+        rootLogger.error(`plugin stop failed: ${error?.message ?? error}`);
+      }
+      await taskManager?.stop();
+      await clients.close().catch(() => undefined);
+      await proxy?.close();
+    },
+  };
+}
