@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+/* `elastic-recheck` command: runs the compiled CLI when present, else the TypeScript source through tsx. */
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const compiled = path.join(root, 'build', 'server', 'cli', 'main.js');
+if (fs.existsSync(compiled)) {
+  require(compiled);
+} else {
+  require('tsx/cjs/api').register();
+  require(path.join(root, 'server', 'cli', 'main.ts'));
+}
