@@ -1,6 +1,7 @@
 /* One jest run for everything a contributor must keep green.
  * - node: common/, server/, scripts/, engine/, dev/ and integration tests under test/ (real OpenSearch)
  * - browser: React component tests under public/ (jsdom)
+ * - e2e: real Chromium against the host stand-in, test/browser/ (scripts/setup_browser.sh installs it)
  * The engine is started once per run by test/setup/global_setup.ts, or taken from ENGINE_URL. */
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2022' } }];
 
@@ -13,7 +14,7 @@ module.exports = {
       displayName: 'node',
       testEnvironment: 'node',
       transform: { '^.+\\.(t|j)sx?$': swc },
-      testMatch: ['<rootDir>/{common,server,scripts,engine,dev,test}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{common,server,scripts,engine,dev,generator,test}/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/', '<rootDir>/build/', '<rootDir>/target/'],
     },
     {
@@ -22,6 +23,12 @@ module.exports = {
       transform: { '^.+\\.(t|j)sx?$': swc },
       testMatch: ['<rootDir>/public/**/*.test.{ts,tsx}'],
       moduleNameMapper: { '\\.(css|scss)$': '<rootDir>/test/setup/style_mock.js' },
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      transform: { '^.+\\.(t|j)sx?$': swc },
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
     },
   ],
 };

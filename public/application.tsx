@@ -5,6 +5,7 @@
  */
 import React from 'react';
 import * as ReactDOM from 'react-dom';
+import * as EUI from '@elastic/eui';
 import { PLUGIN_NAME } from '../common/constants';
 import { ApiClient } from './services/api_client';
 import { HealthPage } from './pages/health_page';
@@ -24,7 +25,16 @@ export function renderApp(core: CoreStart, params: AppMountParameters): () => vo
   const services: AppServices = { core, api: new ApiClient(core.http), history: params.history };
   core.chrome.docTitle.change(PLUGIN_NAME);
   core.chrome.setBreadcrumbs([{ text: PLUGIN_NAME, href: params.history.createHref({ pathname: '/' }) }]);
-  const element = <App services={services} />;
+  // Kibana apps wrap themselves in EuiProvider (via KibanaRenderContextProvider, not a shared dep);
+  // OUI has no EuiProvider, so feature-detect it (host-contracts §5.3).
+  const Provider = (EUI as unknown as { EuiProvider?: React.ComponentType<{ colorMode?: string; children?: React.ReactNode }> }).EuiProvider;
+  const element = Provider ? (
+    <Provider colorMode="light">
+      <App services={services} />
+    </Provider>
+  ) : (
+    <App services={services} />
+  );
   const dom = ReactDOM as unknown as { createRoot?: (el: HTMLElement) => { render(node: React.ReactNode): void; unmount(): void }; render(node: React.ReactElement, el: HTMLElement): void; unmountComponentAtNode(el: HTMLElement): boolean };
   if (typeof dom.createRoot === 'function') {
     const root = dom.createRoot(params.element);

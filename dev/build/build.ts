@@ -211,8 +211,7 @@ export async function buildBrowser(target: HostTarget, pluginDir: string, plugin
  * versions) and copied into each archive. Direct dependencies are pinned to the versions the root
  * lockfile resolved, so the archive runs the code the tests ran.
  */
-export function installProductionDeps(log: (line: string) => void): string {
-  const depsDir = path.join(BUILD_DIR, '.deps');
+export function installProductionDeps(log: (line: string) => void, depsDir = path.join(BUILD_DIR, '.deps')): string {
   const lock = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package-lock.json'), 'utf8'));
   const pinned: Record<string, string> = {};
   for (const [name, range] of Object.entries(rootPackage().dependencies ?? {})) {
@@ -222,14 +221,24 @@ export function installProductionDeps(log: (line: string) => void): string {
   const hash = crypto.createHash('sha256').update(manifest).digest('hex');
   const stamp = path.join(depsDir, '.stamp');
   if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) return path.join(depsDir, 'node_modules');
-  fs.rmSync(depsDir, { recursive: true, force: true });
-  fs.mkdirSync(depsDir, { recursive: true });
-  fs.writeFileSync(path.join(depsDir, 'package.json'), manifest);
+  // Install into a private folder, then move it in place: parallel builds (test workers) never see half a tree.
+  const work = `${depsDir}.tmp-${process.pid}-${Date.now()}`;
+  fs.mkdirSync(work, { recursive: true });
+  fs.writeFileSync(path.join(work, 'package.json'), manifest);
   log(`installing production dependencies (npm install --omit=dev): ${Object.entries(pinned).map(([n, v]) => `${n}@${v}`).join(', ')}`);
-  const npm = spawnSync('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', '--loglevel=error'], { cwd: depsDir, encoding: 'utf8' });
-  if (npm.status !== 0) throw new BuildError(`npm install --omit=dev failed:\n${npm.stderr || npm.stdout}`);
-  fs.mkdirSync(path.join(depsDir, 'node_modules'), { recursive: true });
-  fs.writeFileSync(stamp, hash);
+  const npm = spawnSync('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', '--loglevel=error'], { cwd: work, encoding: 'utf8' });
+  if (npm.status !== 0) {
+    fs.rmSync(work, { recursive: true, force: true });
+    throw new BuildError(`npm install --omit=dev failed:\n${npm.stderr || npm.stdout}`);
+  }
+  fs.mkdirSync(path.join(work, 'node_modules'), { recursive: true });
+  fs.writeFileSync(path.join(work, '.stamp'), hash);
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) {
+    fs.rmSync(work, { recursive: true, force: true }); // another build finished first
+  } else {
+    fs.rmSync(depsDir, { recursive: true, force: true });
+    fs.renameSync(work, depsDir);
+  }
   return path.join(depsDir, 'node_modules');
 }
 
@@ -265,6 +274,8 @@ export interface BuildOptions {
   log?: (line: string) => void;
   /** Skip node_modules (faster; the archive is then incomplete). */
   skipDependencies?: boolean;
+  /** Where staging folders and zips go; default build/ (tests use a temporary folder). */
+  outDir?: string;
 }
 
 export async function buildAll(options: BuildOptions = {}): Promise<TargetBuild[]> {
@@ -277,7 +288,8 @@ export async function buildAll(options: BuildOptions = {}): Promise<TargetBuild[
   const builds: TargetBuild[] = [];
   for (const target of targets) {
     const layout = HOST_LAYOUT[target.host];
-    const stage = path.join(BUILD_DIR, targetKey(target));
+    const outDir = options.outDir ?? BUILD_DIR;
+    const stage = path.join(outDir, targetKey(target));
     fs.rmSync(stage, { recursive: true, force: true });
     const pluginDir = path.join(stage, layout.rootFolder, source.id);
     fs.mkdirSync(pluginDir, { recursive: true });
@@ -289,11 +301,11 @@ export async function buildAll(options: BuildOptions = {}): Promise<TargetBuild[
     const server = await buildServer(pluginDir);
     const bundle = await buildBrowser(target, pluginDir, source.id);
     if (depsModules) fs.cpSync(depsModules, path.join(pluginDir, 'node_modules'), { recursive: true });
-    const archive = path.join(BUILD_DIR, archiveName(source.id, target));
+    const archive = path.join(outDir, archiveName(source.id, target));
     fs.rmSync(archive, { force: true });
     await zipDirectory(stage, [layout.rootFolder], archive);
     log(
-      `${targetKey(target)}: ${server.files} server/common files, bundle ${kb(bundle.bytes)} (${kb(bundle.gzipBytes)} gzip), archive ${path.relative(REPO_ROOT, archive)} ${kb(fs.statSync(archive).size)}`,
+      `${targetKey(target)}: ${server.files} server/common files, browser bundle ${kb(bundle.bytes)} (${kb(bundle.gzipBytes)} gzip), archive ${path.relative(process.cwd(), archive)} ${kb(fs.statSync(archive).size)}`,
     );
     builds.push({ target, pluginDir, archive, bundle });
   }

@@ -87,6 +87,7 @@ export function renderPage(o: PageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width">
 <title>Elastic</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${bundles}/shared-deps.css">
 <style>body{margin:0;font-family:Inter,-apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif}#app-container{padding:16px}#fatal-error{display:none;white-space:pre-wrap;margin:16px;padding:16px;border:2px solid #bd271e;color:#bd271e;font-family:monospace}</style>
 <script>

@@ -1,0 +1,78 @@
+/*
+ * The built plugin in real Chromium: the stand-in serves the page (shared deps, browser core, the
+ * plugin bundle from `npm run build`), the plugin registers itself and mounts at /app/elasticRecheck,
+ * and its page calls GET /api/elastic_recheck/health through the browser core's http.fetch, which
+ * reaches the real engine through Kibana's own client.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { engineUrl } from '../setup/engine';
+import { buildForTest, deleteStandInIndices, TestBuild, uniqueIndexPrefix } from '../../dev/host/testing';
+import { startStandIn, StandIn } from '../../dev/host/stand_in';
+import { artifactPath, launch, Browser } from './chromium';
+
+jest.setTimeout(120000);
+
+describe('the plugin in Chromium on the Kibana stand-in', () => {
+  let build: TestBuild;
+  let standIn: StandIn;
+  let browser: Browser;
+  const indexPrefix = uniqueIndexPrefix('e2e');
+
+  beforeAll(async () => {
+    build = await buildForTest('kibana');
+    standIn = await startStandIn({ pluginDir: build.build.pluginDir, engineUrl: engineUrl(), indexPrefix, onLog: () => undefined });
+    browser = await launch({ username: 'reader' });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await standIn?.stop();
+    await deleteStandInIndices(engineUrl(), indexPrefix);
+    build?.cleanup();
+  });
+
+  it('mounts the app and shows engine health read through core.http', async () => {
+    const { page } = browser;
+    await page.goto(`${standIn.url}/app/elasticRecheck`);
+    const status = page.locator('[data-test-subj="engineStatus"]');
+    await status.waitFor({ timeout: 30000 });
+    expect(['green', 'yellow']).toContain((await status.textContent())?.trim());
+    await page.screenshot({ path: artifactPath('stand_in_app_health.png'), fullPage: true });
+
+    const recorded = await page.evaluate(() => (window as any).__standin__);
+    expect(recorded.mounted).toEqual(['elasticRecheck']);
+    expect(recorded.errors).toEqual([]);
+    expect(recorded.fetches).toContainEqual({ method: 'GET', url: '/api/elastic_recheck/health', status: 200 });
+    expect(recorded.breadcrumbs.map((b: { text: string }) => b.text)).toEqual(['Elastic Recheck']);
+    expect(await page.title()).toBe('Elastic Recheck - Elastic');
+    // The bundle took React and EUI from the shared deps: one React in the page.
+    expect(await page.evaluate(() => typeof (window as any).__kbnSharedDeps__.React.createElement)).toBe('function');
+    expect(browser.errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+  });
+
+  it('says plainly that Discover is not part of the stand-in', async () => {
+    const { page } = browser;
+    await page.click('[data-test-subj="standinDiscoverLink"]');
+    await page.locator('[data-test-subj="discoverPlaceholder"]').waitFor({ timeout: 10000 });
+    expect(await page.textContent('[data-test-subj="discoverPlaceholder"]')).toContain('Discover is not part of the host stand-in');
+    expect(page.url()).toBe(`${standIn.url}/app/discover`);
+  });
+
+  it('reports a bundle that does not register itself, as Kibana does', async () => {
+    const broken = path.join(build.dir, 'broken', 'elasticRecheck');
+    fs.cpSync(build.build.pluginDir, broken, { recursive: true, filter: (src) => !src.includes(`${path.sep}node_modules`) });
+    fs.writeFileSync(path.join(broken, 'target', 'public', 'elasticRecheck.plugin.js'), 'window.__loadedButNotRegistered = true;\n');
+    const other = await startStandIn({ pluginDir: broken, engineUrl: engineUrl(), indexPrefix, onLog: () => undefined, taskManager: false });
+    try {
+      const { page } = browser;
+      await page.goto(`${other.url}/app/elasticRecheck`);
+      const fatal = page.locator('[data-test-subj="fatalError"]');
+      await fatal.waitFor({ state: 'visible', timeout: 20000 });
+      expect(await fatal.textContent()).toContain('Definition of plugin "elasticRecheck" not found and may have failed to load.');
+      expect(await page.evaluate(() => (window as any).__loadedButNotRegistered)).toBe(true);
+    } finally {
+      await other.stop();
+    }
+  });
+});
