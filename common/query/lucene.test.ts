@@ -54,6 +54,7 @@ describe('parseLucene: the constructs elastic-recheck signatures use', () => {
     expect(nodes[3]).toMatchObject({ type: 'term', fuzzy: '2' });
     expect(nodes[4]).toMatchObject({ type: 'phrase', proximity: '3', boost: '2' });
     expect(nodes[5]).toMatchObject({ type: 'group', boost: '4' });
+    expect(ast('"a b"~').clauses[0].node).toMatchObject({ type: 'phrase', proximity: '' });
   });
 
   it('prints back to text that parses to the same tree', () => {
@@ -133,6 +134,8 @@ describe('npm parser versus classic Lucene (why the npm parser runs behind our l
     expect(clauseOccurs(ast('a AND NOT b'))).toEqual(['must', 'must_not']);
     expect(clauseOccurs(ast('NOT a AND b'))).toEqual(['must_not', 'must']);
     expect(clauseOccurs(ast('a b'), 'AND')).toEqual(['must', 'must']);
+    expect(clauseOccurs(ast('a OR b c'), 'AND')).toEqual(['should', 'should', 'must']);
+    expect(clauseOccurs(ast('+a OR +b'), 'AND')).toEqual(['should', 'must']); // classic: OR demotes the clause before it
   });
 
   it('npm is wrong: `-field:x` becomes a field named "-field" (Lucene: NOT field:x)', () => {

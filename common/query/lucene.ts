@@ -478,7 +478,8 @@ function npmText(tokens: Token[]): string {
       case 'TILDE':
         // npm reads `foo~2` as `foo~` followed by the term `2` (it only knows similarities `~0.x`); Lucene reads an
         // edit distance. Phrases keep their slop.
-        parts.push(tokens[k - 1]?.kind === 'QUOTED' || /^0\./.test(t.number ?? '') ? `~${t.number}` : '~');
+        if (tokens[k - 1]?.kind === 'QUOTED') parts.push(t.number ? `~${t.number}` : '');
+        else parts.push(/^0\./.test(t.number ?? '') ? `~${t.number}` : '~');
         break;
       case 'QUOTED':
         parts.push(sep(tokens[k - 1]) + '"' + npmSafeEscapes(t.text.slice(1, -1)) + '"');
@@ -769,7 +770,7 @@ export function clauseOccurs(bool: BoolNode, defaultOperator: 'OR' | 'AND' = 'OR
     if (defaultOperator === 'OR') {
       if (c.conj === 'AND' && !prohibited) required = true;
     } else {
-      required = !prohibited && c.conj !== 'OR';
+      required = c.modifier === '+' || (!prohibited && c.conj !== 'OR');
     }
     out.push(prohibited ? 'must_not' : required ? 'must' : 'should');
   });
