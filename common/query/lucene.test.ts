@@ -135,7 +135,7 @@ describe('npm parser versus classic Lucene (why the npm parser runs behind our l
     expect(clauseOccurs(ast('NOT a AND b'))).toEqual(['must_not', 'must']);
     expect(clauseOccurs(ast('a b'), 'AND')).toEqual(['must', 'must']);
     expect(clauseOccurs(ast('a OR b c'), 'AND')).toEqual(['should', 'should', 'must']);
-    expect(clauseOccurs(ast('+a OR +b'), 'AND')).toEqual(['should', 'must']); // classic: OR demotes the clause before it
+    expect(clauseOccurs(ast('+a OR +b'), 'AND')).toEqual(['should', 'should']); // classic AND mode ignores '+' after OR
   });
 
   it('npm is wrong: `-field:x` becomes a field named "-field" (Lucene: NOT field:x)', () => {

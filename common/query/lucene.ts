@@ -770,7 +770,7 @@ export function clauseOccurs(bool: BoolNode, defaultOperator: 'OR' | 'AND' = 'OR
     if (defaultOperator === 'OR') {
       if (c.conj === 'AND' && !prohibited) required = true;
     } else {
-      required = c.modifier === '+' || (!prohibited && c.conj !== 'OR');
+      required = !prohibited && c.conj !== 'OR'; // the classic parser ignores '+' here
     }
     out.push(prohibited ? 'must_not' : required ? 'must' : 'should');
   });

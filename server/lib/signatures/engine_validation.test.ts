@@ -47,13 +47,23 @@ describe('engine-side signature validation (real engine)', () => {
   });
 
   it('our clause semantics (clauseOccurs) agree with the engine\'s classic parser', async () => {
-    for (const q of ['message:a OR message:b AND message:c', 'message:a AND message:b OR message:c', 'message:a AND NOT message:b', 'NOT message:a message:b', '+message:a -message:b message:c']) {
-      const r = await validateOnEngine(index.engine, index.name, { query_string: { query: q } });
+    const cases: [string, 'OR' | 'AND'][] = [
+      ['message:a OR message:b AND message:c', 'OR'],
+      ['message:a AND message:b OR message:c', 'OR'],
+      ['message:a AND NOT message:b', 'OR'],
+      ['NOT message:a message:b', 'OR'],
+      ['+message:a -message:b message:c', 'OR'],
+      ['+message:a OR +message:b', 'AND'],
+      ['message:a OR message:b message:c', 'AND'],
+      ['message:a message:b -message:c', 'AND'],
+    ];
+    for (const [q, op] of cases) {
+      const r = await validateOnEngine(index.engine, index.name, { query_string: { query: q, default_operator: op } });
       const parsed = parseLucene(q);
       if (!parsed.ok) throw new Error(q);
       // Lucene prints "+x" for MUST, "-x" for MUST_NOT and "x" for SHOULD
       const engineOccurs = r.explanation!.split(' ').map((t) => (t.startsWith('+') ? 'must' : t.startsWith('-') ? 'must_not' : 'should'));
-      expect({ q, occurs: clauseOccurs(parsed.ast) }).toEqual({ q, occurs: engineOccurs });
+      expect({ q, op, occurs: clauseOccurs(parsed.ast, op) }).toEqual({ q, op, occurs: engineOccurs });
     }
   });
 
