@@ -79,8 +79,9 @@ export interface CauseTruth {
   kind: CauseKind;
   /** Known cause: the signature whose bug failed the build. */
   signature?: string;
-  /** File (basename), line number and message of the cause line, when there is one. */
+  /** File (basename), its log_url, line number and message of the cause line, when there is one. */
   file?: string;
+  logUrl?: string;
   line?: number;
   message?: string;
 }
@@ -537,6 +538,7 @@ export class DataGenerator {
           const doc = new EvalDoc({ ...fields, message });
           for (const i of this.matches(doc)) expected.add(i);
           cause.file = basename(spec.path);
+          if (fields.log_url) cause.logUrl = String(fields.log_url);
           cause.line = k + 1;
           cause.message = message;
         } else {

@@ -1,12 +1,11 @@
 /*
- * Reads a directory of elastic-recheck signature files (`<bug>.yaml`) for the generator.
- * TODO(engineer A): replace with readSignatureDirectory() from server/lib/signatures/signature_files.ts
- * once it lands; this small reader only maps the YAML keys onto the Signature model.
+ * The generator's signature input: a directory of elastic-recheck `<bug>.yaml` files, read with
+ * the project's own reader (server/lib/signatures/signature_files.ts). Files that do not load are
+ * reported and skipped; a missing or empty directory is an error.
  */
 import * as fs from 'fs';
-import * as path from 'path';
-import * as yaml from 'js-yaml';
 import type { Signature } from '../common/signature/types';
+import { readSignatureDirectory } from '../server/lib/signatures/signature_files';
 
 export class SignatureDirectoryError extends Error {}
 
@@ -19,33 +18,8 @@ export interface SignatureLoad {
 export function loadSignatureDirectory(dir: string): SignatureLoad {
   if (!fs.existsSync(dir)) throw new SignatureDirectoryError(`signature directory not found: ${dir}`);
   if (!fs.statSync(dir).isDirectory()) throw new SignatureDirectoryError(`not a directory: ${dir}`);
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
-  if (files.length === 0) throw new SignatureDirectoryError(`no *.yaml signature files in ${dir}`);
-  const signatures: Signature[] = [];
-  const rejected: SignatureLoad['rejected'] = [];
-  for (const file of files) {
-    const id = file.slice(0, -'.yaml'.length);
-    let doc: any;
-    try {
-      doc = yaml.load(fs.readFileSync(path.join(dir, file), 'utf8'));
-    } catch (error: any) {
-      rejected.push({ file, reason: `YAML: ${String(error?.message ?? error).split('\n')[0]}` });
-      continue;
-    }
-    if (!doc || typeof doc !== 'object' || typeof doc.query !== 'string' || !doc.query.trim()) {
-      rejected.push({ file, reason: 'no "query" string' });
-      continue;
-    }
-    signatures.push({
-      id,
-      bug: { tracker: 'launchpad', id, url: `https://bugs.launchpad.net/bugs/${id}` },
-      query: doc.query.trim(),
-      allowNonvoting: doc['allow-nonvoting'] === true,
-      suppressGraph: doc['suppress-graph'] === true,
-      suppressNotification: doc['suppress-notification'] === true,
-      testIds: Array.isArray(doc.test_ids) ? doc.test_ids.map(String) : undefined,
-      mode: 'explains',
-    });
-  }
-  return { signatures, rejected };
+  const read = readSignatureDirectory(dir);
+  const rejected = read.errors.map((e) => ({ file: e.file, reason: `${e.line !== undefined ? `line ${e.line}: ` : ''}${e.key ? `${e.key}: ` : ''}${e.message}` }));
+  if (read.signatures.length === 0) throw new SignatureDirectoryError(`no usable *.yaml signature files in ${dir}${rejected.length ? ` (${rejected.length} rejected; first: ${rejected[0].file}: ${rejected[0].reason})` : ''}`);
+  return { signatures: read.signatures, rejected };
 }
