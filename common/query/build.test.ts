@@ -2,14 +2,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { effectiveQueryString, legacyEffectiveQuery, signatureQuery } from './build';
 import { clauseOccurs, parseLucene } from './lucene';
-import { build, createLogIndex, logDoc, TestIndex } from '../../test/fixtures/log_index';
+import { build, createLogIndex, logDoc, LOG_MAPPING, TestIndex } from '../../test/fixtures/log_index';
+import { logMappings } from '../../generator/mapping';
 import { sig } from '../../test/fixtures/signatures';
 import { CORPUS_DIR, describeWithCorpus } from '../../test/setup/engine';
 import { parseSignatureYaml } from '../signature/yaml_codec';
 
 async function ids(index: TestIndex, query: object): Promise<string[]> {
-  const r = await index.engine.request<any>({ method: 'POST', path: `/${index.name}/_search`, body: { size: 100, query, sort: ['message.keyword'] } });
-  return r.hits.hits.map((h: any) => h._source.message);
+  const r = await index.engine.request<any>({ method: 'POST', path: `/${index.name}/_search`, body: { size: 100, query } });
+  return r.hits.hits.map((h: any) => h._source.message as string).sort();
 }
 
 describe('effective query text', () => {
@@ -31,10 +32,14 @@ describe('effective query text', () => {
   });
 });
 
-describe('signatureQuery on the real engine', () => {
+// the production mapping (dynamic text + .keyword) and the generator's template (keyword build fields + .keyword)
+describe.each([
+  ['ci-log-processing mapping', LOG_MAPPING],
+  ['generator mapping', logMappings()],
+])('signatureQuery on the real engine (%s)', (_name, mapping) => {
   let index: TestIndex;
   beforeAll(async () => {
-    index = await createLogIndex('build-test');
+    index = await createLogIndex('build-test', mapping);
     const t = '2026-01-01T00:00:00Z';
     await index.add([
       logDoc({ build: build('u1', { voting: 1 }), message: 'alpha failure', timestamp: t }),

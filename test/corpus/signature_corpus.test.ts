@@ -9,6 +9,11 @@ import { readSignatureDirectory } from '../../server/lib/signatures/signature_fi
 import { formatSignatureYaml, parseSignatureYaml } from '../../common/signature/yaml_codec';
 import { lintSignature, LintOutcome, SignatureLint } from '../../common/signature/lint';
 import { parseLucene, printLucene, stripPositions } from '../../common/query/lucene';
+import { signatureQuery } from '../../common/query/build';
+import { CI_LOG_PROCESSING_FIELDS } from '../../common/query/fields';
+import { validateOnEngine } from '../../server/lib/signatures/engine_validation';
+import { createLogIndex, TestIndex } from '../fixtures/log_index';
+import { logMappings } from '../../generator/mapping';
 
 interface Tally {
   files: number;
@@ -109,4 +114,57 @@ describeWithCorpus('the elastic-recheck signature corpus', () => {
       }
     }
   });
+
+  describe.each([
+    ['the production ci-log-processing mapping', () => productionMapping()],
+    ['the generator\'s index template', () => logMappings()],
+  ])('on the real engine with %s', (_name, mapping) => {
+    let index: TestIndex;
+    beforeAll(async () => {
+      index = await createLogIndex('er-corpus-validate', mapping());
+    });
+    afterAll(() => index?.drop());
+
+    it('every current signature and a fixed 20 % slice of the historical ones are accepted by the engine as we would run them', async () => {
+      const rejectedByEngine: string[] = [];
+      const matchNothing: string[] = [];
+      const work: { sub: string; s: (ReturnType<typeof readSignatureDirectory>)['signatures'][number]; lint: SignatureLint }[] = [];
+      for (const sub of ['queries', 'queries-historical']) {
+        const { signatures } = readSignatureDirectory(path.join(CORPUS_DIR, sub));
+        signatures.forEach((s, i) => {
+          if (sub === 'queries-historical' && i % 5 !== 0) return;
+          const lint = lintSignature(s);
+          if (lint.outcome !== 'rejected') work.push({ sub, s, lint });
+        });
+      }
+      // a few requests in flight at once keep this quick on a small engine
+      let next = 0;
+      const worker = async () => {
+        while (next < work.length) {
+          const { sub, s, lint } = work[next++];
+          const r = await validateOnEngine(index.engine, index.name, signatureQuery(s, { fieldsRewrite: true }));
+          if (!r.valid) rejectedByEngine.push(`${sub}/${s.id}: ${r.error}`);
+          if (r.matchesNothing) {
+            matchNothing.push(`${sub}/${s.id}: ${r.matchesNothing.join('; ')}`);
+            // our pure lint saw it coming: a flagged old field or an unfielded term that also hits number fields
+            expect({ id: s.id, seen: lint.outcome === 'flagged' || lint.warnings.some((w) => w.code === 'no_field') }).toEqual({ id: s.id, seen: true });
+          }
+        }
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
+      process.stdout.write(`engine-validated ${work.length} signatures; parts the engine turns into match-nothing: ${matchNothing.length}\n${matchNothing.sort().join('\n')}\n`);
+      expect(work.filter((w) => w.sub === 'queries')).toHaveLength(91);
+      expect(rejectedByEngine).toEqual([]);
+    });
+  });
 });
+
+/** Explicit mapping for every ci-log-processing field (production maps them dynamically as text + keyword). */
+function productionMapping(): object {
+  const properties: Record<string, object> = {};
+  for (const [f, type] of Object.entries(CI_LOG_PROCESSING_FIELDS)) {
+    if (f.startsWith('_') || f.endsWith('.keyword')) continue;
+    properties[f] = type === 'text' ? { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } } : { type };
+  }
+  return { properties };
+}
