@@ -427,7 +427,7 @@ function npmSafeEscapes(s: string): string {
   let out = '';
   for (let i = 0; i < s.length; i++) {
     if (s[i] === '\\' && i + 1 < s.length) {
-      out += NPM_ESCAPABLE.has(s[i + 1]) ? s.slice(i, i + 2) : s[i + 1] === '\n' ? ' ' : '\\-';
+      out += NPM_ESCAPABLE.has(s[i + 1]) ? s.slice(i, i + 2) : '\\-';
       i++;
     } else out += s[i];
   }

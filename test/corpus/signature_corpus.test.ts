@@ -115,6 +115,31 @@ describeWithCorpus('the elastic-recheck signature corpus', () => {
     }
   });
 
+  it('mutated corpus queries never crash the parser: a precise error or a tree that prints back the same', () => {
+    const queries = ['queries', 'queries-historical'].flatMap((sub) => readSignatureDirectory(path.join(CORPUS_DIR, sub)).signatures.map((s) => s.query));
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const noise = '()"\\:*?~^[]{}/ -+!&|\n';
+    const outcomes = { valid: 0, rejected: 0 };
+    for (let i = 0; i < 3000; i++) {
+      let q = queries[Math.floor(rnd() * queries.length)];
+      for (let j = 0; j < 2; j++) {
+        const p = Math.floor(rnd() * q.length);
+        q = rnd() < 0.5 ? q.slice(0, p) + q.slice(p + 1) : q.slice(0, p) + noise[Math.floor(rnd() * noise.length)] + q.slice(p);
+      }
+      const r = parseLucene(q);
+      if (!r.ok) {
+        outcomes.rejected++;
+        expect({ q, bad: /disagreement|^syntax error:/.test(r.error.message) || r.error.offset < 0 || r.error.offset > q.length }).toEqual({ q, bad: false });
+        continue;
+      }
+      outcomes.valid++;
+      const again = parseLucene(printLucene(r.ast));
+      expect(again.ok && stripPositions(again.ast)).toEqual(stripPositions(r.ast));
+    }
+    process.stdout.write(`mutated queries: ${JSON.stringify(outcomes)}\n`);
+  });
+
   describe.each([
     ['the production ci-log-processing mapping', () => productionMapping()],
     ['the generator\'s index template', () => logMappings()],
