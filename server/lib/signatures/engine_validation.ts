@@ -16,11 +16,16 @@ export interface IndexFields {
   conflicts: string[];
 }
 
+/** An index name or pattern (commas and wildcards kept) as a URL path segment. */
+function indexPath(pattern: string): string {
+  return encodeURIComponent(pattern).replace(/%2C/g, ',').replace(/%2A/g, '*');
+}
+
 /** The union of the field mappings of the indices matching `pattern`. */
 export async function fetchIndexFields(engine: EngineClient, pattern: string): Promise<IndexFields> {
   const r = await engine.request<Record<string, any>>({
     method: 'GET',
-    path: `/${encodeURIComponent(pattern).replace(/%2C/g, ',').replace(/%2A/g, '*')}/_mapping`,
+    path: `/${indexPath(pattern)}/_mapping`,
     querystring: { allow_no_indices: true, ignore_unavailable: true },
   });
   const { catalog, conflicts, indices } = fieldCatalogFromMapping(r ?? {});
@@ -46,7 +51,7 @@ export async function validateOnEngine(engine: EngineClient, pattern: string, qu
   try {
     r = await engine.request({
       method: 'POST',
-      path: `/${pattern}/_validate/query`,
+      path: `/${indexPath(pattern)}/_validate/query`,
       querystring: { explain: true, allow_no_indices: true, ignore_unavailable: true },
       body: { query },
     });
