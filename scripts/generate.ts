@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { verifyGroundTruth } from '../generator/verify';
 import { DataGenerator, deleteGeneratedData, indexGeneratedData, loadSignatureDirectory, type IndexProgress } from '../generator';
 import { httpEngineClient } from '../server/lib/engine/engine_client';
 import { LOG_INDEX_PREFIX } from '../common/constants';
@@ -23,6 +24,7 @@ const SPECS = {
   'batch-size': { type: 'int' as const, description: 'documents per bulk request', default: 5000 },
   replace: { type: 'boolean' as const, description: 'delete existing <prefix>* indices first' },
   'dry-run': { type: 'boolean' as const, description: 'generate and write the ground truth without indexing' },
+  verify: { type: 'boolean' as const, description: 'afterwards, check every build-signature pair of the ground truth against the engine' },
   help: { type: 'boolean' as const, description: 'show this help' },
 };
 
@@ -108,4 +110,10 @@ runMain(async () => {
   );
   console.log(`statuses ${JSON.stringify(c.byStatus)}; causes ${JSON.stringify(c.byCause)}; false positives ${c.falsePositives}`);
   console.log(`ground truth: ${file}`);
+  if (options.verify && engine) {
+    const v = await verifyGroundTruth(engine, result.truth, signatures);
+    const first = v.mismatches[0];
+    if (first) throw new Error(`ground truth disagrees with the engine on ${v.mismatches.length} build-signature pair(s); first: signature ${first.signature}, build ${first.build} (${first.kind})`);
+    console.log(`verified on the engine: ${v.checkedSignatures} signatures, ${v.matchedPairs} build-signature matches, no mismatch`);
+  }
 });
