@@ -40,7 +40,7 @@ describe('DataGenerator', () => {
     expect(fshare('known')).toBeGreaterThan(0.3);
     expect(fshare('unknown')).toBeGreaterThan(0.1);
     expect(fshare('infra')).toBeGreaterThan(0.1);
-    expect(builds.filter((b) => b.truth.falsePositive).length).toBeGreaterThan(10);
+    expect(builds.filter((b) => b.truth.falsePositive).length).toBeGreaterThan(5);
     expect(new Set(builds.map((b) => b.truth.job)).size).toBeGreaterThan(20);
     expect(new Set(builds.map((b) => b.truth.project)).size).toBeGreaterThan(10);
   });

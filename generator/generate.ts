@@ -45,8 +45,13 @@ export const CAUSE_RATES: Record<BuildStatusName, Partial<Record<CauseKind, numb
   RETRY_LIMIT: { infra: 1 },
 };
 
-/** Share of successful builds that still log a known error line (false-positive checks). */
-export const FALSE_POSITIVE_RATE = 0.03;
+/**
+ * Share of successful builds that still log a known error line (false-positive checks). Most of
+ * them go to a few "noisy" signatures (about one in ten), as in real life, so that precision checks
+ * have something to find while most signatures stay within elastic-recheck's 10 % rule.
+ */
+export const FALSE_POSITIVE_RATE = 0.01;
+const NOISY_SHARE = 0.8;
 
 export interface GeneratorOptions {
   signatures: Signature[];
@@ -73,6 +78,8 @@ interface UsableSignature {
   weight: number;
   activeFrom: number;
   activeTo: number;
+  /** Draws most of the false positives. */
+  noisy: boolean;
 }
 
 export interface CauseTruth {
@@ -248,8 +255,11 @@ export class DataGenerator {
       const shape = activity.next();
       if (shape < 0.15) activeFrom = this.windowStart + span * (0.2 + 0.5 * activity.next()); // a new bug
       else if (shape < 0.25) activeTo = this.windowStart + span * (0.4 + 0.4 * activity.next()); // fixed during the window
-      this.usable.push({ signature: c.signature, expr: c.expr, anchors: anchorTokens(c.expr), weight: 1 / Math.pow(r + 1, 0.8), activeFrom, activeTo });
+      this.usable.push({ signature: c.signature, expr: c.expr, anchors: anchorTokens(c.expr), weight: 1 / Math.pow(r + 1, 0.8), activeFrom, activeTo, noisy: false });
     });
+    const noisyRng = this.root.derive('noisy');
+    const noisyCount = Math.max(1, Math.round(this.usable.length / 10));
+    for (const u of noisyRng.shuffle(this.usable).slice(0, this.usable.length ? noisyCount : 0)) u.noisy = true;
     this.usable.forEach((u, i) => {
       if (!u.anchors) this.unanchored.push(i);
       else for (const t of u.anchors) {
@@ -368,8 +378,9 @@ export class DataGenerator {
     return this.matches(doc, false);
   }
 
-  private pickSignature(rng: Rng, time: number): UsableSignature | undefined {
+  private pickSignature(rng: Rng, time: number, falsePositive = false): UsableSignature | undefined {
     if (this.usable.length === 0) return undefined;
+    if (falsePositive && rng.chance(NOISY_SHARE)) return rng.pick(this.usable.filter((u) => u.noisy));
     const active = this.usable.filter((u) => u.activeFrom <= time && time <= u.activeTo);
     const pool = active.length ? active : this.usable;
     return rng.weighted(pool, pool.map((u) => u.weight));
@@ -394,7 +405,7 @@ export class DataGenerator {
     let causeFile: FileSpec | undefined;
     if (causeKind === 'known' || falsePositive) {
       for (let attempt = 0; attempt < 12 && !causePlan; attempt++) {
-        const sig = this.pickSignature(rng, start);
+        const sig = this.pickSignature(rng, start, falsePositive);
         if (!sig) break;
         try {
           const plan = planFor(sig.expr, rng);
