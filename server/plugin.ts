@@ -4,26 +4,37 @@ import { RecheckConfig, parseConfig } from './config';
 import { detectHost } from './lib/host_adapter';
 import { elasticRecheckFeature } from './lib/feature';
 import { registerRoutes } from './routes';
+import { signatureHistorySavedObjectType, signatureSavedObjectType } from './saved_objects/signature_types';
+import { BackgroundService } from './lib/background/background_service';
 
 export class ElasticRecheckPlugin implements Plugin<void, void, ElasticRecheckSetupDeps, ElasticRecheckStartDeps> {
   private readonly logger: Logger;
   private config: RecheckConfig;
+  private readonly background: BackgroundService;
 
   constructor(private readonly initializerContext: PluginInitializerContext) {
     this.logger = initializerContext.logger.get();
     this.config = parseConfig(readRawConfig(initializerContext));
+    this.background = new BackgroundService(this.config, this.logger.get('background'));
   }
 
   setup(core: CoreSetup<ElasticRecheckStartDeps>, deps: ElasticRecheckSetupDeps): void {
     const host = detectHost(core);
     deps.features?.registerKibanaFeature(elasticRecheckFeature);
+    core.savedObjects.registerType(signatureSavedObjectType);
+    core.savedObjects.registerType(signatureHistorySavedObjectType);
+    this.background.setup(deps);
     registerRoutes({ router: core.http.createRouter(), host, logger: this.logger, config: () => this.config });
     this.logger.debug(`set up for ${host}`);
   }
 
-  start(_core: CoreStart, _deps: ElasticRecheckStartDeps): void {}
+  start(core: CoreStart, deps: ElasticRecheckStartDeps): void {
+    this.background.start(core, deps);
+  }
 
-  stop(): void {}
+  stop(): void {
+    this.background.stop().catch((error) => this.logger.warn(`stopping background work: ${error?.message ?? error}`));
+  }
 }
 
 /** Kibana has config.get(); OSD only config.create() (an Observable that emits synchronously). */

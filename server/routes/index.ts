@@ -3,6 +3,11 @@ import type { IRouter, Logger } from '../types/host';
 import type { HostKind } from '../lib/host_adapter';
 import type { RecheckConfig } from '../config';
 import { registerHealthRoutes } from './health_routes';
+import { registerSignatureRoutes } from './signature_routes';
+import { registerImportExportRoutes } from './import_export_routes';
+import { registerClassifyRoutes } from './classify_routes';
+import { registerResultsRoutes } from './results_routes';
+import { registerRatesRoutes } from './rates_routes';
 
 export interface RouteDeps {
   router: IRouter;
@@ -14,4 +19,9 @@ export interface RouteDeps {
 
 export function registerRoutes(deps: RouteDeps): void {
   registerHealthRoutes(deps);
+  registerSignatureRoutes(deps);
+  registerImportExportRoutes(deps);
+  registerClassifyRoutes(deps);
+  registerResultsRoutes(deps);
+  registerRatesRoutes(deps);
 }

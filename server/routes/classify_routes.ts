@@ -1,0 +1,52 @@
+/* POST /api/elastic_recheck/classify: which signatures match a build's logs, on demand, as the user. */
+import type { BuildRef } from '../../common/api/classify';
+import { CLASSIFY_PATH } from '../../common/api/paths';
+import type { Validated } from '../../common/api/signatures';
+import { signatureQuery } from '../../common/query/build';
+import { classifyBuild } from '../lib/classify/classify';
+import { engineAsCurrentUser, errorResponse, hostRoute } from '../lib/host_adapter';
+import { compileSignatures } from '../lib/signatures/compile';
+import type { RouteDeps } from './index';
+import { fail, READ_SECURITY, validation } from './route_utils';
+import { signatureStoreFor } from './signature_routes';
+
+/** `{ uuid }` or `{ change, patchset, job }`. */
+export function validateClassifyBody(body: unknown): Validated<BuildRef> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return fail(['body'], 'expected { uuid } or { change, patchset, job }');
+  const b = body as Record<string, unknown>;
+  if ('uuid' in b) {
+    const extra = Object.keys(b).filter((k) => k !== 'uuid');
+    if (extra.length) return fail([extra[0]], 'unknown field next to uuid');
+    if (typeof b.uuid !== 'string' || !/^[0-9a-fA-F-]{7,64}$/.test(b.uuid)) return fail(['uuid'], 'expected a Zuul build uuid (hex)');
+    return { ok: true, value: { uuid: b.uuid } };
+  }
+  for (const key of Object.keys(b)) if (!['change', 'patchset', 'job'].includes(key)) return fail([key], 'unknown field (allowed: uuid, or change, patchset, job)');
+  if (b.change === undefined) return fail(['uuid'], 'required (or change, patchset and job)');
+  const change = Number(b.change);
+  if (!Number.isInteger(change) || change < 1) return fail(['change'], 'expected a change number');
+  if ((typeof b.patchset !== 'string' && typeof b.patchset !== 'number') || !/^\d+$/.test(String(b.patchset))) return fail(['patchset'], 'expected a patchset number');
+  if (typeof b.job !== 'string' || b.job.trim() === '' || b.job.length > 200) return fail(['job'], 'expected a job name');
+  return { ok: true, value: { change, patchset: String(b.patchset), job: b.job } };
+}
+
+export function registerClassifyRoutes({ router, host, config }: RouteDeps): void {
+  router.post(
+    hostRoute(host, {
+      path: CLASSIFY_PATH,
+      validate: { body: validation(validateClassifyBody) },
+      options: { access: 'public', summary: 'Classify a build on demand', body: { maxBytes: 4096 } },
+      security: READ_SECURITY,
+    }),
+    async (context, request, response) => {
+      try {
+        const signatures = await (await signatureStoreFor(context)).all();
+        const engine = await engineAsCurrentUser(context);
+        const result = await classifyBuild(engine, compileSignatures(signatures, (s) => signatureQuery(s)), request.body, { index: config().logs.indexPattern, purpose: 'on-demand' });
+        if (result.kind === 'not_found') return response.notFound({ body: { message: `no indexed logs for build ${JSON.stringify(request.body)}` } });
+        return response.ok({ body: result });
+      } catch (error) {
+        return errorResponse(response, error);
+      }
+    },
+  );
+}

@@ -1,0 +1,82 @@
+/*
+ * POST /api/elastic_recheck/import: elastic-recheck `<bug>.yaml` files and/or our bundles, with a
+ * per-file report; a dry run unless `dryRun: false`.
+ * GET /api/elastic_recheck/export?format=bundle|zip[&ids=a,b]: one bundle (YAML), or a zip of
+ * `<bug>.yaml` files ready for a git repository of signatures.
+ */
+import { MAX_IMPORT_BYTES, SIGNATURES_EXPORT_PATH, SIGNATURES_IMPORT_PATH, validateImportRequest, Validated } from '../../common/api/signatures';
+import { formatSignatureBundle } from '../../common/signature/bundle';
+import { formatSignatureYaml } from '../../common/signature/yaml_codec';
+import { errorResponse, hostRoute } from '../lib/host_adapter';
+import { plainSignature } from '../lib/signature_store';
+import { zipFiles } from '../lib/zip';
+import type { RouteDeps } from './index';
+import { fail, listParam, READ_SECURITY, unknownKeys, validation, WRITE_SECURITY } from './route_utils';
+import { signatureStoreFor } from './signature_routes';
+
+export interface ExportQuery {
+  format: 'bundle' | 'zip';
+  ids?: string[];
+}
+
+export function validateExportQuery(data: unknown): Validated<ExportQuery> {
+  const q = (data ?? {}) as Record<string, unknown>;
+  const unknown = unknownKeys(q, ['format', 'ids']);
+  if (unknown) return unknown;
+  const format = q.format ?? 'bundle';
+  if (format !== 'bundle' && format !== 'zip') return fail(['format'], 'expected bundle or zip');
+  const ids = listParam(q, 'ids');
+  if (!ids.ok) return ids;
+  return { ok: true, value: { format, ...(ids.value ? { ids: ids.value } : {}) } };
+}
+
+export function registerImportExportRoutes({ router, host }: RouteDeps): void {
+  router.post(
+    hostRoute(host, {
+      path: SIGNATURES_IMPORT_PATH,
+      validate: { body: validation(validateImportRequest) },
+      options: { access: 'public', summary: 'Import elastic-recheck YAML files or a bundle (dry run by default)', body: { maxBytes: MAX_IMPORT_BYTES } },
+      security: WRITE_SECURITY,
+    }),
+    async (context, request, response) => {
+      try {
+        const store = await signatureStoreFor(context);
+        return response.ok({ body: await store.importFiles(request.body) });
+      } catch (error) {
+        return errorResponse(response, error);
+      }
+    },
+  );
+
+  router.get(
+    hostRoute(host, {
+      path: SIGNATURES_EXPORT_PATH,
+      validate: { query: validation(validateExportQuery) },
+      options: { access: 'public', summary: 'Export signatures as a bundle or a zip of <bug>.yaml files' },
+      security: READ_SECURITY,
+    }),
+    async (context, request, response) => {
+      try {
+        const store = await signatureStoreFor(context);
+        let signatures = (await store.all()).map(plainSignature);
+        const { format, ids } = request.query;
+        if (ids) {
+          const missing = ids.filter((id) => !signatures.some((s) => s.id === id));
+          if (missing.length) return response.notFound({ body: { message: `no signature ${missing.join(', ')}` } });
+          signatures = signatures.filter((s) => ids.includes(s.id));
+        }
+        const stamp = new Date().toISOString();
+        if (format === 'zip') {
+          const zip = zipFiles(signatures.map((s) => ({ name: `${s.id}.yaml`, content: formatSignatureYaml(s) })));
+          return response.ok({ body: zip, headers: { 'content-type': 'application/zip', 'content-disposition': 'attachment; filename="elastic-recheck-queries.zip"' } });
+        }
+        return response.ok({
+          body: formatSignatureBundle(signatures, { format: 'yaml', exported: stamp }),
+          headers: { 'content-type': 'application/yaml; charset=utf-8', 'content-disposition': 'attachment; filename="elastic-recheck-signatures.yaml"' },
+        });
+      } catch (error) {
+        return errorResponse(response, error);
+      }
+    },
+  );
+}

@@ -1,0 +1,112 @@
+/* GET /api/elastic_recheck/rates and /uncategorized: the failure-rate graphs and the unexplained failures. */
+import { RATES_PATH, UNCATEGORIZED_PATH } from '../../common/api/paths';
+import type { Validated } from '../../common/api/signatures';
+import { signatureQuery } from '../../common/query/build';
+import { engineAsCurrentUser, errorResponse, hostRoute } from '../lib/host_adapter';
+import { DAY_MS, failureRates, HOUR_MS, IncompleteCountError } from '../lib/rates/rates';
+import { compileSignatures } from '../lib/signatures/compile';
+import { uncategorizedFailures } from '../lib/uncategorized/uncategorized';
+import type { RouteDeps } from './index';
+import { fail, intParam, listParam, READ_SECURITY, unknownKeys, validation } from './route_utils';
+import { signatureStoreFor } from './signature_routes';
+
+export interface WindowQuery {
+  days?: number;
+  bucketHours?: number;
+  queues?: string[];
+  projects?: string[];
+  branches?: string[];
+  page?: number;
+  perPage?: number;
+  excludeJobs?: string;
+}
+
+function validateWindowQuery(allowed: string[]) {
+  return (data: unknown): Validated<WindowQuery> => {
+    const q = (data ?? {}) as Record<string, unknown>;
+    const unknown = unknownKeys(q, allowed);
+    if (unknown) return unknown;
+    const out: WindowQuery = {};
+    for (const [key, min, max] of [['days', 1, 90], ['bucketHours', 1, 24], ['page', 1, 1000], ['perPage', 1, 1000]] as const) {
+      const v = intParam(q, key, min, max);
+      if (!v.ok) return v;
+      if (v.value !== undefined) out[key] = v.value;
+    }
+    for (const key of ['queues', 'projects', 'branches'] as const) {
+      const v = listParam(q, key);
+      if (!v.ok) return v;
+      if (v.value) out[key] = v.value;
+    }
+    if (q.excludeJobs !== undefined) {
+      if (typeof q.excludeJobs !== 'string' || q.excludeJobs.length > 500) return fail(['excludeJobs'], 'expected a regular expression');
+      try {
+        new RegExp(q.excludeJobs);
+      } catch (error) {
+        return fail(['excludeJobs'], `invalid regular expression: ${(error as Error).message}`);
+      }
+      out.excludeJobs = q.excludeJobs;
+    }
+    if (out.days !== undefined && out.bucketHours !== undefined && (out.days * 24) % out.bucketHours !== 0) return fail(['bucketHours'], 'the window (days * 24) must be a multiple of bucketHours');
+    return { ok: true, value: out };
+  };
+}
+
+export function registerRatesRoutes({ router, host, config }: RouteDeps): void {
+  router.get(
+    hostRoute(host, {
+      path: RATES_PATH,
+      validate: { query: validation(validateWindowQuery(['days', 'bucketHours', 'queues', 'projects', 'branches'])) },
+      options: { access: 'public', summary: 'Failure rates of all graphed signatures (hits over time by build status)' },
+      security: READ_SECURITY,
+    }),
+    async (context, request, response) => {
+      try {
+        const q = request.query;
+        const signatures = await (await signatureStoreFor(context)).all();
+        const engine = await engineAsCurrentUser(context);
+        const result = await failureRates(engine, compileSignatures(signatures, (s) => signatureQuery(s)), {
+          index: config().logs.indexPattern,
+          windowMs: (q.days ?? config().windows.ratesDays) * DAY_MS,
+          bucketMs: (q.bucketHours ?? 1) * HOUR_MS,
+          queues: q.queues,
+          projects: q.projects,
+          branches: q.branches,
+        });
+        return response.ok({ body: result });
+      } catch (error) {
+        if (error instanceof IncompleteCountError) return response.badRequest({ body: { message: error.message } });
+        return errorResponse(response, error);
+      }
+    },
+  );
+
+  router.get(
+    hostRoute(host, {
+      path: UNCATEGORIZED_PATH,
+      validate: { query: validation(validateWindowQuery(['days', 'queues', 'projects', 'branches', 'page', 'perPage', 'excludeJobs'])) },
+      options: { access: 'public', summary: 'Failed builds no signature explains, and the categorization rate' },
+      security: READ_SECURITY,
+    }),
+    async (context, request, response) => {
+      try {
+        const q = request.query;
+        const signatures = await (await signatureStoreFor(context)).all();
+        const engine = await engineAsCurrentUser(context);
+        const result = await uncategorizedFailures(engine, compileSignatures(signatures, (s) => signatureQuery(s)), {
+          index: config().logs.indexPattern,
+          windowMs: (q.days ?? config().windows.uncategorizedDays) * DAY_MS,
+          queues: q.queues,
+          projects: q.projects,
+          branches: q.branches,
+          page: q.page,
+          perPage: q.perPage,
+          excludeJobs: q.excludeJobs,
+        });
+        return response.ok({ body: result });
+      } catch (error) {
+        if (error instanceof IncompleteCountError) return response.badRequest({ body: { message: error.message } });
+        return errorResponse(response, error);
+      }
+    },
+  );
+}

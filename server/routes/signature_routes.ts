@@ -1,0 +1,158 @@
+/*
+ * /api/elastic_recheck/signatures: list (search, filter by mode/tracker/stale), get, create, update,
+ * delete, history. Reads need the read privilege, writes the write privilege; the saved-objects client
+ * of the request applies the user's own permissions as well.
+ */
+import {
+  SIGNATURE_HISTORY_PATH,
+  SIGNATURE_PATH,
+  SIGNATURES_PATH,
+  signatureFromInput,
+  SignatureInput,
+  SignatureListResponse,
+  validateListQuery,
+  validateSignatureInput,
+} from '../../common/api/signatures';
+import { signatureQuery } from '../../common/query/build';
+import { DAY_MS } from '../lib/rates/rates';
+import { engineAsCurrentUser, errorResponse, hostRoute, savedObjectsClient } from '../lib/host_adapter';
+import { signatureHits } from '../lib/signature_hits';
+import { SignatureStore } from '../lib/signature_store';
+import { compileSignatures } from '../lib/signatures/compile';
+import type { RequestHandlerContext } from '../types/host';
+import type { RouteDeps } from './index';
+import { currentUserName, idParams, READ_SECURITY, validation, WRITE_SECURITY } from './route_utils';
+
+export async function signatureStoreFor(context: RequestHandlerContext): Promise<SignatureStore> {
+  return new SignatureStore(await savedObjectsClient(context), await currentUserName(context));
+}
+
+export function registerSignatureRoutes({ router, host, config }: RouteDeps): void {
+  router.get(
+    hostRoute(host, {
+      path: SIGNATURES_PATH,
+      validate: { query: validation(validateListQuery) },
+      options: { access: 'public', summary: 'List signatures (search, filter by mode, tracker, stale)' },
+      security: READ_SECURITY,
+    }),
+    async (context, request, response) => {
+      try {
+        const store = await signatureStoreFor(context);
+        const q = request.query;
+        const end = Date.now();
+        const start = end - config().windows.ratesDays * DAY_MS;
+        let body: SignatureListResponse;
+        if (q.stale === undefined) {
+          const page = await store.list(q);
+          const engine = await engineAsCurrentUser(context);
+          const hits = await signatureHits(engine, compileSignatures(page.signatures, (s) => signatureQuery(s)), config().logs.indexPattern, start, end);
+          body = { ...page, signatures: page.signatures.map((s) => ({ ...s, hitsInWindow: hits[s.id]?.hits ?? 0, ...(hits[s.id]?.lastHit ? { lastHit: hits[s.id].lastHit } : {}) })) };
+        } else {
+          // stale needs the hits of every candidate: filter all matching signatures, then page
+          const all = (await store.list({ ...q, page: 1, perPage: 10000 })).signatures;
+          const engine = await engineAsCurrentUser(context);
+          const hits = await signatureHits(engine, compileSignatures(all, (s) => signatureQuery(s)), config().logs.indexPattern, start, end);
+          const kept = all.filter((s) => ((hits[s.id]?.hits ?? 0) === 0) === q.stale);
+          const page = q.page ?? 1;
+          const perPage = q.perPage ?? 100;
+          body = {
+            page,
+            perPage,
+            total: kept.length,
+            signatures: kept.slice((page - 1) * perPage, page * perPage).map((s) => ({ ...s, hitsInWindow: hits[s.id]?.hits ?? 0, ...(hits[s.id]?.lastHit ? { lastHit: hits[s.id].lastHit } : {}) })),
+          };
+        }
+        return response.ok({ body });
+      } catch (error) {
+        return errorResponse(response, error);
+      }
+    },
+  );
+
+  router.get(
+    hostRoute(host, {
+      path: SIGNATURE_PATH,
+      validate: { params: validation(idParams) },
+      options: { access: 'public', summary: 'One signature' },
+      security: READ_SECURITY,
+    }),
+    async (context, request, response) => {
+      try {
+        return response.ok({ body: await (await signatureStoreFor(context)).get(request.params.id) });
+      } catch (error) {
+        return errorResponse(response, error);
+      }
+    },
+  );
+
+  router.post(
+    hostRoute(host, {
+      path: SIGNATURES_PATH,
+      validate: { body: validation((b) => validateSignatureInput(b)) },
+      options: { access: 'public', summary: 'Create a signature', body: { maxBytes: 256 * 1024 } },
+      security: WRITE_SECURITY,
+    }),
+    async (context, request, response) => {
+      try {
+        const store = await signatureStoreFor(context);
+        const created = await store.create(signatureFromInput(request.body as SignatureInput, new Date().toISOString()));
+        return response.ok({ body: created });
+      } catch (error) {
+        return errorResponse(response, error);
+      }
+    },
+  );
+
+  router.put(
+    hostRoute(host, {
+      path: SIGNATURE_PATH,
+      validate: { params: validation(idParams), body: validation((b) => validateSignatureInput(b, { partial: true })) },
+      options: { access: 'public', summary: 'Change a signature (send `version` to refuse lost updates)', body: { maxBytes: 256 * 1024 } },
+      security: WRITE_SECURITY,
+    }),
+    async (context, request, response) => {
+      try {
+        const store = await signatureStoreFor(context);
+        return response.ok({ body: await store.update(request.params.id, request.body as Partial<SignatureInput> & { version?: string }) });
+      } catch (error) {
+        return errorResponse(response, error);
+      }
+    },
+  );
+
+  router.delete(
+    hostRoute(host, {
+      path: SIGNATURE_PATH,
+      validate: { params: validation(idParams) },
+      options: { access: 'public', summary: 'Delete a signature (its history stays)' },
+      security: WRITE_SECURITY,
+    }),
+    async (context, request, response) => {
+      try {
+        await (await signatureStoreFor(context)).remove(request.params.id);
+        return response.ok({ body: { deleted: request.params.id } });
+      } catch (error) {
+        return errorResponse(response, error);
+      }
+    },
+  );
+
+  router.get(
+    hostRoute(host, {
+      path: SIGNATURE_HISTORY_PATH,
+      validate: { params: validation(idParams) },
+      options: { access: 'public', summary: 'Change history of a signature, newest first' },
+      security: READ_SECURITY,
+    }),
+    async (context, request, response) => {
+      try {
+        const store = await signatureStoreFor(context);
+        const entries = await store.history(request.params.id);
+        if (!entries.length) return response.notFound({ body: { message: `no signature ${request.params.id} and no history for it` } });
+        return response.ok({ body: { signatureId: request.params.id, entries } });
+      } catch (error) {
+        return errorResponse(response, error);
+      }
+    },
+  );
+}
