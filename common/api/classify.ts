@@ -56,6 +56,8 @@ export interface ReadinessReport {
   files: string[];
   /** Required files (for this job) not indexed yet. */
   missingFiles: string[];
+  /** Concrete indices holding the build's lines (classification then searches only these). */
+  indices?: string[];
   /** Whether the end-of-log marker line was found (undefined when no marker is configured). */
   markerFound?: boolean;
   attempts: number;

@@ -22,7 +22,7 @@
 import type { BuildRef, ClassifyResult, MatchedLine, SignatureMatch, UnconfirmedMatch } from '../../../common/api/classify';
 import { DEFAULT_LOG_INDEX_PATTERN } from '../../../common/constants';
 import { DEFAULT_SUBUNIT_INDEX_PATTERN, FAILED_TEST_STATUSES, LOG_FIELDS, SUBUNIT_FIELDS, sourceName } from '../../../common/log_fields';
-import { EngineClient, msearch } from '../engine/engine_client';
+import { EngineClient, msearch, search } from '../engine/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
 import { buildInfoFromSource, buildRefFilter, ReadinessConfig, waitForReadiness } from './readiness';
 
@@ -33,7 +33,9 @@ export interface ClassifyOptions {
   purpose?: 'notification' | 'on-demand';
   /** How many first matching lines to return per signature (default 3). */
   linesPerMatch?: number;
-  /** Wait for the logs to be fully indexed first (default: no wait; a change/patchset/job ref is still resolved). */
+  /** The build's concrete indices when already known (with a uuid ref): skips the locate request. */
+  indices?: string[];
+  /** Wait for the logs to be fully indexed first (default: no wait; the build is still located). */
   readiness?: Partial<ReadinessConfig> | false;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -95,21 +97,24 @@ export function classificationSearches(
 export async function classifyBuild(engine: EngineClient, signatures: CompiledSignature[], ref: BuildRef, options: ClassifyOptions = {}): Promise<ClassifyResult> {
   const purpose = options.purpose ?? 'on-demand';
   let uuid: string;
+  let indices: string[] | undefined;
   if (options.readiness !== undefined && options.readiness !== false) {
     const readiness = await waitForReadiness(engine, ref, { index: options.index, config: options.readiness, sleep: options.sleep, now: options.now });
     if (!readiness.ready) return { kind: 'not_ready', readiness };
     uuid = readiness.build!.uuid;
-  } else if ('uuid' in ref) {
+    indices = readiness.indices;
+  } else if ('uuid' in ref && options.indices?.length) {
     uuid = ref.uuid;
+    indices = options.indices;
   } else {
-    const resolved = await resolveBuild(engine, ref, options.index);
-    if (!resolved) return { kind: 'not_found', ref };
-    uuid = resolved;
+    const located = await locateBuild(engine, ref, options.index);
+    if (!located) return { kind: 'not_found', ref };
+    ({ uuid, indices } = located);
   }
 
   const active = purpose === 'notification' ? signatures.filter((c) => !c.signature.suppressNotification) : signatures;
   const started = Date.now();
-  const searches = classificationSearches(uuid, active, options);
+  const searches = classificationSearches(uuid, active, { ...options, index: indices?.length ? indices.join(',') : options.index });
   const res = await msearch(engine, searches);
   const elapsedMs = Date.now() - started;
   for (const r of res.responses) if (r.error) throw new Error(`classification search failed: ${r.error.type ?? ''} ${r.error.reason ?? JSON.stringify(r.error)}`);
@@ -166,20 +171,31 @@ export async function classifyBuild(engine: EngineClient, signatures: CompiledSi
   };
 }
 
-/** The newest build for change + patchset + job (by its newest log line). */
-export async function resolveBuild(engine: EngineClient, ref: BuildRef, index?: string): Promise<string | undefined> {
-  if ('uuid' in ref) return ref.uuid;
-  const res = await msearch(engine, [
+/**
+ * Which build, and which concrete indices hold its lines. Classification then searches only those
+ * indices: the cost of a filters aggregation is dominated by setting up every signature's filter on
+ * every segment of every shard searched (see README "Performance"), so skipping the other daily
+ * indices is what keeps it fast. The readiness check returns the same, so a classification after
+ * readiness needs no extra request. For change + patchset + job the newest build is taken.
+ */
+export async function locateBuild(engine: EngineClient, ref: BuildRef, index?: string): Promise<{ uuid: string; indices: string[] } | undefined> {
+  const res = await search(
+    engine,
+    index ?? DEFAULT_LOG_INDEX_PATTERN,
     {
-      index: index ?? DEFAULT_LOG_INDEX_PATTERN,
-      body: {
-        size: 0,
-        query: { bool: { filter: buildRefFilter(ref) } },
-        aggs: { builds: { terms: { field: LOG_FIELDS.buildUuid, size: 1, order: { last: 'desc' } }, aggs: { last: { max: { field: LOG_FIELDS.timestamp } } } } },
+      size: 0,
+      track_total_hits: false,
+      query: { bool: { filter: buildRefFilter(ref) } },
+      aggs: {
+        builds: {
+          terms: { field: LOG_FIELDS.buildUuid, size: 1, order: { last: 'desc' } },
+          aggs: { last: { max: { field: LOG_FIELDS.timestamp } }, indices: { terms: { field: '_index', size: 1000 } } },
+        },
       },
     },
-  ]);
-  const r = res.responses[0];
-  if (r.error) throw new Error(`build lookup failed: ${r.error.reason ?? JSON.stringify(r.error)}`);
-  return r.aggregations?.builds?.buckets?.[0]?.key;
+    { ignore_unavailable: true, allow_no_indices: true },
+  );
+  const bucket = res.aggregations?.builds?.buckets?.[0];
+  if (!bucket) return undefined;
+  return { uuid: String(bucket.key), indices: bucket.indices.buckets.map((b: any) => String(b.key)).sort() };
 }

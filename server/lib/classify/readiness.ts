@@ -106,6 +106,7 @@ export async function checkReadiness(engine: EngineClient, ref: BuildRef, option
         aggs: {
           last: { max: { field: LOG_FIELDS.timestamp } },
           files: { terms: { field: LOG_FIELDS.filename, size: 10000 } },
+          indices: { terms: { field: '_index', size: 1000 } },
           meta: { top_hits: { size: 1, _source: BUILD_SOURCE_FIELDS } },
           ...(marker
             ? { marker: { filter: { bool: { filter: [{ term: { [LOG_FIELDS.filename]: marker.file } }, { match_phrase: { [LOG_FIELDS.message]: marker.phrase } }] } } } }
@@ -121,7 +122,8 @@ export async function checkReadiness(engine: EngineClient, ref: BuildRef, option
   const files: string[] = bucket.files.buckets.map((b: any) => String(b.key)).sort();
   const missingFiles = requiredFilesFor(build.job, config).filter((f) => !files.includes(f));
   const markerFound = marker ? bucket.marker.doc_count > 0 : undefined;
-  return { ready: missingFiles.length === 0 && markerFound !== false, build, files, missingFiles, markerFound };
+  const indices: string[] = bucket.indices.buckets.map((b: any) => String(b.key)).sort();
+  return { ready: missingFiles.length === 0 && markerFound !== false, build, files, missingFiles, indices, markerFound };
 }
 
 /** Polls until ready or until the timeout; always looks at least once. */
