@@ -176,6 +176,7 @@ type Gen = (c: LineContext) => string;
 const PKGS = ['oslo.config', 'oslo.messaging', 'keystoneauth1', 'python-novaclient', 'SQLAlchemy', 'eventlet', 'requests', 'PyMySQL', 'kombu', 'WebOb', 'stevedore', 'netaddr', 'os-brick', 'pbr', 'alembic', 'Routes', 'jsonschema', 'cryptography', 'paramiko', 'tenacity'];
 const ROLES = ['devstack', 'configure-swap', 'setup-devstack-source-dirs', 'run-devstack', 'tempest', 'fetch-subunit-output', 'process-stackviz', 'ensure-tox', 'tox', 'fetch-tox-output', 'prepare-workspace-git', 'validate-host', 'emit-job-header', 'ensure-pip', 'upload-logs-swift'];
 const TASKS = ['Gather facts', 'Run devstack', 'Run tempest', 'Install pip', 'Copy devstack log files', 'Check for subunit file', 'Write the local.conf file', 'Ensure tox is installed', 'Run tox testing', 'Sync git repos', 'Find tox directories to synchrionize', 'Generate stackviz report', 'Set up swap', 'Collect system information'];
+export const TEMPEST_TESTS: string[] = [];
 const TEST_MODULES = [
   'tempest.api.compute.servers.test_create_server.ServersTestJSON.test_list_servers',
   'tempest.api.compute.servers.test_server_actions.ServerActionsTestJSON.test_reboot_server_hard',
@@ -188,7 +189,21 @@ const TEST_MODULES = [
   'tempest.api.compute.volumes.test_attach_volume.AttachVolumeTestJSON.test_attach_detach_volume',
   'tempest.api.object_storage.test_object_services.ObjectTest.test_create_object',
 ];
+export const UNIT_TEST_NAMES: string[] = [];
 const UNIT_TESTS = ['compute.test_compute.ComputeTestCase.test_run_terminate', 'db.test_migrations.TestMigrationsWalk.test_walk_versions', 'api.test_wsgi.TestWSGIServer.test_start_stop', 'objects.test_objects.TestObjectVersions.test_versions', 'conductor.test_conductor.ConductorTaskTestCase.test_build_instances', 'virt.libvirt.test_driver.LibvirtConnTestCase.test_get_guest_config', 'network.test_neutron.TestAPI.test_allocate_for_instance', 'scheduler.test_filter_scheduler.FilterSchedulerTestCase.test_schedule'];
+
+TEMPEST_TESTS.push(
+  ...TEST_MODULES,
+  'tempest.api.compute.servers.test_server_rescue.ServerRescueTestJSON.test_rescue_unrescue_instance',
+  'tempest.api.compute.admin.test_live_migration.LiveMigrationTest.test_live_block_migration',
+  'tempest.api.network.test_routers.RoutersTest.test_add_remove_router_interface_with_subnet_id',
+  'tempest.api.volume.test_volumes_snapshots.VolumesSnapshotTestJSON.test_snapshot_create_delete_with_volume_in_use',
+  'tempest.api.image.v2.test_images.ImportImagesTest.test_image_glance_direct_import',
+  'tempest.scenario.test_volume_boot_pattern.TestVolumeBootPattern.test_volume_boot_pattern',
+  'tempest.scenario.test_minimum_basic.TestMinimumBasicScenario.test_minimum_basic_scenario',
+  'tempest.api.compute.servers.test_attach_interfaces.AttachInterfacesTestJSON.test_create_list_show_delete_interfaces_by_network_port',
+);
+UNIT_TEST_NAMES.push(...UNIT_TESTS, 'test_utils.GenericUtilsTestCase.test_parse_server_string', 'db.test_api.DBAPITestCase.test_instance_get_all_by_filters', 'test_context.ContextTestCase.test_request_context_elevated');
 
 const ip = (c: LineContext) => `10.${c.rng.int(4)}.${c.rng.int(256)}.${1 + c.rng.int(250)}`;
 const secs = (c: LineContext, max = 30) => (c.rng.next() * max).toFixed(3);

@@ -104,6 +104,25 @@ describe('DataGenerator', () => {
     }
   });
 
+  it('writes test results and applies the test_ids rule to the ground truth', () => {
+    const withTests = builds.filter((b) => b.truth.hasTestResults);
+    expect(withTests.length).toBeGreaterThan(builds.length * 0.5);
+    for (const b of builds) {
+      expect(b.truth.failedTests).toEqual(b.tests.filter((t) => t.status === 'fail').map((t) => t.name));
+      if (b.truth.status === 'SUCCESS') expect(b.truth.failedTests).toEqual([]);
+      for (const id of b.truth.confirmedSignatures) expect(b.truth.expectedSignatures).toContain(id);
+      for (const id of b.truth.expectedSignatures) {
+        const ids = bySig.get(id)!.testIds ?? [];
+        const confirmed = ids.length === 0 || b.truth.failedTests.some((t) => ids.includes(t.replace(/\[[^\]]*\]$/, '')));
+        expect(b.truth.confirmedSignatures.includes(id)).toBe(confirmed);
+      }
+    }
+    const testIdSig = signatures.find((s) => s.testIds?.length)!;
+    const causes = builds.filter((b) => b.truth.cause.signature === testIdSig.id && b.truth.expectedSignatures.length);
+    expect(causes.some((b) => b.truth.confirmedSignatures.includes(testIdSig.id))).toBe(true);
+    expect(causes.some((b) => b.truth.hasTestResults && !b.truth.confirmedSignatures.includes(testIdSig.id))).toBe(true);
+  });
+
   it('rejects bad options', () => {
     expect(() => new DataGenerator({ signatures, builds: 1, days: 0 })).toThrow(/days/);
     expect(() => new DataGenerator({ signatures, builds: 1, now: 'yesterday-ish' })).toThrow(/now/);

@@ -14,7 +14,7 @@ import type { Signature } from '../common/signature/types';
 import { analyze } from './analyzer';
 import {
   ALL_PROJECTS, BRANCHES, CUSTOM_RESULTS, EXECUTORS, FILES_BY_BASENAME, FILES_BY_KIND, INFRA_ERRORS, JOBS, JOB_OUTPUT, LOG_STORAGE,
-  QUEUES, REGIONS, UNKNOWN_ERRORS, adHocFile, basename, noiseGenerators, type FileSpec, type JobKind, type JobSpec, type LineContext,
+  QUEUES, REGIONS, TEMPEST_TESTS, UNIT_TEST_NAMES, UNKNOWN_ERRORS, adHocFile, basename, noiseGenerators, type FileSpec, type JobKind, type JobSpec, type LineContext,
 } from './catalog';
 import { EvalDoc, anchorTokens, evaluate, evaluate3, parseQuery, type Expr, type LogDoc } from './lucene_eval';
 import { Rng } from './random';
@@ -117,6 +117,15 @@ export interface BuildTruth {
    * on voting builds. Sorted.
    */
   expectedSignatures: string[];
+  /**
+   * expectedSignatures after elastic-recheck's test_ids rule: a signature with test_ids counts only
+   * when one of them failed in the build (names compared without their `[attrs]` suffix).
+   */
+  confirmedSignatures: string[];
+  /** Failed tests of the build (subunit names, `[attrs]` included). */
+  failedTests: string[];
+  /** Whether the build has test results at all. */
+  hasTestResults: boolean;
   lines: number;
   files: string[];
 }
@@ -134,9 +143,23 @@ export interface GeneratedFile {
   lines: GeneratedLine[];
 }
 
+/** One test result (ci-log-processing `subunit-*` document). */
+export interface GeneratedTest {
+  name: string;
+  status: 'success' | 'fail' | 'skip';
+  /** seconds */
+  duration: number;
+  /** epoch ms (test start) */
+  time: number;
+}
+
 export interface GeneratedBuild {
   truth: BuildTruth;
   files: GeneratedFile[];
+  /** Test results of jobs that run tests (tempest, tox); empty otherwise. */
+  tests: GeneratedTest[];
+  /** Build fields of the subunit documents. */
+  testFields: LogDoc;
 }
 
 interface BuildBase {
@@ -164,6 +187,20 @@ function jobByName(name: string): JobSpec {
   return { name, kind, projects: ALL_PROJECTS, weight: 1 };
 }
 
+/** subunit names carry `[attrs]`; elastic-recheck compared them without. */
+export function bareTestName(name: string): string {
+  return name.replace(/\[[^\]]*\]$/, '');
+}
+
+function withAttrs(name: string, rng: Rng): string {
+  return rng.chance(0.7) ? `${name}[id-${rng.uuid()}${rng.chance(0.3) ? ',smoke' : ''}]` : name;
+}
+
+function unitTests(project: string): string[] {
+  const mod = project.replace(/^openstack\//, '').replace(/[.-]/g, '_');
+  return UNIT_TEST_NAMES.map((t) => `${mod}.tests.unit.${t}`);
+}
+
 const FILE_LIKE = /\.(txt|log|html|json|yaml|gz|subunit)$/;
 
 export class DataGenerator {
@@ -178,6 +215,9 @@ export class DataGenerator {
   private readonly anchorIndex = new Map<string, number[]>();
   private readonly unanchored: number[] = [];
   private readonly windowStart: number;
+  /** Tempest test names, including every test id the signatures name. */
+  private readonly tempestPool: string[];
+  private readonly allTestIds: Set<string>;
 
   constructor(readonly options: GeneratorOptions) {
     this.seed = String(options.seed ?? 1);
@@ -191,6 +231,8 @@ export class DataGenerator {
     if (!(this.linesPerBuild >= 4)) throw new Error('linesPerBuild must be at least 4');
     this.windowStart = this.now - this.days * DAY;
     this.prepareSignatures(options.signatures);
+    this.allTestIds = new Set(this.usable.flatMap((u) => (u.signature.testIds ?? []).map(bareTestName)));
+    this.tempestPool = [...new Set([...TEMPEST_TESTS, ...this.allTestIds])];
   }
 
   /* ---------------- signatures ---------------- */
@@ -566,6 +608,34 @@ export class DataGenerator {
       files.push({ fields, lines });
     }
 
+    // Test results (subunit) for jobs that run tests.
+    const tests: GeneratedTest[] = [];
+    const runsTests = base.status !== 'NODE_FAILURE' && base.job.kind !== 'docs';
+    if (runsTests) {
+      const pool = base.job.kind === 'tox' ? unitTests(base.project) : this.tempestPool;
+      const n = Math.min(60, Math.max(5, Math.round(this.linesPerBuild / 8)));
+      const names = new Set<string>();
+      while (names.size < Math.min(n, pool.length)) names.add(rng.pick(pool));
+      let failing: string | undefined;
+      const failedBuild = base.status === 'FAILURE' || base.status === 'TIMED_OUT';
+      const sigTestIds = causeSig?.signature.testIds ?? [];
+      if (!falsePositive && cause.kind === 'known' && sigTestIds.length && base.job.kind !== 'tox') {
+        failing = rng.chance(0.8) ? withAttrs(rng.pick(sigTestIds), rng) : rng.pick([...names].filter((t) => !sigTestIds.includes(bareTestName(t)))) ;
+      } else if (failedBuild && cause.kind !== 'infra' && rng.chance(cause.kind === 'unknown' ? 0.9 : 0.6)) {
+        failing = rng.pick([...names].filter((t) => !this.allTestIds.has(bareTestName(t))));
+      }
+      if (failing) names.add(failing);
+      let t = start + duration * 0.5;
+      for (const name of names) {
+        const d = Math.round(rng.next() * 30000) / 1000;
+        tests.push({ name, status: name === failing ? 'fail' : rng.chance(0.06) ? 'skip' : 'success', duration: d, time: Math.floor(t) });
+        t += (duration * 0.45) / names.size;
+      }
+    }
+    const failedTests = tests.filter((x) => x.status === 'fail').map((x) => x.name);
+    const failedBare = new Set(failedTests.map(bareTestName));
+    const expectedIds = [...expected].map((i) => this.usable[i].signature);
+
     const truth: BuildTruth = {
       uuid,
       buildSet,
@@ -581,12 +651,18 @@ export class DataGenerator {
       start: new Date(start).toISOString(),
       end: new Date(end).toISOString(),
       cause,
-      expectedSignatures: [...expected].map((i) => this.usable[i].signature.id).sort(),
+      expectedSignatures: expectedIds.map((sig) => sig.id).sort(),
+      confirmedSignatures: expectedIds.filter((sig) => !sig.testIds?.length || sig.testIds.some((id) => failedBare.has(bareTestName(id)))).map((sig) => sig.id).sort(),
+      failedTests,
+      hasTestResults: tests.length > 0,
       lines: lineTotal,
       files: files.map((f) => String(f.fields.filename)),
     };
     if (falsePositive) truth.falsePositive = true;
-    return { truth, files };
+    const testFields: LogDoc = {};
+    for (const k of ['build_name', 'build_status', 'build_uuid', 'build_set', 'build_queue', 'build_ref', 'build_branch', 'build_change', 'build_patchset', 'project', 'tenant', 'voting', 'zuul_executor']) testFields[k] = buildFields[k];
+    testFields.log_url = `${logRoot}/testrepository.subunit`;
+    return { truth, files, tests, testFields };
   }
 
   private baseBuildWithStatus(rng: Rng, status: BuildStatusName): BuildBase {

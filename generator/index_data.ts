@@ -5,7 +5,7 @@
  */
 import { EngineRequestError, type EngineClient } from '../server/lib/engine/engine_client';
 import type { BuildTruth, DataGenerator, SkippedSignature } from './generate';
-import { logIndexName, logTemplateName, putLogIndexTemplate } from './mapping';
+import { defaultSubunitPrefix, logIndexName, logTemplateName, putLogIndexTemplate, putSubunitIndexTemplate } from './mapping';
 
 export interface IndexProgress {
   builds: number;
@@ -25,6 +25,11 @@ export interface IndexOptions {
   onProgress?: (p: IndexProgress) => void;
   /** Skip the engine entirely (generation only, for measuring). */
   dryRun?: boolean;
+  /**
+   * Prefix of the test-result indices (`<subunitPrefix>YYYY.MM.DD`), or null for none. Default:
+   * `defaultSubunitPrefix(prefix)`. Must not overlap the log prefix (then `<prefix>*` would match them).
+   */
+  subunitPrefix?: string | null;
 }
 
 export interface GroundTruth {
@@ -34,6 +39,8 @@ export interface GroundTruth {
   days: number;
   indexPrefix: string;
   indexPattern: string;
+  /** Test results (`subunit-*`), when written. */
+  subunitPattern?: string;
   /** Signatures the data was generated for, and those left out with the reason. */
   signatures: { used: string[]; skipped: SkippedSignature[] };
   counts: {
@@ -45,6 +52,7 @@ export interface GroundTruth {
     /** Builds per expected signature. */
     bySignature: Record<string, number>;
     indices: Record<string, number>;
+    tests: number;
   };
   builds: BuildTruth[];
 }
@@ -64,9 +72,15 @@ export async function indexGeneratedData(engine: EngineClient | undefined, gener
   const concurrency = options.concurrency ?? 2;
   const prefix = options.prefix;
   if (!/^[a-z0-9][a-z0-9._-]*$/.test(prefix)) throw new Error(`index prefix "${prefix}" must be lowercase letters, digits, ".", "_" or "-", starting with a letter or digit`);
+  const subunitPrefix = options.subunitPrefix === undefined ? defaultSubunitPrefix(prefix) : options.subunitPrefix;
+  if (subunitPrefix !== null) {
+    if (!/^[a-z0-9][a-z0-9._-]*$/.test(subunitPrefix)) throw new Error(`subunit prefix "${subunitPrefix}" must be lowercase letters, digits, ".", "_" or "-"`);
+    if (subunitPrefix.startsWith(prefix) || prefix.startsWith(subunitPrefix)) throw new Error(`subunit prefix "${subunitPrefix}" and index prefix "${prefix}" overlap: one pattern would match the other's indices`);
+  }
   if (!options.dryRun) {
     if (!engine) throw new Error('no engine given');
     await putLogIndexTemplate(engine, prefix);
+    if (subunitPrefix !== null) await putSubunitIndexTemplate(engine, subunitPrefix);
   }
   const started = Date.now();
   const truth: GroundTruth = {
@@ -75,8 +89,9 @@ export async function indexGeneratedData(engine: EngineClient | undefined, gener
     days: generator.days,
     indexPrefix: prefix,
     indexPattern: `${prefix}*`,
+    subunitPattern: subunitPrefix === null ? undefined : `${subunitPrefix}*`,
     signatures: { used: generator.signatureIds, skipped: generator.skipped },
-    counts: { builds: 0, lines: 0, byStatus: {}, byCause: {}, falsePositives: 0, bySignature: {}, indices: {} },
+    counts: { builds: 0, lines: 0, byStatus: {}, byCause: {}, falsePositives: 0, bySignature: {}, indices: {}, tests: 0 },
     builds: [],
   };
   const actionLines = new Map<string, string>();
@@ -175,37 +190,50 @@ export async function indexGeneratedData(engine: EngineClient | undefined, gener
         batch.push(action(index));
         batch.push(`{"@timestamp":"${new Date(line.time).toISOString()}","line_number":${line.lineNumber},"message":${JSON.stringify(line.message)},${tail}`);
         batchDocs++;
+        truth.counts.lines++;
         truth.counts.indices[index] = (truth.counts.indices[index] ?? 0) + 1;
         if (batchDocs >= batchSize) {
           await flush();
-          truth.counts.lines += batchSize;
           options.onProgress?.({ builds, totalBuilds: generator.buildCount, lines: truth.counts.lines, elapsedMs: Date.now() - started });
         }
+      }
+    }
+    if (subunitPrefix !== null && build.tests.length) {
+      const tail = JSON.stringify(build.testFields).slice(1);
+      for (const t of build.tests) {
+        batch.push(action(logIndexName(subunitPrefix, t.time)));
+        batch.push(`{"@timestamp":"${new Date(t.time).toISOString()}","test_name":${JSON.stringify(t.name)},"test_status":"${t.status}","test_duration":${t.duration},${tail}`);
+        batchDocs++;
+        truth.counts.tests++;
       }
     }
     builds++;
     truth.counts.builds = builds;
   }
-  const rest = batchDocs;
   await flush();
   await Promise.all(inFlight);
   if (failure) throw failure;
-  truth.counts.lines += rest;
-  if (!options.dryRun && engine && truth.counts.lines > 0) {
-    await engine.request({ method: 'POST', path: `/${encodeURIComponent(prefix)}*/_refresh`, querystring: { ignore_unavailable: true, allow_no_indices: true } });
+  if (!options.dryRun && engine && truth.counts.lines + truth.counts.tests > 0) {
+    const targets = subunitPrefix === null ? `${prefix}*` : `${prefix}*,${subunitPrefix}*`;
+    await engine.request({ method: 'POST', path: `/${targets}/_refresh`, querystring: { ignore_unavailable: true, allow_no_indices: true } });
   }
   options.onProgress?.({ builds, totalBuilds: generator.buildCount, lines: truth.counts.lines, elapsedMs: Date.now() - started });
   const elapsedMs = Date.now() - started;
   return { truth, elapsedMs, linesPerSecond: Math.round((truth.counts.lines * 1000) / Math.max(1, elapsedMs)) };
 }
 
-/** Deletes the indices and the template of a prefix (tests and `--replace`). Only `<prefix>*`. */
-export async function deleteGeneratedData(engine: EngineClient, prefix: string): Promise<void> {
-  if (!prefix || prefix === '*' || !/^[a-z0-9][a-z0-9._-]*$/.test(prefix)) throw new Error(`refusing to delete indices for prefix "${prefix}"`);
-  await engine.request({ method: 'DELETE', path: `/${encodeURIComponent(prefix)}*`, querystring: { ignore_unavailable: true, allow_no_indices: true, expand_wildcards: 'open,closed' } });
-  try {
-    await engine.request({ method: 'DELETE', path: `/_index_template/${encodeURIComponent(logTemplateName(prefix))}` });
-  } catch (error) {
-    if (!(error instanceof EngineRequestError && error.statusCode === 404)) throw error;
+/**
+ * Deletes the indices and templates of a prefix (tests and `--replace`): `<prefix>*` and, unless
+ * `subunitPrefix` is null, `<subunitPrefix>*` (default `defaultSubunitPrefix(prefix)`).
+ */
+export async function deleteGeneratedData(engine: EngineClient, prefix: string, subunitPrefix: string | null = defaultSubunitPrefix(prefix)): Promise<void> {
+  for (const p of subunitPrefix === null ? [prefix] : [prefix, subunitPrefix]) {
+    if (!p || p === '*' || !/^[a-z0-9][a-z0-9._-]*$/.test(p)) throw new Error(`refusing to delete indices for prefix "${p}"`);
+    await engine.request({ method: 'DELETE', path: `/${encodeURIComponent(p)}*`, querystring: { ignore_unavailable: true, allow_no_indices: true, expand_wildcards: 'open,closed' } });
+    try {
+      await engine.request({ method: 'DELETE', path: `/_index_template/${encodeURIComponent(logTemplateName(p))}` });
+    } catch (error) {
+      if (!(error instanceof EngineRequestError && error.statusCode === 404)) throw error;
+    }
   }
 }

@@ -104,3 +104,39 @@ export function logIndexName(prefix: string, time: number): string {
   const dd = String(d.getUTCDate()).padStart(2, '0');
   return `${prefix}${d.getUTCFullYear()}.${mm}.${dd}`;
 }
+
+/* ---------------- subunit (test results) ---------------- */
+
+/** Default prefix of ci-log-processing's test-result indices (`subunit-YYYY.MM.DD`). */
+export const SUBUNIT_INDEX_PREFIX = 'subunit-';
+
+export const SUBUNIT_KEYWORD_FIELDS = ['test_name', 'test_status', 'build_name', 'build_status', 'build_uuid', 'build_set', 'build_queue', 'build_ref', 'build_branch', 'build_patchset', 'project', 'tenant', 'zuul_executor', 'log_url'] as const;
+
+/** One document per test: `test_name`, `test_status` (success/fail/skip/...), `test_duration` (s), build fields. */
+export function subunitMappings(): Record<string, unknown> {
+  const properties: Record<string, unknown> = { '@timestamp': { type: 'date' }, test_duration: { type: 'float' }, build_change: { type: 'long' }, voting: { type: 'long' } };
+  for (const f of SUBUNIT_KEYWORD_FIELDS) properties[f] = { type: 'keyword', ignore_above: 8191, fields: { keyword: { type: 'keyword', ignore_above: 8191 } } };
+  return { dynamic: true, properties };
+}
+
+export function subunitIndexTemplate(prefix: string = SUBUNIT_INDEX_PREFIX): Record<string, unknown> {
+  return {
+    index_patterns: [`${prefix}*`],
+    priority: 100 + prefix.length,
+    template: { settings: { number_of_shards: 1, number_of_replicas: 0 }, mappings: subunitMappings() },
+    _meta: { description: 'elastic-recheck: ci-log-processing subunit test results' },
+  };
+}
+
+export async function putSubunitIndexTemplate(engine: EngineClient, prefix: string = SUBUNIT_INDEX_PREFIX): Promise<string> {
+  const name = logTemplateName(prefix);
+  await engine.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(name)}`, body: subunitIndexTemplate(prefix) });
+  return name;
+}
+
+/** The subunit prefix that goes with a log index prefix: `x-logs-` -> `x-subunit-`, else `subunit-<prefix>`. */
+export function defaultSubunitPrefix(logPrefix: string): string {
+  if (logPrefix === 'logstash-logs-') return SUBUNIT_INDEX_PREFIX;
+  if (logPrefix.endsWith('logs-')) return `${logPrefix.slice(0, -'logs-'.length)}subunit-`;
+  return `subunit-${logPrefix}`;
+}

@@ -4,6 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { engineRequest, engineUrl, uniqueName } from '../test/setup/engine';
+import { deleteGeneratedData } from '../generator';
+import { httpEngineClient } from '../server/lib/engine/engine_client';
 
 const ROOT = path.resolve(__dirname, '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -32,6 +34,7 @@ describe('npm run generate', () => {
     expectOneLineError(run(['--days', '0']), /^error: option --days must be greater than 0$/);
     expectOneLineError(run(['--now', 'tomorrow']), /^error: option --now expects an ISO-8601 time/);
     expectOneLineError(run(['--index-prefix', 'Bad*Prefix']), /^error: option --index-prefix/);
+    expectOneLineError(run(['--index-prefix', 'x-logs-', '--subunit-prefix', 'x-logs-sub-']), /^error: option --subunit-prefix "x-logs-sub-" overlaps --index-prefix "x-logs-"$/);
   });
 
   it('rejects a missing signature directory', () => {
@@ -56,9 +59,11 @@ describe('npm run generate', () => {
       expect(truth.builds).toHaveLength(15);
       const count = await engineRequest<{ count: number }>('GET', `/${prefix}*/_count`);
       expect(count.count).toBe(truth.counts.lines);
+      expect(truth.subunitPattern).toBe(`subunit-${prefix}*`);
+      const tests = await engineRequest<{ count: number }>('GET', `/${truth.subunitPattern}/_count`);
+      expect(tests.count).toBe(truth.counts.tests);
     } finally {
-      await engineRequest('DELETE', `/${prefix}*`).catch(() => undefined);
-      await engineRequest('DELETE', `/_index_template/elastic-recheck-${prefix.replace(/-+$/, '')}`).catch(() => undefined);
+      await deleteGeneratedData(httpEngineClient(engineUrl()), prefix);
       fs.rmSync(out, { recursive: true, force: true });
     }
   });

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { verifyGroundTruth } from '../generator/verify';
-import { DataGenerator, deleteGeneratedData, indexGeneratedData, loadSignatureDirectory, type IndexProgress } from '../generator';
+import { DataGenerator, defaultSubunitPrefix, deleteGeneratedData, indexGeneratedData, loadSignatureDirectory, type IndexProgress } from '../generator';
 import { httpEngineClient } from '../server/lib/engine/engine_client';
 import { LOG_INDEX_PREFIX } from '../common/constants';
 import { parseArgs, runMain, usage, UsageError } from './lib/cli_args';
@@ -20,6 +20,7 @@ const SPECS = {
   signatures: { type: 'string' as const, description: 'directory of <bug>.yaml signatures', default: 'demo/signatures' },
   engine: { type: 'string' as const, description: 'engine URL (default: $ENGINE_URL or http://127.0.0.1:9200)' },
   'index-prefix': { type: 'string' as const, description: 'daily indices are <prefix>YYYY.MM.DD', default: LOG_INDEX_PREFIX },
+  'subunit-prefix': { type: 'string' as const, description: 'test-result indices <prefix>YYYY.MM.DD; "none" for none (default: subunit- beside logstash-logs-, else derived from --index-prefix)' },
   out: { type: 'string' as const, description: 'directory for ground_truth.json', default: 'build/generated' },
   'batch-size': { type: 'int' as const, description: 'documents per bulk request', default: 5000 },
   replace: { type: 'boolean' as const, description: 'delete existing <prefix>* indices first' },
@@ -75,6 +76,10 @@ runMain(async () => {
   if (builds < 0) throw new UsageError('option --builds must not be negative');
   const prefix = options['index-prefix'] as string;
   if (!/^[a-z0-9][a-z0-9._-]*$/.test(prefix)) throw new UsageError(`option --index-prefix "${prefix}" must be lowercase letters, digits, ".", "_" or "-"`);
+  const subunitOption = options['subunit-prefix'] as string | undefined;
+  const subunitPrefix = subunitOption === undefined ? defaultSubunitPrefix(prefix) : subunitOption === 'none' ? null : subunitOption;
+  if (subunitPrefix !== null && !/^[a-z0-9][a-z0-9._-]*$/.test(subunitPrefix)) throw new UsageError(`option --subunit-prefix "${subunitPrefix}" must be lowercase letters, digits, ".", "_" or "-"`);
+  if (subunitPrefix !== null && (subunitPrefix.startsWith(prefix) || prefix.startsWith(subunitPrefix))) throw new UsageError(`option --subunit-prefix "${subunitPrefix}" overlaps --index-prefix "${prefix}"`);
   let now: number | undefined;
   if (options.now !== undefined) {
     now = Date.parse(options.now as string);
@@ -94,10 +99,10 @@ runMain(async () => {
   const engine = dryRun ? undefined : httpEngineClient(url, { timeoutMs: 300000 });
   if (engine) {
     await engine.request({ method: 'GET', path: '/' });
-    if (options.replace) await deleteGeneratedData(engine, prefix);
+    if (options.replace) await deleteGeneratedData(engine, prefix, subunitPrefix);
   }
   const progress = progressReporter(builds);
-  const result = await indexGeneratedData(engine, generator, { prefix, batchSize, onProgress: (p) => progress.update(p), dryRun });
+  const result = await indexGeneratedData(engine, generator, { prefix, subunitPrefix, batchSize, onProgress: (p) => progress.update(p), dryRun });
   progress.done();
 
   const outDir = options.out as string;
@@ -109,6 +114,7 @@ runMain(async () => {
     `${dryRun ? 'generated' : `indexed into ${url}/${prefix}*:`} ${c.lines.toLocaleString('en-US')} lines, ${c.builds} builds, ${Object.keys(c.indices).length} daily indices in ${(result.elapsedMs / 1000).toFixed(1)} s (${result.linesPerSecond.toLocaleString('en-US')} lines/s)`,
   );
   console.log(`statuses ${JSON.stringify(c.byStatus)}; causes ${JSON.stringify(c.byCause)}; false positives ${c.falsePositives}`);
+  if (subunitPrefix !== null) console.log(`test results: ${c.tests.toLocaleString('en-US')} in ${subunitPrefix}*`);
   console.log(`ground truth: ${file}`);
   if (options.verify && engine) {
     const v = await verifyGroundTruth(engine, result.truth, signatures);

@@ -87,6 +87,21 @@ describe('generated CI log data on the engine (demo signatures)', () => {
     expect(result.matchedPairs).toBe(data.truth.builds.reduce((n, b) => n + b.expectedSignatures.length, 0));
   });
 
+  it('writes every build\'s test results to the subunit indices', async () => {
+    expect(data.subunitPattern).toBeDefined();
+    const withFailures = data.truth.builds.filter((b) => b.failedTests.length > 0);
+    expect(withFailures.length).toBeGreaterThan(5);
+    const res = await search(data.engine, data.subunitPattern!, {
+      size: 0,
+      query: { term: { test_status: 'fail' } },
+      aggs: { builds: { terms: { field: 'build_uuid.keyword', size: 1000 }, aggs: { tests: { terms: { field: 'test_name.keyword', size: 100 } } } } },
+    });
+    const engineFailed = Object.fromEntries(res.aggregations.builds.buckets.map((b: any) => [b.key, b.tests.buckets.map((t: any) => t.key).sort()]));
+    expect(engineFailed).toEqual(Object.fromEntries(withFailures.map((b) => [b.uuid, [...b.failedTests].sort()])));
+    const count = await data.engine.request<{ count: number }>({ method: 'GET', path: `/${data.subunitPattern}/_count` });
+    expect(count.count).toBe(data.truth.counts.tests);
+  });
+
   it('predicts the engine tokenizer for the generated messages', async () => {
     const { analyze } = await import('../../generator');
     const res = await search<{ message: string }>(data.engine, data.indexPattern, { size: 200, query: { function_score: { random_score: { seed: 7, field: '_seq_no' } } } });
