@@ -23,13 +23,12 @@ export interface LinePlan {
 
 export class Unsatisfiable extends Error {}
 
-const FIELD_ALIASES: Record<string, string> = {};
 /** logsender writes constants into these (the node information moved to hosts_id / hosts_region). */
 const FIXED_FIELDS: Record<string, string> = { build_node: 'zuul-executor', node_provider: 'local', build_newrev: '' };
 
 function baseField(field: string): string {
   const f = field.endsWith('.keyword') ? field.slice(0, -8) : field;
-  return FIELD_ALIASES[f] ?? f;
+  return f;
 }
 
 function clone(p: LinePlan): LinePlan {
@@ -85,7 +84,7 @@ function solveTerm(e: Extract<Expr, { kind: 'term' }>, plan: LinePlan, rng: Rng)
 }
 
 /** Adds what `e` needs to `plan`; throws Unsatisfiable when this choice cannot work. */
-function solveInto(e: Expr, plan: LinePlan, rng: Rng, negatives: Expr[]): LinePlan {
+function solveInto(e: Expr, plan: LinePlan, rng: Rng): LinePlan {
   switch (e.kind) {
     case 'all':
       return plan;
@@ -108,12 +107,12 @@ function solveInto(e: Expr, plan: LinePlan, rng: Rng, negatives: Expr[]): LinePl
       return plan;
     case 'bool': {
       let p = plan;
-      for (const m of e.must) p = solveInto(m, p, rng, negatives);
+      for (const m of e.must) p = solveInto(m, p, rng);
       if (e.must.length === 0 && e.should.length > 0) {
         let last: unknown;
         for (const s of rng.shuffle(e.should)) {
           try {
-            return finish(solveInto(s, clone(p), rng, negatives), e, negatives);
+            return solveInto(s, clone(p), rng);
           } catch (error) {
             if (!(error instanceof Unsatisfiable)) throw error;
             last = error;
@@ -121,17 +120,12 @@ function solveInto(e: Expr, plan: LinePlan, rng: Rng, negatives: Expr[]): LinePl
         }
         throw last;
       }
-      return finish(p, e, negatives);
+      return p;
     }
   }
 }
 
-function finish(p: LinePlan, e: Extract<Expr, { kind: 'bool' }>, negatives: Expr[]): LinePlan {
-  negatives.push(...e.mustNot);
-  return p;
-}
-
 /** One random way to satisfy `expr` (MUST_NOT clauses are checked later on the rendered line). */
 export function planFor(expr: Expr, rng: Rng): LinePlan {
-  return solveInto(expr, { fields: {}, tags: [], parts: [] }, rng, []);
+  return solveInto(expr, { fields: {}, tags: [], parts: [] }, rng);
 }
