@@ -8,6 +8,7 @@ import { registerImportExportRoutes } from './import_export_routes';
 import { registerClassifyRoutes } from './classify_routes';
 import { registerResultsRoutes } from './results_routes';
 import { registerRatesRoutes } from './rates_routes';
+import { registerQueryRoutes } from './query_routes';
 
 export interface RouteDeps {
   router: IRouter;
@@ -24,4 +25,5 @@ export function registerRoutes(deps: RouteDeps): void {
   registerClassifyRoutes(deps);
   registerResultsRoutes(deps);
   registerRatesRoutes(deps);
+  registerQueryRoutes(deps);
 }

@@ -1,0 +1,75 @@
+/*
+ * The editor's live preview of a signature that is not saved yet (common/api/preview.ts): hits over
+ * time by build status, newest sample lines, hits on successful builds, overlap with the saved
+ * signatures. Three engine requests: the rates aggregation, the samples, and one build breakdown that
+ * serves both the success check and the overlap.
+ */
+import type { PreviewRequest, PreviewResponse, PreviewSample } from '../../common/api/preview';
+import { LOG_FIELDS } from '../../common/log_fields';
+import { signatureQuery } from '../../common/query/build';
+import type { Signature } from '../../common/signature/types';
+import { lineLink } from './classify/classify';
+import { EngineClient, search } from './engine/engine_client';
+import { DAY_MS, failureRates, HOUR_MS } from './rates/rates';
+import { compileSignatures } from './signatures/compile';
+import { overlapOf, signatureBuilds, successChecks } from './success/success';
+
+export const PREVIEW_ID = '__preview__';
+
+export function draftSignature(req: PreviewRequest): Signature {
+  return {
+    id: PREVIEW_ID,
+    bug: { tracker: 'launchpad', id: '0', url: '' },
+    query: req.query,
+    allowNonvoting: req.allowNonvoting ?? false,
+    suppressGraph: false,
+    suppressNotification: false,
+    ...(req.testIds?.length ? { testIds: req.testIds } : {}),
+    ...(req.scope ? { scope: req.scope } : {}),
+    mode: 'explains',
+  };
+}
+
+export async function previewSignature(engine: EngineClient, req: PreviewRequest, saved: Signature[], options: { index: string; defaultDays: number }): Promise<PreviewResponse> {
+  const draft = draftSignature(req);
+  const others = saved.filter((s) => s.id !== req.signatureId && s.id !== PREVIEW_ID);
+  const [compiledDraft, ...compiledOthers] = compileSignatures([draft, ...others], (s) => signatureQuery(s));
+  const windowMs = (req.days ?? options.defaultDays) * DAY_MS;
+  const bucketMs = (req.bucketHours ?? 1) * HOUR_MS;
+  const rates = await failureRates(engine, [compiledDraft], { index: options.index, windowMs, bucketMs, includeSuppressed: true });
+  const rate = rates.signatures[0];
+  const samplesRes = await search(
+    engine,
+    options.index,
+    {
+      size: req.samples ?? 10,
+      query: { bool: { filter: [compiledDraft.query, { range: { [LOG_FIELDS.timestamp]: { gte: rates.start, lt: rates.end, format: 'epoch_millis' } } }] } },
+      sort: [{ [LOG_FIELDS.timestamp]: 'desc' }],
+    },
+    { ignore_unavailable: true, allow_no_indices: true },
+  );
+  const samples: PreviewSample[] = samplesRes.hits.hits.map((h: any) => ({
+    file: h._source.filename,
+    line: h._source.message,
+    timestamp: h._source['@timestamp'],
+    link: lineLink(h._source),
+    uuid: h._source.build_uuid,
+    job: h._source.build_name,
+    status: h._source.build_status,
+    ...(h._source.project ? { project: h._source.project } : {}),
+  }));
+  const builds = await signatureBuilds(engine, [compiledDraft, ...compiledOthers], { index: options.index, end: rates.end, windowMs });
+  const success = successChecks(builds).find((c) => c.signatureId === PREVIEW_ID)!;
+  return {
+    start: rates.start,
+    end: rates.end,
+    bucketMs: rates.bucketMs,
+    hits: rate?.hits ?? 0,
+    series: rate?.series ?? [],
+    buildsByStatus: rate?.buildsByStatus ?? {},
+    samples,
+    success,
+    overlap: overlapOf(builds, PREVIEW_ID).overlaps,
+    took: rates.took + (samplesRes.took ?? 0) + builds.took,
+  };
+}
