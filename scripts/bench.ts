@@ -1,0 +1,364 @@
+/*
+ * `npm run bench -- [--lines N] [--signatures 100,1000] [--runs N] [--engine URL]`
+ *
+ * On generated data (generator/, ci-log-processing schema, daily indices), times side by side:
+ *  - classification of one failed build against all signatures: our one request (filters aggregation)
+ *    vs elastic-recheck's way (one search per signature, in sequence), plus the other one-round-trip
+ *    candidates we measured to choose (one _msearch with a search per signature; the percolator with
+ *    the signatures stored as queries and the build's lines percolated, which needs the lines first);
+ *  - failure-rate graphs for all signatures: our one aggregation vs one search per signature
+ *    (ER's size-3000 hit lists, bucketed client-side).
+ * Prints wall-clock p50/p95, the engine's own `took` (p50) and the ratio to elastic-recheck's way.
+ * Extra signatures beyond the demo set are synthesized from it (same query AND NOT a phrase that
+ * never occurs), so every one of them really runs and matches like its original.
+ */
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import type { Signature } from '../common/signature/types';
+import { DataGenerator } from '../generator/generate';
+import { deleteGeneratedData, indexGeneratedData } from '../generator';
+import { logMappings } from '../generator/mapping';
+import { classificationSearches } from '../server/lib/classify/classify';
+import { bulk, EngineClient, httpEngineClient, MsearchResponse, SearchResponse } from '../server/lib/engine/engine_client';
+import { locateBuild } from '../server/lib/classify/classify';
+import { HOUR_MS, ratesRequest } from '../server/lib/rates/rates';
+import { compileSignatures, CompiledSignature } from '../server/lib/signatures/compile';
+import { readSignatureDirectory } from '../server/lib/signatures/signature_files';
+import { parseArgs, runMain, usage, UsageError } from './lib/cli_args';
+
+export interface BenchOptions {
+  engine: EngineClient;
+  lines: number;
+  linesPerBuild: number;
+  signatureCounts: number[];
+  /** Classifications (one build each) per method; graphs run `graphRuns` times. */
+  runs: number;
+  /** Runs of the slow sequential (elastic-recheck) methods. */
+  oldRuns: number;
+  graphRuns: number;
+  signaturesDir: string;
+  seed: string;
+  /** Index prefix; indices and template are deleted afterwards unless keep. */
+  prefix: string;
+  keep: boolean;
+  /** Also measure the percolator and per-signature _msearch alternatives. */
+  alternatives: boolean;
+  log: (line: string) => void;
+}
+
+export interface BenchRow {
+  signatures: number;
+  task: 'classify' | 'graphs';
+  method: string;
+  roundTrips: string;
+  runs: number;
+  p50: number;
+  p95: number;
+  tookP50: number;
+  /** elastic-recheck's p50 / this method's p50 (for ER's own row: 1). */
+  speedup: number;
+}
+
+export interface BenchReport {
+  lines: number;
+  builds: number;
+  indices: number;
+  indexSeconds: number;
+  baseSignatures: number;
+  rows: BenchRow[];
+  /** Classifications where our matches differed from the per-signature searches (must be 0). */
+  mismatches: number;
+}
+
+const WINDOW_DAYS = 10;
+const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** The demo signatures plus synthesized ones up to `count`. */
+export function benchSignatures(base: Signature[], count: number): Signature[] {
+  const out: Signature[] = [];
+  for (let i = 0; i < count; i++) {
+    const b = base[i % base.length];
+    out.push(i < base.length ? b : { ...b, id: `${b.id}-s${i}`, query: `(${b.query}) AND NOT message:"bench never ${i}"` });
+  }
+  return out;
+}
+
+const NO_CACHE = { request_cache: false };
+
+/** Benchmarked requests bypass the shard request cache, so repeated runs measure real work. */
+function searchNoCache(engine: EngineClient, index: string, body: object): Promise<SearchResponse> {
+  return engine.request<SearchResponse>({ method: 'POST', path: `/${index}/_search`, body, querystring: NO_CACHE });
+}
+
+function msearchNoCache(engine: EngineClient, searches: Array<{ index: string; body: object }>): Promise<MsearchResponse> {
+  const lines: unknown[] = [];
+  for (const x of searches) lines.push({ index: x.index, request_cache: false }, x.body);
+  return engine.request<MsearchResponse>({ method: 'POST', path: '/_msearch', bulkBody: lines });
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t0, value };
+}
+
+async function existingData(o: BenchOptions): Promise<{ builds: string[]; buildCount: number; lines: number; indices: number } | undefined> {
+  const res = await o.engine.request<SearchResponse>({
+    method: 'POST',
+    path: `/${o.prefix}2*/_search`,
+    querystring: { allow_no_indices: true },
+    body: { size: 0, track_total_hits: true, aggs: { builds: { cardinality: { field: 'build_uuid' } }, idx: { cardinality: { field: '_index' } } } },
+  });
+  if (res.hits.total.value === 0) return undefined;
+  return { builds: await failedBuilds(o), buildCount: res.aggregations.builds.value, lines: res.hits.total.value, indices: res.aggregations.idx.value };
+}
+
+async function failedBuilds(o: BenchOptions): Promise<string[]> {
+  const res = await o.engine.request<SearchResponse>({
+    method: 'POST',
+    path: `/${o.prefix}2*/_search`,
+    body: { size: 0, query: { bool: { must_not: [{ term: { build_status: 'SUCCESS' } }] } }, aggs: { b: { terms: { field: 'build_uuid', size: 2000, order: { _key: 'asc' } } } } },
+  });
+  return res.aggregations.b.buckets.map((b: any) => String(b.key));
+}
+
+async function indexData(o: BenchOptions, signatures: Signature[]): Promise<{ builds: string[]; buildCount: number; lines: number; indices: number }> {
+  const existing = await existingData(o);
+  if (existing) {
+    o.log(`reusing ${existing.lines} lines already indexed under ${o.prefix}*`);
+    return existing;
+  }
+  const builds = Math.max(1, Math.round(o.lines / o.linesPerBuild));
+  const gen = new DataGenerator({ signatures, builds, linesPerBuild: o.linesPerBuild, now: NOW, days: WINDOW_DAYS, seed: o.seed });
+  const { truth } = await indexGeneratedData(o.engine, gen, { prefix: o.prefix, subunitPrefix: null });
+  return { builds: await failedBuilds(o), buildCount: truth.counts.builds, lines: truth.counts.lines, indices: Object.keys(truth.counts.indices).length };
+}
+
+async function setupPercolator(o: BenchOptions, compiled: CompiledSignature[]): Promise<string> {
+  const name = `${o.prefix}percolator-${compiled.length}`;
+  const mappings = logMappings() as { properties: Record<string, unknown> };
+  await o.engine.request({ method: 'DELETE', path: `/${name}`, querystring: { ignore_unavailable: true } });
+  await o.engine.request({ method: 'PUT', path: `/${name}`, body: { settings: { number_of_shards: 1, number_of_replicas: 0 }, mappings: { properties: { ...mappings.properties, query: { type: 'percolator' }, sid: { type: 'keyword' } } } } });
+  const lines: unknown[] = [];
+  for (const c of compiled) lines.push({ index: { _index: name, _id: c.signature.id } }, { sid: c.signature.id, query: c.query });
+  for (let i = 0; i < lines.length; i += 2000) await bulk(o.engine, lines.slice(i, i + 2000));
+  await o.engine.request({ method: 'POST', path: `/${name}/_refresh` });
+  return name;
+}
+
+function row(signatures: number, task: BenchRow['task'], method: string, roundTrips: string, walls: number[], tooks: number[]): BenchRow {
+  return { signatures, task, method, roundTrips, runs: walls.length, p50: percentile(walls, 50), p95: percentile(walls, 95), tookP50: percentile(tooks, 50), speedup: 1 };
+}
+
+export async function runBench(o: BenchOptions): Promise<BenchReport> {
+  const dir = readSignatureDirectory(o.signaturesDir);
+  if (dir.signatures.length === 0) throw new Error(`no signatures in ${o.signaturesDir}`);
+  const base = dir.signatures;
+  // the daily log indices only (the percolator candidate keeps its own index under the same prefix)
+  const pattern = `${o.prefix}2*`;
+  const rows: BenchRow[] = [];
+  let mismatches = 0;
+  const t0 = performance.now();
+  o.log(`indexing ~${o.lines} generated lines into ${pattern} ...`);
+  const data = await indexData(o, base);
+  const indexSeconds = (performance.now() - t0) / 1000;
+  o.log(`indexed ${data.lines} lines, ${data.buildCount} builds (${data.builds.length} failed) in ${data.indices} daily indices, ${indexSeconds.toFixed(1)} s`);
+  try {
+    for (const count of o.signatureCounts) {
+      const compiled = compileSignatures(benchSignatures(base, count));
+      const sample = (n: number) => Array.from({ length: n }, (_, i) => data.builds[(i * 7919) % data.builds.length]);
+      // warm-up: one of each request shape
+      await msearchNoCache(o.engine, classificationSearches(data.builds[0], compiled, { index: pattern }));
+
+      // ours: locate the build's indices (the readiness check does this anyway), then one request
+      const ours = { walls: [] as number[], tooks: [] as number[], totals: [] as number[] };
+      const oursMatches = new Map<string, string[]>();
+      for (const uuid of sample(o.runs)) {
+        const loc = await timed(() => locateBuild(o.engine, { uuid }, pattern));
+        const r = await timed(() => msearchNoCache(o.engine, classificationSearches(uuid, compiled, { index: loc.value!.indices.join(',') })));
+        ours.walls.push(r.ms);
+        ours.totals.push(loc.ms + r.ms);
+        ours.tooks.push(Math.max(...r.value.responses.map((x) => x.took)));
+        const buckets = r.value.responses[0].aggregations.signatures.buckets as Record<string, { doc_count: number }>;
+        oursMatches.set(uuid, Object.keys(buckets).filter((k) => buckets[k].doc_count > 0).sort());
+      }
+
+      // elastic-recheck: one search per signature, in sequence
+      const er = { walls: [] as number[], tooks: [] as number[] };
+      for (const uuid of sample(o.oldRuns)) {
+        let took = 0;
+        const matched: string[] = [];
+        const r = await timed(async () => {
+          for (const c of compiled) {
+            const res = await searchNoCache(o.engine, pattern, { size: 10, query: { bool: { filter: [c.query, { term: { 'build_uuid.keyword': uuid } }] } } });
+            took += res.took;
+            if (res.hits.total.value > 0) matched.push(c.signature.id);
+          }
+        });
+        er.walls.push(r.ms);
+        er.tooks.push(took);
+        if (JSON.stringify(matched.sort()) !== JSON.stringify(oursMatches.get(uuid))) mismatches++;
+      }
+      const erRow = row(count, 'classify', 'elastic-recheck: 1 search per signature, sequential', `${count}`, er.walls, er.tooks);
+      const classifyRows = [
+        erRow,
+        row(count, 'classify', "ours: filters aggregation on the build's indices", '1', ours.walls, ours.tooks),
+        row(count, 'classify', 'ours incl. locating the build (when readiness did not)', '1+1', ours.totals, ours.tooks),
+      ];
+      if (o.alternatives) {
+        const all = { walls: [] as number[], tooks: [] as number[] };
+        for (const uuid of sample(o.runs)) {
+          const r = await timed(() => msearchNoCache(o.engine, classificationSearches(uuid, compiled, { index: pattern })));
+          all.walls.push(r.ms);
+          all.tooks.push(Math.max(...r.value.responses.map((x) => x.took)));
+        }
+        classifyRows.push(row(count, 'classify', 'alternative: filters aggregation on all indices', '1', all.walls, all.tooks));
+        const ms = { walls: [] as number[], tooks: [] as number[] };
+        for (const uuid of sample(o.runs)) {
+          const r = await timed(() => msearchNoCache(o.engine, compiled.map((c) => ({ index: pattern, body: { size: 3, query: { bool: { filter: [c.query, { term: { 'build_uuid.keyword': uuid } }] } } } }))));
+          ms.walls.push(r.ms);
+          ms.tooks.push(r.value.took);
+        }
+        classifyRows.push(row(count, 'classify', 'alternative: _msearch, 1 search per signature', '1', ms.walls, ms.tooks));
+        const perc = await setupPercolator(o, compiled);
+        const pc = { walls: [] as number[], tooks: [] as number[] };
+        for (const uuid of sample(o.runs)) {
+          let took = 0;
+          const r = await timed(async () => {
+            const docs = await searchNoCache(o.engine, pattern, { size: 10000, query: { term: { 'build_uuid.keyword': uuid } } });
+            const res = await searchNoCache(o.engine, perc, { size: compiled.length, _source: ['sid'], query: { percolate: { field: 'query', documents: docs.hits.hits.map((h) => h._source) } } });
+            took = docs.took + res.took;
+          });
+          pc.walls.push(r.ms);
+          pc.tooks.push(took);
+        }
+        classifyRows.push(row(count, 'classify', "alternative: percolator (fetch build's lines, percolate)", '2', pc.walls, pc.tooks));
+      }
+      for (const r of classifyRows) r.speedup = erRow.p50 / r.p50;
+      rows.push(...classifyRows);
+
+      // graphs: one aggregation vs one search per signature
+      const end = Math.ceil(NOW / HOUR_MS) * HOUR_MS;
+      const g = { walls: [] as number[], tooks: [] as number[] };
+      for (let i = 0; i < o.graphRuns; i++) {
+        const r = await timed(() => searchNoCache(o.engine, pattern, ratesRequest(compiled, { end })));
+        g.walls.push(r.ms);
+        g.tooks.push(r.value.took);
+      }
+      const ge = { walls: [] as number[], tooks: [] as number[] };
+      for (let i = 0; i < Math.min(o.graphRuns, o.oldRuns); i++) {
+        let took = 0;
+        const r = await timed(async () => {
+          for (const c of compiled) {
+            const res = await searchNoCache(o.engine, pattern, {
+              size: 3000,
+              sort: [{ '@timestamp': 'desc' }],
+              _source: ['build_status', 'build_uuid', '@timestamp'],
+              query: { bool: { filter: [c.query, { range: { '@timestamp': { gte: end - WINDOW_DAYS * 24 * HOUR_MS, lt: end } } }] } },
+            });
+            took += res.took;
+            // ER's client-side facets: distinct builds per status and hour
+            const facets = new Map<string, Set<string>>();
+            for (const h of res.hits.hits) {
+              const s: any = h._source;
+              const key = `${s.build_status}|${Math.floor(Date.parse(s['@timestamp']) / HOUR_MS)}`;
+              facets.set(key, (facets.get(key) ?? new Set()).add(s.build_uuid));
+            }
+          }
+        });
+        ge.walls.push(r.ms);
+        ge.tooks.push(took);
+      }
+      const geRow = row(count, 'graphs', 'elastic-recheck: 1 search (size 3000) per signature', `${count}`, ge.walls, ge.tooks);
+      const gRow = row(count, 'graphs', 'ours: filters + multi_terms aggregation (1 request)', '1', g.walls, g.tooks);
+      gRow.speedup = geRow.p50 / gRow.p50;
+      rows.push(geRow, gRow);
+      o.log(`done: ${count} signatures`);
+    }
+  } finally {
+    if (!o.keep) {
+      await deleteGeneratedData(o.engine, o.prefix, null).catch(() => undefined);
+    }
+  }
+  return { lines: data.lines, builds: data.buildCount, indices: data.indices, indexSeconds, baseSignatures: base.length, rows, mismatches };
+}
+
+const fmt = (ms: number) => (Number.isFinite(ms) ? (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)) : '-');
+
+export const TABLE_HEADER = ['signatures', 'task', 'method', 'round trips', 'runs', 'p50 ms', 'p95 ms', 'engine took p50 ms', 'vs elastic-recheck'];
+
+export function formatTable(report: BenchReport): string {
+  const cells = report.rows.map((r) => [String(r.signatures), r.task, r.method, r.roundTrips, String(r.runs), fmt(r.p50), fmt(r.p95), fmt(r.tookP50), `${r.speedup.toFixed(1)}x`]);
+  const widths = TABLE_HEADER.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i])).join(' | ')} |`;
+  return [
+    `${report.lines} log lines, ${report.builds} builds, ${report.indices} daily indices (indexed in ${report.indexSeconds.toFixed(1)} s); ${report.baseSignatures} demo signatures, the rest synthesized`,
+    line(TABLE_HEADER),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...cells.map(line),
+    `classification results identical to the per-signature searches: ${report.mismatches === 0 ? 'yes' : `NO (${report.mismatches} builds differ)`}`,
+  ].join('\n');
+}
+
+const SPECS = {
+  engine: { type: 'string' as const, description: 'engine URL (default: $ENGINE_URL, else start a node for the run)' },
+  lines: { type: 'int' as const, description: 'log lines to generate (up to 2,000,000)', default: 200000 },
+  'lines-per-build': { type: 'int' as const, description: 'average lines per build', default: 400 },
+  signatures: { type: 'string' as const, description: 'signature counts, comma-separated', default: '100,1000' },
+  runs: { type: 'int' as const, description: 'classifications per method (one build each)', default: 40 },
+  'old-runs': { type: 'int' as const, description: 'runs of the sequential elastic-recheck methods', default: 5 },
+  'graph-runs': { type: 'int' as const, description: 'runs of the graph aggregation', default: 5 },
+  'no-alternatives': { type: 'boolean' as const, description: 'skip the _msearch and percolator candidates' },
+  'signatures-dir': { type: 'string' as const, description: 'base signatures', default: path.join('demo', 'signatures') },
+  seed: { type: 'string' as const, description: 'generator seed', default: 'bench' },
+  keep: { type: 'boolean' as const, description: 'keep the generated indices' },
+  prefix: { type: 'string' as const, description: 'index prefix; data already indexed under it is reused (use with --keep)' },
+  json: { type: 'boolean' as const, description: 'print the report as JSON' },
+  help: { type: 'boolean' as const, description: 'show this help' },
+};
+
+if (require.main === module) {
+  runMain(async () => {
+    const { options, positionals } = parseArgs(process.argv.slice(2), SPECS);
+    if (options.help) return void console.log(usage('npm run bench --', SPECS));
+    if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const lines = options.lines as number;
+    if (lines < 1 || lines > 2_000_000) throw new UsageError(`--lines must be from 1 to 2000000, got ${lines}`);
+    const counts = String(options.signatures).split(',').map((s) => Number(s.trim()));
+    if (counts.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--signatures expects whole numbers >= 1, got "${options.signatures}"`);
+    let url = (options.engine as string | undefined) ?? process.env.ENGINE_URL;
+    let stop: (() => Promise<void>) | undefined;
+    if (!url) {
+      const { startEngine } = await import('../engine/node/engine_process');
+      const node = await startEngine({ heap: '2g' });
+      url = node.url;
+      stop = () => node.stop();
+    }
+    try {
+      const report = await runBench({
+        engine: httpEngineClient(url, { timeoutMs: 600000 }),
+        lines,
+        linesPerBuild: options['lines-per-build'] as number,
+        signatureCounts: counts,
+        runs: options.runs as number,
+        oldRuns: options['old-runs'] as number,
+        graphRuns: options['graph-runs'] as number,
+        alternatives: !options['no-alternatives'],
+        signaturesDir: path.resolve(options['signatures-dir'] as string),
+        seed: options.seed as string,
+        prefix: (options.prefix as string | undefined) ?? `er-bench-${process.pid}-${Date.now().toString(36)}-`,
+        keep: !!options.keep,
+        log: (l) => console.error(l),
+      });
+      console.log(options.json ? JSON.stringify(report, null, 2) : formatTable(report));
+    } finally {
+      await stop?.();
+    }
+  });
+}
