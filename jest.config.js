@@ -22,6 +22,8 @@ module.exports = {
       testEnvironment: 'jsdom',
       transform: { '^.+\\.(t|j)sx?$': swc },
       testMatch: ['<rootDir>/public/**/*.test.{ts,tsx}'],
+      // EUI requires uuid, which ships ES modules only: let swc turn it into CommonJS for jest.
+      transformIgnorePatterns: ['/node_modules/(?!uuid/)'],
       moduleNameMapper: { '\\.(css|scss)$': '<rootDir>/test/setup/style_mock.js' },
     },
     {

@@ -8,7 +8,7 @@ import * as ReactDOM from 'react-dom';
 import * as EUI from '@elastic/eui';
 import { PLUGIN_NAME } from '../common/constants';
 import { ApiClient } from './services/api_client';
-import { HealthPage } from './pages/health_page';
+import { ElasticRecheckApp } from './app';
 import type { AppMountParameters, CoreStart } from './types/host';
 
 export interface AppServices {
@@ -18,7 +18,7 @@ export interface AppServices {
 }
 
 export function App({ services }: { services: AppServices }) {
-  return <HealthPage services={services} />;
+  return <ElasticRecheckApp services={services} />;
 }
 
 export function renderApp(core: CoreStart, params: AppMountParameters): () => void {

@@ -3,12 +3,119 @@
  * dashboards-flow-framework's route_service.ts). core.http adds the base path and the xsrf header.
  */
 import { HEALTH_PATH, HealthResponse } from '../../common/api/health';
-import type { HttpSetup } from '../types/host';
+import { CLASSIFY_PATH, QUERY_PREVIEW_PATH, RATES_PATH, RESULTS_PATH, UNCATEGORIZED_PATH } from '../../common/api/paths';
+import type { BuildRef, ClassifyResult } from '../../common/api/classify';
+import type { PreviewRequest, PreviewResponse } from '../../common/api/preview';
+import type { RatesFilters, RatesResult } from '../../common/api/rates';
+import type { BuildResult } from '../../common/api/results';
+import {
+  ImportReport,
+  ImportRequest,
+  signatureHistoryPath,
+  signaturePath,
+  SignatureHistoryResponse,
+  SignatureInput,
+  SignatureListQuery,
+  SignatureListResponse,
+  SIGNATURES_EXPORT_PATH,
+  SIGNATURES_IMPORT_PATH,
+  SIGNATURES_PATH,
+  StoredSignature,
+} from '../../common/api/signatures';
+import type { UncategorizedResult } from '../../common/api/uncategorized';
+import type { HttpFetchOptions, HttpSetup } from '../types/host';
+
+export interface WindowParams extends RatesFilters {
+  days?: number;
+}
+
+export interface ResultsParams {
+  build?: string;
+  change?: number;
+  signature?: string;
+  page?: number;
+  perPage?: number;
+}
+
+/** The answer of GET /results (server/routes/results_routes.ts). */
+export interface ResultsPage {
+  total: number;
+  page: number;
+  perPage: number;
+  results: BuildResult[];
+}
+
+type Query = NonNullable<HttpFetchOptions['query']>;
+
+/** Drops undefined values and joins lists with commas (the routes' list format). */
+function query(values: Record<string, unknown>): Query {
+  const out: Query = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (v === undefined || v === null || v === '') continue;
+    if (Array.isArray(v)) {
+      if (v.length) out[k] = v.join(',');
+    } else out[k] = v as string | number | boolean;
+  }
+  return out;
+}
 
 export class ApiClient {
   constructor(private readonly http: HttpSetup) {}
 
   health(signal?: AbortSignal): Promise<HealthResponse> {
     return this.http.get<HealthResponse>(HEALTH_PATH, { signal });
+  }
+
+  rates(params: WindowParams, signal?: AbortSignal): Promise<RatesResult> {
+    return this.http.get<RatesResult>(RATES_PATH, { query: query({ ...params }), signal });
+  }
+
+  uncategorized(params: WindowParams & { page?: number; perPage?: number }, signal?: AbortSignal): Promise<UncategorizedResult> {
+    return this.http.get<UncategorizedResult>(UNCATEGORIZED_PATH, { query: query({ ...params }), signal });
+  }
+
+  signatures(params: SignatureListQuery, signal?: AbortSignal): Promise<SignatureListResponse> {
+    return this.http.get<SignatureListResponse>(SIGNATURES_PATH, { query: query({ ...params }), signal });
+  }
+
+  signature(id: string, signal?: AbortSignal): Promise<StoredSignature> {
+    return this.http.get<StoredSignature>(signaturePath(id), { signal });
+  }
+
+  createSignature(input: SignatureInput): Promise<StoredSignature> {
+    return this.http.post<StoredSignature>(SIGNATURES_PATH, { body: JSON.stringify(input) });
+  }
+
+  updateSignature(id: string, input: Partial<SignatureInput> & { version?: string }): Promise<StoredSignature> {
+    return this.http.put<StoredSignature>(signaturePath(id), { body: JSON.stringify(input) });
+  }
+
+  deleteSignature(id: string): Promise<{ deleted: string }> {
+    return this.http.delete<{ deleted: string }>(signaturePath(id));
+  }
+
+  history(id: string, signal?: AbortSignal): Promise<SignatureHistoryResponse> {
+    return this.http.get<SignatureHistoryResponse>(signatureHistoryPath(id), { signal });
+  }
+
+  importFiles(request: ImportRequest): Promise<ImportReport> {
+    return this.http.post<ImportReport>(SIGNATURES_IMPORT_PATH, { body: JSON.stringify(request) });
+  }
+
+  /** A link for the browser to download (the host's base path prepended). */
+  exportHref(format: 'bundle' | 'zip'): string {
+    return this.http.basePath.prepend(`${SIGNATURES_EXPORT_PATH}?format=${format}`);
+  }
+
+  preview(request: PreviewRequest, signal?: AbortSignal): Promise<PreviewResponse> {
+    return this.http.post<PreviewResponse>(QUERY_PREVIEW_PATH, { body: JSON.stringify(request), signal });
+  }
+
+  classify(ref: BuildRef, signal?: AbortSignal): Promise<ClassifyResult> {
+    return this.http.post<ClassifyResult>(CLASSIFY_PATH, { body: JSON.stringify(ref), signal });
+  }
+
+  results(params: ResultsParams, signal?: AbortSignal): Promise<ResultsPage> {
+    return this.http.get<ResultsPage>(RESULTS_PATH, { query: query({ ...params }), signal });
   }
 }

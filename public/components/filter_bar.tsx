@@ -1,0 +1,102 @@
+/*
+ * Time range (EuiSuperDatePicker, date math) and queue / project / branch filters, kept in the URL so
+ * every view is deep-linkable: ?from=now-10d&to=now&queues=gate&projects=a,b&branches=master
+ */
+import React, { useEffect, useState } from 'react';
+import { EuiButton, EuiFieldText, EuiFlexGroup, EuiFlexItem, EuiFormRow, EuiSuperDatePicker } from '@elastic/eui';
+import { queryString, useRouter } from '../services/router';
+import type { TimeRange } from '../services/time_range';
+
+export const DEFAULT_RANGE: TimeRange = { from: 'now-10d', to: 'now' };
+
+export interface Filters {
+  range: TimeRange;
+  queues: string[];
+  projects: string[];
+  branches: string[];
+}
+
+const list = (v: string | null) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+
+export function readFilters(params: URLSearchParams): Filters {
+  return {
+    range: { from: params.get('from') || DEFAULT_RANGE.from, to: params.get('to') || DEFAULT_RANGE.to },
+    queues: list(params.get('queues')),
+    projects: list(params.get('projects')),
+    branches: list(params.get('branches')),
+  };
+}
+
+/** Replaces some URL parameters of the current page, keeping the others. */
+export function useSetParams(): (changes: Record<string, string | number | undefined>) => void {
+  const router = useRouter();
+  return (changes) => {
+    const values: Record<string, string | undefined> = {};
+    router.location.params.forEach((v, k) => (values[k] = v));
+    for (const [k, v] of Object.entries(changes)) values[k] = v === undefined ? undefined : String(v);
+    router.navigate(`${router.location.pathname}${queryString(values)}`);
+  };
+}
+
+export function FilterBar({ filters, showScope = true, onRefresh, isLoading }: { filters: Filters; showScope?: boolean; onRefresh?: () => void; isLoading?: boolean }) {
+  const setParams = useSetParams();
+  const [queues, setQueues] = useState(filters.queues.join(', '));
+  const [projects, setProjects] = useState(filters.projects.join(', '));
+  const [branches, setBranches] = useState(filters.branches.join(', '));
+  useEffect(() => {
+    setQueues(filters.queues.join(', '));
+    setProjects(filters.projects.join(', '));
+    setBranches(filters.branches.join(', '));
+  }, [filters.queues.join(), filters.projects.join(), filters.branches.join()]); // eslint-disable-line react-hooks/exhaustive-deps
+  const apply = (e?: React.FormEvent) => {
+    e?.preventDefault();
+    const norm = (s: string) => list(s).join(',') || undefined;
+    setParams({ queues: norm(queues), projects: norm(projects), branches: norm(branches), page: undefined });
+  };
+  return (
+    <form onSubmit={apply} data-test-subj="filterBar">
+      <EuiFlexGroup gutterSize="s" alignItems="flexEnd" wrap>
+        {showScope && (
+          <>
+            <EuiFlexItem grow={false} style={{ minWidth: 140 }}>
+              <EuiFormRow label="Queue" display="rowCompressed">
+                <EuiFieldText compressed placeholder="gate, check" value={queues} onChange={(e) => setQueues(e.target.value)} data-test-subj="filterQueues" aria-label="Queues (comma-separated)" />
+              </EuiFormRow>
+            </EuiFlexItem>
+            <EuiFlexItem grow={false} style={{ minWidth: 180 }}>
+              <EuiFormRow label="Project" display="rowCompressed">
+                <EuiFieldText compressed placeholder="openstack/nova" value={projects} onChange={(e) => setProjects(e.target.value)} data-test-subj="filterProjects" aria-label="Projects (comma-separated)" />
+              </EuiFormRow>
+            </EuiFlexItem>
+            <EuiFlexItem grow={false} style={{ minWidth: 140 }}>
+              <EuiFormRow label="Branch" display="rowCompressed">
+                <EuiFieldText compressed placeholder="master" value={branches} onChange={(e) => setBranches(e.target.value)} data-test-subj="filterBranches" aria-label="Branches (comma-separated)" />
+              </EuiFormRow>
+            </EuiFlexItem>
+            <EuiFlexItem grow={false}>
+              <EuiButton size="s" type="submit" data-test-subj="applyFilters">
+                Apply
+              </EuiButton>
+            </EuiFlexItem>
+          </>
+        )}
+        <EuiFlexItem grow={false}>
+          <EuiSuperDatePicker
+            start={filters.range.from}
+            end={filters.range.to}
+            isLoading={isLoading}
+            onTimeChange={({ start, end }) => setParams({ from: start, to: end, page: undefined })}
+            onRefresh={() => onRefresh?.()}
+            commonlyUsedRanges={[
+              { start: 'now-24h', end: 'now', label: 'Last 24 hours' },
+              { start: 'now-7d', end: 'now', label: 'Last 7 days' },
+              { start: 'now-10d', end: 'now', label: 'Last 10 days' },
+              { start: 'now-30d', end: 'now', label: 'Last 30 days' },
+            ]}
+            data-test-subj="datePicker"
+          />
+        </EuiFlexItem>
+      </EuiFlexGroup>
+    </form>
+  );
+}

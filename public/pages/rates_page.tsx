@@ -1,0 +1,236 @@
+/*
+ * Failure rates (the landing page, elastic-recheck's graph page): one chart per signature of builds
+ * over time by status, failed builds in 24 h and in the window, top jobs, bug link, Discover link.
+ */
+import React, { useMemo } from 'react';
+import {
+  EuiBadge,
+  EuiButtonEmpty,
+  EuiFlexGroup,
+  EuiFlexItem,
+  EuiFormRow,
+  EuiLink,
+  EuiPagination,
+  EuiPanel,
+  EuiSelect,
+  EuiSpacer,
+  EuiText,
+  EuiTitle,
+} from '@elastic/eui';
+import type { SignatureRate } from '../../common/api/rates';
+import type { StoredSignature } from '../../common/api/signatures';
+import { effectiveQueryString } from '../../common/query/build';
+import { useApp, usePageChrome } from '../services/app_context';
+import { discoverPath } from '../services/discover';
+import { formatNumber } from '../services/format';
+import { useLinkProps, useRouter } from '../services/router';
+import { windowDays } from '../services/time_range';
+import { useRequest } from '../services/use_request';
+import { FilterBar, readFilters, useSetParams } from '../components/filter_bar';
+import { EmptyState, ErrorState, Loading } from '../components/page_state';
+import { SafeLink } from '../components/safe_link';
+import { StatusChart } from '../components/status_chart';
+
+export const RATES_PER_PAGE = 10;
+export type RatesSort = 'impact' | 'window' | 'hits' | 'bug';
+export type StaleFilter = 'show' | 'hide' | 'only';
+
+export function sortRates(list: SignatureRate[], sort: RatesSort): SignatureRate[] {
+  const out = list.slice();
+  const byBug = (a: SignatureRate, b: SignatureRate) => a.bug.id.localeCompare(b.bug.id, 'en', { numeric: true });
+  if (sort === 'impact') out.sort((a, b) => b.failedBuilds24h - a.failedBuilds24h || b.failedBuilds - a.failedBuilds || byBug(a, b));
+  else if (sort === 'window') out.sort((a, b) => b.failedBuilds - a.failedBuilds || b.failedBuilds24h - a.failedBuilds24h || byBug(a, b));
+  else if (sort === 'hits') out.sort((a, b) => b.hits - a.hits || byBug(a, b));
+  else out.sort(byBug);
+  return out;
+}
+
+function EditLink({ id, children }: { id: string; children: React.ReactNode }) {
+  const props = useLinkProps(`/signatures/${encodeURIComponent(id)}`);
+  return (
+    <EuiLink {...props} data-test-subj="editSignatureLink">
+      {children}
+    </EuiLink>
+  );
+}
+
+function SignatureCard({ rate, signature, from, to }: { rate: SignatureRate; signature?: StoredSignature; from: string; to: string }) {
+  const { services, indexPattern } = useApp();
+  const stale = rate.hits === 0;
+  const discover = signature ? services.core.http.basePath.prepend(discoverPath({ query: effectiveQueryString(signature), dataViewId: indexPattern, from, to })) : undefined;
+  return (
+    <EuiPanel paddingSize="m" hasBorder data-test-subj={`rate-${rate.signatureId}`} style={stale ? { opacity: 0.55 } : undefined} aria-label={stale ? `${rate.signatureId} (no hits in the window)` : undefined}>
+      <EuiFlexGroup gutterSize="m" wrap>
+        <EuiFlexItem style={{ minWidth: 280 }}>
+          <EuiTitle size="xs">
+            <h3>
+              <SafeLink url={rate.bug.url} data-test-subj="bugLink">
+                {`Bug ${rate.bug.id}`}
+              </SafeLink>{' '}
+              {rate.title && <span>{rate.title}</span>}
+            </h3>
+          </EuiTitle>
+          <EuiSpacer size="xs" />
+          <EuiFlexGroup gutterSize="s" wrap responsive={false}>
+            <EuiFlexItem grow={false}>
+              <EuiBadge color={rate.failedBuilds24h > 0 ? 'danger' : 'hollow'} data-test-subj="fails24">
+                {formatNumber(rate.failedBuilds24h)} failed in 24 h
+              </EuiBadge>
+            </EuiFlexItem>
+            <EuiFlexItem grow={false}>
+              <EuiBadge color={rate.failedBuilds > 0 ? 'warning' : 'hollow'} data-test-subj="failsWindow">
+                {formatNumber(rate.failedBuilds)} failed in window
+              </EuiBadge>
+            </EuiFlexItem>
+            <EuiFlexItem grow={false}>
+              <EuiBadge color="hollow">{formatNumber(rate.hits)} log hits</EuiBadge>
+            </EuiFlexItem>
+            <EuiFlexItem grow={false}>
+              <EuiBadge color={rate.mode === 'explains' ? 'primary' : 'default'}>{rate.mode}</EuiBadge>
+            </EuiFlexItem>
+            {!rate.voting && (
+              <EuiFlexItem grow={false}>
+                <EuiBadge color="default">non-voting included</EuiBadge>
+              </EuiFlexItem>
+            )}
+            {stale && (
+              <EuiFlexItem grow={false}>
+                <EuiBadge color="default" data-test-subj="staleBadge">
+                  stale
+                </EuiBadge>
+              </EuiFlexItem>
+            )}
+          </EuiFlexGroup>
+          <EuiSpacer size="s" />
+          <EuiText size="xs">
+            <strong>Top jobs:</strong>{' '}
+            {rate.topJobs.length ? rate.topJobs.slice(0, 5).map((j) => `${j.job} (${formatNumber(j.failedBuilds)})`).join(', ') : 'none'}
+          </EuiText>
+          <EuiSpacer size="s" />
+          <EuiFlexGroup gutterSize="s" responsive={false}>
+            <EuiFlexItem grow={false}>
+              <EditLink id={rate.signatureId}>Edit signature</EditLink>
+            </EuiFlexItem>
+            {discover && (
+              <EuiFlexItem grow={false}>
+                <EuiLink href={discover} data-test-subj="discoverLink">
+                  Open in Discover
+                </EuiLink>
+              </EuiFlexItem>
+            )}
+          </EuiFlexGroup>
+        </EuiFlexItem>
+        <EuiFlexItem grow={2} style={{ minWidth: 320 }}>
+          {stale ? (
+            <EuiText size="s" color="subdued">
+              No hits in the window.
+            </EuiText>
+          ) : (
+            <StatusChart id={`chart-${rate.signatureId}`} series={rate.series} title={`Bug ${rate.bug.id}`} />
+          )}
+        </EuiFlexItem>
+      </EuiFlexGroup>
+    </EuiPanel>
+  );
+}
+
+export function RatesPage() {
+  usePageChrome([]);
+  const { services } = useApp();
+  const router = useRouter();
+  const setParams = useSetParams();
+  const params = router.location.params;
+  const filters = readFilters(params);
+  const sort = (params.get('sort') as RatesSort) || 'impact';
+  const stale = (params.get('stale') as StaleFilter) || 'show';
+  const page = Math.max(0, Number(params.get('page') ?? 1) - 1) || 0;
+  const days = windowDays(filters.range);
+  const key = JSON.stringify([days, filters.queues, filters.projects, filters.branches]);
+
+  const rates = useRequest(
+    (signal) => services.api.rates({ days, queues: filters.queues, projects: filters.projects, branches: filters.branches }, signal),
+    [key],
+  );
+  const sigs = useRequest((signal) => services.api.signatures({ perPage: 1000 }, signal), []);
+  const byId = useMemo(() => new Map((sigs.data?.signatures ?? []).map((s) => [s.id, s])), [sigs.data]);
+
+  const visible = useMemo(() => {
+    const list = rates.data?.signatures ?? [];
+    const filtered = list.filter((r) => (stale === 'hide' ? r.hits > 0 : stale === 'only' ? r.hits === 0 : true));
+    return sortRates(filtered, sort);
+  }, [rates.data, sort, stale]);
+  const pageCount = Math.ceil(visible.length / RATES_PER_PAGE);
+  const shown = visible.slice(page * RATES_PER_PAGE, (page + 1) * RATES_PER_PAGE);
+  const staleCount = (rates.data?.signatures ?? []).filter((r) => r.hits === 0).length;
+
+  return (
+    <div data-test-subj="ratesPage">
+      <FilterBar filters={filters} onRefresh={rates.reload} isLoading={rates.loading} />
+      <EuiSpacer size="m" />
+      <EuiFlexGroup gutterSize="m" alignItems="flexEnd" wrap>
+        <EuiFlexItem grow={false}>
+          <EuiFormRow label="Sort by" display="rowCompressed">
+            <EuiSelect
+              compressed
+              value={sort}
+              onChange={(e) => setParams({ sort: e.target.value, page: undefined })}
+              options={[
+                { value: 'impact', text: 'Recent impact (failed in 24 h)' },
+                { value: 'window', text: 'Failed builds in window' },
+                { value: 'hits', text: 'Log hits' },
+                { value: 'bug', text: 'Bug' },
+              ]}
+              data-test-subj="ratesSort"
+              aria-label="Sort signatures"
+            />
+          </EuiFormRow>
+        </EuiFlexItem>
+        <EuiFlexItem grow={false}>
+          <EuiFormRow label="Stale signatures" display="rowCompressed">
+            <EuiSelect
+              compressed
+              value={stale}
+              onChange={(e) => setParams({ stale: e.target.value, page: undefined })}
+              options={[
+                { value: 'show', text: 'Show (faded)' },
+                { value: 'hide', text: 'Hide' },
+                { value: 'only', text: 'Only stale' },
+              ]}
+              data-test-subj="staleFilter"
+              aria-label="Stale signatures"
+            />
+          </EuiFormRow>
+        </EuiFlexItem>
+        <EuiFlexItem grow={false}>
+          {rates.data && (
+            <EuiText size="s" color="subdued" data-test-subj="ratesSummary">
+              {formatNumber(rates.data.signatures.length)} graphed signatures, {formatNumber(staleCount)} without hits in the last {days} days
+            </EuiText>
+          )}
+        </EuiFlexItem>
+        <EuiFlexItem grow={false}>
+          <EuiButtonEmpty size="s" iconType="refresh" onClick={rates.reload} data-test-subj="ratesReload">
+            Reload
+          </EuiButtonEmpty>
+        </EuiFlexItem>
+      </EuiFlexGroup>
+      <EuiSpacer size="m" />
+      {rates.error && <ErrorState title="Could not load failure rates" error={rates.error} onRetry={rates.reload} />}
+      {rates.loading && !rates.data && <Loading label="Loading failure rates" />}
+      {rates.data && !visible.length && <EmptyState title="No signatures to show" body={<p>No graphed signature matches these filters.</p>} />}
+      {shown.map((r) => (
+        <React.Fragment key={r.signatureId}>
+          <SignatureCard rate={r} signature={byId.get(r.signatureId)} from={filters.range.from} to={filters.range.to} />
+          <EuiSpacer size="s" />
+        </React.Fragment>
+      ))}
+      {pageCount > 1 && (
+        <EuiFlexGroup justifyContent="center">
+          <EuiFlexItem grow={false}>
+            <EuiPagination pageCount={pageCount} activePage={Math.min(page, pageCount - 1)} onPageClick={(p) => setParams({ page: p + 1 })} data-test-subj="ratesPagination" aria-label="Signature pages" />
+          </EuiFlexItem>
+        </EuiFlexGroup>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,462 @@
+/*
+ * The signature editor: query with syntax errors shown in place (validated in the browser by the
+ * shared validateQuery), flags and scope as form fields, the YAML view, a live preview as you type
+ * (debounced: hits over time by status, sample lines with matched terms marked, success hits with
+ * the >10 % warning, overlap), save for writers, history with diffs and revert.
+ * /signatures/new?query=...&from=...&to=... and ?build=<uuid> open it pre-filled.
+ */
+import React, { useEffect, useMemo, useRef, useState } from 'react';
+import {
+  EuiBadge,
+  EuiButton,
+  EuiCallOut,
+  EuiCodeBlock,
+  EuiFieldText,
+  EuiFlexGroup,
+  EuiFlexItem,
+  EuiFormRow,
+  EuiLink,
+  EuiPanel,
+  EuiSelect,
+  EuiSpacer,
+  EuiSwitch,
+  EuiTab,
+  EuiTabs,
+  EuiText,
+  EuiTextArea,
+  EuiTitle,
+} from '@elastic/eui';
+import type { PreviewResponse } from '../../common/api/preview';
+import type { SignatureHistoryEntry, StoredSignature } from '../../common/api/signatures';
+import { effectiveQueryString } from '../../common/query/build';
+import { validateQuery } from '../../common/query/validate';
+import { formatSignatureYaml } from '../../common/signature/yaml_codec';
+import { useApp, usePageChrome } from '../services/app_context';
+import { buildQuery, discoverPath } from '../services/discover';
+import { formatDate, formatNumber, formatPercent } from '../services/format';
+import { useRouter } from '../services/router';
+import { windowDays } from '../services/time_range';
+import { errorMessage } from '../services/use_request';
+import { EMPTY_FORM, ERROR_LINES_QUERY, formFromSignature, formToInput, formToSignature, inputFromSignature, queryFromLine, SignatureForm, splitList, tellingLine } from '../services/signature_form';
+import { ErrorState, Loading } from '../components/page_state';
+import { ProblemList } from '../components/query_problems';
+import { HighlightedLine, highlightTerms } from '../components/highlight';
+import { SafeLink } from '../components/safe_link';
+import { StatusChart } from '../components/status_chart';
+import { YamlDiff } from '../components/yaml_diff';
+
+export const PREVIEW_DEBOUNCE_MS = 500;
+
+function Preview({ form, signatureId, days, from, to }: { form: SignatureForm; signatureId?: string; days: number; from: string; to: string }) {
+  const { services, indexPattern } = useApp();
+  const [state, setState] = useState<{ loading: boolean; data?: PreviewResponse; error?: string }>({ loading: false });
+  const validation = useMemo(() => validateQuery(form.query), [form.query]);
+  const request = useMemo(() => {
+    const scope: Record<string, string[]> = {};
+    for (const k of ['projects', 'branches', 'queues'] as const) if (splitList(form[k]).length) scope[k] = splitList(form[k]);
+    return {
+      query: form.query,
+      allowNonvoting: form.allowNonvoting,
+      ...(Object.keys(scope).length ? { scope } : {}),
+      ...(splitList(form.testIds).length ? { testIds: splitList(form.testIds) } : {}),
+      ...(signatureId ? { signatureId } : {}),
+      days,
+    };
+  }, [form.query, form.allowNonvoting, form.projects, form.branches, form.queues, form.testIds, signatureId, days]); // eslint-disable-line react-hooks/exhaustive-deps
+  const key = JSON.stringify(request);
+  useEffect(() => {
+    if (!form.query.trim() || !validation.ok) {
+      setState({ loading: false });
+      return;
+    }
+    const abort = new AbortController();
+    setState((s) => ({ loading: true, data: s.data }));
+    const timer = setTimeout(() => {
+      services.api.preview(request, abort.signal).then(
+        (data) => !abort.signal.aborted && setState({ loading: false, data }),
+        (e) => !abort.signal.aborted && setState({ loading: false, error: errorMessage(e) }),
+      );
+    }, PREVIEW_DEBOUNCE_MS);
+    return () => {
+      clearTimeout(timer);
+      abort.abort();
+    };
+  }, [key, validation.ok]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const terms = useMemo(() => highlightTerms(form.query), [form.query]);
+  if (!form.query.trim()) return <EuiText size="s" color="subdued">Type a query to see what it matches.</EuiText>;
+  if (!validation.ok) return <EuiText size="s" color="subdued">Fix the query to see a preview.</EuiText>;
+  if (state.error) return <ErrorState title="Preview failed" error={state.error} />;
+  if (!state.data) return <Loading label="Previewing" />;
+  const d = state.data;
+  const share = d.success.successShare;
+  const discoverHref = services.core.http.basePath.prepend(
+    discoverPath({ query: effectiveQueryString({ query: form.query, allowNonvoting: form.allowNonvoting }), dataViewId: indexPattern, from, to }),
+  );
+  return (
+    <div data-test-subj="preview" aria-busy={state.loading}>
+      <EuiFlexGroup gutterSize="s" wrap responsive={false} alignItems="center">
+        <EuiFlexItem grow={false}>
+          <EuiBadge color="hollow" data-test-subj="previewHits">
+            {formatNumber(d.hits)} matching lines
+          </EuiBadge>
+        </EuiFlexItem>
+        <EuiFlexItem grow={false}>
+          <EuiBadge color="hollow">{formatNumber(d.success.failedBuilds)} failed builds</EuiBadge>
+        </EuiFlexItem>
+        <EuiFlexItem grow={false}>
+          <EuiBadge color="hollow">{formatNumber(d.success.successBuilds)} successful builds</EuiBadge>
+        </EuiFlexItem>
+        <EuiFlexItem grow={false}>
+          <EuiLink href={discoverHref} data-test-subj="previewDiscoverLink">
+            Open in Discover
+          </EuiLink>
+        </EuiFlexItem>
+        {state.loading && (
+          <EuiFlexItem grow={false}>
+            <EuiText size="xs" color="subdued">
+              updating…
+            </EuiText>
+          </EuiFlexItem>
+        )}
+      </EuiFlexGroup>
+      <EuiSpacer size="s" />
+      {d.success.warning && (
+        <EuiCallOut color="warning" iconType="alert" title={`${formatPercent((share ?? 0) * 100)} of the matched builds succeeded`} data-test-subj="successWarning">
+          <p>elastic-recheck's rule of thumb: at most 10 % of a signature's hits may be on successful builds. Make the query more specific.</p>
+        </EuiCallOut>
+      )}
+      {d.hits > 0 ? <StatusChart id="preview" series={d.series} title="Preview" /> : <EuiText size="s">No matching lines in the last {days} days.</EuiText>}
+      <EuiSpacer size="s" />
+      {d.samples.length > 0 && (
+        <>
+          <EuiTitle size="xxs">
+            <h4>Sample matching lines</h4>
+          </EuiTitle>
+          {d.samples.map((s, i) => (
+            <EuiText size="xs" key={i} data-test-subj="previewSample">
+              <p style={{ marginBottom: 4 }}>
+                {formatDate(s.timestamp)} · {s.job} · {s.status} · <SafeLink url={s.link}>{s.file}</SafeLink>
+                <br />
+                <HighlightedLine text={s.line} terms={terms} />
+              </p>
+            </EuiText>
+          ))}
+        </>
+      )}
+      <EuiSpacer size="s" />
+      <EuiTitle size="xxs">
+        <h4>Overlap with other signatures</h4>
+      </EuiTitle>
+      {d.overlap.length ? (
+        <ul data-test-subj="overlap">
+          {d.overlap.slice(0, 10).map((o) => (
+            <li key={o.signatureId}>
+              <EuiText size="xs">
+                {o.signatureId}: {formatNumber(o.sharedBuilds)} shared builds ({formatPercent(o.shareOfOther * 100)} of its builds)
+              </EuiText>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <EuiText size="xs" color="subdued">
+          No other signature matches the same builds.
+        </EuiText>
+      )}
+    </div>
+  );
+}
+
+function History({ id, current, readOnly, onReverted }: { id: string; current?: StoredSignature; readOnly: boolean; onReverted: (s: StoredSignature) => void }) {
+  const { services } = useApp();
+  const [entries, setEntries] = useState<SignatureHistoryEntry[]>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    const abort = new AbortController();
+    services.api.history(id, abort.signal).then((h) => setEntries(h.entries), (e) => !abort.signal.aborted && setError(errorMessage(e)));
+    return () => abort.abort();
+  }, [id, current?.version]); // eslint-disable-line react-hooks/exhaustive-deps
+  const revert = async (e: SignatureHistoryEntry) => {
+    if (!e.after) return;
+    try {
+      const saved = await services.api.updateSignature(id, { ...inputFromSignature(e.after), ...(current?.version ? { version: current.version } : {}) });
+      services.core.notifications.toasts.addSuccess({ title: `Reverted ${id} to the version of ${formatDate(e.at)}` });
+      onReverted(saved);
+    } catch (err) {
+      services.core.notifications.toasts.addDanger({ title: 'Revert failed', text: errorMessage(err) });
+    }
+  };
+  if (error) return <ErrorState title="Could not load the history" error={error} />;
+  if (!entries) return <Loading label="Loading history" />;
+  return (
+    <div data-test-subj="history">
+      {entries.map((e, i) => (
+        <EuiPanel key={i} paddingSize="s" hasBorder>
+          <EuiFlexGroup gutterSize="s" alignItems="center" responsive={false}>
+            <EuiFlexItem>
+              <EuiText size="xs">
+                <strong>{e.action}</strong> by {e.user} at {formatDate(e.at)}
+              </EuiText>
+            </EuiFlexItem>
+            {i > 0 && e.after && (
+              <EuiFlexItem grow={false}>
+                <EuiButton size="s" onClick={() => revert(e)} isDisabled={readOnly} data-test-subj="revertButton">
+                  Restore this version
+                </EuiButton>
+              </EuiFlexItem>
+            )}
+          </EuiFlexGroup>
+          <YamlDiff before={e.before ? formatSignatureYaml(e.before) : ''} after={e.after ? formatSignatureYaml(e.after) : ''} />
+        </EuiPanel>
+      ))}
+    </div>
+  );
+}
+
+export function SignatureEditorPage({ id }: { id?: string }) {
+  const { services, canWrite } = useApp();
+  const router = useRouter();
+  const params = router.location.params;
+  usePageChrome([{ text: 'Signatures', path: '/signatures' }, { text: id ? `Signature ${id}` : 'New signature' }]);
+  const [form, setForm] = useState<SignatureForm>(() => ({ ...EMPTY_FORM, query: params.get('query') ?? '' }));
+  const [stored, setStored] = useState<StoredSignature>();
+  const [loadError, setLoadError] = useState<string>();
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string>();
+  const [tab, setTab] = useState<'preview' | 'yaml' | 'history'>('preview');
+  const [buildNote, setBuildNote] = useState<string>();
+  const readOnly = !canWrite;
+  const from = params.get('from') || 'now-10d';
+  const to = params.get('to') || 'now';
+  const days = windowDays({ from, to });
+
+  useEffect(() => {
+    if (!id) return;
+    const abort = new AbortController();
+    services.api.signature(id, abort.signal).then(
+      (s) => {
+        setStored(s);
+        setForm(formFromSignature(s));
+      },
+      (e) => !abort.signal.aborted && setLoadError(errorMessage(e)),
+    );
+    return () => abort.abort();
+  }, [id]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // ?build=<uuid>: find the build's most telling error line and start from it.
+  const build = params.get('build');
+  const started = useRef(false);
+  useEffect(() => {
+    if (id || !build || started.current) return;
+    started.current = true;
+    setBuildNote(`Looking for the most telling error line of build ${build}…`);
+    services.api.preview({ query: buildQuery(build, ERROR_LINES_QUERY), allowNonvoting: true, days: Math.max(days, 10), samples: 50 }).then(
+      (p) => {
+        const line = tellingLine(p.samples);
+        if (!line) {
+          setBuildNote(`No error line found in build ${build}; write the query yourself.`);
+          return;
+        }
+        setForm((f) => ({ ...f, query: queryFromLine(line.line), title: f.title || line.line.slice(0, 120) }));
+        setBuildNote(`Pre-filled from build ${build} (${line.job}, ${line.file}): ${line.line}`);
+      },
+      (e) => setBuildNote(`Could not read build ${build}: ${errorMessage(e)}`),
+    );
+  }, [build, id]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const validation = useMemo(() => validateQuery(form.query), [form.query]);
+  const input = useMemo(() => formToInput(form), [form]);
+  const signature = useMemo(() => formToSignature(form, stored?.id, stored ? { created: stored.created, updated: stored.updated } : undefined), [form, stored]);
+  const set = <K extends keyof SignatureForm>(key: K, value: SignatureForm[K]) => setForm((f) => ({ ...f, [key]: value }));
+
+  const save = async () => {
+    if (!input.ok || !validation.ok) return;
+    setSaving(true);
+    setSaveError(undefined);
+    try {
+      const saved = stored ? await services.api.updateSignature(stored.id, { ...input.value, ...(stored.version ? { version: stored.version } : {}) }) : await services.api.createSignature(input.value);
+      services.core.notifications.toasts.addSuccess({ title: `Signature ${saved.id} saved` });
+      setStored(saved);
+      setForm(formFromSignature(saved));
+      if (!id) router.navigate(`/signatures/${encodeURIComponent(saved.id)}`);
+    } catch (e) {
+      setSaveError(errorMessage(e));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  if (loadError) return <ErrorState title={`Could not load signature ${id}`} error={loadError} />;
+  if (id && !stored) return <Loading label="Loading signature" />;
+
+  return (
+    <div data-test-subj="signatureEditor">
+      <EuiFlexGroup alignItems="center" justifyContent="spaceBetween">
+        <EuiFlexItem grow={false}>
+          <EuiTitle size="s">
+            <h2>{id ? `Signature ${id}` : 'New signature'}</h2>
+          </EuiTitle>
+        </EuiFlexItem>
+        <EuiFlexItem grow={false}>
+          <EuiButton fill onClick={save} isLoading={saving} isDisabled={readOnly || !input.ok || !validation.ok} data-test-subj="saveSignature">
+            Save
+          </EuiButton>
+        </EuiFlexItem>
+      </EuiFlexGroup>
+      <EuiSpacer size="s" />
+      {readOnly && (
+        <EuiCallOut color="primary" iconType="lock" title="Read-only: your role can read signatures but not change them." data-test-subj="readOnlyNotice" />
+      )}
+      {buildNote && (
+        <EuiText size="xs" color="subdued" data-test-subj="buildNote">
+          <p>{buildNote}</p>
+        </EuiText>
+      )}
+      {saveError && <ErrorState title="Save failed" error={saveError} />}
+      {!input.ok && form.query.trim() !== '' && (
+        <EuiText size="xs" color="subdued" data-test-subj="formProblem">
+          <p>To save: {input.message}</p>
+        </EuiText>
+      )}
+      <EuiSpacer size="s" />
+      <EuiFormRow label="Query (Lucene)" fullWidth isInvalid={!validation.ok && form.query.trim() !== ''} helpText="elastic-recheck's implied AND voting:1 is added unless non-voting jobs are allowed.">
+        <EuiTextArea
+          fullWidth
+          rows={4}
+          value={form.query}
+          readOnly={readOnly}
+          isInvalid={!validation.ok && form.query.trim() !== ''}
+          onChange={(e) => set('query', e.target.value)}
+          style={{ fontFamily: 'monospace' }}
+          data-test-subj="queryInput"
+          aria-label="Signature query"
+        />
+      </EuiFormRow>
+      {form.query.trim() !== '' && (
+        <>
+          <ProblemList query={form.query} problems={validation.errors} kind="error" />
+          <ProblemList query={form.query} problems={validation.warnings} kind="warning" />
+        </>
+      )}
+      <EuiSpacer size="m" />
+      <EuiFlexGroup gutterSize="l" wrap>
+        <EuiFlexItem style={{ minWidth: 320, maxWidth: 460 }}>
+          <EuiPanel paddingSize="m" hasBorder>
+            <EuiFlexGroup gutterSize="s">
+              <EuiFlexItem grow={false} style={{ width: 130 }}>
+                <EuiFormRow label="Tracker" display="rowCompressed">
+                  <EuiSelect
+                    compressed
+                    disabled={readOnly}
+                    value={form.tracker}
+                    onChange={(e) => set('tracker', e.target.value as SignatureForm['tracker'])}
+                    options={['launchpad', 'github', 'jira', 'storyboard'].map((t) => ({ value: t, text: t }))}
+                    data-test-subj="bugTracker"
+                  />
+                </EuiFormRow>
+              </EuiFlexItem>
+              <EuiFlexItem>
+                <EuiFormRow label="Bug id" display="rowCompressed">
+                  <EuiFieldText compressed readOnly={readOnly} value={form.bugId} onChange={(e) => set('bugId', e.target.value)} data-test-subj="bugId" />
+                </EuiFormRow>
+              </EuiFlexItem>
+            </EuiFlexGroup>
+            <EuiFormRow label="Bug URL (optional for Launchpad, GitHub, Storyboard)" display="rowCompressed" fullWidth>
+              <EuiFieldText compressed fullWidth readOnly={readOnly} value={form.bugUrl} onChange={(e) => set('bugUrl', e.target.value)} data-test-subj="bugUrl" />
+            </EuiFormRow>
+            <EuiFormRow label="Title" display="rowCompressed" fullWidth>
+              <EuiFieldText compressed fullWidth readOnly={readOnly} value={form.title} onChange={(e) => set('title', e.target.value)} data-test-subj="sigTitle" />
+            </EuiFormRow>
+            <EuiFlexGroup gutterSize="s">
+              <EuiFlexItem>
+                <EuiFormRow label="Owner" display="rowCompressed">
+                  <EuiFieldText compressed readOnly={readOnly} value={form.owner} onChange={(e) => set('owner', e.target.value)} data-test-subj="sigOwner" />
+                </EuiFormRow>
+              </EuiFlexItem>
+              <EuiFlexItem grow={false} style={{ width: 130 }}>
+                <EuiFormRow label="Mode" display="rowCompressed">
+                  <EuiSelect
+                    compressed
+                    disabled={readOnly}
+                    value={form.mode}
+                    onChange={(e) => set('mode', e.target.value as SignatureForm['mode'])}
+                    options={[
+                      { value: 'explains', text: 'explains' },
+                      { value: 'track', text: 'track' },
+                    ]}
+                    data-test-subj="sigMode"
+                  />
+                </EuiFormRow>
+              </EuiFlexItem>
+            </EuiFlexGroup>
+            <EuiSpacer size="s" />
+            <EuiSwitch compressed disabled={readOnly} label="Allow non-voting jobs" checked={form.allowNonvoting} onChange={(e) => set('allowNonvoting', e.target.checked)} data-test-subj="allowNonvoting" />
+            <EuiSpacer size="xs" />
+            <EuiSwitch compressed disabled={readOnly} label="Leave out of the graphs" checked={form.suppressGraph} onChange={(e) => set('suppressGraph', e.target.checked)} data-test-subj="suppressGraph" />
+            <EuiSpacer size="xs" />
+            <EuiSwitch compressed disabled={readOnly} label="Never report" checked={form.suppressNotification} onChange={(e) => set('suppressNotification', e.target.checked)} data-test-subj="suppressNotification" />
+            <EuiSpacer size="s" />
+            <EuiFormRow label="Test ids (a hit counts only if one failed)" display="rowCompressed" fullWidth>
+              <EuiFieldText compressed fullWidth readOnly={readOnly} value={form.testIds} onChange={(e) => set('testIds', e.target.value)} data-test-subj="testIds" />
+            </EuiFormRow>
+            <EuiFormRow label="Scope: projects" display="rowCompressed" fullWidth>
+              <EuiFieldText compressed fullWidth readOnly={readOnly} value={form.projects} onChange={(e) => set('projects', e.target.value)} data-test-subj="scopeProjects" />
+            </EuiFormRow>
+            <EuiFormRow label="Scope: branches" display="rowCompressed" fullWidth>
+              <EuiFieldText compressed fullWidth readOnly={readOnly} value={form.branches} onChange={(e) => set('branches', e.target.value)} data-test-subj="scopeBranches" />
+            </EuiFormRow>
+            <EuiFormRow label="Scope: queues" display="rowCompressed" fullWidth>
+              <EuiFieldText compressed fullWidth readOnly={readOnly} value={form.queues} onChange={(e) => set('queues', e.target.value)} data-test-subj="scopeQueues" />
+            </EuiFormRow>
+            {stored && (
+              <EuiText size="xs" color="subdued">
+                <p>
+                  Created {formatDate(stored.created)}, updated {formatDate(stored.updated)}
+                  {stored.updatedBy ? ` by ${stored.updatedBy}` : ''} · <SafeLink url={stored.bug.url}>bug</SafeLink>
+                </p>
+              </EuiText>
+            )}
+          </EuiPanel>
+        </EuiFlexItem>
+        <EuiFlexItem style={{ minWidth: 420 }}>
+          <EuiTabs size="s">
+            <EuiTab isSelected={tab === 'preview'} onClick={() => setTab('preview')} data-test-subj="tabPreview">
+              Preview (last {days} days)
+            </EuiTab>
+            <EuiTab isSelected={tab === 'yaml'} onClick={() => setTab('yaml')} data-test-subj="tabYaml">
+              YAML
+            </EuiTab>
+            {id && (
+              <EuiTab isSelected={tab === 'history'} onClick={() => setTab('history')} data-test-subj="tabHistory">
+                History
+              </EuiTab>
+            )}
+          </EuiTabs>
+          <EuiSpacer size="s" />
+          {tab === 'preview' && <Preview form={form} signatureId={stored?.id} days={days} from={from} to={to} />}
+          {tab === 'yaml' &&
+            (signature ? (
+              <EuiCodeBlock language="yaml" fontSize="s" paddingSize="s" isCopyable data-test-subj="yamlView">
+                {`# queries/${signature.id}.yaml\n${formatSignatureYaml(signature)}`}
+              </EuiCodeBlock>
+            ) : (
+              <EuiText size="s" color="subdued" data-test-subj="yamlUnavailable">
+                {input.ok ? '' : `Complete the form to see the YAML (${input.message}).`}
+              </EuiText>
+            ))}
+          {tab === 'history' && id && (
+            <History
+              id={id}
+              current={stored}
+              readOnly={readOnly}
+              onReverted={(s) => {
+                setStored(s);
+                setForm(formFromSignature(s));
+              }}
+            />
+          )}
+        </EuiFlexItem>
+      </EuiFlexGroup>
+    </div>
+  );
+}

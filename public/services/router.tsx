@@ -1,0 +1,90 @@
+/*
+ * A small router over the host's ScopedHistory (AppMountParameters.history): react-router is not a
+ * shared dep on every host, and our routes are few. Paths are relative to /app/elasticRecheck.
+ */
+import React, { createContext, useContext, useEffect, useMemo, useState } from 'react';
+import type { ScopedHistory } from '../types/host';
+
+export interface RouteLocation {
+  pathname: string;
+  search: string;
+  params: URLSearchParams;
+}
+
+interface RouterValue {
+  history: ScopedHistory;
+  location: RouteLocation;
+  navigate(to: string, options?: { replace?: boolean }): void;
+  href(to: string): string;
+}
+
+const RouterContext = createContext<RouterValue | null>(null);
+
+function toLocation(l: ScopedHistory['location']): RouteLocation {
+  return { pathname: l.pathname || '/', search: l.search || '', params: new URLSearchParams(l.search || '') };
+}
+
+function splitPath(to: string): { pathname: string; search: string } {
+  const i = to.indexOf('?');
+  return i < 0 ? { pathname: to, search: '' } : { pathname: to.slice(0, i), search: to.slice(i) };
+}
+
+export function Router({ history, children }: { history: ScopedHistory; children: React.ReactNode }) {
+  const [location, setLocation] = useState(() => toLocation(history.location));
+  useEffect(() => history.listen((l) => setLocation(toLocation(l))), [history]);
+  const value = useMemo<RouterValue>(
+    () => ({
+      history,
+      location,
+      navigate: (to, o) => (o?.replace ? history.replace(splitPath(to)) : history.push(splitPath(to))),
+      href: (to) => history.createHref(splitPath(to)),
+    }),
+    [history, location],
+  );
+  return <RouterContext.Provider value={value}>{children}</RouterContext.Provider>;
+}
+
+export function useRouter(): RouterValue {
+  const value = useContext(RouterContext);
+  if (!value) throw new Error('useRouter outside <Router>');
+  return value;
+}
+
+/** `/signatures/:id` against `/signatures/abc` → { id: 'abc' }; null when it does not match. */
+export function matchPath(pattern: string, pathname: string): Record<string, string> | null {
+  const p = pattern.split('/').filter(Boolean);
+  const s = pathname.split('/').filter(Boolean);
+  if (p.length !== s.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < p.length; i++) {
+    if (p[i].startsWith(':')) {
+      try {
+        params[p[i].slice(1)] = decodeURIComponent(s[i]);
+      } catch {
+        return null;
+      }
+    } else if (p[i] !== s[i]) return null;
+  }
+  return params;
+}
+
+/** Query string from a record, leaving out empty values. */
+export function queryString(values: Record<string, string | number | boolean | undefined | null>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Props for an anchor that navigates in-app on a plain click and works as a real link otherwise. */
+export function useLinkProps(to: string): { href: string; onClick: (e: React.MouseEvent) => void } {
+  const router = useRouter();
+  return {
+    href: router.href(to),
+    onClick: (e: React.MouseEvent) => {
+      if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      e.preventDefault();
+      router.navigate(to);
+    },
+  };
+}

@@ -1,0 +1,170 @@
+/*
+ * The editor's form state and its conversions: to the API input (validated by the shared
+ * validateSignatureInput), to a Signature for the YAML view, and back from a stored signature.
+ * Also: picking a failed build's most telling error line and a query from it.
+ */
+import { signatureFromInput, SignatureInput, validateSignatureInput, Validated } from '../../common/api/signatures';
+import type { PreviewSample } from '../../common/api/preview';
+import type { BugTracker, Signature, SignatureMode } from '../../common/signature/types';
+
+export interface SignatureForm {
+  tracker: BugTracker;
+  bugId: string;
+  bugUrl: string;
+  title: string;
+  owner: string;
+  mode: SignatureMode;
+  query: string;
+  allowNonvoting: boolean;
+  suppressGraph: boolean;
+  suppressNotification: boolean;
+  /** Comma or newline separated. */
+  testIds: string;
+  projects: string;
+  branches: string;
+  queues: string;
+}
+
+export const EMPTY_FORM: SignatureForm = {
+  tracker: 'launchpad',
+  bugId: '',
+  bugUrl: '',
+  title: '',
+  owner: '',
+  mode: 'explains',
+  query: '',
+  allowNonvoting: false,
+  suppressGraph: false,
+  suppressNotification: false,
+  testIds: '',
+  projects: '',
+  branches: '',
+  queues: '',
+};
+
+export const splitList = (s: string) => s.split(/[,\n]/).map((x) => x.trim()).filter(Boolean);
+
+export function formFromSignature(s: Signature): SignatureForm {
+  return {
+    tracker: s.bug.tracker,
+    bugId: s.bug.id,
+    bugUrl: s.bug.url ?? '',
+    title: s.title ?? '',
+    owner: s.owner ?? '',
+    mode: s.mode,
+    query: s.query,
+    allowNonvoting: s.allowNonvoting,
+    suppressGraph: s.suppressGraph,
+    suppressNotification: s.suppressNotification,
+    testIds: (s.testIds ?? []).join(', '),
+    projects: (s.scope?.projects ?? []).join(', '),
+    branches: (s.scope?.branches ?? []).join(', '),
+    queues: (s.scope?.queues ?? []).join(', '),
+  };
+}
+
+/** The request body for create/update, validated by the same function the server runs. */
+export function formToInput(f: SignatureForm): Validated<SignatureInput> {
+  const scope: Record<string, string[]> = {};
+  for (const key of ['projects', 'branches', 'queues'] as const) {
+    const list = splitList(f[key]);
+    if (list.length) scope[key] = list;
+  }
+  const body: Record<string, unknown> = {
+    bug: { tracker: f.tracker, id: f.bugId.trim(), ...(f.bugUrl.trim() ? { url: f.bugUrl.trim() } : {}) },
+    query: f.query,
+    allowNonvoting: f.allowNonvoting,
+    suppressGraph: f.suppressGraph,
+    suppressNotification: f.suppressNotification,
+    mode: f.mode,
+    ...(splitList(f.testIds).length ? { testIds: splitList(f.testIds) } : {}),
+    ...(f.title.trim() ? { title: f.title.trim() } : {}),
+    ...(f.owner.trim() ? { owner: f.owner.trim() } : {}),
+    ...(Object.keys(scope).length ? { scope } : {}),
+  };
+  return validateSignatureInput(body);
+}
+
+/** The signature the form describes (for the YAML view), or undefined while the form is invalid. */
+export function formToSignature(f: SignatureForm, id?: string, stamps?: { created?: string; updated?: string }): Signature | undefined {
+  const input = formToInput(f);
+  if (!input.ok) return undefined;
+  const sig = signatureFromInput({ ...input.value, ...(id ? { id } : {}) }, stamps?.updated ?? '');
+  if (!stamps?.created) delete sig.created;
+  else sig.created = stamps.created;
+  if (!stamps?.updated) delete sig.updated;
+  return sig;
+}
+
+/** The fields of a stored signature as an update body (for revert). */
+export function inputFromSignature(s: Signature): SignatureInput {
+  return {
+    bug: s.bug,
+    query: s.query,
+    allowNonvoting: s.allowNonvoting,
+    suppressGraph: s.suppressGraph,
+    suppressNotification: s.suppressNotification,
+    mode: s.mode,
+    testIds: s.testIds ?? [],
+    ...(s.title !== undefined ? { title: s.title } : {}),
+    ...(s.owner !== undefined ? { owner: s.owner } : {}),
+    scope: s.scope ?? {},
+  };
+}
+
+/** Lines of a build that look like the cause of the failure, for the preview that finds them. */
+export const ERROR_LINES_QUERY = 'message:error OR message:exception OR message:traceback OR message:failed OR message:timeout OR message:refused';
+
+const EXCEPTION_RE = /\b([A-Za-z_][\w.]*(?:Error|Exception|Failure|Timeout|Fault))\b:?\s*(.*)$/;
+
+/** Score of a log line as the explanation of a failure (higher is more telling). */
+export function lineScore(line: string): number {
+  let score = 0;
+  if (/Traceback \(most recent call last\)/.test(line)) return -5;
+  if (EXCEPTION_RE.test(line)) score += 5;
+  if (/\bERROR\b/.test(line)) score += 3;
+  if (/\b(FAILED|FAIL|Timed out|timed out|refused)\b/.test(line)) score += 2;
+  if (/\b(DEBUG|INFO)\b/.test(line)) score -= 2;
+  if (line.length < 20) score -= 2;
+  return score;
+}
+
+/** The most telling line of a build's samples (earliest among the best). */
+export function tellingLine(samples: PreviewSample[]): PreviewSample | undefined {
+  let best: PreviewSample | undefined;
+  let bestScore = -Infinity;
+  const byTime = samples.slice().sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+  for (const s of byTime) {
+    const score = lineScore(s.line);
+    if (score > bestScore) {
+      best = s;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** Tokens that change from build to build (ids, numbers, addresses, temp paths) end the phrase. */
+function volatile(token: string): boolean {
+  return /\d{3,}|[0-9a-f]{8,}|^\/tmp\/|\d+\.\d+\.\d+\.\d+|^req-|^[0-9a-f-]{20,}$/i.test(token);
+}
+
+/** A signature query from a log line: the exception and its stable message words as a phrase. */
+export function queryFromLine(line: string): string {
+  let text = line.trim();
+  const m = EXCEPTION_RE.exec(text);
+  if (m) text = `${m[1].split('.').pop()}: ${m[2]}`;
+  else {
+    const err = /\b(?:ERROR|FAILED|FAIL)\b[:\s]+(?:\S+\s+)?(?:\[[^\]]*\]\s*)?(.*)$/.exec(text);
+    if (err && err[1].trim().length > 10) text = err[1];
+  }
+  const words: string[] = [];
+  for (const w of text.split(/\s+/)) {
+    if (!w) continue;
+    if (volatile(w)) break;
+    words.push(w);
+    if (words.length >= 10) break;
+  }
+  const phrase = (words.length >= 2 ? words.join(' ') : text.split(/\s+/).slice(0, 6).join(' ')).replace(/[:,;.]+$/, '');
+  return `message:"${phrase.replace(/["\\]/g, '\\$&')}"`;
+}

@@ -1,0 +1,32 @@
+/* Loading / error / data state of one request, re-run when `deps` change, aborted on change or unmount. */
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+export interface RequestState<T> {
+  loading: boolean;
+  error?: string;
+  data?: T;
+  reload(): void;
+}
+
+export function errorMessage(e: any): string {
+  return e?.body?.message ?? e?.message ?? String(e);
+}
+
+export function useRequest<T>(run: (signal: AbortSignal) => Promise<T>, deps: unknown[]): RequestState<T> {
+  const [state, setState] = useState<{ loading: boolean; error?: string; data?: T }>({ loading: true });
+  const [tick, setTick] = useState(0);
+  const runRef = useRef(run);
+  runRef.current = run;
+  useEffect(() => {
+    const abort = new AbortController();
+    setState((s) => ({ loading: true, data: s.data }));
+    runRef.current(abort.signal).then(
+      (data) => !abort.signal.aborted && setState({ loading: false, data }),
+      (e) => !abort.signal.aborted && setState({ loading: false, error: errorMessage(e) }),
+    );
+    return () => abort.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { ...state, reload };
+}
