@@ -88,6 +88,19 @@ describe('parseConfig', () => {
     expect(problems.join('\n')).not.toContain('SECRETTOKEN');
   });
 
+  test('readiness: end marker, per-job files, and their mistakes', () => {
+    expect(parseConfig({}).readiness.endMarker).toEqual({ file: 'job-output.txt', phrase: 'POST-RUN END' });
+    expect(parseConfig({ readiness: { endMarker: false } }).readiness.endMarker).toBeNull();
+    const config = parseConfig({ readiness: { requiredFilesByJob: [{ job: '^(tempest|grenade)', files: ['screen-n-cpu.txt'] }], pollInterval: '5s' } });
+    expect(config.readiness.requiredFilesByJob).toEqual([{ job: '^(tempest|grenade)', files: ['screen-n-cpu.txt'] }]);
+    expect(config.readiness.pollIntervalMs).toBe(5000);
+    const problems = problemsOf({ readiness: { requiredFilesByJob: [{ job: '(', files: [] }, 'x'], endMarker: { file: 'job-output.txt' } } });
+    expect(problems.join('\n')).toContain('elastic_recheck.readiness.requiredFilesByJob[0].job: invalid regular expression');
+    expect(problems).toContain('elastic_recheck.readiness.requiredFilesByJob[0].files: list at least one file name');
+    expect(problems.join('\n')).toContain('elastic_recheck.readiness.requiredFilesByJob[1]: expected an object');
+    expect(problems).toContain('elastic_recheck.readiness.endMarker.phrase: required (or set readiness.endMarker: false)');
+  });
+
   test('parseDuration', () => {
     expect(parseDuration('250ms')).toBe(250);
     expect(parseDuration('1.5h')).toBe(5400000);

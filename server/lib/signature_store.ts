@@ -196,7 +196,8 @@ export class SignatureStore {
         // match nothing, but the file is kept as it was written: imported with a warning. Syntax and
         // cost problems reject it.
         const v = validateSignature({ query: sig.query });
-        const asProblem = (e: any) => ({ key: 'query', message: e.message, ...(e.line !== undefined ? { line: e.line, column: e.column } : {}) });
+        // positions inside the query text (not lines of the file)
+        const asProblem = (e: any) => ({ key: 'query', message: e.line !== undefined ? `${e.message} (query line ${e.line}, column ${e.column})` : e.message });
         const lenient = (e: any) => e.code === 'legacy_field' || e.code === 'unknown_field';
         item.warnings.push(...v.errors.filter(lenient).map(asProblem), ...v.warnings.map(asProblem));
         const hard = v.errors.filter((e: any) => !lenient(e));
