@@ -347,6 +347,23 @@ export class DataGenerator {
     return { job, project, branch, queue, voting, status, extra: {} };
   }
 
+  /**
+   * When the plan needs a file the build's job does not produce (a tox job has no screen-n-cpu.txt)
+   * and does not name the job itself, switch to a job (and project) that produces it.
+   */
+  private jobForPlan(base: BuildBase, plan: LinePlan, rng: Rng): BuildBase {
+    if (plan.fields.build_name !== undefined) return base;
+    const ok = (spec: FileSpec) => (!plan.filename || basename(spec.path) === plan.filename) && plan.tags.every((t) => spec.tags.includes(t) || basename(spec.path) === t);
+    if (FILES_BY_KIND[base.job.kind].some(ok)) return base;
+    let jobs = JOBS.filter((j) => FILES_BY_KIND[j.kind].some(ok));
+    if (base.queue === 'periodic') jobs = jobs.filter((j) => j.periodic);
+    if (plan.fields.project !== undefined) jobs = jobs.filter((j) => j.projects.includes(plan.fields.project));
+    if (jobs.length === 0) return base;
+    const job = rng.weighted(jobs, jobs.map((j) => j.weight));
+    const project = job.projects.includes(base.project) ? base.project : rng.pick(job.projects);
+    return { ...base, job, project, voting: base.queue === 'check' && job.nonVoting ? 0 : 1 };
+  }
+
   /** Makes a build satisfy a plan's field requirements. */
   private applyPlan(base: BuildBase, plan: LinePlan, sig: Signature, rng: Rng, keepStatus: boolean): BuildBase {
     const b: BuildBase = { ...base, extra: { ...base.extra } };
@@ -451,7 +468,7 @@ export class DataGenerator {
         if (!sig) break;
         try {
           const plan = planFor(sig.expr, rng);
-          const b = this.applyPlan(attempt === 0 ? base : this.baseBuildWithStatus(rng, base.status), plan, sig.signature, rng, falsePositive || base.status !== 'FAILURE');
+          const b = this.applyPlan(this.jobForPlan(attempt === 0 ? base : this.baseBuildWithStatus(rng, base.status), plan, rng), plan, sig.signature, rng, falsePositive || base.status !== 'FAILURE');
           const file = this.fileFor(plan, b.job, rng);
           causeSig = sig;
           causePlan = plan;

@@ -62,13 +62,39 @@ const OSLO_ERROR_MODULES: Record<string, string[]> = {
   'glance-api': ['glance.api.v2.image_data'],
 };
 
-/** Joins the fragments a failure line needs, in random order, separated so no two words fuse. */
+const FILLER_WORDS = ['nova', 'cinder', 'neutron', 'glance', 'default', 'public', 'private', 'tempest', 'br-int', 'lvmdriver-1'];
+
+/** Text between two fragments: spacing (so no two words fuse) and sometimes a value, like real messages. */
+function joiner(c: LineContext): string {
+  const rng = c.rng;
+  switch (rng.int(8)) {
+    case 0:
+      return ': ';
+    case 1:
+      return ` 10.${rng.int(4)}.${rng.int(256)}.${1 + rng.int(250)}:${rng.pick([5672, 3306, 8774, 9696, 8776, 22])} `;
+    case 2:
+      return ` ${rng.uuid()} `;
+    case 3:
+      return ` '${rng.pick(FILLER_WORDS)}' `;
+    case 4:
+      return ' - ';
+    case 5:
+      return ` ${rng.uuid()}: `;
+    default:
+      return ' ';
+  }
+}
+
+/**
+ * Joins the fragments a failure line needs, mostly in the order the query names them (which is how
+ * people copy them from a log), with realistic values in between.
+ */
 export function composeFailure(spec: FileSpec, parts: string[], c: LineContext): string {
   const rng = c.rng;
-  const ordered = rng.shuffle(parts);
+  const ordered = rng.chance(0.85) ? parts : rng.shuffle(parts);
   let core = '';
   ordered.forEach((part, i) => {
-    if (i > 0) core += rng.pick([': ', ' ', ' - ', ': ', '; ']);
+    if (i > 0) core += joiner(c);
     core += part;
   });
   switch (spec.format) {
@@ -84,6 +110,6 @@ export function composeFailure(spec: FileSpec, parts: string[], c: LineContext):
       return `ERROR ${mod} [None req-${rng.uuid()} tempest-Test-${rng.range(100000, 999999)} tempest-Test-${rng.range(100000, 999999)}-project-member] ${core}`;
     }
     case 'syslog':
-      return `${rng.pick(['kernel', `nova-compute[${rng.range(1000, 99999)}]`, 'systemd[1]'])}: ${core}`;
+      return rng.chance(0.8) ? `kernel: [${rng.range(100, 9999)}.${rng.range(100000, 999999)}] ${core}` : `${rng.pick([`libvirtd[${rng.range(1000, 99999)}]`, 'systemd[1]', `iscsid[${rng.range(1000, 99999)}]`])}: ${core}`;
   }
 }
