@@ -164,6 +164,8 @@ export function adHocFile(base: string, extraTags: string[]): FileSpec {
 
 export interface LineContext {
   rng: Rng;
+  /** Process of the file being written (oslo files), for module names of error lines. */
+  service?: string;
   /** Node name, e.g. np0039123456. */
   node: string;
   job: string;
@@ -357,6 +359,27 @@ export function noiseGenerators(spec: FileSpec): Gen[] {
 
 /* ---------------- failure text that no signature knows ---------------- */
 
+/** Module names that log errors, per service. */
+export const SERVICE_ERROR_MODULES: Record<string, string[]> = {
+  'nova-compute': ['nova.compute.manager', 'nova.virt.libvirt.driver'],
+  'nova-api': ['nova.api.openstack.wsgi'],
+  'nova-conductor': ['nova.conductor.manager'],
+  'nova-scheduler': ['nova.scheduler.manager'],
+  'placement-api': ['placement.handler'],
+  'neutron-server': ['neutron.plugins.ml2.managers', 'neutron.api.v2.base'],
+  'neutron-openvswitch-agent': ['neutron.plugins.ml2.drivers.openvswitch.agent.ovs_neutron_agent'],
+  'neutron-dhcp-agent': ['neutron.agent.dhcp.agent'],
+  'neutron-ovn-metadata-agent': ['neutron.agent.ovn.metadata.agent'],
+  'cinder-volume': ['cinder.volume.manager'],
+  'cinder-api': ['cinder.api.middleware.fault'],
+  'glance-api': ['glance.api.v2.image_data'],
+  keystone: ['keystone.server.flask.application'],
+  'proxy-server': ['proxy-server'],
+  'ironic-conductor': ['ironic.conductor.utils'],
+  'ironic-api': ['ironic.api.method'],
+};
+const errModule = (c: LineContext) => pick(c, SERVICE_ERROR_MODULES[c.service ?? ''] ?? [`${(c.service ?? 'service').replace(/-/g, '_')}.manager`]);
+
 /** Errors of unknown cause (left uncategorized), by line format. */
 export const UNKNOWN_ERRORS: Record<'console' | 'oslo', Gen[]> = {
   console: [
@@ -368,10 +391,10 @@ export const UNKNOWN_ERRORS: Record<'console' | 'oslo', Gen[]> = {
     (c) => `${host(c)} | sphinx.errors.SphinxWarning: ${pick(c, ['doc/source/admin/index.rst', 'doc/source/configuration/config.rst', 'releasenotes/source/unreleased.rst'])}:${c.rng.range(3, 300)}:${pick(c, ['undefined label', 'duplicate object description', 'Unknown target name'])}`,
   ],
   oslo: [
-    (c) => `ERROR ${pick(c, ['nova.compute.manager', 'cinder.volume.manager', 'neutron.agent.linux.utils'])} ${ctx(c)} Unexpected error while running command. Command: ${pick(c, ['qemu-img convert -O raw', 'ip netns exec qrouter', 'blockdev --getsize64', 'lvcreate -T -V 1g'])} Exit code: ${c.rng.range(1, 255)}`,
+    (c) => `ERROR ${errModule(c)} ${ctx(c)} Unexpected error while running command. Command: ${pick(c, ['qemu-img convert -O raw', 'ip netns exec qrouter', 'blockdev --getsize64', 'lvcreate -T -V 1g'])} Exit code: ${c.rng.range(1, 255)}`,
     (c) => `ERROR oslo_messaging.rpc.server ${ctx(c)} Exception during message handling: KeyError: '${pick(c, ['pci_devices', 'numa_topology', 'vif_details', 'connection_info'])}'`,
-    (c) => `ERROR ${pick(c, ['neutron.plugins.ml2.managers', 'nova.network.neutron'])} ${ctx(c)} Mechanism driver 'ovn' failed in ${pick(c, ['update_port_postcommit', 'create_network_precommit'])}: ValueError: invalid literal for int() with base 10: '${c.rng.hex(6)}'`,
-    (c) => `ERROR ${pick(c, ['nova.api.openstack.wsgi', 'cinder.api.middleware.fault'])} ${ctx(c)} Caught error: TypeError: ${pick(c, ["'NoneType' object is not subscriptable", 'unsupported operand type(s) for +: int and str', 'argument of type NoneType is not iterable'])}`,
+    (c) => `ERROR ${errModule(c)} ${ctx(c)} Mechanism driver 'ovn' failed in ${pick(c, ['update_port_postcommit', 'create_network_precommit'])}: ValueError: invalid literal for int() with base 10: '${c.rng.hex(6)}'`,
+    (c) => `ERROR ${errModule(c)} ${ctx(c)} Caught error: TypeError: ${pick(c, ["'NoneType' object is not subscriptable", 'unsupported operand type(s) for +: int and str', 'argument of type NoneType is not iterable'])}`,
   ],
 };
 

@@ -574,7 +574,7 @@ export class DataGenerator {
         if (cause.kind === 'unknown') {
           const oslo = specs.filter((s) => s.format === 'oslo');
           spec = oslo.length && rng.chance(0.4) ? rng.pick(oslo) : specs.includes(JOB_OUTPUT) ? JOB_OUTPUT : specs[0];
-          text = rng.pick(UNKNOWN_ERRORS[spec.format === 'oslo' ? 'oslo' : 'console'])(ctx);
+          text = rng.pick(UNKNOWN_ERRORS[spec.format === 'oslo' ? 'oslo' : 'console'])({ ...ctx, service: spec.service });
         } else {
           spec = base.status === 'NODE_FAILURE' ? CUSTOM_RESULTS : JOB_OUTPUT;
           if (!specs.includes(spec)) spec = specs[0];

@@ -2,7 +2,7 @@
  * Turns a line's text into the `message` logsender would index for a file of a given format, and
  * composes failure lines out of the fragments a signature needs.
  */
-import type { FileSpec, LineContext } from './catalog';
+import { SERVICE_ERROR_MODULES, type FileSpec, type LineContext } from './catalog';
 import type { Rng } from './random';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -51,16 +51,6 @@ export function renderMessage(spec: FileSpec, text: string, time: number, c: Lin
   }
 }
 
-const OSLO_ERROR_MODULES: Record<string, string[]> = {
-  'nova-compute': ['nova.compute.manager', 'nova.virt.libvirt.driver'],
-  'nova-api': ['nova.api.openstack.wsgi'],
-  'nova-conductor': ['nova.conductor.manager'],
-  'nova-scheduler': ['nova.scheduler.manager'],
-  'neutron-server': ['neutron.plugins.ml2.managers', 'neutron.api.v2.base'],
-  'cinder-volume': ['cinder.volume.manager'],
-  'cinder-api': ['cinder.api.middleware.fault'],
-  'glance-api': ['glance.api.v2.image_data'],
-};
 
 const FILLER_WORDS = ['nova', 'cinder', 'neutron', 'glance', 'default', 'public', 'private', 'tempest', 'br-int', 'lvmdriver-1'];
 
@@ -106,7 +96,7 @@ export function composeFailure(spec: FileSpec, parts: string[], c: LineContext):
     case 'tempest':
       return `${rng.range(10000, 99999)} ERROR tempest.lib.common.rest_client [req-${rng.uuid()} req-${rng.uuid()}] ${core}`;
     case 'oslo': {
-      const mod = rng.pick(OSLO_ERROR_MODULES[spec.service] ?? [`${spec.service.replace(/-/g, '_')}.manager`]);
+      const mod = rng.pick(SERVICE_ERROR_MODULES[spec.service] ?? [`${spec.service.replace(/-/g, '_')}.manager`]);
       return `ERROR ${mod} [None req-${rng.uuid()} tempest-Test-${rng.range(100000, 999999)} tempest-Test-${rng.range(100000, 999999)}-project-member] ${core}`;
     }
     case 'syslog':
