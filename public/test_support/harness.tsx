@@ -4,6 +4,7 @@
  * ScopedHistory is an in-memory one; chrome and toasts record what they get.
  */
 import React from 'react';
+import '@testing-library/jest-dom';
 import { configure, render } from '@testing-library/react';
 import { ApiClient } from '../services/api_client';
 import type { AppServices } from '../services/app_context';
