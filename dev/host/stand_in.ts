@@ -17,7 +17,7 @@ import * as http from 'http';
 import * as path from 'path';
 import { randomUUID } from 'crypto';
 import type { AddressInfo } from 'net';
-import type { CoreSetup, CoreStart, KibanaRequest, KibanaResponse, Plugin, PluginInitializerContext, RouteMethod } from '../../server/types/host';
+import type { CoreSetup, CoreStart, KibanaRequest, KibanaResponse, Plugin, PluginInitializerContext, RouteMethod, TaskManagerStartContract } from '../../server/types/host';
 import { httpEngineClient } from '../../server/lib/engine/engine_client';
 import { HostKind, PluginManifest } from './manifest';
 import { TARGETS } from '../build/targets';
@@ -74,6 +74,8 @@ export interface StandIn {
   routes: ReadonlyArray<Pick<RegisteredRoute, 'method' | 'path' | 'security'>>;
   savedObjects: SavedObjectsStore;
   taskManager?: StandInTaskManager;
+  /** The taskManager start contract the plugin received. */
+  taskManagerStart?: TaskManagerStartContract;
   logs: LogRecord[];
   security: SecurityService;
   /** Calls the stand-in over HTTP as `user` (default 'elastic'); adds kbn-xsrf unless `xsrf: false`. */
@@ -124,6 +126,19 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     clients = createClusterClients('osd', options.engineUrl);
   }
 
+  const cleanupOnFailure = async () => {
+    await taskManager?.stop().catch(() => undefined);
+    await clients.close().catch(() => undefined);
+    await proxy?.close();
+  };
+  try {
+    return await startServing();
+  } catch (error) {
+    await cleanupOnFailure();
+    throw error;
+  }
+
+  async function startServing(): Promise<StandIn> {
   const configValue = options.config ?? {};
   const initializerContext: PluginInitializerContext = {
     opaqueId: Symbol(pluginId),
@@ -142,6 +157,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
 
   // ---- server plugin
   let instance: Plugin<unknown, unknown, any, any> | undefined;
+  let tmStart: TaskManagerStartContract | undefined;
   let pluginStart: unknown;
   if (manifest.server) {
     const entry = options.serverEntry ?? path.join(options.pluginDir, 'server', 'index.js');
@@ -175,7 +191,6 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     if (setupResult && typeof (setupResult as any).then === 'function') rootLogger.warn(`Plugin ${pluginId} is using asynchronous setup lifecycle; Kibana requires a synchronous one`);
     registry.freeze();
     await savedObjects.ensureIndex();
-    let tmStart: unknown;
     if (taskManager) tmStart = await taskManager.start();
     const coreStart: CoreStart & Record<string, unknown> = {
       savedObjects: {
@@ -458,6 +473,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     routes,
     savedObjects,
     taskManager,
+    taskManagerStart: tmStart,
     logs,
     security,
     async request(method, urlPath, o = {}) {
@@ -493,4 +509,5 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       await proxy?.close();
     },
   };
+}
 }

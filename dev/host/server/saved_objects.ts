@@ -97,7 +97,7 @@ export class SavedObjectsStore {
     const exists = await this.engine.request<boolean>({ method: 'HEAD', path: `/${this.index}` });
     if (!exists) {
       try {
-        await this.engine.request({ method: 'PUT', path: `/${this.index}`, body: { settings: { number_of_shards: 1, auto_expand_replicas: '0-1' }, mappings: { dynamic: 'strict', properties } } });
+        await this.engine.request({ method: 'PUT', path: `/${this.index}`, body: { settings: { number_of_shards: 1, auto_expand_replicas: '0-1', refresh_interval: '100ms' }, mappings: { dynamic: 'strict', properties } } });
         return;
       } catch (error) {
         if (!(error instanceof EngineRequestError && error.type === 'resource_already_exists_exception')) throw error;

@@ -84,7 +84,7 @@ export class StandInTaskManager {
           method: 'PUT',
           path: `/${this.index}`,
           body: {
-            settings: { number_of_shards: 1, auto_expand_replicas: '0-1' },
+            settings: { number_of_shards: 1, auto_expand_replicas: '0-1', refresh_interval: '100ms' },
             mappings: {
               dynamic: 'strict',
               properties: {
