@@ -126,7 +126,9 @@ export async function verifyArchive(file: string, options: VerifyOptions): Promi
   }
   // Server-start rules: known keys, owner, server/ui.
   try {
-    parseManifest(JSON.stringify(raw), manifestEntry.name, options.host, options.hostVersion);
+    // With OSD's major-only install policy the host that accepts it also only warns at start (OSD PR #11179).
+    const startVersion = options.host === 'osd' && options.osdVersionMode === 'major' && typeof declared === 'string' ? declared : options.hostVersion;
+    parseManifest(JSON.stringify(raw), manifestEntry.name, options.host, startVersion);
   } catch (error) {
     if (error instanceof ManifestError) problems.push(error.message);
     else throw error;
