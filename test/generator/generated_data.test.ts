@@ -138,3 +138,20 @@ describeWithCorpus('generated CI log data on the engine (the 91 production signa
     expect(result.matchedPairs).toBeGreaterThan(20);
   });
 });
+
+describeWithCorpus('generated CI log data on the engine (875 historical signatures: the evaluator against the engine)', () => {
+  let data: GeneratedData;
+  beforeAll(async () => {
+    data = await indexGeneratedData({ builds: 1500, linesPerBuild: 8, seed: 'historical', signatures: path.join(CORPUS_DIR, 'queries-historical') });
+  });
+  afterAll(async () => {
+    await data?.cleanup();
+  });
+
+  it('agrees with the engine on every build-signature pair', async () => {
+    expect(data.truth.signatures.used.length).toBeGreaterThan(800);
+    const result = await verifyGroundTruth(data.engine, data.truth, data.signatures);
+    expect(result.mismatches).toEqual([]);
+    expect(result.matchedPairs).toBeGreaterThan(100);
+  });
+});
