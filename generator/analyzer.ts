@@ -46,8 +46,57 @@ function classOf(ch: string): C {
 
 const MAX_TOKEN_LENGTH = 255;
 
+const ASCII_CLASS = new Uint8Array(128);
+for (let i = 0; i < 128; i++) ASCII_CLASS[i] = classOf(String.fromCharCode(i));
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** ASCII-only text (nearly every log line): the same rules without per-character arrays. */
+function analyzeAscii(text: string): string[] {
+  const tokens: string[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = ASCII_CLASS[text.charCodeAt(i)];
+    if (c !== C.Letter && c !== C.Digit && c !== C.Extend) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let hasWordChar = c !== C.Extend;
+    let j = i;
+    for (;;) {
+      const next = j + 1;
+      if (next >= n) break;
+      const cn = ASCII_CLASS[text.charCodeAt(next)];
+      if (cn === C.Letter || cn === C.Digit || cn === C.Extend) {
+        if (cn !== C.Extend) hasWordChar = true;
+        j = next;
+        continue;
+      }
+      const after = next + 1 < n ? ASCII_CLASS[text.charCodeAt(next + 1)] : C.Other;
+      const cj = ASCII_CLASS[text.charCodeAt(j)];
+      if (cj === C.Letter && after === C.Letter && (cn === C.MidLetter || cn === C.MidNumLet)) {
+        j = next + 1;
+        continue;
+      }
+      if (cj === C.Digit && after === C.Digit && (cn === C.MidNum || cn === C.MidNumLet)) {
+        j = next + 1;
+        continue;
+      }
+      break;
+    }
+    if (hasWordChar) {
+      const token = text.slice(start, j + 1).toLowerCase();
+      for (let k = 0; k < token.length; k += MAX_TOKEN_LENGTH) tokens.push(token.slice(k, k + MAX_TOKEN_LENGTH));
+    }
+    i = j + 1;
+  }
+  return tokens;
+}
+
 /** Tokens of `text` as the standard analyzer would index them (lowercased). */
 export function analyze(text: string): string[] {
+  if (!NON_ASCII.test(text)) return analyzeAscii(text);
   const tokens: string[] = [];
   const chars = Array.from(text);
   const classes = chars.map(classOf);

@@ -418,11 +418,14 @@ export class DataGenerator {
    * that count under elastic-recheck's voting rule. A token pre-filter skips most evaluations.
    */
   private matches(doc: EvalDoc, voting = true): number[] {
-    const candidates = new Set<number>(this.unanchored);
+    let hit: number[] | undefined;
     for (const t of doc.tokens()) {
       const list = this.anchorIndex.get(t);
-      if (list) for (const i of list) candidates.add(i);
+      if (list) (hit ??= []).push(...list);
     }
+    if (!hit && this.unanchored.length === 0) return [];
+    const candidates = new Set<number>(this.unanchored);
+    if (hit) for (const i of hit) candidates.add(i);
     const out: number[] = [];
     for (const i of candidates) {
       const u = this.usable[i];
