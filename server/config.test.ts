@@ -83,6 +83,11 @@ describe('parseConfig', () => {
     expect(problems).toContain('elastic_recheck.gerrit.username: required to post review comments (Gerrit HTTP credentials)');
   });
 
+  test('credentials inside a URL are refused (they would not be redacted)', () => {
+    const problems = problemsOf({ engine: { url: 'https://admin:hunter22@engine.example.org:9200' } });
+    expect(problems).toEqual(['elastic_recheck.engine.url: must not carry credentials (user:password@); use the username/password keys, which are kept secret']);
+  });
+
   test('an error message never contains a secret it rejects', () => {
     const problems = problemsOf({ webhooks: [{ name: 'x', url: 'ftp://hooks.example.org/services/SECRETTOKEN' }] });
     expect(problems.join('\n')).not.toContain('SECRETTOKEN');

@@ -178,6 +178,10 @@ class Reader {
     try {
       const parsed = new URL(value);
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('protocol');
+      if (parsed.username || parsed.password) {
+        this.problem(name, 'must not carry credentials (user:password@); use the username/password keys, which are kept secret');
+        return undefined;
+      }
       return value.replace(/\/+$/, '');
     } catch {
       this.problem(name, `expected an http(s) URL, got ${JSON.stringify(redactUrl(value))}`);
