@@ -22,6 +22,7 @@ import { ALL_BUILD_STATUSES, DEFAULT_LOG_INDEX_PATTERN, DEFAULT_WINDOW_DAYS, FAI
 import { LOG_FIELDS } from '../../../common/log_fields';
 import { EngineClient, search } from '../engine/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
+import { anchorFilter, refineAnchors } from '../signatures/anchors';
 
 export const HOUR_MS = 3600_000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -67,16 +68,18 @@ export function resolveWindow(options: RatesOptions): { start: number; end: numb
   return { start: end - windowMs, end, bucketMs };
 }
 
-export function ratesRequest(signatures: CompiledSignature[], options: RatesOptions = {}): object {
+export function ratesRequest(signatures: CompiledSignature[], options: RatesOptions = {}, anchors: Array<string[] | null | undefined> = signatures.map((c) => c.anchors)): object {
   const { start, end, bucketMs } = resolveWindow(options);
   const limit = options.maxBuildsPerSignature ?? 10000;
   const filters: Record<string, object> = {};
   for (const c of signatures) filters[c.signature.id] = c.query;
   const offset = ((end % bucketMs) + bucketMs) % bucketMs;
+  // narrow to lines holding an anchor token of some signature (exact: each match holds one of its own)
+  const narrow = anchorFilter(anchors);
   return {
     size: 0,
     track_total_hits: false,
-    query: { bool: { filter: windowFilter(start, end, options) } },
+    query: { bool: { filter: [...windowFilter(start, end, options), ...(narrow ? [narrow] : [])] } },
     aggs: {
       signatures: {
         filters: { filters },
@@ -110,7 +113,9 @@ export async function failureRates(engine: EngineClient, signatures: CompiledSig
   const graphed = options.includeSuppressed ? signatures : signatures.filter((c) => !c.signature.suppressGraph);
   const { start, end, bucketMs } = resolveWindow(options);
   const limit = options.maxBuildsPerSignature ?? 10000;
-  const res = await search(engine, options.index ?? DEFAULT_LOG_INDEX_PATTERN, ratesRequest(graphed, options), { ignore_unavailable: true, allow_no_indices: true });
+  const index = options.index ?? DEFAULT_LOG_INDEX_PATTERN;
+  const anchors = await refineAnchors(engine, index, graphed);
+  const res = await search(engine, index, ratesRequest(graphed, options, anchors), { ignore_unavailable: true, allow_no_indices: true });
   const buckets: Record<string, any> = res.aggregations?.signatures?.buckets ?? {};
   const nBuckets = (end - start) / bucketMs;
   const since24h = end - DAY_MS;

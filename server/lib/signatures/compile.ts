@@ -4,22 +4,35 @@
  * function takes compiled signatures so that one compilation serves a whole request.
  */
 import type { Signature } from '../../../common/signature/types';
-import { signatureQuery } from '../../../common/query/build';
+import { signatureLuceneText, signatureQuery } from '../../../common/query/build';
+import { anchorPlan, AnchorPlan, chooseAnchors } from './anchors';
 
 export interface CompiledSignature {
   signature: Signature;
   /** Engine query DSL selecting the log lines this signature matches (voting and scope included). */
   query: object;
+  /**
+   * `message` tokens of which every matching line holds one (signatures/anchors.ts); set only when the
+   * query is the signature's own Lucene text (the default builder), null when it cannot be anchored.
+   */
+  anchors?: string[] | null;
+  /** The choices behind `anchors`, for picking the rarest tokens with engine statistics. */
+  anchorPlan?: AnchorPlan | null;
 }
 
 export type SignatureQueryBuilder = (sig: Signature) => object;
 
-export function compileSignatures(signatures: Signature[], build: SignatureQueryBuilder = (sig) => signatureQuery(sig)): CompiledSignature[] {
+export function compileSignatures(signatures: Signature[], build?: SignatureQueryBuilder): CompiledSignature[] {
   const seen = new Set<string>();
   return signatures.map((signature) => {
     if (seen.has(signature.id)) throw new Error(`duplicate signature id "${signature.id}"`);
     seen.add(signature.id);
-    return { signature, query: build(signature) };
+    const standard = signatureQuery(signature);
+    const query = build ? build(signature) : standard;
+    // anchors are only sound for the signature's own query (a custom builder may select anything)
+    if (query !== standard && JSON.stringify(query) !== JSON.stringify(standard)) return { signature, query };
+    const plan = anchorPlan(signatureLuceneText(signature));
+    return { signature, query, anchors: plan ? chooseAnchors(plan).tokens : null, anchorPlan: plan };
   });
 }
 

@@ -1,0 +1,185 @@
+/*
+ * Anchor tokens: for a signature, a set of `message` tokens such that every log line the signature
+ * matches contains at least one of them. A request over many signatures can then first narrow the
+ * lines to those holding any anchor (one `terms` query, a cheap postings union) before the per-
+ * signature filters run, so the work follows the candidate lines instead of every line in the window
+ * (the percolator's candidate-extraction idea, done on the query side).
+ *
+ * Soundness over coverage: a signature gets anchors only when they are certainly necessary.
+ *  - From the parsed query (common/query/lucene.ts, classic-parser occurrence rules): a required
+ *    clause's anchors suffice; with no required clause, every optional clause must have anchors and
+ *    their union is taken; prohibited clauses never anchor.
+ *  - Only `message:` terms and phrases (explicit field or a group's field) anchor; wildcards, regexes,
+ *    ranges, fuzzy terms, other fields and unfielded text do not.
+ *  - The token must be one the engine's standard analyzer surely produces from the query text: a run
+ *    of ASCII letters bounded by whitespace or by punctuation that always breaks words (UAX#29), never
+ *    by digits or `_`, and by `.`, `'` or `:` only when no letter or digit follows them (else they
+ *    join). Lowercased. Identifiers (inner capitals) are preferred, then the longest word: both tend
+ *    to be rare, which is what makes the narrowing effective.
+ * Anything else yields null: the signature cannot be anchored and requests run without narrowing.
+ */
+import { BoolNode, clauseOccurs, FieldRef, LuceneNode, parseLucene } from '../../../common/query/lucene';
+import type { EngineClient } from '../engine/engine_client';
+import type { CompiledSignature } from './compile';
+
+const BREAKS = /[\s"()[\]{}<>!?=/\\|+*&%$#@~^;,`-]/;
+const WORD = /[A-Za-z0-9_]/;
+
+/** Is the character at `i` (next to a word, `far` one step further out) a sure word break? */
+function breaksAt(text: string, i: number, far: number): boolean {
+  if (i < 0 || i >= text.length) return true;
+  const c = text[i];
+  if (BREAKS.test(c)) return true;
+  // `.`, `'` and `:` join letters only when a letter or digit follows on the far side
+  if (c === '.' || c === "'" || c === ':') return far < 0 || far >= text.length || !WORD.test(text[far]);
+  return false;
+}
+
+function safeWords(text: string): string[] {
+  const out: string[] = [];
+  const re = /[A-Za-z]+/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (breaksAt(text, start - 1, start - 2) && breaksAt(text, end, end + 1)) out.push(m[0]);
+  }
+  return out;
+}
+
+/** Without statistics: identifiers (`PortBindingFailed`: lower and inner upper case) first, then length. */
+function heuristicScore(word: string): number {
+  return word.length + (/[a-z]/.test(word) && /[A-Z]/.test(word.slice(1)) ? 100 : 0);
+}
+
+/** The most specific safe word of a query text (by the heuristic), lowercased; null when there is none. */
+export function safeToken(text: string): string | null {
+  let best: string | null = null;
+  for (const w of safeWords(text)) if (!best || heuristicScore(w) > heuristicScore(best)) best = w;
+  return best ? best.toLowerCase() : null;
+}
+
+/**
+ * Which tokens could anchor a query: `leaf` (any one of its tokens is necessary), `all` (required
+ * clauses: any one option suffices), `any` (optional clauses: every part is needed, their union).
+ */
+export type AnchorPlan = { kind: 'leaf'; tokens: string[] } | { kind: 'all'; options: AnchorPlan[] } | { kind: 'any'; parts: AnchorPlan[] };
+
+function planOf(node: LuceneNode, field: FieldRef | undefined): AnchorPlan | null {
+  if (node.type === 'bool') {
+    const occurs = clauseOccurs(node);
+    const must = node.clauses.filter((_, i) => occurs[i] === 'must');
+    if (must.length) {
+      const options = must.map((c) => planOf(c.node, field)).filter((p): p is AnchorPlan => p !== null);
+      return options.length ? (options.length === 1 ? options[0] : { kind: 'all', options }) : null;
+    }
+    const should = node.clauses.filter((_, i) => occurs[i] === 'should');
+    if (should.length === 0) return null;
+    const parts: AnchorPlan[] = [];
+    for (const c of should) {
+      const p = planOf(c.node, field);
+      if (!p) return null;
+      parts.push(p);
+    }
+    return parts.length === 1 ? parts[0] : { kind: 'any', parts };
+  }
+  if (node.type === 'group') return planOf(node.body, node.field ?? field);
+  const f = node.field ?? field;
+  if (!f || f.name !== 'message') return null;
+  if (node.type === 'phrase' || (node.type === 'term' && node.fuzzy === undefined)) {
+    const words = safeWords(node.value).sort((x, y) => heuristicScore(y) - heuristicScore(x));
+    const tokens = [...new Set(words.map((w) => w.toLowerCase()))];
+    return tokens.length ? { kind: 'leaf', tokens } : null;
+  }
+  return null;
+}
+
+export function anchorPlan(query: string): AnchorPlan | null {
+  const parsed = parseLucene(query);
+  return parsed.ok ? planOf(parsed.ast as BoolNode, undefined) : null;
+}
+
+export function planTokens(plan: AnchorPlan, out: Set<string> = new Set()): Set<string> {
+  if (plan.kind === 'leaf') plan.tokens.forEach((t) => out.add(t));
+  else (plan.kind === 'all' ? plan.options : plan.parts).forEach((p) => planTokens(p, out));
+  return out;
+}
+
+/**
+ * The anchors of a plan: the rarest choice by document frequency when `df` is given (a token absent
+ * from it counts as rare), else by the heuristic (each leaf lists its tokens best first).
+ */
+export function chooseAnchors(plan: AnchorPlan, df?: Map<string, number>): { tokens: string[]; cost: number } {
+  if (plan.kind === 'leaf') {
+    if (!df) return { tokens: [plan.tokens[0]], cost: -heuristicScore(plan.tokens[0]) };
+    let best = plan.tokens[0];
+    for (const t of plan.tokens) if ((df.get(t) ?? 0) < (df.get(best) ?? 0)) best = t;
+    return { tokens: [best], cost: df.get(best) ?? 0 };
+  }
+  if (plan.kind === 'all') {
+    let best: { tokens: string[]; cost: number } | null = null;
+    for (const o of plan.options) {
+      const c = chooseAnchors(o, df);
+      if (!best || c.cost < best.cost) best = c;
+    }
+    return best!;
+  }
+  const tokens = new Set<string>();
+  let cost = 0;
+  for (const p of plan.parts) {
+    const c = chooseAnchors(p, df);
+    c.tokens.forEach((t) => tokens.add(t));
+    cost += c.cost;
+  }
+  return { tokens: [...tokens], cost };
+}
+
+/** Anchor tokens of a Lucene query text (heuristic choice), or null when it cannot be anchored. */
+export function anchorTokens(query: string): string[] | null {
+  const plan = anchorPlan(query);
+  return plan ? chooseAnchors(plan).tokens : null;
+}
+
+/**
+ * Document frequencies of tokens in `message`, estimated from one shard of the newest index of the
+ * pattern (`_termvectors` of an artificial document). They only steer which anchors are chosen; on
+ * any failure the answer is undefined and the heuristic choice stands.
+ */
+export async function messageDocFrequencies(engine: EngineClient, index: string, tokens: string[]): Promise<Map<string, number> | undefined> {
+  if (tokens.length === 0) return undefined;
+  try {
+    const indices = await engine.request<Array<{ index: string }>>({ method: 'GET', path: `/_cat/indices/${index}`, querystring: { format: 'json', h: 'index', s: 'index:desc', expand_wildcards: 'open' } });
+    const newest = indices.map((i) => i.index).find((name) => !name.startsWith('.'));
+    if (!newest) return undefined;
+    const tv = await engine.request<any>({
+      method: 'POST',
+      path: `/${encodeURIComponent(newest)}/_termvectors`,
+      body: { doc: { message: tokens.join(' ') }, fields: ['message'], term_statistics: true, field_statistics: false, positions: false, offsets: false },
+    });
+    const terms = tv?.term_vectors?.message?.terms ?? {};
+    return new Map(tokens.map((t) => [t, Number(terms[t]?.doc_freq ?? 0)]));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Anchors chosen with the engine's statistics, for compiled signatures that carry a plan. */
+export async function refineAnchors(engine: EngineClient, index: string, compiled: CompiledSignature[]): Promise<Array<string[] | null | undefined>> {
+  if (compiled.length === 0 || !compiled.every((c) => c.anchorPlan)) return compiled.map((c) => c.anchors);
+  const all = new Set<string>();
+  compiled.forEach((c) => planTokens(c.anchorPlan!, all));
+  const df = await messageDocFrequencies(engine, index, [...all]);
+  return compiled.map((c) => chooseAnchors(c.anchorPlan!, df).tokens);
+}
+
+/**
+ * One filter narrowing the lines to candidates of all these signatures, or null when any of them has
+ * no anchors (then nothing may be narrowed).
+ */
+export function anchorFilter(anchors: Array<string[] | null | undefined>): object | null {
+  const all = new Set<string>();
+  for (const a of anchors) {
+    if (!a || a.length === 0) return null;
+    a.forEach((t) => all.add(t));
+  }
+  return all.size ? { terms: { message: [...all].sort() } } : null;
+}
