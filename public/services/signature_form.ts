@@ -155,7 +155,7 @@ export function queryFromLine(line: string): string {
   const m = EXCEPTION_RE.exec(text);
   if (m) text = `${m[1].split('.').pop()}: ${m[2]}`;
   else {
-    const err = /\b(?:ERROR|FAILED|FAIL)\b[:\s]+(?:\S+\s+)?(?:\[[^\]]*\]\s*)?(.*)$/.exec(text);
+    const err = /\b(?:ERROR|FAILED|FAIL)\b[:\s]+(?:\w+(?:\.\w+)+\s+)?(?:\[[^\]]*\]\s*)?(.*)$/.exec(text);
     if (err && err[1].trim().length > 10) text = err[1];
   }
   const words: string[] = [];

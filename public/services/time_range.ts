@@ -12,7 +12,10 @@ export interface TimeRange {
   to: string;
 }
 
+const DATE_MATH = /^(now([+-]\d+[smhdwMy])*(\/[smhdwMy])?|\d{4}-\d{2}-\d{2}[T\d:.Z+-]*)$/;
+
 export function parseRange(range: TimeRange, now = new Date()): { start: number; end: number } | undefined {
+  if (!DATE_MATH.test(range.from) || !DATE_MATH.test(range.to)) return undefined;
   const start = dateMath.parse(range.from, { forceNow: now });
   const end = dateMath.parse(range.to, { roundUp: true, forceNow: now });
   if (!start?.isValid() || !end?.isValid() || end.valueOf() <= start.valueOf()) return undefined;

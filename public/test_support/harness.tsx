@@ -131,3 +131,8 @@ export function renderApp(path: string, routes: Record<string, Answer>, options:
   const utils = render(<ElasticRecheckApp services={services} />);
   return { ...utils, requests: rec.requests, history, breadcrumbs, toasts };
 }
+
+/** Body rows of an EUI table (role queries are slow on large jsdom trees). */
+export function bodyRows(table: HTMLElement): HTMLElement[] {
+  return Array.from(table.querySelectorAll<HTMLElement>('tbody tr'));
+}

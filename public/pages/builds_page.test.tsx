@@ -1,0 +1,96 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { bodyRows, RecordedRequest, renderApp } from '../test_support/harness';
+import { buildResult, classified, preview } from '../test_support/fixtures';
+
+const RESULTS = 'GET /api/elastic_recheck/results';
+const CLASSIFY = 'POST /api/elastic_recheck/classify';
+
+describe('builds page', () => {
+  it('lists recent classified failures with what they matched and where they were reported, paginated', async () => {
+    const user = userEvent.setup();
+    const { requests, history } = renderApp('/builds', {
+      [RESULTS]: (r: RecordedRequest) => ({
+        total: 25,
+        page: Number(r.query.page),
+        perPage: 20,
+        results: Array.from({ length: r.query.page === 2 ? 5 : 20 }, (_, i) => buildResult(`abcdef${String(i).padStart(6, '0')}`, i === 1 ? { explained: false, matches: [], reports: {} } : {})),
+      }),
+    });
+    const table = await screen.findByTestId('resultsTable');
+    const rows = bodyRows(table);
+    expect(rows).toHaveLength(20);
+    expect(rows[0].textContent).toContain('explained');
+    expect(rows[0].textContent).toContain('2031001: No valid host');
+    expect(rows[0].textContent).toContain('gerrit: sent');
+    expect(rows[1].textContent).toContain('unexplained');
+    await user.click(within(rows[0]).getByTestId('matchBadge'));
+    expect(history.location.pathname).toBe('/signatures/2031001');
+    act(() => history.push('/builds'));
+    await user.click(await screen.findByLabelText('Page 2 of 2'));
+    await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/results')).at(-1)!.query).toEqual({ page: 2, perPage: 20 }));
+  });
+
+  it('classifies a build by change, patchset and job, and checks the form first', async () => {
+    const user = userEvent.setup();
+    const { requests } = renderApp('/builds', {
+      [RESULTS]: { total: 0, page: 1, perPage: 20, results: [] },
+      [CLASSIFY]: classified([{ line: 'ERROR No valid host was found', link: 'https://logs.example.org/x#L3' }]),
+    });
+    expect((await screen.findByTestId('emptyState')).textContent).toContain('No classified failures yet');
+    await user.type(screen.getByTestId('classifyChange'), '812345');
+    await user.click(screen.getByTestId('classifySubmit'));
+    expect(screen.getByTestId('classifyFormError').textContent).toBe('Patchset: expected a patchset number');
+    await user.type(screen.getByTestId('classifyPatchset'), '3');
+    await user.type(screen.getByTestId('classifyJob'), 'tempest-full-1');
+    await user.click(screen.getByTestId('classifySubmit'));
+    expect((await screen.findByTestId('classifyVerdict')).textContent).toContain('Explained by a known bug');
+    expect(requests.find((r) => r.path.endsWith('/classify'))!.body).toEqual({ change: 812345, patchset: '3', job: 'tempest-full-1' });
+  });
+
+  it('classifies a build from a deep link by uuid and reports a build without logs', async () => {
+    renderApp('/builds?uuid=abcdef123456', {
+      [RESULTS]: { total: 0, page: 1, perPage: 20, results: [] },
+      [CLASSIFY]: { kind: 'not_ready', readiness: { ready: false, files: [], missingFiles: ['job-output.txt'], attempts: 1, waitedMs: 0 } },
+    });
+    expect((await screen.findByTestId('classifyNotReady')).textContent).toContain('job-output.txt');
+  });
+});
+
+describe('engine text is data, never markup', () => {
+  const SCRIPT_LINE = 'ERROR <script>window.__pwned = 1</script><img src=x onerror="window.__pwned=2"> failed';
+  const JS_URL = 'javascript:window.__pwned=3';
+
+  it('renders a <script> log line as text and a javascript: log URL as inert text (classify answer)', async () => {
+    renderApp('/builds?uuid=abcdef123456', {
+      [RESULTS]: { total: 0, page: 1, perPage: 20, results: [] },
+      [CLASSIFY]: classified([{ line: SCRIPT_LINE, link: JS_URL }]),
+    });
+    const result = await screen.findByTestId('classifyResult');
+    expect(result.querySelector('script')).toBeNull();
+    expect(result.querySelector('img')).toBeNull();
+    expect(result.textContent).toContain('<script>window.__pwned = 1</script>');
+    expect(Array.from(result.querySelectorAll('a')).map((a) => a.getAttribute('href'))).toEqual(['https://bugs.launchpad.net/bugs/2031001']);
+    // the build's javascript: logRoot and the line's javascript: link are plain text, not anchors
+    expect(Array.from(document.querySelectorAll('a[href]')).some((a) => /^\s*javascript:/i.test(a.getAttribute('href')!))).toBe(false);
+    expect(screen.getByText('logs').closest('a')).toBeNull();
+    expect((window as any).__pwned).toBeUndefined();
+  });
+
+  it('renders preview samples with <script> as text with highlighted terms, and javascript: links inert', async () => {
+    const user = userEvent.setup();
+    renderApp('/signatures/new', {
+      'POST /api/elastic_recheck/query/preview': preview({
+        samples: [{ uuid: 'abcdef000001', job: 'j', status: 'FAILURE', file: 'evil.txt', line: SCRIPT_LINE, timestamp: '2026-11-20T10:00:00.000Z', link: JS_URL }],
+      }),
+    });
+    await user.type(await screen.findByTestId('queryInput'), 'message:failed');
+    const sample = await screen.findByTestId('previewSample', {}, { timeout: 3000 });
+    expect(sample.querySelector('script')).toBeNull();
+    expect(sample.querySelector('img')).toBeNull();
+    expect(sample.textContent).toContain('<script>window.__pwned = 1</script>');
+    expect(Array.from(sample.querySelectorAll('mark')).map((m) => m.textContent)).toEqual(['failed']);
+    expect(within(sample).getByText('evil.txt').closest('a')).toBeNull();
+    expect((window as any).__pwned).toBeUndefined();
+  });
+});

@@ -1,0 +1,72 @@
+import { safeHttpUrl } from './safe_url';
+import { discoverPath, phrase } from './discover';
+import { lineScore, queryFromLine } from './signature_form';
+import { windowDays } from './time_range';
+import { highlightTerms, splitMatches } from '../components/highlight';
+import { validateQuery } from '../../common/query/validate';
+
+describe('safeHttpUrl', () => {
+  it.each([
+    ['https://logs.example.org/a/b.txt#L3', 'https://logs.example.org/a/b.txt#L3'],
+    ['http://x.org', 'http://x.org/'],
+    ['javascript:alert(1)', undefined],
+    [' JavaScript:alert(1)', undefined],
+    ['java\nscript:alert(1)', undefined],
+    ['data:text/html,<script>alert(1)</script>', undefined],
+    ['vbscript:x', undefined],
+    ['//evil.example/x', undefined],
+    ['/relative/path', undefined],
+    [42, undefined],
+  ])('%j -> %j', (input, expected) => expect(safeHttpUrl(input)).toBe(expected));
+});
+
+describe('Discover links', () => {
+  it('builds the OpenSearch Dashboards data-explorer URL with _a, _g and _q', () => {
+    const p = decodeURIComponent(discoverPath({ query: "message:\"it's\"", dataViewId: 'logstash-logs-*', from: 'now-1d', to: 'now' }, 'osd'));
+    expect(p).toBe(
+      "/app/data-explorer/discover#?_a=(discover:(columns:!(_source),isDirty:!f,sort:!()),metadata:(indexPattern:'logstash-logs-*',view:discover))&_g=(filters:!(),refreshInterval:(pause:!t,value:0),time:(from:now-1d,to:now))&_q=(filters:!(),query:(language:lucene,query:'message:\"it!'s\"'))",
+    );
+  });
+
+  it('escapes phrase values', () => expect(phrase('build_uuid', 'a"b\\c')).toBe('build_uuid:"a\\"b\\\\c"'));
+});
+
+describe('new signature from a log line', () => {
+  it('prefers exception lines over tracebacks and info lines', () => {
+    expect(lineScore('oslo.messaging.exceptions.MessagingTimeout: Timed out waiting for a reply')).toBeGreaterThan(lineScore('ERROR something'));
+    expect(lineScore('Traceback (most recent call last):')).toBeLessThan(0);
+  });
+
+  it('keeps the stable words and produces a valid query', () => {
+    for (const [line, query] of [
+      ['2026-11-20 ERROR nova.compute [req-1] oslo_messaging.exceptions.MessagingTimeout: Timed out waiting for a reply to message ID 4f2a9c81d', 'message:"MessagingTimeout: Timed out waiting for a reply to message ID"'],
+      ['ERROR: Could not "install" packages', 'message:"Could not \\"install\\" packages"'],
+    ]) {
+      expect(queryFromLine(line)).toBe(query);
+      expect(validateQuery(queryFromLine(line)).ok).toBe(true);
+    }
+  });
+});
+
+describe('time range to window', () => {
+  const now = new Date('2026-11-20T12:00:00Z');
+  it.each([
+    [{ from: 'now-10d', to: 'now' }, 10],
+    [{ from: 'now-36h', to: 'now' }, 2],
+    [{ from: 'now-1y', to: 'now' }, 90],
+    [{ from: 'garbage', to: 'now' }, 10],
+  ])('%j -> %d days', (range, days) => expect(windowDays(range, now)).toBe(days));
+});
+
+describe('highlighting', () => {
+  it('takes positive message terms, not negated ones or other fields', () => {
+    expect(highlightTerms('message:"No valid host" AND NOT message:ignored AND tags:console AND message:conn*')).toEqual(['No valid host', 'conn']);
+  });
+  it('splits text into marked parts case-insensitively', () => {
+    expect(splitMatches('x no  valid HOST y', ['No valid host'])).toEqual([
+      { text: 'x ', match: false },
+      { text: 'no  valid HOST', match: true },
+      { text: ' y', match: false },
+    ]);
+  });
+});
