@@ -1,12 +1,18 @@
 /*
  * Which signatures match a build's logs: all signatures in ONE engine round trip.
  *
- * Design (measured by scripts/bench.ts, figures in README "Performance"): one search restricted to the
- * build's documents with a `filters` aggregation holding one filter per signature, and a `top_hits`
- * under each bucket for the first matching lines. The build filter makes the engine visit only that
- * build's lines; each signature filter then intersects with them. When any signature carries
- * test_ids, the build's failed tests (ci-log-processing `subunit-*` index) ride along in the same
- * `_msearch`, so it is still one round trip.
+ * Design, chosen by measurement (scripts/bench.ts; figures in README "Performance"): one search
+ * restricted to the build's documents AND to the concrete indices that hold them, with a `filters`
+ * aggregation holding one filter per signature and a `top_hits` under each bucket for the first
+ * matching lines. Setting up each signature's filter on every segment of every shard searched is
+ * what costs (1,000 signatures over all 11 daily indices: ~0.6 s on 200k lines; on the build's own
+ * index: ~80 ms), so the build's indices come from the readiness check, or from a small locate
+ * request when readiness was not run. The alternatives measured: one `_msearch` with a search per
+ * signature (one round trip, but every search pays the per-shard cost: slower than ER's way at
+ * scale), and the percolator (signatures stored as percolator queries, the build's lines fetched and
+ * percolated: fast, but two round trips that ship every line of the build, which grows with real
+ * builds of 10^4-10^5 lines). When any signature carries test_ids, the build's failed tests
+ * (ci-log-processing `subunit-*` index) ride along in the same `_msearch`.
  *
  * Flags (elastic-recheck semantics, reference §2):
  *  - voting: part of each signature's query (`AND voting:1` unless allow-nonvoting).

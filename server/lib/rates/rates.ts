@@ -10,6 +10,12 @@
  * `exact: false` in `incomplete` rather than silently undercounted (the terms `sum_other_doc_count`
  * tells).
  *
+ * Speed: the filters aggregation checks every line of the window against every filter, so the lines
+ * are first narrowed to candidates by anchor tokens (signatures/anchors.ts: per signature, `message`
+ * tokens one of which every matching line must hold, the rarest chosen with the engine's term
+ * statistics). The narrowing is exact by construction; without anchors for every signature it is
+ * skipped.
+ *
  * Differences from elastic-recheck, on purpose (see rates.test.ts and graph_json.test.ts):
  *  - failed builds are counted inside the window only (ER's `fails` counted every returned hit,
  *    even outside the graphed range);
