@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { RecordedRequest, renderApp } from '../test_support/harness';
+import { bodyRows, RecordedRequest, renderApp } from '../test_support/harness';
 import { signatureList, stored } from '../test_support/fixtures';
 
 const LIST = 'GET /api/elastic_recheck/signatures';
@@ -12,7 +12,7 @@ describe('signatures page', () => {
       [LIST]: (r: RecordedRequest) => signatureList(r.query.search ? [stored('2031017')] : [stored('2031001'), stored('2031017', { mode: 'track', owner: 'bob' })]),
     });
     const table = await screen.findByTestId('signaturesTable');
-    const rows = within(table).getAllByRole('row');
+    const rows = bodyRows(table);
     expect(rows).toHaveLength(2);
     expect(rows[0].textContent).toContain('2031001');
     expect(rows[0].getAttribute('style')).toContain('opacity'); // no hits in the window
@@ -38,7 +38,7 @@ describe('signatures page', () => {
     await screen.findByTestId('signaturesTable');
     await user.click(screen.getByLabelText('Page 2 of 2'));
     await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/signatures')).at(-1)!.query).toEqual({ page: 2, perPage: 20 }));
-    await waitFor(() => expect(within(screen.getByTestId('signaturesTable')).getAllByRole('row')).toHaveLength(5));
+    await waitFor(() => expect(bodyRows(screen.getByTestId('signaturesTable'))).toHaveLength(5));
   });
 
   it('imports YAML files: dry run with a per-file report, then the import', async () => {

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { RecordedRequest, renderApp } from '../test_support/harness';
+import { bodyRows, RecordedRequest, renderApp } from '../test_support/harness';
 import { preview, uncategorizedResult, unexplained } from '../test_support/fixtures';
 
 const UNCAT = 'GET /api/elastic_recheck/uncategorized';
@@ -13,10 +13,10 @@ describe('uncategorized failures page', () => {
     expect(screen.getByTestId('unexplainedBuilds').textContent).toBe('45');
     const jobs = screen.getByTestId('jobTable');
     // most unexplained first
-    expect(within(jobs).getAllByRole('row')[0].textContent).toContain('tempest-full-1');
-    expect(within(jobs).getAllByRole('row')[0].textContent).toContain('37.5 %');
+    expect(bodyRows(jobs)[0].textContent).toContain('tempest-full-1');
+    expect(bodyRows(jobs)[0].textContent).toContain('37.5 %');
     const table = screen.getByTestId('unexplainedTable');
-    const rows = within(table).getAllByRole('row');
+    const rows = bodyRows(table);
     expect(rows).toHaveLength(20);
     expect(within(rows[0]).getByTestId('logLink').getAttribute('href')).toBe('https://logs.example.org/build/0/');
     expect(decodeURIComponent(within(rows[0]).getByTestId('buildDiscoverLink').getAttribute('href')!)).toContain(`query:(language:lucene,query:'build_uuid:"abcdef000000"')`);
@@ -30,8 +30,8 @@ describe('uncategorized failures page', () => {
     await screen.findByTestId('unexplainedTable');
     await user.click(screen.getByLabelText('Page 3 of 3'));
     await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/uncategorized')).at(-1)!.query).toEqual({ days: 10, page: 3, perPage: 20 }));
-    await waitFor(() => expect(within(screen.getByTestId('unexplainedTable')).getAllByRole('row')).toHaveLength(5));
-    expect(within(screen.getByTestId('unexplainedTable')).getAllByRole('row')[0].textContent).toContain('tempest-full-1');
+    await waitFor(() => expect(bodyRows(screen.getByTestId('unexplainedTable'))).toHaveLength(5));
+    expect(bodyRows(screen.getByTestId('unexplainedTable'))[0].textContent).toContain('tempest-full-1');
   });
 
   it('opens the editor pre-filled from a build', async () => {
@@ -40,7 +40,7 @@ describe('uncategorized failures page', () => {
       [UNCAT]: uncategorizedResult(unexplained(2)),
       'POST /api/elastic_recheck/query/preview': preview({ samples: [] }),
     });
-    const rows = within(await screen.findByTestId('unexplainedTable')).getAllByRole('row');
+    const rows = bodyRows(await screen.findByTestId('unexplainedTable'));
     await user.click(within(rows[0]).getByTestId('newSignatureFromBuild'));
     expect(history.location.pathname).toBe('/signatures/new');
     expect(history.location.search).toBe('?build=abcdef000000&from=now-7d&to=now');
