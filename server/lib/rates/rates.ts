@@ -6,9 +6,8 @@
  * signature, and under each one `multi_terms` over (build_uuid, build_status, build_name) with a
  * `date_histogram` of the build's matching lines. Every (signature, build) pair comes back once, so
  * distinct-build counts are exact by construction: no `cardinality` (HyperLogLog, approximate) and
- * no hit cap. A signature whose builds do not fit in `maxBuildsPerSignature` is reported with
- * `exact: false` in `incomplete` rather than silently undercounted (the terms `sum_other_doc_count`
- * tells).
+ * no hit cap. A signature whose builds do not fit in `maxBuildsPerSignature` makes the call fail
+ * with IncompleteCountError (the terms `sum_other_doc_count` tells) rather than undercount silently.
  *
  * Speed: the filters aggregation checks every line of the window against every filter, so the lines
  * are first narrowed to candidates by anchor tokens (signatures/anchors.ts: per signature, `message`
