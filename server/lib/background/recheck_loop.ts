@@ -295,7 +295,7 @@ export class RecheckLoop {
       if (!this.gerrit) return { ...base, status: 'failed', reason: 'Gerrit is no longer configured' };
       const target = { project: result.build.project, change: result.build.change!, patchset: result.build.patchset! };
       try {
-        if (await this.gerrit.hasMessage(target, state.text ?? '')) return { ...base, status: 'sent', sentAt: new Date(this.now()).toISOString(), reason: 'found on the change after an interrupted delivery' };
+        if (await this.gerrit.hasMessage(target, state.text ?? '', result.build.uuid)) return { ...base, status: 'sent', sentAt: new Date(this.now()).toISOString(), reason: 'found on the change after an interrupted delivery' };
       } catch (error) {
         return { ...base, status: 'pending', lastError: this.scrub(error), nextAttemptAt: new Date(this.now() + this.deps.config.report.retryInitialMs).toISOString() };
       }
@@ -310,7 +310,7 @@ export class RecheckLoop {
     const { build } = result;
     if (state.kind === 'gerrit') {
       if (!this.gerrit) throw new DeliveryError('Gerrit is not configured', 400);
-      await this.gerrit.review({ project: build.project, change: build.change!, patchset: build.patchset! }, state.text ?? '');
+      await this.gerrit.review({ project: build.project, change: build.change!, patchset: build.patchset! }, state.text ?? '', build.uuid);
       return;
     }
     const hook = config.webhooks.find((h) => chatChannel(h) === state.channel);
