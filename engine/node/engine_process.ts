@@ -163,7 +163,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
     options.onLog?.(line);
   };
 
-  const child = spawn(java, [`-Xms${heap}`, `-Xmx${heap}`, '-cp', classpath, MAIN_CLASS, String(port), home, options.clusterName ?? 'elastic-recheck'], {
+  const child = spawn(java, [`-Xms${heap}`, `-Xmx${heap}`, '-cp', classpath, MAIN_CLASS, String(port), home, options.clusterName ?? 'elastic-recheck', ownsHome ? 'clean' : 'keep'], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdoutBuffer = '';

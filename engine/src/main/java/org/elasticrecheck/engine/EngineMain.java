@@ -14,15 +14,15 @@ import org.codelibs.opensearch.runner.OpenSearchRunner;
  * Starts one OpenSearch node on 127.0.0.1 and prints {@code READY <url>} once the cluster is yellow.
  * The node lives until stdin closes (its parent died or asked it to stop) or the JVM gets SIGTERM.
  *
- * <p>Arguments: {@code <httpPort> <homeDir> <clusterName>}. The runner's own main exits silently on
+ * <p>Arguments: {@code <httpPort> <homeDir> <clusterName> [keep|clean]}. The runner's own main exits silently on
  * any error, so this class prints every failure as one {@code ERROR ...} line and exits non-zero.
  */
 public final class EngineMain {
   private EngineMain() {}
 
   public static void main(String[] args) {
-    if (args.length != 3) {
-      fail("usage: EngineMain <httpPort> <homeDir> <clusterName>", null);
+    if (args.length < 3 || args.length > 4 || (args.length == 4 && !"keep".equals(args[3]) && !"clean".equals(args[3]))) {
+      fail("usage: EngineMain <httpPort> <homeDir> <clusterName> [keep|clean]", null);
     }
     final int port;
     try {
@@ -36,11 +36,13 @@ public final class EngineMain {
     }
     final Path home = Paths.get(args[1]).toAbsolutePath();
     final String clusterName = args[2];
+    // "keep": the caller owns the data directory and wants it back on the next start (npm start's .data/).
+    final boolean keepData = args.length > 3 && "keep".equals(args[3]);
     ensurePortFree(port);
     ensurePortFree(port + 100);
 
     final OpenSearchRunner runner = new OpenSearchRunner();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(runner)));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(runner, keepData)));
     try {
       Files.createDirectories(home);
       runner.onBuild((index, settings) -> {
@@ -90,11 +92,14 @@ public final class EngineMain {
     }
   }
 
-  private static void shutdown(OpenSearchRunner runner) {
+  private static void shutdown(OpenSearchRunner runner, boolean keepData) {
     try {
       runner.close();
     } catch (Throwable t) {
       // Best effort: the process is exiting anyway.
+    }
+    if (keepData) {
+      return;
     }
     try {
       runner.clean();
