@@ -466,25 +466,10 @@ export class DataGenerator {
     let causePlan: LinePlan | undefined;
     let causeFile: FileSpec | undefined;
     if (causeKind === 'known' || falsePositive) {
-      for (let attempt = 0; attempt < 12 && !causePlan; attempt++) {
-        const sig = this.pickSignature(rng, start, falsePositive);
-        if (!sig) break;
-        try {
-          const plan = planFor(sig.expr, rng);
-          const b = this.applyPlan(this.jobForPlan(attempt === 0 ? base : this.baseBuildWithStatus(rng, base.status), plan, rng), plan, sig.signature, rng, falsePositive || base.status !== 'FAILURE');
-          const file = this.fileFor(plan, b.job, rng);
-          causeSig = sig;
-          causePlan = plan;
-          causeFile = file;
-          base = b;
-        } catch (error) {
-          if (!(error instanceof Unsatisfiable)) throw error;
-        }
-      }
-      if (!causePlan) {
-        if (falsePositive) falsePositive = false;
-        else causeKind = base.status === 'FAILURE' || base.status === 'TIMED_OUT' ? 'unknown' : 'infra';
-      }
+      const chosen = this.chooseKnownCause(rng, base, start, falsePositive);
+      if (chosen) ({ sig: causeSig, plan: causePlan, file: causeFile, base } = chosen);
+      else if (falsePositive) falsePositive = false;
+      else causeKind = base.status === 'FAILURE' || base.status === 'TIMED_OUT' ? 'unknown' : 'infra';
     }
     if (base.status === 'NODE_FAILURE' || base.status === 'RETRY_LIMIT') causeKind = 'infra';
 
@@ -544,50 +529,13 @@ export class DataGenerator {
     }
     if (!counts.has(JOB_OUTPUT) && specs.includes(JOB_OUTPUT)) counts.set(JOB_OUTPUT, 1);
 
-    // The failure line: file, text and position.
-    let special: { spec: FileSpec; text: string } | undefined;
+    // The failure line: file and text (its position comes with the file's lines).
     const expected = new Set<number>();
     const cause: CauseTruth = { kind: falsePositive ? 'none' : causeKind };
-    if (causeSig && causePlan && causeFile) {
-      const sigIndex = this.usable.indexOf(causeSig);
-      let chosen: string | undefined;
-      let fallback: string | undefined;
-      for (let attempt = 0; attempt < 25 && !chosen; attempt++) {
-        const plan = attempt === 0 ? causePlan : this.replan(causeSig, causePlan, rng);
-        const text = composeFailure(causeFile, plan.parts, ctx);
-        const message = renderMessage(causeFile, text, end - 2 * MINUTE, ctx, 1000 + rng.int(60000));
-        const doc = new EvalDoc({ ...buildFields, ...this.fileFields(causeFile, logRoot), message });
-        if (!evaluate(causeSig.expr, doc)) continue;
-        const others = this.rawMatches(doc).filter((i) => i !== sigIndex);
-        if (others.length === 0) chosen = text;
-        else fallback ??= text;
-      }
-      const text = chosen ?? fallback;
-      if (text) {
-        special = { spec: causeFile, text };
-        if (!falsePositive) cause.signature = causeSig.signature.id;
-      } else if (!falsePositive) {
-        cause.kind = 'unknown';
-      } else falsePositive = false;
-    }
-    if (!special && (cause.kind === 'unknown' || cause.kind === 'infra')) {
-      for (let attempt = 0; attempt < 10 && !special; attempt++) {
-        let spec: FileSpec;
-        let text: string;
-        if (cause.kind === 'unknown') {
-          const oslo = specs.filter((s) => s.format === 'oslo');
-          spec = oslo.length && rng.chance(0.4) ? rng.pick(oslo) : specs.includes(JOB_OUTPUT) ? JOB_OUTPUT : specs[0];
-          text = rng.pick(UNKNOWN_ERRORS[spec.format === 'oslo' ? 'oslo' : 'console'])({ ...ctx, service: spec.service });
-        } else {
-          spec = base.status === 'NODE_FAILURE' ? CUSTOM_RESULTS : JOB_OUTPUT;
-          if (!specs.includes(spec)) spec = specs[0];
-          text = rng.pick(INFRA_ERRORS[base.status] ?? INFRA_ERRORS.FAILURE)(ctx);
-        }
-        const message = renderMessage(spec, text, end - MINUTE, ctx, 1000 + rng.int(60000));
-        const doc = new EvalDoc({ ...buildFields, ...this.fileFields(spec, logRoot), message });
-        if (this.rawMatches(doc).length === 0) special = { spec, text };
-      }
-    }
+    const known = causeSig && causePlan && causeFile ? { sig: causeSig, plan: causePlan, file: causeFile } : undefined;
+    const failure = this.failureLine(rng, ctx, { specs, base, buildFields, logRoot, end }, cause, known, falsePositive);
+    const special = failure.special;
+    falsePositive = failure.falsePositive;
 
     // Lines, file by file, in time order; the failure line goes near the end of its file.
     const files: GeneratedFile[] = [];
@@ -600,58 +548,12 @@ export class DataGenerator {
       const specialAt = hasSpecial ? Math.min(n - 1, Math.floor(n * (0.6 + 0.37 * rng.next()))) : -1;
       const fields: LogDoc = { ...buildFields, ...this.fileFields(spec, logRoot) };
       if (base.status === 'NODE_FAILURE') delete fields.log_url;
-      const gens = noiseGenerators(spec);
-      const pid = rng.range(1000, 99999);
-      const lines: GeneratedLine[] = [];
-      for (let k = 0; k < n; k++) {
-        const time = Math.floor(start + (duration * (k + rng.next())) / n);
-        let message: string | undefined;
-        if (k === specialAt && special) {
-          message = renderMessage(spec, special.text, time, ctx, pid);
-          const doc = new EvalDoc({ ...fields, message });
-          for (const i of this.matches(doc)) expected.add(i);
-          cause.file = basename(spec.path);
-          if (fields.log_url) cause.logUrl = String(fields.log_url);
-          cause.line = k + 1;
-          cause.message = message;
-        } else {
-          for (let attempt = 0; attempt < 6 && message === undefined; attempt++) {
-            const candidate = renderMessage(spec, gens[rng.int(gens.length)](ctx), time, ctx, pid);
-            const doc = new EvalDoc({ ...fields, message: candidate });
-            if (this.rawMatches(doc).length === 0) message = candidate;
-          }
-          if (message === undefined) continue;
-        }
-        lines.push({ time, message, lineNumber: k + 1 });
-      }
+      const lines = this.fileLines(rng, ctx, spec, fields, { n, specialAt, special, start, duration }, cause, expected);
       lineTotal += lines.length;
       files.push({ fields, lines });
     }
 
-    // Test results (subunit) for jobs that run tests.
-    const tests: GeneratedTest[] = [];
-    const runsTests = base.status !== 'NODE_FAILURE' && base.job.kind !== 'docs';
-    if (runsTests) {
-      const pool = base.job.kind === 'tox' ? unitTests(base.project) : this.tempestPool;
-      const n = Math.min(60, Math.max(5, Math.round(this.linesPerBuild / 8)));
-      const names = new Set<string>();
-      while (names.size < Math.min(n, pool.length)) names.add(rng.pick(pool));
-      let failing: string | undefined;
-      const failedBuild = base.status === 'FAILURE' || base.status === 'TIMED_OUT';
-      const sigTestIds = causeSig?.signature.testIds ?? [];
-      if (!falsePositive && cause.kind === 'known' && sigTestIds.length && base.job.kind !== 'tox') {
-        failing = rng.chance(0.8) ? withAttrs(rng.pick(sigTestIds), rng) : rng.pick([...names].filter((t) => !sigTestIds.includes(bareTestName(t)))) ;
-      } else if (failedBuild && cause.kind !== 'infra' && rng.chance(cause.kind === 'unknown' ? 0.9 : 0.6)) {
-        failing = rng.pick([...names].filter((t) => !this.allTestIds.has(bareTestName(t))));
-      }
-      if (failing) names.add(failing);
-      let t = start + duration * 0.5;
-      for (const name of names) {
-        const d = Math.round(rng.next() * 30000) / 1000;
-        tests.push({ name, status: name === failing ? 'fail' : rng.chance(0.06) ? 'skip' : 'success', duration: d, time: Math.floor(t) });
-        t += (duration * 0.45) / names.size;
-      }
-    }
+    const tests = this.testResults(rng, base, cause, causeSig, falsePositive, start, duration);
     const failedTests = tests.filter((x) => x.status === 'fail').map((x) => x.name);
     const failedBare = new Set(failedTests.map(bareTestName));
     const expectedIds = [...expected].map((i) => this.usable[i].signature);
@@ -683,6 +585,146 @@ export class DataGenerator {
     for (const k of ['build_name', 'build_status', 'build_uuid', 'build_set', 'build_queue', 'build_ref', 'build_branch', 'build_change', 'build_patchset', 'project', 'tenant', 'voting', 'zuul_executor']) testFields[k] = buildFields[k];
     testFields.log_url = `${logRoot}/testrepository.subunit`;
     return { truth, files, tests, testFields };
+  }
+
+  /**
+   * The lines of one file in time order: ordinary lines (drawn again while one would match a
+   * signature) and, at `specialAt`, the failure line, whose signatures go into `expected`.
+   */
+  private fileLines(
+    rng: Rng,
+    ctx: LineContext,
+    spec: FileSpec,
+    fields: LogDoc,
+    o: { n: number; specialAt: number; special?: { spec: FileSpec; text: string }; start: number; duration: number },
+    cause: CauseTruth,
+    expected: Set<number>,
+  ): GeneratedLine[] {
+    const gens = noiseGenerators(spec);
+    const pid = rng.range(1000, 99999);
+    const lines: GeneratedLine[] = [];
+    for (let k = 0; k < o.n; k++) {
+      const time = Math.floor(o.start + (o.duration * (k + rng.next())) / o.n);
+      let message: string | undefined;
+      if (k === o.specialAt && o.special) {
+        message = renderMessage(spec, o.special.text, time, ctx, pid);
+        const doc = new EvalDoc({ ...fields, message });
+        for (const i of this.matches(doc)) expected.add(i);
+        cause.file = basename(spec.path);
+        if (fields.log_url) cause.logUrl = String(fields.log_url);
+        cause.line = k + 1;
+        cause.message = message;
+      } else {
+        for (let attempt = 0; attempt < 6 && message === undefined; attempt++) {
+          const candidate = renderMessage(spec, gens[rng.int(gens.length)](ctx), time, ctx, pid);
+          const doc = new EvalDoc({ ...fields, message: candidate });
+          if (this.rawMatches(doc).length === 0) message = candidate;
+        }
+        if (message === undefined) continue;
+      }
+      lines.push({ time, message, lineNumber: k + 1 });
+    }
+    return lines;
+  }
+
+  /**
+   * The text of the line that explains the build: a known cause's line that matches its signature
+   * and (if at all possible) no other, or an unknown/infrastructure error that matches none.
+   * Updates `cause` (signature, or kind unknown when no line could be made).
+   */
+  private failureLine(
+    rng: Rng,
+    ctx: LineContext,
+    b: { specs: FileSpec[]; base: BuildBase; buildFields: LogDoc; logRoot: string; end: number },
+    cause: CauseTruth,
+    known: { sig: UsableSignature; plan: LinePlan; file: FileSpec } | undefined,
+    falsePositive: boolean,
+  ): { special?: { spec: FileSpec; text: string }; falsePositive: boolean } {
+    let special: { spec: FileSpec; text: string } | undefined;
+    if (known) {
+      const sigIndex = this.usable.indexOf(known.sig);
+      let chosen: string | undefined;
+      let fallback: string | undefined;
+      for (let attempt = 0; attempt < 25 && !chosen; attempt++) {
+        const plan = attempt === 0 ? known.plan : this.replan(known.sig, known.plan, rng);
+        const text = composeFailure(known.file, plan.parts, ctx);
+        const message = renderMessage(known.file, text, b.end - 2 * MINUTE, ctx, 1000 + rng.int(60000));
+        const doc = new EvalDoc({ ...b.buildFields, ...this.fileFields(known.file, b.logRoot), message });
+        if (!evaluate(known.sig.expr, doc)) continue;
+        const others = this.rawMatches(doc).filter((i) => i !== sigIndex);
+        if (others.length === 0) chosen = text;
+        else fallback ??= text;
+      }
+      const text = chosen ?? fallback;
+      if (text) {
+        special = { spec: known.file, text };
+        if (!falsePositive) cause.signature = known.sig.signature.id;
+      } else if (!falsePositive) {
+        cause.kind = 'unknown';
+      } else falsePositive = false;
+    }
+    if (!special && (cause.kind === 'unknown' || cause.kind === 'infra')) {
+      for (let attempt = 0; attempt < 10 && !special; attempt++) {
+        let spec: FileSpec;
+        let text: string;
+        if (cause.kind === 'unknown') {
+          const oslo = b.specs.filter((s) => s.format === 'oslo');
+          spec = oslo.length && rng.chance(0.4) ? rng.pick(oslo) : b.specs.includes(JOB_OUTPUT) ? JOB_OUTPUT : b.specs[0];
+          text = rng.pick(UNKNOWN_ERRORS[spec.format === 'oslo' ? 'oslo' : 'console'])({ ...ctx, service: spec.service });
+        } else {
+          spec = b.base.status === 'NODE_FAILURE' ? CUSTOM_RESULTS : JOB_OUTPUT;
+          if (!b.specs.includes(spec)) spec = b.specs[0];
+          text = rng.pick(INFRA_ERRORS[b.base.status] ?? INFRA_ERRORS.FAILURE)(ctx);
+        }
+        const message = renderMessage(spec, text, b.end - MINUTE, ctx, 1000 + rng.int(60000));
+        const doc = new EvalDoc({ ...b.buildFields, ...this.fileFields(spec, b.logRoot), message });
+        if (this.rawMatches(doc).length === 0) special = { spec, text };
+      }
+    }
+    return { special, falsePositive };
+  }
+
+  /** A signature for a known cause or false positive, and the build and file its query needs. */
+  private chooseKnownCause(rng: Rng, base: BuildBase, start: number, falsePositive: boolean): { sig: UsableSignature; plan: LinePlan; file: FileSpec; base: BuildBase } | undefined {
+    for (let attempt = 0; attempt < 12; attempt++) {
+      const sig = this.pickSignature(rng, start, falsePositive);
+      if (!sig) return undefined;
+      try {
+        const plan = planFor(sig.expr, rng);
+        const b = this.applyPlan(this.jobForPlan(attempt === 0 ? base : this.baseBuildWithStatus(rng, base.status), plan, rng), plan, sig.signature, rng, falsePositive || base.status !== 'FAILURE');
+        return { sig, plan, file: this.fileFor(plan, b.job, rng), base: b };
+      } catch (error) {
+        if (!(error instanceof Unsatisfiable)) throw error;
+      }
+    }
+    return undefined;
+  }
+
+  /** Test results (subunit) of jobs that run tests; the failing test follows the cause. */
+  private testResults(rng: Rng, base: BuildBase, cause: CauseTruth, causeSig: UsableSignature | undefined, falsePositive: boolean, start: number, duration: number): GeneratedTest[] {
+    const tests: GeneratedTest[] = [];
+    if (base.status === 'NODE_FAILURE' || base.job.kind === 'docs') return tests;
+    const pool = base.job.kind === 'tox' ? unitTests(base.project) : this.tempestPool;
+    const n = Math.min(60, Math.max(5, Math.round(this.linesPerBuild / 8)));
+    const names = new Set<string>();
+    while (names.size < Math.min(n, pool.length)) names.add(rng.pick(pool));
+    let failing: string | undefined;
+    const failedBuild = base.status === 'FAILURE' || base.status === 'TIMED_OUT';
+    const sigTestIds = causeSig?.signature.testIds ?? [];
+    if (!falsePositive && cause.kind === 'known' && sigTestIds.length && base.job.kind !== 'tox') {
+      // usually one of the signature's tests; sometimes another one (the test_ids rule then rejects the hit)
+      failing = rng.chance(0.8) ? withAttrs(rng.pick(sigTestIds), rng) : rng.pick([...names].filter((t) => !sigTestIds.includes(bareTestName(t))));
+    } else if (failedBuild && cause.kind !== 'infra' && rng.chance(cause.kind === 'unknown' ? 0.9 : 0.6)) {
+      failing = rng.pick([...names].filter((t) => !this.allTestIds.has(bareTestName(t))));
+    }
+    if (failing) names.add(failing);
+    let t = start + duration * 0.5;
+    for (const name of names) {
+      const d = Math.round(rng.next() * 30000) / 1000;
+      tests.push({ name, status: name === failing ? 'fail' : rng.chance(0.06) ? 'skip' : 'success', duration: d, time: Math.floor(t) });
+      t += (duration * 0.45) / names.size;
+    }
+    return tests;
   }
 
   private baseBuildWithStatus(rng: Rng, status: BuildStatusName): BuildBase {
