@@ -11,7 +11,7 @@ import * as esbuild from 'esbuild';
 import { externalsPlugin, REPO_ROOT, BUILD_DIR } from '../../build/build';
 import { KIBANA_SHARED_DEPS } from '../../build/shared_deps';
 import { HOST_LAYOUT } from '../../build/targets';
-import { installBundleRegistry } from './bundle_registry';
+import { BUNDLE_REGISTRY_SOURCE } from './bundle_registry';
 import type { HostKind } from '../manifest';
 
 export interface BrowserAssets {
@@ -92,7 +92,7 @@ export function renderPage(o: PageOptions): string {
 <style>body{margin:0;font-family:Inter,-apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif}#app-container{padding:16px}#fatal-error{display:none;white-space:pre-wrap;margin:16px;padding:16px;border:2px solid #bd271e;color:#bd271e;font-family:monospace}</style>
 <script>
 window.__standinConfig__ = ${escapeScript(JSON.stringify(config))};
-(${installBundleRegistry.toString()})(window, ${JSON.stringify(layout.bundlesGlobal)});
+(${BUNDLE_REGISTRY_SOURCE})(window, ${JSON.stringify(layout.bundlesGlobal)});
 window.${layout.publicPathGlobal} = ${escapeScript(JSON.stringify({ [o.pluginId]: pluginPublicPath }))};
 </script>
 </head>

@@ -2,8 +2,7 @@
  * The global bundle registry and the plugin reader, with the semantics of Kibana's bootstrap template
  * (src/core/packages/rendering/server-internal/src/bootstrap/render_template.ts) and plugin reader
  * (src/core/packages/plugins/browser-internal/src/plugin_reader.ts); OSD's osd_bundles_loader_source.js
- * and plugin_reader.ts are the same with __osdBundles__. Plain ES5 functions: the page inlines
- * installBundleRegistry's source before any bundle loads.
+ * and plugin_reader.ts are the same with __osdBundles__.
  */
 export interface BundleRegistry {
   has(key: string): boolean;
@@ -11,22 +10,31 @@ export interface BundleRegistry {
   get(key: string): any;
 }
 
-export function installBundleRegistry(win: any, globalName: string): BundleRegistry {
-  var modules: Record<string, { bundleRequire: (k?: unknown) => unknown; bundleModuleKey: unknown }> = {};
-  function has(key: string) {
+/**
+ * The registry as plain ES5 source: the page inlines it before any bundle loads (a function's
+ * toString() would carry transpiler helpers such as esbuild's __name).
+ */
+export const BUNDLE_REGISTRY_SOURCE = `function (win, globalName) {
+  var modules = {};
+  function has(key) {
     return Object.prototype.hasOwnProperty.call(modules, key);
   }
-  function define(key: string, bundleRequire: (k?: unknown) => unknown, bundleModuleKey?: unknown) {
+  function define(key, bundleRequire, bundleModuleKey) {
     if (has(key)) throw new Error(globalName + ' already has a module defined for "' + key + '"');
     modules[key] = { bundleRequire: bundleRequire, bundleModuleKey: bundleModuleKey };
   }
-  function get(key: string) {
+  function get(key) {
     if (!has(key)) throw new Error(globalName + ' does not have a module defined for "' + key + '"');
     return modules[key].bundleRequire(modules[key].bundleModuleKey);
   }
   var registry = { has: has, define: define, get: get };
   win[globalName] = registry;
   return registry;
+}`;
+
+export function installBundleRegistry(win: any, globalName: string): BundleRegistry {
+  // eslint-disable-next-line no-new-func
+  return new Function(`return (${BUNDLE_REGISTRY_SOURCE});`)()(win, globalName);
 }
 
 /** The plugin's initializer from its bundle, or the host's error when the bundle did not register. */

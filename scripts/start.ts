@@ -1,0 +1,149 @@
+/*
+ * npm start: the product on one machine, in the host stand-in.
+ *  1. builds the plugin (npm run build's code, for the chosen host);
+ *  2. starts the embedded engine with its data in .data/engine (or uses --engine-url);
+ *  3. on the first start, indexes generated demo CI logs (generator/, demo/signatures);
+ *  4. starts the stand-in on 127.0.0.1:5601 with the built plugin, imports the demo signatures when
+ *     none are stored yet, prints the URL and the users;
+ *  5. Ctrl-C stops everything it started. A second start reuses the engine data.
+ * Plugin config (`elastic_recheck.*`, e.g. zuul.url for the background loop) comes from --config <json>.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs, runMain, usage, UsageError } from './lib/cli_args';
+import { buildAll, REPO_ROOT } from '../dev/build/build';
+import { HostKind, TARGETS } from '../dev/build/targets';
+import { startStandIn, StandIn } from '../dev/host/stand_in';
+import { startEngine, RunningEngine } from '../engine/node/engine_process';
+import { httpEngineClient, EngineClient } from '../server/lib/engine/engine_client';
+import { LOG_INDEX_PREFIX } from '../common/constants';
+
+const SPECS = {
+  'engine-url': { type: 'string' as const, description: 'use this engine instead of starting the embedded one' },
+  port: { type: 'int' as const, description: 'stand-in HTTP port on 127.0.0.1', default: 5601 },
+  'engine-port': { type: 'int' as const, description: 'embedded engine HTTP port (default: a free one)' },
+  data: { type: 'string' as const, description: 'directory for the embedded engine data', default: '.data' },
+  host: { type: 'string' as const, description: 'kibana or osd', default: 'kibana' },
+  builds: { type: 'int' as const, description: 'demo builds generated on the first start', default: 400 },
+  config: { type: 'string' as const, description: 'JSON file with the plugin config (elastic_recheck.*)' },
+  'skip-build': { type: 'boolean' as const, description: 'use the existing build/ output' },
+  help: { type: 'boolean' as const, description: 'show this help' },
+};
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function countLogs(engine: EngineClient): Promise<number> {
+  const r = await engine.request<{ count: number }>({ method: 'GET', path: `/${LOG_INDEX_PREFIX}*/_count`, querystring: { allow_no_indices: true, ignore_unavailable: true } });
+  return r.count;
+}
+
+/** Generated CI logs over the last 10 days, with the demo signatures' errors in the failed builds. */
+async function loadDemoData(engine: EngineClient, builds: number): Promise<void> {
+  const existing = await countLogs(engine);
+  if (existing > 0) {
+    say(`demo data: reusing ${existing.toLocaleString('en-US')} log lines already in ${LOG_INDEX_PREFIX}*`);
+    return;
+  }
+  const { DataGenerator, indexGeneratedData, loadSignatureDirectory } = await import('../generator');
+  const { signatures, rejected } = loadSignatureDirectory(path.join(REPO_ROOT, 'demo', 'signatures'));
+  for (const r of rejected) say(`demo signature skipped: ${r.file}: ${r.reason}`);
+  const generator = new DataGenerator({ signatures, builds, seed: 'demo', days: 10 });
+  say(`demo data: generating ${builds} builds over 10 days from ${generator.usable.length} demo signatures...`);
+  const result = await indexGeneratedData(engine, generator, { prefix: LOG_INDEX_PREFIX });
+  say(`demo data: ${result.truth.counts.lines.toLocaleString('en-US')} log lines indexed in ${(result.elapsedMs / 1000).toFixed(1)} s`);
+}
+
+/** Imports demo/signatures through the plugin's own import route when no signature is stored yet. */
+async function loadDemoSignatures(standIn: StandIn): Promise<void> {
+  const list = await standIn.request('GET', '/api/elastic_recheck/signatures?perPage=1');
+  if (list.status === 404) {
+    say('demo signatures: the plugin has no signatures route yet; skipped');
+    return;
+  }
+  if (list.status !== 200) throw new Error(`listing signatures failed: ${list.status} ${JSON.stringify(list.body)}`);
+  if (list.body.total > 0) {
+    say(`demo signatures: reusing ${list.body.total} stored signatures`);
+    return;
+  }
+  const dir = path.join(REPO_ROOT, 'demo', 'signatures');
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((name) => ({ name, content: fs.readFileSync(path.join(dir, name), 'utf8') }));
+  const r = await standIn.request('POST', '/api/elastic_recheck/import', { body: { dryRun: false, files } });
+  if (r.status !== 200) throw new Error(`importing demo signatures failed: ${r.status} ${JSON.stringify(r.body)}`);
+  say(`demo signatures: ${JSON.stringify(r.body.counts)}`);
+}
+
+runMain(async () => {
+  const { options, positionals } = parseArgs(process.argv.slice(2), SPECS);
+  if (options.help) {
+    say(usage('npm start --', SPECS));
+    return;
+  }
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const host = options.host as HostKind;
+  if (host !== 'kibana' && host !== 'osd') throw new UsageError(`--host must be kibana or osd, got "${host}"`);
+  let config: Record<string, unknown> = {};
+  if (options.config) {
+    try {
+      config = JSON.parse(fs.readFileSync(options.config as string, 'utf8'));
+    } catch (error: any) {
+      throw new UsageError(`--config ${options.config}: ${error.message}`);
+    }
+  }
+  const target = TARGETS.find((t) => t.host === host)!;
+
+  const cleanups: Array<() => Promise<void>> = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('\nstopping...');
+    for (const c of cleanups.reverse()) await c().catch((e) => process.stderr.write(`${e?.message ?? e}\n`));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    let pluginDir: string;
+    if (options['skip-build']) {
+      pluginDir = path.join(REPO_ROOT, 'build', `${host}-${target.version}`, host === 'kibana' ? 'kibana' : 'opensearch-dashboards', 'elasticRecheck');
+      if (!fs.existsSync(pluginDir)) throw new UsageError(`--skip-build: ${path.relative(process.cwd(), pluginDir)} does not exist; run npm run build`);
+    } else {
+      say(`building the plugin for ${host} ${target.version}...`);
+      const [built] = await buildAll({ targets: [target], log: say });
+      pluginDir = built.pluginDir;
+    }
+
+    let engineUrl = options['engine-url'] as string | undefined;
+    if (!engineUrl) {
+      const home = path.resolve(options.data as string, 'engine');
+      fs.mkdirSync(home, { recursive: true });
+      say(`starting the embedded engine (data in ${path.relative(process.cwd(), home)})...`);
+      const engine: RunningEngine = await startEngine({ home, port: options['engine-port'] as number | undefined, heap: process.env.ENGINE_HEAP ?? '1g' });
+      cleanups.push(() => engine.stop());
+      engineUrl = engine.url;
+      say(`engine: ${engineUrl}`);
+    }
+    const engine = httpEngineClient(engineUrl);
+    await engine.request({ method: 'GET', path: '/_cluster/health', querystring: { wait_for_status: 'yellow', timeout: '60s' } });
+    await loadDemoData(engine, options.builds as number);
+
+    const standIn = await startStandIn({ pluginDir, host, engineUrl, port: options.port as number, indexPrefix: '.kibana_standin', config, logLevel: 'info' });
+    cleanups.push(() => standIn.stop());
+    await loadDemoSignatures(standIn);
+    // Hook: a demo Zuul feed for the background loop (config zuul.url + enabled) can be started here and
+    // passed in `config`; until the intake ships one, pass --config with your own Zuul.
+    say('');
+    say(`elastic-recheck is running in the ${host === 'kibana' ? 'Kibana' : 'OpenSearch Dashboards'} ${target.version} stand-in:`);
+    say(`  ${standIn.url}/app/elasticRecheck`);
+    say('  users (password "changeme"): writer (can edit signatures), reader (read only), elastic (superuser)');
+    say('Ctrl-C stops the stand-in and the engine; the data stays in .data/ for the next start.');
+  } catch (error) {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    throw error;
+  }
+});
