@@ -11,7 +11,6 @@ function problemsOf(raw: unknown): string[] {
 }
 
 const full = {
-  enabled: true,
   engine: { url: 'http://127.0.0.1:9200', username: 'recheck', password: 's3cret-engine' },
   zuul: { url: 'https://zuul.example.org/', tenants: ['openstack'], pipelines: ['gate', 'check'], jobs: { include: '(tempest|grenade)', exclude: 'docs' } },
   gerrit: { url: 'https://review.example.org', username: 'recheck-bot', password: 's3cret-gerrit' },
@@ -19,13 +18,14 @@ const full = {
     { name: 'qa', type: 'slack', url: 'https://hooks.slack.com/services/T000/B000/tokenpart', projects: ['all'], events: ['positive', 'negative'] },
     { name: 'nova', type: 'matrix', url: 'https://matrix.example.org', roomId: '!room:example.org', token: 's3cret-matrix', projects: ['nova'], events: ['positive'] },
   ],
-  schedule: { interval: '30s' },
+  schedule: { enabled: true, interval: '30s' },
 };
 
 describe('parseConfig', () => {
   test('defaults for an empty config: background work off, elastic-recheck wording and windows', () => {
     const config = parseConfig(undefined);
-    expect(config.enabled).toBe(false);
+    expect(config.enabled).toBe(true); // Kibana's plugin switch
+    expect(config.schedule.enabled).toBe(false);
     expect(config.logs.indexPattern).toBe('logstash-logs-*');
     expect(config.results.index).toBe('elastic-recheck-results');
     expect(config.zuul.results).toEqual(['FAILURE', 'TIMED_OUT', 'POST_FAILURE', 'NODE_FAILURE', 'RETRY_LIMIT']);
@@ -47,17 +47,16 @@ describe('parseConfig', () => {
 
   test('every problem is reported with its full key', () => {
     const problems = problemsOf({
-      enabled: true,
       zuul: { tenants: 'openstack', jobs: { include: '(unclosed' }, pageSize: 0, startFrom: 'yesterday' },
       gerrit: { url: 'ftp://review', comment: true },
       webhooks: [{ type: 'matrix', url: 'https://m.example.org' }, 'nope'],
-      schedule: { interval: 'soon' },
+      schedule: { enabled: true, interval: 'soon' },
       results: { index: 'Bad Index' },
       surprise: 1,
     });
     const text = problems.join('\n');
     expect(text).toContain('elastic_recheck.surprise: unknown key');
-    expect(text).toContain('elastic_recheck.zuul.url: required when elastic_recheck.enabled is true');
+    expect(text).toContain('elastic_recheck.zuul.url: required when elastic_recheck.schedule.enabled is true');
     expect(text).toContain('elastic_recheck.zuul.jobs.include: invalid regular expression "(unclosed"');
     expect(text).toContain('elastic_recheck.zuul.pageSize: expected an integer between 1 and 1000, got number 0');
     expect(text).toContain('elastic_recheck.zuul.startFrom: expected "now" or "beginning"');

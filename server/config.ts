@@ -44,7 +44,11 @@ export interface GerritMessages {
 }
 
 export interface RecheckConfig {
-  /** Run the background intake/classify/report loop. */
+  /**
+   * Kibana's own switch for the whole plugin (`<configPath>.enabled: false` disables it before it
+   * loads); accepted here and otherwise unused. The background work has its own switch,
+   * `schedule.enabled`.
+   */
   enabled: boolean;
   /** How background work reaches the engine (the host's internal user cannot write non-dot indices). */
   engine: { url?: string; username?: string; password?: string; apiKey?: string; timeoutMs: number };
@@ -83,7 +87,8 @@ export interface RecheckConfig {
   };
   webhooks: WebhookConfig[];
   report: { retryInitialMs: number; retryMaxMs: number; giveUpAfterMs: number; timeoutMs: number };
-  schedule: { intervalMs: number; lockTtlMs: number; batchSize: number };
+  /** The background intake/classify/report pass: off unless `schedule.enabled`. */
+  schedule: { enabled: boolean; intervalMs: number; lockTtlMs: number; batchSize: number };
   windows: { ratesDays: number; bucket: string; uncategorizedDays: number };
 }
 
@@ -307,8 +312,10 @@ export function parseConfig(raw: unknown): RecheckConfig {
   const tenants = zuul.stringList('tenants', []);
   const startFrom = zuul.string('startFrom', 'now');
   if (startFrom !== 'now' && startFrom !== 'beginning') zuul.problem('startFrom', `expected "now" or "beginning", got ${describe(startFrom)}`);
-  const bool = root.bool('enabled', false);
-  if (bool && zuulUrl === undefined) zuul.problem('url', 'required when elastic_recheck.enabled is true');
+  const pluginEnabled = root.bool('enabled', true);
+  const schedule = root.object('schedule', ['enabled', 'interval', 'lockTtl', 'batchSize']);
+  const background = schedule.bool('enabled', false);
+  if (background && zuulUrl === undefined) zuul.problem('url', 'required when elastic_recheck.schedule.enabled is true');
   if (zuulUrl !== undefined && tenants.length === 0) zuul.problem('tenants', 'list at least one Zuul tenant');
 
   const readiness = root.object('readiness', ['timeout', 'pollInterval', 'requiredFiles', 'requiredFilesByJob', 'endMarker']);
@@ -387,11 +394,10 @@ export function parseConfig(raw: unknown): RecheckConfig {
   });
 
   const report = root.object('report', ['retryInitial', 'retryMax', 'giveUpAfter', 'timeout']);
-  const schedule = root.object('schedule', ['interval', 'lockTtl', 'batchSize']);
   const windows = root.object('windows', ['ratesDays', 'bucket', 'uncategorizedDays']);
 
   const config: RecheckConfig = {
-    enabled: bool,
+    enabled: pluginEnabled,
     engine: engineCfg,
     logs: { indexPattern: logs.string('indexPattern', DEFAULT_LOG_INDEX_PATTERN) },
     results: { index: indexName(results, 'index', 'elastic-recheck-results') },
@@ -439,6 +445,7 @@ export function parseConfig(raw: unknown): RecheckConfig {
       timeoutMs: report.duration('timeout', '30s', 100),
     },
     schedule: {
+      enabled: background,
       intervalMs: schedule.duration('interval', '1m', 10),
       lockTtlMs: schedule.duration('lockTtl', '10m', 10),
       batchSize: schedule.int('batchSize', 50, 1, 1000),

@@ -74,7 +74,7 @@ function setup(overrides: { gerrit?: object; report?: object; readiness?: object
   indices.push(`${prefix}-results`, `${prefix}-state`);
   logs.push(logsIndex);
   const config = parseConfig({
-    enabled: true,
+    schedule: { enabled: true },
     logs: { indexPattern: `${prefix}-logs-*` },
     results: { index: `${prefix}-results` },
     state: { index: `${prefix}-state` },

@@ -34,14 +34,13 @@ let kibana: StandIn;
 
 function pluginConfig(extra: Record<string, unknown> = {}) {
   return {
-    enabled: true,
     logs: { indexPattern: `${prefix}-logs-*` },
     results: { index: resultsIndex },
     state: { index: stateIndex },
     zuul: { url: zuul.url, tenants: [TENANT], startFrom: 'beginning' },
     gerrit: { url: gerrit.url, username: 'recheck-bot', password: 'gerrit-http-password' },
     readiness: { timeout: '1h' },
-    schedule: { interval: '1s' },
+    schedule: { enabled: true, interval: '1s' },
     report: { retryInitial: '50ms', retryMax: '100ms' },
     ...extra,
   };
@@ -130,7 +129,7 @@ describe('background work inside the host', () => {
     for (let i = 0; i < 2; i++) {
       const soPrefix = uniqueIndexPrefix(`buildapi-osd${i}`);
       soPrefixes.push(soPrefix);
-      const s = await startSourceStandIn({ host: 'osd', pluginDir: dir, engineUrl: engineUrl(), indexPrefix: soPrefix, config: pluginConfig({ schedule: { interval: '100ms' } }) });
+      const s = await startSourceStandIn({ host: 'osd', pluginDir: dir, engineUrl: engineUrl(), indexPrefix: soPrefix, config: pluginConfig({ schedule: { enabled: true, interval: '100ms' } }) });
       standIns.push(s);
       const imported = await s.request('POST', SIGNATURES_PATH, { user: 'writer', body: { bug: { tracker: 'launchpad', id: '1708704' }, query: QUERY } });
       expect(imported.status).toBe(200);

@@ -1,7 +1,7 @@
 /*
  * Wires the background pass into the host lifecycle: the task type in setup (when Kibana's task
  * manager is there), the engine client, signature source, loop and scheduler in start, the timer off
- * in stop. Off unless `elastic_recheck.enabled`.
+ * in stop. Off unless `elastic_recheck.schedule.enabled`.
  */
 import { randomUUID } from 'crypto';
 import type { RecheckConfig } from '../../config';
@@ -31,12 +31,12 @@ export class BackgroundService {
   ) {}
 
   setup(deps: ElasticRecheckSetupDeps): void {
-    if (!this.config.enabled || !deps.taskManager) return;
+    if (!this.config.schedule.enabled || !deps.taskManager) return;
     registerRecheckTask(deps.taskManager, () => this.runPass(), this.config.schedule.lockTtlMs);
   }
 
   start(core: CoreStart, deps: ElasticRecheckStartDeps): void {
-    if (!this.config.enabled) return;
+    if (!this.config.schedule.enabled) return;
     const engine = backgroundEngine(this.config, core);
     const savedObjects = core.savedObjects.createInternalRepository();
     this.loop = new RecheckLoop({
