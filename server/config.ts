@@ -66,6 +66,8 @@ export interface RecheckConfig {
     results: string[];
     includeNonVoting: boolean;
     pageSize: number;
+    /** Build ids one poll takes at most (empty id ranges before them are skipped). */
+    maxIdsPerPoll: number;
     /** Where a first run starts: the newest build (`now`) or the oldest Zuul still lists (`beginning`). */
     startFrom: 'now' | 'beginning';
     timeoutMs: number;
@@ -305,7 +307,7 @@ export function parseConfig(raw: unknown): RecheckConfig {
   const results = root.object('results', ['index']);
   const state = root.object('state', ['index']);
 
-  const zuul = root.object('zuul', ['url', 'tenants', 'pipelines', 'jobs', 'projects', 'results', 'includeNonVoting', 'pageSize', 'startFrom', 'timeout']);
+  const zuul = root.object('zuul', ['url', 'tenants', 'pipelines', 'jobs', 'projects', 'results', 'includeNonVoting', 'pageSize', 'maxIdsPerPoll', 'startFrom', 'timeout']);
   const jobs = zuul.object('jobs', ['include', 'exclude']);
   const projects = zuul.object('projects', ['include', 'exclude']);
   const zuulUrl = zuul.url('url');
@@ -411,6 +413,7 @@ export function parseConfig(raw: unknown): RecheckConfig {
       results: zuul.stringList('results', [...FAILED_BUILD_STATUSES]),
       includeNonVoting: zuul.bool('includeNonVoting', false),
       pageSize: zuul.int('pageSize', 100, 1, 1000),
+      maxIdsPerPoll: zuul.int('maxIdsPerPoll', 5000, 1, 10000000),
       startFrom: startFrom as 'now' | 'beginning',
       timeoutMs: zuul.duration('timeout', '30s', 100),
     },

@@ -70,6 +70,11 @@ export class FakeZuul extends HttpFake {
     return build;
   }
 
+  /** Leaves a gap in the ids (builds of other tenants, deleted rows). */
+  skipIds(count: number): void {
+    this.nextId += count;
+  }
+
   /** A running build finishes now with this result. */
   finish(build: FakeZuulBuild, result: string): void {
     build.result = result;

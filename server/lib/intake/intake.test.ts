@@ -125,6 +125,29 @@ describe('Zuul intake', () => {
     expect(await takenUuids(config)).toEqual([b.uuid]);
   });
 
+  test('one poll looks at a bounded id range; empty gaps are crossed quickly', async () => {
+    const tenant = `${TENANT}-e`;
+    const config = configFor({ tenants: [tenant], maxIdsPerPoll: 3 });
+    const deps = { engine, zuul: new ZuulClient(config.zuul.url!), config };
+    zuul.skipIds(1000); // ids of this tenant start far above 0
+    const builds = Array.from({ length: 5 }, () => zuul.addBuild(tenant, { result: 'FAILURE' }));
+    zuul.skipIds(100000);
+    const late = zuul.addBuild(tenant, { result: 'FAILURE' });
+    const taken: number[] = [];
+    let polls = 0;
+    do {
+      const s = await pollTenant(deps, tenant);
+      polls++;
+      taken.push(s.taken);
+    } while ((await takenUuids(config)).length < 6 && polls < 40);
+    expect(await takenUuids(config)).toEqual([...builds, late].map((b) => b.uuid).sort());
+    expect(Math.max(...taken)).toBeLessThanOrEqual(3);
+    // every poll lands on builds (the empty gaps are skipped by bisection, not walked), windows of 3 ids:
+    // the 5 neighbours need 2 or 3 windows depending on alignment, the late build one more
+    expect(taken.every((n) => n >= 1)).toBe(true);
+    expect(polls).toBeLessThanOrEqual(4);
+  });
+
   test('an unknown tenant is a clear, non-retryable error', async () => {
     const config = configFor();
     const error = await pollTenant({ engine, zuul: new ZuulClient(config.zuul.url!), config }, 'no-such-tenant').catch((e) => e);

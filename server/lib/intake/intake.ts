@@ -4,7 +4,9 @@
  * Zuul numbers builds (`_id`) when they are created, but they finish in any order, so "the highest
  * id seen" is not a safe checkpoint: a long build with a lower id may finish later. Each poll therefore:
  *   1. reads the newest id N and the lowest id L of a build still running (both >= the checkpoint C);
- *   2. sets the frontier F = min(L, N + 1): every build in [C, F) had finished at step 1;
+ *   2. sets the frontier F = min(L, N + 1): every build in [C, F) had finished at step 1; one poll
+ *      takes `zuul.maxIdsPerPoll` ids at most, starting at the lowest id that holds a build (found by
+ *      bisection, so a long gap or a first run from the beginning is crossed in a few requests);
  *   3. takes the failed builds in [C, F) (complete=true, idx_min=C, idx_max=F-1), page by page;
  *   4. writes one result document per build with op_type=create and the build uuid as id, so a
  *      build taken by an interrupted poll or by another instance is never taken twice;
@@ -112,7 +114,19 @@ export async function pollTenant(deps: IntakeDeps, tenant: string): Promise<Inta
   const from = current.source.idxMin;
   const running = await zuul.allBuilds(tenant, { complete: false, idxMin: from }, pageSize);
   const lowestRunning = running.reduce((min, b) => Math.min(min, b.id), Number.POSITIVE_INFINITY);
-  const frontier = Math.max(from, Math.min(lowestRunning, newestId + 1));
+  let frontier = Math.max(from, Math.min(lowestRunning, newestId + 1));
+  // A backlog larger than one poll: bisect for the lowest window that holds a build. Invariant: no
+  // build has an id in [from, lo); each probe asks Zuul for one build of a range.
+  const max = config.zuul.maxIdsPerPoll;
+  let lo = from;
+  let hi = frontier;
+  while (hi - lo > max) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    const any = await zuul.builds(tenant, { idxMin: lo, idxMax: mid - 1, limit: 1 });
+    if (any.length) hi = mid;
+    else lo = mid;
+  }
+  frontier = Math.min(frontier, lo + max);
   const summary: IntakeSummary = { tenant, from, to: frontier, seen: 0, taken: 0, duplicates: 0, filtered: 0 };
   if (frontier === from) return summary;
 
