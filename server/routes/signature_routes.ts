@@ -27,7 +27,7 @@ export async function signatureStoreFor(context: RequestHandlerContext): Promise
   return new SignatureStore(await savedObjectsClient(context), await currentUserName(context));
 }
 
-export function registerSignatureRoutes({ router, host, config }: RouteDeps): void {
+export function registerSignatureRoutes({ router, host, config, logger }: RouteDeps): void {
   router.get(
     hostRoute(host, {
       path: SIGNATURES_PATH,
@@ -45,8 +45,12 @@ export function registerSignatureRoutes({ router, host, config }: RouteDeps): vo
         if (q.stale === undefined) {
           const page = await store.list(q);
           const engine = await engineAsCurrentUser(context);
-          const hits = await signatureHits(engine, compileSignatures(page.signatures, (s) => signatureQuery(s)), config().logs.indexPattern, start, end);
-          body = { ...page, signatures: page.signatures.map((s) => ({ ...s, hitsInWindow: hits[s.id]?.hits ?? 0, ...(hits[s.id]?.lastHit ? { lastHit: hits[s.id].lastHit } : {}) })) };
+          // the counts are extra information: a user who may not read the log indices still gets the list
+          const hits = await signatureHits(engine, compileSignatures(page.signatures, (s) => signatureQuery(s)), config().logs.indexPattern, start, end).catch((error) => {
+            logger.debug(`signature list without hit counts: ${error?.message ?? error}`);
+            return {} as Record<string, { hits: number; lastHit?: string }>;
+          });
+          body = { ...page, signatures: page.signatures.map((s) => (hits[s.id] ? { ...s, hitsInWindow: hits[s.id].hits, ...(hits[s.id].lastHit ? { lastHit: hits[s.id].lastHit } : {}) } : s)) };
         } else {
           // stale needs the hits of every candidate: filter all matching signatures, then page
           const all = (await store.list({ ...q, page: 1, perPage: 10000 })).signatures;
