@@ -51,10 +51,11 @@ describe('npm run generate', () => {
     const prefix = `${uniqueName('gencli')}-`;
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'gen-'));
     try {
-      const r = run(['--builds', '15', '--lines-per-build', '8', '--seed', 'cli', '--index-prefix', prefix, '--engine', engineUrl(), '--out', out]);
+      const r = run(['--builds', '15', '--lines-per-build', '8', '--seed', 'cli', '--index-prefix', prefix, '--engine', engineUrl(), '--out', out, '--verify']);
       expect(r.stderr).not.toMatch(/error/);
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/lines\/s/);
+      expect(r.stdout).toMatch(/verified on the engine: 34 signatures, \d+ build-signature matches, no mismatch/);
       const truth = JSON.parse(fs.readFileSync(path.join(out, 'ground_truth.json'), 'utf8'));
       expect(truth.builds).toHaveLength(15);
       const count = await engineRequest<{ count: number }>('GET', `/${prefix}*/_count`);
