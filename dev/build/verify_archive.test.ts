@@ -5,6 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as vm from 'vm';
+import { BUNDLE_REGISTRY_SOURCE } from '../host/browser/bundle_registry';
 import { zipDirectory } from './build';
 import { ArchiveError, verifyArchive } from './verify_archive';
 import { buildForTest, TestBuild } from '../host/testing';
@@ -101,5 +103,47 @@ describe('verifyArchive', () => {
   it('fails an archive with files outside the plugin folder', async () => {
     const zip = await brokenArchive('stray', (root) => fs.writeFileSync(path.join(root, 'README.txt'), 'stray'));
     expect(await problems(zip)).toEqual(['entry "README.txt" lies outside the plugin folder kibana/elasticRecheck/ and would be dropped at install']);
+  });
+});
+
+/** Runs a built plugin bundle in a bare script context with only the globals a host page defines. */
+function runBundle(file: string, globals: { bundles: string; publicPath: string; sharedDeps: string }, withPublicPath = true) {
+  const window: Record<string, any> = {};
+  window.window = window;
+  vm.createContext(window);
+  vm.runInContext(`(${BUNDLE_REGISTRY_SOURCE})(window, ${JSON.stringify(globals.bundles)});`, window);
+  if (withPublicPath) window[globals.publicPath] = { elasticRecheck: '/1/bundles/plugin/elasticRecheck/0.1.0/' };
+  const shared = new Proxy({}, { has: () => true, get: (_t, name) => ({ sharedDep: String(name) }) });
+  window[globals.sharedDeps] = shared;
+  vm.runInContext(fs.readFileSync(file, 'utf8'), window, { filename: path.basename(file) });
+  return window;
+}
+
+describe('the browser bundle format (kbn-optimizer entry_point_creator.ts)', () => {
+  it('registers plugin/elasticRecheck/public with __kbnBundles__ and exports plugin()', () => {
+    const file = path.join(kibana.build.pluginDir, 'target', 'public', 'elasticRecheck.plugin.js');
+    const window = runBundle(file, { bundles: '__kbnBundles__', publicPath: '__kbnPublicPath__', sharedDeps: '__kbnSharedDeps__' });
+    expect(window.__kbnBundles__.has('plugin/elasticRecheck/public')).toBe(true);
+    expect(typeof window.__kbnBundles__.get('plugin/elasticRecheck/public').plugin).toBe('function');
+    // React and EUI are not inside: the bundle is small and names the shared-deps global
+    const code = fs.readFileSync(file, 'utf8');
+    expect(code).toContain('__kbnSharedDeps__');
+    expect(code).not.toContain('__osdSharedDeps__');
+    expect(code).not.toMatch(/react\.production\.min|ReactCurrentDispatcher/);
+    expect(fs.existsSync(`${file}.gz`) && fs.existsSync(`${file}.br`)).toBe(true);
+  });
+
+  it('refuses to run without the public path, and registers twice only with an error', () => {
+    const file = path.join(kibana.build.pluginDir, 'target', 'public', 'elasticRecheck.plugin.js');
+    expect(() => runBundle(file, { bundles: '__kbnBundles__', publicPath: '__kbnPublicPath__', sharedDeps: '__kbnSharedDeps__' }, false)).toThrow('__kbnPublicPath__[elasticRecheck] is not set by the host');
+    const window = runBundle(file, { bundles: '__kbnBundles__', publicPath: '__kbnPublicPath__', sharedDeps: '__kbnSharedDeps__' });
+    expect(() => vm.runInContext(fs.readFileSync(file, 'utf8'), window)).toThrow('__kbnBundles__ already has a module defined for "plugin/elasticRecheck/public"');
+  });
+
+  it('uses __osdBundles__ and __osdSharedDeps__ in the OpenSearch Dashboards bundle', () => {
+    const file = path.join(osd.build.pluginDir, 'target', 'public', 'elasticRecheck.plugin.js');
+    const window = runBundle(file, { bundles: '__osdBundles__', publicPath: '__osdPublicPath__', sharedDeps: '__osdSharedDeps__' });
+    expect(typeof window.__osdBundles__.get('plugin/elasticRecheck/public').plugin).toBe('function');
+    expect(fs.readFileSync(file, 'utf8')).not.toContain('__kbnSharedDeps__');
   });
 });
