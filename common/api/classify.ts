@@ -58,6 +58,8 @@ export interface ReadinessReport {
   missingFiles: string[];
   /** Concrete indices holding the build's lines (classification then searches only these). */
   indices?: string[];
+  /** Number of indexed lines of the build. */
+  lines?: number;
   /** Whether the end-of-log marker line was found (undefined when no marker is configured). */
   markerFound?: boolean;
   attempts: number;
@@ -77,7 +79,9 @@ export type ClassifyResult =
       /** suppress-notification signatures that matched (on-demand only; never in `matches`). */
       suppressed: SignatureMatch[];
       signaturesChecked: number;
-      /** Engine `took` of the classification round trip, and its wall-clock time (ms). */
+      /** How the signatures were run: percolating the build's lines, or one filters aggregation. */
+      strategy?: 'percolator' | 'filters';
+      /** Engine `took` of the classification request(s), and their wall-clock time (ms). */
       took: number;
       elapsedMs: number;
     }

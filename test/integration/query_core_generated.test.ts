@@ -12,11 +12,14 @@ import { compileSignatures, CompiledSignature } from '../../server/lib/signature
 import { successCheck } from '../../server/lib/success/success';
 import { uncategorizedFailures } from '../../server/lib/uncategorized/uncategorized';
 import { GeneratedData, indexGeneratedData } from '../fixtures/generated_data';
+import { engineRequest, uniqueName } from '../setup/engine';
+import { forgetPercolatorIndex } from '../../server/lib/classify/percolator';
 
 const NOW = Date.UTC(2026, 10, 20, 6, 0, 0);
 const DAY = 24 * 3600_000;
 const failed = (b: BuildTruth) => (FAILED_BUILD_STATUSES as readonly string[]).includes(b.status);
 
+const PERCOLATOR_PREFIX = `${uniqueName('er-core-gen-perc')}-`;
 let data: GeneratedData;
 let compiled: CompiledSignature[];
 
@@ -24,7 +27,11 @@ beforeAll(async () => {
   data = await indexGeneratedData({ builds: 240, seed: 'query-core', now: NOW });
   compiled = compileSignatures(data.signatures);
 }, 120_000);
-afterAll(async () => data?.cleanup());
+afterAll(async () => {
+  await data?.cleanup();
+  forgetPercolatorIndex();
+  await engineRequest('DELETE', `/${PERCOLATOR_PREFIX}*`).catch(() => undefined);
+});
 
 // The whole window, with room for builds that ran past `now`.
 const windowOpts = () => ({ index: data.indexPattern, end: NOW + 2 * DAY, windowMs: (data.truth.days + 4) * DAY });
@@ -36,7 +43,14 @@ describe('query core on generated data (ground truth)', () => {
     const builds = data.truth.builds;
     const results: ClassifyResult[] = [];
     for (let i = 0; i < builds.length; i += 8) {
-      results.push(...(await Promise.all(builds.slice(i, i + 8).map((b) => classifyBuild(data.engine, compiled, { uuid: b.uuid }, { index: data.indexPattern, subunitIndex: data.subunitPattern })))));
+      // every other build by each strategy: both must agree with the truth
+      results.push(
+        ...(await Promise.all(
+          builds.slice(i, i + 8).map((b, k) =>
+            classifyBuild(data.engine, compiled, { uuid: b.uuid }, { index: data.indexPattern, subunitIndex: data.subunitPattern, strategy: k % 2 ? 'filters' : 'percolator', percolatorPrefix: PERCOLATOR_PREFIX }),
+          ),
+        )),
+      );
     }
     builds.forEach((b, i) => {
       const r = results[i];
@@ -59,7 +73,7 @@ describe('query core on generated data (ground truth)', () => {
     });
     expect(wrong).toEqual([]);
     expect(matchedBuilds).toBeGreaterThan(5);
-    const notify = await classifyBuild(data.engine, compiled, { uuid: data.truth.builds[0].uuid }, { index: data.indexPattern, subunitIndex: data.subunitPattern, purpose: 'notification' });
+    const notify = await classifyBuild(data.engine, compiled, { uuid: data.truth.builds[0].uuid }, { index: data.indexPattern, subunitIndex: data.subunitPattern, purpose: 'notification', strategy: 'filters' });
     expect(notify.kind === 'classified' && notify.suppressed).toEqual([]);
   }, 120_000);
 

@@ -2,6 +2,8 @@ import { build, createLogIndex, logDoc, TestIndex } from '../../../test/fixtures
 import { sig } from '../../../test/fixtures/signatures';
 import { compileSignatures } from '../signatures/compile';
 import { bareTestId, classifyBuild } from './classify';
+import { forgetPercolatorIndex } from './percolator';
+import { engineRequest, uniqueName } from '../../../test/setup/engine';
 import { checkReadiness, waitForReadiness } from './readiness';
 
 const A = build('aaaa0000000000000000000000000001', { build_change: 501, build_patchset: '2', build_name: 'tempest-full' });
@@ -51,13 +53,21 @@ const signatures = compileSignatures([
   sig('107', 'message:"never seen anywhere"'),
 ]);
 
-describe('classifyBuild on the real engine', () => {
+const PERCOLATOR_PREFIX = `${uniqueName('er-core-perc')}-`;
+afterAll(async () => {
+  forgetPercolatorIndex();
+  await engineRequest('DELETE', `/${PERCOLATOR_PREFIX}*`).catch(() => undefined);
+});
+
+describe.each(['filters', 'percolator'] as const)('classifyBuild on the real engine (%s)', (strategy) => {
+  const opts = (extra: Record<string, unknown> = {}) => ({ index: logs.name, subunitIndex: subunit.name, strategy, percolatorPrefix: PERCOLATOR_PREFIX, ...extra });
   it('matches signatures in one round trip, honouring mode, scope, suppression and test_ids', async () => {
-    const result = await classifyBuild(logs.engine, signatures, { uuid: A.build_uuid }, { index: logs.name, subunitIndex: subunit.name });
+    const result = await classifyBuild(logs.engine, signatures, { uuid: A.build_uuid }, opts());
     if (result.kind !== 'classified') throw new Error(`expected classified, got ${result.kind}`);
     expect(result.matches.map((m) => m.signatureId)).toEqual(['100', '101', '103', '106']);
     expect(result.explained).toBe(true);
     expect(result.signaturesChecked).toBe(8);
+    expect(result.strategy).toBe(strategy);
     const kernel = result.matches[0];
     expect(kernel.hits).toBe(4);
     expect(kernel.lines).toHaveLength(3);
@@ -75,7 +85,7 @@ describe('classifyBuild on the real engine', () => {
   });
 
   it('skips suppress-notification signatures entirely for notifications', async () => {
-    const result = await classifyBuild(logs.engine, signatures, { uuid: A.build_uuid }, { index: logs.name, subunitIndex: subunit.name, purpose: 'notification' });
+    const result = await classifyBuild(logs.engine, signatures, { uuid: A.build_uuid }, opts({ purpose: 'notification' }));
     if (result.kind !== 'classified') throw new Error(result.kind);
     expect(result.signaturesChecked).toBe(7);
     expect(result.suppressed).toEqual([]);
@@ -83,16 +93,16 @@ describe('classifyBuild on the real engine', () => {
   });
 
   it('applies the implied voting filter and the scope', async () => {
-    const nv = await classifyBuild(logs.engine, signatures, { uuid: NV.build_uuid }, { index: logs.name, subunitIndex: subunit.name });
+    const nv = await classifyBuild(logs.engine, signatures, { uuid: NV.build_uuid }, opts());
     if (nv.kind !== 'classified') throw new Error(nv.kind);
     expect(nv.matches.map((m) => m.signatureId)).toEqual(['106']);
-    const cinder = await classifyBuild(logs.engine, signatures, { uuid: B.build_uuid }, { index: logs.name, subunitIndex: subunit.name });
+    const cinder = await classifyBuild(logs.engine, signatures, { uuid: B.build_uuid }, opts());
     if (cinder.kind !== 'classified') throw new Error(cinder.kind);
     expect(cinder.matches.map((m) => m.signatureId)).toEqual(['100', '105', '106']);
   });
 
   it('reports test_ids signatures as unconfirmed when the build has no test results', async () => {
-    const result = await classifyBuild(logs.engine, signatures, { uuid: A.build_uuid }, { index: logs.name, subunitIndex: `${subunit.name}-absent*` });
+    const result = await classifyBuild(logs.engine, signatures, { uuid: A.build_uuid }, opts({ subunitIndex: `${subunit.name}-absent*` }));
     if (result.kind !== 'classified') throw new Error(result.kind);
     expect(result.matches.map((m) => m.signatureId)).toEqual(['100', '101', '106']);
     expect(result.unconfirmed.map((u) => [u.signatureId, u.reason])).toEqual([
@@ -102,9 +112,9 @@ describe('classifyBuild on the real engine', () => {
   });
 
   it('resolves change + patchset + job to the newest build, and says not_found for unknown builds', async () => {
-    const result = await classifyBuild(logs.engine, signatures, { change: 501, patchset: '2', job: 'tempest-full' }, { index: logs.name, subunitIndex: subunit.name });
+    const result = await classifyBuild(logs.engine, signatures, { change: 501, patchset: '2', job: 'tempest-full' }, opts());
     expect(result.kind === 'classified' && result.build.uuid).toBe(A.build_uuid);
-    const missing = await classifyBuild(logs.engine, signatures, { uuid: 'ffff' }, { index: logs.name });
+    const missing = await classifyBuild(logs.engine, signatures, { uuid: 'ffff' }, opts());
     expect(missing).toEqual({ kind: 'not_found', ref: { uuid: 'ffff' } });
   });
 
@@ -127,7 +137,7 @@ describe('readiness', () => {
     const report = await waitForReadiness(logs.engine, { uuid: A.build_uuid }, { index: logs.name, config, now: () => clock, sleep: async (ms) => { sleeps.push(ms); clock += ms; } });
     expect(report).toMatchObject({ ready: false, missingFiles: ['syslog.txt'], markerFound: true, attempts: 4, waitedMs: 90 });
     expect(sleeps).toEqual([30, 30, 30]);
-    const result = await classifyBuild(logs.engine, signatures, { uuid: A.build_uuid }, { index: logs.name, readiness: config, now: () => clock, sleep: async (ms) => { clock += ms; } });
+    const result = await classifyBuild(logs.engine, signatures, { uuid: A.build_uuid }, { index: logs.name, readiness: config, percolatorPrefix: PERCOLATOR_PREFIX, now: () => clock, sleep: async (ms) => { clock += ms; } });
     expect(result.kind).toBe('not_ready');
   });
 
@@ -139,6 +149,7 @@ describe('readiness', () => {
       index: logs.name,
       subunitIndex: subunit.name,
       readiness: { timeoutMs: 10_000, pollIntervalMs: 1 },
+      percolatorPrefix: PERCOLATOR_PREFIX,
       sleep: async () => {
         if (!added) {
           added = true;

@@ -25,12 +25,13 @@
  *    all the match is reported as unconfirmed (`no_test_results`); ER answered "no match" there too.
  *  - mode: `explains` matches make the build explained; `track` matches are listed but do not.
  */
-import type { BuildRef, ClassifyResult, MatchedLine, SignatureMatch, UnconfirmedMatch } from '../../../common/api/classify';
+import type { BuildInfo, BuildRef, ClassifyResult, MatchedLine, SignatureMatch, UnconfirmedMatch } from '../../../common/api/classify';
 import { DEFAULT_LOG_INDEX_PATTERN } from '../../../common/constants';
 import { DEFAULT_SUBUNIT_INDEX_PATTERN, FAILED_TEST_STATUSES, LOG_FIELDS, SUBUNIT_FIELDS, sourceName } from '../../../common/log_fields';
 import { EngineClient, msearch, search } from '../engine/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
 import { buildInfoFromSource, buildRefFilter, ReadinessConfig, waitForReadiness } from './readiness';
+import { ensurePercolatorIndex, forgetPercolatorIndex, PERCOLATOR_ID_FIELD, PERCOLATOR_QUERY_FIELD } from './percolator';
 
 export interface ClassifyOptions {
   index?: string;
@@ -39,6 +40,15 @@ export interface ClassifyOptions {
   purpose?: 'notification' | 'on-demand';
   /** How many first matching lines to return per signature (default 3). */
   linesPerMatch?: number;
+  /**
+   * `percolator`: percolate the build's lines against the stored signatures; `filters`: one filters
+   * aggregation; `auto` (default): the percolator for builds up to `maxPercolateLines` lines (the lines
+   * travel to the engine and back), the filters aggregation above, and whenever the percolator fails.
+   */
+  strategy?: 'auto' | 'filters' | 'percolator';
+  maxPercolateLines?: number;
+  /** Name prefix of the percolator indices (default `elastic-recheck-percolator-`). */
+  percolatorPrefix?: string;
   /** The build's concrete indices when already known (with a uuid ref): skips the locate request. */
   indices?: string[];
   /** Wait for the logs to be fully indexed first (default: no wait; the build is still located). */
@@ -104,60 +114,127 @@ export async function classifyBuild(engine: EngineClient, signatures: CompiledSi
   const purpose = options.purpose ?? 'on-demand';
   let uuid: string;
   let indices: string[] | undefined;
+  let lines: number | undefined;
   if (options.readiness !== undefined && options.readiness !== false) {
     const readiness = await waitForReadiness(engine, ref, { index: options.index, config: options.readiness, sleep: options.sleep, now: options.now });
     if (!readiness.ready) return { kind: 'not_ready', readiness };
     uuid = readiness.build!.uuid;
     indices = readiness.indices;
+    lines = readiness.lines;
   } else if ('uuid' in ref && options.indices?.length) {
     uuid = ref.uuid;
     indices = options.indices;
   } else {
     const located = await locateBuild(engine, ref, options.index);
     if (!located) return { kind: 'not_found', ref };
-    ({ uuid, indices } = located);
+    ({ uuid, indices, lines } = located);
   }
 
   const active = purpose === 'notification' ? signatures.filter((c) => !c.signature.suppressNotification) : signatures;
+  const index = indices?.length ? indices.join(',') : options.index ?? DEFAULT_LOG_INDEX_PATTERN;
+  const strategy = options.strategy ?? 'auto';
+  const percolate = active.length > 0 && (strategy === 'percolator' || (strategy === 'auto' && lines !== undefined && lines <= (options.maxPercolateLines ?? DEFAULT_MAX_PERCOLATE_LINES)));
+  let raw: RawClassification | undefined;
+  if (percolate) {
+    try {
+      raw = await percolateBuild(engine, uuid, active, index, options);
+    } catch (error) {
+      if (strategy === 'percolator') throw error;
+      raw = undefined; // e.g. no percolator module or no right to create its index: the filters way still works
+    }
+  }
+  raw ??= await filtersBuild(engine, uuid, active, index, options);
+  if (!raw) return { kind: 'not_found', ref };
+  return assemble(raw, active);
+}
+
+export const DEFAULT_MAX_PERCOLATE_LINES = 5000;
+
+interface RawClassification {
+  build: BuildInfo;
+  perSignature: Map<string, { hits: number; lines: MatchedLine[] }>;
+  failedTests?: Set<string>;
+  hasTestResults: boolean;
+  took: number;
+  elapsedMs: number;
+  strategy: 'filters' | 'percolator';
+}
+
+function testResults(r: any): { failedTests: Set<string>; hasTestResults: boolean } {
+  if (r.error) throw new Error(`test results search failed: ${r.error.type ?? ''} ${r.error.reason ?? JSON.stringify(r.error)}`);
+  const names: any[] = r.aggregations?.failed?.names?.buckets ?? [];
+  return { failedTests: new Set(names.map((b: any) => bareTestId(String(b.key)))), hasTestResults: r.hits.total.value > 0 };
+}
+
+const toLine = (src: any): MatchedLine => ({ file: src.filename, line: src.message, timestamp: src['@timestamp'], link: lineLink(src) });
+
+/** One request: the filters aggregation over the build's lines (+ its failed tests). */
+async function filtersBuild(engine: EngineClient, uuid: string, active: CompiledSignature[], index: string, options: ClassifyOptions): Promise<RawClassification | undefined> {
   const started = Date.now();
-  const searches = classificationSearches(uuid, active, { ...options, index: indices?.length ? indices.join(',') : options.index });
+  const res = await msearch(engine, classificationSearches(uuid, active, { ...options, index }));
+  const elapsedMs = Date.now() - started;
+  const logs = res.responses[0];
+  if (logs.error) throw new Error(`classification search failed: ${logs.error.type ?? ''} ${logs.error.reason ?? JSON.stringify(logs.error)}`);
+  if (logs.hits.total.value === 0) return undefined;
+  const metaHit = logs.aggregations.meta.hits.hits[0];
+  const build = buildInfoFromSource(metaHit._source, metaHit._source['@timestamp']);
+  const perSignature = new Map<string, { hits: number; lines: MatchedLine[] }>();
+  for (const [id, bucket] of Object.entries(logs.aggregations.signatures.buckets as Record<string, any>)) {
+    if (bucket.doc_count > 0) perSignature.set(id, { hits: bucket.doc_count, lines: bucket.first.hits.hits.map((h: any) => toLine(h._source)) });
+  }
+  const tests = res.responses[1] ? testResults(res.responses[1]) : { failedTests: undefined, hasTestResults: false };
+  return { build, perSignature, ...tests, took: res.responses.reduce((m, r) => Math.max(m, r.took ?? 0), 0), elapsedMs, strategy: 'filters' };
+}
+
+/** The build's lines percolated against the signatures stored as percolator queries (+ its failed tests). */
+async function percolateBuild(engine: EngineClient, uuid: string, active: CompiledSignature[], index: string, options: ClassifyOptions): Promise<RawClassification | undefined> {
+  const percolatorIndex = await ensurePercolatorIndex(engine, active, index, options.percolatorPrefix);
+  const started = Date.now();
+  const docs = await search(engine, index, {
+    size: Math.min(options.maxPercolateLines ?? DEFAULT_MAX_PERCOLATE_LINES, 10000),
+    track_total_hits: true,
+    query: { bool: { filter: [{ term: { [LOG_FIELDS.buildUuid]: uuid } }] } },
+    sort: [{ [LOG_FIELDS.timestamp]: 'asc' }, { _doc: 'asc' }],
+  });
+  if (docs.hits.total.value === 0) return undefined;
+  if (docs.hits.total.value > docs.hits.hits.length) throw new Error(`build has ${docs.hits.total.value} lines, more than the percolator limit`);
+  const sources = docs.hits.hits.map((h) => h._source as any);
+  const searches: Array<{ index: string; body: object }> = [
+    { index: percolatorIndex, body: { size: active.length, _source: [PERCOLATOR_ID_FIELD], query: { percolate: { field: PERCOLATOR_QUERY_FIELD, documents: sources } } } },
+  ];
+  const subunit = classificationSearches(uuid, active, options)[1];
+  if (subunit) searches.push(subunit);
   const res = await msearch(engine, searches);
   const elapsedMs = Date.now() - started;
-  for (const r of res.responses) if (r.error) throw new Error(`classification search failed: ${r.error.type ?? ''} ${r.error.reason ?? JSON.stringify(r.error)}`);
-  const logs = res.responses[0];
-  if (logs.hits.total.value === 0) return { kind: 'not_found', ref };
-  const metaHit = logs.aggregations.meta.hits.hits[0];
-  const build = buildInfoFromSource(metaHit._source, metaHit._source['@timestamp'] ?? metaHit.sort?.[0]);
-  if (!build.lastTimestamp && metaHit.sort?.[0] !== undefined) build.lastTimestamp = new Date(Number(metaHit.sort[0])).toISOString();
-
-  let failedTests: Set<string> | undefined;
-  let hasTestResults = false;
-  if (res.responses[1]) {
-    hasTestResults = res.responses[1].hits.total.value > 0;
-    const names: any[] = res.responses[1].aggregations?.failed?.names?.buckets ?? [];
-    failedTests = new Set(names.map((b: any) => bareTestId(String(b.key))));
+  const perc = res.responses[0];
+  if (perc.error) {
+    forgetPercolatorIndex(percolatorIndex);
+    throw new Error(`percolation failed: ${perc.error.type ?? ''} ${perc.error.reason ?? JSON.stringify(perc.error)}`);
   }
+  const n = options.linesPerMatch ?? 3;
+  const perSignature = new Map<string, { hits: number; lines: MatchedLine[] }>();
+  for (const h of perc.hits.hits as any[]) {
+    const slots: number[] = [...(h.fields?._percolator_document_slot ?? [])].sort((a: number, b: number) => a - b);
+    if (slots.length) perSignature.set(h._source[PERCOLATOR_ID_FIELD], { hits: slots.length, lines: slots.slice(0, n).map((i) => toLine(sources[i])) });
+  }
+  const tests = res.responses[1] ? testResults(res.responses[1]) : { failedTests: undefined, hasTestResults: false };
+  const last = sources[sources.length - 1];
+  return { build: buildInfoFromSource(last, last['@timestamp']), perSignature, ...tests, took: docs.took + (perc.took ?? 0), elapsedMs, strategy: 'percolator' };
+}
 
-  const buckets = logs.aggregations.signatures.buckets as Record<string, any>;
+function assemble(raw: RawClassification, active: CompiledSignature[]): ClassifyResult {
   const matches: SignatureMatch[] = [];
   const suppressed: SignatureMatch[] = [];
   const unconfirmed: UnconfirmedMatch[] = [];
   for (const c of active) {
-    const bucket = buckets[c.signature.id];
-    if (!bucket || bucket.doc_count === 0) continue;
+    const found = raw.perSignature.get(c.signature.id);
+    if (!found) continue;
     const sig = c.signature;
-    const match: SignatureMatch = {
-      signatureId: sig.id,
-      bug: sig.bug,
-      title: sig.title,
-      mode: sig.mode,
-      hits: bucket.doc_count,
-      lines: bucket.first.hits.hits.map((h: any): MatchedLine => ({ file: h._source.filename, line: h._source.message, timestamp: h._source['@timestamp'], link: lineLink(h._source) })),
-    };
+    const match: SignatureMatch = { signatureId: sig.id, bug: sig.bug, title: sig.title, mode: sig.mode, hits: found.hits, lines: found.lines };
     if (sig.testIds?.length) {
-      const failed = sig.testIds.filter((t) => failedTests!.has(bareTestId(t)));
+      const failed = sig.testIds.filter((t) => raw.failedTests!.has(bareTestId(t)));
       if (failed.length === 0) {
-        unconfirmed.push({ signatureId: sig.id, hits: bucket.doc_count, reason: hasTestResults ? 'test_ids_not_failed' : 'no_test_results', testIds: sig.testIds });
+        unconfirmed.push({ signatureId: sig.id, hits: found.hits, reason: raw.hasTestResults ? 'test_ids_not_failed' : 'no_test_results', testIds: sig.testIds });
         continue;
       }
       match.failedTestIds = failed;
@@ -166,14 +243,15 @@ export async function classifyBuild(engine: EngineClient, signatures: CompiledSi
   }
   return {
     kind: 'classified',
-    build,
+    build: raw.build,
     matches,
     explained: matches.some((m) => m.mode === 'explains'),
     unconfirmed,
     suppressed,
     signaturesChecked: active.length,
-    took: res.responses.reduce((sum, r) => Math.max(sum, r.took ?? 0), 0),
-    elapsedMs,
+    strategy: raw.strategy,
+    took: raw.took,
+    elapsedMs: raw.elapsedMs,
   };
 }
 
@@ -184,7 +262,7 @@ export async function classifyBuild(engine: EngineClient, signatures: CompiledSi
  * indices is what keeps it fast. The readiness check returns the same, so a classification after
  * readiness needs no extra request. For change + patchset + job the newest build is taken.
  */
-export async function locateBuild(engine: EngineClient, ref: BuildRef, index?: string): Promise<{ uuid: string; indices: string[] } | undefined> {
+export async function locateBuild(engine: EngineClient, ref: BuildRef, index?: string): Promise<{ uuid: string; indices: string[]; lines: number } | undefined> {
   const res = await search(
     engine,
     index ?? DEFAULT_LOG_INDEX_PATTERN,
@@ -203,5 +281,5 @@ export async function locateBuild(engine: EngineClient, ref: BuildRef, index?: s
   );
   const bucket = res.aggregations?.builds?.buckets?.[0];
   if (!bucket) return undefined;
-  return { uuid: String(bucket.key), indices: bucket.indices.buckets.map((b: any) => String(b.key)).sort() };
+  return { uuid: String(bucket.key), indices: bucket.indices.buckets.map((b: any) => String(b.key)).sort(), lines: bucket.doc_count };
 }

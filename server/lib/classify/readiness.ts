@@ -123,7 +123,7 @@ export async function checkReadiness(engine: EngineClient, ref: BuildRef, option
   const missingFiles = requiredFilesFor(build.job, config).filter((f) => !files.includes(f));
   const markerFound = marker ? bucket.marker.doc_count > 0 : undefined;
   const indices: string[] = bucket.indices.buckets.map((b: any) => String(b.key)).sort();
-  return { ready: missingFiles.length === 0 && markerFound !== false, build, files, missingFiles, indices, markerFound };
+  return { ready: missingFiles.length === 0 && markerFound !== false, build, files, missingFiles, indices, lines: bucket.doc_count, markerFound };
 }
 
 /** Polls until ready or until the timeout; always looks at least once. */
