@@ -29,8 +29,8 @@ describe('npm run bench (tiny)', () => {
     const perCount = (n: number) => [
       `${n} classify elastic-recheck`,
       `${n} classify ours`,
-      `${n} classify ours incl. locating the build (when readiness did not)`,
-      `${n} classify alternative`,
+      `${n} classify ours`,
+      `${n} classify ours`,
       `${n} classify alternative`,
       `${n} classify alternative`,
       `${n} graphs elastic-recheck`,

@@ -5,7 +5,8 @@
  *  - classification of one failed build against all signatures: our one request (filters aggregation)
  *    vs elastic-recheck's way (one search per signature, in sequence), plus the other one-round-trip
  *    candidates we measured to choose (one _msearch with a search per signature; the percolator with
- *    the signatures stored as queries and the build's lines percolated, which needs the lines first);
+ *    the signatures stored as queries and the build's lines percolated, which needs the lines first:
+ *    measured fastest, it is what classifyBuild uses for builds up to 5,000 lines);
  *  - failure-rate graphs for all signatures: our one aggregation vs one search per signature
  *    (ER's size-3000 hit lists, bucketed client-side).
  * Prints wall-clock p50/p95, the engine's own `took` (p50) and the ratio to elastic-recheck's way.
@@ -17,10 +18,9 @@ import { performance } from 'perf_hooks';
 import type { Signature } from '../common/signature/types';
 import { DataGenerator } from '../generator/generate';
 import { deleteGeneratedData, indexGeneratedData } from '../generator';
-import { logMappings } from '../generator/mapping';
 import { classificationSearches } from '../server/lib/classify/classify';
 import { bulk, EngineClient, httpEngineClient, MsearchResponse, SearchResponse } from '../server/lib/engine/engine_client';
-import { locateBuild } from '../server/lib/classify/classify';
+import { classifyBuild, locateBuild } from '../server/lib/classify/classify';
 import { HOUR_MS, ratesRequest } from '../server/lib/rates/rates';
 import { refineAnchors } from '../server/lib/signatures/anchors';
 import { compileSignatures, CompiledSignature } from '../server/lib/signatures/compile';
@@ -42,7 +42,7 @@ export interface BenchOptions {
   /** Index prefix; indices and template are deleted afterwards unless keep. */
   prefix: string;
   keep: boolean;
-  /** Also measure the percolator and per-signature _msearch alternatives. */
+  /** Also measure the candidates not chosen (filters on all indices, a per-signature _msearch). */
   alternatives: boolean;
   log: (line: string) => void;
 }
@@ -141,18 +141,6 @@ async function indexData(o: BenchOptions, signatures: Signature[]): Promise<{ bu
   return { builds: await failedBuilds(o), buildCount: truth.counts.builds, lines: truth.counts.lines, indices: Object.keys(truth.counts.indices).length };
 }
 
-async function setupPercolator(o: BenchOptions, compiled: CompiledSignature[]): Promise<string> {
-  const name = `${o.prefix}percolator-${compiled.length}`;
-  const mappings = logMappings() as { properties: Record<string, unknown> };
-  await o.engine.request({ method: 'DELETE', path: `/${name}`, querystring: { ignore_unavailable: true } });
-  await o.engine.request({ method: 'PUT', path: `/${name}`, body: { settings: { number_of_shards: 1, number_of_replicas: 0 }, mappings: { properties: { ...mappings.properties, query: { type: 'percolator' }, sid: { type: 'keyword' } } } } });
-  const lines: unknown[] = [];
-  for (const c of compiled) lines.push({ index: { _index: name, _id: c.signature.id } }, { sid: c.signature.id, query: c.query });
-  for (let i = 0; i < lines.length; i += 2000) await bulk(o.engine, lines.slice(i, i + 2000));
-  await o.engine.request({ method: 'POST', path: `/${name}/_refresh` });
-  return name;
-}
-
 function row(signatures: number, task: BenchRow['task'], method: string, roundTrips: string, walls: number[], tooks: number[]): BenchRow {
   return { signatures, task, method, roundTrips, runs: walls.length, p50: percentile(walls, 50), p95: percentile(walls, 95), tookP50: percentile(tooks, 50), speedup: 1 };
 }
@@ -177,17 +165,28 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       // warm-up: one of each request shape
       await msearchNoCache(o.engine, classificationSearches(data.builds[0], compiled, { index: pattern }));
 
-      // ours: locate the build's indices (the readiness check does this anyway), then one request
-      const ours = { walls: [] as number[], tooks: [] as number[], totals: [] as number[] };
+      // ours: classifyBuild as the product runs it. After the readiness check the build's indices are
+      // known; `auto` percolates builds up to 5,000 lines (2 requests: the lines, the percolation).
+      const percPrefix = `${o.prefix}percolator-`;
+      const oursPerc = { walls: [] as number[], tooks: [] as number[] };
+      const oursFilters = { walls: [] as number[], tooks: [] as number[] };
+      const oursAuto = { walls: [] as number[], tooks: [] as number[] };
       const oursMatches = new Map<string, string[]>();
+      const located = new Map<string, string[]>();
+      for (const uuid of sample(o.runs)) located.set(uuid, (await locateBuild(o.engine, { uuid }, pattern))!.indices);
+      await classifyBuild(o.engine, compiled, { uuid: data.builds[0] }, { index: pattern, strategy: 'percolator', percolatorPrefix: percPrefix }); // stores the signatures once
       for (const uuid of sample(o.runs)) {
-        const loc = await timed(() => locateBuild(o.engine, { uuid }, pattern));
-        const r = await timed(() => msearchNoCache(o.engine, classificationSearches(uuid, compiled, { index: loc.value!.indices.join(',') })));
-        ours.walls.push(r.ms);
-        ours.totals.push(loc.ms + r.ms);
-        ours.tooks.push(Math.max(...r.value.responses.map((x) => x.took)));
-        const buckets = r.value.responses[0].aggregations.signatures.buckets as Record<string, { doc_count: number }>;
-        oursMatches.set(uuid, Object.keys(buckets).filter((k) => buckets[k].doc_count > 0).sort());
+        const base = { index: pattern, subunitIndex: `${o.prefix}no-subunit-*`, percolatorPrefix: percPrefix };
+        const p = await timed(() => classifyBuild(o.engine, compiled, { uuid }, { ...base, indices: located.get(uuid), strategy: 'percolator' }));
+        const f = await timed(() => classifyBuild(o.engine, compiled, { uuid }, { ...base, indices: located.get(uuid), strategy: 'filters' }));
+        const a = await timed(() => classifyBuild(o.engine, compiled, { uuid }, base));
+        for (const [acc, r] of [[oursPerc, p], [oursFilters, f], [oursAuto, a]] as const) {
+          acc.walls.push(r.ms);
+          acc.tooks.push(r.value.kind === 'classified' ? r.value.took : NaN);
+        }
+        const ids = (r: typeof p) => (r.value.kind === 'classified' ? [...r.value.matches, ...r.value.suppressed, ...r.value.unconfirmed].map((m) => m.signatureId).sort() : []);
+        oursMatches.set(uuid, ids(p));
+        if (JSON.stringify(ids(f)) !== JSON.stringify(ids(p)) || JSON.stringify(ids(a)) !== JSON.stringify(ids(p))) mismatches++;
       }
 
       // elastic-recheck: one search per signature, in sequence
@@ -209,8 +208,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       const erRow = row(count, 'classify', 'elastic-recheck: 1 search per signature, sequential', `${count}`, er.walls, er.tooks);
       const classifyRows = [
         erRow,
-        row(count, 'classify', "ours: filters aggregation on the build's indices", '1', ours.walls, ours.tooks),
-        row(count, 'classify', 'ours incl. locating the build (when readiness did not)', '1+1', ours.totals, ours.tooks),
+        row(count, 'classify', "ours: percolator, build's indices known (after readiness)", '2', oursPerc.walls, oursPerc.tooks),
+        row(count, 'classify', "ours: filters aggregation on the build's indices", '1', oursFilters.walls, oursFilters.tooks),
+        row(count, 'classify', 'ours: auto incl. locating the build (no readiness)', '3', oursAuto.walls, oursAuto.tooks),
       ];
       if (o.alternatives) {
         const all = { walls: [] as number[], tooks: [] as number[] };
@@ -227,19 +227,6 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
           ms.tooks.push(r.value.took);
         }
         classifyRows.push(row(count, 'classify', 'alternative: _msearch, 1 search per signature', '1', ms.walls, ms.tooks));
-        const perc = await setupPercolator(o, compiled);
-        const pc = { walls: [] as number[], tooks: [] as number[] };
-        for (const uuid of sample(o.runs)) {
-          let took = 0;
-          const r = await timed(async () => {
-            const docs = await searchNoCache(o.engine, pattern, { size: 10000, query: { term: { 'build_uuid.keyword': uuid } } });
-            const res = await searchNoCache(o.engine, perc, { size: compiled.length, _source: ['sid'], query: { percolate: { field: 'query', documents: docs.hits.hits.map((h) => h._source) } } });
-            took = docs.took + res.took;
-          });
-          pc.walls.push(r.ms);
-          pc.tooks.push(took);
-        }
-        classifyRows.push(row(count, 'classify', "alternative: percolator (fetch build's lines, percolate)", '2', pc.walls, pc.tooks));
       }
       for (const r of classifyRows) r.speedup = erRow.p50 / r.p50;
       rows.push(...classifyRows);
@@ -316,7 +303,7 @@ const SPECS = {
   runs: { type: 'int' as const, description: 'classifications per method (one build each)', default: 40 },
   'old-runs': { type: 'int' as const, description: 'runs of the sequential elastic-recheck methods', default: 5 },
   'graph-runs': { type: 'int' as const, description: 'runs of the graph aggregation', default: 5 },
-  'no-alternatives': { type: 'boolean' as const, description: 'skip the _msearch and percolator candidates' },
+  'no-alternatives': { type: 'boolean' as const, description: 'skip the other candidates (filters on all indices, one _msearch)' },
   'signatures-dir': { type: 'string' as const, description: 'base signatures', default: path.join('demo', 'signatures') },
   seed: { type: 'string' as const, description: 'generator seed', default: 'bench' },
   keep: { type: 'boolean' as const, description: 'keep the generated indices' },
