@@ -250,18 +250,22 @@ export function SignatureEditorPage({ id }: { id?: string }) {
     if (id || !build || started.current) return;
     started.current = true;
     setBuildNote(`Looking for the most telling error line of build ${build}…`);
-    services.api.preview({ query: buildQuery(build, ERROR_LINES_QUERY), allowNonvoting: true, days: Math.max(days, 10), samples: 50 }).then(
-      (p) => {
-        const line = tellingLine(p.samples);
-        if (!line) {
-          setBuildNote(`No error line found in build ${build}; write the query yourself.`);
-          return;
-        }
-        setForm((f) => ({ ...f, query: queryFromLine(line.line), title: f.title || line.line.slice(0, 120) }));
-        setBuildNote(`Pre-filled from build ${build} (${line.job}, ${line.file}): ${line.line}`);
-      },
-      (e) => setBuildNote(`Could not read build ${build}: ${errorMessage(e)}`),
-    );
+    const lookup = (query: string) => services.api.preview({ query, allowNonvoting: true, days: Math.max(days, 10), samples: 50 });
+    // Lines that say error/exception/failed first; when none does, all of the build's lines.
+    lookup(buildQuery(build, ERROR_LINES_QUERY))
+      .then((p) => (p.samples.length ? p : lookup(buildQuery(build))))
+      .then(
+        (p) => {
+          const line = tellingLine(p.samples);
+          if (!line) {
+            setBuildNote(`No log line found for build ${build}; write the query yourself.`);
+            return;
+          }
+          setForm((f) => ({ ...f, query: queryFromLine(line.line), title: f.title || line.line.slice(0, 120) }));
+          setBuildNote(`Pre-filled from build ${build} (${line.job}, ${line.file}): ${line.line}`);
+        },
+        (e) => setBuildNote(`Could not read build ${build}: ${errorMessage(e)}`),
+      );
   }, [build, id]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const validation = useMemo(() => validateQuery(form.query), [form.query]);

@@ -1,0 +1,161 @@
+/*
+ * The browser app in real Chromium on the Kibana stand-in with generated demo data (demo signatures,
+ * CI logs with exact ground truth): every page renders real data from the real routes; a writer
+ * creates a signature from an uncategorized build, sees it on the failure-rate page, and the build's
+ * on-demand classification changes; a reader cannot save. Screenshots go to test-artifacts/.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { engineUrl, uniqueName } from '../setup/engine';
+import { indexGeneratedData, GeneratedData, DEMO_SIGNATURES_DIR } from '../fixtures/generated_data';
+import { buildForTest, deleteStandInIndices, TestBuild, uniqueIndexPrefix } from '../../dev/host/testing';
+import { startStandIn, StandIn } from '../../dev/host/stand_in';
+import { artifactPath, launch, Browser } from './chromium';
+
+jest.setTimeout(240000);
+
+const sel = (subj: string) => `[data-test-subj="${subj}"]`;
+
+describe('the app pages in Chromium with demo data', () => {
+  let build: TestBuild;
+  let standIn: StandIn;
+  let data: GeneratedData;
+  let writer: Browser;
+  let reader: Browser;
+  const indexPrefix = uniqueIndexPrefix('e2e-pages');
+  const resultsIndex = uniqueName('er-results');
+
+  beforeAll(async () => {
+    [build, data] = await Promise.all([buildForTest('kibana'), indexGeneratedData({ builds: 160, seed: 'app-pages' })]);
+    standIn = await startStandIn({
+      pluginDir: build.build.pluginDir,
+      engineUrl: engineUrl(),
+      indexPrefix,
+      config: { logs: { indexPattern: data.indexPattern }, results: { index: resultsIndex } },
+      onLog: () => undefined,
+      taskManager: false,
+    });
+    const files = fs
+      .readdirSync(DEMO_SIGNATURES_DIR)
+      .filter((f) => f.endsWith('.yaml') && data.signatures.some((s) => `${s.id}.yaml` === f))
+      .map((name) => ({ name, content: fs.readFileSync(path.join(DEMO_SIGNATURES_DIR, name), 'utf8') }));
+    const imported = await standIn.request('POST', '/api/elastic_recheck/import', { body: { files, dryRun: false } });
+    expect(imported.status).toBe(200);
+    expect(imported.body.counts.created).toBe(files.length);
+    [writer, reader] = await Promise.all([launch({ username: 'writer' }), launch({ username: 'reader' })]);
+  });
+
+  afterAll(async () => {
+    await writer?.close();
+    await reader?.close();
+    await standIn?.stop();
+    await deleteStandInIndices(engineUrl(), indexPrefix);
+    await fetch(`${engineUrl()}/${resultsIndex}?ignore_unavailable=true`, { method: 'DELETE' }).catch(() => undefined);
+    await data?.cleanup();
+    build?.cleanup();
+  });
+
+  const pageErrors = (b: Browser) => b.errors.filter((e) => !/favicon|status of 40[34]/.test(e));
+
+  it('failure rates: one card per graphed signature with counts, chart and links; indexing lag in the header', async () => {
+    const { page } = writer;
+    await page.goto(`${standIn.url}/app/elasticRecheck`);
+    await page.locator(sel('ratesSummary')).waitFor({ timeout: 30000 });
+    const cards = page.locator('[data-test-subj^="rate-"]');
+    expect(await cards.count()).toBeGreaterThan(0);
+    const first = cards.first();
+    expect(Number((await first.locator(sel('failsWindow')).textContent())!.split(' ')[0].replace(/,/g, ''))).toBeGreaterThan(0);
+    expect(await first.locator(sel('discoverLink')).getAttribute('href')).toMatch(/^\/app\/discover#\/\?_g=/);
+    await first.locator(`${sel('statusChart')} canvas`).waitFor({ timeout: 20000 });
+    expect(await page.textContent(sel('indexingLag'))).toMatch(/Indexing (behind by|up to date)/);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: artifactPath('page_failure_rates.png'), fullPage: false });
+    expect(pageErrors(writer)).toEqual([]);
+  });
+
+  let buildUuid: string;
+
+  it('uncategorized: rate, per-job table and unexplained builds from the engine', async () => {
+    const { page } = writer;
+    await page.click(sel('tab-uncategorized'));
+    await page.locator(sel('unexplainedTable')).waitFor({ timeout: 30000 });
+    const unknown = data.truth.builds.filter((b) => b.cause.kind === 'unknown' && b.status !== 'SUCCESS');
+    expect(unknown.length).toBeGreaterThan(0);
+    const rows = page.locator(`${sel('unexplainedTable')} tbody tr`);
+    expect(await rows.count()).toBeGreaterThan(0);
+    expect(await page.textContent(sel('categorizationRate'))).toMatch(/%$/);
+    await page.screenshot({ path: artifactPath('page_uncategorized.png'), fullPage: false });
+    // The newest unexplained build that the ground truth calls an unknown error.
+    const link = (await rows.first().locator(sel('buildDiscoverLink')).getAttribute('href'))!;
+    buildUuid = /build_uuid:"([^"]+)"/.exec(decodeURIComponent(link))![1];
+    expect(data.truth.builds.find((b) => b.uuid === buildUuid)).toBeDefined();
+  });
+
+  it('builds: on-demand classification of an unexplained build says uncategorized', async () => {
+    const { page } = writer;
+    await page.goto(`${standIn.url}/app/elasticRecheck/builds?uuid=${buildUuid}`);
+    await page.locator(sel('classifyVerdict')).waitFor({ timeout: 30000 });
+    expect(await page.textContent(sel('classifyVerdict'))).not.toContain('Explained by a known bug');
+    await page.screenshot({ path: artifactPath('page_builds.png'), fullPage: false });
+  });
+
+  let newId: string;
+
+  it('creates a signature from that build: the editor is pre-filled, previews, and saves', async () => {
+    const { page } = writer;
+    await page.goto(`${standIn.url}/app/elasticRecheck/signatures/new?build=${buildUuid}`);
+    await page.locator(sel('buildNote')).filter({ hasNotText: 'Looking for' }).waitFor({ timeout: 30000 });
+    expect(await page.textContent(sel('buildNote'))).toContain(`Pre-filled from build ${buildUuid}`);
+    const query = await page.inputValue(sel('queryInput'));
+    expect(query).toMatch(/^message:"/);
+    await page.locator(sel('previewHits')).waitFor({ timeout: 30000 });
+    expect(Number((await page.textContent(sel('previewHits')))!.split(' ')[0].replace(/,/g, ''))).toBeGreaterThan(0);
+    expect(await page.locator(`${sel('previewSample')} mark`).count()).toBeGreaterThan(0);
+    newId = `e2e-${Date.now().toString(36)}`;
+    await page.selectOption(sel('bugTracker'), 'jira');
+    await page.fill(sel('bugId'), newId);
+    await page.fill(sel('bugUrl'), `https://jira.example.org/browse/${newId}`);
+    await page.fill(sel('sigTitle'), 'Found from an uncategorized build');
+    // the build may come from a non-voting job
+    await page.click(sel('allowNonvoting'));
+    await page.screenshot({ path: artifactPath('page_signature_editor.png'), fullPage: false });
+    await page.click(sel('saveSignature'));
+    await page.waitForURL(new RegExp(`/app/elasticRecheck/signatures/${newId}$`), { timeout: 30000 });
+    await page.click(sel('tabYaml'));
+    expect(await page.textContent(sel('yamlView'))).toContain(`# queries/${newId}.yaml`);
+  });
+
+  it('the new signature is on the failure-rate page and in the signatures table, and the build is now explained', async () => {
+    const { page } = writer;
+    await page.goto(`${standIn.url}/app/elasticRecheck?stale=hide`);
+    const card = page.locator(sel(`rate-${newId}`));
+    await card.waitFor({ timeout: 30000 });
+    expect(Number((await card.locator(sel('failsWindow')).textContent())!.split(' ')[0])).toBeGreaterThan(0);
+
+    await page.goto(`${standIn.url}/app/elasticRecheck/signatures?search=${newId}`);
+    await page.locator(sel(`signatureRow-${newId}`)).waitFor({ timeout: 30000 });
+    await page.goto(`${standIn.url}/app/elasticRecheck/signatures`);
+    await page.locator(sel('signaturesTable')).waitFor({ timeout: 30000 });
+    await page.screenshot({ path: artifactPath('page_signatures.png'), fullPage: false });
+
+    await page.goto(`${standIn.url}/app/elasticRecheck/builds?uuid=${buildUuid}`);
+    await page.locator(sel('classifyVerdict')).waitFor({ timeout: 30000 });
+    expect(await page.textContent(sel('classifyVerdict'))).toContain('Explained by a known bug');
+    expect(await page.locator(sel(`match-${newId}`)).count()).toBe(1);
+    expect(pageErrors(writer)).toEqual([]);
+  });
+
+  it('a reader sees the editor read-only and the server refuses a save', async () => {
+    const { page } = reader;
+    await page.goto(`${standIn.url}/app/elasticRecheck/signatures/${newId}`);
+    await page.locator(sel('readOnlyNotice')).waitFor({ timeout: 30000 });
+    expect(await page.isDisabled(sel('saveSignature'))).toBe(true);
+    expect(await page.getAttribute(sel('queryInput'), 'readonly')).not.toBeNull();
+    const status = await page.evaluate(async (id) => {
+      const r = await fetch(`/api/elastic_recheck/signatures/${id}`, { method: 'PUT', headers: { 'kbn-xsrf': 'x', 'content-type': 'application/json' }, body: JSON.stringify({ title: 'reader edit' }) });
+      return r.status;
+    }, newId);
+    expect(status).toBe(403);
+    await page.screenshot({ path: artifactPath('page_signature_reader.png'), fullPage: false });
+  });
+});
