@@ -64,8 +64,9 @@ describe('elastic-recheck CLI', () => {
     expect(await cli('lint')).toMatchObject({ code: 2, err: 'error: lint needs exactly one directory\n' });
     expect((await cli('lint', dir, '--nope')).err).toContain('unknown option --nope');
     expect((await cli('frobnicate')).err).toContain('unknown command "frobnicate"');
-    expect((await cli('import', dir)).err).toContain('not available yet');
-    expect((await cli('export', dir, '--host', 'http://127.0.0.1:5601')).err).toContain('not available yet');
+    expect((await cli('import', dir)).err).toContain('import needs --host URL');
+    expect((await cli('export', dir, '--ids', 'a')).err).toContain('--ids needs --host');
+    expect((await cli('export', dir, '--host', 'http://127.0.0.1:5601', '--bundle', 'b.yaml')).err).toContain('or --bundle FILE (not both)');
   });
 
   it('export --bundle and import-bundle round-trip a directory; a bad bundle writes nothing', async () => {

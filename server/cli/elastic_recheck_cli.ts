@@ -4,11 +4,18 @@
  *   lint <dir> [--engine URL] [--index PATTERN] [--json] [--window-days N]
  *   export <dir> --bundle FILE [--format yaml|json]
  *   import-bundle <bundle> --dir DIR [--overwrite]
+ *   import <dir|file...> --host URL [--user U] [--dry-run] [--overwrite] [--json]
+ *   export --host URL <dir> | --bundle FILE [--ids a,b] [--overwrite]
  *
  * `lint` checks YAML, Lucene syntax, limits, known fields (the engine's mapping with --engine, else the built-in
  * ci-log-processing field list) and suggests legacy rewrites; with --engine it also validates every query on the
  * engine and counts hits on successful builds (precision, elastic-recheck's 10 % rule). Exit 0 when clean, 1 on
  * any error, 2 on a usage error.
+ *
+ * `import` / `export --host` talk to a running Kibana or OpenSearch Dashboards (host_commands.ts): import makes
+ * a dry run first and applies only when no file is rejected. Credentials: --user with ELASTIC_RECHECK_PASSWORD
+ * (or --password), ELASTIC_RECHECK_USER, or ELASTIC_RECHECK_API_KEY. Exit 0 ok, 1 a file rejected, 2 usage or
+ * local file problem, 3 the host refused or could not be reached (one line on stderr).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -26,6 +33,8 @@ import { readSignatureDirectory, SignatureFileError, writeSignatureDirectory } f
 import { signatureQuery } from '../../common/query/build';
 import { compileSignatures } from '../lib/signatures/compile';
 import { successCheck } from '../lib/success/success';
+import { HostClient, HostConfigError, HostError } from './host_client';
+import { collectImportFiles, exportToBundle, exportToDirectory, formatExportResult, formatImportResult, importToHost, LocalInputError } from './host_commands';
 
 export interface CliIo {
   out(text: string): void;
@@ -36,12 +45,17 @@ const OPTIONS: Record<string, OptionSpec> = {
   engine: { type: 'string', description: 'lint: engine URL (mapping, _validate/query, hits on successful builds)' },
   index: { type: 'string', description: 'lint: log index pattern', default: DEFAULT_LOG_INDEX_PATTERN },
   'window-days': { type: 'int', description: 'lint --engine: days of logs for the success check', default: 10 },
-  json: { type: 'boolean', description: 'lint: machine-readable output' },
+  json: { type: 'boolean', description: 'lint, import: machine-readable output' },
   bundle: { type: 'string', description: 'export: bundle file to write' },
-  format: { type: 'string', description: 'export: yaml or json', default: 'yaml' },
+  format: { type: 'string', description: 'export (offline): yaml or json', default: 'yaml' },
   dir: { type: 'string', description: 'import-bundle: directory to write <id>.yaml files into' },
-  overwrite: { type: 'boolean', description: 'import-bundle: replace existing files' },
-  host: { type: 'string', description: 'import/export: Kibana or OpenSearch Dashboards URL (not available yet)' },
+  overwrite: { type: 'boolean', description: 'import-bundle, export --host: replace existing files; import: replace signatures that differ on the host' },
+  host: { type: 'string', description: 'import, export: Kibana or OpenSearch Dashboards URL (with its base path)' },
+  user: { type: 'string', description: 'import, export: user name (default $ELASTIC_RECHECK_USER); password from $ELASTIC_RECHECK_PASSWORD' },
+  password: { type: 'string', description: 'import, export: password (prefer $ELASTIC_RECHECK_PASSWORD: the command line is visible to others)' },
+  'dry-run': { type: 'boolean', description: "import: show the host's per-file report, change nothing" },
+  ids: { type: 'string', description: 'export --host: only these signature ids (comma separated)' },
+  timeout: { type: 'int', description: 'import, export: seconds to wait for the host', default: 120 },
   help: { type: 'boolean', description: 'show this help' },
 };
 
@@ -49,7 +63,11 @@ const COMMANDS = `commands:
   lint <dir>                      check a directory of <bug>.yaml signatures
   export <dir> --bundle FILE      write the directory's signatures into one bundle file
   import-bundle FILE --dir DIR    write a bundle's signatures as <id>.yaml files
-  import / export --host URL      (against a running Kibana / OpenSearch Dashboards: not available yet)`;
+  import <dir|file...> --host URL import <bug>.yaml files or bundles into a running Kibana / OpenSearch Dashboards
+                                  (dry run first; applied only if no file is rejected; --dry-run stops after the report)
+  export --host URL <dir>         write the host's signatures as <bug>.yaml files (--bundle FILE: one bundle)
+exit status: 0 ok, 1 a file has errors or was rejected, 2 usage error or unreadable local file,
+  3 the host refused (401, 403, 4xx, 5xx) or could not be reached`;
 
 export interface LintFileReport {
   file: string;
@@ -215,9 +233,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return report.summary.errors > 0 || report.summary.rejected > 0 ? 1 : 0;
     }
     case 'export': {
-      if (options.host !== undefined) return fail('export from a running Kibana / OpenSearch Dashboards (--host) is not available yet; use export <dir> --bundle FILE');
+      if (options.host !== undefined) {
+        if (options.bundle ? args.length !== 0 : args.length !== 1) return fail('export --host needs exactly one directory to write <bug>.yaml files into, or --bundle FILE (not both)');
+        const ids = options.ids === undefined ? undefined : String(options.ids).split(',').map((s) => s.trim()).filter(Boolean);
+        if (ids && !ids.length) return fail('--ids needs at least one signature id');
+        return onHost(io, options, async (client) => {
+          const r = options.bundle ? await exportToBundle(client, String(options.bundle), { ids }) : await exportToDirectory(client, args[0], { ids, overwrite: !!options.overwrite });
+          io.out(formatExportResult(r, !!options.bundle));
+          return 0;
+        });
+      }
+      if (options.ids !== undefined) return fail('--ids needs --host');
       if (args.length !== 1) return fail('export needs exactly one directory');
-      if (!options.bundle) return fail('export needs --bundle FILE (export to a running host is not available yet)');
+      if (!options.bundle) return fail('export needs --bundle FILE (or --host URL to export from a running Kibana / OpenSearch Dashboards)');
       const format = String(options.format);
       if (format !== 'yaml' && format !== 'json') return fail(`--format must be yaml or json, got "${format}"`);
       const loaded = readSignatureDirectory(args[0]);
@@ -254,10 +282,41 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       return 0;
     }
-    case 'import':
-      return fail('import into a running Kibana / OpenSearch Dashboards is not available yet (needs the REST API); use import-bundle to write files');
+    case 'import': {
+      if (options.host === undefined) return fail('import needs --host URL (a running Kibana / OpenSearch Dashboards); import-bundle writes a bundle as files');
+      if (!args.length) return fail('import needs at least one directory or file');
+      return onHost(io, options, async (client) => {
+        const files = collectImportFiles(args);
+        const opts = { dryRun: !!options['dry-run'], overwrite: !!options.overwrite };
+        const r = await importToHost(client, files, opts);
+        io.out(options.json ? JSON.stringify(r, null, 2) + '\n' : formatImportResult(r, files, opts));
+        return r.rejected > 0 ? 1 : 0;
+      });
+    }
     default:
       help();
       return fail(`unknown command "${command}"`);
+  }
+}
+
+/** Runs a host command: credentials from options or the environment; local problems exit 2, host problems 3. */
+async function onHost(io: CliIo, options: Record<string, unknown>, run: (client: HostClient) => Promise<number>): Promise<number> {
+  const env = process.env;
+  const user = options.user !== undefined ? String(options.user) : env.ELASTIC_RECHECK_USER || undefined;
+  const password = options.password !== undefined ? String(options.password) : env.ELASTIC_RECHECK_PASSWORD;
+  const apiKey = user === undefined ? env.ELASTIC_RECHECK_API_KEY || undefined : undefined;
+  try {
+    const client = new HostClient({ url: String(options.host), auth: { user, password, apiKey }, timeoutMs: Number(options.timeout) * 1000 });
+    return await run(client);
+  } catch (e) {
+    if (e instanceof LocalInputError || e instanceof HostConfigError) {
+      io.err(`error: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof HostError) {
+      io.err(`error: ${e.message}\n`);
+      return 3;
+    }
+    throw e;
   }
 }
