@@ -396,7 +396,11 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       const routePath = url.pathname.slice(basePath.length) || '/';
       if (await handleApi(req, res, url, routePath)) return;
       if (req.method === 'GET' && routePath === '/api/core/capabilities') {
-        send(res, 200, capabilitiesFor(security.authenticate(req.headers.authorization)));
+        // Kibana resolves capabilities for the logged-in user; a request without credentials gets the
+        // Basic challenge (browsers send Basic credentials preemptively only under the challenged path).
+        const user = security.authenticate(req.headers.authorization);
+        if (!user) send(res, 401, errorBody(401, 'Unauthorized'), { 'www-authenticate': 'Basic realm="kibana", charset="UTF-8"' });
+        else send(res, 200, capabilitiesFor(user));
         return;
       }
       if (req.method === 'GET' && routePath === '/internal/security/me') {
