@@ -219,9 +219,12 @@ describe('hosts that cannot answer', () => {
     expect(e.err).toBe(`error: cannot reach ${url}: connect ECONNREFUSED ${url.slice('http://'.length)}\n`);
   });
 
-  test('a proxy answering 503, a web page that is not the API: one line each, exit 3', async () => {
+  test('a proxy answering 503, a web page that is not the API, no answer: one line each, exit 3', async () => {
     // a real HTTP server standing for what can sit at a wrong URL: a load balancer with the host down, another web app
+    const seen: http.IncomingHttpHeaders[] = [];
     const server = http.createServer((req, res) => {
+      seen.push(req.headers);
+      if (req.url!.startsWith('/slow/')) return; // never answers
       if (req.url!.startsWith('/down/')) {
         res.writeHead(503, { 'content-type': 'text/html' });
         res.end('<html><head><title>503 Service Unavailable</title></head><body>upstream down</body></html>');
@@ -238,7 +241,14 @@ describe('hosts that cannot answer', () => {
       expect(down.err).toBe(`error: ${url}/down answered POST /api/elastic_recheck/import with 503 Service Unavailable: 503 Service Unavailable\n`);
       const other = await cli(as('writer'), 'import', DEMO, '--host', url);
       expect(other.err).toMatch(/^error: http:\/\/127\.0\.0\.1:\d+ answered \/api\/elastic_recheck\/import with text\/html \(Welcome to nginx!\), not the elastic-recheck API .*\n$/);
+      // both hosts' XSRF headers on every request; an API key from the environment when no user is given
+      expect(seen.at(-1)).toMatchObject({ 'kbn-xsrf': 'true', 'osd-xsrf': 'true', authorization: `Basic ${Buffer.from('writer:changeme').toString('base64')}` });
+      await cli({ ELASTIC_RECHECK_API_KEY: 'a2V5OnNlY3JldA==' }, 'export', '--host', url, '--bundle', path.join(tempDir('key'), 'b.yaml'));
+      expect(seen.at(-1)).toMatchObject({ authorization: 'ApiKey a2V5OnNlY3JldA==' });
+      const slow = await cli(as('writer'), 'import', DEMO, '--host', `${url}/slow`, '--timeout', '1');
+      expect(slow).toMatchObject({ code: 3, err: `error: no answer from ${url}/slow within 1 s\n` });
     } finally {
+      server.closeAllConnections();
       await new Promise((r) => server.close(r));
     }
   });
