@@ -250,7 +250,7 @@ export function SignatureEditorPage({ id }: { id?: string }) {
     if (id || !build || started.current) return;
     started.current = true;
     setBuildNote(`Looking for the most telling error line of build ${build}…`);
-    const lookup = (query: string) => services.api.preview({ query, allowNonvoting: true, days: Math.max(days, 10), samples: 50 });
+    const lookup = (query: string) => services.api.preview({ query, allowNonvoting: true, days: Math.max(days, 10), samples: 100 });
     // Lines that say error/exception/failed first; when none does, all of the build's lines.
     lookup(buildQuery(build, ERROR_LINES_QUERY))
       .then((p) => (p.samples.length ? p : lookup(buildQuery(build))))

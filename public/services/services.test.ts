@@ -35,6 +35,7 @@ describe('new signature from a log line', () => {
   it('prefers exception lines over tracebacks and info lines', () => {
     expect(lineScore('oslo.messaging.exceptions.MessagingTimeout: Timed out waiting for a reply')).toBeGreaterThan(lineScore('ERROR something'));
     expect(lineScore('Traceback (most recent call last):')).toBeLessThan(0);
+    expect(lineScore('controller | sphinx.errors.SphinxWarning: doc/source/index.rst:12:undefined label')).toBeGreaterThan(lineScore('controller | {2} tempest.api.compute.test_servers [1.2s] ... ok'));
   });
 
   it('keeps the stable words and produces a valid query', () => {

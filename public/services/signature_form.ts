@@ -124,7 +124,9 @@ export function lineScore(line: string): number {
   if (EXCEPTION_RE.test(line)) score += 5;
   if (/\bERROR\b/.test(line)) score += 3;
   if (/\b(FAILED|FAIL|Timed out|timed out|refused)\b/.test(line)) score += 2;
+  if (/(Warning|WARNING)\b|\b[EFWH]\d{3}\b|\bfatal\b|UNREACHABLE|RESULT_(?!SUCCESS)/.test(line)) score += 2;
   if (/\b(DEBUG|INFO)\b/.test(line)) score -= 2;
+  if (/(\.\.\.|\s)ok$|\bPASSED\b|RESULT_SUCCESS/.test(line)) score -= 3;
   if (line.length < 20) score -= 2;
   return score;
 }

@@ -10,6 +10,8 @@ import { engineUrl, uniqueName } from '../setup/engine';
 import { indexGeneratedData, GeneratedData, DEMO_SIGNATURES_DIR } from '../fixtures/generated_data';
 import { buildForTest, deleteStandInIndices, TestBuild, uniqueIndexPrefix } from '../../dev/host/testing';
 import { startStandIn, StandIn } from '../../dev/host/stand_in';
+import type { ClassifyResult } from '../../common/api/classify';
+import type { BuildResult } from '../../common/api/results';
 import { artifactPath, launch, Browser } from './chromium';
 
 jest.setTimeout(240000);
@@ -42,8 +44,34 @@ describe('the app pages in Chromium with demo data', () => {
     const imported = await standIn.request('POST', '/api/elastic_recheck/import', { body: { files, dryRun: false } });
     expect(imported.status).toBe(200);
     expect(imported.body.counts.created).toBe(files.length);
+    await seedResults();
     [writer, reader] = await Promise.all([launch({ username: 'writer' }), launch({ username: 'reader' })]);
   });
+
+  /** What the background intake stores: classify three failed builds on demand and store their results. */
+  async function seedResults(): Promise<void> {
+    const failed = data.truth.builds.filter((b) => b.cause.kind === 'known' && b.status !== 'SUCCESS').slice(0, 3);
+    for (const [i, b] of failed.entries()) {
+      const r = await standIn.request('POST', '/api/elastic_recheck/classify', { body: { uuid: b.uuid } });
+      expect(r.status).toBe(200);
+      const c = r.body as ClassifyResult;
+      if (c.kind !== 'classified') throw new Error(`build ${b.uuid} not classified: ${c.kind}`);
+      const at = new Date(Date.now() - i * 60000).toISOString();
+      const result: BuildResult = {
+        build: { uuid: b.uuid, tenant: 'openstack', zuulId: 1000 + i, job: c.build.job, result: c.build.status, voting: c.build.voting !== 0, pipeline: c.build.queue ?? 'gate', project: c.build.project ?? '', change: c.build.change, patchset: c.build.patchset, logUrl: c.build.logRoot },
+        stage: 'classified',
+        takenAt: at,
+        updatedAt: at,
+        classifiedAt: at,
+        matches: c.matches,
+        explained: c.explained,
+        reports: { gerrit: { channel: 'gerrit', kind: 'gerrit', event: c.explained ? 'positive' : 'negative', status: i === 2 ? 'pending' : 'sent', attempts: 1, ...(i === 2 ? {} : { sentAt: at }) } },
+        reportPending: i === 2,
+      };
+      const put = await fetch(`${engineUrl()}/${resultsIndex}/_doc/${b.uuid}?refresh=true`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) });
+      expect(put.status).toBeLessThan(300);
+    }
+  }
 
   afterAll(async () => {
     await writer?.close();
@@ -96,6 +124,12 @@ describe('the app pages in Chromium with demo data', () => {
     await page.goto(`${standIn.url}/app/elasticRecheck/builds?uuid=${buildUuid}`);
     await page.locator(sel('classifyVerdict')).waitFor({ timeout: 30000 });
     expect(await page.textContent(sel('classifyVerdict'))).not.toContain('Explained by a known bug');
+    // the stored results of the intake, with what they matched and where they were reported
+    const rows = page.locator(`${sel('resultsTable')} tbody tr`);
+    await rows.first().waitFor({ timeout: 30000 });
+    expect(await rows.count()).toBe(3);
+    expect(await rows.first().locator(sel('matchBadge')).count()).toBeGreaterThan(0);
+    expect(await rows.first().textContent()).toContain('gerrit: sent');
     await page.screenshot({ path: artifactPath('page_builds.png'), fullPage: false });
   });
 
