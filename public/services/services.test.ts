@@ -42,6 +42,7 @@ describe('new signature from a log line', () => {
     for (const [line, query] of [
       ['2026-11-20 ERROR nova.compute [req-1] oslo_messaging.exceptions.MessagingTimeout: Timed out waiting for a reply to message ID 4f2a9c81d', 'message:"MessagingTimeout: Timed out waiting for a reply to message ID"'],
       ['ERROR: Could not "install" packages', 'message:"Could not \\"install\\" packages"'],
+      ['compute1 | fatal: [controller]: UNREACHABLE! => {"changed": false}', 'message:"fatal: [controller]: UNREACHABLE! => {\\"changed\\": false}"'],
     ]) {
       expect(queryFromLine(line)).toBe(query);
       expect(validateQuery(queryFromLine(line)).ok).toBe(true);

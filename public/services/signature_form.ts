@@ -153,7 +153,8 @@ function volatile(token: string): boolean {
 
 /** A signature query from a log line: the exception and its stable message words as a phrase. */
 export function queryFromLine(line: string): string {
-  let text = line.trim();
+  // Zuul console lines start with the node name (`controller | ...`), which varies between jobs.
+  let text = line.trim().replace(/^[\w.-]+\s+\|\s+/, '');
   const m = EXCEPTION_RE.exec(text);
   if (m) text = `${m[1].split('.').pop()}: ${m[2]}`;
   else {
