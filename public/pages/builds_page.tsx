@@ -199,7 +199,7 @@ export function BuildsPage() {
       ),
     },
     { name: 'Result', width: '120px', render: (r: BuildResult) => r.build.result },
-    { name: 'Stage', width: '100px', render: (r: BuildResult) => <EuiBadge color={r.stage === 'classified' ? (r.explained ? 'success' : 'warning') : 'default'}>{r.stage === 'classified' ? (r.explained ? 'explained' : 'unexplained') : r.stage}</EuiBadge> },
+    { name: 'Stage', width: '130px', render: (r: BuildResult) => <EuiBadge color={r.stage === 'classified' ? (r.explained ? 'success' : 'warning') : 'default'}>{r.stage === 'classified' ? (r.explained ? 'explained' : 'unexplained') : r.stage}</EuiBadge> },
     {
       name: 'Matched',
       render: (r: BuildResult) =>
@@ -218,7 +218,7 @@ export function BuildsPage() {
     { name: 'Reported', render: (r: BuildResult) => <Reports reports={r.reports} /> },
     {
       name: '',
-      width: '90px',
+      width: '110px',
       render: (r: BuildResult) => (
         <EuiButton size="s" onClick={() => router.navigate(`/builds${queryString({ uuid: r.build.uuid })}`)} data-test-subj="reclassify" aria-label={`Classify build ${r.build.uuid} now`}>
           Classify
