@@ -80,7 +80,10 @@ const signatures = compileSignatures([
   sig('bravo', 'message:bravo', { allowNonvoting: true }),
   sig('charlie', 'message:charlie'),
   sig('hidden', 'message:alpha', { suppressGraph: true }),
+  // a wildcard cannot be anchored: it runs un-narrowed beside the others
+  sig('alpha-wild', 'message:alph*'),
 ]);
+const wordOf = (id: string) => (id === 'hidden' || id === 'alpha-wild' ? 'alpha' : id);
 
 beforeAll(async () => {
   day1 = await createLogIndex('er-core-rates-1', undefined, 3);
@@ -105,9 +108,9 @@ describe('failureRates (one aggregation request, exact distinct-build counts)', 
     const windowMs = 10 * 24 * HOUR_MS;
     const result = await failureRates(day1.engine, signatures, { index: `${day1.name},${day2.name}`, end: END, windowMs, bucketMs: HOUR_MS });
     expect(result.start).toBe(END - windowMs);
-    expect(result.signatures.map((s) => s.signatureId).sort()).toEqual(['alpha', 'bravo', 'charlie']);
+    expect(result.signatures.map((s) => s.signatureId).sort()).toEqual(['alpha', 'alpha-wild', 'bravo', 'charlie']);
     for (const row of result.signatures) {
-      const exp = expected(row.signatureId, { nonvoting: row.signatureId === 'bravo', windowMs, bucketMs: HOUR_MS });
+      const exp = expected(wordOf(row.signatureId), { nonvoting: row.signatureId === 'bravo', windowMs, bucketMs: HOUR_MS });
       expect(row.failedBuilds).toBe(exp.failed);
       expect(row.failedBuilds24h).toBe(exp.failed24);
       expect(row.hits).toBe(exp.hits);
@@ -131,9 +134,9 @@ describe('failureRates (one aggregation request, exact distinct-build counts)', 
     const windowMs = 3 * 24 * HOUR_MS;
     const bucketMs = 6 * HOUR_MS;
     const result = await failureRates(day1.engine, signatures, { index: `${day1.name},${day2.name}`, end: END, windowMs, bucketMs, queues: ['gate'], includeSuppressed: true });
-    expect(result.signatures).toHaveLength(4);
+    expect(result.signatures).toHaveLength(5);
     for (const row of result.signatures) {
-      const word = row.signatureId === 'hidden' ? 'alpha' : row.signatureId;
+      const word = wordOf(row.signatureId);
       const exp = expected(word, { queue: 'gate', nonvoting: row.signatureId === 'bravo', windowMs, bucketMs });
       expect([row.signatureId, row.failedBuilds, row.failedBuilds24h]).toEqual([row.signatureId, exp.failed, exp.failed24]);
       for (const series of row.series) {

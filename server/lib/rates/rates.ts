@@ -25,7 +25,7 @@
 import type { RatesFilters, RatesResult, SignatureRate, StatusSeries } from '../../../common/api/rates';
 import { ALL_BUILD_STATUSES, DEFAULT_LOG_INDEX_PATTERN, DEFAULT_WINDOW_DAYS, FAILED_BUILD_STATUSES } from '../../../common/constants';
 import { LOG_FIELDS } from '../../../common/log_fields';
-import { EngineClient, search } from '../engine/engine_client';
+import { EngineClient, MsearchResponse } from '../engine/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
 import { anchorFilter, refineAnchors } from '../signatures/anchors';
 
@@ -42,6 +42,8 @@ export interface RatesOptions extends RatesFilters {
   includeSuppressed?: boolean;
   maxBuildsPerSignature?: number;
   topJobs?: number;
+  /** false: bypass the engine's shard request cache (benchmarks). */
+  requestCache?: boolean;
 }
 
 export class IncompleteCountError extends Error {
@@ -120,8 +122,23 @@ export async function failureRates(engine: EngineClient, signatures: CompiledSig
   const limit = options.maxBuildsPerSignature ?? 10000;
   const index = options.index ?? DEFAULT_LOG_INDEX_PATTERN;
   const anchors = await refineAnchors(engine, index, graphed);
-  const res = await search(engine, index, ratesRequest(graphed, options, anchors), { ignore_unavailable: true, allow_no_indices: true });
-  const buckets: Record<string, any> = res.aggregations?.signatures?.buckets ?? {};
+  // Anchored signatures run narrowed; the few that cannot be anchored run beside them, un-narrowed,
+  // in the same _msearch (one round trip), so one of them does not slow down all the others.
+  const groups: Array<{ sigs: CompiledSignature[]; anchors: Array<string[] | null | undefined> }> = [
+    { sigs: graphed.filter((_, i) => anchors[i]?.length), anchors: anchors.filter((a) => a?.length) },
+    { sigs: graphed.filter((_, i) => !anchors[i]?.length), anchors: [] },
+  ].filter((g) => g.sigs.length > 0);
+  const searches = groups.map((g) => ({ index, body: ratesRequest(g.sigs, options, g.sigs.map((_, i) => g.anchors[i] ?? null)) }));
+  const lines: unknown[] = [];
+  for (const x of searches) lines.push({ index: x.index, ignore_unavailable: true, allow_no_indices: true, ...(options.requestCache === false ? { request_cache: false } : {}) }, x.body);
+  const res = searches.length
+    ? await engine.request<MsearchResponse>({ method: 'POST', path: '/_msearch', bulkBody: lines })
+    : { took: 0, responses: [] as MsearchResponse['responses'] };
+  const buckets: Record<string, any> = {};
+  for (const r of res.responses) {
+    if (r.error) throw new Error(`failure-rate aggregation failed: ${r.error.type ?? ''} ${r.error.reason ?? JSON.stringify(r.error)}`);
+    Object.assign(buckets, r.aggregations?.signatures?.buckets ?? {});
+  }
   const nBuckets = (end - start) / bucketMs;
   const since24h = end - DAY_MS;
   const incomplete: string[] = [];
@@ -180,5 +197,5 @@ export async function failureRates(engine: EngineClient, signatures: CompiledSig
   });
   if (incomplete.length) throw new IncompleteCountError(incomplete, limit);
   rows.sort((a, b) => b.failedBuilds24h * 100000 + b.failedBuilds - (a.failedBuilds24h * 100000 + a.failedBuilds) || (a.signatureId < b.signatureId ? -1 : a.signatureId > b.signatureId ? 1 : 0));
-  return { start, end, bucketMs, signatures: rows, took: res.took };
+  return { start, end, bucketMs, signatures: rows, took: res.responses.reduce((m, r) => Math.max(m, r.took ?? 0), 0) };
 }
