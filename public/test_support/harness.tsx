@@ -12,7 +12,8 @@ import { ElasticRecheckApp } from '../app';
 import type { CoreStart, HttpFetchOptions, HttpSetup, ScopedHistory } from '../types/host';
 
 // EUI and Kibana tests address elements by data-test-subj.
-configure({ testIdAttribute: 'data-test-subj' });
+// Machines running the whole suite can be slow: wait up to 5 s for what the debounce and the renders produce.
+configure({ testIdAttribute: 'data-test-subj', asyncUtilTimeout: 5000 });
 
 // jsdom has no layout, hence no ResizeObserver (a browser API @elastic/charts needs): one that never fires.
 if (typeof (globalThis as any).ResizeObserver === 'undefined') {
