@@ -3,9 +3,9 @@
  * every view is deep-linkable: ?from=now-10d&to=now&queues=gate&projects=a,b&branches=master
  */
 import React, { useEffect, useState } from 'react';
-import { EuiButton, EuiFieldText, EuiFlexGroup, EuiFlexItem, EuiFormRow, EuiSuperDatePicker } from '@elastic/eui';
+import { EuiButton, EuiFieldText, EuiFlexGroup, EuiFlexItem, EuiFormRow, EuiSuperDatePicker, EuiText } from '@elastic/eui';
 import { queryString, useRouter } from '../services/router';
-import type { TimeRange } from '../services/time_range';
+import { TimeRange, windowDays } from '../services/time_range';
 
 export const DEFAULT_RANGE: TimeRange = { from: 'now-10d', to: 'now' };
 
@@ -97,6 +97,11 @@ export function FilterBar({ filters, showScope = true, onRefresh, isLoading }: {
           />
         </EuiFlexItem>
       </EuiFlexGroup>
+      {filters.range.to !== 'now' && (
+        <EuiText size="xs" color="subdued" data-test-subj="windowNote">
+          <p>Counts cover the last {windowDays(filters.range)} days up to now (the length of the chosen range); Discover links use the range as chosen.</p>
+        </EuiText>
+      )}
     </form>
   );
 }

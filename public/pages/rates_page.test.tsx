@@ -61,6 +61,12 @@ describe('failure rates page', () => {
     await waitFor(() => expect(screen.getAllByTestId(/^rate-/)).toHaveLength(5));
   });
 
+  it('says that counts end now when the range ends earlier', async () => {
+    const { requests } = renderApp('/?from=now-20d&to=now-10d', { [RATES]: ratesResult([]), [SIGS]: signatureList([]) });
+    expect((await screen.findByTestId('windowNote')).textContent).toContain('last 10 days up to now');
+    expect(requests.find((r) => r.path.endsWith('/rates'))!.query).toEqual({ days: 10 });
+  });
+
   it('shows the date range as a window in days and an error state with retry', async () => {
     let fail = true;
     const user = userEvent.setup();
@@ -74,6 +80,7 @@ describe('failure rates page', () => {
     expect(await screen.findByTestId('errorState')).toBeTruthy();
     expect(screen.getByText('engine down')).toBeTruthy();
     expect(requests.find((r) => r.path.endsWith('/rates'))!.query).toEqual({ days: 2 });
+    expect(screen.queryByTestId('windowNote')).toBeNull();
     fail = false;
     await user.click(screen.getByTestId('retryButton'));
     expect(await screen.findByTestId('emptyState')).toBeTruthy();
