@@ -26,6 +26,7 @@ describe('signature editor', () => {
 
     const sample = await screen.findByTestId('previewSample');
     expect(Array.from(sample.querySelectorAll('mark')).map((m) => m.textContent)).toEqual(['No valid host was found']);
+    expect(decodeURIComponent(within(sample).getByTestId('sampleDiscoverLink').getAttribute('href')!)).toContain(`query:(language:lucene,query:'build_uuid:"abcdef000001" AND (message:"No valid host was found")')`);
     expect(screen.getByTestId('previewHits').textContent).toBe('12 matching lines');
     expect(screen.getByTestId('successWarning').textContent).toContain('20.0 % of the matched builds succeeded');
     expect(screen.getByTestId('overlap').textContent).toContain('2031001: 3 shared builds (50.0 % of its builds)');

@@ -136,7 +136,13 @@ function Preview({ form, signatureId, days, from, to }: { form: SignatureForm; s
           {d.samples.map((s, i) => (
             <EuiText size="xs" key={i} data-test-subj="previewSample">
               <p style={{ marginBottom: 4 }}>
-                {formatDate(s.timestamp)} · {s.job} · {s.status} · <SafeLink url={s.link}>{s.file}</SafeLink>
+                {formatDate(s.timestamp)} · {s.job} · {s.status} · <SafeLink url={s.link}>{s.file}</SafeLink> ·{' '}
+                <EuiLink
+                  href={services.core.http.basePath.prepend(discoverPath({ query: buildQuery(s.uuid, form.query), dataViewId: indexPattern, from, to }))}
+                  data-test-subj="sampleDiscoverLink"
+                >
+                  this build in Discover
+                </EuiLink>
                 <br />
                 <HighlightedLine text={s.line} terms={terms} />
               </p>
