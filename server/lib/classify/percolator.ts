@@ -9,6 +9,7 @@
  * The percolator index copies the log index's mapping, so lines are analysed exactly as when indexed
  * (keyword fields stay exact, `message` stays text); fields no log document has are mapped as text
  * (`index.percolator.map_unmapped_fields_as_text`), as a search would treat them as matching nothing.
+ * Indices of older signature sets are deleted when a new one is built and they are over an hour old.
  */
 import { createHash } from 'crypto';
 import { EngineClient, EngineRequestError } from '../engine/engine_client';
@@ -62,7 +63,21 @@ async function build(engine: EngineClient, compiled: CompiledSignature[], logInd
       throw new EngineRequestError(`storing signature ${first?._id} as a percolator query failed: ${first?.error?.type}: ${first?.error?.reason}`, first?.status ?? 400, first?.error?.type, first?.error?.reason);
     }
   }
+  await dropStale(engine, name).catch(() => undefined);
   return name;
+}
+
+/** Percolator indices of older signature sets: deleted once they are an hour old (another process may still be on the old set for a moment). */
+export const STALE_PERCOLATOR_MS = 3600_000;
+
+export async function dropStale(engine: EngineClient, current: string, maxAgeMs = STALE_PERCOLATOR_MS): Promise<void> {
+  const prefix = current.slice(0, current.length - 20);
+  const rows = await engine.request<Array<{ index: string; 'creation.date': string }>>({ method: 'GET', path: `/_cat/indices/${prefix}*`, querystring: { format: 'json', h: 'index,creation.date' } });
+  for (const r of rows) {
+    if (r.index !== current && /^[0-9a-f]{20}$/.test(r.index.slice(prefix.length)) && Date.now() - Number(r['creation.date']) >= maxAgeMs) {
+      await engine.request({ method: 'DELETE', path: `/${r.index}` });
+    }
+  }
 }
 
 /** The percolator index holding exactly these compiled signatures (created on first use). */
