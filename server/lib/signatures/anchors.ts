@@ -140,19 +140,19 @@ export function anchorTokens(query: string): string[] | null {
 }
 
 /**
- * Document frequencies of tokens in `message`, estimated from one shard of the newest index of the
+ * Document frequencies of tokens in `message`, estimated from one shard of the largest index of the
  * pattern (`_termvectors` of an artificial document). They only steer which anchors are chosen; on
  * any failure the answer is undefined and the heuristic choice stands.
  */
 export async function messageDocFrequencies(engine: EngineClient, index: string, tokens: string[]): Promise<Map<string, number> | undefined> {
   if (tokens.length === 0) return undefined;
   try {
-    const indices = await engine.request<Array<{ index: string }>>({ method: 'GET', path: `/_cat/indices/${index}`, querystring: { format: 'json', h: 'index', s: 'index:desc', expand_wildcards: 'open' } });
-    const newest = indices.map((i) => i.index).find((name) => !name.startsWith('.'));
-    if (!newest) return undefined;
+    const indices = await engine.request<Array<{ index: string }>>({ method: 'GET', path: `/_cat/indices/${index}`, querystring: { format: 'json', h: 'index', s: 'docs.count:desc', expand_wildcards: 'open' } });
+    const largest = indices.map((i) => i.index).find((name) => !name.startsWith('.'));
+    if (!largest) return undefined;
     const tv = await engine.request<any>({
       method: 'POST',
-      path: `/${encodeURIComponent(newest)}/_termvectors`,
+      path: `/${encodeURIComponent(largest)}/_termvectors`,
       body: { doc: { message: tokens.join(' ') }, fields: ['message'], term_statistics: true, field_statistics: false, positions: false, offsets: false },
     });
     const terms = tv?.term_vectors?.message?.terms ?? {};
