@@ -2,7 +2,8 @@
  * npm start: the product on one machine, in the host stand-in.
  *  1. builds the plugin (npm run build's code, for the chosen host);
  *  2. starts the embedded engine with its data in .data/engine (or uses --engine-url);
- *  3. on the first start, indexes generated demo CI logs (generator/, demo/signatures);
+ *  3. on the first start, indexes generated demo CI logs (generator/, demo/signatures), and serves their
+ *     builds from a demo Zuul feed (dev/demo/demo_zuul.ts) so the background loop has work;
  *  4. starts the stand-in on 127.0.0.1:5601 with the built plugin, imports the demo signatures when
  *     none are stored yet, prints the URL and the users;
  *  5. Ctrl-C stops everything it started. A second start reuses the engine data.
@@ -17,6 +18,7 @@ import { startStandIn, StandIn } from '../dev/host/stand_in';
 import { startEngine, RunningEngine } from '../engine/node/engine_process';
 import { httpEngineClient, EngineClient } from '../server/lib/engine/engine_client';
 import { LOG_INDEX_PREFIX } from '../common/constants';
+import { saveDemoBuilds, startDemoZuul } from '../dev/demo/demo_zuul';
 
 const SPECS = {
   'engine-url': { type: 'string' as const, description: 'use this engine instead of starting the embedded one' },
@@ -37,8 +39,11 @@ async function countLogs(engine: EngineClient): Promise<number> {
   return r.count;
 }
 
-/** Generated CI logs over the last 10 days, with the demo signatures' errors in the failed builds. */
-async function loadDemoData(engine: EngineClient, builds: number): Promise<void> {
+/**
+ * Generated CI logs over the last 10 days, with the demo signatures' errors in the failed builds; the
+ * build list is kept in `buildsFile` for the demo Zuul feed.
+ */
+async function loadDemoData(engine: EngineClient, builds: number, buildsFile: string): Promise<void> {
   const existing = await countLogs(engine);
   if (existing > 0) {
     say(`demo data: reusing ${existing.toLocaleString('en-US')} log lines already in ${LOG_INDEX_PREFIX}*`);
@@ -51,6 +56,18 @@ async function loadDemoData(engine: EngineClient, builds: number): Promise<void>
   say(`demo data: generating ${builds} builds over 10 days from ${generator.usable.length} demo signatures...`);
   const result = await indexGeneratedData(engine, generator, { prefix: LOG_INDEX_PREFIX });
   say(`demo data: ${result.truth.counts.lines.toLocaleString('en-US')} log lines indexed in ${(result.elapsedMs / 1000).toFixed(1)} s`);
+  saveDemoBuilds(buildsFile, result.truth.builds);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** `over` wins, recursively for objects. */
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isObject(v) && isObject(out[k]) ? merge(out[k] as Record<string, unknown>, v) : v;
+  return out;
 }
 
 /** Imports demo/signatures through the plugin's own import route when no signature is stored yet. */
@@ -130,13 +147,27 @@ runMain(async () => {
     }
     const engine = httpEngineClient(engineUrl);
     await engine.request({ method: 'GET', path: '/_cluster/health', querystring: { wait_for_status: 'yellow', timeout: '60s' } });
-    await loadDemoData(engine, options.builds as number);
+    const dataDir = path.resolve(options.data as string);
+    fs.mkdirSync(dataDir, { recursive: true });
+    const buildsFile = path.join(dataDir, 'demo_builds.json');
+    await loadDemoData(engine, options.builds as number, buildsFile);
+
+    // The demo Zuul feed, unless the config names a Zuul: the background loop then takes in the demo's
+    // failed builds, classifies them and records results (no Gerrit, no chat).
+    const userZuul = isObject(config.zuul) && config.zuul.url !== undefined;
+    if (!userZuul && fs.existsSync(buildsFile)) {
+      const zuul = await startDemoZuul(buildsFile);
+      cleanups.push(() => zuul.stop());
+      // The generated logs carry no end-of-log marker line in every build, so readiness relies on the files.
+      config = merge({ schedule: { enabled: true }, engine: { url: engineUrl }, zuul: { url: zuul.url, tenants: zuul.tenants, startFrom: 'beginning' }, readiness: { endMarker: false } }, config);
+      say(`demo Zuul feed: ${zuul.builds} builds at ${zuul.url} (the background loop takes the failed ones in)`);
+    } else if (!userZuul) {
+      say(`demo Zuul feed: off (${path.relative(process.cwd(), buildsFile)} is missing; delete ${path.relative(process.cwd(), dataDir)} for fresh demo data)`);
+    }
 
     const standIn = await startStandIn({ pluginDir, host, engineUrl, port: options.port as number, indexPrefix: '.kibana_standin', config, logLevel: 'info' });
     cleanups.push(() => standIn.stop());
     await loadDemoSignatures(standIn);
-    // Hook: a demo Zuul feed for the background loop (config zuul.url + enabled) can be started here and
-    // passed in `config`; until the intake ships one, pass --config with your own Zuul.
     say('');
     say(`elastic-recheck is running in the ${host === 'kibana' ? 'Kibana' : 'OpenSearch Dashboards'} ${target.version} stand-in:`);
     say(`  ${standIn.url}/app/elasticRecheck`);
