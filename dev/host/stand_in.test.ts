@@ -115,6 +115,14 @@ describe('HTTP semantics of a Kibana 9 host', () => {
     expect((await s.request('POST', '/api/probe/open', { xsrf: false, user: null })).status).toBe(200); // xsrfRequired: false, authc disabled
   });
 
+  it('restricts internal routes to requests with x-elastic-internal-origin (Kibana 9)', async () => {
+    const external = await s.request('GET', '/internal/probe/ping');
+    expect(external.status).toBe(400);
+    expect(external.body.message).toBe('uri [/internal/probe/ping] with method [get] exists but is not available with the current configuration');
+    expect((await s.request('GET', '/internal/probe/ping', { internalOrigin: true })).body).toEqual({ pong: true });
+    expect((await s.request('GET', '/internal/probe/ping?elasticInternalOrigin=true')).status).toBe(200);
+  });
+
   it('authenticates users and enforces the privileges their roles grant', async () => {
     expect((await s.request('GET', '/api/probe/context', { user: null })).status).toBe(401);
     expect((await s.request('GET', '/api/probe/context', { user: 'reader' })).status).toBe(200);

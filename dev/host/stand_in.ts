@@ -78,8 +78,11 @@ export interface StandIn {
   taskManagerStart?: TaskManagerStartContract;
   logs: LogRecord[];
   security: SecurityService;
-  /** Calls the stand-in over HTTP as `user` (default 'elastic'); adds kbn-xsrf unless `xsrf: false`. */
-  request<T = any>(method: string, urlPath: string, options?: { user?: string | null; body?: unknown; headers?: Record<string, string>; xsrf?: boolean }): Promise<StandInResponse<T>>;
+  /**
+   * Calls the stand-in over HTTP as `user` (default 'elastic'); adds kbn-xsrf unless `xsrf: false`, and
+   * x-elastic-internal-origin (what the browser's core.http sends) only with `internalOrigin: true`.
+   */
+  request<T = any>(method: string, urlPath: string, options?: { user?: string | null; body?: unknown; headers?: Record<string, string>; xsrf?: boolean; internalOrigin?: boolean }): Promise<StandInResponse<T>>;
   stop(): Promise<void>;
 }
 
@@ -297,6 +300,13 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       send(res, 401, errorBody(401, '[security_exception]: unable to authenticate user'), { 'www-authenticate': 'Basic realm="kibana", charset="UTF-8"' });
       return true;
     }
+    // Kibana 9 restricts internal routes (PR #193792; routes are internal unless `access: 'public'`):
+    // only requests carrying x-elastic-internal-origin (core.http.fetch sends it) may call them.
+    const access = route.config.options?.access ?? 'internal';
+    if (host === 'kibana' && access === 'internal' && req.headers['x-elastic-internal-origin'] === undefined && url.searchParams.get('elasticInternalOrigin') !== 'true') {
+      send(res, 400, errorBody(400, `uri [${url.pathname}] with method [${method}] exists but is not available with the current configuration`));
+      return true;
+    }
     // Kibana's XSRF post-auth handler (lifecycle_handlers.ts): non-safe methods need kbn-xsrf or kbn-version.
     const xsrfRequired = route.config.options?.xsrfRequired !== false;
     if (method !== 'get' && xsrfRequired && req.headers[xsrfHeader] === undefined && req.headers[versionHeader] === undefined) {
@@ -485,6 +495,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       const user = o.user === undefined ? 'elastic' : o.user;
       if (user) headers.authorization = `Basic ${Buffer.from(`${user}:${passwords.get(user) ?? ''}`).toString('base64')}`;
       if (o.xsrf !== false && method.toUpperCase() !== 'GET') headers[xsrfHeader] = 'true';
+      if (o.internalOrigin) headers['x-elastic-internal-origin'] = 'Kibana';
       let payload: string | undefined;
       if (o.body !== undefined) {
         payload = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
