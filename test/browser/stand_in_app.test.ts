@@ -77,3 +77,36 @@ describe('the plugin in Chromium on the Kibana stand-in', () => {
     }
   });
 });
+
+describe('the plugin in Chromium on the OpenSearch Dashboards stand-in', () => {
+  let build: TestBuild;
+  let standIn: StandIn;
+  let browser: Browser;
+  const indexPrefix = uniqueIndexPrefix('e2e-osd');
+
+  beforeAll(async () => {
+    build = await buildForTest('osd');
+    standIn = await startStandIn({ host: 'osd', pluginDir: build.build.pluginDir, engineUrl: engineUrl(), indexPrefix, onLog: () => undefined });
+    browser = await launch({ username: 'reader' });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await standIn?.stop();
+    await deleteStandInIndices(engineUrl(), indexPrefix);
+    build?.cleanup();
+  });
+
+  it('loads the OSD bundle through __osdBundles__ and calls the health route with osd-version', async () => {
+    const { page } = browser;
+    await page.goto(`${standIn.url}/app/elasticRecheck`);
+    await page.locator('[data-test-subj="engineStatus"]').waitFor({ timeout: 30000 });
+    const recorded = await page.evaluate(() => (window as any).__standin__);
+    expect(recorded.mounted).toEqual(['elasticRecheck']);
+    expect(recorded.fetches).toContainEqual({ method: 'GET', url: '/api/elastic_recheck/health', status: 200 });
+    expect(await page.evaluate(() => typeof (window as any).__osdBundles__.get('plugin/elasticRecheck/public').plugin)).toBe('function');
+    expect(await page.evaluate(() => (window as any).__kbnBundles__)).toBeUndefined();
+    expect(browser.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+    await page.screenshot({ path: artifactPath('stand_in_app_osd.png'), fullPage: true });
+  });
+});
