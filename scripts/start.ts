@@ -124,6 +124,30 @@ runMain(async () => {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
+  // One npm start per data directory and port: say so plainly instead of letting the engine fail on its lock.
+  const net = await import('net');
+  const portFree = await new Promise<boolean>((resolve) => {
+    const probe = net.createServer().once('error', () => resolve(false)).listen(options.port as number, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+  if (!portFree) throw new UsageError(`port ${options.port} on 127.0.0.1 is in use (another npm start?); choose one with --port`);
+  const pidFile = path.resolve(options.data as string, 'start.pid');
+  if (!options['engine-url'] && fs.existsSync(pidFile)) {
+    const other = Number(fs.readFileSync(pidFile, 'utf8'));
+    let alive = false;
+    try {
+      process.kill(other, 0);
+      alive = other !== process.pid;
+    } catch {
+      alive = false;
+    }
+    if (alive) throw new UsageError(`another npm start (pid ${other}) is using ${path.relative(process.cwd(), path.dirname(pidFile))}/; stop it first or pass --data`);
+  }
+  if (!options['engine-url']) {
+    fs.mkdirSync(path.dirname(pidFile), { recursive: true });
+    fs.writeFileSync(pidFile, String(process.pid));
+    cleanups.push(async () => fs.rmSync(pidFile, { force: true }));
+  }
+
   try {
     let pluginDir: string;
     if (options['skip-build']) {
