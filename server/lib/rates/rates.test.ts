@@ -1,7 +1,7 @@
 import { build, createLogIndex, logDoc, TestIndex } from '../../../test/fixtures/log_index';
 import { sig } from '../../../test/fixtures/signatures';
 import { compileSignatures } from '../signatures/compile';
-import { failureRates, HOUR_MS, IncompleteCountError, isFailedStatus } from './rates';
+import { failureRates, HOUR_MS, IncompleteCountError, isFailedStatus, planRatesSearches } from './rates';
 
 /* A deterministic scenario: 1,200 builds over 12 days in two indices (3 shards each, so terms
  * results are merged across 6 shards), some builds with lines in two hours and across the index
@@ -146,11 +146,59 @@ describe('failureRates (one aggregation request, exact distinct-build counts)', 
     }
   });
 
+  it('gives the same result however the signatures are split into searches', async () => {
+    const index = `${day1.name},${day2.name}`;
+    const strip = (r: Awaited<ReturnType<typeof failureRates>>) => ({ ...r, took: 0 });
+    const planned = strip(await failureRates(day1.engine, signatures, { index, end: END, includeSuppressed: true }));
+    // 0: a search per anchor set; huge: one narrowed search for all anchored signatures
+    for (const searchCost of [0, 1e12]) expect(strip(await failureRates(day1.engine, signatures, { index, end: END, includeSuppressed: true, searchCost }))).toEqual(planned);
+    expect(planned.signatures.find((s) => s.signatureId === 'alpha')!.failedBuilds).toBeGreaterThan(100);
+  });
+
   it('refuses to return a count it cannot make exact', async () => {
     await expect(failureRates(day1.engine, signatures, { index: `${day1.name},${day2.name}`, end: END, maxBuildsPerSignature: 50 })).rejects.toBeInstanceOf(IncompleteCountError);
   });
 
   it('rejects a window that is not a multiple of the bucket', async () => {
     await expect(failureRates(day1.engine, signatures, { index: day1.name, end: END, windowMs: 5000, bucketMs: 3000 })).rejects.toThrow('windowMs (5000) must be a positive multiple of bucketMs (3000)');
+  });
+});
+
+describe('planRatesSearches (how the signatures are split into the searches of one _msearch)', () => {
+  const compiled = compileSignatures([
+    sig('rare-1', 'message:"PortBindingFailed here"'),
+    sig('rare-2', 'message:VirtualInterfaceCreateException'),
+    sig('common-1', 'message:failed'),
+    sig('common-2', 'message:failed AND message:"never seen"'),
+    sig('wild', 'message:fail*'),
+  ]);
+  const anchors = compiled.map((c) => c.anchors);
+  const df = new Map([
+    ['portbindingfailed', 3],
+    ['virtualinterfacecreateexception', 5],
+    ['failed', 200000],
+    ['never', 150000],
+    ['seen', 150000],
+  ]);
+  const ids = (groups: ReturnType<typeof planRatesSearches>) => groups.map((g) => [g.signatures.map((c) => c.signature.id).sort(), g.anchors]);
+
+  it('keeps a common anchor away from the rare ones, shares searches by token, leaves the unanchored un-narrowed', () => {
+    expect(anchors).toEqual([['portbindingfailed'], ['virtualinterfacecreateexception'], ['failed'], ['failed'], null]);
+    expect(ids(planRatesSearches(compiled, anchors, df, 3000))).toEqual([
+      [['rare-1', 'rare-2'], ['portbindingfailed', 'virtualinterfacecreateexception']],
+      [['common-1', 'common-2'], ['failed']],
+      [['wild'], null],
+    ]);
+  });
+
+  it('without statistics every token counts alike; a search cost of 0 gives each signature its own search', () => {
+    // each token then costs the same, so a third token is not worth a third check per line: 2 searches
+    expect(ids(planRatesSearches(compiled, anchors, undefined, 3000))).toEqual([
+      [['rare-1', 'rare-2'], ['portbindingfailed', 'virtualinterfacecreateexception']],
+      [['common-1', 'common-2'], ['failed']],
+      [['wild'], null],
+    ]);
+    expect(planRatesSearches(compiled, anchors, undefined, 1e9).map((g) => g.signatures.length)).toEqual([4, 1]);
+    expect(planRatesSearches(compiled, anchors, df, 0).map((g) => g.signatures.length)).toEqual([1, 1, 1, 1, 1]);
   });
 });

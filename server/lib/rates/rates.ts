@@ -9,11 +9,15 @@
  * no hit cap. A signature whose builds do not fit in `maxBuildsPerSignature` makes the call fail
  * with IncompleteCountError (the terms `sum_other_doc_count` tells) rather than undercount silently.
  *
- * Speed: the filters aggregation checks every line of the window against every filter, so the lines
- * are first narrowed to candidates by anchor tokens (signatures/anchors.ts: per signature, `message`
- * tokens one of which every matching line must hold, the rarest chosen with the engine's term
- * statistics). The narrowing is exact by construction; without anchors for every signature it is
- * skipped.
+ * Speed: a filters aggregation checks every line its query lets through against every filter, so
+ * the lines are narrowed to candidates by anchor tokens (signatures/anchors.ts: per signature,
+ * `message` tokens one of which every matching line must hold, the rarest chosen with the engine's
+ * term statistics). Narrowing all signatures by the union of all anchors still made every signature
+ * check the lines of every other signature's common tokens (`failed`, `error`: 260k candidate lines
+ * x 1,000 filters at 2M lines), so the signatures are split into a few searches of one _msearch, each
+ * narrowed by its own group's anchors (planRatesSearches, packed by the token statistics). The
+ * narrowing is exact by construction; signatures that cannot be anchored run un-narrowed in their own
+ * search of the same _msearch.
  *
  * Differences from elastic-recheck, on purpose (see rates.test.ts and graph_json.test.ts):
  *  - failed builds are counted inside the window only (ER's `fails` counted every returned hit,
@@ -27,7 +31,7 @@ import { ALL_BUILD_STATUSES, DEFAULT_LOG_INDEX_PATTERN, DEFAULT_WINDOW_DAYS, FAI
 import { LOG_FIELDS } from '../../../common/log_fields';
 import { EngineClient, MsearchResponse } from '../engine/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
-import { anchorFilter, refineAnchors } from '../signatures/anchors';
+import { anchorFilter, chooseAnchors, messageDocFrequencies, planTokens } from '../signatures/anchors';
 
 export const HOUR_MS = 3600_000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -44,6 +48,8 @@ export interface RatesOptions extends RatesFilters {
   topJobs?: number;
   /** false: bypass the engine's shard request cache (benchmarks). */
   requestCache?: boolean;
+  /** Cost of one more search when splitting the signatures into searches (planRatesSearches; tuning, benchmarks). */
+  searchCost?: number;
 }
 
 export class IncompleteCountError extends Error {
@@ -116,19 +122,92 @@ function statusOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * Anchors chosen with the engine's term statistics (as refineAnchors), plus the statistics, which
+ * the search plan below uses to estimate how many candidate lines each group of signatures reads.
+ */
+async function anchorsWithStats(engine: EngineClient, index: string, compiled: CompiledSignature[]): Promise<{ anchors: Array<string[] | null | undefined>; df?: Map<string, number> }> {
+  if (compiled.length === 0 || !compiled.every((c) => c.anchorPlan)) return { anchors: compiled.map((c) => c.anchors) };
+  const all = new Set<string>();
+  compiled.forEach((c) => planTokens(c.anchorPlan!, all));
+  const df = await messageDocFrequencies(engine, index, [...all]);
+  return { anchors: compiled.map((c) => chooseAnchors(c.anchorPlan!, df).tokens), df };
+}
+
+/**
+ * Cost of one more search in the _msearch, in filter checks on the lines of one index (the unit of
+ * the document frequencies, taken from the largest index): each search pays per shard a fixed set-up
+ * (query, collectors, a shard request). Tuned by measurement on 2M lines, 11 daily indices, 1,000
+ * signatures (README "Performance"): 1,000-10,000 all did well, 3,000 best, 0 (a search per anchor
+ * set) and 100,000 (few big groups) clearly worse.
+ */
+export const SEARCH_COST = 3_000;
+/** Estimated lines holding a token when the engine's statistics are unavailable. */
+const UNKNOWN_DF = 1_000;
+
+export interface RatesSearchGroup {
+  signatures: CompiledSignature[];
+  /** The union of the group's anchor tokens (narrows its lines), or null: un-narrowed. */
+  anchors: string[] | null;
+}
+
+/**
+ * Splits the signatures into the searches of one _msearch. A `filters` aggregation checks every line
+ * its query lets through against each of its filters, so one narrowed aggregation over all signatures
+ * costs (candidate lines of all anchors) x (all signatures): common anchor tokens of a few signatures
+ * then cost a check by every other signature. Each group here is narrowed by its own anchors only,
+ * so a line is checked only by the signatures that could match it; the greedy packing (rarest first)
+ * joins a signature to the group where it adds the fewest checks, or opens a new search when that
+ * is cheaper than SEARCH_COST. Signatures sharing their anchor tokens land together (adding one costs
+ * only the group's candidate lines). Signatures that cannot be anchored form one un-narrowed group.
+ * Exact for any split: every line a signature matches holds one of its own anchors.
+ */
+export function planRatesSearches(signatures: CompiledSignature[], anchors: Array<string[] | null | undefined>, df?: Map<string, number>, searchCost = SEARCH_COST): RatesSearchGroup[] {
+  const freq = (t: string) => (df ? (df.get(t) ?? 0) : UNKNOWN_DF);
+  const unanchored: CompiledSignature[] = [];
+  const items: Array<{ sig: CompiledSignature; tokens: string[]; cand: number }> = [];
+  signatures.forEach((sig, i) => {
+    const a = anchors[i];
+    if (!a?.length) unanchored.push(sig);
+    else items.push({ sig, tokens: [...new Set(a)], cand: [...new Set(a)].reduce((n, t) => n + freq(t), 0) });
+  });
+  items.sort((x, y) => x.cand - y.cand);
+  const groups: Array<{ sigs: CompiledSignature[]; tokens: Set<string>; cand: number }> = [];
+  for (const it of items) {
+    let best: (typeof groups)[number] | undefined;
+    let bestCost = searchCost + it.cand;
+    for (const g of groups) {
+      let cand = g.cand;
+      for (const t of it.tokens) if (!g.tokens.has(t)) cand += freq(t);
+      const added = (g.sigs.length + 1) * cand - g.sigs.length * g.cand;
+      if (added < bestCost) {
+        bestCost = added;
+        best = g;
+      }
+    }
+    if (!best) groups.push({ sigs: [it.sig], tokens: new Set(it.tokens), cand: it.cand });
+    else {
+      for (const t of it.tokens) if (!best.tokens.has(t)) (best.tokens.add(t), (best.cand += freq(t)));
+      best.sigs.push(it.sig);
+    }
+  }
+  const out: RatesSearchGroup[] = groups.map((g) => ({ signatures: g.sigs, anchors: [...g.tokens].sort() }));
+  if (unanchored.length) out.push({ signatures: unanchored, anchors: null });
+  return out;
+}
+
 export async function failureRates(engine: EngineClient, signatures: CompiledSignature[], options: RatesOptions = {}): Promise<RatesResult> {
   const graphed = options.includeSuppressed ? signatures : signatures.filter((c) => !c.signature.suppressGraph);
   const { start, end, bucketMs } = resolveWindow(options);
   const limit = options.maxBuildsPerSignature ?? 10000;
   const index = options.index ?? DEFAULT_LOG_INDEX_PATTERN;
-  const anchors = await refineAnchors(engine, index, graphed);
-  // Anchored signatures run narrowed; the few that cannot be anchored run beside them, un-narrowed,
-  // in the same _msearch (one round trip), so one of them does not slow down all the others.
-  const groups: Array<{ sigs: CompiledSignature[]; anchors: Array<string[] | null | undefined> }> = [
-    { sigs: graphed.filter((_, i) => anchors[i]?.length), anchors: anchors.filter((a) => a?.length) },
-    { sigs: graphed.filter((_, i) => !anchors[i]?.length), anchors: [] },
-  ].filter((g) => g.sigs.length > 0);
-  const searches = groups.map((g) => ({ index, body: ratesRequest(g.sigs, options, g.sigs.map((_, i) => g.anchors[i] ?? null)) }));
+  const { anchors, df } = await anchorsWithStats(engine, index, graphed);
+  // One _msearch (one round trip); each search aggregates a group of signatures over the lines
+  // holding one of the group's anchors (planRatesSearches), the few that cannot be anchored un-narrowed.
+  const searches = planRatesSearches(graphed, anchors, df, options.searchCost).map((g) => ({
+    index,
+    body: ratesRequest(g.signatures, options, g.signatures.map(() => g.anchors)),
+  }));
   const lines: unknown[] = [];
   for (const x of searches) lines.push({ index: x.index, ignore_unavailable: true, allow_no_indices: true, ...(options.requestCache === false ? { request_cache: false } : {}) }, x.body);
   const res = searches.length
@@ -197,5 +276,5 @@ export async function failureRates(engine: EngineClient, signatures: CompiledSig
   });
   if (incomplete.length) throw new IncompleteCountError(incomplete, limit);
   rows.sort((a, b) => b.failedBuilds24h * 100000 + b.failedBuilds - (a.failedBuilds24h * 100000 + a.failedBuilds) || (a.signatureId < b.signatureId ? -1 : a.signatureId > b.signatureId ? 1 : 0));
-  return { start, end, bucketMs, signatures: rows, took: res.responses.reduce((m, r) => Math.max(m, r.took ?? 0), 0) };
+  return { start, end, bucketMs, signatures: rows, took: res.responses.reduce((m, r) => Math.max(m, r.took ?? 0), res.took ?? 0) };
 }
