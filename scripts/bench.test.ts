@@ -24,6 +24,7 @@ describe('npm run bench (tiny)', () => {
       log: (l) => logs.push(l),
     });
     expect(report.mismatches).toBe(0);
+    expect(report.graphMismatches).toBe(0);
     expect(report.lines).toBeGreaterThan(1000);
     const methods = report.rows.map((r) => `${r.signatures} ${r.task} ${r.method.split(':')[0]}`);
     const perCount = (n: number) => [
@@ -35,6 +36,7 @@ describe('npm run bench (tiny)', () => {
       `${n} classify alternative`,
       `${n} graphs elastic-recheck`,
       `${n} graphs ours`,
+      `${n} graphs alternative (previous)`,
     ];
     expect(methods).toEqual([...perCount(5), ...perCount(40)]);
     for (const r of report.rows) {
@@ -47,8 +49,9 @@ describe('npm run bench (tiny)', () => {
     const cells = (line: string) => line.split('|').slice(1, -1).map((c) => c.trim());
     expect(cells(table[1])).toEqual(TABLE_HEADER);
     for (const line of table.slice(3, 3 + report.rows.length)) expect(cells(line)).toHaveLength(TABLE_HEADER.length);
-    expect(table).toHaveLength(3 + report.rows.length + 1);
-    expect(table[table.length - 1]).toBe('classification results identical to the per-signature searches: yes');
+    expect(table).toHaveLength(3 + report.rows.length + 2);
+    expect(table[table.length - 2]).toBe('classification results identical to the per-signature searches: yes');
+    expect(table[table.length - 1]).toBe("graph results identical to the previous design's: yes");
     // nothing left behind
     expect(await engineRequest('GET', `/_cat/indices/${prefix}*?format=json`)).toEqual([]);
   }, 120_000);
@@ -58,6 +61,8 @@ describe('npm run bench (tiny)', () => {
     const sigs = benchSignatures(base, 5);
     expect(sigs.map((s) => s.id)).toEqual(['a', 'b', 'a-s2', 'b-s3', 'a-s4']);
     expect(sigs[2].query).toBe('(message:x) AND NOT message:"bench never 2"');
+    const filler = [{ id: 'b', query: 'message:dup' }, { id: 'f', query: 'message:z' }] as any;
+    expect(benchSignatures(base, 4, filler).map((s) => s.id)).toEqual(['a', 'b', 'f', 'b-s3']);
     expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
     expect(percentile([5, 1, 4, 2, 3], 95)).toBe(5);
   });

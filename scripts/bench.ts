@@ -37,6 +37,11 @@ export interface BenchOptions {
   oldRuns: number;
   graphRuns: number;
   signaturesDir: string;
+  /**
+   * Fill beyond the base set with these signatures (e.g. elastic-recheck's historical ones: distinct
+   * queries and anchor tokens, mostly without hits) instead of synthesized copies of the base set.
+   */
+  fillerDir?: string;
   seed: string;
   /** Index prefix; indices and template are deleted afterwards unless keep. */
   prefix: string;
@@ -68,6 +73,8 @@ export interface BenchReport {
   rows: BenchRow[];
   /** Classifications where our matches differed from the per-signature searches (must be 0). */
   mismatches: number;
+  /** Graph results that differed from the previous design's (one aggregation; must be 0; with alternatives only). */
+  graphMismatches: number;
 }
 
 const WINDOW_DAYS = 10;
@@ -79,12 +86,13 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-/** The demo signatures plus synthesized ones up to `count`. */
-export function benchSignatures(base: Signature[], count: number): Signature[] {
-  const out: Signature[] = [];
-  for (let i = 0; i < count; i++) {
+/** The demo signatures, then the `filler` ones, then synthesized copies of the demo ones, up to `count`. */
+export function benchSignatures(base: Signature[], count: number, filler: Signature[] = []): Signature[] {
+  const ids = new Set(base.map((b) => b.id));
+  const out: Signature[] = [...base, ...filler.filter((f) => !ids.has(f.id))].slice(0, count);
+  for (let i = out.length; i < count; i++) {
     const b = base[i % base.length];
-    out.push(i < base.length ? b : { ...b, id: `${b.id}-s${i}`, query: `(${b.query}) AND NOT message:"bench never ${i}"` });
+    out.push({ ...b, id: `${b.id}-s${i}`, query: `(${b.query}) AND NOT message:"bench never ${i}"` });
   }
   return out;
 }
@@ -148,10 +156,12 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const dir = readSignatureDirectory(o.signaturesDir);
   if (dir.signatures.length === 0) throw new Error(`no signatures in ${o.signaturesDir}`);
   const base = dir.signatures;
+  const filler = o.fillerDir ? readSignatureDirectory(o.fillerDir).signatures : [];
   // the daily log indices only (the percolator candidate keeps its own index under the same prefix)
   const pattern = `${o.prefix}2*`;
   const rows: BenchRow[] = [];
   let mismatches = 0;
+  let graphMismatches = 0;
   const t0 = performance.now();
   o.log(`indexing ~${o.lines} generated lines into ${pattern} ...`);
   const data = await indexData(o, base);
@@ -159,7 +169,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   o.log(`indexed ${data.lines} lines, ${data.buildCount} builds (${data.builds.length} failed) in ${data.indices} daily indices, ${indexSeconds.toFixed(1)} s`);
   try {
     for (const count of o.signatureCounts) {
-      const compiled = compileSignatures(benchSignatures(base, count));
+      const compiled = compileSignatures(benchSignatures(base, count, filler));
       const sample = (n: number) => Array.from({ length: n }, (_, i) => data.builds[(i * 7919) % data.builds.length]);
       // warm-up: one of each request shape
       await msearchNoCache(o.engine, classificationSearches(data.builds[0], compiled, { index: pattern }));
@@ -264,9 +274,25 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         ge.tooks.push(took);
       }
       const geRow = row(count, 'graphs', 'elastic-recheck: 1 search (size 3000) per signature', `${count}`, ge.walls, ge.tooks);
-      const gRow = row(count, 'graphs', 'ours: failureRates (anchor-narrowed filters aggregation)', '1 (+2 tiny)', g.walls, g.tooks);
+      const gRow = row(count, 'graphs', 'ours: failureRates (anchor-narrowed searches packed by token statistics, one _msearch)', '1 (+2 tiny)', g.walls, g.tooks);
       gRow.speedup = geRow.p50 / gRow.p50;
       rows.push(geRow, gRow);
+      if (o.alternatives) {
+        // the previous design: all anchored signatures in one filters aggregation narrowed by the union
+        // of all anchors (what failureRates does when a further search is never worth it)
+        const one = { walls: [] as number[], tooks: [] as number[] };
+        const strip = (r: Awaited<ReturnType<typeof failureRates>>) => JSON.stringify({ ...r, took: 0 });
+        const ours = strip(await failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true, requestCache: false }));
+        for (let i = 0; i < o.graphRuns; i++) {
+          const r = await timed(() => failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true, requestCache: false, searchCost: Number.MAX_SAFE_INTEGER }));
+          one.walls.push(r.ms);
+          one.tooks.push(r.value.took);
+          if (strip(r.value) !== ours) graphMismatches++;
+        }
+        const oneRow = row(count, 'graphs', 'alternative (previous): one anchor-narrowed filters aggregation', '1 (+2 tiny)', one.walls, one.tooks);
+        oneRow.speedup = geRow.p50 / oneRow.p50;
+        rows.push(oneRow);
+      }
       o.log(`done: ${count} signatures`);
     }
   } finally {
@@ -274,7 +300,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       await deleteGeneratedData(o.engine, o.prefix, null).catch(() => undefined);
     }
   }
-  return { lines: data.lines, builds: data.buildCount, indices: data.indices, indexSeconds, baseSignatures: base.length, rows, mismatches };
+  return { lines: data.lines, builds: data.buildCount, indices: data.indices, indexSeconds, baseSignatures: base.length, rows, mismatches, graphMismatches };
 }
 
 const fmt = (ms: number) => (Number.isFinite(ms) ? (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)) : '-');
@@ -291,6 +317,9 @@ export function formatTable(report: BenchReport): string {
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...cells.map(line),
     `classification results identical to the per-signature searches: ${report.mismatches === 0 ? 'yes' : `NO (${report.mismatches} builds differ)`}`,
+    ...(report.rows.some((r) => r.method.startsWith('alternative (previous)'))
+      ? [`graph results identical to the previous design's: ${report.graphMismatches === 0 ? 'yes' : `NO (${report.graphMismatches} runs differ)`}`]
+      : []),
   ].join('\n');
 }
 
@@ -304,6 +333,7 @@ const SPECS = {
   'graph-runs': { type: 'int' as const, description: 'runs of the graph aggregation', default: 5 },
   'no-alternatives': { type: 'boolean' as const, description: 'skip the other candidates (filters on all indices, one _msearch)' },
   'signatures-dir': { type: 'string' as const, description: 'base signatures', default: path.join('demo', 'signatures') },
+  'filler-dir': { type: 'string' as const, description: 'fill beyond the base signatures with these (e.g. a directory of real, distinct signatures) instead of synthesized copies' },
   seed: { type: 'string' as const, description: 'generator seed', default: 'bench' },
   keep: { type: 'boolean' as const, description: 'keep the generated indices' },
   prefix: { type: 'string' as const, description: 'index prefix; data already indexed under it is reused (use with --keep)' },
@@ -339,6 +369,7 @@ if (require.main === module) {
         graphRuns: options['graph-runs'] as number,
         alternatives: !options['no-alternatives'],
         signaturesDir: path.resolve(options['signatures-dir'] as string),
+        fillerDir: options['filler-dir'] ? path.resolve(options['filler-dir'] as string) : undefined,
         seed: options.seed as string,
         prefix: (options.prefix as string | undefined) ?? `er-bench-${process.pid}-${Date.now().toString(36)}-`,
         keep: !!options.keep,
