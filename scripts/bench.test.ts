@@ -37,6 +37,7 @@ describe('npm run bench (tiny)', () => {
       `${n} graphs elastic-recheck`,
       `${n} graphs ours`,
       `${n} graphs alternative (previous)`,
+      `${n} graphs ours, warm`,
     ];
     expect(methods).toEqual([...perCount(5), ...perCount(40)]);
     for (const r of report.rows) {
