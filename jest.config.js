@@ -3,7 +3,7 @@
  * - browser: React component tests under public/ (jsdom)
  * - e2e: real Chromium against the host stand-in, test/browser/ (scripts/setup_browser.sh installs it)
  * The engine is started once per run by test/setup/global_setup.ts, or taken from ENGINE_URL. */
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2022' } }];
+const transform = { '^.+\\.(t|j)sx?$': '<rootDir>/test/setup/esbuild_transform.js' };
 
 module.exports = {
   globalSetup: '<rootDir>/test/setup/global_setup.ts',
@@ -13,23 +13,23 @@ module.exports = {
     {
       displayName: 'node',
       testEnvironment: 'node',
-      transform: { '^.+\\.(t|j)sx?$': swc },
+      transform,
       testMatch: ['<rootDir>/{common,server,scripts,engine,dev,generator,test}/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/', '<rootDir>/build/', '<rootDir>/target/'],
     },
     {
       displayName: 'browser',
       testEnvironment: 'jsdom',
-      transform: { '^.+\\.(t|j)sx?$': swc },
+      transform,
       testMatch: ['<rootDir>/public/**/*.test.{ts,tsx}'],
-      // EUI requires uuid, which ships ES modules only: let swc turn it into CommonJS for jest.
+      // EUI requires uuid, which ships ES modules only: let esbuild turn it into CommonJS for jest.
       transformIgnorePatterns: ['/node_modules/(?!uuid/)'],
       moduleNameMapper: { '\\.(css|scss)$': '<rootDir>/test/setup/style_mock.js' },
     },
     {
       displayName: 'e2e',
       testEnvironment: 'node',
-      transform: { '^.+\\.(t|j)sx?$': swc },
+      transform,
       testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
     },
   ],
