@@ -70,6 +70,8 @@ export interface BenchReport {
   indices: number;
   indexSeconds: number;
   baseSignatures: number;
+  /** Signatures taken from --filler-dir (the rest beyond base and filler are synthesized). */
+  fillerSignatures: number;
   rows: BenchRow[];
   /** Classifications where our matches differed from the per-signature searches (must be 0). */
   mismatches: number;
@@ -313,7 +315,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       await deleteGeneratedData(o.engine, o.prefix, null).catch(() => undefined);
     }
   }
-  return { lines: data.lines, builds: data.buildCount, indices: data.indices, indexSeconds, baseSignatures: base.length, rows, mismatches, graphMismatches };
+  return { lines: data.lines, builds: data.buildCount, indices: data.indices, indexSeconds, baseSignatures: base.length, fillerSignatures: filler.length, rows, mismatches, graphMismatches };
 }
 
 const fmt = (ms: number) => (Number.isFinite(ms) ? (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)) : '-');
@@ -325,7 +327,7 @@ export function formatTable(report: BenchReport): string {
   const widths = TABLE_HEADER.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i])).join(' | ')} |`;
   return [
-    `${report.lines} log lines, ${report.builds} builds, ${report.indices} daily indices (indexed in ${report.indexSeconds.toFixed(1)} s); ${report.baseSignatures} demo signatures, the rest synthesized`,
+    `${report.lines} log lines, ${report.builds} builds, ${report.indices} daily indices (indexed in ${report.indexSeconds.toFixed(1)} s); ${report.baseSignatures} demo signatures, ${report.fillerSignatures ? `then up to ${report.fillerSignatures} from --filler-dir, ` : ''}the rest synthesized`,
     line(TABLE_HEADER),
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...cells.map(line),

@@ -127,11 +127,12 @@ function statusOrder(a: string, b: string): number {
  * the search plan below uses to estimate how many candidate lines each group of signatures reads.
  */
 async function anchorsWithStats(engine: EngineClient, index: string, compiled: CompiledSignature[]): Promise<{ anchors: Array<string[] | null | undefined>; df?: Map<string, number> }> {
-  if (compiled.length === 0 || !compiled.every((c) => c.anchorPlan)) return { anchors: compiled.map((c) => c.anchors) };
+  // signatures without a plan (unanchorable, or a custom query builder) keep their anchors (none)
   const all = new Set<string>();
-  compiled.forEach((c) => planTokens(c.anchorPlan!, all));
+  compiled.forEach((c) => c.anchorPlan && planTokens(c.anchorPlan, all));
+  if (all.size === 0) return { anchors: compiled.map((c) => c.anchors) };
   const df = await messageDocFrequencies(engine, index, [...all]);
-  return { anchors: compiled.map((c) => chooseAnchors(c.anchorPlan!, df).tokens), df };
+  return { anchors: compiled.map((c) => (c.anchorPlan ? chooseAnchors(c.anchorPlan, df).tokens : c.anchors)), df };
 }
 
 /**
