@@ -1,7 +1,8 @@
 import { build, createLogIndex, logDoc, TestIndex } from '../../../test/fixtures/log_index';
 import { sig } from '../../../test/fixtures/signatures';
 import { compileSignatures } from '../signatures/compile';
-import { failureRates, HOUR_MS, IncompleteCountError, isFailedStatus, planRatesSearches } from './rates';
+import { messageDocFrequencies } from '../signatures/anchors';
+import { absentTokens, failureRates, HOUR_MS, IncompleteCountError, isFailedStatus, planRatesSearches, windowFilter } from './rates';
 
 /* A deterministic scenario: 1,200 builds over 12 days in two indices (3 shards each, so terms
  * results are merged across 6 shards), some builds with lines in two hours and across the index
@@ -73,6 +74,7 @@ function expected(word: string, opts: { queue?: string; nonvoting?: boolean; win
   return { byStatus, perHour, failed, failed24, hits, jobs };
 }
 
+const deltaBuilds = new Set<string>();
 let day1: TestIndex;
 let day2: TestIndex;
 const signatures = compileSignatures([
@@ -94,6 +96,11 @@ beforeAll(async () => {
   for (const b of builds) {
     const fields = build(b.uuid, { build_status: b.status, build_name: b.job, build_queue: b.queue, voting: b.voting });
     for (const l of b.lines) (l.t < split ? docs1 : docs2).push(logDoc({ build: fields, message: `line with ${l.word} inside`, timestamp: new Date(l.t).toISOString() }));
+    // `delta` only in the smaller index: absent from the statistics (largest index), present in the window
+    if (b.lines[0].t >= split && b.lines[0].t < END && deltaBuilds.size < 40) {
+      deltaBuilds.add(b.uuid);
+      docs2.push(logDoc({ build: fields, message: 'line with delta inside', timestamp: new Date(b.lines[0].t).toISOString() }));
+    }
   }
   await day1.add(docs1);
   await day2.add(docs2);
@@ -153,6 +160,21 @@ describe('failureRates (one aggregation request, exact distinct-build counts)', 
     // 0: a search per anchor set; huge: one narrowed search for all anchored signatures
     for (const searchCost of [0, 1e12]) expect(strip(await failureRates(day1.engine, signatures, { index, end: END, includeSuppressed: true, searchCost }))).toEqual(planned);
     expect(planned.signatures.find((s) => s.signatureId === 'alpha')!.failedBuilds).toBeGreaterThan(100);
+  });
+
+  it('skips signatures whose anchor tokens occur in no line of the window, with the same result', async () => {
+    const index = `${day1.name},${day2.name}`;
+    const more = compileSignatures([sig('delta', 'message:delta', { allowNonvoting: true }), sig('ghost', 'message:zebra'), sig('ghost-or-alpha', 'message:zebra OR message:alpha')]);
+    const strip = (r: Awaited<ReturnType<typeof failureRates>>) => ({ ...r, took: 0 });
+    const skipped = strip(await failureRates(day1.engine, [...signatures, ...more], { index, end: END, includeSuppressed: true }));
+    expect(strip(await failureRates(day1.engine, [...signatures, ...more], { index, end: END, includeSuppressed: true, skipAbsent: false }))).toEqual(skipped);
+    // both look absent to the statistics (largest index); over the window only zebra is
+    expect(await messageDocFrequencies(day1.engine, index, ['delta', 'zebra', 'alpha'])).toEqual(new Map([['delta', 0], ['zebra', 0], ['alpha', expect.any(Number)]]));
+    expect(await absentTokens(day1.engine, index, ['delta', 'zebra'], windowFilter(END - 10 * 24 * HOUR_MS, END, {}))).toEqual(new Set(['zebra']));
+    const row = (id: string) => skipped.signatures.find((s) => s.signatureId === id)!;
+    expect(Object.values(row('delta').buildsByStatus).reduce((a, b) => a + b, 0)).toBe(deltaBuilds.size);
+    expect([row('ghost').hits, row('ghost').series, row('ghost').failedBuilds]).toEqual([0, [], 0]);
+    expect(row('ghost-or-alpha').failedBuilds).toBe(row('alpha').failedBuilds);
   });
 
   it('refuses to return a count it cannot make exact', async () => {

@@ -48,6 +48,8 @@ export interface RatesOptions extends RatesFilters {
   topJobs?: number;
   /** false: bypass the engine's shard request cache (benchmarks). */
   requestCache?: boolean;
+  /** false: search every signature even when none of its anchor tokens occurs in the window (tests, benchmarks). */
+  skipAbsent?: boolean;
   /** Cost of one more search when splitting the signatures into searches (planRatesSearches; tuning, benchmarks). */
   searchCost?: number;
 }
@@ -197,15 +199,44 @@ export function planRatesSearches(signatures: CompiledSignature[], anchors: Arra
   return out;
 }
 
+/** Which of these `message` tokens occur in no line selected by `filter` (one small aggregation). */
+export async function absentTokens(engine: EngineClient, index: string, tokens: string[], filter: object[], requestCache?: boolean): Promise<Set<string>> {
+  if (tokens.length === 0) return new Set();
+  const filters: Record<string, object> = {};
+  for (const t of tokens) filters[t] = { term: { message: t } };
+  const res = await engine.request<any>({
+    method: 'POST',
+    path: `/${index}/_search`,
+    querystring: { ignore_unavailable: true, allow_no_indices: true, ...(requestCache === false ? { request_cache: false } : {}) },
+    body: { size: 0, track_total_hits: false, query: { bool: { filter: [...filter, { terms: { message: tokens } }] } }, aggs: { tokens: { filters: { filters } } } },
+  });
+  const buckets = res.aggregations?.tokens?.buckets ?? {};
+  return new Set(tokens.filter((t) => !(buckets[t]?.doc_count > 0)));
+}
+
 export async function failureRates(engine: EngineClient, signatures: CompiledSignature[], options: RatesOptions = {}): Promise<RatesResult> {
   const graphed = options.includeSuppressed ? signatures : signatures.filter((c) => !c.signature.suppressGraph);
   const { start, end, bucketMs } = resolveWindow(options);
   const limit = options.maxBuildsPerSignature ?? 10000;
   const index = options.index ?? DEFAULT_LOG_INDEX_PATTERN;
-  const { anchors, df } = await anchorsWithStats(engine, index, graphed);
+  const stats = await anchorsWithStats(engine, index, graphed);
+  const { df } = stats;
+  let anchors = stats.anchors;
+  let searched = graphed;
+  if (df && options.skipAbsent !== false) {
+    // Anchor tokens the statistics found in no line are checked over the window (cheap: few lines hold
+    // them); a signature none of whose anchors occurs there matches nothing and is not searched (its
+    // row is empty, as the aggregation would give), and absent tokens no longer widen a group.
+    const absent = await absentTokens(engine, index, [...new Set(anchors.flatMap((a) => a ?? []))].filter((t) => (df.get(t) ?? 0) === 0), windowFilter(start, end, options), options.requestCache);
+    if (absent.size) {
+      const kept = anchors.map((a) => (a?.length ? a.filter((t) => !absent.has(t)) : a));
+      searched = graphed.filter((_, i) => !anchors[i]?.length || kept[i]!.length > 0);
+      anchors = kept.filter((a, i) => !anchors[i]?.length || a!.length > 0);
+    }
+  }
   // One _msearch (one round trip); each search aggregates a group of signatures over the lines
   // holding one of the group's anchors (planRatesSearches), the few that cannot be anchored un-narrowed.
-  const searches = planRatesSearches(graphed, anchors, df, options.searchCost).map((g) => ({
+  const searches = planRatesSearches(searched, anchors, df, options.searchCost).map((g) => ({
     index,
     body: ratesRequest(g.signatures, options, g.signatures.map(() => g.anchors)),
   }));
