@@ -22,6 +22,8 @@ module.exports = {
       sourcemap: 'inline',
       sourcefile: filename,
       keepNames: true,
+      // jest's module registry serves require(), not import(): turn import() into a require().
+      supported: { 'dynamic-import': false },
     });
     return { code: result.code };
   },
