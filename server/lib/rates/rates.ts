@@ -15,9 +15,11 @@
  * term statistics). Narrowing all signatures by the union of all anchors still made every signature
  * check the lines of every other signature's common tokens (`failed`, `error`: 260k candidate lines
  * x 1,000 filters at 2M lines), so the signatures are split into a few searches of one _msearch, each
- * narrowed by its own group's anchors (planRatesSearches, packed by the token statistics). The
- * narrowing is exact by construction; signatures that cannot be anchored run un-narrowed in their own
- * search of the same _msearch.
+ * narrowed by its own group's anchors (planRatesSearches, packed by the token statistics). Before
+ * that, anchor tokens the statistics do not know are looked up over the window (absentTokens): a
+ * signature none of whose anchors occurs is not searched at all (most signatures of a real set are
+ * dormant bugs). The narrowing is exact by construction; signatures that cannot be anchored run
+ * un-narrowed in their own search of the same _msearch.
  *
  * Differences from elastic-recheck, on purpose (see rates.test.ts and graph_json.test.ts):
  *  - failed builds are counted inside the window only (ER's `fails` counted every returned hit,
