@@ -206,13 +206,19 @@ export async function absentTokens(engine: EngineClient, index: string, tokens: 
   if (tokens.length === 0) return new Set();
   const filters: Record<string, object> = {};
   for (const t of tokens) filters[t] = { term: { message: t } };
-  const res = await engine.request<any>({
-    method: 'POST',
-    path: `/${index}/_search`,
-    querystring: { ignore_unavailable: true, allow_no_indices: true, ...(requestCache === false ? { request_cache: false } : {}) },
-    body: { size: 0, track_total_hits: false, query: { bool: { filter: [...filter, { terms: { message: tokens } }] } }, aggs: { tokens: { filters: { filters } } } },
-  });
-  const buckets = res.aggregations?.tokens?.buckets ?? {};
+  let buckets: Record<string, { doc_count: number }>;
+  try {
+    const res = await engine.request<any>({
+      method: 'POST',
+      path: `/${index}/_search`,
+      querystring: { ignore_unavailable: true, allow_no_indices: true, ...(requestCache === false ? { request_cache: false } : {}) },
+      body: { size: 0, track_total_hits: false, query: { bool: { filter: [...filter, { terms: { message: tokens } }] } }, aggs: { tokens: { filters: { filters } } } },
+    });
+    buckets = res.aggregations?.tokens?.buckets ?? {};
+  } catch {
+    // only an optimization: on any failure nothing is skipped (the main request reports real errors)
+    return new Set();
+  }
   return new Set(tokens.filter((t) => !(buckets[t]?.doc_count > 0)));
 }
 
