@@ -4,6 +4,7 @@
  */
 import { API_BASE_PATH } from '../constants';
 import type { BugRef, BugTracker, Signature, SignatureMode, SignatureScope } from '../signature/types';
+import { bugUrl } from '../signature/yaml_codec';
 
 export const SIGNATURES_PATH = `${API_BASE_PATH}/signatures`;
 export const SIGNATURE_PATH = `${API_BASE_PATH}/signatures/{id}`;
@@ -135,22 +136,6 @@ function stringList(v: unknown, path: string[], max = MAX_LIST_LENGTH): Validate
   return { ok: true, value: v as string[] };
 }
 
-/** The bug URL when the tracker defines one. */
-export function defaultBugUrl(tracker: BugTracker, id: string): string | undefined {
-  switch (tracker) {
-    case 'launchpad':
-      return /^\d+$/.test(id) ? `https://bugs.launchpad.net/bugs/${id}` : undefined;
-    case 'github': {
-      const m = /^([^/#\s]+\/[^/#\s]+)#(\d+)$/.exec(id);
-      return m ? `https://github.com/${m[1]}/issues/${m[2]}` : undefined;
-    }
-    case 'storyboard':
-      return /^\d+$/.test(id) ? `https://storyboard.openstack.org/#!/story/${id}` : undefined;
-    default:
-      return undefined;
-  }
-}
-
 /** The id a new signature gets when none is given: the bug id made path-safe. */
 export function idForBug(bug: { id: string }): string {
   return bug.id.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128);
@@ -186,7 +171,7 @@ export function validateSignatureInput(body: unknown, opts: { partial?: boolean 
     if (url !== undefined) {
       if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url) || url.length > MAX_TEXT_LENGTH) return fail(['bug', 'url'], 'expected an http(s) URL');
     } else {
-      url = defaultBugUrl(bug.tracker as BugTracker, bug.id);
+      url = bugUrl(bug.tracker as BugTracker, bug.id);
       if (url === undefined) return fail(['bug', 'url'], `required: no default URL for ${bug.tracker} id "${bug.id}"`);
     }
     out.bug = { tracker: bug.tracker, id: bug.id, url };

@@ -56,7 +56,8 @@ export function bugFromUrl(url: string): BugRef | undefined {
   return undefined;
 }
 
-function bugUrl(tracker: BugTracker, id: string): string | undefined {
+/** The bug URL when the tracker defines one from the id alone (Jira needs its site: give `url`). */
+export function bugUrl(tracker: BugTracker, id: string): string | undefined {
   switch (tracker) {
     case 'launchpad':
       return /^\d+$/.test(id) ? `https://bugs.launchpad.net/bugs/${id}` : undefined;
@@ -67,7 +68,7 @@ function bugUrl(tracker: BugTracker, id: string): string | undefined {
     case 'storyboard':
       return /^\d+$/.test(id) ? `https://storyboard.openstack.org/#!/story/${id}` : undefined;
     case 'jira':
-      return undefined; // needs the site: give `url`
+      return undefined;
   }
 }
 

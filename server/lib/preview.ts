@@ -6,7 +6,6 @@
  */
 import type { PreviewRequest, PreviewResponse, PreviewSample } from '../../common/api/preview';
 import { LOG_FIELDS } from '../../common/log_fields';
-import { signatureQuery } from '../../common/query/build';
 import type { Signature } from '../../common/signature/types';
 import { lineLink } from './classify/classify';
 import { EngineClient, search } from './engine/engine_client';
@@ -33,7 +32,7 @@ export function draftSignature(req: PreviewRequest): Signature {
 export async function previewSignature(engine: EngineClient, req: PreviewRequest, saved: Signature[], options: { index: string; defaultDays: number }): Promise<PreviewResponse> {
   const draft = draftSignature(req);
   const others = saved.filter((s) => s.id !== req.signatureId && s.id !== PREVIEW_ID);
-  const [compiledDraft, ...compiledOthers] = compileSignatures([draft, ...others], (s) => signatureQuery(s));
+  const [compiledDraft, ...compiledOthers] = compileSignatures([draft, ...others]);
   const windowMs = (req.days ?? options.defaultDays) * DAY_MS;
   const bucketMs = (req.bucketHours ?? 1) * HOUR_MS;
   const rates = await failureRates(engine, [compiledDraft], { index: options.index, windowMs, bucketMs, includeSuppressed: true });

@@ -2,7 +2,6 @@
 import type { BuildRef } from '../../common/api/classify';
 import { CLASSIFY_PATH } from '../../common/api/paths';
 import type { Validated } from '../../common/api/signatures';
-import { signatureQuery } from '../../common/query/build';
 import { classifyBuild } from '../lib/classify/classify';
 import { engineAsCurrentUser, errorResponse, hostRoute } from '../lib/host_adapter';
 import { compileSignatures } from '../lib/signatures/compile';
@@ -41,7 +40,7 @@ export function registerClassifyRoutes({ router, host, config }: RouteDeps): voi
       try {
         const signatures = await (await signatureStoreFor(context)).all();
         const engine = await engineAsCurrentUser(context);
-        const result = await classifyBuild(engine, compileSignatures(signatures, (s) => signatureQuery(s)), request.body, { index: config().logs.indexPattern, purpose: 'on-demand' });
+        const result = await classifyBuild(engine, compileSignatures(signatures), request.body, { index: config().logs.indexPattern, purpose: 'on-demand' });
         if (result.kind === 'not_found') return response.notFound({ body: { message: `no indexed logs for build ${JSON.stringify(request.body)}` } });
         return response.ok({ body: result });
       } catch (error) {

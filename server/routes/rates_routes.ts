@@ -1,7 +1,6 @@
 /* GET /api/elastic_recheck/rates and /uncategorized: the failure-rate graphs and the unexplained failures. */
 import { RATES_PATH, UNCATEGORIZED_PATH } from '../../common/api/paths';
 import type { Validated } from '../../common/api/signatures';
-import { signatureQuery } from '../../common/query/build';
 import { engineAsCurrentUser, errorResponse, hostRoute } from '../lib/host_adapter';
 import { DAY_MS, failureRates, HOUR_MS, IncompleteCountError } from '../lib/rates/rates';
 import { compileSignatures } from '../lib/signatures/compile';
@@ -64,7 +63,7 @@ export function registerRatesRoutes({ router, host, config }: RouteDeps): void {
         const q = request.query;
         const signatures = await (await signatureStoreFor(context)).all();
         const engine = await engineAsCurrentUser(context);
-        const result = await failureRates(engine, compileSignatures(signatures, (s) => signatureQuery(s)), {
+        const result = await failureRates(engine, compileSignatures(signatures), {
           index: config().logs.indexPattern,
           windowMs: (q.days ?? config().windows.ratesDays) * DAY_MS,
           bucketMs: (q.bucketHours ?? 1) * HOUR_MS,
@@ -92,7 +91,7 @@ export function registerRatesRoutes({ router, host, config }: RouteDeps): void {
         const q = request.query;
         const signatures = await (await signatureStoreFor(context)).all();
         const engine = await engineAsCurrentUser(context);
-        const result = await uncategorizedFailures(engine, compileSignatures(signatures, (s) => signatureQuery(s)), {
+        const result = await uncategorizedFailures(engine, compileSignatures(signatures), {
           index: config().logs.indexPattern,
           windowMs: (q.days ?? config().windows.uncategorizedDays) * DAY_MS,
           queues: q.queues,

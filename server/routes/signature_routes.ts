@@ -13,7 +13,6 @@ import {
   validateListQuery,
   validateSignatureInput,
 } from '../../common/api/signatures';
-import { signatureQuery } from '../../common/query/build';
 import { DAY_MS } from '../lib/rates/rates';
 import { engineAsCurrentUser, errorResponse, hostRoute, savedObjectsClient } from '../lib/host_adapter';
 import { signatureHits } from '../lib/signature_hits';
@@ -46,7 +45,7 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
           const page = await store.list(q);
           const engine = await engineAsCurrentUser(context);
           // the counts are extra information: a user who may not read the log indices still gets the list
-          const hits = await signatureHits(engine, compileSignatures(page.signatures, (s) => signatureQuery(s)), config().logs.indexPattern, start, end).catch((error) => {
+          const hits = await signatureHits(engine, compileSignatures(page.signatures), config().logs.indexPattern, start, end).catch((error) => {
             logger.debug(`signature list without hit counts: ${error?.message ?? error}`);
             return {} as Record<string, { hits: number; lastHit?: string }>;
           });
@@ -55,7 +54,7 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
           // stale needs the hits of every candidate: filter all matching signatures, then page
           const all = (await store.list({ ...q, page: 1, perPage: 10000 })).signatures;
           const engine = await engineAsCurrentUser(context);
-          const hits = await signatureHits(engine, compileSignatures(all, (s) => signatureQuery(s)), config().logs.indexPattern, start, end);
+          const hits = await signatureHits(engine, compileSignatures(all), config().logs.indexPattern, start, end);
           const kept = all.filter((s) => ((hits[s.id]?.hits ?? 0) === 0) === q.stale);
           const page = q.page ?? 1;
           const perPage = q.perPage ?? 100;

@@ -18,7 +18,6 @@
  */
 import type { BuildResult, ReportState } from '../../../common/api/results';
 import type { Signature } from '../../../common/signature/types';
-import { signatureQuery } from '../../../common/query/build';
 import { configSecrets, RecheckConfig, scrubSecrets, WebhookConfig } from '../../config';
 import { classifyBuild } from '../classify/classify';
 import { checkReadiness } from '../classify/readiness';
@@ -188,7 +187,7 @@ export class RecheckLoop {
       const readiness = await checkReadiness(engine, ref, { index: config.logs.indexPattern, config: readinessConfig });
       let next: BuildResult;
       if (readiness.ready) {
-        compiled ??= compileSignatures(await this.deps.loadSignatures(), (s) => signatureQuery(s));
+        compiled ??= compileSignatures(await this.deps.loadSignatures());
         const classified = await classifyBuild(engine, compiled, ref, { index: config.logs.indexPattern, purpose: 'notification' });
         if (classified.kind !== 'classified') continue; // indexed lines vanished between the two looks: try again next pass
         next = { ...result, stage: 'classified', classifiedAt: at, updatedAt: at, matches: classified.matches, explained: classified.explained };
