@@ -5,27 +5,15 @@
  * give the change fields at the top level; newer ones may nest them under a `ref` object: both read.
  */
 
-export interface ZuulBuild {
+import type { StoredBuild } from '../../../common/api/results';
+
+/** A build as zuul-web lists it: what the results index stores, with Zuul's own id and a result that may be pending. */
+export type ZuulBuild = Omit<StoredBuild, 'zuulId' | 'result'> & {
   /** zuul-web's database id: increases as builds are created (not as they finish). */
   id: number;
-  uuid: string;
-  tenant: string;
-  job: string;
   /** null while the build runs. */
   result: string | null;
-  voting: boolean;
-  pipeline: string;
-  project: string;
-  branch?: string;
-  change?: number;
-  patchset?: string;
-  ref?: string;
-  refUrl?: string;
-  logUrl?: string;
-  startTime?: string;
-  endTime?: string;
-  buildset?: string;
-}
+};
 
 export interface BuildQuery {
   result?: string[];
