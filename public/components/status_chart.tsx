@@ -12,6 +12,16 @@ const COLORS: Record<string, string> = {
   RETRY_LIMIT: '#CA8EAE',
 };
 
+/*
+ * Count axes show whole numbers only (a count of builds is never 0.2). In @elastic/charts 73 the
+ * deprecated `integersOnly` no longer reaches the tick computation (axes/ticks/visible_ticks.js reads
+ * only `maximumFractionDigits`), so it is `maximumFractionDigits: 0`, and labels print as integers.
+ */
+export const COUNT_AXIS = {
+  maximumFractionDigits: 0,
+  tickFormat: (v: number) => Math.round(v).toLocaleString('en-US'),
+} as const;
+
 export function chartRows(series: StatusSeries[]): Array<{ x: number; y: number; status: string }> {
   return series.flatMap((s) => s.data.map(([x, y]) => ({ x, y, status: s.status })));
 }
@@ -36,7 +46,7 @@ export function StatusChart({ id, series, height = 140, title }: { id: string; s
           color={(s: any) => COLORS[String(s.splitAccessors?.get('status') ?? '')] ?? '#6092C0'}
         />
         <Axis id={`${id}-x`} position={Position.Bottom} tickFormat={(v: number) => new Date(v).toISOString().slice(5, 13).replace('T', ' ') + 'h'} />
-        <Axis id={`${id}-y`} position={Position.Left} integersOnly />
+        <Axis id={`${id}-y`} position={Position.Left} {...COUNT_AXIS} />
       </Chart>
     </div>
   );
