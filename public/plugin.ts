@@ -1,11 +1,17 @@
 /* Registers the app; the page code loads lazily on first mount (a separate chunk). */
 import { PLUGIN_ID, PLUGIN_NAME } from '../common/constants';
 import type { AppMountParameters, CoreSetup, CoreStart, Plugin, PluginInitializerContext } from './types/host';
+import { registerSaveAsSignature, type ShareSetupLike } from './discover/save_as_signature';
+
+/** Optional plugins' setup contracts (kibana.json optionalPlugins; absent on hosts without them). */
+export interface SetupDeps {
+  share?: ShareSetupLike;
+}
 
 export class ElasticRecheckPublicPlugin implements Plugin {
   constructor(_initializerContext: PluginInitializerContext) {}
 
-  setup(core: CoreSetup): void {
+  setup(core: CoreSetup, deps: SetupDeps = {}): void {
     core.application.register({
       id: PLUGIN_ID,
       title: PLUGIN_NAME,
@@ -18,6 +24,11 @@ export class ElasticRecheckPublicPlugin implements Plugin {
         return renderApp(coreStart, params);
       },
     });
+
+    // "Save as signature" in Discover's share/export menu, where the host's share plugin allows it.
+    registerSaveAsSignature(deps.share, (appId, options) =>
+      (core.getStartServices() as Promise<[CoreStart, unknown, unknown]>).then(([coreStart]) => coreStart.application.navigateToApp(appId, options)),
+    );
   }
 
   start(): void {}

@@ -43,8 +43,12 @@ export function readSourceManifest(): SourceManifest {
   return JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'kibana.json'), 'utf8'));
 }
 
-/** Kibana's optional plugins that OSD does not have (OSD would fail on a missing required one; optional ones are simply absent). */
-const KIBANA_ONLY_PLUGINS = new Set(['taskManager', 'features', 'security', 'share', 'spaces']);
+/**
+ * Kibana's optional plugins that OSD does not have (OSD would fail on a missing required one; optional ones are simply absent).
+ * `share` is not among them: OSD has a share plugin (src/plugins/share, setup `register({ id, getShareMenuItems })`) that
+ * public/discover/save_as_signature.tsx uses for Discover's share menu.
+ */
+const KIBANA_ONLY_PLUGINS = new Set(['taskManager', 'features', 'security', 'spaces']);
 
 /** The manifest for one target: exact host version; only keys the host's parser knows (plugin_manifest_parser.ts). */
 export function manifestFor(target: HostTarget, source: SourceManifest = readSourceManifest()): Record<string, unknown> {

@@ -39,6 +39,7 @@ import { windowDays } from '../services/time_range';
 import { errorMessage } from '../services/use_request';
 import { EMPTY_FORM, ERROR_LINES_QUERY, formFromSignature, formToInput, formToSignature, inputFromSignature, queryFromLine, SignatureForm, splitList, tellingLine } from '../services/signature_form';
 import { ErrorState, Loading } from '../components/page_state';
+import { kqlToLucene } from '../discover/query_conversion';
 import { ProblemList } from '../components/query_problems';
 import { HighlightedLine, highlightTerms } from '../components/highlight';
 import { SafeLink } from '../components/safe_link';
@@ -219,6 +220,18 @@ function History({ id, current, readOnly, onReverted }: { id: string; current?: 
   );
 }
 
+/** The note for a query that came from Discover in KQL or another language (signatures are Lucene). */
+export function discoverQueryNote(kql: string | null, language: string | null): { ok: boolean; title: string; text: string } | undefined {
+  if (kql !== null) {
+    const c = kqlToLucene(kql);
+    return c.ok
+      ? { ok: true, title: 'Converted from Discover’s KQL query', text: `Discover’s query was KQL: ${kql} — it is shown here in Lucene, the language of signatures. Check the preview.` }
+      : { ok: false, title: 'Discover’s KQL query could not be converted to Lucene', text: `${c.reason}. The query is shown as typed in Discover; rewrite it in Lucene (field:value, "a phrase", AND, OR, NOT).` };
+  }
+  if (language) return { ok: false, title: `Discover’s query is ${language}`, text: `Signatures are Lucene queries; the ${language} query is shown as typed, rewrite it in Lucene.` };
+  return undefined;
+}
+
 export function SignatureEditorPage({ id }: { id?: string }) {
   const { services, canWrite } = useApp();
   const router = useRouter();
@@ -231,6 +244,8 @@ export function SignatureEditorPage({ id }: { id?: string }) {
   const [saveError, setSaveError] = useState<string>();
   const [tab, setTab] = useState<'preview' | 'yaml' | 'history'>('preview');
   const [buildNote, setBuildNote] = useState<string>();
+  // From Discover's "Save as signature" (public/discover/save_as_signature.tsx): say what became of its query.
+  const discoverNote = useMemo(() => discoverQueryNote(params.get('kql'), params.get('language')), []); // eslint-disable-line react-hooks/exhaustive-deps
   const readOnly = !canWrite;
   const from = params.get('from') || 'now-10d';
   const to = params.get('to') || 'now';
@@ -316,6 +331,11 @@ export function SignatureEditorPage({ id }: { id?: string }) {
       <EuiSpacer size="s" />
       {readOnly && (
         <EuiCallOut color="primary" iconType="lock" title="Read-only: your role can read signatures but not change them." data-test-subj="readOnlyNotice" />
+      )}
+      {discoverNote && (
+        <EuiCallOut size="s" color={discoverNote.ok ? 'primary' : 'warning'} title={discoverNote.title} data-test-subj="discoverQueryNote">
+          <p>{discoverNote.text}</p>
+        </EuiCallOut>
       )}
       {buildNote && (
         <EuiText size="xs" color="subdued" data-test-subj="buildNote">
