@@ -178,7 +178,7 @@ export function ConversionNote({ draft }: { draft: SignatureDraft }) {
           <p>{conversion.converted ? 'Discover’s KQL query, converted to Lucene (signatures are Lucene queries):' : 'Discover’s Lucene query:'}</p>
         </EuiText>
       ) : (
-        <EuiCallOut size="s" color="warning" iconType="help" title="The query could not be converted to Lucene">
+        <EuiCallOut size="s" color="warning" title="The query could not be converted to Lucene">
           <p>
             {conversion.reason}. The editor opens with the query as typed in Discover; rewrite it in Lucene there.
           </p>

@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as rison from 'rison-node';
 import { engineUrl } from '../setup/engine';
 import { buildForTest, deleteStandInIndices, TestBuild, uniqueIndexPrefix } from '../../dev/host/testing';
 import { startStandIn, StandIn } from '../../dev/host/stand_in';
@@ -58,6 +59,25 @@ describe('the plugin in Chromium on the Kibana stand-in', () => {
     await page.locator('[data-test-subj="discoverPlaceholder"]').waitFor({ timeout: 10000 });
     expect(await page.textContent('[data-test-subj="discoverPlaceholder"]')).toContain('Discover is not part of the host stand-in');
     expect(page.url()).toBe(`${standIn.url}/app/discover`);
+  });
+
+  it("Discover's export menu offers \"Save as signature\", which opens the editor with the KQL query converted to Lucene", async () => {
+    const { page } = browser;
+    const g = rison.encode({ time: { from: 'now-7d', to: 'now' } });
+    const a = rison.encode({ dataSource: { dataViewId: 'logstash-logs-*', type: 'dataView' }, query: { language: 'kuery', query: 'message:"No valid host was found" and not build_status:SUCCESS' } });
+    await page.goto(`${standIn.url}/app/discover#/?_g=${encodeURIComponent(g)}&_a=${encodeURIComponent(a)}`);
+    await page.click('[data-test-subj="standinShareButton"]');
+    await page.click('[data-test-subj="standinShareEntry-Save as signature"]');
+    expect(await page.textContent('[data-test-subj="saveAsSignatureQuery"]')).toBe('message:"No valid host was found" AND NOT build_status:SUCCESS');
+    await page.screenshot({ path: artifactPath('discover_save_as_signature.png'), fullPage: true });
+    await page.click('[data-test-subj="standinShareGenerate"]');
+    const input = page.locator('[data-test-subj="queryInput"]');
+    await input.waitFor({ timeout: 20000 });
+    expect(await input.inputValue()).toBe('message:"No valid host was found" AND NOT build_status:SUCCESS');
+    expect(await page.textContent('[data-test-subj="discoverQueryNote"]')).toContain('Converted from Discover’s KQL query');
+    const url = new URL(page.url());
+    expect(url.pathname).toBe('/app/elasticRecheck/signatures/new');
+    expect([url.searchParams.get('from'), url.searchParams.get('to')]).toEqual(['now-7d', 'now']);
   });
 
   it('reports a bundle that does not register itself, as Kibana does', async () => {

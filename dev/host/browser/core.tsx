@@ -4,12 +4,18 @@
  *  - application: register in setup, mount at /app/<id> with a ScopedHistory-like history, unmount on
  *    leave (application_service.tsx, scoped_history.ts), a placeholder for Discover;
  *  - http.fetch: base path, JSON, kbn-version + x-elastic-internal-origin headers (fetch.ts);
- *  - chrome breadcrumbs and docTitle, notifications.toasts, theme$ and capabilities.
+ *  - chrome breadcrumbs and docTitle, notifications.toasts, theme$ and capabilities;
+ *  - the `share` plugin's setup contract, so entries for Discover's share menu can be seen on the
+ *    Discover placeholder: Kibana 9 `registerShareIntegration(objectType, integration)` (export
+ *    integrations, share/public/services/share_menu_registry.ts) or OSD `register({ id, getShareMenuItems })`
+ *    (src/plugins/share/public/services/share_menu_registry.ts), with the sharing data each host's
+ *    Discover passes, built from the placeholder's URL state.
  * Everything it records is on window.__standin__ for tests.
  */
 import React, { useEffect, useState } from 'react';
 import * as ReactDOM from 'react-dom';
-import { EuiBreadcrumbs, EuiCallOut, EuiGlobalToastList, EuiHeader, EuiHeaderSection, EuiHeaderSectionItem, EuiLink, EuiPanel, EuiProvider, EuiText, EuiTitle } from '@elastic/eui';
+import * as rison from 'rison-node';
+import { EuiBreadcrumbs, EuiButton, EuiButtonEmpty, EuiCallOut, EuiGlobalToastList, EuiHeader, EuiHeaderSection, EuiHeaderSectionItem, EuiLink, EuiPanel, EuiProvider, EuiText, EuiTitle } from '@elastic/eui';
 import { BundleRegistry, readPluginInitializer } from './bundle_registry';
 
 interface StandInConfig {
@@ -247,6 +253,100 @@ export function bootstrap(): void {
     notify('PUSH');
   };
 
+  // The share plugin (optional plugin of the bundle): registrations are kept for the Discover placeholder's menu.
+  const shareIntegrations: Array<{ objectType: string; integration: any }> = [];
+  const shareProviders: any[] = [];
+  const share =
+    config.host === 'kibana'
+      ? {
+          registerShareIntegration(objectType: string, integration: any) {
+            if (shareIntegrations.some((r) => r.objectType === objectType && r.integration.id === integration.id && r.integration.groupId === integration.groupId))
+              throw new Error(`Share action with type [integration] for app [${objectType}] has already been registered.`);
+            shareIntegrations.push({ objectType, integration });
+          },
+        }
+      : {
+          register(provider: any) {
+            if (shareProviders.some((p) => p.id === provider.id)) throw new Error(`Share menu provider with id [${provider.id}] has already been registered. Use a unique id.`);
+            shareProviders.push(provider);
+          },
+        };
+
+  /** Discover's share context for the placeholder's URL (Kibana: locator params; OSD: the shareable URL). */
+  function discoverShareContext(onClose: () => void) {
+    const hash = window.location.hash.replace(/^#\/?/, '');
+    const state: Record<string, any> = {};
+    for (const [k, v] of new URLSearchParams(hash.slice(hash.indexOf('?') + 1))) {
+      try {
+        state[k] = rison.decode(v);
+      } catch {
+        // not rison
+      }
+    }
+    const a = state._a ?? {};
+    const params = { query: a.query ?? state._q?.query, timeRange: state._g?.time, dataViewId: a.dataSource?.dataViewId ?? a.index ?? a.metadata?.indexPattern, filters: [] };
+    return {
+      objectType: 'search',
+      shareableUrl: window.location.href,
+      sharingData: config.host === 'kibana' ? { title: 'Untitled Discover session', locatorParams: [{ id: 'DISCOVER_APP_LOCATOR', params }] } : { title: 'new search', indexPatternId: params.dataViewId, searchRequest: { index: params.dataViewId, body: {} } },
+      isDirty: true,
+      onClose,
+    };
+  }
+
+  function DiscoverShareMenu() {
+    const [open, setOpen] = useState(false);
+    const [entries, setEntries] = useState<Array<{ label: string; render: () => React.ReactNode }>>([]);
+    const [selected, setSelected] = useState<number>();
+    const close = () => {
+      setOpen(false);
+      setSelected(undefined);
+    };
+    const toggle = async () => {
+      if (open) return close();
+      const ctx = discoverShareContext(close);
+      if (config.host === 'kibana') {
+        const found = shareIntegrations.filter((r) => (r.objectType === 'search' || r.objectType === '*') && r.integration.groupId === 'export');
+        const configs = await Promise.all(found.map((r) => (r.integration.getShareIntegrationConfig ?? r.integration.config)(ctx)));
+        setEntries(
+          configs.map((c: any) => ({
+            label: c.label,
+            render: () => (
+              <>
+                {c.generateAssetComponent}
+                <EuiButton fill size="s" onClick={() => c.generateAssetExport({}).then(close)} data-test-subj="standinShareGenerate">
+                  {c.generateExportButtonLabel ?? `Export ${c.label}`}
+                </EuiButton>
+              </>
+            ),
+          })),
+        );
+      } else {
+        setEntries(shareProviders.flatMap((p) => p.getShareMenuItems(ctx)).map((i: any) => ({ label: i.shareMenuItem.name, render: () => i.panel.content })));
+      }
+      setOpen(true);
+    };
+    return (
+      <div data-test-subj="standinShareMenu">
+        <EuiButton size="s" onClick={toggle} data-test-subj="standinShareButton">
+          {config.host === 'kibana' ? 'Export' : 'Share'}
+        </EuiButton>
+        {open && (
+          <EuiPanel paddingSize="s" hasBorder>
+            {entries.length === 0 && <EuiText size="s">No entries registered.</EuiText>}
+            {selected === undefined
+              ? entries.map((e, i) => (
+                  <EuiButtonEmpty key={i} onClick={() => setSelected(i)} data-test-subj={`standinShareEntry-${e.label}`}>
+                    {e.label}
+                  </EuiButtonEmpty>
+                ))
+              : entries[selected].render()}
+          </EuiPanel>
+        )}
+      </div>
+    );
+  }
+
   // Discover is not part of the stand-in: a placeholder app that says so and shows the requested state.
   apps.set('discover', {
     id: 'discover',
@@ -261,6 +361,7 @@ export function bootstrap(): void {
           <EuiText size="s">
             <pre style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{decodeURIComponent(window.location.pathname + window.location.search + window.location.hash)}</pre>
           </EuiText>
+          <DiscoverShareMenu />
         </EuiPanel>,
       );
       return root;
@@ -400,7 +501,7 @@ export function bootstrap(): void {
       }
     }
     try {
-      for (const p of plugins) p.setup(coreSetup, {});
+      for (const p of plugins) p.setup(coreSetup, { share });
       phase = 'start';
       for (const p of plugins) p.start(coreStart, {});
       resolveStart([coreStart, {}, {}]);
