@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { engineUrl } from '../../test/setup/engine';
-import { startStandIn, StandIn, StandInOptions } from './stand_in';
+import * as http from 'http';
+import { DEFAULT_BODY_MAX_BYTES, startStandIn, StandIn, StandInOptions } from './stand_in';
 import { deleteStandInIndices, uniqueIndexPrefix } from './testing';
 import { validateRouteSecurity } from './server/security';
 import { ManifestError } from './manifest';
@@ -22,6 +23,21 @@ function probeWithManifest(change: (m: Record<string, unknown>) => void): string
   change(manifest);
   fs.writeFileSync(file, JSON.stringify(manifest));
   return dir;
+}
+
+/** A POST written in several chunks (no content-length), as the stand-in's writer. */
+function rawPost(url: string, parts: string[], agent: http.Agent): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'kbn-xsrf': 'true', authorization: `Basic ${Buffer.from('writer:changeme').toString('base64')}` } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    for (const p of parts) req.write(p);
+    req.end();
+  });
 }
 
 const started: StandIn[] = [];
@@ -143,6 +159,36 @@ describe('HTTP semantics of a Kibana 9 host', () => {
     expect(polluted.status).toBe(400);
     const badJson = await s.request('POST', '/api/probe/echo/abc', { body: '{nope', headers: { 'content-type': 'application/json' } });
     expect(badJson.body.message).toBe('Invalid request payload JSON format');
+  });
+
+  it('answers a body over the route limit with 413 and hapi\'s message, whoever sends it, and keeps the connection usable', async () => {
+    const TOO_LARGE = (n: number) => ({ statusCode: 413, error: 'Request Entity Too Large', message: `Payload content length greater than maximum allowed: ${n}` });
+    // the default limit (server.maxPayload, 1,048,576 bytes): a JSON body of exactly that size passes
+    const exact = JSON.stringify({ name: 'n', pad: 'x'.repeat(DEFAULT_BODY_MAX_BYTES - 21) });
+    expect(Buffer.byteLength(exact)).toBe(DEFAULT_BODY_MAX_BYTES);
+    const fits = await s.request('POST', '/api/probe/echo/abc', { body: exact, headers: { 'content-type': 'application/json' } });
+    expect([fits.status, fits.body.body]).toEqual([200, { name: 'n' }]);
+    const over = await s.request('POST', '/api/probe/echo/abc', { body: exact + ' ', headers: { 'content-type': 'application/json' } });
+    expect([over.status, over.body]).toEqual([413, TOO_LARGE(DEFAULT_BODY_MAX_BYTES)]);
+    // the route's own options.body.maxBytes (64), declared by content-length or found while reading a chunked body
+    const body64 = JSON.stringify({ a: 'x'.repeat(56) });
+    expect(Buffer.byteLength(body64)).toBe(64);
+    expect((await s.request('POST', '/api/probe/small', { user: 'writer', body: body64, headers: { 'content-type': 'application/json' } })).status).toBe(200);
+    const small = await s.request('POST', '/api/probe/small', { user: 'writer', body: body64 + ' ', headers: { 'content-type': 'application/json' } });
+    expect([small.status, small.body]).toEqual([413, TOO_LARGE(64)]);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const chunked = await rawPost(`${s.url}/api/probe/small`, ['{"a":"', 'x'.repeat(100), '"}'], agent);
+      expect([chunked.status, JSON.parse(chunked.body)]).toEqual([413, TOO_LARGE(64)]);
+      const next = await rawPost(`${s.url}/api/probe/small`, ['{"a":1}'], agent); // same socket, drained
+      expect([next.status, JSON.parse(next.body)]).toEqual([200, { received: { a: 1 } }]);
+    } finally {
+      agent.destroy();
+    }
+    // the payload is read after authentication and before kbn-xsrf and the privileges (hapi's lifecycle)
+    expect((await s.request('POST', '/api/probe/small', { user: 'reader', body: body64 + ' ', headers: { 'content-type': 'application/json' } })).status).toBe(413);
+    expect((await s.request('POST', '/api/probe/small', { user: 'writer', xsrf: false, body: body64 + ' ', headers: { 'content-type': 'application/json' } })).status).toBe(413);
+    expect((await s.request('POST', '/api/probe/small', { user: null, body: body64 + ' ', headers: { 'content-type': 'application/json' } })).status).toBe(401);
   });
 
   it('gives handlers context.core as a Promise holding the real @elastic/elasticsearch client, which answers bodies', async () => {

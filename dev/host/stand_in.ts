@@ -87,7 +87,16 @@ export interface StandIn {
 }
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Request Entity Too Large', 500: 'Internal Server Error' };
+/**
+ * Kibana's `server.maxPayload` default (src/core/packages/http/server-internal/src/http_config.ts:
+ * `maxPayload: schema.byteSize({ defaultValue: '1048576b' })`), which getServerOptions
+ * (src/platform/packages/shared/kbn-server-http-tools/src/get_server_options.ts) makes hapi's
+ * `routes.payload.maxBytes`; a route's own `options.body.maxBytes` replaces it (HttpServer.configureRoute
+ * in src/core/packages/http/server-internal/src/http_server.ts passes it to hapi's route `payload.maxBytes`).
+ */
 export const DEFAULT_BODY_MAX_BYTES = 1048576;
+/** A client that keeps sending this far past the limit is answered at once and disconnected. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 export const BUILD_NUM = 1;
 
 function errorBody(status: number, message: string, attributes?: unknown) {
@@ -273,20 +282,35 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     send(res, r.status, r.payload, headers);
   };
 
+  /**
+   * hapi's payload step (lib/route.js `internals.payload` with @hapi/subtext), which Kibana runs for every
+   * non-GET route: a declared content-length over the route's limit, or a body that grows past it, is a
+   * 413 "Payload content length greater than maximum allowed: <maxBytes>"; the rest of the body is
+   * drained first (`internals.drain`) so the client reads that answer instead of a reset connection.
+   */
   const readBody = (req: http.IncomingMessage, maxBytes: number): Promise<Buffer> =>
     new Promise((resolve, reject) => {
+      const tooLarge = (abandon: boolean) => Object.assign(new Error(`Payload content length greater than maximum allowed: ${maxBytes}`), { status: 413, abandon });
+      const declared = Number(req.headers['content-length']);
+      let overflow = Number.isFinite(declared) && declared > maxBytes;
       const chunks: Buffer[] = [];
       let size = 0;
-      req.on('data', (c: Buffer) => {
+      const onData = (c: Buffer) => {
         size += c.length;
-        if (size > maxBytes) {
-          reject(Object.assign(new Error(`Payload content length greater than maximum allowed: ${maxBytes}`), { status: 413 }));
-          req.destroy();
+        if (overflow || size > maxBytes) {
+          overflow = true;
+          chunks.length = 0;
+          if (size > maxBytes + MAX_DRAIN_BYTES) {
+            req.off('data', onData);
+            req.pause();
+            reject(tooLarge(true));
+          }
           return;
         }
         chunks.push(c);
-      });
-      req.on('end', () => resolve(Buffer.concat(chunks)));
+      };
+      req.on('data', onData);
+      req.on('end', () => (overflow ? reject(tooLarge(false)) : resolve(Buffer.concat(chunks))));
       req.on('error', reject);
     });
 
@@ -299,6 +323,34 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     if (authc === true && !user) {
       send(res, 401, errorBody(401, '[security_exception]: unable to authenticate user'), { 'www-authenticate': 'Basic realm="kibana", charset="UTF-8"' });
       return true;
+    }
+    // hapi's lifecycle (lib/route.js `_buildLifecycle`): authenticate, then the payload (non-GET), then
+    // onPostAuth, where Kibana checks the internal-route restriction, kbn-xsrf (lifecycle_handlers.ts)
+    // and the route's privileges (the security plugin's API authorization). So an oversized or broken
+    // body is 413/400 whoever sends it, before 403.
+    let body: unknown = null;
+    if (method !== 'get') {
+      try {
+        const raw = await readBody(req, route.config.options?.body?.maxBytes ?? DEFAULT_BODY_MAX_BYTES);
+        if (raw.length) {
+          const type = String(req.headers['content-type'] ?? '');
+          if (route.config.options?.body?.parse === false) body = raw;
+          else if (/json/i.test(type)) {
+            try {
+              body = JSON.parse(raw.toString('utf8'));
+            } catch {
+              send(res, 400, errorBody(400, 'Invalid request payload JSON format'));
+              return true;
+            }
+          } else if (/^text\//i.test(type) || /yaml/i.test(type)) body = raw.toString('utf8');
+          else body = raw;
+        }
+      } catch (error: any) {
+        const status = error?.status ?? 400;
+        send(res, status, errorBody(status, error?.message ?? 'Bad request'), error?.abandon ? { connection: 'close' } : {});
+        if (error?.abandon) res.on('finish', () => req.destroy());
+        return true;
+      }
     }
     // Kibana 9 restricts internal routes (PR #193792; routes are internal unless `access: 'public'`):
     // only requests carrying x-elastic-internal-origin (core.http.fetch sends it) may call them.
@@ -330,26 +382,6 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     for (const [k, v] of url.searchParams) {
       const prev = query[k];
       query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-    }
-    let body: unknown = null;
-    try {
-      const raw = await readBody(req, route.config.options?.body?.maxBytes ?? DEFAULT_BODY_MAX_BYTES);
-      if (raw.length) {
-        const type = String(req.headers['content-type'] ?? '');
-        if (route.config.options?.body?.parse === false) body = raw;
-        else if (/json/i.test(type)) {
-          try {
-            body = JSON.parse(raw.toString('utf8'));
-          } catch {
-            send(res, 400, errorBody(400, 'Invalid request payload JSON format'));
-            return true;
-          }
-        } else if (/^text\//i.test(type) || /yaml/i.test(type)) body = raw.toString('utf8');
-        else body = raw;
-      }
-    } catch (error: any) {
-      send(res, error?.status ?? 400, errorBody(error?.status ?? 400, error?.message ?? 'Bad request'));
-      return true;
     }
     const validate = route.config.validate === false ? {} : route.config.validate;
     let request: KibanaRequest<any, any, any>;
