@@ -71,7 +71,8 @@ export interface StandIn {
   host: HostKind;
   hostVersion: string;
   manifest: PluginManifest;
-  routes: ReadonlyArray<Pick<RegisteredRoute, 'method' | 'path' | 'security'>>;
+  /** The registered routes; `config` as the plugin declared it (options.body.maxBytes, access, ...). */
+  routes: ReadonlyArray<Pick<RegisteredRoute, 'method' | 'path' | 'security' | 'config'>>;
   savedObjects: SavedObjectsStore;
   taskManager?: StandInTaskManager;
   /** The taskManager start contract the plugin received. */

@@ -87,7 +87,9 @@ const rejectedItems = (r: ImportReport) => r.items.filter((i) => i.outcome === '
 
 export async function importToHost(client: HostClient, files: LocalFile[], opts: { dryRun?: boolean; overwrite?: boolean } = {}): Promise<HostImportResult> {
   const request = (dryRun: boolean): ImportRequest => ({ files: files.map(({ name, content }) => ({ name, content })), dryRun, overwrite: !!opts.overwrite });
-  const size = Buffer.byteLength(JSON.stringify(request(true)));
+  // Both requests must fit the route's options.body.maxBytes (MAX_IMPORT_BYTES): the applying one is the
+  // larger (`"dryRun":false` is a byte longer than `true`), so a dry run that fits never precedes a 413.
+  const size = Math.max(...[true, false].map((dryRun) => Buffer.byteLength(JSON.stringify(request(dryRun)))));
   if (size > MAX_IMPORT_BYTES) throw new LocalInputError(`the files take ${size} bytes as a request; the host takes at most ${MAX_IMPORT_BYTES}: import them in parts`);
   const check = await client.json<ImportReport>('POST', SIGNATURES_IMPORT_PATH, IMPORT, request(true));
   assertReport(client, check);
