@@ -29,12 +29,16 @@
  *   when the URL has none, a Lucene `query_string` in the request body.
  *
  * Registered by public/plugin.ts only when the optional `share` plugin offers one of these APIs.
+ * This module is part of the plugin's entry (loaded before any app mounts), so it evaluates nothing
+ * from React at load: classic JSX (React.createElement at render time, no bundled jsx-runtime) and no
+ * import of the app's router.
  */
+/** @jsxRuntime classic */
+/** @jsx React.createElement */
 import React from 'react';
 import { EuiButton, EuiCallOut, EuiCodeBlock, EuiSpacer, EuiText } from '@elastic/eui';
 import * as rison from 'rison-node';
 import { PLUGIN_ID } from '../../common/constants';
-import { queryString } from '../services/router';
 import { type ConversionResult, type DiscoverQuery, toSignatureQuery } from './query_conversion';
 
 export const SAVE_AS_SIGNATURE_ID = 'elasticRecheckSaveAsSignature';
@@ -80,6 +84,14 @@ export interface SignatureDraft {
   path: string;
   conversion: ConversionResult;
   search: DiscoverSearch;
+}
+
+/** Query string from a record, leaving out empty values (as services/router.ts queryString). */
+function queryString(values: Record<string, string | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== '') params.set(k, v);
+  const s = params.toString();
+  return s ? `?${s}` : '';
 }
 
 type Navigate = (appId: string, options: { path: string }) => unknown;
