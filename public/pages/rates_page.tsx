@@ -8,11 +8,9 @@ import {
   EuiButtonEmpty,
   EuiFlexGroup,
   EuiFlexItem,
-  EuiFormRow,
   EuiLink,
   EuiPagination,
   EuiPanel,
-  EuiSelect,
   EuiSpacer,
   EuiText,
   EuiTitle,
@@ -27,6 +25,7 @@ import { useLinkProps, useRouter } from '../services/router';
 import { windowDays } from '../services/time_range';
 import { useRequest } from '../services/use_request';
 import { FilterBar, readFilters, useSetParams } from '../components/filter_bar';
+import { LabelledSelect } from '../components/labelled_select';
 import { EmptyState, ErrorState, Loading } from '../components/page_state';
 import { SafeLink } from '../components/safe_link';
 import { StatusChart } from '../components/status_chart';
@@ -169,37 +168,32 @@ export function RatesPage() {
       <EuiSpacer size="m" />
       <EuiFlexGroup gutterSize="m" alignItems="flexEnd" wrap>
         <EuiFlexItem grow={false}>
-          <EuiFormRow label="Sort by" display="rowCompressed">
-            <EuiSelect
-              compressed
-              value={sort}
-              onChange={(e) => setParams({ sort: e.target.value, page: undefined })}
-              options={[
-                { value: 'impact', text: 'Recent impact (failed in 24 h)' },
-                { value: 'window', text: 'Failed builds in window' },
-                { value: 'hits', text: 'Log hits' },
-                { value: 'bug', text: 'Bug' },
-              ]}
-              data-test-subj="ratesSort"
-              aria-label="Sort signatures"
-            />
-          </EuiFormRow>
+          <LabelledSelect
+            label="Sort by"
+            ariaLabel="Sort signatures"
+            value={sort}
+            onChange={(value) => setParams({ sort: value, page: undefined })}
+            options={[
+              { value: 'impact', text: 'Recent impact (failed in 24 h)' },
+              { value: 'window', text: 'Failed builds in window' },
+              { value: 'hits', text: 'Log hits' },
+              { value: 'bug', text: 'Bug' },
+            ]}
+            testSubj="ratesSort"
+          />
         </EuiFlexItem>
         <EuiFlexItem grow={false}>
-          <EuiFormRow label="Stale signatures" display="rowCompressed">
-            <EuiSelect
-              compressed
-              value={stale}
-              onChange={(e) => setParams({ stale: e.target.value, page: undefined })}
-              options={[
-                { value: 'show', text: 'Show (faded)' },
-                { value: 'hide', text: 'Hide' },
-                { value: 'only', text: 'Only stale' },
-              ]}
-              data-test-subj="staleFilter"
-              aria-label="Stale signatures"
-            />
-          </EuiFormRow>
+          <LabelledSelect
+            label="Stale signatures"
+            value={stale}
+            onChange={(value) => setParams({ stale: value, page: undefined })}
+            options={[
+              { value: 'show', text: 'Show (faded)' },
+              { value: 'hide', text: 'Hide' },
+              { value: 'only', text: 'Only stale' },
+            ]}
+            testSubj="staleFilter"
+          />
         </EuiFlexItem>
         <EuiFlexItem grow={false}>
           {rates.data && (

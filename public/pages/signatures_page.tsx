@@ -18,7 +18,6 @@ import {
   EuiFlyoutHeader,
   EuiFormRow,
   EuiLink,
-  EuiSelect,
   EuiSpacer,
   EuiSwitch,
   EuiText,
@@ -30,6 +29,7 @@ import { formatAge, formatDate, formatNumber } from '../services/format';
 import { useLinkProps, useRouter } from '../services/router';
 import { errorMessage, useRequest } from '../services/use_request';
 import { useSetParams } from '../components/filter_bar';
+import { LabelledSelect } from '../components/labelled_select';
 import { EmptyState, ErrorState, Loading } from '../components/page_state';
 import { SafeLink } from '../components/safe_link';
 
@@ -203,36 +203,31 @@ export function SignaturesPage() {
           />
         </EuiFlexItem>
         <EuiFlexItem grow={false}>
-          <EuiFormRow label="Mode" display="rowCompressed">
-            <EuiSelect
-              compressed
-              value={mode}
-              onChange={(e) => setParams({ mode: e.target.value || undefined, page: undefined })}
-              options={[
-                { value: '', text: 'Any' },
-                { value: 'explains', text: 'explains' },
-                { value: 'track', text: 'track' },
-              ]}
-              data-test-subj="modeFilter"
-              aria-label="Mode"
-            />
-          </EuiFormRow>
+          <LabelledSelect
+            label="Mode"
+            value={mode}
+            onChange={(value) => setParams({ mode: value || undefined, page: undefined })}
+            options={[
+              { value: '', text: 'Any' },
+              { value: 'explains', text: 'explains' },
+              { value: 'track', text: 'track' },
+            ]}
+            testSubj="modeFilter"
+          />
         </EuiFlexItem>
         <EuiFlexItem grow={false}>
-          <EuiFormRow label="Hits" display="rowCompressed">
-            <EuiSelect
-              compressed
-              value={stale}
-              onChange={(e) => setParams({ stale: e.target.value || undefined, page: undefined })}
-              options={[
-                { value: '', text: 'Any' },
-                { value: 'false', text: 'With hits' },
-                { value: 'true', text: 'Stale (no hits)' },
-              ]}
-              data-test-subj="staleSelect"
-              aria-label="Hits in window"
-            />
-          </EuiFormRow>
+          <LabelledSelect
+            label="Hits"
+            ariaLabel="Hits in window"
+            value={stale}
+            onChange={(value) => setParams({ stale: value || undefined, page: undefined })}
+            options={[
+              { value: '', text: 'Any' },
+              { value: 'false', text: 'With hits' },
+              { value: 'true', text: 'Stale (no hits)' },
+            ]}
+            testSubj="staleSelect"
+          />
         </EuiFlexItem>
         <EuiFlexItem grow={false}>
           <EuiButton size="s" fill iconType="plusInCircle" {...newProps} isDisabled={!canWrite} data-test-subj="newSignature">
