@@ -5,6 +5,9 @@
 const crypto = require('crypto');
 const esbuild = require('esbuild');
 
+// The cache key covers this file too, so a change of options never serves stale output.
+const SELF = require('fs').readFileSync(__filename);
+
 const LOADERS = { '.ts': 'ts', '.tsx': 'tsx', '.jsx': 'jsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js' };
 
 function loaderFor(filename) {
@@ -28,6 +31,6 @@ module.exports = {
     return { code: result.code };
   },
   getCacheKey(source, filename) {
-    return crypto.createHash('sha1').update(esbuild.version).update('\0').update(filename).update('\0').update(source).digest('hex');
+    return crypto.createHash('sha1').update(esbuild.version).update('\0').update(SELF).update('\0').update(filename).update('\0').update(source).digest('hex');
   },
 };
