@@ -9,6 +9,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/setup/global_setup.ts',
   globalTeardown: '<rootDir>/test/setup/global_teardown.ts',
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/test/setup/summary_reporter.js'],
   projects: [
     {
       displayName: 'node',
