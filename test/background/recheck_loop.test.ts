@@ -5,7 +5,7 @@
  */
 import * as net from 'net';
 import { engineRequest, engineUrl, uniqueName } from '../setup/engine';
-import { FakeZuul, FakeZuulBuild } from '../fake_services/fake_zuul';
+import { FakeZuul, FakeZuulBuild, zuulBuildLogLines } from '../fake_services/fake_zuul';
 import { FakeGerrit } from '../fake_services/fake_gerrit';
 import { FakeChat } from '../fake_services/fake_chat';
 import { parseConfig, RecheckConfig } from '../../server/config';
@@ -93,31 +93,7 @@ function setup(overrides: { gerrit?: object; report?: object; readiness?: object
 
 /** Indexes a build's log lines like ci-log-processing's logsender does (one document per line). */
 async function indexLogs(index: string, build: FakeZuulBuild, files: Record<string, string[]>, marker = true): Promise<void> {
-  const lines: unknown[] = [];
-  let t = Date.parse('2026-11-22T01:00:00Z');
-  const push = (filename: string, message: string, n: number) => {
-    lines.push({ index: {} });
-    lines.push({
-      '@timestamp': new Date((t += 1000)).toISOString(),
-      message,
-      filename,
-      tags: [filename],
-      log_url: `${build.log_url}${filename}`,
-      build_name: build.job_name,
-      build_status: build.result,
-      build_uuid: build.uuid,
-      build_queue: build.pipeline,
-      build_branch: build.branch,
-      build_change: build.change,
-      build_patchset: build.patchset,
-      project: build.project,
-      voting: build.voting ? 1 : 0,
-      line: n,
-    });
-  };
-  const all = { 'job-output.txt': ['TASK [run tempest]', ...(marker ? ['POST-RUN END RESULT_NORMAL: [untrusted : opendev.org/opendev/base-jobs/playbooks/base/post.yaml@master]'] : [])], ...files };
-  if (files['job-output.txt']) all['job-output.txt'] = [...files['job-output.txt'], ...(marker ? ['POST-RUN END RESULT_NORMAL'] : [])];
-  for (const [file, msgs] of Object.entries(all)) msgs.forEach((m, i) => push(file, m, i + 1));
+  const lines = zuulBuildLogLines(build, files, { marker, start: Date.parse('2026-11-22T01:00:00Z') });
   await engineRequest('POST', `/${index}/_bulk?refresh=true`, lines.map((l) => JSON.stringify(l)).join('\n') + '\n', 'application/x-ndjson');
 }
 

@@ -120,3 +120,40 @@ export class FakeZuul extends HttpFake {
     return { status: 200, body: selected.slice(skip, skip + limit) };
   }
 }
+
+/** The end-of-console line of Zuul's base job, which readiness waits for. */
+export const END_OF_LOG_MARKER = 'POST-RUN END RESULT_NORMAL: [untrusted : opendev.org/opendev/base-jobs/playbooks/base/post.yaml@master]';
+
+/**
+ * The log documents logsender would index for a fake Zuul build: one per line, per file, in the
+ * ci-log-processing schema, one second apart from `start`. job-output.txt gets the end-of-log
+ * marker unless `marker` is false.
+ */
+export function zuulBuildLogLines(build: FakeZuulBuild, files: Record<string, string[]>, options: { marker?: boolean; start?: number } = {}): unknown[] {
+  const all = { ...files, 'job-output.txt': [...(files['job-output.txt'] ?? ['TASK [run tests]']), ...(options.marker === false ? [] : [END_OF_LOG_MARKER])] };
+  let t = options.start ?? Date.now() - 600000;
+  const lines: unknown[] = [];
+  for (const [filename, messages] of Object.entries(all)) {
+    messages.forEach((message, i) => {
+      lines.push({ index: {} });
+      lines.push({
+        '@timestamp': new Date((t += 1000)).toISOString(),
+        message,
+        filename,
+        tags: [filename],
+        log_url: `${build.log_url}${filename}`,
+        build_name: build.job_name,
+        build_status: build.result,
+        build_uuid: build.uuid,
+        build_queue: build.pipeline,
+        build_branch: build.branch,
+        build_change: build.change,
+        build_patchset: build.patchset,
+        project: build.project,
+        voting: build.voting ? 1 : 0,
+        line: i + 1,
+      });
+    });
+  }
+  return lines;
+}

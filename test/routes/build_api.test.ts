@@ -13,7 +13,7 @@ import { deleteStandInIndices, startSourceStandIn, uniqueIndexPrefix } from '../
 import type { StandIn } from '../../dev/host/stand_in';
 import { manifestFor } from '../../dev/build/build';
 import { TARGETS } from '../../dev/build/targets';
-import { FakeZuul, FakeZuulBuild } from '../fake_services/fake_zuul';
+import { FakeZuul, FakeZuulBuild, zuulBuildLogLines } from '../fake_services/fake_zuul';
 import { FakeGerrit } from '../fake_services/fake_gerrit';
 import { CLASSIFY_PATH, QUERY_PREVIEW_PATH, QUERY_STATS_PATH, QUERY_VALIDATE_PATH, RATES_PATH, RESULTS_PATH, UNCATEGORIZED_PATH } from '../../common/api/paths';
 import { SIGNATURES_PATH } from '../../common/api/signatures';
@@ -46,34 +46,9 @@ function pluginConfig(extra: Record<string, unknown> = {}) {
   };
 }
 
-async function indexLogs(build: FakeZuulBuild, lines: Record<string, string[]>): Promise<void> {
-  const docs: string[] = [];
-  let t = Date.now() - 600000;
-  const all = { ...lines, 'job-output.txt': [...(lines['job-output.txt'] ?? ['TASK [run tests]']), 'POST-RUN END RESULT_NORMAL: [untrusted : opendev.org/opendev/base-jobs/playbooks/base/post.yaml@master]'] };
-  for (const [file, msgs] of Object.entries(all)) {
-    for (const message of msgs) {
-      docs.push(JSON.stringify({ index: {} }));
-      docs.push(
-        JSON.stringify({
-          '@timestamp': new Date((t += 1000)).toISOString(),
-          message,
-          filename: file,
-          tags: [file],
-          log_url: `${build.log_url}${file}`,
-          build_name: build.job_name,
-          build_status: build.result,
-          build_uuid: build.uuid,
-          build_queue: build.pipeline,
-          build_branch: build.branch,
-          build_change: build.change,
-          build_patchset: build.patchset,
-          project: build.project,
-          voting: 1,
-        }),
-      );
-    }
-  }
-  await engineRequest('POST', `/${logsIndex}/_bulk?refresh=true`, docs.join('\n') + '\n', 'application/x-ndjson');
+async function indexLogs(build: FakeZuulBuild, files: Record<string, string[]>): Promise<void> {
+  const lines = zuulBuildLogLines(build, files);
+  await engineRequest('POST', `/${logsIndex}/_bulk?refresh=true`, lines.map((l) => JSON.stringify(l)).join('\n') + '\n', 'application/x-ndjson');
 }
 
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20000): Promise<T> {

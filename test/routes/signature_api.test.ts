@@ -4,13 +4,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as yauzl from 'yauzl';
 import { CORPUS_DIR, describeWithCorpus, engineRequest, engineUrl, uniqueName } from '../setup/engine';
 import { deleteStandInIndices, startSourceStandIn, uniqueIndexPrefix } from '../../dev/host/testing';
 import type { StandIn } from '../../dev/host/stand_in';
 import { SIGNATURES_EXPORT_PATH, SIGNATURES_IMPORT_PATH, SIGNATURES_PATH, signatureHistoryPath, signaturePath } from '../../common/api/signatures';
 import { parseSignatureBundle } from '../../common/signature/bundle';
 import { parseSignatureYaml } from '../../common/signature/yaml_codec';
+import { unzipToText } from '../fixtures/unzip';
 
 let standIn: StandIn;
 const indexPrefix = uniqueIndexPrefix('sigapi');
@@ -207,7 +207,7 @@ describe('import and export', () => {
     const res = await fetch(`${standIn.url}${SIGNATURES_EXPORT_PATH}?format=zip`, { headers: { authorization: `Basic ${Buffer.from('reader:changeme').toString('base64')}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/zip');
-    const entries = await unzip(Buffer.from(await res.arrayBuffer()));
+    const entries = await unzipToText(Buffer.from(await res.arrayBuffer()));
     expect(Object.keys(entries)).toContain('5000004.yaml');
     const one = parseSignatureYaml(entries['5000004.yaml'], '5000004.yaml');
     expect(one.ok && one.signature).toMatchObject({ id: '5000004', allowNonvoting: true, query: 'message:"no space left on device"' });
@@ -237,24 +237,3 @@ describeWithCorpus('import of the real elastic-recheck queries', () => {
   });
 });
 
-function unzip(buffer: Buffer): Promise<Record<string, string>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err);
-      const out: Record<string, string> = {};
-      zip.on('entry', (entry) =>
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e);
-          const chunks: Buffer[] = [];
-          stream.on('data', (c) => chunks.push(c));
-          stream.on('end', () => {
-            out[entry.fileName] = Buffer.concat(chunks).toString('utf8');
-            zip.readEntry();
-          });
-        }),
-      );
-      zip.on('end', () => resolve(out));
-      zip.readEntry();
-    });
-  });
-}
