@@ -67,6 +67,8 @@ describe('signature editor', () => {
     });
     await user.type(await screen.findByTestId('bugId'), '2049999');
     await user.type(screen.getByTestId('sigTitle'), 'Disk full');
+    // the debounced preview goes out, for the window from the URL
+    await waitFor(() => expect(requests.find((r) => r.path.endsWith('/query/preview'))?.body.days).toBe(3), { timeout: 5000 });
     await waitFor(() => expect(screen.getByTestId('saveSignature')).toBeEnabled());
     await user.click(screen.getByTestId('saveSignature'));
     await waitFor(() => expect(history.location.pathname).toBe('/signatures/2049999'));
@@ -81,8 +83,6 @@ describe('signature editor', () => {
       title: 'Disk full',
     });
     expect(toasts).toContainEqual({ kind: 'success', toast: { title: 'Signature 2049999 saved' } });
-    // the preview used the window from the URL
-    expect(requests.find((r) => r.path.endsWith('/query/preview'))!.body.days).toBe(3);
   });
 
   it('is read-only for a reader: no save, no editing, no revert', async () => {
