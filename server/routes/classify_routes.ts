@@ -3,11 +3,10 @@ import type { BuildRef } from '../../common/api/classify';
 import { CLASSIFY_PATH } from '../../common/api/paths';
 import type { Validated } from '../../common/api/signatures';
 import { classifyBuild } from '../lib/classify/classify';
-import { engineAsCurrentUser, errorResponse, hostRoute } from '../lib/host_adapter';
-import { compileSignatures } from '../lib/signatures/compile';
+import { errorResponse, hostRoute } from '../lib/host_adapter';
 import type { RouteDeps } from './index';
 import { fail, READ_SECURITY, validation } from './route_utils';
-import { signatureStoreFor } from './signature_routes';
+import { engineAndSignatures } from './signature_routes';
 
 /** `{ uuid }` or `{ change, patchset, job }`. */
 export function validateClassifyBody(body: unknown): Validated<BuildRef> {
@@ -38,9 +37,8 @@ export function registerClassifyRoutes({ router, host, config }: RouteDeps): voi
     }),
     async (context, request, response) => {
       try {
-        const signatures = await (await signatureStoreFor(context)).all();
-        const engine = await engineAsCurrentUser(context);
-        const result = await classifyBuild(engine, compileSignatures(signatures), request.body, { index: config().logs.indexPattern, purpose: 'on-demand' });
+        const { engine, compiled } = await engineAndSignatures(context);
+        const result = await classifyBuild(engine, compiled, request.body, { index: config().logs.indexPattern, purpose: 'on-demand' });
         if (result.kind === 'not_found') return response.notFound({ body: { message: `no indexed logs for build ${JSON.stringify(request.body)}` } });
         return response.ok({ body: result });
       } catch (error) {

@@ -13,7 +13,7 @@ import type { SignatureScope } from '../../common/signature/types';
 import { engineAsCurrentUser, errorResponse, hostRoute } from '../lib/host_adapter';
 import { previewSignature } from '../lib/preview';
 import { queryStats } from '../lib/query_stats/query_stats';
-import { DAY_MS, IncompleteCountError } from '../lib/rates/rates';
+import { DAY_MS } from '../lib/rates/rates';
 import { validateSignatureOnEngine } from '../lib/signatures/engine_validation';
 import type { RouteDeps } from './index';
 import { fail, READ_SECURITY, validation } from './route_utils';
@@ -107,7 +107,6 @@ export function registerQueryRoutes({ router, host, config }: RouteDeps): void {
         const body = await previewSignature(engine, request.body, saved, { index: config().logs.indexPattern, defaultDays: config().windows.ratesDays });
         return response.ok({ body });
       } catch (error) {
-        if (error instanceof IncompleteCountError) return response.badRequest({ body: { message: error.message } });
         if (error instanceof Error && /query_string|parse_exception|Failed to parse/i.test(error.message)) return response.badRequest({ body: { message: `query: ${error.message}` } });
         return errorResponse(response, error);
       }

@@ -1,13 +1,12 @@
 /* GET /api/elastic_recheck/rates and /uncategorized: the failure-rate graphs and the unexplained failures. */
 import { RATES_PATH, UNCATEGORIZED_PATH } from '../../common/api/paths';
 import type { Validated } from '../../common/api/signatures';
-import { engineAsCurrentUser, errorResponse, hostRoute } from '../lib/host_adapter';
-import { DAY_MS, failureRates, HOUR_MS, IncompleteCountError } from '../lib/rates/rates';
-import { compileSignatures } from '../lib/signatures/compile';
+import { errorResponse, hostRoute } from '../lib/host_adapter';
+import { DAY_MS, failureRates, HOUR_MS } from '../lib/rates/rates';
 import { uncategorizedFailures } from '../lib/uncategorized/uncategorized';
 import type { RouteDeps } from './index';
 import { fail, intParam, listParam, READ_SECURITY, unknownKeys, validation } from './route_utils';
-import { signatureStoreFor } from './signature_routes';
+import { engineAndSignatures } from './signature_routes';
 
 export interface WindowQuery {
   days?: number;
@@ -61,9 +60,8 @@ export function registerRatesRoutes({ router, host, config }: RouteDeps): void {
     async (context, request, response) => {
       try {
         const q = request.query;
-        const signatures = await (await signatureStoreFor(context)).all();
-        const engine = await engineAsCurrentUser(context);
-        const result = await failureRates(engine, compileSignatures(signatures), {
+        const { engine, compiled } = await engineAndSignatures(context);
+        const result = await failureRates(engine, compiled, {
           index: config().logs.indexPattern,
           windowMs: (q.days ?? config().windows.ratesDays) * DAY_MS,
           bucketMs: (q.bucketHours ?? 1) * HOUR_MS,
@@ -73,7 +71,6 @@ export function registerRatesRoutes({ router, host, config }: RouteDeps): void {
         });
         return response.ok({ body: result });
       } catch (error) {
-        if (error instanceof IncompleteCountError) return response.badRequest({ body: { message: error.message } });
         return errorResponse(response, error);
       }
     },
@@ -89,9 +86,8 @@ export function registerRatesRoutes({ router, host, config }: RouteDeps): void {
     async (context, request, response) => {
       try {
         const q = request.query;
-        const signatures = await (await signatureStoreFor(context)).all();
-        const engine = await engineAsCurrentUser(context);
-        const result = await uncategorizedFailures(engine, compileSignatures(signatures), {
+        const { engine, compiled } = await engineAndSignatures(context);
+        const result = await uncategorizedFailures(engine, compiled, {
           index: config().logs.indexPattern,
           windowMs: (q.days ?? config().windows.uncategorizedDays) * DAY_MS,
           queues: q.queues,
@@ -103,7 +99,6 @@ export function registerRatesRoutes({ router, host, config }: RouteDeps): void {
         });
         return response.ok({ body: result });
       } catch (error) {
-        if (error instanceof IncompleteCountError) return response.badRequest({ body: { message: error.message } });
         return errorResponse(response, error);
       }
     },

@@ -17,13 +17,20 @@ import { DAY_MS } from '../lib/rates/rates';
 import { engineAsCurrentUser, errorResponse, hostRoute, savedObjectsClient } from '../lib/host_adapter';
 import { signatureHits } from '../lib/signature_hits';
 import { SignatureStore } from '../lib/signature_store';
-import { compileSignatures } from '../lib/signatures/compile';
+import { CompiledSignature, compileSignatures } from '../lib/signatures/compile';
+import type { EngineClient } from '../lib/engine/engine_client';
 import type { RequestHandlerContext } from '../types/host';
 import type { RouteDeps } from './index';
 import { currentUserName, idParams, READ_SECURITY, validation, WRITE_SECURITY } from './route_utils';
 
 export async function signatureStoreFor(context: RequestHandlerContext): Promise<SignatureStore> {
   return new SignatureStore(await savedObjectsClient(context), await currentUserName(context));
+}
+
+/** What the query-core routes start from: the current user's engine and every stored signature, compiled. */
+export async function engineAndSignatures(context: RequestHandlerContext): Promise<{ engine: EngineClient; compiled: CompiledSignature[] }> {
+  const signatures = await (await signatureStoreFor(context)).all();
+  return { engine: await engineAsCurrentUser(context), compiled: compileSignatures(signatures) };
 }
 
 export function registerSignatureRoutes({ router, host, config, logger }: RouteDeps): void {

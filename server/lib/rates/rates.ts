@@ -57,6 +57,9 @@ export interface RatesOptions extends RatesFilters {
 }
 
 export class IncompleteCountError extends Error {
+  /** The caller asked for more than exact counting allows: a client error (routes answer 400). */
+  readonly statusCode = 400;
+
   constructor(readonly signatureIds: string[], readonly limit: number) {
     super(`signature(s) ${signatureIds.join(', ')} matched more than ${limit} builds in the window; counts would not be exact (raise maxBuildsPerSignature)`);
     this.name = 'IncompleteCountError';
