@@ -13,7 +13,7 @@
  */
 import * as yaml from 'js-yaml';
 import type { Signature } from './types';
-import { SignatureProblem, signatureFromObject, signatureToObject, YAML_DUMP_OPTIONS } from './yaml_codec';
+import { SignatureProblem, signatureFromObject, signatureToObject, YAML_DUMP_OPTIONS, yamlProblem } from './yaml_codec';
 
 export const BUNDLE_KIND = 'elastic-recheck-signatures';
 export const BUNDLE_VERSION = 1;
@@ -55,9 +55,7 @@ export function parseSignatureBundle(text: string, fileName = 'bundle'): BundleP
   try {
     doc = yaml.load(text, { filename: fileName, schema: yaml.CORE_SCHEMA });
   } catch (e) {
-    const ex = e as yaml.YAMLException;
-    const mark = (ex as any).mark;
-    return { ok: false, errors: [{ file: fileName, line: mark ? mark.line + 1 : undefined, column: mark ? mark.column + 1 : undefined, message: `YAML: ${ex.reason ?? ex.message}` }], warnings };
+    return { ok: false, errors: [yamlProblem(fileName, e)], warnings };
   }
   const top = (message: string, key?: string): BundleParseResult => ({ ok: false, errors: [{ file: fileName, key, message }], warnings });
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return top('a bundle must be a mapping with version, kind and signatures');

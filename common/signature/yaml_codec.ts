@@ -97,6 +97,13 @@ function typeName(v: unknown): string {
   return typeof v === 'object' ? 'a mapping' : `a ${typeof v}`;
 }
 
+/** js-yaml's parse error as a problem with the 1-based line and column it marks. */
+export function yamlProblem(fileName: string, error: unknown): SignatureProblem {
+  const ex = error as yaml.YAMLException;
+  const mark = (ex as any).mark;
+  return { file: fileName, line: mark ? mark.line + 1 : undefined, column: mark ? mark.column + 1 : undefined, message: `YAML: ${ex.reason ?? ex.message}` };
+}
+
 /** Parse one signature file. Pure: no file access, never throws. */
 export function parseSignatureYaml(text: string, fileName: string): SignatureParseResult {
   const errors: SignatureProblem[] = [];
@@ -106,13 +113,7 @@ export function parseSignatureYaml(text: string, fileName: string): SignaturePar
   try {
     doc = yaml.load(text, { filename: fileName, schema: yaml.CORE_SCHEMA });
   } catch (e) {
-    const ex = e as yaml.YAMLException;
-    const mark = (ex as any).mark;
-    return {
-      ok: false,
-      errors: [{ file: fileName, line: mark ? mark.line + 1 : undefined, column: mark ? mark.column + 1 : undefined, message: `YAML: ${ex.reason ?? ex.message}` }],
-      warnings,
-    };
+    return { ok: false, errors: [yamlProblem(fileName, e)], warnings };
   }
   const id = idFromFileName(fileName);
   const r = signatureFromObject(doc, { id, file: fileName, lines });
