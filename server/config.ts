@@ -92,7 +92,21 @@ export interface RecheckConfig {
   /** The background intake/classify/report pass: off unless `schedule.enabled`. */
   schedule: { enabled: boolean; intervalMs: number; lockTtlMs: number; batchSize: number };
   windows: { ratesDays: number; bucket: string; uncategorizedDays: number };
+  /** Who may read and write on OpenSearch Dashboards (server/lib/access/); Kibana uses its feature privileges. */
+  access: AccessConfig;
 }
+
+export interface AccessConfig {
+  /** Security roles or backend roles (opensearch-security's authinfo) that may write. */
+  writers: string[];
+  /** Roles that may read; empty: every authenticated user. Writers always read. */
+  readers: string[];
+  /** OSD without the security plugin: true makes the plugin read-only for everyone (default: everyone writes). */
+  readOnlyWithoutSecurity: boolean;
+}
+
+/** Documented defaults of `elastic_recheck.access.*`. */
+export const DEFAULT_WRITER_ROLES = ['all_access', 'elastic_recheck_writer'];
 
 /** elastic-recheck's recheckwatchbot.yaml `messages:` with the folded scalars already folded. */
 export const ELASTIC_RECHECK_MESSAGES: GerritMessages = {
@@ -281,7 +295,7 @@ export function parseConfig(raw: unknown): RecheckConfig {
     throw new ConfigError([`${CONFIG_PATH}: expected an object, got ${describe(raw)}`]);
   }
   const root = new Reader(problems, CONFIG_PATH, (raw ?? {}) as Record<string, unknown>, [
-    'enabled', 'engine', 'logs', 'results', 'state', 'zuul', 'readiness', 'gerrit', 'webhooks', 'report', 'schedule', 'windows',
+    'enabled', 'engine', 'logs', 'results', 'state', 'zuul', 'readiness', 'gerrit', 'webhooks', 'report', 'schedule', 'windows', 'access',
   ]);
 
   const engine = root.object('engine', ['url', 'username', 'password', 'apiKey', 'timeout']);
@@ -397,6 +411,9 @@ export function parseConfig(raw: unknown): RecheckConfig {
 
   const report = root.object('report', ['retryInitial', 'retryMax', 'giveUpAfter', 'timeout']);
   const windows = root.object('windows', ['ratesDays', 'bucket', 'uncategorizedDays']);
+  const access = root.object('access', ['writers', 'readers', 'readOnlyWithoutSecurity']);
+  const writers = access.stringList('writers', DEFAULT_WRITER_ROLES);
+  if (access.has('writers') && writers.length === 0) access.problem('writers', 'list at least one role (nobody could change signatures)');
 
   const config: RecheckConfig = {
     enabled: pluginEnabled,
@@ -457,6 +474,11 @@ export function parseConfig(raw: unknown): RecheckConfig {
       ratesDays: windows.int('ratesDays', 10, 1, 365),
       bucket: windows.string('bucket', '1h'),
       uncategorizedDays: windows.int('uncategorizedDays', 10, 1, 365),
+    },
+    access: {
+      writers,
+      readers: access.stringList('readers', []),
+      readOnlyWithoutSecurity: access.bool('readOnlyWithoutSecurity', false),
     },
   };
   if (!/^\d+[mhd]$/.test(config.windows.bucket)) windows.problem('bucket', `expected an interval such as "30m", "1h", "1d", got ${describe(config.windows.bucket)}`);

@@ -6,11 +6,13 @@ import { elasticRecheckFeature } from './lib/feature';
 import { registerRoutes } from './routes';
 import { signatureHistorySavedObjectType, signatureSavedObjectType } from './saved_objects/signature_types';
 import { BackgroundService } from './lib/background/background_service';
+import { AccessService } from './lib/access/access_service';
 
 export class ElasticRecheckPlugin implements Plugin<void, void, ElasticRecheckSetupDeps, ElasticRecheckStartDeps> {
   private readonly logger: Logger;
   private config: RecheckConfig;
   private readonly background: BackgroundService;
+  private access?: AccessService;
 
   constructor(private readonly initializerContext: PluginInitializerContext) {
     this.logger = initializerContext.logger.get();
@@ -24,11 +26,13 @@ export class ElasticRecheckPlugin implements Plugin<void, void, ElasticRecheckSe
     core.savedObjects.registerType(signatureSavedObjectType);
     core.savedObjects.registerType(signatureHistorySavedObjectType);
     this.background.setup(deps);
-    registerRoutes({ router: core.http.createRouter(), host, logger: this.logger, config: () => this.config });
+    this.access = new AccessService(host, () => this.config, this.logger.get('access'));
+    registerRoutes({ router: core.http.createRouter(), host, logger: this.logger, config: () => this.config, access: this.access });
     this.logger.debug(`set up for ${host}`);
   }
 
   start(core: CoreStart, deps: ElasticRecheckStartDeps): void {
+    this.access?.start(core);
     this.background.start(core, deps);
   }
 

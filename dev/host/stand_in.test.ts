@@ -219,6 +219,8 @@ describe('OpenSearch Dashboards mode', () => {
     expect(r.status).toBe(200);
     expect(r.body.contextIsPromise).toBe(false);
     expect(r.body.clientLibrary).toBe('opensearch');
+    // OSD core (src/core/server/index.ts, RequestHandlerContext) has no security in its request context
+    expect(r.body.hasSecurity).toBe(false);
     expect(['green', 'yellow']).toContain(r.body.health.body.status);
     expect((await s.request('POST', '/api/probe/echo/abc', { body: { name: 'x' }, xsrf: false })).body.message).toBe('Request must contain a osd-xsrf header.');
   });

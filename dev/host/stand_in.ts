@@ -29,6 +29,7 @@ import { SavedObjectTypeRegistry, SavedObjectsStore } from './server/saved_objec
 import { StandInTaskManager } from './server/task_manager';
 import { EngineProxy, startEngineProxy } from './server/engine_proxy';
 import { ClusterClients, createClusterClients } from './server/es_clients';
+import { OsdSecurityConfig, defaultOsdSecurity, osdLoginUsers, startOsdSecurityProxy } from './server/osd_security';
 import { BrowserAssets, prepareBrowserAssets, renderPage } from './browser/assets';
 
 export interface StandInOptions {
@@ -50,6 +51,11 @@ export interface StandInOptions {
   /** Saved objects live in `<indexPrefix>`, tasks in `<indexPrefix>_task_manager`. */
   indexPrefix?: string;
   security?: SecurityConfig;
+  /**
+   * OSD mode: the OpenSearch security plugin's users, backend roles and roles mapping (server/osd_security.ts;
+   * default defaultOsdSecurity()), or false for a cluster without it (no login, no authinfo route).
+   */
+  osdSecurity?: OsdSecurityConfig | false;
   /** Provide the taskManager plugin (Kibana mode only). Default true. */
   taskManager?: boolean;
   taskPollIntervalMs?: number;
@@ -118,7 +124,11 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   const manifest = readPluginManifest(options.pluginDir, host, hostVersion);
   const pluginId = manifest.id;
   const indexPrefix = options.indexPrefix ?? '.kibana_standin';
-  const security = new SecurityService(options.security ?? defaultSecurity(pluginId));
+  const osdSecurity = host === 'osd' ? (options.osdSecurity ?? defaultOsdSecurity()) : undefined;
+  // OSD without the security plugin has no login: every request is anonymous.
+  const anonymous = osdSecurity === false;
+  const securityConfig = osdSecurity ? osdLoginUsers(osdSecurity) : (options.security ?? defaultSecurity(pluginId));
+  const security = new SecurityService(securityConfig);
   const storage = httpEngineClient(options.engineUrl);
   const registry = new SavedObjectTypeRegistry();
   const savedObjects = new SavedObjectsStore(storage, indexPrefix, registry);
@@ -135,6 +145,9 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   if (host === 'kibana') {
     proxy = await startEngineProxy(options.engineUrl);
     clients = createClusterClients('kibana', proxy.url);
+  } else if (osdSecurity) {
+    proxy = await startOsdSecurityProxy(options.engineUrl, osdSecurity);
+    clients = createClusterClients('osd', proxy.url);
   } else {
     clients = createClusterClients('osd', options.engineUrl);
   }
@@ -213,7 +226,11 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     };
     const clusterStart = { asInternalUser: clients.asInternalUser, asScoped: (req: KibanaRequest) => clients.asScoped(req.headers) };
     if (host === 'osd') coreStart.opensearch = { client: clusterStart };
-    else coreStart.elasticsearch = { client: clusterStart };
+    else {
+      coreStart.elasticsearch = { client: clusterStart };
+      // Kibana's CapabilitiesStart.resolveCapabilities: the capabilities of the request's user.
+      coreStart.capabilities = { resolveCapabilities: async (req: KibanaRequest) => capabilitiesFor(security.authenticate(req.headers.authorization as string | undefined)) };
+    }
     const startDeps = Object.fromEntries(declared.map((d) => [d, available[d].start()]));
     pluginStart = instance.start(coreStart, startDeps);
     if (pluginStart && typeof (pluginStart as any).then === 'function') rootLogger.warn(`Plugin ${pluginId} is using asynchronous start lifecycle; Kibana requires a synchronous one`);
@@ -235,7 +252,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       const granted = new Set<string>();
       if (user) {
         for (const roleName of user.roles) {
-          const levels = user.superuser ? ['all'] : (options.security ?? defaultSecurity(pluginId)).roles[roleName]?.features?.[f.id] ?? [];
+          const levels = user.superuser ? ['all'] : securityConfig.roles[roleName]?.features?.[f.id] ?? [];
           for (const level of levels) for (const ui of f.privileges?.[level as 'all' | 'read']?.ui ?? []) granted.add(ui);
         }
         if (user.superuser) for (const ui of f.privileges?.all.ui ?? []) granted.add(ui);
@@ -320,8 +337,8 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     const route = routes.find((r) => r.method === method && r.pattern.test(routePath));
     if (!route) return false;
     const authc = route.security?.authc?.enabled ?? true;
-    const user = security.authenticate(req.headers.authorization);
-    if (authc === true && !user) {
+    const user = anonymous ? null : security.authenticate(req.headers.authorization);
+    if (authc === true && !user && !anonymous) {
       send(res, 401, errorBody(401, '[security_exception]: unable to authenticate user'), { 'www-authenticate': 'Basic realm="kibana", charset="UTF-8"' });
       return true;
     }
@@ -409,8 +426,9 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     const coreContext: Record<string, unknown> = {
       savedObjects: { client: saved, getClient: (o?: { includedHiddenTypes?: string[] }) => savedObjects.client(o?.includedHiddenTypes) },
       uiSettings: { client: { get: async () => undefined } },
-      security: { authc: { getCurrentUser: () => (user ? { username: user.username, roles: user.roles } : null) } },
     };
+    // Kibana's request context has core.security (CoreSecurityRequestHandlerContext); OSD's has none.
+    if (host === 'kibana') coreContext.security = { authc: { getCurrentUser: () => (user ? { username: user.username, roles: user.roles } : null) } };
     if (host === 'osd') coreContext.opensearch = { client: scoped };
     else coreContext.elasticsearch = { client: scoped };
     const context = { core: host === 'kibana' ? Promise.resolve(coreContext) : coreContext };
@@ -475,7 +493,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
         return;
       }
       if (req.method === 'GET' && routePath.startsWith('/app/') && assets) {
-        const user = security.authenticate(req.headers.authorization);
+        const user = anonymous ? { username: 'anonymous', roles: [] } : security.authenticate(req.headers.authorization);
         if (!user) {
           send(res, 401, 'Log in with a stand-in user (see the README: elastic, writer or reader).', { 'www-authenticate': 'Basic realm="kibana", charset="UTF-8"' });
           return;
@@ -510,7 +528,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   const url = `http://127.0.0.1:${port}${basePath}`;
   rootLogger.info(`${host} ${hostVersion} stand-in with plugin ${pluginId} ${manifest.version} listening on ${url}`);
 
-  const passwords = new Map((options.security ?? defaultSecurity(pluginId)).users.map((u) => [u.username, u.password]));
+  const passwords = new Map(securityConfig.users.map((u) => [u.username, u.password]));
   let stopped = false;
   return {
     url,

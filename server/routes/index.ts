@@ -1,6 +1,8 @@
 /* Registers every route of the plugin; one file per resource beside this one. */
 import type { IRouter, Logger } from '../types/host';
-import type { HostKind } from '../lib/host_adapter';
+import { HostKind, hostRouter } from '../lib/host_adapter';
+import type { AccessService } from '../lib/access/access_service';
+import { registerAccessRoutes } from './access_routes';
 import type { RecheckConfig } from '../config';
 import { registerHealthRoutes } from './health_routes';
 import { registerSignatureRoutes } from './signature_routes';
@@ -16,9 +18,13 @@ export interface RouteDeps {
   logger: Logger;
   /** Current plugin config (read per request, so tests and hosts may change it). */
   config: () => RecheckConfig;
+  /** Who may do what (OSD: checked on every route by the router below). */
+  access: AccessService;
 }
 
-export function registerRoutes(deps: RouteDeps): void {
+export function registerRoutes(hostDeps: RouteDeps): void {
+  const deps = { ...hostDeps, router: hostRouter(hostDeps.router, hostDeps.host, hostDeps.access) };
+  registerAccessRoutes(deps);
   registerHealthRoutes(deps);
   registerSignatureRoutes(deps);
   registerImportExportRoutes(deps);

@@ -1,7 +1,7 @@
 /* Small helpers shared by the route files: validation functions, security blocks, the current user. */
 import type { Validated } from '../../common/api/signatures';
 import { API_PRIVILEGE_READ, API_PRIVILEGE_WRITE } from '../../common/privileges';
-import { coreContext } from '../lib/host_adapter';
+import { currentUserName as hostUserName } from '../lib/access/access_service';
 import type { RequestHandlerContext, RouteSecurity, RouteValidationFunction } from '../types/host';
 
 export const READ_SECURITY: RouteSecurity = { authz: { requiredPrivileges: [API_PRIVILEGE_READ] } };
@@ -32,10 +32,9 @@ export function noQuery(data: unknown): Validated<Record<string, never>> {
   return keys.length ? fail([keys[0]], 'unknown parameter') : { ok: true, value: {} };
 }
 
-/** Who is asking (for history records); 'unknown' when the host has no security. */
+/** Who is asking (for history records): Kibana's current user, OSD's authinfo user; 'unknown' when the host has no security. */
 export async function currentUserName(context: RequestHandlerContext): Promise<string> {
-  const core = await coreContext(context);
-  return core.security?.authc.getCurrentUser()?.username ?? 'unknown';
+  return hostUserName(context);
 }
 
 export function intParam(q: Record<string, unknown>, key: string, min: number, max: number): Validated<number | undefined> {

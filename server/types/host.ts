@@ -375,6 +375,10 @@ export interface CoreStart {
     getScopedClient(request: KibanaRequest, options?: { includedHiddenTypes?: string[] }): SavedObjectsClientContract;
     createInternalRepository(includedHiddenTypes?: string[]): SavedObjectsClientContract;
   };
+  /** Kibana (src/core/packages/capabilities/server): the capabilities of the request's user; `capabilityPath` e.g. 'myFeature.*'. */
+  capabilities?: {
+    resolveCapabilities(request: KibanaRequest, options: { capabilityPath: string | string[]; useDefaultCapabilities?: boolean }): Promise<Record<string, Record<string, boolean | Record<string, boolean>>>>;
+  };
 }
 
 export interface Plugin<TSetup = void, TStart = void, TPluginsSetup extends object = object, TPluginsStart extends object = object> {

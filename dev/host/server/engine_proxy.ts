@@ -76,7 +76,8 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
-export async function startEngineProxy(engineUrl: string): Promise<EngineProxy> {
+/** `intercept` may answer a request itself (true) instead of forwarding it (osd_security.ts). */
+export async function startEngineProxy(engineUrl: string, options: { intercept?(req: http.IncomingMessage, res: http.ServerResponse): boolean } = {}): Promise<EngineProxy> {
   const target = new URL(engineUrl);
   const basePath = target.pathname.replace(/\/$/, '');
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -139,6 +140,7 @@ export async function startEngineProxy(engineUrl: string): Promise<EngineProxy> 
   };
 
   const server = http.createServer((req, res) => {
+    if (options.intercept?.(req, res)) return;
     readBody(req).then(
       (body) => {
         if (closing) return fail(res, 503, 'the stand-in is stopping');
