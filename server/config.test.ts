@@ -136,3 +136,17 @@ describe('redaction', () => {
     expect(text).toContain(REDACTED);
   });
 });
+
+describe('elastic_recheck.access', () => {
+  test('roles as lists, the read-only switch for clusters without security, and precise problems', () => {
+    const config = parseConfig({ access: { writers: ['ci-core', 'all_access'], readers: 'observers', readOnlyWithoutSecurity: true } });
+    expect(config.access).toEqual({ writers: ['ci-core', 'all_access'], readers: ['observers'], readOnlyWithoutSecurity: true });
+    expect(problemsOf({ access: { writers: [], readers: [''], readOnlyWithoutSecurity: 'yes', admins: ['x'] } })).toEqual([
+      'elastic_recheck.access.admins: unknown key (allowed: writers, readers, readOnlyWithoutSecurity)',
+      'elastic_recheck.access.writers: list at least one role (nobody could change signatures)',
+      'elastic_recheck.access.readers: expected a list of non-empty strings, got a list',
+      'elastic_recheck.access.readOnlyWithoutSecurity: expected true or false, got "yes"',
+    ]);
+  });
+});
+
