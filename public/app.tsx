@@ -1,9 +1,10 @@
 /* The app: header with engine health, tabs, and the page for the current URL. */
 import React, { useEffect, useState } from 'react';
-import { EuiFlexGroup, EuiFlexItem, EuiPanel, EuiSpacer, EuiTab, EuiTabs, EuiTitle } from '@elastic/eui';
+import { EuiCallOut, EuiFlexGroup, EuiFlexItem, EuiPanel, EuiSpacer, EuiTab, EuiTabs, EuiTitle } from '@elastic/eui';
 import { DEFAULT_LOG_INDEX_PATTERN, PLUGIN_NAME } from '../common/constants';
 import type { HealthResponse } from '../common/api/health';
-import { AppProvider, AppServices, canWriteFrom } from './services/app_context';
+import type { AccessResponse } from '../common/api/access';
+import { AppProvider, AppServices } from './services/app_context';
 import { matchPath, Router, useRouter } from './services/router';
 import { errorMessage } from './services/use_request';
 import { HealthHeader } from './components/health_header';
@@ -62,14 +63,19 @@ function Tabs() {
 export function ElasticRecheckApp({ services }: { services: AppServices }) {
   const [health, setHealth] = useState<HealthResponse>();
   const [healthError, setHealthError] = useState<string>();
+  const [access, setAccess] = useState<AccessResponse>();
+  const [accessError, setAccessError] = useState<string>();
   useEffect(() => {
     const abort = new AbortController();
     services.api.health(abort.signal).then(setHealth, (e) => !abort.signal.aborted && setHealthError(errorMessage(e)));
+    services.api.access(abort.signal).then(setAccess, (e) => !abort.signal.aborted && setAccessError(errorMessage(e)));
     return () => abort.abort();
   }, [services]);
   const value = {
     services,
-    canWrite: canWriteFrom(services.core.application?.capabilities),
+    // One server answer on every host; until it has come (or if it fails) nothing offers to write.
+    canWrite: access?.canWrite === true,
+    access,
     health,
     indexPattern: health?.logs.indexPattern ?? DEFAULT_LOG_INDEX_PATTERN,
   };
@@ -90,7 +96,13 @@ export function ElasticRecheckApp({ services }: { services: AppServices }) {
           <EuiSpacer size="s" />
           <Tabs />
           <EuiSpacer />
-          <Routes />
+          {accessError && <EuiCallOut color="warning" iconType="lock" title={`Could not tell what you may do, so everything is read-only: ${accessError}`} data-test-subj="accessError" />}
+          {/* pages wait for the answer, so a user who may not read sends them no requests */}
+          {!access && !accessError ? null : access && !access.canRead ? (
+            <EuiCallOut color="danger" iconType="lock" title={`User ${access.user ?? ''} may not read elastic-recheck data: it needs one of the roles ${[...new Set([...(access.readerRoles ?? []), ...(access.writerRoles ?? [])])].join(', ')}.`} data-test-subj="noReadAccess" />
+          ) : (
+            <Routes />
+          )}
         </EuiPanel>
       </Router>
     </AppProvider>

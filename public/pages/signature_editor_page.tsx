@@ -31,7 +31,7 @@ import type { SignatureHistoryEntry, StoredSignature } from '../../common/api/si
 import { effectiveQueryString } from '../../common/query/build';
 import { validateQuery } from '../../common/query/validate';
 import { formatSignatureYaml } from '../../common/signature/yaml_codec';
-import { useApp, usePageChrome } from '../services/app_context';
+import { useApp, usePageChrome, writeRequirement } from '../services/app_context';
 import { buildQuery, discoverPath } from '../services/discover';
 import { formatDate, formatNumber, formatPercent } from '../services/format';
 import { useRouter } from '../services/router';
@@ -233,7 +233,7 @@ export function discoverQueryNote(kql: string | null, language: string | null): 
 }
 
 export function SignatureEditorPage({ id }: { id?: string }) {
-  const { services, canWrite } = useApp();
+  const { services, canWrite, access } = useApp();
   const router = useRouter();
   const params = router.location.params;
   usePageChrome([{ text: 'Signatures', path: '/signatures' }, { text: id ? `Signature ${id}` : 'New signature' }]);
@@ -330,7 +330,7 @@ export function SignatureEditorPage({ id }: { id?: string }) {
       </EuiFlexGroup>
       <EuiSpacer size="s" />
       {readOnly && (
-        <EuiCallOut color="primary" iconType="lock" title="Read-only: your role can read signatures but not change them." data-test-subj="readOnlyNotice" />
+        <EuiCallOut color="primary" iconType="lock" title={`Read-only: you can read signatures but not change them (that needs ${writeRequirement(access)}).`} data-test-subj="readOnlyNotice" />
       )}
       {discoverNote && (
         <EuiCallOut size="s" color={discoverNote.ok ? 'primary' : 'warning'} title={discoverNote.title} data-test-subj="discoverQueryNote">

@@ -24,7 +24,7 @@ import {
   EuiTitle,
 } from '@elastic/eui';
 import type { ImportFile, ImportItemReport, ImportReport, StoredSignature } from '../../common/api/signatures';
-import { useApp, usePageChrome } from '../services/app_context';
+import { useApp, usePageChrome, writeRequirement } from '../services/app_context';
 import { formatAge, formatDate, formatNumber } from '../services/format';
 import { useLinkProps, useRouter } from '../services/router';
 import { errorMessage, useRequest } from '../services/use_request';
@@ -88,7 +88,7 @@ export function ImportReportTable({ report }: { report: ImportReport }) {
 }
 
 function ImportFlyout({ onClose, onImported }: { onClose: () => void; onImported: () => void }) {
-  const { services, canWrite } = useApp();
+  const { services, canWrite, access } = useApp();
   const [files, setFiles] = useState<ImportFile[]>([]);
   const [overwrite, setOverwrite] = useState(false);
   const [report, setReport] = useState<ImportReport>();
@@ -118,7 +118,7 @@ function ImportFlyout({ onClose, onImported }: { onClose: () => void; onImported
         </EuiTitle>
       </EuiFlyoutHeader>
       <EuiFlyoutBody>
-        {!canWrite && <EuiCallOut color="warning" title="You have read-only access: import needs the write privilege." />}
+        {!canWrite && <EuiCallOut color="warning" title={`You have read-only access: import needs ${writeRequirement(access)}.`} data-test-subj="importReadOnly" />}
         <EuiFormRow label="queries/<bug>.yaml files or a bundle">
           <EuiFilePicker
             multiple

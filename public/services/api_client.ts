@@ -3,6 +3,7 @@
  * dashboards-flow-framework's route_service.ts). core.http adds the base path and the xsrf header.
  */
 import { HEALTH_PATH, HealthResponse } from '../../common/api/health';
+import { ACCESS_PATH, AccessResponse } from '../../common/api/access';
 import { CLASSIFY_PATH, QUERY_PREVIEW_PATH, RATES_PATH, RESULTS_PATH, UNCATEGORIZED_PATH } from '../../common/api/paths';
 import type { BuildRef, ClassifyResult } from '../../common/api/classify';
 import type { PreviewRequest, PreviewResponse } from '../../common/api/preview';
@@ -64,6 +65,11 @@ export class ApiClient {
 
   health(signal?: AbortSignal): Promise<HealthResponse> {
     return this.http.get<HealthResponse>(HEALTH_PATH, { signal });
+  }
+
+  /** What the current user may do, as the server decides it on this host. */
+  access(signal?: AbortSignal): Promise<AccessResponse> {
+    return this.http.get<AccessResponse>(ACCESS_PATH, { signal });
   }
 
   rates(params: WindowParams, signal?: AbortSignal): Promise<RatesResult> {

@@ -2,6 +2,7 @@
 import React, { createContext, useContext, useEffect } from 'react';
 import { PLUGIN_ID, PLUGIN_NAME } from '../../common/constants';
 import type { HealthResponse } from '../../common/api/health';
+import type { AccessResponse } from '../../common/api/access';
 import type { ApiClient } from './api_client';
 import type { CoreStart, ScopedHistory } from '../types/host';
 import { useRouter } from './router';
@@ -14,8 +15,9 @@ export interface AppServices {
 
 export interface AppContextValue {
   services: AppServices;
-  /** From the host's capabilities (Kibana feature `ui: ['save']`); hosts without features: the server decides. */
+  /** From the server's access answer (GET /api/elastic_recheck/access); false until it has come. */
   canWrite: boolean;
+  access?: AccessResponse;
   health?: HealthResponse;
   /** The log index pattern (data view id for Discover links). */
   indexPattern: string;
@@ -29,10 +31,11 @@ export function useApp(): AppContextValue {
   return value;
 }
 
-export function canWriteFrom(capabilities: CoreStart['application']['capabilities'] | undefined): boolean {
-  const ours = capabilities?.[PLUGIN_ID] as Record<string, unknown> | undefined;
-  if (!ours) return true;
-  return ours.save === true;
+/** What changing signatures needs on this host, for read-only notices. */
+export function writeRequirement(access: AccessResponse | undefined): string {
+  if (access?.source === 'osd-security') return `one of the roles ${(access.writerRoles ?? []).join(', ')}`;
+  if (access?.source === 'osd-no-security') return 'the security plugin (this OpenSearch Dashboards is configured read-only without it)';
+  return `the all privilege of the ${PLUGIN_NAME} feature`;
 }
 
 /** Sets the host's breadcrumbs and document title for a page. */

@@ -10,6 +10,7 @@ import { ApiClient } from '../services/api_client';
 import type { AppServices } from '../services/app_context';
 import { ElasticRecheckApp } from '../app';
 import type { CoreStart, HttpFetchOptions, HttpSetup, ScopedHistory } from '../types/host';
+import type { AccessResponse } from '../../common/api/access';
 
 // EUI and Kibana tests address elements by data-test-subj.
 // Machines running the whole suite can be slow: wait up to 5 s for what the debounce and the renders produce.
@@ -111,8 +112,13 @@ export const HEALTH = {
   checkedAt: '2026-11-20T13:00:00.000Z',
 };
 
+/** The server's access answer for a Kibana user with (or without) the write privilege. */
+export function accessAnswer(canWrite: boolean): AccessResponse {
+  return { host: 'kibana', source: 'kibana', user: canWrite ? 'writer' : 'reader', canRead: true, canWrite };
+}
+
 export function renderApp(path: string, routes: Record<string, Answer>, options: { canWrite?: boolean } = {}) {
-  const rec = recordingHttp({ 'GET /api/elastic_recheck/health': HEALTH, ...routes });
+  const rec = recordingHttp({ 'GET /api/elastic_recheck/health': HEALTH, 'GET /api/elastic_recheck/access': accessAnswer(options.canWrite ?? true), ...routes });
   const history = memoryHistory(path);
   const breadcrumbs: Array<Array<{ text: string; href?: string }>> = [];
   const toasts: Array<{ kind: string; toast: unknown }> = [];
