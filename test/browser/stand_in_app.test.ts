@@ -129,4 +129,18 @@ describe('the plugin in Chromium on the OpenSearch Dashboards stand-in', () => {
     expect(browser.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
     await page.screenshot({ path: artifactPath('stand_in_app_osd.png'), fullPage: true });
   });
+
+  it('an OSD reader (authinfo: backend role ci-observer) gets the read-only editor, and the server refuses a write', async () => {
+    const { page } = browser;
+    await page.goto(`${standIn.url}/app/elasticRecheck/signatures/new?query=message%3A%22boom%22`);
+    await page.locator('[data-test-subj="readOnlyNotice"]').waitFor({ timeout: 30000 });
+    expect(await page.textContent('[data-test-subj="readOnlyNotice"]')).toContain('one of the roles all_access, elastic_recheck_writer');
+    expect(await page.isDisabled('[data-test-subj="saveSignature"]')).toBe(true);
+    const answer = await page.evaluate(async () => {
+      const r = await fetch('/api/elastic_recheck/signatures', { method: 'POST', headers: { 'osd-xsrf': 'true', 'content-type': 'application/json' }, body: JSON.stringify({ bug: { tracker: 'launchpad', id: '4700001' }, query: 'message:"boom"' }) });
+      return { status: r.status, body: await r.json() };
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.body.message).toContain("user 'reader' may not change signatures");
+  });
 });
