@@ -196,6 +196,7 @@ runMain(async () => {
     say(`elastic-recheck is running in the ${host === 'kibana' ? 'Kibana' : 'OpenSearch Dashboards'} ${target.version} stand-in:`);
     say(`  ${standIn.url}/app/elasticRecheck`);
     say('  users (password "changeme"): writer (can edit signatures), reader (read only), elastic (superuser)');
+    if (host === 'osd') say('  and nobody (no role); OSD access follows the security plugin\'s roles and elastic_recheck.access (docs/api.md)');
     say('Ctrl-C stops the stand-in and the engine; the data stays in .data/ for the next start.');
   } catch (error) {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
