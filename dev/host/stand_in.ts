@@ -9,6 +9,8 @@
  *    server/security.ts);
  *  - `context.core` a Promise with elasticsearch.client.asCurrentUser/asInternalUser = real
  *    @elastic/elasticsearch clients through the test-only proxy (server/engine_proxy.ts);
+ *  - OSD mode: no feature privileges and no core.security; the OpenSearch security plugin's users,
+ *    backend roles and authinfo route in front of the engine (server/osd_security.ts), or none;
  *  - saved objects in a real engine index, a task manager persisting tasks in another;
  *  - the browser page: shared deps, a browser core and the plugin bundle (browser/).
  */
