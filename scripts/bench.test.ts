@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /* Runs the benchmark at a tiny size so it cannot rot: the table's shape, not its timings. */
 import * as path from 'path';
 import { httpEngineClient } from '../server/lib/engine/engine_client';

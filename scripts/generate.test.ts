@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /* `npm run generate` as a user runs it: bad input is one clear line and exit code 2; a good run indexes and writes the ground truth. */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';

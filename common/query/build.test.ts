@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 import * as fs from 'fs';
 import * as path from 'path';
 import { effectiveQueryString, legacyEffectiveQuery, signatureQuery } from './build';

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * The stand-in rejects what Kibana rejects and provides what Kibana provides, on the real engine.
  * A small CommonJS probe plugin (fixtures/probe_plugin) plays the plugin.

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /* Bad input to the launcher is one clear line, and nothing is left running. */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * The Kibana archive as an admin gets it: built, verified, unzipped into a fresh folder the way
  * `bin/kibana-plugin install` extracts it (plugins/<id>/ from kibana/<id>/), and run there by the

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * The background loop end to end on the real engine, with Zuul, Gerrit and chat as real HTTP servers:
  * a failed build in Zuul becomes a classified result and a comment in Gerrit, exactly once, through

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * `elastic-recheck import` / `export --host` against the host stand-in (Kibana mode: route security,
  * kbn-xsrf, users `writer`, `reader`; OpenSearch Dashboards mode: osd-xsrf) running the plugin from

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * Every real elastic-recheck signature: the 91 in use in 2020 must load (as they are, or with legacy rewrites, or
  * flagged); each of the 875 historical ones loads or is rejected with a precise reason. Prints the tally.

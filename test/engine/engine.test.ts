@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /* The engine every other test relies on is a real OpenSearch 2.19.1 node with the modules we need. */
 import { engineRequest, uniqueName } from '../setup/engine';
 

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * The generated data set on the real engine: the mapping is what signatures need, and every
  * ground-truth cause holds when the signatures run as the product runs them (query_string plus the

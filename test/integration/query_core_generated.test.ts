@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * The query core against generated data with exact ground truth (generator/, test/fixtures/generated_data.ts):
  * classification agrees with the truth for every build (no false negatives, no false positives), and

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * Request body limits, as Kibana applies them (a route's `options.body.maxBytes`, else the host's
  * server.maxPayload of 1,048,576 bytes; hapi answers 413 "Payload content length greater than maximum

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * The plugin as the host runs it, with its background work on: a failed build in (fake) Zuul ends as a
  * comment in (fake) Gerrit through Kibana's task manager, and through the interval loop with an engine

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * The signatures REST API through the host stand-in (Kibana mode: route security, kbn-xsrf, users with
  * read and write roles, saved objects in a real engine index), on the real engine.

@@ -31,6 +31,15 @@ module.exports = {
     return { code: result.code };
   },
   getCacheKey(source, filename) {
-    return crypto.createHash('sha1').update(esbuild.version).update('\0').update(SELF).update('\0').update(filename).update('\0').update(source).digest('hex');
+    return crypto
+      .createHash('sha1')
+      .update(esbuild.version)
+      .update('\0')
+      .update(SELF)
+      .update('\0')
+      .update(filename)
+      .update('\0')
+      .update(source)
+      .digest('hex');
   },
 };

@@ -1,15 +1,17 @@
 /*
- * Starts one real OpenSearch node for the whole jest run, unless ENGINE_URL names an existing
+ * Global setup of the engine and e2e layers (jest.config.js; jest runs it only when a test of those
+ * projects is selected): starts one real OpenSearch node for the whole jest run, unless ENGINE_URL names an existing
  * cluster. Test files read the URL from process.env.ENGINE_URL (see test/setup/engine.ts).
  */
 import { startEngine, RunningEngine } from '../../engine/node/engine_process';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __ELASTIC_RECHECK_ENGINE__: RunningEngine | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
+  // The engine and e2e projects both name this setup: the second call finds the engine already up.
+  if (globalThis.__ELASTIC_RECHECK_ENGINE__) return;
   if (process.env.ENGINE_URL) {
     process.stdout.write(`\nusing the engine at ENGINE_URL=${process.env.ENGINE_URL}\n`);
     return;

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * The test-only engine proxy: what it forwards, the failures it must not turn into a 502 (a keep-alive
  * socket the engine closed), the failures it must not hide (an answer broken half-way), and that close()

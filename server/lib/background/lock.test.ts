@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 import { engineRequest, engineUrl, uniqueName } from '../../../test/setup/engine';
 import { httpEngineClient } from '../engine/engine_client';
 import { EngineLock } from './lock';

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 import { httpEngineClient } from '../engine/engine_client';
 import { engineRequest, engineUrl, uniqueName } from '../../../test/setup/engine';
 import { dropStale, signatureSetHash } from './percolator';

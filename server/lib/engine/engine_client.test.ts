@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /* The adapter gives the same answers through both host client shapes and our own fetch client. */
 import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
 import { engineUrl, uniqueName } from '../../../test/setup/engine';

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 import { engineRequest, engineUrl, uniqueName } from '../../../test/setup/engine';
 import { FakeZuul } from '../../../test/fake_services/fake_zuul';
 import { parseConfig, RecheckConfig } from '../../config';

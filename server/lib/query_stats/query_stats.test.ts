@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * elastic-recheck's `query` command, golden: fixtures .../logstash/1284371.json (the hits of
  * queries/1284371.yaml) and 1284371.analysis (what the command printed). The hits are indexed into the

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * Compatibility with elastic-recheck's graph.json (golden/graph_all.json, graph_gate.json: clock frozen
  * at 2013-10-19T00:30Z, test queries answered by the canned samples). The samples are indexed into the

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 import { httpEngineClient } from '../engine/engine_client';
 import { createLogIndex, TestIndex } from '../../../test/fixtures/log_index';
 import { engineUrl, uniqueName } from '../../../test/setup/engine';

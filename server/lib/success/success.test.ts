@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 import { build, createLogIndex, logDoc, TestIndex } from '../../../test/fixtures/log_index';
 import { sig } from '../../../test/fixtures/signatures';
 import { compileSignatures } from '../signatures/compile';

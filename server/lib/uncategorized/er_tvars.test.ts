@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * Compatibility with elastic-recheck-uncategorized (golden/uncategorized_tvars.json; its `_scenario`:
  * ALL_FAILS = logstash/1284371.json + bug-1218391 + bug-1229475 hits, queries = tests/unit/queries
