@@ -255,7 +255,7 @@ const DEVSTACK: Gen[] = [
   (c) => `+ functions-common:pip_install:${c.rng.range(3000, 3300)} : sudo -H /opt/stack/data/venv/bin/pip install -c /opt/stack/requirements/upper-constraints.txt -e /opt/stack/${pick(c, ['nova', 'neutron', 'cinder', 'glance'])}`,
   (c) => `Processing /opt/stack/${pick(c, ['nova', 'neutron', 'cinder', 'glance', 'keystone'])}`,
   (c) => `+ lib/apache:restart_apache_server:${c.rng.range(300, 400)} : restart_service apache2`,
-  (c) => `DevStack Component Timing`,
+  (_c) => `DevStack Component Timing`,
   (c) => ` ${pick(c, ['run_process', 'apt-get', 'pip_install', 'osc', 'wait_for_service', 'dbsync'])} - ${c.rng.range(1, 400)} secs`,
   (c) => `This is your host IP address: ${ip(c)}`,
   (c) => `Keystone is serving at http://${ip(c)}/identity/`,
@@ -402,12 +402,12 @@ export const UNKNOWN_ERRORS: Record<'console' | 'oslo', Gen[]> = {
 export const INFRA_ERRORS: Record<string, Gen[]> = {
   NODE_FAILURE: [(c) => `Node request ${c.rng.range(100, 999)}-${String(c.rng.range(0, 99999999)).padStart(10, '0')} failed for label ${pick(c, ['ubuntu-noble', 'ubuntu-jammy', 'centos-9-stream'])}: no provider could satisfy the request`],
   RETRY_LIMIT: [
-    (c) => `RUN END RESULT_UNREACHABLE: [trusted : opendev.org/opendev/base-jobs/playbooks/base/pre.yaml@master]`,
+    (_c) => `RUN END RESULT_UNREACHABLE: [trusted : opendev.org/opendev/base-jobs/playbooks/base/pre.yaml@master]`,
     (c) => `${host(c)} | ssh: connect to host ${ip(c)} port 22: No route to host`,
   ],
   TIMED_OUT: [(c) => `RUN END RESULT_TIMED_OUT: [untrusted : opendev.org/openstack/${pick(c, ['tempest', 'devstack'])}/playbooks/devstack-tempest.yaml@${c.branch}]`],
   POST_FAILURE: [
-    (c) => `POST-RUN END RESULT_FAILURE: [trusted : opendev.org/opendev/base-jobs/playbooks/base/post-logs.yaml@master]`,
+    (_c) => `POST-RUN END RESULT_FAILURE: [trusted : opendev.org/opendev/base-jobs/playbooks/base/post-logs.yaml@master]`,
     (c) => `${host(c)} | rsync: [sender] write error: Broken pipe (32)`,
   ],
   FAILURE: [

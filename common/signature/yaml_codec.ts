@@ -106,7 +106,6 @@ export function yamlProblem(fileName: string, error: unknown): SignatureProblem 
 
 /** Parse one signature file. Pure: no file access, never throws. */
 export function parseSignatureYaml(text: string, fileName: string): SignatureParseResult {
-  const errors: SignatureProblem[] = [];
   const warnings: SignatureProblem[] = [];
   const lines = text.split(/\r?\n/);
   let doc: unknown;

@@ -14,6 +14,7 @@
 import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
+import { builtinModules } from 'module';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import * as esbuild from 'esbuild';
@@ -72,7 +73,7 @@ function rootPackage(): { name: string; version: string; license?: string; depen
   return JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 }
 
-const NODE_BUILTINS = new Set(require('module').builtinModules as string[]);
+const NODE_BUILTINS = new Set(builtinModules);
 
 function packageName(spec: string): string {
   const parts = spec.split('/');

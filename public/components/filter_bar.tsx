@@ -40,14 +40,18 @@ export function useSetParams(): (changes: Record<string, string | number | undef
 
 export function FilterBar({ filters, showScope = true, onRefresh, isLoading }: { filters: Filters; showScope?: boolean; onRefresh?: () => void; isLoading?: boolean }) {
   const setParams = useSetParams();
-  const [queues, setQueues] = useState(filters.queues.join(', '));
-  const [projects, setProjects] = useState(filters.projects.join(', '));
-  const [branches, setBranches] = useState(filters.branches.join(', '));
+  // The fields follow the URL's filters by value (a new array with the same entries changes nothing).
+  const queuesText = filters.queues.join(', ');
+  const projectsText = filters.projects.join(', ');
+  const branchesText = filters.branches.join(', ');
+  const [queues, setQueues] = useState(queuesText);
+  const [projects, setProjects] = useState(projectsText);
+  const [branches, setBranches] = useState(branchesText);
   useEffect(() => {
-    setQueues(filters.queues.join(', '));
-    setProjects(filters.projects.join(', '));
-    setBranches(filters.branches.join(', '));
-  }, [filters.queues.join(), filters.projects.join(), filters.branches.join()]); // eslint-disable-line react-hooks/exhaustive-deps
+    setQueues(queuesText);
+    setProjects(projectsText);
+    setBranches(branchesText);
+  }, [queuesText, projectsText, branchesText]);
   const apply = (e?: React.FormEvent) => {
     e?.preventDefault();
     const norm = (s: string) => list(s).join(',') || undefined;

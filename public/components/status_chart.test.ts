@@ -4,8 +4,9 @@
  */
 import { COUNT_AXIS, chartRows } from './status_chart';
 
-// The scale class the chart uses for a linear y axis (not exported from the package index).
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// The scale class the chart uses for a linear y axis: internal to the package (not exported from its
+// index, and its .d.ts declares nothing), so it is required untyped.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see the lines above
 const { ScaleContinuous } = require('@elastic/charts/dist/scales/scale_continuous');
 
 function ticks(max: number, options: Record<string, unknown>): number[] {

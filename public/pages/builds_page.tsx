@@ -2,7 +2,7 @@
  * Builds: recent classified failures from the background intake (what each matched, where it was
  * reported) and on-demand classification of any build by uuid or change/patchset/job.
  */
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 import {
   EuiBadge,
   EuiBasicTable,
@@ -166,10 +166,12 @@ export function BuildsPage() {
   };
 
   // Deep link: /builds?uuid=... classifies on load.
+  // Once per uuid in the URL, not on every render (classify is a new function each render).
   const deepUuid = params.get('uuid');
+  const classifyRef = useRef(classify);
+  classifyRef.current = classify;
   useEffect(() => {
-    if (deepUuid && /^[0-9a-fA-F-]{7,64}$/.test(deepUuid)) void classify({ uuid: deepUuid });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    if (deepUuid && /^[0-9a-fA-F-]{7,64}$/.test(deepUuid)) void classifyRef.current({ uuid: deepUuid });
   }, [deepUuid]);
 
   const submit = (e: React.FormEvent) => {

@@ -52,18 +52,20 @@ function Preview({ form, signatureId, days, from, to }: { form: SignatureForm; s
   const { services, indexPattern } = useApp();
   const [state, setState] = useState<{ loading: boolean; data?: PreviewResponse; error?: string }>({ loading: false });
   const validation = useMemo(() => validateQuery(form.query), [form.query]);
+  const { query, allowNonvoting, projects, branches, queues, testIds } = form;
   const request = useMemo(() => {
     const scope: Record<string, string[]> = {};
-    for (const k of ['projects', 'branches', 'queues'] as const) if (splitList(form[k]).length) scope[k] = splitList(form[k]);
+    const lists = { projects, branches, queues };
+    for (const k of ['projects', 'branches', 'queues'] as const) if (splitList(lists[k]).length) scope[k] = splitList(lists[k]);
     return {
-      query: form.query,
-      allowNonvoting: form.allowNonvoting,
+      query,
+      allowNonvoting,
       ...(Object.keys(scope).length ? { scope } : {}),
-      ...(splitList(form.testIds).length ? { testIds: splitList(form.testIds) } : {}),
+      ...(splitList(testIds).length ? { testIds: splitList(testIds) } : {}),
       ...(signatureId ? { signatureId } : {}),
       days,
     };
-  }, [form.query, form.allowNonvoting, form.projects, form.branches, form.queues, form.testIds, signatureId, days]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [query, allowNonvoting, projects, branches, queues, testIds, signatureId, days]);
   const key = JSON.stringify(request);
   useEffect(() => {
     if (!form.query.trim() || !validation.ok) {
@@ -82,7 +84,8 @@ function Preview({ form, signatureId, days, from, to }: { form: SignatureForm; s
       clearTimeout(timer);
       abort.abort();
     };
-  }, [key, validation.ok]); // eslint-disable-line react-hooks/exhaustive-deps
+    // Keyed by the request's JSON: an edit that leaves the request equal (spaces in a list) fetches nothing.
+  }, [key, validation.ok]); // eslint-disable-line react-hooks/exhaustive-deps -- see the line above
 
   const terms = useMemo(() => highlightTerms(form.query), [form.query]);
   if (!form.query.trim()) return <EuiText size="s" color="subdued">Type a query to see what it matches.</EuiText>;
@@ -182,7 +185,7 @@ function History({ id, current, readOnly, onReverted }: { id: string; current?: 
     const abort = new AbortController();
     services.api.history(id, abort.signal).then((h) => setEntries(h.entries), (e) => !abort.signal.aborted && setError(errorMessage(e)));
     return () => abort.abort();
-  }, [id, current?.version]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [id, current?.version, services.api]);
   const revert = async (e: SignatureHistoryEntry) => {
     if (!e.after) return;
     try {
@@ -245,7 +248,7 @@ export function SignatureEditorPage({ id }: { id?: string }) {
   const [tab, setTab] = useState<'preview' | 'yaml' | 'history'>('preview');
   const [buildNote, setBuildNote] = useState<string>();
   // From Discover's "Save as signature" (public/discover/save_as_signature.tsx): say what became of its query.
-  const discoverNote = useMemo(() => discoverQueryNote(params.get('kql'), params.get('language')), []); // eslint-disable-line react-hooks/exhaustive-deps
+  const [discoverNote] = useState(() => discoverQueryNote(params.get('kql'), params.get('language')));
   const readOnly = !canWrite;
   const from = params.get('from') || 'now-10d';
   const to = params.get('to') || 'now';
@@ -262,7 +265,7 @@ export function SignatureEditorPage({ id }: { id?: string }) {
       (e) => !abort.signal.aborted && setLoadError(errorMessage(e)),
     );
     return () => abort.abort();
-  }, [id]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [id, services.api]);
 
   // ?build=<uuid>: find the build's most telling error line and start from it.
   const build = params.get('build');
@@ -287,7 +290,7 @@ export function SignatureEditorPage({ id }: { id?: string }) {
         },
         (e) => setBuildNote(`Could not read build ${build}: ${errorMessage(e)}`),
       );
-  }, [build, id]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [build, id, days, services.api]);
 
   const validation = useMemo(() => validateQuery(form.query), [form.query]);
   const input = useMemo(() => formToInput(form), [form]);

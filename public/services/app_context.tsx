@@ -47,7 +47,8 @@ export function usePageChrome(trail: Array<{ text: string; path?: string }>): vo
     const crumbs = [{ text: PLUGIN_NAME, href: router.href('/') }, ...trail.map((t) => ({ text: t.text, ...(t.path ? { href: router.href(t.path) } : {}) }))];
     services.core.chrome.setBreadcrumbs(crumbs);
     services.core.chrome.docTitle.change(trail.length ? [trail[trail.length - 1].text, PLUGIN_NAME] : PLUGIN_NAME);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Keyed by the trail's JSON: pages pass a new array literal on every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- see the line above
   }, [key]);
 }
 

@@ -25,7 +25,8 @@ export function useRequest<T>(run: (signal: AbortSignal) => Promise<T>, deps: un
       (e) => !abort.signal.aborted && setState({ loading: false, error: errorMessage(e) }),
     );
     return () => abort.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The caller names the dependencies (like useEffect's own list); `run` is read through runRef.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- see the line above
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { ...state, reload };

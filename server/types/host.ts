@@ -230,7 +230,7 @@ export interface SavedObjectsClientContract {
   get<T = unknown>(type: string, id: string): Promise<SavedObject<T>>;
   find<T = unknown>(options: SavedObjectsFindOptions): Promise<SavedObjectsFindResponse<T>>;
   update<T = unknown>(type: string, id: string, attributes: Partial<T>, options?: { version?: string; references?: SavedObjectReference[]; refresh?: boolean | 'wait_for' }): Promise<SavedObject<Partial<T>>>;
-  delete(type: string, id: string, options?: { refresh?: boolean | 'wait_for' }): Promise<{}>;
+  delete(type: string, id: string, options?: { refresh?: boolean | 'wait_for' }): Promise<Record<string, never>>;
   bulkGet<T = unknown>(objects: Array<{ type: string; id: string }>): Promise<{ saved_objects: Array<SavedObject<T>> }>;
 }
 
@@ -357,7 +357,7 @@ export interface FeaturesPluginSetup {
 
 export interface CoreSetup<TPluginsStart = unknown> {
   http: {
-    createRouter<Ctx extends RequestHandlerContext = RequestHandlerContext>(): IRouter;
+    createRouter(): IRouter;
     basePath: { serverBasePath: string; get(request: KibanaRequest): string };
   };
   savedObjects: { registerType<A = unknown>(type: SavedObjectsType<A>): void };

@@ -33,7 +33,6 @@ export const BUNDLE_REGISTRY_SOURCE = `function (win, globalName) {
 }`;
 
 export function installBundleRegistry(win: any, globalName: string): BundleRegistry {
-  // eslint-disable-next-line no-new-func
   return new Function(`return (${BUNDLE_REGISTRY_SOURCE});`)()(win, globalName);
 }
 

@@ -409,7 +409,6 @@ export function bootstrap(): void {
     const el = document.getElementById('fatal-error')!;
     el.style.display = 'block';
     el.textContent = `${el.textContent ? `${el.textContent}\n` : ''}${message}`;
-    // eslint-disable-next-line no-console
     console.error(message);
   }
 

@@ -26,7 +26,8 @@ export async function initializeServerPlugin(
   ctx: PluginInitializerContext,
 ): Promise<Plugin<unknown, unknown, any, any>> {
   if (!fs.existsSync(entry)) throw new PluginLoadError(`Plugin "${manifest.id}" has "server: true" but ${entry} does not exist`);
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // The plugin's compiled server/index.js is found at run time, so it is required by path as the host does.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see the line above
   const mod = require(entry);
   if (!mod || typeof mod.plugin !== 'function') {
     throw new PluginLoadError(`Plugin "${manifest.id}" does not export "plugin" definition (${entry}).`);

@@ -112,7 +112,7 @@ export class SavedObjectsStore {
       if (!t || (t.hidden && !includedHiddenTypes.includes(type))) throw unsupported(type);
       return t;
     };
-    const store = this;
+    const store = { engine: this.engine, index: this.index, toSavedObject: this.toSavedObject.bind(this) };
     return {
       async create<T>(type: string, attributes: T, options: { id?: string; overwrite?: boolean; references?: SavedObjectReference[]; refresh?: boolean | 'wait_for' } = {}) {
         const t = allowed(type);

@@ -218,7 +218,7 @@ export class RecheckLoop {
   }
 
   private async deliverResult(hit: ResultHit, summary: PassSummary): Promise<void> {
-    const { engine, config } = this.deps;
+    const { config } = this.deps;
     let version: { seqNo: number; primaryTerm: number } = hit;
     let result = hit.source;
     for (const channel of Object.keys(result.reports)) {

@@ -195,7 +195,11 @@ export function planRatesSearches(signatures: CompiledSignature[], anchors: Arra
     }
     if (!best) groups.push({ sigs: [it.sig], tokens: new Set(it.tokens), cand: it.cand });
     else {
-      for (const t of it.tokens) if (!best.tokens.has(t)) (best.tokens.add(t), (best.cand += freq(t)));
+      for (const t of it.tokens) {
+        if (best.tokens.has(t)) continue;
+        best.tokens.add(t);
+        best.cand += freq(t);
+      }
       best.sigs.push(it.sig);
     }
   }
