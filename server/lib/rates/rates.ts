@@ -21,7 +21,7 @@
  * dormant bugs). The narrowing is exact by construction; signatures that cannot be anchored run
  * un-narrowed in their own search of the same _msearch.
  *
- * Differences from elastic-recheck, on purpose (see rates.test.ts and graph_json.test.ts):
+ * Differences from elastic-recheck, on purpose (see rates.test.ts and test/compat/graph_json.test.ts):
  *  - failed builds are counted inside the window only (ER's `fails` counted every returned hit,
  *    even outside the graphed range);
  *  - the 24 h count covers 24 buckets and counts each build once (ER's `fails24` summed 23 hourly

@@ -35,10 +35,3 @@ export function compileSignatures(signatures: Signature[], build?: SignatureQuer
     return { signature, query, anchors: plan ? chooseAnchors(plan).tokens : null, anchorPlan: plan };
   });
 }
-
-/** Filters-aggregation keys are signature ids; the engine takes any string, we keep them as they are. */
-export function filtersOf(compiled: CompiledSignature[]): Record<string, object> {
-  const filters: Record<string, object> = {};
-  for (const c of compiled) filters[c.signature.id] = c.query;
-  return filters;
-}

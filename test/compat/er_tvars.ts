@@ -3,10 +3,10 @@
  * the `integrated_gate` and `others` groups, `rate` as "%.1f" strings, `jobs` with unclassified
  * failures, `total_job_failures`, and the unexplained builds' log directories newest first.
  */
-import type { UncategorizedResult } from '../../../common/api/uncategorized';
-import type { CompiledSignature } from '../signatures/compile';
-import type { EngineClient } from '../engine/engine_client';
-import { uncategorizedFailures, UncategorizedOptions } from './uncategorized';
+import type { UncategorizedResult } from '../../common/api/uncategorized';
+import type { CompiledSignature } from '../../server/lib/signatures/compile';
+import type { EngineClient } from '../../server/lib/engine/engine_client';
+import { uncategorizedFailures, UncategorizedOptions } from '../../server/lib/uncategorized/uncategorized';
 
 export const ER_INTEGRATED_GATE_PROJECTS = [
   'openstack/cinder',

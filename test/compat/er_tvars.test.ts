@@ -7,11 +7,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CORPUS_DIR, describeWithCorpus } from '../../../test/setup/engine';
-import { fakeEsQuery, indexSamples, UNIT_DIR } from '../../../test/fixtures/er_samples';
-import { sig } from '../../../test/fixtures/signatures';
-import type { TestIndex } from '../../../test/fixtures/log_index';
-import type { CompiledSignature } from '../signatures/compile';
+import { CORPUS_DIR, describeWithCorpus } from '../setup/engine';
+import { fakeEsQuery, indexSamples, UNIT_DIR } from '../fixtures/er_samples';
+import { sig } from '../fixtures/signatures';
+import type { TestIndex } from '../fixtures/log_index';
+import type { CompiledSignature } from '../../server/lib/signatures/compile';
 import { erUncategorizedTvars, ErTvars } from './er_tvars';
 
 describeWithCorpus('uncategorized template variables (golden/uncategorized_tvars.json)', () => {

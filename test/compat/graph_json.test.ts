@@ -7,12 +7,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import type { Signature } from '../../../common/signature/types';
-import { CORPUS_DIR, describeWithCorpus } from '../../../test/setup/engine';
-import { fakeEsQuery, indexSamples, sampleDocs, sampleForBug, UNIT_DIR } from '../../../test/fixtures/er_samples';
-import { sig } from '../../../test/fixtures/signatures';
-import type { TestIndex } from '../../../test/fixtures/log_index';
-import type { CompiledSignature } from '../signatures/compile';
+import type { Signature } from '../../common/signature/types';
+import { CORPUS_DIR, describeWithCorpus } from '../setup/engine';
+import { fakeEsQuery, indexSamples, sampleDocs, sampleForBug, UNIT_DIR } from '../fixtures/er_samples';
+import { sig } from '../fixtures/signatures';
+import type { TestIndex } from '../fixtures/log_index';
+import type { CompiledSignature } from '../../server/lib/signatures/compile';
 import { encodeLogstashQuery, ErGraphJson, graphJson, pythonQuote } from './graph_json';
 
 const NOW = Date.UTC(2013, 9, 19, 0, 30);

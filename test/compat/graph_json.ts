@@ -9,12 +9,12 @@
  *  - `-q QUEUE` filters the queue once, as a filter (ER appended `build_queue` twice to the text);
  *  - the Kibana link ends in `&from=864000s` (ER printed `864000.0s` under Python 3).
  */
-import type { Signature } from '../../../common/signature/types';
-import { DEFAULT_LOG_INDEX_PATTERN } from '../../../common/constants';
-import { LOG_FIELDS } from '../../../common/log_fields';
-import { EngineClient, search } from '../engine/engine_client';
-import type { CompiledSignature } from '../signatures/compile';
-import { DAY_MS, failureRates, HOUR_MS } from './rates';
+import type { Signature } from '../../common/signature/types';
+import { DEFAULT_LOG_INDEX_PATTERN } from '../../common/constants';
+import { LOG_FIELDS } from '../../common/log_fields';
+import { EngineClient, search } from '../../server/lib/engine/engine_client';
+import type { CompiledSignature } from '../../server/lib/signatures/compile';
+import { DAY_MS, failureRates, HOUR_MS } from '../../server/lib/rates/rates';
 
 export interface ErBugData {
   name: string;
