@@ -5,10 +5,10 @@ const fs = require('fs');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
-const compiled = path.join(root, 'build', 'server', 'cli', 'main.js');
+const compiled = path.join(root, 'build', 'cli', 'main.js');
 if (fs.existsSync(compiled)) {
   require(compiled);
 } else {
   require('tsx/cjs/api').register();
-  require(path.join(root, 'server', 'cli', 'main.ts'));
+  require(path.join(root, 'cli', 'main.ts'));
 }

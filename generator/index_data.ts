@@ -3,7 +3,7 @@
  * (pre-serialized NDJSON, a bounded number in flight), then one refresh. Memory stays flat
  * whatever the number of lines: only the batches in flight and the ground truth are held.
  */
-import { EngineRequestError, type EngineClient } from '../server/lib/engine/engine_client';
+import { EngineRequestError, type EngineClient } from '../lib/engine_client';
 import type { BuildTruth, DataGenerator, SkippedSignature } from './generate';
 import { defaultSubunitPrefix, logIndexName, logTemplateName, putLogIndexTemplate, putSubunitIndexTemplate } from './mapping';
 

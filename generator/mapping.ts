@@ -13,7 +13,7 @@
  * `message` is analysed text (standard analyzer). `build_change` and `voting` are `long`, as in
  * production.
  */
-import type { EngineClient } from '../server/lib/engine/engine_client';
+import type { EngineClient } from '../lib/engine_client';
 import { LOG_INDEX_PREFIX } from '../common/constants';
 
 /** Exact-value fields (keyword, plus a `.keyword` sub-field for the production field names). */

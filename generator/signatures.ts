@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import type { Signature } from '../common/signature/types';
-import { readSignatureDirectory } from '../server/lib/signatures/signature_files';
+import { readSignatureDirectory } from '../lib/signature_files';
 
 export class SignatureDirectoryError extends Error {}
 

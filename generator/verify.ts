@@ -5,7 +5,7 @@
  */
 import type { Signature } from '../common/signature/types';
 import { signatureQuery } from '../common/query/build';
-import { msearch, type EngineClient } from '../server/lib/engine/engine_client';
+import { msearch, type EngineClient } from '../lib/engine_client';
 import type { GroundTruth } from './index_data';
 
 export interface VerifyMismatch {

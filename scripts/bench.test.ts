@@ -1,7 +1,7 @@
 /** @jest-layer engine */
 /* Runs the benchmark at a tiny size so it cannot rot: the table's shape, not its timings. */
 import * as path from 'path';
-import { httpEngineClient } from '../server/lib/engine/engine_client';
+import { httpEngineClient } from '../lib/engine_client';
 import { engineRequest, engineUrl, uniqueName } from '../test/setup/engine';
 import { benchSignatures, formatTable, percentile, runBench, TABLE_HEADER } from './bench';
 

@@ -19,12 +19,12 @@ import type { Signature } from '../common/signature/types';
 import { DataGenerator } from '../generator/generate';
 import { deleteGeneratedData, indexGeneratedData } from '../generator';
 import { classificationSearches } from '../server/lib/classify/classify';
-import { EngineClient, httpEngineClient, MsearchResponse, SearchResponse } from '../server/lib/engine/engine_client';
+import { EngineClient, httpEngineClient, MsearchResponse, SearchResponse } from '../lib/engine_client';
 import { classifyBuild, locateBuild } from '../server/lib/classify/classify';
 import { failureRates, HOUR_MS } from '../server/lib/rates/rates';
 import { compileSignatures } from '../server/lib/signatures/compile';
-import { readSignatureDirectory } from '../server/lib/signatures/signature_files';
-import { parseArgs, runMain, usage, UsageError } from './lib/cli_args';
+import { readSignatureDirectory } from '../lib/signature_files';
+import { parseArgs, runMain, usage, UsageError } from '../lib/cli_args';
 
 export interface BenchOptions {
   engine: EngineClient;

@@ -1,5 +1,5 @@
 /* npm run build: one archive per host version in dev/build/targets.ts (see dev/build/build.ts). */
-import { parseArgs, runMain, usage } from './lib/cli_args';
+import { parseArgs, runMain, usage } from '../lib/cli_args';
 import { buildAll } from '../dev/build/build';
 import { TARGETS } from '../dev/build/targets';
 

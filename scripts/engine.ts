@@ -1,6 +1,6 @@
 /* `npm run engine -- [--port N] [--data DIR] [--heap 1g]`: runs one OpenSearch node until Ctrl-C. */
 import { startEngine } from '../engine/node/engine_process';
-import { parseArgs, runMain, usage, UsageError } from './lib/cli_args';
+import { parseArgs, runMain, usage, UsageError } from '../lib/cli_args';
 
 const SPECS = {
   port: { type: 'int' as const, description: 'HTTP port on 127.0.0.1 (transport uses port + 100)', default: 9200 },

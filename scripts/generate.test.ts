@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { engineRequest, engineUrl, uniqueName } from '../test/setup/engine';
 import { deleteGeneratedData } from '../generator';
-import { httpEngineClient } from '../server/lib/engine/engine_client';
+import { httpEngineClient } from '../lib/engine_client';
 
 const ROOT = path.resolve(__dirname, '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');

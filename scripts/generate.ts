@@ -6,9 +6,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { verifyGroundTruth } from '../generator/verify';
 import { DataGenerator, defaultSubunitPrefix, deleteGeneratedData, indexGeneratedData, loadSignatureDirectory, type IndexProgress } from '../generator';
-import { httpEngineClient } from '../server/lib/engine/engine_client';
+import { httpEngineClient } from '../lib/engine_client';
 import { LOG_INDEX_PREFIX } from '../common/constants';
-import { parseArgs, runMain, usage, UsageError } from './lib/cli_args';
+import { parseArgs, runMain, usage, UsageError } from '../lib/cli_args';
 
 const SPECS = {
   lines: { type: 'int' as const, description: 'about how many log lines to generate (builds = lines / lines-per-build)', default: 100000 },

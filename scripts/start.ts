@@ -11,12 +11,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs, runMain, usage, UsageError } from './lib/cli_args';
+import { parseArgs, runMain, usage, UsageError } from '../lib/cli_args';
 import { buildAll, REPO_ROOT } from '../dev/build/build';
 import { HostKind, TARGETS } from '../dev/build/targets';
 import { startStandIn, StandIn } from '../dev/host/stand_in';
 import { startEngine, RunningEngine } from '../engine/node/engine_process';
-import { httpEngineClient, EngineClient } from '../server/lib/engine/engine_client';
+import { httpEngineClient, EngineClient } from '../lib/engine_client';
 import { LOG_INDEX_PREFIX } from '../common/constants';
 import { saveDemoBuilds, startDemoZuul } from '../dev/demo/demo_zuul';
 

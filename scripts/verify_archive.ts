@@ -1,7 +1,7 @@
 /* npm run verify-archive [-- <zip> --host kibana|osd --host-version x.y.z]: the install CLI's checks (dev/build/verify_archive.ts). */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs, runMain, usage, UsageError } from './lib/cli_args';
+import { parseArgs, runMain, usage, UsageError } from '../lib/cli_args';
 import { verifyArchive } from '../dev/build/verify_archive';
 import { BUILD_DIR, readSourceManifest } from '../dev/build/build';
 import { TARGETS, archiveName, HostKind } from '../dev/build/targets';

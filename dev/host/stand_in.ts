@@ -20,7 +20,7 @@ import * as path from 'path';
 import { randomUUID } from 'crypto';
 import type { AddressInfo } from 'net';
 import type { CoreSetup, CoreStart, KibanaRequest, KibanaResponse, Plugin, PluginInitializerContext, RouteMethod, TaskManagerStartContract } from '../../server/types/host';
-import { httpEngineClient } from '../../server/lib/engine/engine_client';
+import { httpEngineClient } from '../../lib/engine_client';
 import { HostKind, PluginManifest } from './manifest';
 import { TARGETS } from '../build/targets';
 import { createLogger, consoleSink, LogLevel, LogRecord } from './server/logger';

@@ -7,7 +7,7 @@
  *    (lib/access: opensearch-security's authinfo against elastic_recheck.access.*);
  *  - error mapping from engine / saved-object errors to the response factory.
  */
-import { EngineClient, EngineRequestError, engineFromHostClient } from './engine/engine_client';
+import { EngineClient, EngineRequestError, engineFromHostClient } from '../../lib/engine_client';
 import { API_PRIVILEGE_READ, API_PRIVILEGE_WRITE } from '../../common/privileges';
 import type {
   CoreRequestHandlerContext,

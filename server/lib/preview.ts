@@ -8,7 +8,7 @@ import type { PreviewRequest, PreviewResponse, PreviewSample } from '../../commo
 import { LOG_FIELDS } from '../../common/log_fields';
 import type { Signature } from '../../common/signature/types';
 import { lineLink } from './classify/classify';
-import { EngineClient, search } from './engine/engine_client';
+import { EngineClient, search } from '../../lib/engine_client';
 import { DAY_MS, failureRates, HOUR_MS } from './rates/rates';
 import { compileSignatures } from './signatures/compile';
 import { overlapOf, signatureBuilds, successChecks } from './success/success';

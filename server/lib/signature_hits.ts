@@ -3,7 +3,7 @@
  * aggregation): what the signature list shows, and what "stale" (no hit in the window) means.
  */
 import { LOG_FIELDS } from '../../common/log_fields';
-import { EngineClient, search } from './engine/engine_client';
+import { EngineClient, search } from '../../lib/engine_client';
 import type { CompiledSignature } from './signatures/compile';
 
 export interface SignatureHits {

@@ -9,7 +9,7 @@ import { formatSignatureBundle } from '../../common/signature/bundle';
 import { formatSignatureYaml } from '../../common/signature/yaml_codec';
 import { errorResponse, hostRoute } from '../lib/host_adapter';
 import { plainSignature } from '../lib/signature_store';
-import { zipFiles } from '../lib/zip';
+import { zipFiles } from '../../lib/zip';
 import type { RouteDeps } from './index';
 import { fail, listParam, READ_SECURITY, unknownKeys, validation, WRITE_SECURITY } from './route_utils';
 import { signatureStoreFor } from './signature_routes';

@@ -2,7 +2,7 @@
 import { RESULTS_PATH } from '../../common/api/paths';
 import type { BuildResult } from '../../common/api/results';
 import type { Validated } from '../../common/api/signatures';
-import { search } from '../lib/engine/engine_client';
+import { search } from '../../lib/engine_client';
 import { engineAsCurrentUser, errorResponse, hostRoute } from '../lib/host_adapter';
 import type { RouteDeps } from './index';
 import { fail, intParam, READ_SECURITY, unknownKeys, validation } from './route_utils';

@@ -18,7 +18,7 @@ import { engineAsCurrentUser, errorResponse, hostRoute, savedObjectsClient } fro
 import { signatureHits } from '../lib/signature_hits';
 import { SignatureStore } from '../lib/signature_store';
 import { CompiledSignature, compileSignatures } from '../lib/signatures/compile';
-import type { EngineClient } from '../lib/engine/engine_client';
+import type { EngineClient } from '../../lib/engine_client';
 import type { RequestHandlerContext } from '../types/host';
 import type { RouteDeps } from './index';
 import { currentUserName, idParams, READ_SECURITY, validation, WRITE_SECURITY } from './route_utils';

@@ -10,7 +10,7 @@ import { FakeZuul, FakeZuulBuild, zuulBuildLogLines } from '../fake_services/fak
 import { FakeGerrit } from '../fake_services/fake_gerrit';
 import { FakeChat } from '../fake_services/fake_chat';
 import { parseConfig, RecheckConfig } from '../../server/config';
-import { EngineClient, EngineRequest, EngineRequestError, httpEngineClient } from '../../server/lib/engine/engine_client';
+import { EngineClient, EngineRequest, EngineRequestError, httpEngineClient } from '../../lib/engine_client';
 import { LoopLogger, RecheckLoop } from '../../server/lib/background/recheck_loop';
 import { EngineLock } from '../../server/lib/background/lock';
 import { IntervalScheduler } from '../../server/lib/background/scheduler';

@@ -5,7 +5,7 @@
  */
 import type { UncategorizedResult } from '../../common/api/uncategorized';
 import type { CompiledSignature } from '../../server/lib/signatures/compile';
-import type { EngineClient } from '../../server/lib/engine/engine_client';
+import type { EngineClient } from '../../lib/engine_client';
 import { uncategorizedFailures, UncategorizedOptions } from '../../server/lib/uncategorized/uncategorized';
 
 export const ER_INTEGRATED_GATE_PROJECTS = [

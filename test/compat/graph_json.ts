@@ -12,7 +12,7 @@
 import type { Signature } from '../../common/signature/types';
 import { DEFAULT_LOG_INDEX_PATTERN } from '../../common/constants';
 import { LOG_FIELDS } from '../../common/log_fields';
-import { EngineClient, search } from '../../server/lib/engine/engine_client';
+import { EngineClient, search } from '../../lib/engine_client';
 import type { CompiledSignature } from '../../server/lib/signatures/compile';
 import { DAY_MS, failureRates, HOUR_MS } from '../../server/lib/rates/rates';
 

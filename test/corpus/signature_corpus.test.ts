@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CORPUS_DIR, describeWithCorpus } from '../setup/engine';
-import { readSignatureDirectory } from '../../server/lib/signatures/signature_files';
+import { readSignatureDirectory } from '../../lib/signature_files';
 import { formatSignatureYaml, parseSignatureYaml } from '../../common/signature/yaml_codec';
 import { lintSignature, LintOutcome, SignatureLint } from '../../common/signature/lint';
 import { parseLucene, printLucene, stripPositions } from '../../common/query/lucene';

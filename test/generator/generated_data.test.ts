@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { signatureQuery } from '../../common/query/build';
-import { search, msearch } from '../../server/lib/engine/engine_client';
+import { search, msearch } from '../../lib/engine_client';
 import { verifyGroundTruth } from '../../generator/verify';
 import { loadSignatureDirectory } from '../../generator';
 import { CORPUS_DIR, describeWithCorpus } from '../setup/engine';

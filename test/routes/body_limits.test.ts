@@ -14,8 +14,8 @@ import { DEFAULT_BODY_MAX_BYTES, StandIn } from '../../dev/host/stand_in';
 import { API_BASE_PATH } from '../../common/constants';
 import { CLASSIFY_PATH, QUERY_PREVIEW_PATH, QUERY_STATS_PATH, QUERY_VALIDATE_PATH } from '../../common/api/paths';
 import { MAX_IMPORT_BYTES, SIGNATURE_PATH, SIGNATURES_IMPORT_PATH, SIGNATURES_PATH, signatureHistoryPath, signaturePath } from '../../common/api/signatures';
-import { HostClient } from '../../server/cli/host_client';
-import { importToHost, LocalFile, LocalInputError } from '../../server/cli/host_commands';
+import { HostClient } from '../../cli/host_client';
+import { importToHost, LocalFile, LocalInputError } from '../../cli/host_commands';
 
 let standIn: StandIn;
 const indexPrefix = uniqueIndexPrefix('bodylimits');
@@ -69,7 +69,7 @@ afterAll(async () => {
 test('the table below covers every route of the API that takes a body', () => {
   const withBody = standIn.routes.filter((r) => r.method !== 'get' && r.path.startsWith(API_BASE_PATH)).map((r) => `${r.method.toUpperCase()} ${r.path}`);
   expect(withBody.sort()).toEqual(Object.keys(CALLS).sort());
-  // the import takes what the CLI sends at most (server/cli/host_commands.ts checks MAX_IMPORT_BYTES)
+  // the import takes what the CLI sends at most (cli/host_commands.ts checks MAX_IMPORT_BYTES)
   expect(limitOf(`POST ${SIGNATURES_IMPORT_PATH}`)).toBe(MAX_IMPORT_BYTES);
 });
 

@@ -15,7 +15,7 @@ import type {
   SavedObjectsFindResponse,
   SavedObjectsType,
 } from '../../../server/types/host';
-import { EngineClient, EngineRequestError } from '../../../server/lib/engine/engine_client';
+import { EngineClient, EngineRequestError } from '../../../lib/engine_client';
 
 /** A Boom-like error, as Kibana's SavedObjectsErrorHelpers throw. */
 export class SavedObjectsClientError extends Error {

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'crypto';
 import type { ConcreteTaskInstance, Logger, TaskDefinition, TaskInstanceInput, TaskManagerSetupContract, TaskManagerStartContract, TaskRunResult } from '../../../server/types/host';
-import { EngineClient, EngineRequestError } from '../../../server/lib/engine/engine_client';
+import { EngineClient, EngineRequestError } from '../../../lib/engine_client';
 
 export function parseIntervalMs(interval: string): number {
   const m = /^(\d+)(s|m|h|d)$/.exec(interval);

@@ -6,7 +6,7 @@
 import { randomUUID } from 'crypto';
 import type { RecheckConfig } from '../../config';
 import type { CoreStart, ElasticRecheckSetupDeps, ElasticRecheckStartDeps, Logger } from '../../types/host';
-import { EngineClient, httpEngineClient } from '../engine/engine_client';
+import { EngineClient, httpEngineClient } from '../../../lib/engine_client';
 import { engineFromCoreStart } from '../host_adapter';
 import { SignatureStore } from '../signature_store';
 import { EngineLock } from './lock';

@@ -1,6 +1,6 @@
 /** @jest-layer engine */
 import { engineRequest, engineUrl, uniqueName } from '../../../test/setup/engine';
-import { httpEngineClient } from '../engine/engine_client';
+import { httpEngineClient } from '../../../lib/engine_client';
 import { EngineLock } from './lock';
 
 const index = uniqueName('er-lock');

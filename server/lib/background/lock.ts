@@ -3,7 +3,7 @@
  * task manager; host-contracts §3). The lock is a document `lock:<name>` created with op_type=create;
  * an expired lease is taken over with a compare-and-set write, so exactly one contender wins.
  */
-import { EngineClient } from '../engine/engine_client';
+import { EngineClient } from '../../../lib/engine_client';
 import { createDoc, deleteDoc, ensureIndex, getDoc, replaceDoc, STATE_MAPPINGS } from './store';
 
 interface LockDoc {

@@ -21,7 +21,7 @@ import type { Signature } from '../../../common/signature/types';
 import { configSecrets, RecheckConfig, scrubSecrets, WebhookConfig } from '../../config';
 import { classifyBuild } from '../classify/classify';
 import { checkReadiness } from '../classify/readiness';
-import { EngineClient } from '../engine/engine_client';
+import { EngineClient } from '../../../lib/engine_client';
 import { pollTenant, IntakeSummary } from '../intake/intake';
 import { ZuulClient } from '../intake/zuul_client';
 import { chatFoundText, chatUnrecognizedText, gerritComment, JobBugs, notReadyText } from '../report/messages';

@@ -1,6 +1,6 @@
 /* The results index: mapping and the queries the background steps run over it. */
 import type { BuildResult } from '../../../common/api/results';
-import { EngineClient, search } from '../engine/engine_client';
+import { EngineClient, search } from '../../../lib/engine_client';
 import { ensureIndex, Versioned } from './store';
 
 export const RESULTS_MAPPINGS = {

@@ -3,7 +3,7 @@
  * sequence number, and compare-and-set writes (if_seq_no / if_primary_term), so that concurrent
  * host instances never overwrite each other's progress.
  */
-import { EngineClient, EngineRequestError } from '../engine/engine_client';
+import { EngineClient, EngineRequestError } from '../../../lib/engine_client';
 
 export interface Versioned<T> {
   source: T;

@@ -28,7 +28,7 @@
 import type { BuildInfo, BuildRef, ClassifyResult, MatchedLine, SignatureMatch, UnconfirmedMatch } from '../../../common/api/classify';
 import { DEFAULT_LOG_INDEX_PATTERN } from '../../../common/constants';
 import { DEFAULT_SUBUNIT_INDEX_PATTERN, FAILED_TEST_STATUSES, LOG_FIELDS, SUBUNIT_FIELDS, sourceName } from '../../../common/log_fields';
-import { EngineClient, msearch, search } from '../engine/engine_client';
+import { EngineClient, msearch, search } from '../../../lib/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
 import { buildInfoFromSource, buildRefFilter, ReadinessConfig, waitForReadiness } from './readiness';
 import { ensurePercolatorIndex, forgetPercolatorIndex, PERCOLATOR_ID_FIELD, PERCOLATOR_QUERY_FIELD } from './percolator';

@@ -1,5 +1,5 @@
 /** @jest-layer engine */
-import { httpEngineClient } from '../engine/engine_client';
+import { httpEngineClient } from '../../../lib/engine_client';
 import { engineRequest, engineUrl, uniqueName } from '../../../test/setup/engine';
 import { dropStale, signatureSetHash } from './percolator';
 import { compileSignatures } from '../signatures/compile';

@@ -12,7 +12,7 @@
  * Indices of older signature sets are deleted when a new one is built and they are over an hour old.
  */
 import { createHash } from 'crypto';
-import { EngineClient, EngineRequestError } from '../engine/engine_client';
+import { EngineClient, EngineRequestError } from '../../../lib/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
 
 export const PERCOLATOR_INDEX_PREFIX = 'elastic-recheck-percolator-';

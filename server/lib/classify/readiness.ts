@@ -6,7 +6,7 @@
 import type { BuildInfo, BuildRef, ReadinessReport } from '../../../common/api/classify';
 import { LOG_FIELDS, sourceName } from '../../../common/log_fields';
 import { DEFAULT_LOG_INDEX_PATTERN } from '../../../common/constants';
-import { EngineClient, search } from '../engine/engine_client';
+import { EngineClient, search } from '../../../lib/engine_client';
 
 export interface RequiredFilesRule {
   /** Regular expression (JavaScript syntax, unanchored) over the job name. */

@@ -1,6 +1,6 @@
 /* Engine health and indexing lag, as elastic-recheck showed "indexing behind by N hours". */
 import type { HealthResponse } from '../../../common/api/health';
-import { EngineClient, EngineRequestError, search } from '../engine/engine_client';
+import { EngineClient, EngineRequestError, search } from '../../../lib/engine_client';
 
 export async function readHealth(engine: EngineClient, indexPattern: string, now: Date = new Date()): Promise<HealthResponse> {
   const checkedAt = now.toISOString();

@@ -2,7 +2,7 @@
 import { engineRequest, engineUrl, uniqueName } from '../../../test/setup/engine';
 import { FakeZuul } from '../../../test/fake_services/fake_zuul';
 import { parseConfig, RecheckConfig } from '../../config';
-import { EngineClient, EngineRequest, EngineRequestError, httpEngineClient } from '../engine/engine_client';
+import { EngineClient, EngineRequest, EngineRequestError, httpEngineClient } from '../../../lib/engine_client';
 import { checkpointId, pollTenant } from './intake';
 import { ZuulClient, ZuulError } from './zuul_client';
 

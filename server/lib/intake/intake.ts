@@ -16,7 +16,7 @@
  */
 import type { BuildResult, StoredBuild } from '../../../common/api/results';
 import type { RecheckConfig } from '../../config';
-import { EngineClient } from '../engine/engine_client';
+import { EngineClient } from '../../../lib/engine_client';
 import { ensureResultsIndex } from '../background/results_index';
 import { createDoc, ensureIndex, getDoc, replaceDoc, STATE_MAPPINGS } from '../background/store';
 import { ZuulBuild, ZuulClient } from './zuul_client';

@@ -11,7 +11,7 @@
 import type { FieldBreakdown, QueryStatsResult } from '../../../common/api/query_stats';
 import { DEFAULT_LOG_INDEX_PATTERN } from '../../../common/constants';
 import { LOG_FIELDS } from '../../../common/log_fields';
-import { EngineClient, search } from '../engine/engine_client';
+import { EngineClient, search } from '../../../lib/engine_client';
 
 /** Shown only with `verbose` (ER's IGNORED_ATTRIBUTES). */
 export const NOISE_ATTRIBUTES = ['build_master', 'build_patchset', 'build_ref', 'build_short_uuid', 'build_uuid', 'error_pr', 'host', 'received_at', 'type'];

@@ -31,7 +31,7 @@
 import type { RatesFilters, RatesResult, SignatureRate, StatusSeries } from '../../../common/api/rates';
 import { ALL_BUILD_STATUSES, DEFAULT_LOG_INDEX_PATTERN, DEFAULT_WINDOW_DAYS, FAILED_BUILD_STATUSES } from '../../../common/constants';
 import { LOG_FIELDS } from '../../../common/log_fields';
-import { EngineClient, MsearchResponse } from '../engine/engine_client';
+import { EngineClient, MsearchResponse } from '../../../lib/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
 import { anchorFilter, chooseAnchors, messageDocFrequencies, planTokens } from '../signatures/anchors';
 

@@ -19,7 +19,7 @@
  * Anything else yields null: the signature cannot be anchored and requests run without narrowing.
  */
 import { BoolNode, clauseOccurs, FieldRef, LuceneNode, parseLucene } from '../../../common/query/lucene';
-import type { EngineClient } from '../engine/engine_client';
+import type { EngineClient } from '../../../lib/engine_client';
 import type { CompiledSignature } from './compile';
 
 const BREAKS = /[\s"()[\]{}<>!?=/\\|+*&%$#@~^;,`-]/;

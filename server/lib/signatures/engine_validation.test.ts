@@ -1,5 +1,5 @@
 /** @jest-layer engine */
-import { httpEngineClient } from '../engine/engine_client';
+import { httpEngineClient } from '../../../lib/engine_client';
 import { createLogIndex, TestIndex } from '../../../test/fixtures/log_index';
 import { engineUrl, uniqueName } from '../../../test/setup/engine';
 import { clauseOccurs, parseLucene } from '../../../common/query/lucene';

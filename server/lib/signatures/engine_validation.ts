@@ -6,7 +6,7 @@ import type { Signature } from '../../../common/signature/types';
 import { signatureQuery } from '../../../common/query/build';
 import { FieldCatalog, fieldCatalogFromMapping } from '../../../common/query/fields';
 import { QueryProblem, SignatureValidation, validateSignature, ValidateOptions } from '../../../common/query/validate';
-import { EngineClient, EngineRequestError } from '../engine/engine_client';
+import { EngineClient, EngineRequestError } from '../../../lib/engine_client';
 
 export interface IndexFields {
   /** Null when no index matches the pattern (fields cannot be checked then). */

@@ -8,7 +8,7 @@ import type { OverlapResult, SuccessCheck } from '../../../common/api/success';
 import type { RatesFilters } from '../../../common/api/rates';
 import { DEFAULT_LOG_INDEX_PATTERN } from '../../../common/constants';
 import { LOG_FIELDS } from '../../../common/log_fields';
-import { EngineClient, search } from '../engine/engine_client';
+import { EngineClient, search } from '../../../lib/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
 import { DAY_MS, IncompleteCountError, isFailedStatus, windowFilter } from '../rates/rates';
 

@@ -18,7 +18,7 @@ import type { JobCategorization, UncategorizedResult, UnexplainedBuild } from '.
 import { DEFAULT_LOG_INDEX_PATTERN, FAILED_BUILD_STATUSES } from '../../../common/constants';
 import { DEFAULT_SUBUNIT_INDEX_PATTERN, FAILED_TEST_STATUSES, LOG_FIELDS, SUBUNIT_FIELDS } from '../../../common/log_fields';
 import type { RatesFilters } from '../../../common/api/rates';
-import { EngineClient, search } from '../engine/engine_client';
+import { EngineClient, search } from '../../../lib/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
 import { bareTestId } from '../classify/classify';
 import { DAY_MS, IncompleteCountError, windowFilter } from '../rates/rates';

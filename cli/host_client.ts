@@ -6,7 +6,7 @@
  * HostError whose message is ONE line naming the host and what to do: unreachable, timeout, 401, 403,
  * 404 (plugin missing, wrong base path), 413, other 4xx/5xx, an answer that is not the plugin's API.
  */
-import { API_BASE_PATH } from '../../common/constants';
+import { API_BASE_PATH } from '../common/constants';
 
 export class HostError extends Error {
   constructor(

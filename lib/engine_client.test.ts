@@ -1,7 +1,7 @@
 /** @jest-layer engine */
 /* The adapter gives the same answers through both host client shapes and our own fetch client. */
 import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
-import { engineUrl, uniqueName } from '../../../test/setup/engine';
+import { engineUrl, uniqueName } from '../test/setup/engine';
 import { bulk, EngineClient, engineFromHostClient, EngineRequestError, httpEngineClient, msearch, search } from './engine_client';
 
 const clients: Array<[string, () => EngineClient]> = [

@@ -18,10 +18,10 @@ import {
   MAX_IMPORT_FILES,
   SIGNATURES_EXPORT_PATH,
   SIGNATURES_IMPORT_PATH,
-} from '../../common/api/signatures';
-import { parseSignatureBundle } from '../../common/signature/bundle';
-import { parseSignatureYaml } from '../../common/signature/yaml_codec';
-import type { Signature } from '../../common/signature/types';
+} from '../common/api/signatures';
+import { parseSignatureBundle } from '../common/signature/bundle';
+import { parseSignatureYaml } from '../common/signature/yaml_codec';
+import type { Signature } from '../common/signature/types';
 import { CallPurpose, HostClient, HostError, notTheApi } from './host_client';
 
 const IMPORT: CallPurpose = { action: 'import signatures', privilege: "the 'all' privilege of the elasticRecheck feature (elasticRecheck-write)" };

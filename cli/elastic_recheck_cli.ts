@@ -19,20 +19,20 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DEFAULT_LOG_INDEX_PATTERN } from '../../common/constants';
-import { CI_LOG_PROCESSING_FIELDS, FieldCatalog } from '../../common/query/fields';
-import { QueryProblem } from '../../common/query/validate';
-import type { SuccessCheck } from '../../common/api/success';
-import { formatSignatureBundle, parseSignatureBundle } from '../../common/signature/bundle';
-import { lintSignature, LintOutcome, SignatureLint } from '../../common/signature/lint';
-import type { Signature } from '../../common/signature/types';
-import { parseArgs, OptionSpec, usage, UsageError } from '../../scripts/lib/cli_args';
-import { httpEngineClient, EngineClient } from '../lib/engine/engine_client';
-import { fetchIndexFields, validateOnEngine, EngineQueryCheck } from '../lib/signatures/engine_validation';
-import { readSignatureDirectory, SignatureFileError, writeSignatureDirectory } from '../lib/signatures/signature_files';
-import { signatureQuery } from '../../common/query/build';
-import { compileSignatures } from '../lib/signatures/compile';
-import { successCheck } from '../lib/success/success';
+import { DEFAULT_LOG_INDEX_PATTERN } from '../common/constants';
+import { CI_LOG_PROCESSING_FIELDS, FieldCatalog } from '../common/query/fields';
+import { QueryProblem } from '../common/query/validate';
+import type { SuccessCheck } from '../common/api/success';
+import { formatSignatureBundle, parseSignatureBundle } from '../common/signature/bundle';
+import { lintSignature, LintOutcome, SignatureLint } from '../common/signature/lint';
+import type { Signature } from '../common/signature/types';
+import { parseArgs, OptionSpec, usage, UsageError } from '../lib/cli_args';
+import { httpEngineClient, EngineClient } from '../lib/engine_client';
+import { fetchIndexFields, validateOnEngine, EngineQueryCheck } from '../server/lib/signatures/engine_validation';
+import { readSignatureDirectory, SignatureFileError, writeSignatureDirectory } from '../lib/signature_files';
+import { signatureQuery } from '../common/query/build';
+import { compileSignatures } from '../server/lib/signatures/compile';
+import { successCheck } from '../server/lib/success/success';
 import { HostClient, HostConfigError, HostError } from './host_client';
 import { collectImportFiles, exportToBundle, exportToDirectory, formatExportResult, formatImportResult, importToHost, LocalInputError } from './host_commands';
 

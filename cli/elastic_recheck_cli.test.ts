@@ -5,8 +5,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import { runCli } from './elastic_recheck_cli';
-import { build, createLogIndex, logDoc, TestIndex } from '../../test/fixtures/log_index';
-import { engineUrl } from '../../test/setup/engine';
+import { build, createLogIndex, logDoc, TestIndex } from '../test/fixtures/log_index';
+import { engineUrl } from '../test/setup/engine';
 
 async function cli(...argv: string[]) {
   let out = '';

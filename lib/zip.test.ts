@@ -1,5 +1,5 @@
 import { crc32, zipFiles } from './zip';
-import { unzipToText } from '../../test/fixtures/unzip';
+import { unzipToText } from '../test/fixtures/unzip';
 
 
 test('crc32 of a known string', () => {

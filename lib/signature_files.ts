@@ -4,8 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Signature } from '../../../common/signature/types';
-import { formatSignatureYaml, parseSignatureYaml, SignatureProblem } from '../../../common/signature/yaml_codec';
+import type { Signature } from '../common/signature/types';
+import { formatSignatureYaml, parseSignatureYaml, SignatureProblem } from '../common/signature/yaml_codec';
 
 export interface SignatureFileError {
   file: string;
