@@ -93,7 +93,7 @@ describe('elastic-recheck CLI', () => {
 
   it('runs as `elastic-recheck` through the bin shim', async () => {
     write('100.yaml', 'query: message:"x" AND tags:console\n');
-    const bin = path.resolve(__dirname, '..', '..', 'bin', 'elastic-recheck.js');
+    const bin = path.resolve(__dirname, '..', 'bin', 'elastic-recheck.js');
     const { stdout } = await promisify(execFile)(process.execPath, [bin, 'lint', dir]);
     expect(stdout).toContain('1 file(s): 1 as-is');
     await expect(promisify(execFile)(process.execPath, [bin, 'lint', path.join(dir, 'missing')])).rejects.toMatchObject({ code: 2 });
