@@ -1,6 +1,6 @@
 /* What every page gets: core services, the API client, write permission and the log index pattern. */
 import React, { createContext, useContext, useEffect } from 'react';
-import { PLUGIN_ID, PLUGIN_NAME } from '../../common/constants';
+import { PLUGIN_NAME } from '../../common/constants';
 import type { HealthResponse } from '../../common/api/health';
 import type { AccessResponse } from '../../common/api/access';
 import type { ApiClient } from './api_client';

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * hostRouter on the stand-in's router (dev/host/server/router.ts) with the real access service: on OSD
  * no route registers without `security`, OSD never sees the key, and the declared requirement is

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * Access on OpenSearch Dashboards through the stand-in's OSD flavour, whose security plugin
  * (dev/host/server/osd_security.ts) answers authinfo with users of different backend roles:

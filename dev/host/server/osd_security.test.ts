@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * The OSD flavour's security plugin emulation in front of the real engine, with OSD's own client
  * (@opensearch-project/opensearch): authinfo as opensearch-security answers it, 401 without valid
