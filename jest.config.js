@@ -4,6 +4,11 @@
  * - e2e: real Chromium against the host stand-in, test/browser/ (scripts/setup_browser.sh installs it)
  * The engine is started once per run by test/setup/global_setup.ts, or taken from ENGINE_URL. */
 const transform = { '^.+\\.(t|j)sx?$': '<rootDir>/test/setup/esbuild_transform.js' };
+// The host's config-schema packages for plugins the stand-in runs from the source tree (dev/host/host_modules).
+const HOST_PACKAGES = {
+  '^@kbn/config-schema$': '<rootDir>/dev/host/host_modules/jest_kbn_config_schema.js',
+  '^@osd/config-schema$': '<rootDir>/dev/host/host_modules/jest_osd_config_schema.js',
+};
 
 module.exports = {
   globalSetup: '<rootDir>/test/setup/global_setup.ts',
@@ -17,6 +22,7 @@ module.exports = {
       transform,
       testMatch: ['<rootDir>/{common,server,scripts,engine,dev,generator,test}/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/', '<rootDir>/build/', '<rootDir>/target/'],
+      moduleNameMapper: HOST_PACKAGES,
     },
     {
       displayName: 'browser',
@@ -32,6 +38,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+      moduleNameMapper: HOST_PACKAGES,
     },
   ],
 };
