@@ -214,7 +214,7 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
     expect(pageErrors(writer)).toEqual([]);
   });
 
-  // OSD has no feature privileges; its access control is the security plugin's (not part of this flavour).
+  // Kibana's feature privileges; an OSD reader (security plugin roles) is tested in stand_in_app.test.ts.
   (host === 'kibana' ? it : it.skip)('a reader sees the editor read-only and the server refuses a save', async () => {
     const { page } = reader;
     await page.goto(`${standIn.url}/app/elasticRecheck/signatures/${newId}`);
