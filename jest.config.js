@@ -10,6 +10,11 @@
  * naming the tag, so an undeclared engine test fails at once instead of waiting for a connection. */
 const fs = require('fs');
 const path = require('path');
+// The host's config-schema packages for plugins the stand-in runs from the source tree (dev/host/host_modules).
+const HOST_PACKAGES = {
+  '^@kbn/config-schema$': '<rootDir>/dev/host/host_modules/jest_kbn_config_schema.js',
+  '^@osd/config-schema$': '<rootDir>/dev/host/host_modules/jest_osd_config_schema.js',
+};
 
 const transform = { '^.+\\.(t|j)sx?$': '<rootDir>/test/setup/esbuild_transform.js' };
 const NODE_ROOTS = ['common', 'server', 'scripts', 'engine', 'dev', 'generator', 'cli', 'lib', 'test'];
@@ -53,6 +58,7 @@ module.exports = {
       setupFiles: ['<rootDir>/test/setup/unit_layer.js'],
       testMatch: [`<rootDir>/{${NODE_ROOTS.join(',')}}/**/*.test.ts`],
       testPathIgnorePatterns: [...IGNORED, '<rootDir>/test/browser/', ...engineFiles.map((f) => `^${escape(f)}$`)],
+      moduleNameMapper: HOST_PACKAGES,
     },
     {
       displayName: 'browser',
@@ -71,6 +77,7 @@ module.exports = {
       ...engineGlobal,
       testRegex: engineRegex,
       testPathIgnorePatterns: [...IGNORED, '<rootDir>/test/browser/'],
+      moduleNameMapper: HOST_PACKAGES,
     },
     {
       displayName: 'e2e',
@@ -78,6 +85,7 @@ module.exports = {
       transform,
       ...engineGlobal,
       testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+      moduleNameMapper: HOST_PACKAGES,
     },
   ],
 };

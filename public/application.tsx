@@ -1,7 +1,8 @@
 /*
  * Renders the app into the host's element and returns the unmount function.
- * react-dom/client is not a shared dep on either host, so createRoot is feature-detected on the
- * shared react-dom (React 18 on Kibana 9.1+ and OSD 3.6+), else legacy render (host-contracts §5.4).
+ * react-dom/client is not a shared dep on either host, so the mount follows what the host's shared react-dom
+ * has (docs/host_compatibility.md): createRoot (React 18: Kibana 9.x, OSD 3.6+), else the legacy render
+ * (React 16/17: OSD before 3.6); with neither, a readable error on the page instead of a blank one.
  */
 import React from 'react';
 import * as ReactDOM from 'react-dom';
@@ -35,14 +36,35 @@ export function renderApp(core: CoreStart, params: AppMountParameters): () => vo
   ) : (
     <App services={services} />
   );
-  const dom = ReactDOM as unknown as { createRoot?: (el: HTMLElement) => { render(node: React.ReactNode): void; unmount(): void }; render(node: React.ReactElement, el: HTMLElement): void; unmountComponentAtNode(el: HTMLElement): boolean };
+  return mountReact(ReactDOM as unknown as HostReactDom, params.element, element);
+}
+
+/** The part of the host's shared react-dom the mount uses. */
+export interface HostReactDom {
+  createRoot?: (el: HTMLElement) => { render(node: React.ReactNode): void; unmount(): void };
+  render?: (node: React.ReactElement, el: HTMLElement) => void;
+  unmountComponentAtNode?: (el: HTMLElement) => boolean;
+  version?: string;
+}
+
+export function mountReact(dom: HostReactDom, element: HTMLElement, node: React.ReactElement): () => void {
   if (typeof dom.createRoot === 'function') {
-    const root = dom.createRoot(params.element);
-    root.render(element);
+    const root = dom.createRoot(element);
+    root.render(node);
     return () => root.unmount();
   }
-  dom.render(element, params.element);
-  return () => {
-    dom.unmountComponentAtNode(params.element);
-  };
+  if (typeof dom.render === 'function') {
+    dom.render(node, element);
+    return () => {
+      dom.unmountComponentAtNode?.(element);
+    };
+  }
+  // No way to render: say so where the app would have been (plain DOM, React cannot help here).
+  const box = document.createElement('div');
+  box.setAttribute('role', 'alert');
+  box.setAttribute('data-test-subj', 'elasticRecheckMountError');
+  box.style.cssText = 'margin:16px;padding:16px;border:2px solid #bd271e;color:#bd271e';
+  box.textContent = `${PLUGIN_NAME} cannot start: the host's react-dom${dom.version ? ` ${dom.version}` : ''} offers neither createRoot nor render.`;
+  element.appendChild(box);
+  return () => box.remove();
 }

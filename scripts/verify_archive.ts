@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs, runMain, usage, UsageError } from '../lib/cli_args';
 import { verifyArchive } from '../dev/build/verify_archive';
-import { BUILD_DIR, readSourceManifest } from '../dev/build/build';
-import { TARGETS, archiveName, HostKind } from '../dev/build/targets';
+import { BUILD_DIR, BUILT_TARGETS_FILE, readSourceManifest } from '../dev/build/build';
+import { TARGETS, archiveName, HostKind, HostTarget } from '../dev/build/targets';
 
 const SPECS = {
   host: { type: 'string' as const, description: 'kibana or osd (with a zip argument)' },
@@ -16,7 +16,7 @@ const SPECS = {
 runMain(async () => {
   const { options, positionals } = parseArgs(process.argv.slice(2), SPECS);
   if (options.help) {
-    process.stdout.write(`${usage('npm run verify-archive -- [zip]', SPECS)}\nWithout a zip: every archive of dev/build/targets.ts in build/.\n`);
+    process.stdout.write(`${usage('npm run verify-archive -- [zip]', SPECS)}\nWithout a zip: every archive the last npm run build wrote (build/targets.json), else those of dev/build/targets.ts.\n`);
     return;
   }
   const mode = options['osd-version-mode'];
@@ -28,7 +28,9 @@ runMain(async () => {
     for (const p of positionals) jobs.push({ file: path.resolve(p), host: options.host, hostVersion: options['host-version'] });
   } else {
     const id = readSourceManifest().id;
-    for (const t of TARGETS) jobs.push({ file: path.join(BUILD_DIR, archiveName(id, t)), host: t.host, hostVersion: t.version });
+    const built = path.join(BUILD_DIR, BUILT_TARGETS_FILE);
+    const targets: HostTarget[] = fs.existsSync(built) ? JSON.parse(fs.readFileSync(built, 'utf8')) : [...TARGETS];
+    for (const t of targets) jobs.push({ file: path.join(BUILD_DIR, archiveName(id, t)), host: t.host, hostVersion: t.version });
   }
   let failed = 0;
   for (const job of jobs) {

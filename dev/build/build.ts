@@ -283,6 +283,8 @@ export interface BuildOptions {
   outDir?: string;
 }
 
+export const BUILT_TARGETS_FILE = 'targets.json';
+
 export async function buildAll(options: BuildOptions = {}): Promise<TargetBuild[]> {
   const log = options.log ?? (() => undefined);
   const targets = options.targets ?? TARGETS;
@@ -314,6 +316,8 @@ export async function buildAll(options: BuildOptions = {}): Promise<TargetBuild[
     );
     builds.push({ target, pluginDir, archive, bundle });
   }
+  // What this build produced, for `npm run verify-archive` without arguments.
+  fs.writeFileSync(path.join(options.outDir ?? BUILD_DIR, BUILT_TARGETS_FILE), JSON.stringify(builds.map((b) => b.target), null, 2) + '\n');
   return builds;
 }
 

@@ -24,7 +24,7 @@ import { httpEngineClient } from '../../lib/engine_client';
 import { HostKind, PluginManifest } from './manifest';
 import { TARGETS } from '../build/targets';
 import { createLogger, consoleSink, LogLevel, LogRecord } from './server/logger';
-import { initializeServerPlugin, readPluginManifest } from './server/plugin_loader';
+import { PluginLoadError, initializeServerPlugin, installHostPackages, readPluginManifest, requireServerDefinition, validatedPluginConfig } from './server/plugin_loader';
 import { RegisteredRoute, RequestValidationError, Router, responseFactory, runValidation } from './server/router';
 import { AuthenticatedUser, SecurityConfig, SecurityService, defaultSecurity } from './server/security';
 import { SavedObjectTypeRegistry, SavedObjectsStore } from './server/saved_objects';
@@ -79,6 +79,8 @@ export interface StandIn {
   host: HostKind;
   hostVersion: string;
   manifest: PluginManifest;
+  /** The server entry the stand-in required (each stand-in in its own module registry under jest). */
+  serverEntry?: string;
   /** The registered routes; `config` as the plugin declared it (options.body.maxBytes, access, ...). */
   routes: ReadonlyArray<Pick<RegisteredRoute, 'method' | 'path' | 'security' | 'config'>>;
   savedObjects: SavedObjectsStore;
@@ -167,14 +169,28 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   }
 
   async function startServing(): Promise<StandIn> {
-  const configValue = options.config ?? {};
+  // The `config` export and the settings, before the plugin is initialized (plugin_loader.ts validatedPluginConfig).
+  const entry = options.serverEntry ?? path.join(options.pluginDir, 'server', 'index.js');
+  let definition: any;
+  let configState: { value: unknown } | { error: string } = { value: options.config ?? {} };
+  if (manifest.server && fs.existsSync(entry)) {
+    installHostPackages(options.pluginDir, host);
+    definition = requireServerDefinition(entry, host);
+    const env = { dev: false, prod: true, version: hostVersion, branch: hostVersion.split('.').slice(0, 2).join('.'), buildNum: BUILD_NUM, dist: true };
+    configState = validatedPluginConfig(definition, manifest, host, options.config ?? {}, env);
+    if ('error' in configState && Object.keys(options.config ?? {}).length > 0) throw new PluginLoadError(configState.error);
+  }
+  const configValue = () => {
+    if ('error' in configState) throw new Error(configState.error);
+    return configState.value;
+  };
   const initializerContext: PluginInitializerContext = {
     opaqueId: Symbol(pluginId),
     env: { mode: { dev: false, prod: true, name: 'production' }, packageInfo: { version: hostVersion, branch: hostVersion.split('.').slice(0, 2).join('.'), buildNum: BUILD_NUM, dist: true } },
     logger: { get: (...parts: string[]) => createLogger(['plugins', pluginId, ...parts].join('.'), sink, options.logLevel ?? 'info') },
     config: {
-      get: (() => configValue) as any,
-      create: (() => ({ subscribe: (o: any) => ((typeof o === 'function' ? o : o.next)?.(configValue), { unsubscribe() {} }) })) as any,
+      get: (() => configValue()) as any,
+      create: (() => ({ subscribe: (o: any) => ((typeof o === 'function' ? o : o.next)?.(configValue()), { unsubscribe() {} }) })) as any,
     },
   };
   if (host === 'osd') delete (initializerContext.config as any).get;
@@ -188,8 +204,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   let tmStart: TaskManagerStartContract | undefined;
   let pluginStart: unknown;
   if (manifest.server) {
-    const entry = options.serverEntry ?? path.join(options.pluginDir, 'server', 'index.js');
-    instance = await initializeServerPlugin(manifest, entry, host, initializerContext);
+    instance = await initializeServerPlugin(manifest, entry, host, initializerContext, definition);
     const available: Record<string, { setup: unknown; start: () => unknown }> = {};
     if (host === 'kibana') {
       available.features = { setup: { registerKibanaFeature: (f: any) => security.registerFeature(f) }, start: () => ({ getKibanaFeatures: () => security.getFeatures() }) };
@@ -423,10 +438,12 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       }
       throw error;
     }
-    const saved = savedObjects.client();
+    // Kibana only: the scoped saved-objects client checks the user's per-type privileges (security.ts).
+    const authorize = host === 'kibana' && user ? (type: string, op: string) => security.mayUseSavedObject(user, type, op) : undefined;
+    const saved = savedObjects.client([], authorize);
     const scoped = clients.asScoped(req.headers);
     const coreContext: Record<string, unknown> = {
-      savedObjects: { client: saved, getClient: (o?: { includedHiddenTypes?: string[] }) => savedObjects.client(o?.includedHiddenTypes) },
+      savedObjects: { client: saved, getClient: (o?: { includedHiddenTypes?: string[] }) => savedObjects.client(o?.includedHiddenTypes, authorize) },
       uiSettings: { client: { get: async () => undefined } },
     };
     // Kibana's request context has core.security (CoreSecurityRequestHandlerContext); OSD's has none.
@@ -537,6 +554,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     host,
     hostVersion,
     manifest,
+    serverEntry: definition ? entry : undefined,
     routes,
     savedObjects,
     taskManager,

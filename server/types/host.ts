@@ -345,8 +345,6 @@ export interface KibanaFeatureConfig {
   catalogue?: string[];
   management?: Record<string, string[]>;
   privileges: { all: FeatureKibanaPrivileges; read: FeatureKibanaPrivileges } | null;
-  /** 8.16+ (PR #191634). */
-  scope?: string[];
 }
 
 export interface FeaturesPluginSetup {

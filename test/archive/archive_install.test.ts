@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yauzl from 'yauzl';
+import { execFileSync } from 'child_process';
 import { engineUrl, engineRequest, uniqueName } from '../setup/engine';
 import { buildForTest, deleteStandInIndices, TestBuild, uniqueIndexPrefix } from '../../dev/host/testing';
 import { verifyArchive } from '../../dev/build/verify_archive';
@@ -51,7 +52,8 @@ describe('the installable Kibana archive', () => {
 
   beforeAll(async () => {
     build = await buildForTest('kibana');
-    installDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kibana-plugins-'));
+    // <home>/plugins/<id>, as bin/kibana-plugin installs it; the host's packages live in <home>/node_modules
+    installDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kibana-home-')), 'plugins');
   });
 
   afterAll(async () => {
@@ -59,7 +61,7 @@ describe('the installable Kibana archive', () => {
     await deleteStandInIndices(engineUrl(), indexPrefix);
     await engineRequest('DELETE', `/${logIndex}?ignore_unavailable=true`);
     build?.cleanup();
-    fs.rmSync(installDir, { recursive: true, force: true });
+    fs.rmSync(path.dirname(installDir), { recursive: true, force: true });
   });
 
   it('passes the validator, installs into a fresh folder and serves the health route from there', async () => {
@@ -90,9 +92,23 @@ describe('the installable Kibana archive', () => {
     expect(health.body.logs.lagSeconds).toBeGreaterThanOrEqual(90);
     expect(health.body.logs.lagSeconds).toBeLessThan(600);
     // the code that answered is the installed copy, not the source tree
-    expect(Object.keys(require.cache).some((f) => f.startsWith(path.join(pluginDir, 'server')))).toBe(true);
+    expect(standIn.serverEntry).toBe(path.join(pluginDir, 'server', 'index.js'));
     // Kibana's rules hold for the real plugin too
     expect((await standIn.request('GET', '/api/elastic_recheck/health', { user: null })).status).toBe(401);
     expect(standIn.routes.every((r) => r.security !== undefined)).toBe(true);
+  });
+
+  it('src/core/packages/plugins/server-internal/src/plugin.ts getConfigDescriptor: plain Node finds @kbn/config-schema from the installed folder and the `config` export is its type', () => {
+    const pluginDir = path.join(installDir, 'elasticRecheck');
+    const script = [
+      `const entry = ${JSON.stringify(path.join(pluginDir, 'server', 'index.js'))};`,
+      `const resolved = require.resolve('@kbn/config-schema', { paths: [require('path').dirname(entry)] });`,
+      `const { config } = require(entry);`,
+      `process.stdout.write(JSON.stringify({ resolved, marker: config && config.schema && config.schema.__isKbnConfigSchemaType === true, value: config.schema.validate({ zuul: { url: 'https://zuul.example.org' } }) }));`,
+    ].join('\n');
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: os.tmpdir(), encoding: 'utf8' }));
+    expect(out.resolved).toBe(path.join(path.dirname(installDir), 'node_modules', '@kbn', 'config-schema', 'index.js'));
+    expect(out.marker).toBe(true);
+    expect(out.value).toEqual({ zuul: { url: 'https://zuul.example.org' } });
   });
 });

@@ -1,8 +1,10 @@
 /*
- * The browser app in real Chromium on the Kibana stand-in with generated demo data (demo signatures,
- * CI logs with exact ground truth): every page renders real data from the real routes; a writer
- * creates a signature from an uncategorized build, sees it on the failure-rate page, and the build's
- * on-demand classification changes; a reader cannot save. Screenshots go to test-artifacts/.
+ * The browser app in real Chromium on the stand-in with generated demo data (demo signatures, CI logs with
+ * exact ground truth), once per host with that host's own shared deps: Kibana (React 18, EUI, charts 73)
+ * and OpenSearch Dashboards (React 18, OUI, charts 31.1.0; dev/host/browser/shared_deps_osd.js). Every page
+ * renders real data from the real routes; a writer creates a signature from an uncategorized build, sees it
+ * on the failure-rate page, and the build's on-demand classification changes; on Kibana a reader cannot
+ * save. Screenshots go to test-artifacts/ (OSD ones prefixed osd_).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -13,23 +15,26 @@ import { startStandIn, StandIn } from '../../dev/host/stand_in';
 import type { ClassifyResult } from '../../common/api/classify';
 import type { BuildResult } from '../../common/api/results';
 import { artifactPath, launch, Browser } from './chromium';
+import type { HostKind } from '../../dev/build/targets';
 
 jest.setTimeout(240000);
 
 const sel = (subj: string) => `[data-test-subj="${subj}"]`;
 
-describe('the app pages in Chromium with demo data', () => {
+describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo data (%s)', (host) => {
+  const shot = (name: string) => artifactPath(host === 'kibana' ? name : `osd_${name}`);
   let build: TestBuild;
   let standIn: StandIn;
   let data: GeneratedData;
   let writer: Browser;
   let reader: Browser;
-  const indexPrefix = uniqueIndexPrefix('e2e-pages');
+  const indexPrefix = uniqueIndexPrefix(`e2e-pages-${host}`);
   const resultsIndex = uniqueName('er-results');
 
   beforeAll(async () => {
-    [build, data] = await Promise.all([buildForTest('kibana'), indexGeneratedData({ builds: 160, seed: 'app-pages' })]);
+    [build, data] = await Promise.all([buildForTest(host), indexGeneratedData({ builds: 160, seed: `app-pages-${host}` })]);
     standIn = await startStandIn({
+      host,
       pluginDir: build.build.pluginDir,
       engineUrl: engineUrl(),
       indexPrefix,
@@ -93,11 +98,11 @@ describe('the app pages in Chromium with demo data', () => {
     expect(await cards.count()).toBeGreaterThan(0);
     const first = cards.first();
     expect(Number((await first.locator(sel('failsWindow')).textContent())!.split(' ')[0].replace(/,/g, ''))).toBeGreaterThan(0);
-    expect(await first.locator(sel('discoverLink')).getAttribute('href')).toMatch(/^\/app\/discover#\/\?_g=/);
+    expect(await first.locator(sel('discoverLink')).getAttribute('href')).toMatch(host === 'kibana' ? /^\/app\/discover#\/\?_g=/ : /^\/app\/data-explorer\/discover#\?_a=/);
     await first.locator(`${sel('statusChart')} canvas`).waitFor({ timeout: 20000 });
     expect(await page.textContent(sel('indexingLag'))).toMatch(/Indexing (behind by|up to date)/);
     await page.waitForTimeout(500);
-    await page.screenshot({ path: artifactPath('page_failure_rates.png'), fullPage: false });
+    await page.screenshot({ path: shot('page_failure_rates.png'), fullPage: false });
     expect(pageErrors(writer)).toEqual([]);
   });
 
@@ -112,7 +117,7 @@ describe('the app pages in Chromium with demo data', () => {
     const rows = page.locator(`${sel('unexplainedTable')} tbody tr`);
     expect(await rows.count()).toBeGreaterThan(0);
     expect(await page.textContent(sel('categorizationRate'))).toMatch(/%$/);
-    await page.screenshot({ path: artifactPath('page_uncategorized.png'), fullPage: false });
+    await page.screenshot({ path: shot('page_uncategorized.png'), fullPage: false });
     // The newest unexplained build that the ground truth calls an unknown error.
     const link = (await rows.first().locator(sel('buildDiscoverLink')).getAttribute('href'))!;
     buildUuid = /build_uuid:"([^"]+)"/.exec(decodeURIComponent(link))![1];
@@ -130,7 +135,7 @@ describe('the app pages in Chromium with demo data', () => {
     expect(await rows.count()).toBe(3);
     expect(await rows.first().locator(sel('matchBadge')).count()).toBeGreaterThan(0);
     expect(await rows.first().textContent()).toContain('gerrit: sent');
-    await page.screenshot({ path: artifactPath('page_builds.png'), fullPage: false });
+    await page.screenshot({ path: shot('page_builds.png'), fullPage: false });
   });
 
   let newId: string;
@@ -152,7 +157,7 @@ describe('the app pages in Chromium with demo data', () => {
     await page.fill(sel('sigTitle'), 'Found from an uncategorized build');
     // the build may come from a non-voting job
     await page.click(sel('allowNonvoting'));
-    await page.screenshot({ path: artifactPath('page_signature_editor.png'), fullPage: false });
+    await page.screenshot({ path: shot('page_signature_editor.png'), fullPage: false });
     await page.click(sel('saveSignature'));
     await page.waitForURL(new RegExp(`/app/elasticRecheck/signatures/${newId}$`), { timeout: 30000 });
     await page.click(sel('tabYaml'));
@@ -170,7 +175,7 @@ describe('the app pages in Chromium with demo data', () => {
     await page.locator(sel(`signatureRow-${newId}`)).waitFor({ timeout: 30000 });
     await page.goto(`${standIn.url}/app/elasticRecheck/signatures`);
     await page.locator(sel('signaturesTable')).waitFor({ timeout: 30000 });
-    await page.screenshot({ path: artifactPath('page_signatures.png'), fullPage: false });
+    await page.screenshot({ path: shot('page_signatures.png'), fullPage: false });
 
     await page.goto(`${standIn.url}/app/elasticRecheck/builds?uuid=${buildUuid}`);
     await page.locator(sel('classifyVerdict')).waitFor({ timeout: 30000 });
@@ -179,7 +184,38 @@ describe('the app pages in Chromium with demo data', () => {
     expect(pageErrors(writer)).toEqual([]);
   });
 
-  it('a reader sees the editor read-only and the server refuses a save', async () => {
+  it("the page runs on the host's own shared deps (OSD: OUI, charts 31.1.0; Kibana: EUI, charts 73) and React 18's createRoot", async () => {
+    const { page } = writer;
+    await page.goto(`${standIn.url}/app/elasticRecheck`);
+    await page.locator(sel('ratesSummary')).waitFor({ timeout: 30000 });
+    const seen = await page.evaluate(() => {
+      const w = window as any;
+      const deps = w.__osdSharedDeps__ ?? w.__kbnSharedDeps__;
+      return {
+        kbn: w.__kbnSharedDeps__ !== undefined,
+        osd: w.__osdSharedDeps__ !== undefined,
+        euiProvider: typeof deps.ElasticEui.EuiProvider,
+        ouiCss: [...document.querySelectorAll('style,link')].some((n) => /euiBody|\.euiButton/.test(n.textContent ?? '') || /shared-deps-osd\.css/.test((n as HTMLLinkElement).href ?? '')),
+        react: deps.React.version,
+        createRoot: typeof deps.ReactDom.createRoot,
+        chartsDefault: typeof deps.ElasticCharts.LIGHT_THEME,
+        chartsTooltip: typeof deps.ElasticCharts.Tooltip,
+      };
+    });
+    expect(seen.react).toMatch(/^18\./);
+    expect(seen.createRoot).toBe('function');
+    expect(seen.chartsDefault).toBe('object');
+    if (host === 'osd') {
+      // OUI has no EuiProvider; charts 31 has no <Tooltip> spec (added in later majors)
+      expect(seen).toMatchObject({ kbn: false, osd: true, euiProvider: 'undefined', ouiCss: true, chartsTooltip: 'undefined' });
+    } else {
+      expect(seen).toMatchObject({ kbn: true, osd: false, euiProvider: 'function', chartsTooltip: 'function' });
+    }
+    expect(pageErrors(writer)).toEqual([]);
+  });
+
+  // Kibana's feature privileges; an OSD reader (security plugin roles) is tested in stand_in_app.test.ts.
+  (host === 'kibana' ? it : it.skip)('a reader sees the editor read-only and the server refuses a save', async () => {
     const { page } = reader;
     await page.goto(`${standIn.url}/app/elasticRecheck/signatures/${newId}`);
     await page.locator(sel('readOnlyNotice')).waitFor({ timeout: 30000 });
@@ -190,6 +226,6 @@ describe('the app pages in Chromium with demo data', () => {
       return r.status;
     }, newId);
     expect(status).toBe(403);
-    await page.screenshot({ path: artifactPath('page_signature_reader.png'), fullPage: false });
+    await page.screenshot({ path: shot('page_signature_reader.png'), fullPage: false });
   });
 });

@@ -390,7 +390,8 @@ export function bootstrap(): void {
 
   function renderReact(element: HTMLElement, node: React.ReactNode): () => void {
     const dom: any = ReactDOM;
-    const wrapped = <EuiProvider colorMode="light">{node}</EuiProvider>;
+    // OUI (OSD) has no EuiProvider; its theme is the CSS the page loads.
+    const wrapped = EuiProvider ? <EuiProvider colorMode="light">{node}</EuiProvider> : <>{node}</>;
     if (typeof dom.createRoot === 'function') {
       const root = dom.createRoot(element);
       root.render(wrapped);

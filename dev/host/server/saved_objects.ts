@@ -35,6 +35,13 @@ const notFound = (type: string, id?: string) => new SavedObjectsClientError(404,
 const conflict = (type: string, id: string) => new SavedObjectsClientError(409, 'Conflict', `Saved object [${type}/${id}] conflict`);
 const unsupported = (type: string) => new SavedObjectsClientError(400, 'Bad Request', `Unsupported saved object type: '${type}': Bad Request`);
 const badRequest = (message: string) => new SavedObjectsClientError(400, 'Bad Request', message);
+const forbidden = (operation: string, type: string) => new SavedObjectsClientError(403, 'Forbidden', `Unable to ${operation} ${type}`);
+
+/**
+ * Whether the current user may run `operation` on `type` (Kibana's saved-objects security extension,
+ * see ../server/security.ts mayUseSavedObject). Absent: the host's own identity, no check.
+ */
+export type SavedObjectsAuthorizer = (type: string, operation: string) => boolean;
 
 function encodeVersion(seqNo: number, primaryTerm: number): string {
   return Buffer.from(JSON.stringify([seqNo, primaryTerm]), 'utf8').toString('base64');
@@ -61,6 +68,11 @@ export class SavedObjectTypeRegistry {
     if (!type.mappings || typeof type.mappings !== 'object' || typeof type.mappings.properties !== 'object') throw new Error(`Type '${type.name}': mappings.properties is required`);
     if (!['single', 'multiple', 'multiple-isolated', 'agnostic'].includes(type.namespaceType)) throw new Error(`Type '${type.name}': invalid namespaceType ${JSON.stringify(type.namespaceType)}`);
     if (typeof type.hidden !== 'boolean') throw new Error(`Type '${type.name}': hidden must be a boolean`);
+    // validateType in src/core/packages/saved-objects/base-server-internal/src/saved_objects_type_registry.ts
+    const t = type as SavedObjectsType & { hiddenFromHttpApis?: boolean; management?: { onExport?: unknown; visibleInManagement?: boolean; importableAndExportable?: boolean } };
+    if (t.management?.onExport && !t.management.importableAndExportable) throw new Error(`Type ${t.name}: 'management.importableAndExportable' must be 'true' when specifying 'management.onExport'`);
+    if (t.management?.visibleInManagement !== undefined && !t.management.importableAndExportable) throw new Error(`Type ${t.name}: 'management.importableAndExportable' must be 'true' when specifying 'management.visibleInManagement'`);
+    if (t.hidden === true && t.hiddenFromHttpApis === false) throw new Error(`Type ${t.name}: 'hiddenFromHttpApis' cannot be 'false' when specifying 'hidden' as 'true'`);
     this.types.set(type.name, type);
   }
 
@@ -106,16 +118,17 @@ export class SavedObjectsStore {
     await this.engine.request({ method: 'PUT', path: `/${this.index}/_mapping`, body: { properties } });
   }
 
-  client(includedHiddenTypes: string[] = []): SavedObjectsClientContract {
-    const allowed = (type: string): SavedObjectsType => {
+  client(includedHiddenTypes: string[] = [], authorize?: SavedObjectsAuthorizer): SavedObjectsClientContract {
+    const allowed = (type: string, operation?: string): SavedObjectsType => {
       const t = this.registry.get(type);
       if (!t || (t.hidden && !includedHiddenTypes.includes(type))) throw unsupported(type);
+      if (operation && authorize && !authorize(type, operation)) throw forbidden(operation, type);
       return t;
     };
     const store = { engine: this.engine, index: this.index, toSavedObject: this.toSavedObject.bind(this) };
     return {
       async create<T>(type: string, attributes: T, options: { id?: string; overwrite?: boolean; references?: SavedObjectReference[]; refresh?: boolean | 'wait_for' } = {}) {
-        const t = allowed(type);
+        const t = allowed(type, 'create');
         const id = options.id ?? randomUUID();
         const now = new Date().toISOString();
         const source = { type, [type]: attributes, references: options.references ?? [], namespaces: t.namespaceType === 'agnostic' ? undefined : ['default'], created_at: now, updated_at: now };
@@ -135,7 +148,7 @@ export class SavedObjectsStore {
       },
 
       async get<T>(type: string, id: string) {
-        allowed(type);
+        allowed(type, 'get');
         try {
           const r = await store.engine.request<any>({ method: 'GET', path: `/${store.index}/_doc/${encodeURIComponent(`${type}:${id}`)}` });
           if (!r.found || r._source?.type !== type) throw notFound(type, id);
@@ -147,11 +160,15 @@ export class SavedObjectsStore {
       },
 
       async find<T>(options: SavedObjectsFindOptions): Promise<SavedObjectsFindResponse<T>> {
-        const types = Array.isArray(options.type) ? options.type : [options.type];
-        if (types.length === 0) throw badRequest('options.type must name at least one type');
-        types.forEach(allowed);
+        const requested = Array.isArray(options.type) ? options.type : [options.type];
+        if (requested.length === 0) throw badRequest('options.type must name at least one type');
+        requested.forEach((t) => allowed(t));
+        // Kibana's find (src/core/packages/saved-objects/api-server-internal/src/lib/apis/find.ts) searches only
+        // the types the user may `find`, and answers an empty page when there is none.
+        const types = authorize ? requested.filter((t) => authorize(t, 'find')) : requested;
         const page = options.page ?? 1;
         const perPage = options.perPage ?? 20;
+        if (types.length === 0) return { page, per_page: perPage, total: 0, saved_objects: [] };
         if (!Number.isInteger(page) || page < 1 || !Number.isInteger(perPage) || perPage < 0) throw badRequest('page must be >= 1 and perPage >= 0');
         if (page * perPage > 10000) throw badRequest(`Invalid page/perPage: page * perPage must not exceed 10000`);
         const filter: unknown[] = [{ terms: { type: types } }];
@@ -182,7 +199,7 @@ export class SavedObjectsStore {
       },
 
       async update<T>(type: string, id: string, attributes: Partial<T>, options: { version?: string; references?: SavedObjectReference[]; refresh?: boolean | 'wait_for' } = {}) {
-        allowed(type);
+        allowed(type, 'update');
         const now = new Date().toISOString();
         const doc: Record<string, unknown> = { [type]: attributes, updated_at: now };
         if (options.references) doc.references = options.references;
@@ -204,7 +221,7 @@ export class SavedObjectsStore {
       },
 
       async delete(type: string, id: string, options: { refresh?: boolean | 'wait_for' } = {}) {
-        allowed(type);
+        allowed(type, 'delete');
         try {
           const r = await store.engine.request<any>({ method: 'DELETE', path: `/${store.index}/_doc/${encodeURIComponent(`${type}:${id}`)}`, querystring: { refresh: String(options.refresh ?? 'wait_for') } });
           if (r.result === 'not_found') throw notFound(type, id);
@@ -216,7 +233,7 @@ export class SavedObjectsStore {
       },
 
       async bulkGet<T>(objects: Array<{ type: string; id: string }>) {
-        objects.forEach((o) => allowed(o.type));
+        objects.forEach((o) => allowed(o.type, 'bulk_get'));
         if (objects.length === 0) return { saved_objects: [] };
         const r = await store.engine.request<any>({ method: 'POST', path: `/${store.index}/_mget`, body: { ids: objects.map((o) => `${o.type}:${o.id}`) } });
         return {

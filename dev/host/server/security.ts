@@ -7,6 +7,7 @@
  * The engine behind the stand-in has no security plugin, so engine-side permissions are not reproduced.
  */
 import type { KibanaFeatureConfig, PrivilegeSet, RouteSecurity } from '../../../server/types/host';
+import { savedObjectOperations, validateKibanaFeature } from './feature_schema';
 
 export class RouteSecurityError extends Error {}
 
@@ -133,6 +134,8 @@ export interface AuthenticatedUser {
   superuser: boolean;
   /** API privileges granted by the user's roles through the registered features. */
   apiPrivileges: Set<string>;
+  /** Saved-object operations granted per type (`<type>/<operation>`), see savedObjectOperations. */
+  savedObjectActions: Set<string>;
 }
 
 export class SecurityService {
@@ -140,10 +143,11 @@ export class SecurityService {
 
   constructor(private readonly config: SecurityConfig) {}
 
+  /** FeatureRegistry.registerKibanaFeature: duplicate ids refused, then the feature schema (feature_schema.ts). */
   registerFeature(feature: KibanaFeatureConfig): void {
     if (this.features.has(feature.id)) throw new Error(`Feature with id ${feature.id} is already registered.`);
-    if (!/^[a-zA-Z0-9_-]+$/.test(feature.id)) throw new Error(`Feature id "${feature.id}" must contain only letters, digits, "_" and "-"`);
-    this.features.set(feature.id, feature);
+    validateKibanaFeature(feature);
+    this.features.set(feature.id, structuredClone(feature));
   }
 
   getFeatures(): KibanaFeatureConfig[] {
@@ -165,6 +169,7 @@ export class SecurityService {
 
   describe(user: User): AuthenticatedUser {
     const apiPrivileges = new Set<string>();
+    const savedObjectActions = new Set<string>();
     let superuser = false;
     for (const roleName of user.roles) {
       const role = this.config.roles[roleName];
@@ -173,10 +178,22 @@ export class SecurityService {
       for (const [featureId, levels] of Object.entries(role.features ?? {})) {
         const feature = this.features.get(featureId);
         if (!feature?.privileges) continue;
-        for (const level of levels) for (const api of feature.privileges[level]?.api ?? []) apiPrivileges.add(api);
+        for (const level of levels) {
+          for (const api of feature.privileges[level]?.api ?? []) apiPrivileges.add(api);
+          for (const [type, op] of savedObjectOperations(feature.privileges[level])) savedObjectActions.add(`${type}/${op}`);
+        }
       }
     }
-    return { username: user.username, roles: user.roles, superuser, apiPrivileges };
+    return { username: user.username, roles: user.roles, superuser, apiPrivileges, savedObjectActions };
+  }
+
+  /**
+   * Kibana's saved-objects security extension (x-pack/platform/plugins/shared/security/server/saved_objects/
+   * saved_objects_security_extension.ts) checks `saved_object:<type>/<operation>` for the current user:
+   * superusers pass, everyone else needs a feature privilege that lists the type.
+   */
+  mayUseSavedObject(user: AuthenticatedUser, type: string, operation: string): boolean {
+    return user.superuser || user.savedObjectActions.has(`${type}/${operation}`);
   }
 
   /** The privileges a route requires that the user lacks (empty: authorized). */

@@ -1,9 +1,8 @@
 /*
- * The stand-in's shared-deps bundle: real React 18, EUI, @elastic/charts, moment, lodash ... exposed as
- * window.__kbnSharedDeps__ (and __osdSharedDeps__) with the property names of Kibana's
- * kbn-ui-shared-deps-src (dev/build/shared_deps.ts). Module objects are the CommonJS exports, as
- * webpack's `externalsType: 'var'` hands them to plugins. OSD would provide OUI here; the stand-in
- * provides EUI under the same name (documented limitation).
+ * The stand-in Kibana's shared-deps bundle: real React 18, EUI, @elastic/charts, moment, lodash ... exposed as
+ * window.__kbnSharedDeps__ with the property names of Kibana's kbn-ui-shared-deps-src
+ * (src/platform/packages/private/kbn-ui-shared-deps-src/src/definitions.js, dev/build/shared_deps.ts).
+ * Module objects are the CommonJS exports, as webpack's `externalsType: 'var'` hands them to plugins.
  */
 var deps = {
   React: require('react'),
@@ -24,4 +23,3 @@ var deps = {
   ElasticNumeral: require('numeral'),
 };
 window.__kbnSharedDeps__ = deps;
-window.__osdSharedDeps__ = deps;
