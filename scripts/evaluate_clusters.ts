@@ -13,7 +13,7 @@ import { DataGenerator, deleteGeneratedData, indexGeneratedData, loadSignatureDi
 import { Rng } from '../generator/random';
 import { httpEngineClient } from '../server/lib/engine/engine_client';
 import { search } from '../server/lib/engine/engine_client';
-import { clusterUncategorized } from '../server/lib/clusters/clusters';
+import { clusterUncategorizedDetailed } from '../server/lib/clusters/clusters';
 import { clusterBuilds } from '../server/lib/clusters/cluster_lines';
 import { compileSignatures } from '../server/lib/signatures/compile';
 import { proposalQuery } from '../server/lib/clusters/cluster_lines';
@@ -73,7 +73,7 @@ runMain(async () => {
     const compiled = compileSignatures(stored);
     const index = `${prefix}*`;
     const windowMs = (generator.days + 1) * 24 * 3600_000;
-    const result = await clusterUncategorized(engine, compiled, { index, end: now + 3600_000, windowMs, subunitIndex: `${subunitPrefix}*`, maxBuilds: 10000, perPage: 1 });
+    const result = await clusterUncategorizedDetailed(engine, compiled, { index, end: now + 3600_000, windowMs, subunitIndex: `${subunitPrefix}*`, maxBuilds: 10000, perPage: 1 });
     const clusters = result.all.map((c) => ({ id: c.id, builds: c.builds.map((b) => b.uuid), query: proposalQuery(c) }));
     const clustered = new Set(clusters.flatMap((c) => c.builds));
     console.log(

@@ -230,7 +230,8 @@ function counted<K extends string>(values: string[], key: K): Array<Record<K, st
   return [...m.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([v, n]) => ({ [key]: v, builds: n }) as Record<K, string> & { builds: number });
 }
 
-export async function clusterUncategorized(engine: EngineClient, signatures: CompiledSignature[], options: ClusterOptions = {}): Promise<ClustersResult & { all: LineCluster[] }> {
+/** The clusters (one page, as the API returns them) and every cluster with all its builds (for evaluation). */
+export async function clusterUncategorizedDetailed(engine: EngineClient, signatures: CompiledSignature[], options: ClusterOptions = {}): Promise<ClustersResult & { all: LineCluster[] }> {
   const t0 = Date.now();
   const index = options.index ?? DEFAULT_LOG_INDEX_PATTERN;
   const end = options.end ?? Date.now();
@@ -355,4 +356,10 @@ export async function clusterUncategorized(engine: EngineClient, signatures: Com
     took: { engineMs, clusteringMs, totalMs: Date.now() - t0, stages },
     all,
   };
+}
+
+/** GET /api/elastic_recheck/clusters: one page of clusters. */
+export async function clusterUncategorized(engine: EngineClient, signatures: CompiledSignature[], options: ClusterOptions = {}): Promise<ClustersResult> {
+  const { all, ...result } = await clusterUncategorizedDetailed(engine, signatures, options);
+  return result;
 }
