@@ -16,6 +16,23 @@ import { deleteStandInIndices, startSourceStandIn, uniqueIndexPrefix } from '../
 import type { StandIn } from '../../dev/host/stand_in';
 import { DEMO_SIGNATURES_DIR, indexGeneratedData, type GeneratedData } from '../fixtures/generated_data';
 import { engineUrl } from '../setup/engine';
+import { runCli } from '../../server/cli/elastic_recheck_cli';
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const saved = [process.env.ELASTIC_RECHECK_USER, process.env.ELASTIC_RECHECK_PASSWORD];
+  process.env.ELASTIC_RECHECK_USER = 'reader';
+  process.env.ELASTIC_RECHECK_PASSWORD = 'changeme';
+  try {
+    const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+    return { code, out, err };
+  } finally {
+    [process.env.ELASTIC_RECHECK_USER, process.env.ELASTIC_RECHECK_PASSWORD] = saved;
+    if (saved[0] === undefined) delete process.env.ELASTIC_RECHECK_USER;
+    if (saved[1] === undefined) delete process.env.ELASTIC_RECHECK_PASSWORD;
+  }
+}
 
 jest.setTimeout(180000);
 
@@ -124,6 +141,35 @@ test('bad parameters are a 400 naming the parameter', async () => {
     const res = await get(q);
     expect(res.status).toBe(400);
     expect(res.body.message).toContain(field);
+  }
+});
+
+test('elastic-recheck clusters prints the same clusters as JSON and as text, and refuses bad options before asking', async () => {
+  const api = (await get('?perPage=5&sort=growth')).body as ClustersResult;
+  const json = await cli('clusters', '--host', standIn.url, '--per-page', '5', '--sort', 'growth', '--json');
+  expect(json.err).toBe('');
+  expect(json.code).toBe(0);
+  const parsed = JSON.parse(json.out) as ClustersResult;
+  expect(parsed.clusters.map((c) => [c.id, c.size, c.proposal.query])).toEqual(api.clusters.map((c) => [c.id, c.size, c.proposal.query]));
+  const text = await cli('clusters', '--host', standIn.url, '--per-page', '5', '--sort', 'growth');
+  expect(text.code).toBe(0);
+  expect(text.out).toContain(`${api.clusteredBuilds} of ${api.uncategorizedBuilds} uncategorized builds in ${api.totalClusters} clusters`);
+  for (const c of api.clusters) {
+    expect(text.out).toContain(`cluster ${c.id}: ${c.size} builds`);
+    expect(text.out).toContain(`proposed signature: ${c.proposal.query}`);
+  }
+  // the common part of the first sample is between [[ ]]
+  const s = api.clusters[0].samples[0];
+  expect(text.out).toContain(`[[${s.line.slice(s.common[0][0], s.common[0][1])}]]`);
+  for (const [argv, message] of [
+    [['--max-builds', '0'], '--max-builds: expected an integer from 1 to 10000'],
+    [['--sort', 'newest'], '--sort: expected "size" or "growth"'],
+    [['--per-page', '501'], '--per-page: expected an integer from 1 to 500'],
+  ]) {
+    const bad = await cli('clusters', '--host', standIn.url, ...argv);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toBe(`error: ${message}\n`);
+    expect(bad.out).toBe('');
   }
 });
 

@@ -278,7 +278,10 @@ export async function clusterUncategorizedDetailed(engine: EngineClient, signatu
       {
         size: NOISE_SAMPLE,
         track_total_hits: false,
-        query: { function_score: { query: { bool: { filter: [...filter, { term: { [LOG_FIELDS.buildStatus]: 'SUCCESS' } }] } }, random_score: { seed: 15, field: '_seq_no' }, boost_mode: 'replace' } },
+        // whole successful builds in a random order that depends on the data only (not on how it was indexed),
+        // so that the same data gives the same clusters and ids
+        query: { function_score: { query: { bool: { filter: [...filter, { term: { [LOG_FIELDS.buildStatus]: 'SUCCESS' } }] } }, random_score: { seed: 15, field: LOG_FIELDS.buildUuid }, boost_mode: 'replace' } },
+        sort: [{ _score: 'desc' }, { [LOG_FIELDS.buildUuid]: 'asc' }, { [LOG_FIELDS.timestamp]: 'asc' }, { [LOG_FIELDS.logUrl]: 'asc' }],
         _source: ['message'],
       },
       { ignore_unavailable: true, allow_no_indices: true },
