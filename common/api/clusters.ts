@@ -16,6 +16,8 @@ export const CLUSTER_SAMPLES = 5;
 export const MAX_CLUSTER_BUILD_IDS = 200;
 /** Clusters whose proposal is checked on the engine (largest first); the rest carry it unchecked. */
 export const MAX_CHECKED_PROPOSALS = 500;
+/** Clusters per page of the Uncategorized view (server-side pages keep the page light with hundreds of clusters). */
+export const CLUSTERS_PER_PAGE = 10;
 /** Buckets of a cluster's trend over the window. */
 export const TREND_BUCKETS = 10;
 

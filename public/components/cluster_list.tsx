@@ -6,7 +6,7 @@
  */
 import React from 'react';
 import { EuiBadge, EuiButton, EuiCode, EuiFlexGroup, EuiFlexItem, EuiPagination, EuiPanel, EuiSpacer, EuiText, EuiTitle, EuiToolTip } from '@elastic/eui';
-import type { BuildCluster, ClusterSample, ClusterSort } from '../../common/api/clusters';
+import { CLUSTERS_PER_PAGE, MAX_CHECKED_PROPOSALS, type BuildCluster, type ClusterSample, type ClusterSort } from '../../common/api/clusters';
 import { useApp } from '../services/app_context';
 import { formatDate, formatNumber, formatPercent } from '../services/format';
 import { queryString, useRouter } from '../services/router';
@@ -15,7 +15,6 @@ import type { TimeRange } from '../services/time_range';
 import { LabelledSelect } from './labelled_select';
 import { EmptyState, ErrorState, Loading } from './page_state';
 
-export const CLUSTERS_PER_PAGE = 10;
 /** Build uuids passed to the editor in its URL (the count is passed too). */
 const EDITOR_BUILDS = 20;
 
@@ -120,7 +119,7 @@ function ClusterPanel({ cluster, range }: { cluster: BuildCluster; range: TimeRa
             {check.warning && <EuiBadge color="danger">more than 10 % of its builds succeeded</EuiBadge>}
           </p>
         ) : (
-          <p>Not checked on the engine (only the {formatNumber(500)} largest clusters are); the editor’s preview checks it.</p>
+          <p>Not checked on the engine (only the {formatNumber(MAX_CHECKED_PROPOSALS)} largest clusters are); the editor’s preview checks it.</p>
         )}
       </EuiText>
     </EuiPanel>
