@@ -113,9 +113,12 @@ export interface Candidate extends TellingLine {
   novel: number;
 }
 
-/** Novel lines first, then the telling-line score, then the more novel, then the earlier. */
+/** Mostly new (half its words and pairs unseen), partly new, ordinary. */
+const tier = (c: Candidate) => (c.novel >= 0.5 ? 2 : c.novel > 0 ? 1 : 0);
+
+/** Newer lines first (an ordinary line the sample missed is still mostly known words), then the telling-line score, then the more novel, then the earlier. */
 function rank(a: Candidate, b: Candidate): number {
-  return Number(b.novel > 0) - Number(a.novel > 0) || b.score - a.score || b.novel - a.novel || a.time - b.time;
+  return tier(b) - tier(a) || b.score - a.score || b.novel - a.novel || a.time - b.time;
 }
 
 /** The telling lines of a build from its candidates: the best, and more while the chosen ones say little. */
@@ -126,7 +129,7 @@ export function pickTellingLines(candidates: Candidate[]): TellingLine[] {
   for (const c of ranked) {
     if (out.length >= MAX_TELLING_LINES) break;
     if (out.some((o) => o.line === c.line)) continue;
-    if (out.length && (words >= 3 || c.novel === 0 || c.score < ranked[0].score)) break;
+    if (out.length && (words >= 3 || tier(c) < tier(ranked[0]) || c.score < ranked[0].score)) break;
     out.push({ line: c.line, file: c.file, logUrl: c.logUrl });
     words += tokens(normaliseLine(c.line)).length;
   }
@@ -278,10 +281,10 @@ export async function clusterUncategorizedDetailed(engine: EngineClient, signatu
       {
         size: NOISE_SAMPLE,
         track_total_hits: false,
-        // whole successful builds in a random order that depends on the data only (not on how it was indexed),
-        // so that the same data gives the same clusters and ids
-        query: { function_score: { query: { bool: { filter: [...filter, { term: { [LOG_FIELDS.buildStatus]: 'SUCCESS' } }] } }, random_score: { seed: 15, field: LOG_FIELDS.buildUuid }, boost_mode: 'replace' } },
-        sort: [{ _score: 'desc' }, { [LOG_FIELDS.buildUuid]: 'asc' }, { [LOG_FIELDS.timestamp]: 'asc' }, { [LOG_FIELDS.logUrl]: 'asc' }],
+        // whole successful builds in build-uuid order: random builds (uuids are random), chosen by the data only
+        // (not by index names or how it was indexed), so that the same data gives the same clusters and ids
+        query: { bool: { filter: [...filter, { term: { [LOG_FIELDS.buildStatus]: 'SUCCESS' } }] } },
+        sort: [{ [LOG_FIELDS.buildUuid]: 'asc' }, { [LOG_FIELDS.timestamp]: 'asc' }, { [LOG_FIELDS.logUrl]: 'asc' }],
         _source: ['message'],
       },
       { ignore_unavailable: true, allow_no_indices: true },
