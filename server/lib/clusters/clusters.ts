@@ -53,10 +53,10 @@ export interface ClusterOptions extends RatesFilters {
 }
 
 /** Lines of successful builds sampled to learn the ordinary lines, and ordinary phrases excluded at most. */
-const NOISE_SAMPLE = 3000;
+const NOISE_SAMPLE = 6000;
 const MAX_NOISE_PHRASES = 150;
 /** Candidate lines fetched per build. */
-const CANDIDATES_PER_BUILD = 10;
+const CANDIDATES_PER_BUILD = 15;
 /** Words that make a line promising (they rank the candidates; no line is required to have one). */
 const ERROR_WORDS = ['error', 'errors', 'exception', 'traceback', 'failed', 'failure', 'fail', 'fatal', 'timeout', 'timed', 'refused', 'unable', 'cannot', 'denied', 'invalid', 'mismatch', 'unreachable', 'not', 'no'];
 
