@@ -175,9 +175,6 @@ export function clusterBuilds(builds: BuildLines[], similarity = SIMILARITY): Li
         bestSim = sim;
       }
     }
-    if (best < 0 && g.toks.size === 0) {
-      // nothing but placeholders: only identical texts belong together (handled by the grouping)
-    }
     if (best >= 0 && jaccard(g.toks, leaders[best].toks) >= similarity) members[best].push(g);
     else {
       const c = leaders.length;
