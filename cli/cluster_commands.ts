@@ -2,7 +2,7 @@
  * `elastic-recheck clusters --host URL`: the uncategorized failures of a running host clustered, each with
  * its proposed signature (GET /api/elastic_recheck/clusters, docs/api.md), as text or JSON.
  */
-import { CLUSTERS_PATH, ClustersQuery, ClustersResult, validateClustersQuery } from '../../common/api/clusters';
+import { CLUSTERS_PATH, ClustersQuery, ClustersResult, validateClustersQuery } from '../common/api/clusters';
 import { CallPurpose, HostClient } from './host_client';
 import { LocalInputError } from './host_commands';
 

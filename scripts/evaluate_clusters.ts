@@ -11,15 +11,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DataGenerator, deleteGeneratedData, indexGeneratedData, loadSignatureDirectory } from '../generator';
 import { Rng } from '../generator/random';
-import { httpEngineClient, search } from '../server/lib/engine/engine_client';
+import { httpEngineClient, search } from '../lib/engine_client';
 import { clusterUncategorizedDetailed } from '../server/lib/clusters/clusters';
 import { clusterBuilds, proposalQuery } from '../server/lib/clusters/cluster_lines';
 import { compileSignatures } from '../server/lib/signatures/compile';
 import { FAILED_BUILD_STATUSES } from '../common/constants';
 import { LOG_FIELDS } from '../common/log_fields';
 import type { Signature } from '../common/signature/types';
-import { parseArgs, runMain, usage, UsageError } from './lib/cli_args';
-import { BugScore, proposalScores, scoreBug } from './lib/cluster_scores';
+import { parseArgs, runMain, usage, UsageError } from '../lib/cli_args';
+import { BugScore, proposalScores, scoreBug } from '../lib/cluster_scores';
 
 const CORPUS = path.resolve(__dirname, '..', '..', 'shared', 'corpus', 'elastic-recheck', 'queries');
 

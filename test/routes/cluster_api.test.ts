@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * GET /api/elastic_recheck/clusters through the host stand-in on generated data with exact ground truth:
  * the demo signatures are stored except three withheld ones, whose builds stay uncategorized; each
@@ -10,13 +11,13 @@ import { CLUSTERS_PATH, type ClustersResult } from '../../common/api/clusters';
 import { SIGNATURES_PATH } from '../../common/api/signatures';
 import { FAILED_BUILD_STATUSES } from '../../common/constants';
 import { LOG_FIELDS } from '../../common/log_fields';
-import { search } from '../../server/lib/engine/engine_client';
+import { search } from '../../lib/engine_client';
 import { compileSignatures } from '../../server/lib/signatures/compile';
 import { deleteStandInIndices, startSourceStandIn, uniqueIndexPrefix } from '../../dev/host/testing';
 import type { StandIn } from '../../dev/host/stand_in';
 import { DEMO_SIGNATURES_DIR, indexGeneratedData, type GeneratedData } from '../fixtures/generated_data';
 import { engineUrl } from '../setup/engine';
-import { runCli } from '../../server/cli/elastic_recheck_cli';
+import { runCli } from '../../cli/elastic_recheck_cli';
 
 async function cli(...argv: string[]) {
   let out = '';

@@ -32,7 +32,7 @@ import { DEFAULT_LOG_INDEX_PATTERN, FAILED_BUILD_STATUSES } from '../../../commo
 import { LOG_FIELDS } from '../../../common/log_fields';
 import type { Signature } from '../../../common/signature/types';
 import { lineScore } from '../../../common/telling_line';
-import { EngineClient, search } from '../engine/engine_client';
+import { EngineClient, search } from '../../../lib/engine_client';
 import { DAY_MS } from '../rates/rates';
 import { compileSignatures, CompiledSignature } from '../signatures/compile';
 import { uncategorizedFailures } from '../uncategorized/uncategorized';
