@@ -6,6 +6,7 @@
  *   import-bundle <bundle> --dir DIR [--overwrite]
  *   import <dir|file...> --host URL [--user U] [--dry-run] [--overwrite] [--json]
  *   export --host URL <dir> | --bundle FILE [--ids a,b] [--overwrite]
+ *   clusters --host URL [--days N] [--queues a,b] [--projects ..] [--branches ..] [--jobs ..] [--max-builds N] [--sort size|growth] [--page N] [--per-page N] [--json]
  *
  * `lint` checks YAML, Lucene syntax, limits, known fields (the engine's mapping with --engine, else the built-in
  * ci-log-processing field list) and suggests legacy rewrites; with --engine it also validates every query on the
@@ -34,6 +35,7 @@ import { signatureQuery } from '../common/query/build';
 import { compileSignatures } from '../server/lib/signatures/compile';
 import { successCheck } from '../server/lib/success/success';
 import { HostClient, HostConfigError, HostError } from './host_client';
+import { clustersQueryFromOptions, fetchClusters, formatClusters } from './cluster_commands';
 import { collectImportFiles, exportToBundle, exportToDirectory, formatExportResult, formatImportResult, importToHost, LocalInputError } from './host_commands';
 
 export interface CliIo {
@@ -45,7 +47,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   engine: { type: 'string', description: 'lint: engine URL (mapping, _validate/query, hits on successful builds)' },
   index: { type: 'string', description: 'lint: log index pattern', default: DEFAULT_LOG_INDEX_PATTERN },
   'window-days': { type: 'int', description: 'lint --engine: days of logs for the success check', default: 10 },
-  json: { type: 'boolean', description: 'lint, import: machine-readable output' },
+  json: { type: 'boolean', description: 'lint, import, clusters: machine-readable output' },
   bundle: { type: 'string', description: 'export: bundle file to write' },
   format: { type: 'string', description: 'export (offline): yaml or json', default: 'yaml' },
   dir: { type: 'string', description: 'import-bundle: directory to write <id>.yaml files into' },
@@ -56,6 +58,15 @@ const OPTIONS: Record<string, OptionSpec> = {
   'dry-run': { type: 'boolean', description: "import: show the host's per-file report, change nothing" },
   ids: { type: 'string', description: 'export --host: only these signature ids (comma separated)' },
   timeout: { type: 'int', description: 'import, export: seconds to wait for the host', default: 120 },
+  days: { type: 'int', description: 'clusters: days of failures (default: the host\'s uncategorized window)' },
+  queues: { type: 'string', description: 'clusters: only these pipelines (comma separated)' },
+  projects: { type: 'string', description: 'clusters: only these projects (comma separated)' },
+  branches: { type: 'string', description: 'clusters: only these branches (comma separated)' },
+  jobs: { type: 'string', description: 'clusters: only these jobs (comma separated)' },
+  'max-builds': { type: 'int', description: 'clusters: cluster at most this many uncategorized builds, newest first (1-10000, default 5000)' },
+  sort: { type: 'string', description: 'clusters: size (largest first, default) or growth (fastest-growing first)' },
+  page: { type: 'int', description: 'clusters: page of clusters (default 1)' },
+  'per-page': { type: 'int', description: 'clusters: clusters per page (1-500, default 20)' },
   help: { type: 'boolean', description: 'show this help' },
 };
 
@@ -66,6 +77,7 @@ const COMMANDS = `commands:
   import <dir|file...> --host URL import <bug>.yaml files or bundles into a running Kibana / OpenSearch Dashboards
                                   (dry run first; applied only if no file is rejected; --dry-run stops after the report)
   export --host URL <dir>         write the host's signatures as <bug>.yaml files (--bundle FILE: one bundle)
+  clusters --host URL             the host's uncategorized failures clustered, each with a proposed signature (--json)
 exit status: 0 ok, 1 a file has errors or was rejected, 2 usage error or unreadable local file,
   3 the host refused (401, 403, 4xx, 5xx) or could not be reached`;
 
@@ -291,6 +303,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const r = await importToHost(client, files, opts);
         io.out(options.json ? JSON.stringify(r, null, 2) + '\n' : formatImportResult(r, files, opts));
         return r.rejected > 0 ? 1 : 0;
+      });
+    }
+    case 'clusters': {
+      if (options.host === undefined) return fail('clusters needs --host URL (a running Kibana / OpenSearch Dashboards with the plugin)');
+      if (args.length) return fail(`clusters takes no arguments, got "${args[0]}"`);
+      return onHost(io, options, async (client) => {
+        const r = await fetchClusters(client, clustersQueryFromOptions(options));
+        io.out(options.json ? JSON.stringify(r, null, 2) + '\n' : formatClusters(r));
+        return 0;
       });
     }
     default:

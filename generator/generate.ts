@@ -86,6 +86,8 @@ export interface CauseTruth {
   kind: CauseKind;
   /** Known cause: the signature whose bug failed the build. */
   signature?: string;
+  /** Unknown or infrastructure cause: which error text family wrote the line (`unknown:console:2`), for scoring clusters. */
+  family?: string;
   /** File (basename), its log_url, line number and message of the cause line, when there is one. */
   file?: string;
   logUrl?: string;
@@ -667,18 +669,29 @@ export class DataGenerator {
       for (let attempt = 0; attempt < 10 && !special; attempt++) {
         let spec: FileSpec;
         let text: string;
+        let family: string;
+        // rng.int(n) then indexing draws exactly as rng.pick did, so the data stays the same per seed
         if (cause.kind === 'unknown') {
           const oslo = b.specs.filter((s) => s.format === 'oslo');
           spec = oslo.length && rng.chance(0.4) ? rng.pick(oslo) : b.specs.includes(JOB_OUTPUT) ? JOB_OUTPUT : b.specs[0];
-          text = rng.pick(UNKNOWN_ERRORS[spec.format === 'oslo' ? 'oslo' : 'console'])({ ...ctx, service: spec.service });
+          const format = spec.format === 'oslo' ? 'oslo' : 'console';
+          const k = rng.int(UNKNOWN_ERRORS[format].length);
+          text = UNKNOWN_ERRORS[format][k]({ ...ctx, service: spec.service });
+          family = `unknown:${format}:${k}`;
         } else {
           spec = b.base.status === 'NODE_FAILURE' ? CUSTOM_RESULTS : JOB_OUTPUT;
           if (!b.specs.includes(spec)) spec = b.specs[0];
-          text = rng.pick(INFRA_ERRORS[b.base.status] ?? INFRA_ERRORS.FAILURE)(ctx);
+          const kind = INFRA_ERRORS[b.base.status] ? b.base.status : 'FAILURE';
+          const k = rng.int(INFRA_ERRORS[kind].length);
+          text = INFRA_ERRORS[kind][k](ctx);
+          family = `infra:${kind}:${k}`;
         }
         const message = renderMessage(spec, text, b.end - MINUTE, ctx, 1000 + rng.int(60000));
         const doc = new EvalDoc({ ...b.buildFields, ...this.fileFields(spec, b.logRoot), message });
-        if (this.rawMatches(doc).length === 0) special = { spec, text };
+        if (this.rawMatches(doc).length === 0) {
+          special = { spec, text };
+          cause.family = family;
+        }
       }
     }
     return { special, falsePositive };

@@ -240,7 +240,7 @@ export function SignatureEditorPage({ id }: { id?: string }) {
   const router = useRouter();
   const params = router.location.params;
   usePageChrome([{ text: 'Signatures', path: '/signatures' }, { text: id ? `Signature ${id}` : 'New signature' }]);
-  const [form, setForm] = useState<SignatureForm>(() => ({ ...EMPTY_FORM, query: params.get('query') ?? '' }));
+  const [form, setForm] = useState<SignatureForm>(() => ({ ...EMPTY_FORM, query: params.get('query') ?? '', title: params.get('title') ?? '' }));
   const [stored, setStored] = useState<StoredSignature>();
   const [loadError, setLoadError] = useState<string>();
   const [saving, setSaving] = useState(false);
@@ -338,6 +338,14 @@ export function SignatureEditorPage({ id }: { id?: string }) {
       {discoverNote && (
         <EuiCallOut size="s" color={discoverNote.ok ? 'primary' : 'warning'} title={discoverNote.title} data-test-subj="discoverQueryNote">
           <p>{discoverNote.text}</p>
+        </EuiCallOut>
+      )}
+      {params.get('cluster') && !id && (
+        <EuiCallOut size="s" color="primary" title={`From cluster ${params.get('cluster')} of ${params.get('clusterSize') ?? '?'} unexplained builds`} data-test-subj="clusterNote">
+          <p>
+            The query is the text these builds share; the preview shows what it matches in the time range. Builds of the cluster: {(params.get('builds') ?? '').split(',').filter(Boolean).join(', ')}
+            {Number(params.get('clusterSize')) > (params.get('builds') ?? '').split(',').filter(Boolean).length ? ', …' : ''}. Saving makes them explained.
+          </p>
         </EuiCallOut>
       )}
       {buildNote && (

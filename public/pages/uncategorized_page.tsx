@@ -1,6 +1,7 @@
 /*
- * Uncategorized failures: the categorization rate overall and per job, and the failed builds no
- * `explains` signature explains, newest first, with log and Discover links and "new signature".
+ * Uncategorized failures: the categorization rate overall and per job, the unexplained failures by
+ * cluster (components/cluster_list.tsx), and the failed builds no `explains` signature explains,
+ * newest first, with log and Discover links and "new signature".
  */
 import React from 'react';
 import { Axis, BarSeries, Chart, LIGHT_THEME, Position, ScaleType, Settings } from '@elastic/charts';
@@ -15,6 +16,8 @@ import { useRequest } from '../services/use_request';
 import { FilterBar, readFilters, useSetParams } from '../components/filter_bar';
 import { EmptyState, ErrorState, Loading } from '../components/page_state';
 import { SafeLink } from '../components/safe_link';
+import { ClusterList } from '../components/cluster_list';
+import type { ClusterSort } from '../../common/api/clusters';
 
 export const UNEXPLAINED_PER_PAGE = 20;
 
@@ -39,6 +42,8 @@ export function UncategorizedPage() {
   const filters = readFilters(router.location.params);
   const page = Math.max(1, Number(router.location.params.get('page') ?? 1) || 1);
   const days = windowDays(filters.range);
+  const clusterPage = Math.max(1, Number(router.location.params.get('clusterPage') ?? 1) || 1);
+  const clusterSort: ClusterSort = router.location.params.get('clusterSort') === 'growth' ? 'growth' : 'size';
   const result = useRequest(
     (signal) => services.api.uncategorized({ days, queues: filters.queues, projects: filters.projects, branches: filters.branches, page, perPage: UNEXPLAINED_PER_PAGE }, signal),
     [JSON.stringify([days, filters.queues, filters.projects, filters.branches, page])],
@@ -163,6 +168,16 @@ export function UncategorizedPage() {
           ) : (
             <EmptyState title="No failed builds in the window" />
           )}
+          <EuiSpacer />
+          <ClusterList
+            days={days}
+            range={filters.range}
+            filters={{ queues: filters.queues, projects: filters.projects, branches: filters.branches }}
+            page={clusterPage}
+            sort={clusterSort}
+            onPage={(p) => setParams({ clusterPage: p })}
+            onSort={(s) => setParams({ clusterSort: s, clusterPage: undefined })}
+          />
           <EuiSpacer />
           <EuiTitle size="xs">
             <h2>Unexplained failed builds, newest first</h2>

@@ -24,6 +24,7 @@ import {
   StoredSignature,
 } from '../../common/api/signatures';
 import type { UncategorizedResult } from '../../common/api/uncategorized';
+import { CLUSTERS_PATH, type ClustersQuery, type ClustersResult } from '../../common/api/clusters';
 import type { HttpFetchOptions, HttpSetup } from '../types/host';
 
 export interface WindowParams extends RatesFilters {
@@ -78,6 +79,10 @@ export class ApiClient {
 
   uncategorized(params: WindowParams & { page?: number; perPage?: number }, signal?: AbortSignal): Promise<UncategorizedResult> {
     return this.http.get<UncategorizedResult>(UNCATEGORIZED_PATH, { query: query({ ...params }), signal });
+  }
+
+  clusters(params: ClustersQuery, signal?: AbortSignal): Promise<ClustersResult> {
+    return this.http.get<ClustersResult>(CLUSTERS_PATH, { query: query({ ...params }), signal });
   }
 
   signatures(params: SignatureListQuery, signal?: AbortSignal): Promise<SignatureListResponse> {

@@ -6,6 +6,7 @@
 import { signatureFromInput, SignatureInput, validateSignatureInput, Validated } from '../../common/api/signatures';
 import type { PreviewSample } from '../../common/api/preview';
 import type { BugTracker, Signature, SignatureMode } from '../../common/signature/types';
+import { EXCEPTION_RE, lineScore } from '../../common/telling_line';
 
 export interface SignatureForm {
   tracker: BugTracker;
@@ -112,24 +113,8 @@ export function inputFromSignature(s: Signature): SignatureInput {
   };
 }
 
-/** Lines of a build that look like the cause of the failure, for the preview that finds them. */
-export const ERROR_LINES_QUERY = 'message:error OR message:exception OR message:traceback OR message:failed OR message:timeout OR message:refused';
-
-const EXCEPTION_RE = /\b([A-Za-z_][\w.]*(?:Error|Exception|Failure|Timeout|Fault))\b:?\s*(.*)$/;
-
-/** Score of a log line as the explanation of a failure (higher is more telling). */
-export function lineScore(line: string): number {
-  let score = 0;
-  if (/Traceback \(most recent call last\)/.test(line)) return -5;
-  if (EXCEPTION_RE.test(line)) score += 5;
-  if (/\bERROR\b/.test(line)) score += 3;
-  if (/\b(FAILED|FAIL|Timed out|timed out|refused)\b/.test(line)) score += 2;
-  if (/(Warning|WARNING)\b|\b[EFWH]\d{3}\b|\bfatal\b|UNREACHABLE|RESULT_(?!SUCCESS)/.test(line)) score += 2;
-  if (/\b(DEBUG|INFO)\b/.test(line)) score -= 2;
-  if (/(\.\.\.|\s)ok$|\bPASSED\b|RESULT_SUCCESS/.test(line)) score -= 3;
-  if (line.length < 20) score -= 2;
-  return score;
-}
+/** Lines of a build that look like the cause of the failure, and how telling a line is (shared with the server's clusters). */
+export { ERROR_LINES_QUERY, lineScore } from '../../common/telling_line';
 
 /** The most telling line of a build's samples (earliest among the best). */
 export function tellingLine(samples: PreviewSample[]): PreviewSample | undefined {

@@ -11,6 +11,7 @@ import { registerClassifyRoutes } from './classify_routes';
 import { registerResultsRoutes } from './results_routes';
 import { registerRatesRoutes } from './rates_routes';
 import { registerQueryRoutes } from './query_routes';
+import { registerClusterRoutes } from './cluster_routes';
 
 export interface RouteDeps {
   router: IRouter;
@@ -32,4 +33,5 @@ export function registerRoutes(hostDeps: RouteDeps): void {
   registerResultsRoutes(deps);
   registerRatesRoutes(deps);
   registerQueryRoutes(deps);
+  registerClusterRoutes(deps);
 }

@@ -1,0 +1,147 @@
+/*
+ * Clusters of uncategorized failed builds (GET /api/elastic_recheck/clusters): builds whose telling
+ * lines look alike, with a proposed signature checked on the engine. See docs/api.md.
+ */
+import { API_BASE_PATH } from '../constants';
+import type { Validated } from './signatures';
+
+export const CLUSTERS_PATH = `${API_BASE_PATH}/clusters`;
+
+/** Uncategorized builds clustered per request at most (default and hard cap). */
+export const DEFAULT_CLUSTER_BUILDS = 5000;
+export const MAX_CLUSTER_BUILDS = 10000;
+/** Telling lines kept per build, sample lines and build ids returned per cluster. */
+export const MAX_TELLING_LINES = 3;
+export const CLUSTER_SAMPLES = 5;
+export const MAX_CLUSTER_BUILD_IDS = 200;
+/** Clusters whose proposal is checked on the engine (largest first); the rest carry it unchecked. */
+export const MAX_CHECKED_PROPOSALS = 500;
+/** Clusters per page of the Uncategorized view (server-side pages keep the page light with hundreds of clusters). */
+export const CLUSTERS_PER_PAGE = 10;
+/** Buckets of a cluster's trend over the window. */
+export const TREND_BUCKETS = 10;
+
+export type ClusterSort = 'size' | 'growth';
+
+export interface ClustersQuery {
+  days?: number;
+  queues?: string[];
+  projects?: string[];
+  branches?: string[];
+  /** Only builds of these jobs. */
+  jobs?: string[];
+  /** At most this many uncategorized builds (newest first) are clustered. */
+  maxBuilds?: number;
+  sort?: ClusterSort;
+  page?: number;
+  perPage?: number;
+}
+
+export interface ClusterSample {
+  uuid: string;
+  job: string;
+  file?: string;
+  line: string;
+  /** [start, end) character ranges of `line` that every build of the cluster shares (the common part). */
+  common: Array<[number, number]>;
+  logUrl?: string;
+}
+
+export interface ProposalCheck {
+  /** Builds of the cluster the query matches. */
+  clusterBuilds: number;
+  /** Failed builds outside the cluster it matches. */
+  otherFailedBuilds: number;
+  successBuilds: number;
+  /** Failed matched / all matched builds (elastic-recheck's rule of thumb: warn below 0.9). */
+  precision: number | null;
+  /** More than 10 % of the matched builds succeeded. */
+  warning: boolean;
+}
+
+export interface ClusterProposal {
+  /** Lucene query in elastic-recheck's format (phrases of the common text, the file tag when it narrows). */
+  query: string;
+  title: string;
+  /** Null when the proposal was not checked (beyond MAX_CHECKED_PROPOSALS). */
+  check: ProposalCheck | null;
+}
+
+export interface BuildCluster {
+  /** Stable while the cluster persists: a hash of its leading normalised template. */
+  id: string;
+  /** The normalised common text (placeholders such as <uuid>, <num>). */
+  template: string;
+  size: number;
+  jobs: Array<{ job: string; builds: number }>;
+  projects: Array<{ project: string; builds: number }>;
+  /** ISO-8601 */
+  firstSeen: string;
+  lastSeen: string;
+  /** Builds per bucket over the window (TREND_BUCKETS buckets of equal length, oldest first). */
+  trend: number[];
+  /** Builds in the newest quarter of the window over a quarter of all builds (1: steady, > 1: growing). */
+  growth: number;
+  samples: ClusterSample[];
+  /** Up to MAX_CLUSTER_BUILD_IDS build uuids, newest first. */
+  builds: string[];
+  proposal: ClusterProposal;
+}
+
+export interface ClustersResult {
+  start: number;
+  end: number;
+  /** Uncategorized builds in the window and scope, and how many were clustered (newest first, capped). */
+  uncategorizedBuilds: number;
+  clusteredBuilds: number;
+  /** Builds without any log line to cluster on. */
+  withoutLines: number;
+  totalClusters: number;
+  page: number;
+  perPage: number;
+  clusters: BuildCluster[];
+  /** engineMs: the engine's own `took`; stages: wall-clock ms of each step (uncategorized, ordinary, lines, clustering, check). */
+  took: { engineMs: number; clusteringMs: number; totalMs: number; stages: Record<string, number> };
+}
+
+const fail = <T>(path: string[], message: string): Validated<T> => ({ ok: false, message: `${path.join('.')}: ${message}`, path });
+
+function intParam(q: Record<string, unknown>, key: string, min: number, max: number): Validated<number | undefined> {
+  if (q[key] === undefined) return { ok: true, value: undefined };
+  const n = Number(q[key]);
+  if (!Number.isInteger(n) || n < min || n > max) return fail([key], `expected an integer from ${min} to ${max}`);
+  return { ok: true, value: n };
+}
+
+function listParam(q: Record<string, unknown>, key: string): Validated<string[] | undefined> {
+  const v = q[key];
+  if (v === undefined) return { ok: true, value: undefined };
+  const list = (Array.isArray(v) ? v : [v]).flatMap((x) => (typeof x === 'string' ? x.split(',') : [x]));
+  if (list.some((x) => typeof x !== 'string' || x.trim() === '' || x.length > 200)) return fail([key], 'expected a comma-separated list of names');
+  if (list.length > 100) return fail([key], 'at most 100 names');
+  return { ok: true, value: list as string[] };
+}
+
+const KEYS = ['days', 'queues', 'projects', 'branches', 'jobs', 'maxBuilds', 'sort', 'page', 'perPage'];
+
+/** Query parameters of the clusters route (shared by the route, the CLI and the page). */
+export function validateClustersQuery(data: unknown): Validated<ClustersQuery> {
+  const q = (data ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(q)) if (!KEYS.includes(key)) return fail([key], `unknown parameter (allowed: ${KEYS.join(', ')})`);
+  const out: ClustersQuery = {};
+  for (const [key, min, max] of [['days', 1, 90], ['maxBuilds', 1, MAX_CLUSTER_BUILDS], ['page', 1, 1000], ['perPage', 1, 500]] as const) {
+    const v = intParam(q, key, min, max);
+    if (!v.ok) return v;
+    if (v.value !== undefined) out[key] = v.value;
+  }
+  for (const key of ['queues', 'projects', 'branches', 'jobs'] as const) {
+    const v = listParam(q, key);
+    if (!v.ok) return v;
+    if (v.value) out[key] = v.value;
+  }
+  if (q.sort !== undefined) {
+    if (q.sort !== 'size' && q.sort !== 'growth') return fail(['sort'], 'expected "size" or "growth"');
+    out.sort = q.sort;
+  }
+  return { ok: true, value: out };
+}

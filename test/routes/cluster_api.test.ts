@@ -1,0 +1,188 @@
+/** @jest-layer engine */
+/*
+ * GET /api/elastic_recheck/clusters through the host stand-in on generated data with exact ground truth:
+ * the demo signatures are stored except three withheld ones, whose builds stay uncategorized; each
+ * withheld bug's builds must come out as one cluster, the proposal's counts must be what the engine
+ * and the ground truth say, saving the proposal must explain those builds, and bad input is a 400.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { CLUSTERS_PATH, type ClustersResult } from '../../common/api/clusters';
+import { SIGNATURES_PATH } from '../../common/api/signatures';
+import { FAILED_BUILD_STATUSES } from '../../common/constants';
+import { LOG_FIELDS } from '../../common/log_fields';
+import { search } from '../../lib/engine_client';
+import { compileSignatures } from '../../server/lib/signatures/compile';
+import { deleteStandInIndices, startSourceStandIn, uniqueIndexPrefix } from '../../dev/host/testing';
+import type { StandIn } from '../../dev/host/stand_in';
+import { DEMO_SIGNATURES_DIR, indexGeneratedData, type GeneratedData } from '../fixtures/generated_data';
+import { engineUrl } from '../setup/engine';
+import { runCli } from '../../cli/elastic_recheck_cli';
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const saved = [process.env.ELASTIC_RECHECK_USER, process.env.ELASTIC_RECHECK_PASSWORD];
+  process.env.ELASTIC_RECHECK_USER = 'reader';
+  process.env.ELASTIC_RECHECK_PASSWORD = 'changeme';
+  try {
+    const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+    return { code, out, err };
+  } finally {
+    [process.env.ELASTIC_RECHECK_USER, process.env.ELASTIC_RECHECK_PASSWORD] = saved;
+    if (saved[0] === undefined) delete process.env.ELASTIC_RECHECK_USER;
+    if (saved[1] === undefined) delete process.env.ELASTIC_RECHECK_PASSWORD;
+  }
+}
+
+jest.setTimeout(180000);
+
+let data: GeneratedData;
+let standIn: StandIn;
+const indexPrefix = uniqueIndexPrefix('clusters-api');
+let withheld: string[] = [];
+/** Uncategorized failed builds of each withheld bug (voting, failed, no stored signature matched). */
+const bugBuilds = new Map<string, Set<string>>();
+
+const get = (query: string, user = 'reader') => standIn.request('GET', `${CLUSTERS_PATH}${query}`, { user });
+
+beforeAll(async () => {
+  data = await indexGeneratedData({ builds: 500, seed: 'clusters-api', days: 5 });
+  const failed = new Set<string>(FAILED_BUILD_STATUSES);
+  const counts = new Map<string, number>();
+  for (const b of data.truth.builds) if (b.cause.signature && failed.has(b.status) && b.voting === 1) counts.set(b.cause.signature, (counts.get(b.cause.signature) ?? 0) + 1);
+  // the three bugs with the most failed builds whose signature needs no test result (test_ids)
+  withheld = [...counts.entries()]
+    .filter(([id]) => !data.signatures.find((s) => s.id === id)!.testIds?.length)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, 3)
+    .map(([id]) => id);
+  for (const b of data.truth.builds) {
+    const bug = b.cause.signature;
+    // a build another stored signature also matches is explained: not the withheld bug's to find
+    if (!bug || !withheld.includes(bug) || !failed.has(b.status) || b.voting !== 1 || b.confirmedSignatures.some((s) => !withheld.includes(s))) continue;
+    (bugBuilds.get(bug) ?? bugBuilds.set(bug, new Set()).get(bug)!).add(b.uuid);
+  }
+  standIn = await startSourceStandIn({ engineUrl: engineUrl(), indexPrefix, config: { logs: { indexPattern: data.indexPattern }, windows: { uncategorizedDays: 6 } } });
+  const files = data.signatures
+    .filter((s) => !withheld.includes(s.id))
+    .map((s) => ({ name: `${s.id}.yaml`, content: fs.readFileSync(path.join(DEMO_SIGNATURES_DIR, `${s.id}.yaml`), 'utf8') }));
+  const imported = await standIn.request('POST', '/api/elastic_recheck/import', { body: { files, dryRun: false } });
+  expect(imported.status).toBe(200);
+  expect(imported.body.counts.created).toBe(files.length);
+});
+
+afterAll(async () => {
+  await standIn?.stop();
+  await deleteStandInIndices(engineUrl(), indexPrefix);
+  await data?.cleanup();
+});
+
+function clusterOf(result: ClustersResult, uuid: string) {
+  return result.clusters.find((c) => c.builds.includes(uuid));
+}
+
+test('each withheld bug is one cluster with a proposal checked on the engine', async () => {
+  expect(withheld).toHaveLength(3);
+  const res = await get('?perPage=500');
+  expect(res.status).toBe(200);
+  const result = res.body as ClustersResult;
+  expect(result.clusteredBuilds + result.withoutLines).toBe(Math.min(result.uncategorizedBuilds, 5000));
+  expect(result.totalClusters).toBe(result.clusters.length);
+  // largest first
+  expect(result.clusters.map((c) => c.size)).toEqual([...result.clusters.map((c) => c.size)].sort((a, b) => b - a));
+  const status = new Map(data.truth.builds.map((b) => [b.uuid, b.status]));
+  for (const bug of withheld) {
+    const builds = [...bugBuilds.get(bug)!];
+    expect(builds.length).toBeGreaterThanOrEqual(3);
+    const cluster = clusterOf(result, builds[0])!;
+    expect(cluster).toBeDefined();
+    // complete: all the bug's builds; pure: nothing else
+    expect(new Set(cluster.builds)).toEqual(new Set(builds));
+    expect(cluster.size).toBe(builds.length);
+    expect(cluster.jobs.reduce((n, j) => n + j.builds, 0)).toBe(cluster.size);
+    expect(cluster.trend.reduce((n, x) => n + x, 0)).toBe(cluster.size);
+    expect(Date.parse(cluster.firstSeen)).toBeLessThanOrEqual(Date.parse(cluster.lastSeen));
+    // the common part is marked in the samples
+    for (const s of cluster.samples) {
+      expect(s.common.length).toBeGreaterThan(0);
+      expect(cluster.builds).toContain(s.uuid);
+    }
+    // the proposal's counts are what the engine matches, by the ground truth's statuses
+    const sig = compileSignatures([{ id: 'p', bug: { tracker: 'launchpad', id: '1', url: '' }, query: cluster.proposal.query, allowNonvoting: false, suppressGraph: false, suppressNotification: false, mode: 'explains' }])[0];
+    const found = await search(data.engine, data.indexPattern, { size: 0, query: sig.query, aggs: { b: { terms: { field: LOG_FIELDS.buildUuid, size: 10000 } } } });
+    const matched: string[] = found.aggregations.b.buckets.map((b: any) => b.key);
+    const check = cluster.proposal.check!;
+    expect(check.clusterBuilds).toBe(matched.filter((u) => cluster.builds.includes(u)).length);
+    expect(check.clusterBuilds).toBe(cluster.size);
+    expect(check.successBuilds).toBe(matched.filter((u) => status.get(u) === 'SUCCESS').length);
+    expect(check.otherFailedBuilds).toBe(matched.filter((u) => status.get(u) !== 'SUCCESS' && !cluster.builds.includes(u)).length);
+  }
+  // the same data gives the same ids
+  const again = (await get('?perPage=500')).body as ClustersResult;
+  expect(again.clusters.map((c) => c.id)).toEqual(result.clusters.map((c) => c.id));
+});
+
+test('scope and caps bound the work', async () => {
+  const all = (await get('?perPage=500')).body as ClustersResult;
+  const capped = (await get('?maxBuilds=3')).body as ClustersResult;
+  expect(capped.clusteredBuilds + capped.withoutLines).toBe(3);
+  const job = all.clusters[0].jobs[0].job;
+  const scoped = (await get(`?jobs=${encodeURIComponent(job)}&perPage=500`)).body as ClustersResult;
+  expect(scoped.clusters.length).toBeGreaterThan(0);
+  for (const c of scoped.clusters) expect(c.jobs.map((j) => j.job)).toEqual([job]);
+  const paged = (await get('?perPage=1&page=2')).body as ClustersResult;
+  expect(paged.clusters.map((c) => c.id)).toEqual([all.clusters[1].id]);
+  const growth = (await get('?sort=growth&perPage=500')).body as ClustersResult;
+  expect(growth.clusters.map((c) => c.growth)).toEqual([...growth.clusters.map((c) => c.growth)].sort((a, b) => b - a));
+});
+
+test('bad parameters are a 400 naming the parameter', async () => {
+  for (const [q, field] of [['?maxBuilds=0', 'maxBuilds'], ['?maxBuilds=10001', 'maxBuilds'], ['?sort=newest', 'sort'], ['?perPage=501', 'perPage'], ['?days=91', 'days'], ['?color=red', 'color']]) {
+    const res = await get(q);
+    expect(res.status).toBe(400);
+    expect(res.body.message).toContain(field);
+  }
+});
+
+test('elastic-recheck clusters prints the same clusters as JSON and as text, and refuses bad options before asking', async () => {
+  const api = (await get('?perPage=5&sort=growth')).body as ClustersResult;
+  const json = await cli('clusters', '--host', standIn.url, '--per-page', '5', '--sort', 'growth', '--json');
+  expect(json.err).toBe('');
+  expect(json.code).toBe(0);
+  const parsed = JSON.parse(json.out) as ClustersResult;
+  expect(parsed.clusters.map((c) => [c.id, c.size, c.proposal.query])).toEqual(api.clusters.map((c) => [c.id, c.size, c.proposal.query]));
+  const text = await cli('clusters', '--host', standIn.url, '--per-page', '5', '--sort', 'growth');
+  expect(text.code).toBe(0);
+  expect(text.out).toContain(`${api.clusteredBuilds} of ${api.uncategorizedBuilds} uncategorized builds in ${api.totalClusters} clusters`);
+  for (const c of api.clusters) {
+    expect(text.out).toContain(`cluster ${c.id}: ${c.size} builds`);
+    expect(text.out).toContain(`proposed signature: ${c.proposal.query}`);
+  }
+  // the common part of the first sample is between [[ ]]
+  const s = api.clusters[0].samples[0];
+  expect(text.out).toContain(`[[${s.line.slice(s.common[0][0], s.common[0][1])}]]`);
+  for (const [argv, message] of [
+    [['--max-builds', '0'], '--max-builds: expected an integer from 1 to 10000'],
+    [['--sort', 'newest'], '--sort: expected "size" or "growth"'],
+    [['--per-page', '501'], '--per-page: expected an integer from 1 to 500'],
+  ]) {
+    const bad = await cli('clusters', '--host', standIn.url, ...argv);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toBe(`error: ${message}\n`);
+    expect(bad.out).toBe('');
+  }
+});
+
+test('saving a proposal explains its cluster', async () => {
+  const before = (await get('?perPage=500')).body as ClustersResult;
+  const bug = withheld[0];
+  const cluster = clusterOf(before, [...bugBuilds.get(bug)!][0])!;
+  const saved = await standIn.request('POST', SIGNATURES_PATH, { user: 'writer', body: { bug: { tracker: 'launchpad', id: '9990001' }, query: cluster.proposal.query, title: cluster.proposal.title } });
+  expect(saved.status).toBe(200);
+  const after = (await get('?perPage=500')).body as ClustersResult;
+  // the cluster's builds, and at most the other failed builds the proposal matched, are explained now
+  expect(after.uncategorizedBuilds).toBeLessThanOrEqual(before.uncategorizedBuilds - cluster.size);
+  expect(after.uncategorizedBuilds).toBeGreaterThanOrEqual(before.uncategorizedBuilds - cluster.size - cluster.proposal.check!.otherFailedBuilds);
+  for (const uuid of cluster.builds) expect(clusterOf(after, uuid)).toBeUndefined();
+});
