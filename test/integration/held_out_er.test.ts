@@ -15,7 +15,7 @@ import { engineRequest, engineUrl, uniqueName } from '../setup/engine';
 import { deleteStandInIndices, startSourceStandIn, uniqueIndexPrefix } from '../../dev/host/testing';
 import type { StandIn } from '../../dev/host/stand_in';
 import { SIGNATURES_IMPORT_PATH } from '../../common/api/signatures';
-import { CLASSIFY_PATH, UNCATEGORIZED_PATH } from '../../common/api/paths';
+import { CLASSIFY_PATH, QUERY_STATS_PATH, QUERY_VALIDATE_PATH, UNCATEGORIZED_PATH } from '../../common/api/paths';
 import { LOG_MAPPING } from '../fixtures/log_index';
 
 const FILES: Record<string, string> = {
@@ -151,6 +151,19 @@ describe('a held-out elastic-recheck migration through the REST API', () => {
     expect(r.body.matches.map((m: any) => m.signatureId).sort()).toEqual(b.matches);
     expect(r.body.suppressed.map((m: any) => m.signatureId)).toEqual(b.suppressed ?? []);
     expect(r.body.explained).toBe(b.matches.length > 0);
+  });
+
+  test('validate answers the rewrites and the query as it runs; query stats run the translated query', async () => {
+    const query = '@message:"Lock wait timeout exceeded" AND build_status:FAILURE';
+    const v = await standIn.request('POST', QUERY_VALIDATE_PATH, { user: 'reader', body: { query } });
+    expect(v.status).toBe(200);
+    expect(v.body.ok).toBe(true);
+    expect(v.body.rewrites.map((r: any) => r.from)).toEqual(['@message:"Lock wait timeout exceeded"', 'build_status:FAILURE']);
+    expect(v.body.translated).toBe('message:"Lock wait timeout exceeded" AND build_status:(FAILURE OR TIMED_OUT OR POST_FAILURE OR NODE_FAILURE OR RETRY_LIMIT)');
+    const stats = await standIn.request('POST', QUERY_STATS_PATH, { user: 'reader', body: { query, days: 1 } });
+    expect(stats.status).toBe(200);
+    // builds 03 and 04 hold the line
+    expect(stats.body.totalHits).toBe(2);
   });
 
   test('uncategorized: voting failed builds, and the ones no query (suppressed ones included) categorizes', async () => {
