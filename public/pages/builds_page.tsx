@@ -116,6 +116,7 @@ function ClassifyAnswer({ result }: { result: ClassifyResult }) {
     return (
       <EuiCallOut color="warning" title="The build's logs are not completely indexed yet" data-test-subj="classifyNotReady">
         <p>Missing files: {result.readiness.missingFiles.join(', ') || 'none'}</p>
+        {result.readiness.markerFound === false && <p>The end-of-log line has not been indexed yet.</p>}
       </EuiCallOut>
     );
   const b = result.build;
