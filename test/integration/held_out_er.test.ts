@@ -78,6 +78,9 @@ const END_LINES = [
   'POST-RUN START: [trusted : opendev.org/opendev/base-jobs/playbooks/base/post-logs.yaml@master]',
 ];
 
+// half indexed: job-output.txt has not reached its last banner yet (non-voting, so outside the uncategorized count)
+const HALF = { uuid: 'ab1f0000000000000000000000000000', job: 'tempest-full-py3', status: 'FAILURE', voting: 0 as const };
+
 let standIn: StandIn;
 const indexPrefix = uniqueIndexPrefix('heldout');
 const logsPrefix = uniqueName('er-heldout');
@@ -115,6 +118,26 @@ beforeAll(async () => {
       );
     });
   }
+  for (const [i, message] of ['TASK [run tempest]', 'Failed to attach volume 9d0 to instance 1e2', END_LINES[0]].entries()) {
+    lines.push(JSON.stringify({ index: { _index: index } }));
+    lines.push(
+      JSON.stringify({
+        '@timestamp': new Date((t += 1000)).toISOString(),
+        message,
+        filename: 'job-output.txt',
+        tags: tagsOf('job-output.txt'),
+        log_url: `https://logs.example.org/${HALF.uuid}/job-output.txt`,
+        line_number: i + 1,
+        build_uuid: HALF.uuid,
+        build_name: HALF.job,
+        build_status: HALF.status,
+        project: 'openstack/nova',
+        build_branch: 'master',
+        build_queue: 'check',
+        voting: HALF.voting,
+      }),
+    );
+  }
   await engineRequest('POST', '/_bulk?refresh=true', lines.join('\n') + '\n', 'application/x-ndjson');
 });
 
@@ -151,6 +174,16 @@ describe('a held-out elastic-recheck migration through the REST API', () => {
     expect(r.body.matches.map((m: any) => m.signatureId).sort()).toEqual(b.matches);
     expect(r.body.suppressed.map((m: any) => m.signatureId)).toEqual(b.suppressed ?? []);
     expect(r.body.explained).toBe(b.matches.length > 0);
+  });
+
+  test('a half-indexed build on demand: classified on what is there and marked incomplete, saying what is missing', async () => {
+    const r = await standIn.request('POST', CLASSIFY_PATH, { user: 'reader', body: { uuid: HALF.uuid } });
+    expect(r.status).toBe(200);
+    expect(r.body.kind).toBe('classified');
+    expect(r.body.matches.map((m: any) => m.signatureId)).toEqual(['1900005']);
+    // the END of the base post playbook is there; the last banner (the log upload's START) is not
+    expect(r.body.incomplete).toMatchObject({ ready: false, markerFound: false, missingFiles: [], files: ['job-output.txt'], lines: 3 });
+    expect((await standIn.request('POST', CLASSIFY_PATH, { user: 'reader', body: { uuid: 'ab2f0000000000000000000000000000' } })).status).toBe(404);
   });
 
   test('validate answers the rewrites and the query as it runs; query stats run the translated query', async () => {
