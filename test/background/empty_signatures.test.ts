@@ -6,7 +6,7 @@
 import { engineRequest, engineUrl, uniqueName } from '../setup/engine';
 import { FakeZuul, zuulBuildLogLines } from '../fake_services/fake_zuul';
 import { parseConfig } from '../../server/config';
-import { httpEngineClient } from '../../server/lib/engine/engine_client';
+import { httpEngineClient } from '../../lib/engine_client';
 import { LoopLogger, RecheckLoop } from '../../server/lib/background/recheck_loop';
 import { sig } from '../fixtures/signatures';
 import type { Signature } from '../../common/signature/types';
