@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * The background loop with no signature stored (npm start -- --no-demo, or before an import): builds whose logs are
  * ready wait and the log says why, instead of being classified against nothing (every build "unexplained", and

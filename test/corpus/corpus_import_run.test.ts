@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * Every elastic-recheck file, the 91 current and 875 historical ones, imported through the REST API of the host
  * stand-in into a host whose log indices have ci-log-processing's mapping (text + .keyword), then run: the rates

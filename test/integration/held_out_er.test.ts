@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * A held-out migration, end to end through the REST API of the host stand-in: elastic-recheck `<bug>.yaml` files
  * written for this test (old-schema fields included) and Zuul-like logs of 16 builds in the ci-log-processing

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * Leading wildcards on the real engine: accepted with a warning on keyword fields (pure check, the product's
  * index template), measured on analysed text (ci-log-processing's text + .keyword mapping): a field of names is

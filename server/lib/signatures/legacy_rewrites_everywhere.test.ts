@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * Each old-schema rewrite (common/query/legacy.ts) applied where signatures run, on the real engine: classify (both
  * strategies), failure rates, uncategorized and the editor's preview all see the translated query that
