@@ -118,6 +118,7 @@ describe('elastic-recheck lint --engine (real engine)', () => {
     fs.writeFileSync(path.join(dir, '1.yaml'), 'query: message:"Kernel panic"\n');
     fs.writeFileSync(path.join(dir, '2.yaml'), 'query: message:"Connection reset"\n');
     fs.writeFileSync(path.join(dir, '3.yaml'), 'query: message:"x" AND zuul_executor:ze01\n');
+    fs.writeFileSync(path.join(dir, '4.yaml'), 'query: \'@message:"Kernel panic"\'\n');
   });
   afterAll(async () => {
     await logs?.drop();
@@ -134,6 +135,8 @@ describe('elastic-recheck lint --engine (real engine)', () => {
     expect(f('2').warnings[0].message).toContain("more than elastic-recheck's 10 % rule");
     // zuul_executor is in the built-in list but not in this index: the engine's mapping decides
     expect(f('3')).toMatchObject({ outcome: 'rejected', errors: [expect.objectContaining({ code: 'unknown_field', field: 'zuul_executor' })] });
+    // the old-schema query runs translated, as everywhere else (common/query/build.ts signatureEngineQuery)
+    expect(f('4')).toMatchObject({ outcome: 'rewritten', translated: 'message:"Kernel panic"', engine: { valid: true }, success: { failedBuilds: 6, successBuilds: 0 } });
     expect(r.code).toBe(1);
   });
 });

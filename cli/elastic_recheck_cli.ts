@@ -141,7 +141,8 @@ export async function lintDirectory(dir: string, opts: { engine?: EngineClient; 
     };
     files.push(r);
     byFile.set(file, r);
-    if (lint.outcome !== 'rejected') runnable.push(lint.translated ? { ...s, query: lint.translated } : s);
+    // the author's text: signatureQuery / compileSignatures apply the same rewrites lint reports
+    if (lint.outcome !== 'rejected') runnable.push(s);
   }
   let successCheckError: string | undefined;
   if (opts.engine && runnable.length) {

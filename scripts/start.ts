@@ -8,6 +8,9 @@
  *     none are stored yet, prints the URL and the users;
  *  5. Ctrl-C stops everything it started. A second start reuses the engine data.
  * Plugin config (`elastic_recheck.*`, e.g. zuul.url for the background loop) comes from --config <json>.
+ * --no-demo: engine and stand-in only (no demo logs, feed or signatures); --signatures DIR imports a
+ * signature directory (`<bug>.yaml` files and/or bundles) through the import route; --logs-index PATTERN
+ * sets elastic_recheck.logs.indexPattern.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -29,6 +32,9 @@ const SPECS = {
   builds: { type: 'int' as const, description: 'demo builds generated on the first start', default: 400 },
   config: { type: 'string' as const, description: 'JSON file with the plugin config (elastic_recheck.*)' },
   'skip-build': { type: 'boolean' as const, description: 'use the existing build/ output' },
+  'no-demo': { type: 'boolean' as const, description: 'engine and stand-in only: no demo logs, demo Zuul feed or demo signatures' },
+  signatures: { type: 'string' as const, description: 'import this directory of <bug>.yaml files / bundles (instead of the demo signatures)' },
+  'logs-index': { type: 'string' as const, description: 'index pattern of the CI logs (elastic_recheck.logs.indexPattern)' },
   help: { type: 'boolean' as const, description: 'show this help' },
 };
 
@@ -70,27 +76,47 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
   return out;
 }
 
-/** Imports demo/signatures through the plugin's own import route when no signature is stored yet. */
+/** The `.yaml` / `.yml` / `.json` files of a signature directory, for the import route. */
+export function signatureFiles(dir: string): Array<{ name: string; content: string }> {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--signatures ${dir}: not a directory`);
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .sort()
+    .map((name) => ({ name, content: fs.readFileSync(path.join(dir, name), 'utf8') }));
+  if (!files.length) throw new UsageError(`--signatures ${dir}: no .yaml, .yml or .json files`);
+  return files;
+}
+
+/**
+ * Imports a signature directory through the plugin's own import route: a dry run first, its per-file
+ * problems printed, then the files that can be imported (new ones; existing signatures are left as they are).
+ */
+async function importSignatures(standIn: StandIn, label: string, files: Array<{ name: string; content: string }>): Promise<void> {
+  const dry = await standIn.request('POST', '/api/elastic_recheck/import', { body: { dryRun: true, files } });
+  if (dry.status !== 200) throw new Error(`importing ${label} failed: ${dry.status} ${JSON.stringify(dry.body)}`);
+  for (const item of dry.body.items) {
+    for (const e of item.errors) say(`${label}: ${item.file}: ${item.outcome}: ${e.message}`);
+    for (const r of item.rewrites ?? []) say(`${label}: ${item.file}: runs as ${r.to} (written ${r.from})`);
+  }
+  const importable = new Set(dry.body.items.filter((i: any) => i.outcome === 'created').map((i: any) => i.file));
+  const r = importable.size
+    ? await standIn.request('POST', '/api/elastic_recheck/import', { body: { dryRun: false, files: files.filter((f) => importable.has(f.name)) } })
+    : { status: 200, body: { counts: { created: 0 } } };
+  if (r.status !== 200) throw new Error(`importing ${label} failed: ${r.status} ${JSON.stringify(r.body)}`);
+  const c = dry.body.counts;
+  say(`${label}: ${r.body.counts.created} created, ${c.unchanged} unchanged, ${c.conflict} differ from the stored ones (kept), ${c.invalid} invalid`);
+}
+
+/** Imports demo/signatures when no signature is stored yet. */
 async function loadDemoSignatures(standIn: StandIn): Promise<void> {
   const list = await standIn.request('GET', '/api/elastic_recheck/signatures?perPage=1');
-  if (list.status === 404) {
-    say('demo signatures: the plugin has no signatures route yet; skipped');
-    return;
-  }
   if (list.status !== 200) throw new Error(`listing signatures failed: ${list.status} ${JSON.stringify(list.body)}`);
   if (list.body.total > 0) {
     say(`demo signatures: reusing ${list.body.total} stored signatures`);
     return;
   }
-  const dir = path.join(REPO_ROOT, 'demo', 'signatures');
-  const files = fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-    .map((name) => ({ name, content: fs.readFileSync(path.join(dir, name), 'utf8') }));
-  const r = await standIn.request('POST', '/api/elastic_recheck/import', { body: { dryRun: false, files } });
-  if (r.status !== 200) throw new Error(`importing demo signatures failed: ${r.status} ${JSON.stringify(r.body)}`);
-  say(`demo signatures: ${JSON.stringify(r.body.counts)}`);
+  await importSignatures(standIn, 'demo signatures', signatureFiles(path.join(REPO_ROOT, 'demo', 'signatures')));
 }
 
 runMain(async () => {
@@ -111,6 +137,14 @@ runMain(async () => {
     }
   }
   const target = TARGETS.find((t) => t.host === host)!;
+  const demo = !options['no-demo'];
+  const signatureDir = options.signatures as string | undefined;
+  const ownSignatures = signatureDir ? signatureFiles(path.resolve(signatureDir)) : undefined;
+  if (options['logs-index'] !== undefined) {
+    const pattern = String(options['logs-index']).trim();
+    if (!pattern || /[\s"\\/]/.test(pattern)) throw new UsageError(`--logs-index: "${pattern}" is not an index pattern`);
+    config = merge(config, { logs: { indexPattern: pattern } });
+  }
 
   const cleanups: Array<() => Promise<void>> = [];
   let stopping = false;
@@ -174,12 +208,15 @@ runMain(async () => {
     const dataDir = path.resolve(options.data as string);
     fs.mkdirSync(dataDir, { recursive: true });
     const buildsFile = path.join(dataDir, 'demo_builds.json');
-    await loadDemoData(engine, options.builds as number, buildsFile);
+    if (demo) await loadDemoData(engine, options.builds as number, buildsFile);
+    else say('demo: off (--no-demo): no demo logs, feed or signatures');
 
     // The demo Zuul feed, unless the config names a Zuul: the background loop then takes in the demo's
     // failed builds, classifies them and records results (no Gerrit, no chat).
     const userZuul = isObject(config.zuul) && config.zuul.url !== undefined;
-    if (!userZuul && fs.existsSync(buildsFile)) {
+    if (!demo) {
+      // nothing to add: the background loop runs only when the config names a Zuul
+    } else if (!userZuul && fs.existsSync(buildsFile)) {
       const zuul = await startDemoZuul(buildsFile);
       cleanups.push(() => zuul.stop());
       // The generated logs carry no end-of-log marker line in every build, so readiness relies on the files.
@@ -191,7 +228,8 @@ runMain(async () => {
 
     const standIn = await startStandIn({ pluginDir, host, engineUrl, port: options.port as number, indexPrefix: '.kibana_standin', config, logLevel: 'info' });
     cleanups.push(() => standIn.stop());
-    await loadDemoSignatures(standIn);
+    if (ownSignatures) await importSignatures(standIn, `signatures from ${signatureDir}`, ownSignatures);
+    else if (demo) await loadDemoSignatures(standIn);
     say('');
     say(`elastic-recheck is running in the ${host === 'kibana' ? 'Kibana' : 'OpenSearch Dashboards'} ${target.version} stand-in:`);
     say(`  ${standIn.url}/app/elasticRecheck`);

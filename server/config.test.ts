@@ -93,7 +93,14 @@ describe('parseConfig', () => {
   });
 
   test('readiness: end marker, per-job files, and their mistakes', () => {
-    expect(parseConfig({}).readiness.endMarker).toEqual({ file: 'job-output.txt', phrase: 'POST-RUN END' });
+    // the last banner of a stored job-output.txt: the START of the base job's log-upload playbook
+    expect(parseConfig({}).readiness.endMarker).toEqual({ file: 'job-output.txt', phrase: 'POST-RUN START', playbook: 'base-jobs/playbooks/base/post-logs.yaml' });
+    expect(parseConfig({ readiness: { endMarker: { file: 'job-output.txt', phrase: 'POST-RUN END', playbook: 'playbooks/base/post-ssh.yaml' } } }).readiness.endMarker).toEqual({
+      file: 'job-output.txt',
+      phrase: 'POST-RUN END',
+      playbook: 'playbooks/base/post-ssh.yaml',
+    });
+    expect(problemsOf({ readiness: { endMarker: { file: 'job-output.txt', phrase: 'POST-RUN END', playbook: 3 } } })).toContain('elastic_recheck.readiness.endMarker.playbook: expected a non-empty string, got number 3');
     expect(parseConfig({ readiness: { endMarker: false } }).readiness.endMarker).toBeNull();
     const config = parseConfig({ readiness: { requiredFilesByJob: [{ job: '^(tempest|grenade)', files: ['screen-n-cpu.txt'] }], pollInterval: '5s' } });
     expect(config.readiness.requiredFilesByJob).toEqual([{ job: '^(tempest|grenade)', files: ['screen-n-cpu.txt'] }]);

@@ -8,6 +8,7 @@
  * logged or returned: use `redactConfig` before printing or sending a config anywhere.
  */
 import { CONFIG_PATH, DEFAULT_LOG_INDEX_PATTERN, FAILED_BUILD_STATUSES } from '../common/constants';
+import { DEFAULT_END_MARKER, type EndMarker } from './lib/classify/readiness';
 
 export type WebhookType = 'slack' | 'matrix' | 'json';
 /** elastic-recheck's channel events: positive = a known bug was found, negative = unrecognized / not ready. */
@@ -73,7 +74,7 @@ export interface RecheckConfig {
     timeoutMs: number;
   };
   /** When a build's logs count as fully indexed (see server/lib/classify/readiness.ts). */
-  readiness: { timeoutMs: number; pollIntervalMs: number; requiredFiles: string[]; requiredFilesByJob: Array<{ job: string; files: string[] }>; endMarker: { file: string; phrase: string } | null };
+  readiness: { timeoutMs: number; pollIntervalMs: number; requiredFiles: string[]; requiredFilesByJob: Array<{ job: string; files: string[] }>; endMarker: EndMarker | null };
   gerrit: {
     url?: string;
     username?: string;
@@ -280,8 +281,6 @@ function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-/** Zuul's base job ends with the post-logs playbook; its POST-RUN END line is the last one written. */
-const DEFAULT_END_MARKER = { file: 'job-output.txt', phrase: 'POST-RUN END' };
 
 const INDEX_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 
@@ -348,17 +347,18 @@ export function parseConfig(raw: unknown): RecheckConfig {
     if (!files.length) rule.problem('files', 'list at least one file name');
     if (job !== undefined && files.length) requiredFilesByJob.push({ job, files });
   });
-  let endMarker: { file: string; phrase: string } | null = DEFAULT_END_MARKER;
+  let endMarker: EndMarker | null = DEFAULT_END_MARKER;
   if (readiness.has('endMarker')) {
     const rawMarker = (raw as any).readiness.endMarker;
     if (rawMarker === false) endMarker = null;
     else {
-      const marker = readiness.object('endMarker', ['file', 'phrase']);
+      const marker = readiness.object('endMarker', ['file', 'phrase', 'playbook']);
       const file = marker.string('file');
       const phrase = marker.string('phrase');
+      const playbook = marker.string('playbook');
       if (!marker.has('file')) marker.problem('file', 'required (or set readiness.endMarker: false)');
       if (!marker.has('phrase')) marker.problem('phrase', 'required (or set readiness.endMarker: false)');
-      endMarker = file && phrase ? { file, phrase } : null;
+      endMarker = file && phrase ? { file, phrase, ...(playbook ? { playbook } : {}) } : null;
     }
   }
 

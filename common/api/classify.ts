@@ -39,6 +39,8 @@ export interface SignatureMatch {
   lines: MatchedLine[];
   /** For signatures with test_ids: which of them failed in this build. */
   failedTestIds?: string[];
+  /** The query as it ran, when old-schema rewrites changed the author's text (common/query/legacy.ts). */
+  ranAs?: string;
 }
 
 export interface UnconfirmedMatch {
@@ -84,6 +86,11 @@ export type ClassifyResult =
       /** Engine `took` of the classification request(s), and their wall-clock time (ms). */
       took: number;
       elapsedMs: number;
+      /**
+       * Set when the build's logs were not fully indexed (missing files, no end-of-log line) and it was classified
+       * on demand anyway: matches in the lines still to come are missing.
+       */
+      incomplete?: ReadinessReport;
     }
   | { kind: 'not_ready'; readiness: ReadinessReport }
   | { kind: 'not_found'; ref: BuildRef };

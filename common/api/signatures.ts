@@ -106,6 +106,10 @@ export interface ImportItemReport {
   outcome: ImportOutcome;
   errors: Array<{ line?: number; column?: number; key?: string; message: string }>;
   warnings: Array<{ line?: number; column?: number; key?: string; message: string }>;
+  /** Old-schema rewrites applied where the query runs (the stored text stays as written). */
+  rewrites?: Array<{ from: string; to: string; reason: string }>;
+  /** The query as it runs, when rewrites changed it. */
+  translated?: string;
 }
 
 export interface ImportReport {

@@ -5,18 +5,10 @@
  */
 import type { Signature } from '../signature/types';
 import { LOG_FIELDS } from '../log_fields';
-import { translateLegacyQuery } from './legacy';
+import { LegacyRewrite, LegacyWarning, translateLegacyQuery } from './legacy';
 
 /** elastic-recheck's implied voting clause (loader.py). */
 export const VOTING_SUFFIX = ' AND voting:1';
-
-export interface BuildOptions {
-  /**
-   * Rewrite fields of the old logstash schema to the current ci-log-processing schema before running
-   * (common/query/legacy.ts). Queries that use only current fields are unchanged.
-   */
-  fieldsRewrite?: boolean;
-}
 
 type SignatureLike = Pick<Signature, 'query' | 'allowNonvoting'> & Partial<Pick<Signature, 'scope'>>;
 
@@ -30,12 +22,48 @@ export function legacyEffectiveQuery(sig: SignatureLike): string {
   return sig.allowNonvoting ? q : q + VOTING_SUFFIX;
 }
 
-/** The Lucene text of the signature after the optional legacy rewrite. */
-export function signatureLuceneText(sig: SignatureLike, opts: BuildOptions = {}): string {
-  const q = sig.query.trim();
-  if (!opts.fieldsRewrite) return q;
-  const t = translateLegacyQuery(q);
-  return t.error ? q : t.query;
+/** How a stored signature runs on the engine (`signatureEngineQuery`). */
+export interface SignatureEngineQuery {
+  /** The author's text (trimmed); what files, exports and the store keep. */
+  written: string;
+  /** The Lucene text the engine runs: `written` after the old-schema rewrites (common/query/legacy.ts). */
+  text: string;
+  /** `text` with the voting clause as a Lucene string (Discover links, display). */
+  effective: string;
+  /** What was rewritten and why; empty when `text` is `written`. */
+  rewrites: LegacyRewrite[];
+  /** Old fields with no equivalent (left as written; they match nothing). */
+  legacyWarnings: LegacyWarning[];
+  /** Engine query DSL selecting the log lines (text, voting unless allow-nonvoting, scope). */
+  query: { bool: { filter: object[] } };
+}
+
+/**
+ * THE decision of how a stored signature becomes the engine query. Every path that runs a signature (classify,
+ * rates, uncategorized, preview, success and overlap, query stats, `lint --engine`, the background loop) goes
+ * through here, so old-schema fields are translated everywhere or nowhere. A query that does not parse is
+ * passed on as written (the engine then reports it).
+ */
+export function signatureEngineQuery(sig: SignatureLike): SignatureEngineQuery {
+  const written = sig.query.trim();
+  const t = translateLegacyQuery(written);
+  const text = t.error ? written : t.query;
+  const filter: object[] = [queryStringClause(text)];
+  if (!sig.allowNonvoting) filter.push({ term: { [LOG_FIELDS.voting]: 1 } });
+  filter.push(...scopeFilters(sig.scope));
+  return {
+    written,
+    text,
+    effective: sig.allowNonvoting ? text : `(${text})${VOTING_SUFFIX}`,
+    rewrites: t.error ? [] : t.rewrites,
+    legacyWarnings: t.error ? [] : t.warnings,
+    query: { bool: { filter } },
+  };
+}
+
+/** The Lucene text the engine runs for the signature (`signatureEngineQuery(sig).text`). */
+export function signatureLuceneText(sig: SignatureLike): string {
+  return signatureEngineQuery(sig).text;
 }
 
 /**
@@ -46,9 +74,8 @@ export function signatureLuceneText(sig: SignatureLike, opts: BuildOptions = {})
  * `a AND b OR c AND voting:1` = "+a +b +c +voting:1" (c turned from optional into required). The parentheses keep
  * the signature's own meaning and add the voting condition on top (build.test.ts shows both on the real engine).
  */
-export function effectiveQueryString(sig: SignatureLike, opts: BuildOptions = {}): string {
-  const q = signatureLuceneText(sig, opts);
-  return sig.allowNonvoting ? q : `(${q})${VOTING_SUFFIX}`;
+export function effectiveQueryString(sig: SignatureLike): string {
+  return signatureEngineQuery(sig).effective;
 }
 
 /** The `query_string` clause for a Lucene text, with the engine's defaults spelled out. */
@@ -75,13 +102,10 @@ export function scopeFilters(scope: Signature['scope']): object[] {
 }
 
 /**
- * Engine query DSL selecting the log lines one signature matches: a `bool` filter with the Lucene text, the voting
- * condition unless allow-nonvoting (a separate clause: same meaning as the parenthesized string, no re-parsing),
- * and the scope.
+ * Engine query DSL selecting the log lines one signature matches: a `bool` filter with the Lucene text (old-schema
+ * fields translated), the voting condition unless allow-nonvoting (a separate clause: same meaning as the
+ * parenthesized string, no re-parsing), and the scope.
  */
-export function signatureQuery(sig: SignatureLike, opts: BuildOptions = {}): { bool: { filter: object[] } } {
-  const filter: object[] = [queryStringClause(signatureLuceneText(sig, opts))];
-  if (!sig.allowNonvoting) filter.push({ term: { [LOG_FIELDS.voting]: 1 } });
-  filter.push(...scopeFilters(sig.scope));
-  return { bool: { filter } };
+export function signatureQuery(sig: SignatureLike): { bool: { filter: object[] } } {
+  return signatureEngineQuery(sig).query;
 }

@@ -34,6 +34,17 @@ describe('validateQuery: malformed input is rejected with a message naming the p
     expect(codes('build_name:*grenade*', { limits: { allowLeadingWildcard: true } }).errors).toEqual([]);
   });
 
+  it('a leading wildcard on a keyword field is a warning naming the cost; on text it waits for a measurement', () => {
+    const fields = { message: 'text', build_name: 'keyword', tags: 'text', 'tags.keyword': 'keyword' };
+    const kw = codes('message:"x" AND build_name:*grenade*', { fields });
+    expect(kw.errors).toEqual([]);
+    expect(kw.warnings).toContain('leading_wildcard');
+    expect(kw.v.warnings.find((w) => w.code === 'leading_wildcard')).toMatchObject({ field: 'build_name', line: 1, column: 17, message: expect.stringContaining('scans every distinct value of build_name') });
+    const txt = codes('message:"x" AND tags:*console*', { fields });
+    expect(txt.errors).toEqual(['leading_wildcard']);
+    expect(txt.v.errors[0].message).toContain("on the text field 'tags': the engine must visit every term of it; not measured on the engine");
+  });
+
   it('wildcards with too short a prefix are rejected', () => {
     expect(codes('message:a*').v.errors[0].message).toContain("only 1 literal character(s)");
   });

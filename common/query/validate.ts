@@ -145,9 +145,15 @@ export function validateQuery(query: string, opts: ValidateOptions = {}): QueryV
     switch (node.type) {
       case 'wildcard': {
         if (node.raw === '*') break; // field:* is an exists query
-        if (node.leading && !limits.allowLeadingWildcard)
-          errors.push(problem(query, 'leading_wildcard', `leading wildcard in '${node.raw}': the engine must visit every term of ${fname ?? 'every field'}; list the values (OR) or anchor the start`, node.start, fname));
-        else {
+        if (node.leading && !limits.allowLeadingWildcard) {
+          // elastic-recheck ran them (e.g. build_name:*tempest*). On a keyword field the engine scans the field's
+          // distinct values (job, project, file names: few); on analysed text every distinct word, so the cost is
+          // measured on the engine (server/lib/signatures/leading_wildcards.ts) and refused until then.
+          if (ftype === 'keyword')
+            warnings.push(problem(query, 'leading_wildcard', `leading wildcard in '${node.raw}' on the keyword field '${fname}': each search scans every distinct value of ${fname} in every index searched (cheap for names; list the values with OR where you can)`, node.start, fname));
+          else
+            errors.push(problem(query, 'leading_wildcard', `leading wildcard in '${node.raw}' on ${fname ? `the ${ftype ?? 'unmapped'} field '${fname}'` : 'every field'}: the engine must visit every term of it; not measured on the engine, so refused (list the values with OR or anchor the start)`, node.start, fname));
+        } else {
           const firstWild = node.raw.search(/(?<!\\)[*?]/);
           if (!node.leading && firstWild < limits.minWildcardPrefix)
             errors.push(problem(query, 'costly_wildcard', `wildcard '${node.raw}' has only ${firstWild} literal character(s) before the wildcard (at least ${limits.minWildcardPrefix}): too many terms to visit`, node.start, fname));

@@ -31,6 +31,22 @@ describe('builds page', () => {
     await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/results')).at(-1)!.query).toEqual({ page: 2, perPage: 20 }));
   });
 
+  it('says when a build was classified on incomplete logs, and shows the query as it ran', async () => {
+    const base = classified([{ line: 'ERROR No valid host was found', link: 'https://logs.example.org/x#L3' }]);
+    if (base.kind !== 'classified') throw new Error('fixture');
+    const answer = {
+      ...base,
+      matches: [{ ...base.matches[0], ranAs: 'message:"No valid host" AND filename:"screen-n-cpu.txt"' }],
+      incomplete: { ready: false, files: ['job-output.txt'], missingFiles: ['screen-n-cpu.txt'], markerFound: false, attempts: 1, waitedMs: 0 },
+    };
+    renderApp('/builds?uuid=abcdef123456', { [RESULTS]: { total: 0, page: 1, perPage: 20, results: [] }, [CLASSIFY]: answer });
+    const notice = await screen.findByTestId('classifyIncomplete');
+    expect(notice.textContent).toContain('Classified on incomplete logs');
+    expect(notice.textContent).toContain('Missing files: screen-n-cpu.txt.');
+    expect(notice.textContent).toContain('The end-of-log line has not been indexed yet.');
+    expect(screen.getByTestId('ranAs-2031001').textContent).toBe('Ran as (old-schema fields translated): message:"No valid host" AND filename:"screen-n-cpu.txt"');
+  });
+
   it('classifies a build by change, patchset and job, and checks the form first', async () => {
     const user = userEvent.setup();
     const { requests } = renderApp('/builds', {

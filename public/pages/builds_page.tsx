@@ -94,6 +94,11 @@ function MatchList({ matches }: { matches: SignatureMatch[] }) {
               </EuiText>
             </EuiFlexItem>
           </EuiFlexGroup>
+          {m.ranAs && (
+            <EuiText size="xs" color="subdued" data-test-subj={`ranAs-${m.signatureId}`}>
+              Ran as (old-schema fields translated): <code>{m.ranAs}</code>
+            </EuiText>
+          )}
           {m.lines.slice(0, 3).map((l, i) => (
             <EuiText size="xs" key={i}>
               <SafeLink url={l.link}>{l.file}</SafeLink> <HighlightedLine text={l.line} terms={[]} />
@@ -111,6 +116,7 @@ function ClassifyAnswer({ result }: { result: ClassifyResult }) {
     return (
       <EuiCallOut color="warning" title="The build's logs are not completely indexed yet" data-test-subj="classifyNotReady">
         <p>Missing files: {result.readiness.missingFiles.join(', ') || 'none'}</p>
+        {result.readiness.markerFound === false && <p>The end-of-log line has not been indexed yet.</p>}
       </EuiCallOut>
     );
   const b = result.build;
@@ -126,6 +132,14 @@ function ClassifyAnswer({ result }: { result: ClassifyResult }) {
           {formatNumber(result.signaturesChecked)} signatures checked in {formatNumber(result.elapsedMs)} ms
         </p>
       </EuiText>
+      {result.incomplete && (
+        <EuiCallOut color="warning" size="s" title="Classified on incomplete logs: matches in lines not indexed yet are missing" data-test-subj="classifyIncomplete">
+          <p>
+            {result.incomplete.missingFiles.length ? `Missing files: ${result.incomplete.missingFiles.join(', ')}. ` : ''}
+            {result.incomplete.markerFound === false ? 'The end-of-log line has not been indexed yet.' : ''}
+          </p>
+        </EuiCallOut>
+      )}
       <EuiSpacer size="s" />
       <MatchList matches={result.matches} />
       {result.unconfirmed.length > 0 && (

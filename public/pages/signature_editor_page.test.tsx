@@ -32,6 +32,27 @@ describe('signature editor', () => {
     expect(screen.getByTestId('overlap').textContent).toContain('2031001: 3 shared builds (50.0 % of its builds)');
   });
 
+  it('shows the query as it runs under an old-schema query, each rewrite with its reason; the form keeps the text', async () => {
+    const written = '@message:"rsync error" AND build_status:FAILURE AND filename:"logs/screen-n-cpu.txt"';
+    renderApp(`/signatures/new?query=${encodeURIComponent(written)}`, { [PREVIEW]: preview() });
+    const translated = await screen.findByTestId('translatedQuery');
+    expect(translated.textContent).toContain('message:"rsync error" AND build_status:(FAILURE OR TIMED_OUT OR POST_FAILURE OR NODE_FAILURE OR RETRY_LIMIT) AND filename:"screen-n-cpu.txt"');
+    const rewrites = screen.getAllByTestId('queryRewrite').map((r) => r.textContent);
+    expect(rewrites).toHaveLength(3);
+    expect(rewrites[1]).toContain('build_status:FAILURE → build_status:(FAILURE OR TIMED_OUT');
+    expect(rewrites[1]).toContain('POST_FAILURE');
+    expect(screen.queryByTestId('queryErrors')).toBeNull();
+    expect((screen.getByTestId('queryInput') as HTMLTextAreaElement).value).toBe(written);
+  });
+
+  it('does not refuse a leading wildcard the host will measure, and says so', async () => {
+    renderApp(`/signatures/new?query=${encodeURIComponent('message:"x" AND build_name:*tempest*')}`, { [PREVIEW]: preview() });
+    const warnings = await screen.findByTestId('queryWarnings');
+    expect(warnings.textContent).toContain("leading wildcard in '*tempest*'");
+    expect(warnings.textContent).toContain('the host measures its cost on the log indices when you save');
+    expect(screen.queryByTestId('queryErrors')).toBeNull();
+  });
+
   it('warns about unknown fields, re-previews when a flag changes, and shows the YAML of the form', async () => {
     const user = userEvent.setup();
     const { requests } = renderApp('/signatures/new?query=mesage%3Afoo', { [PREVIEW]: preview({ success: { ...preview().success, warning: false } }) });

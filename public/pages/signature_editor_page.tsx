@@ -29,7 +29,6 @@ import {
 import type { PreviewResponse } from '../../common/api/preview';
 import type { SignatureHistoryEntry, StoredSignature } from '../../common/api/signatures';
 import { effectiveQueryString } from '../../common/query/build';
-import { validateQuery } from '../../common/query/validate';
 import { formatSignatureYaml } from '../../common/signature/yaml_codec';
 import { useApp, usePageChrome, writeRequirement } from '../services/app_context';
 import { buildQuery, discoverPath } from '../services/discover';
@@ -37,7 +36,7 @@ import { formatDate, formatNumber, formatPercent } from '../services/format';
 import { useRouter } from '../services/router';
 import { windowDays } from '../services/time_range';
 import { errorMessage } from '../services/use_request';
-import { EMPTY_FORM, ERROR_LINES_QUERY, formFromSignature, formToInput, formToSignature, inputFromSignature, queryFromLine, SignatureForm, splitList, tellingLine } from '../services/signature_form';
+import { EMPTY_FORM, editorQueryCheck, ERROR_LINES_QUERY, formFromSignature, formToInput, formToSignature, inputFromSignature, queryFromLine, SignatureForm, splitList, tellingLine } from '../services/signature_form';
 import { ErrorState, Loading } from '../components/page_state';
 import { kqlToLucene } from '../discover/query_conversion';
 import { ProblemList } from '../components/query_problems';
@@ -51,7 +50,7 @@ export const PREVIEW_DEBOUNCE_MS = 500;
 function Preview({ form, signatureId, days, from, to }: { form: SignatureForm; signatureId?: string; days: number; from: string; to: string }) {
   const { services, indexPattern } = useApp();
   const [state, setState] = useState<{ loading: boolean; data?: PreviewResponse; error?: string }>({ loading: false });
-  const validation = useMemo(() => validateQuery(form.query), [form.query]);
+  const validation = useMemo(() => editorQueryCheck(form.query), [form.query]);
   const { query, allowNonvoting, projects, branches, queues, testIds } = form;
   const request = useMemo(() => {
     const scope: Record<string, string[]> = {};
@@ -292,7 +291,7 @@ export function SignatureEditorPage({ id }: { id?: string }) {
       );
   }, [build, id, days, services.api]);
 
-  const validation = useMemo(() => validateQuery(form.query), [form.query]);
+  const validation = useMemo(() => editorQueryCheck(form.query), [form.query]);
   const input = useMemo(() => formToInput(form), [form]);
   const signature = useMemo(() => formToSignature(form, stored?.id, stored ? { created: stored.created, updated: stored.updated } : undefined), [form, stored]);
   const set = <K extends keyof SignatureForm>(key: K, value: SignatureForm[K]) => setForm((f) => ({ ...f, [key]: value }));
@@ -375,8 +374,24 @@ export function SignatureEditorPage({ id }: { id?: string }) {
       </EuiFormRow>
       {form.query.trim() !== '' && (
         <>
-          <ProblemList query={form.query} problems={validation.errors} kind="error" />
-          <ProblemList query={form.query} problems={validation.warnings} kind="warning" />
+          {validation.translated !== undefined && (
+            <EuiPanel paddingSize="s" color="subdued" data-test-subj="translatedQuery">
+              <EuiText size="xs">
+                <p>
+                  <strong>Runs as</strong> (old-schema fields translated; the signature keeps your text):
+                </p>
+                <pre style={{ margin: '0 0 4px', whiteSpace: 'pre-wrap' }}>{validation.translated}</pre>
+                {validation.rewrites.map((r, i) => (
+                  <p key={i} style={{ marginBottom: 2 }} data-test-subj="queryRewrite">
+                    <code>{r.from}</code> → <code>{r.to}</code>: {r.reason}
+                  </p>
+                ))}
+              </EuiText>
+            </EuiPanel>
+          )}
+          <ProblemList query={validation.translated ?? form.query} problems={validation.errors} kind="error" />
+          <ProblemList query={validation.translated ?? form.query} problems={validation.warnings} kind="warning" />
+          <ProblemList query={form.query} problems={validation.writtenWarnings} kind="warning" />
         </>
       )}
       <EuiSpacer size="m" />

@@ -5,6 +5,7 @@
  */
 import { signatureFromInput, SignatureInput, validateSignatureInput, Validated } from '../../common/api/signatures';
 import type { PreviewSample } from '../../common/api/preview';
+import { QueryProblem, validateSignature } from '../../common/query/validate';
 import type { BugTracker, Signature, SignatureMode } from '../../common/signature/types';
 import { EXCEPTION_RE, lineScore } from '../../common/telling_line';
 
@@ -155,4 +156,38 @@ export function queryFromLine(line: string): string {
   }
   const phrase = (words.length >= 2 ? words.join(' ') : text.split(/\s+/).slice(0, 6).join(' ')).replace(/[:,;.]+$/, '');
   return `message:"${phrase.replace(/["\\]/g, '\\$&')}"`;
+}
+
+/**
+ * The editor's check of a query, as the host will run it: old-schema fields translated (common/query/build.ts
+ * signatureEngineQuery), then validated. Problems carry the text their positions refer to. A leading wildcard on
+ * analysed text is not refused here: its cost is measured by the host when the signature is saved
+ * (server/lib/signatures/leading_wildcards.ts), so it is shown as a warning saying so.
+ */
+export interface EditorQueryCheck {
+  ok: boolean;
+  /** The query that runs, when rewrites changed the author's text. */
+  translated?: string;
+  rewrites: Array<{ from: string; to: string; reason: string }>;
+  errors: QueryProblem[];
+  warnings: QueryProblem[];
+  /** Problems whose positions refer to the author's text (old fields with no equivalent). */
+  writtenWarnings: QueryProblem[];
+}
+
+export function editorQueryCheck(query: string): EditorQueryCheck {
+  const v = validateSignature({ query }, { legacy: true });
+  const measuredByHost = (p: QueryProblem) => p.code === 'leading_wildcard';
+  const writtenWarnings = v.warnings.filter((w) => w.code === 'legacy_field' && v.translated !== undefined);
+  return {
+    ok: v.errors.filter((e) => !measuredByHost(e)).length === 0,
+    ...(v.translated !== undefined ? { translated: v.translated } : {}),
+    rewrites: v.rewrites,
+    errors: v.errors.filter((e) => !measuredByHost(e)),
+    warnings: [
+      ...v.errors.filter(measuredByHost).map((e) => ({ ...e, message: `${e.message.replace(/; not measured on the engine, so refused.*$/, '')}; the host measures its cost on the log indices when you save` })),
+      ...v.warnings.filter((w) => !writtenWarnings.includes(w)),
+    ],
+    writtenWarnings,
+  };
 }

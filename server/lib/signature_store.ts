@@ -20,7 +20,8 @@ import {
 import type { Signature } from '../../common/signature/types';
 import { parseSignatureYaml, type SignatureProblem } from '../../common/signature/yaml_codec';
 import { BUNDLE_KIND, parseSignatureBundle } from '../../common/signature/bundle';
-import { validateSignature } from '../../common/query/validate';
+import { QueryProblem, SignatureValidation, validateSignature } from '../../common/query/validate';
+import type { FieldCatalog } from '../../common/query/fields';
 import type { SavedObject, SavedObjectsClientContract } from '../types/host';
 import type { SignatureAttributes } from '../saved_objects/signature_types';
 
@@ -59,9 +60,28 @@ function sameContent(a: Signature, b: Signature): boolean {
   return strip(a) === strip(b);
 }
 
+/**
+ * What the store may ask the engine when it checks a query: the fields of the log indices and the measured cost of
+ * leading wildcards on analysed text (server/lib/signatures/leading_wildcards.ts). Without them the built-in
+ * ci-log-processing field list applies and such wildcards are refused.
+ */
+export interface StoreQueryChecks {
+  fields?: FieldCatalog | null;
+  measure?: (query: string, problems: QueryProblem[]) => Promise<{ errors: QueryProblem[]; warnings: QueryProblem[] }>;
+}
+
+/** The store's verdict on a query: validated as it runs (old-schema rewrites applied), wildcards measured. */
+export async function checkStoredQuery(query: string, checks: StoreQueryChecks = {}): Promise<SignatureValidation> {
+  const v = validateSignature({ query }, { legacy: true, ...(checks.fields ? { fields: checks.fields } : {}) });
+  if (!checks.measure || !v.errors.some((e) => e.code === 'leading_wildcard')) return v;
+  const m = await checks.measure(v.translated ?? query, v.errors);
+  const errors = [...v.errors.filter((e) => e.code !== 'leading_wildcard'), ...m.errors];
+  return { ...v, ok: errors.length === 0, errors, warnings: [...m.warnings, ...v.warnings] };
+}
+
 /** Query syntax problems as a 400 with the position of the first one. */
-export function assertQueryValid(query: string, allowUnknownFields = false): void {
-  const v = validateSignature({ query });
+export async function assertQueryValid(query: string, allowUnknownFields = false, checks: StoreQueryChecks = {}): Promise<void> {
+  const v = await checkStoredQuery(query, checks);
   const errors = allowUnknownFields ? v.errors.filter((e) => e.code !== 'legacy_field' && e.code !== 'unknown_field') : v.errors;
   if (errors.length) {
     const first = errors[0];
@@ -74,6 +94,7 @@ export class SignatureStore {
     private readonly client: SavedObjectsClientContract,
     private readonly user: string,
     private readonly now: () => string = () => new Date().toISOString(),
+    private readonly checks: StoreQueryChecks = {},
   ) {}
 
   async list(q: SignatureListQuery = {}): Promise<{ total: number; page: number; perPage: number; signatures: StoredSignature[] }> {
@@ -119,7 +140,7 @@ export class SignatureStore {
    */
   async create(sig: Signature, action: HistoryAction = 'create', refresh = true): Promise<StoredSignature> {
     if (!SIGNATURE_ID_RE.test(sig.id)) throw new StoreError(400, `id: "${sig.id}" is not a valid signature id`);
-    assertQueryValid(sig.query, action === 'import');
+    await assertQueryValid(sig.query, action === 'import', this.checks);
     const at = this.now();
     const stored: Signature = { ...plainSignature(sig), created: sig.created ?? at, updated: at };
     const obj = await this.client.create<SignatureAttributes>(SIGNATURE_SAVED_OBJECT_TYPE, attributesOf(stored, this.user), { id: sig.id, refresh: false });
@@ -135,7 +156,7 @@ export class SignatureStore {
     const { version, id: _id, ...fields } = patch;
     const before = plainSignature(current);
     const after: Signature = { ...before, ...(fields as Partial<Signature>), id, updated: this.now() };
-    assertQueryValid(after.query, action === 'import');
+    await assertQueryValid(after.query, action === 'import', this.checks);
     const obj = await this.client.update<SignatureAttributes>(SIGNATURE_SAVED_OBJECT_TYPE, id, attributesOf(after, this.user), { version: current.version, refresh: false });
     await this.record(id, action, before, after, refresh);
     return { ...after, version: obj.version, updatedBy: this.user };
@@ -195,7 +216,9 @@ export class SignatureStore {
         // Fields the current log schema lacks (legacy logstash fields, unknown names) make a signature
         // match nothing, but the file is kept as it was written: imported with a warning. Syntax and
         // cost problems reject it.
-        const v = validateSignature({ query: sig.query });
+        // validated as it will run (old-schema fields translated); the file keeps the author's text
+        const v = await checkStoredQuery(sig.query, this.checks);
+        if (v.rewrites.length) Object.assign(item, { rewrites: v.rewrites, translated: v.translated });
         // positions inside the query text (not lines of the file)
         const asProblem = (e: any) => ({ key: 'query', message: e.line !== undefined ? `${e.message} (query line ${e.line}, column ${e.column})` : e.message });
         const lenient = (e: any) => e.code === 'legacy_field' || e.code === 'unknown_field';

@@ -38,7 +38,9 @@ export function registerClassifyRoutes({ router, host, config }: RouteDeps): voi
     async (context, request, response) => {
       try {
         const { engine, compiled } = await engineAndSignatures(context);
-        const result = await classifyBuild(engine, compiled, request.body, { index: config().logs.indexPattern, purpose: 'on-demand' });
+        const { timeoutMs: _t, ...readiness } = config().readiness;
+        // one look at readiness: a half-indexed build is classified on what is there and marked incomplete
+        const result = await classifyBuild(engine, compiled, request.body, { index: config().logs.indexPattern, purpose: 'on-demand', readiness, classifyIncomplete: true });
         if (result.kind === 'not_found') return response.notFound({ body: { message: `no indexed logs for build ${JSON.stringify(request.body)}` } });
         return response.ok({ body: result });
       } catch (error) {

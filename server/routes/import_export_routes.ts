@@ -30,7 +30,7 @@ export function validateExportQuery(data: unknown): Validated<ExportQuery> {
   return { ok: true, value: { format, ...(ids.value ? { ids: ids.value } : {}) } };
 }
 
-export function registerImportExportRoutes({ router, host }: RouteDeps): void {
+export function registerImportExportRoutes({ router, host, config }: RouteDeps): void {
   router.post(
     hostRoute(host, {
       path: SIGNATURES_IMPORT_PATH,
@@ -40,7 +40,7 @@ export function registerImportExportRoutes({ router, host }: RouteDeps): void {
     }),
     async (context, request, response) => {
       try {
-        const store = await signatureStoreFor(context);
+        const store = await signatureStoreFor(context, config().logs.indexPattern);
         return response.ok({ body: await store.importFiles(request.body) });
       } catch (error) {
         return errorResponse(response, error);

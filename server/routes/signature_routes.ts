@@ -16,15 +16,28 @@ import {
 import { DAY_MS } from '../lib/rates/rates';
 import { engineAsCurrentUser, errorResponse, hostRoute, savedObjectsClient } from '../lib/host_adapter';
 import { signatureHits } from '../lib/signature_hits';
-import { SignatureStore } from '../lib/signature_store';
+import { SignatureStore, StoreQueryChecks } from '../lib/signature_store';
+import { fetchIndexFields } from '../lib/signatures/engine_validation';
+import { measureLeadingWildcards } from '../lib/signatures/leading_wildcards';
 import { CompiledSignature, compileSignatures } from '../lib/signatures/compile';
 import type { EngineClient } from '../../lib/engine_client';
 import type { RequestHandlerContext } from '../types/host';
 import type { RouteDeps } from './index';
 import { currentUserName, idParams, READ_SECURITY, validation, WRITE_SECURITY } from './route_utils';
 
-export async function signatureStoreFor(context: RequestHandlerContext): Promise<SignatureStore> {
-  return new SignatureStore(await savedObjectsClient(context), await currentUserName(context));
+/**
+ * The signature store as the current user. With `logsIndex`, writes check queries against that index: its fields
+ * and the measured cost of leading wildcards on analysed text (server/lib/signatures/leading_wildcards.ts).
+ */
+export async function signatureStoreFor(context: RequestHandlerContext, logsIndex?: string): Promise<SignatureStore> {
+  const client = await savedObjectsClient(context);
+  const user = await currentUserName(context);
+  if (!logsIndex) return new SignatureStore(client, user);
+  const engine = await engineAsCurrentUser(context);
+  // a user who may not read the log indices gets the built-in field list and unmeasured wildcards refused
+  const fields = await fetchIndexFields(engine, logsIndex).then((f) => f.catalog, () => null);
+  const checks: StoreQueryChecks = { fields, measure: (query, problems) => measureLeadingWildcards(engine, logsIndex, query, problems, { fields }) };
+  return new SignatureStore(client, user, undefined, checks);
 }
 
 /** What the query-core routes start from: the current user's engine and every stored signature, compiled. */
@@ -104,7 +117,7 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
     }),
     async (context, request, response) => {
       try {
-        const store = await signatureStoreFor(context);
+        const store = await signatureStoreFor(context, config().logs.indexPattern);
         const created = await store.create(signatureFromInput(request.body as SignatureInput, new Date().toISOString()));
         return response.ok({ body: created });
       } catch (error) {
@@ -122,7 +135,7 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
     }),
     async (context, request, response) => {
       try {
-        const store = await signatureStoreFor(context);
+        const store = await signatureStoreFor(context, config().logs.indexPattern);
         return response.ok({ body: await store.update(request.params.id, request.body as Partial<SignatureInput> & { version?: string }) });
       } catch (error) {
         return errorResponse(response, error);

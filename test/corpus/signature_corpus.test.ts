@@ -168,7 +168,7 @@ describeWithCorpus('the elastic-recheck signature corpus', () => {
       const worker = async () => {
         while (next < work.length) {
           const { sub, s, lint } = work[next++];
-          const r = await validateOnEngine(index.engine, index.name, signatureQuery(s, { fieldsRewrite: true }));
+          const r = await validateOnEngine(index.engine, index.name, signatureQuery(s));
           if (!r.valid) rejectedByEngine.push(`${sub}/${s.id}: ${r.error}`);
           if (r.matchesNothing) {
             matchNothing.push(`${sub}/${s.id}: ${r.matchesNothing.join('; ')}`);

@@ -121,8 +121,12 @@ export class FakeZuul extends HttpFake {
   }
 }
 
-/** The end-of-console line of Zuul's base job, which readiness waits for. */
-export const END_OF_LOG_MARKER = 'POST-RUN END RESULT_NORMAL: [untrusted : opendev.org/opendev/base-jobs/playbooks/base/post.yaml@master]';
+/**
+ * How a stored job-output.txt of a job on OpenDev's base job ends (server/lib/classify/readiness.ts): the END of
+ * the base post playbook, then the START of the log-upload playbook, which readiness waits for.
+ */
+export const BEFORE_END_OF_LOG = 'POST-RUN END RESULT_NORMAL: [trusted : opendev.org/opendev/base-jobs/playbooks/base/post.yaml@master]';
+export const END_OF_LOG_MARKER = 'POST-RUN START: [trusted : opendev.org/opendev/base-jobs/playbooks/base/post-logs.yaml@master]';
 
 /**
  * The log documents logsender would index for a fake Zuul build: one per line, per file, in the
@@ -130,7 +134,7 @@ export const END_OF_LOG_MARKER = 'POST-RUN END RESULT_NORMAL: [untrusted : opend
  * marker unless `marker` is false.
  */
 export function zuulBuildLogLines(build: FakeZuulBuild, files: Record<string, string[]>, options: { marker?: boolean; start?: number } = {}): unknown[] {
-  const all = { ...files, 'job-output.txt': [...(files['job-output.txt'] ?? ['TASK [run tests]']), ...(options.marker === false ? [] : [END_OF_LOG_MARKER])] };
+  const all = { ...files, 'job-output.txt': [...(files['job-output.txt'] ?? ['TASK [run tests]']), ...(options.marker === false ? [BEFORE_END_OF_LOG] : [BEFORE_END_OF_LOG, END_OF_LOG_MARKER])] };
   let t = options.start ?? Date.now() - 600000;
   const lines: unknown[] = [];
   for (const [filename, messages] of Object.entries(all)) {

@@ -178,6 +178,7 @@ export class RecheckLoop {
     const waiting = await waitingResults(engine, config.results.index, config.schedule.batchSize);
     if (!waiting.length) return;
     let compiled: CompiledSignature[] | undefined;
+    let saidNoSignatures = false;
     const readinessConfig = { requiredFiles: config.readiness.requiredFiles, requiredFilesByJob: config.readiness.requiredFilesByJob, endMarker: config.readiness.endMarker, timeoutMs: config.readiness.timeoutMs, pollIntervalMs: config.readiness.pollIntervalMs };
     for (const hit of waiting) {
       const result = hit.source;
@@ -188,6 +189,13 @@ export class RecheckLoop {
       let next: BuildResult;
       if (readiness.ready) {
         compiled ??= compileSignatures(await this.deps.loadSignatures());
+        if (!compiled.length) {
+          // classifying against nothing would call every build unexplained: the builds wait for signatures
+          if (!saidNoSignatures) this.deps.logger.info('no signatures stored: builds whose logs are ready wait unclassified until signatures are imported');
+          saidNoSignatures = true;
+          summary.waiting++;
+          continue;
+        }
         const classified = await classifyBuild(engine, compiled, ref, { index: config.logs.indexPattern, purpose: 'notification' });
         if (classified.kind !== 'classified') continue; // indexed lines vanished between the two looks: try again next pass
         next = { ...result, stage: 'classified', classifiedAt: at, updatedAt: at, matches: classified.matches, explained: classified.explained };

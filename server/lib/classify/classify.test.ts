@@ -12,6 +12,10 @@ const B = build('bbbb0000000000000000000000000002', { build_status: 'SUCCESS', p
 const NV = build('cccc0000000000000000000000000003', { voting: 0 });
 const OLD = build('dddd0000000000000000000000000004', { build_change: 501, build_patchset: '2', build_name: 'tempest-full' });
 const T = '2026-11-20T10:';
+// how a stored job-output.txt ends (server/lib/classify/readiness.ts): the END of the base post playbook, then the
+// START of the log-upload playbook
+const POST_END = '2026-11-20 10:08:59.123456 | POST-RUN END RESULT_NORMAL: [trusted : opendev.org/opendev/base-jobs/playbooks/base/post.yaml@master]';
+const LAST_BANNER = '2026-11-20 10:09:00.123456 | POST-RUN START: [trusted : opendev.org/opendev/base-jobs/playbooks/base/post-logs.yaml@master]';
 
 let logs: TestIndex;
 let subunit: TestIndex;
@@ -28,7 +32,8 @@ beforeAll(async () => {
     logDoc({ build: A, message: 'ERROR nova.compute disk full', filename: 'screen-n-cpu.txt', timestamp: `${T}04:00Z`, line: 3 }),
     logDoc({ build: A, message: 'Requirement foo does not match', timestamp: `${T}04:10Z`, line: 4 }),
     logDoc({ build: A, message: 'test_boot failed with SSHTimeout', timestamp: `${T}04:20Z`, line: 5 }),
-    logDoc({ build: A, message: 'POST-RUN END RESULT_NORMAL: post-logs.yaml', timestamp: `${T}09:00Z`, line: 99 }),
+    logDoc({ build: A, message: POST_END, timestamp: `${T}08:59Z`, line: 98 }),
+    logDoc({ build: A, message: LAST_BANNER, timestamp: `${T}09:00Z`, line: 99 }),
     logDoc({ build: B, message: 'Kernel panic - not syncing', timestamp: `${T}05:00Z` }),
     logDoc({ build: NV, message: 'Kernel panic - not syncing', timestamp: `${T}05:00Z` }),
     logDoc({ build: NV, message: 'POST-RUN END', timestamp: `${T}05:01Z` }),
@@ -154,12 +159,50 @@ describe('readiness', () => {
       sleep: async () => {
         if (!added) {
           added = true;
-          await logs.add([logDoc({ build: late, message: 'Kernel panic; POST-RUN END', timestamp: `${T}02:00Z` })]);
+          await logs.add([logDoc({ build: late, message: 'Kernel panic', timestamp: `${T}01:59Z` }), logDoc({ build: late, message: LAST_BANNER, timestamp: `${T}02:00Z` })]);
         }
       },
     });
     if (result.kind !== 'classified') throw new Error(result.kind);
     expect(result.matches.map((m) => m.signatureId)).toEqual(['100', '106']);
+  });
+
+  it('does not take the END of an earlier post-run playbook for the end of the log', async () => {
+    const half = build('ffff0000000000000000000000000006');
+    await logs.add([
+      logDoc({ build: half, message: 'Kernel panic', timestamp: `${T}03:00Z` }),
+      logDoc({ build: half, message: POST_END.replace('base/post.yaml', 'multinode/post.yaml'), timestamp: `${T}03:01Z` }),
+      logDoc({ build: half, message: POST_END, timestamp: `${T}03:02Z` }),
+    ]);
+    const before = await checkReadiness(logs.engine, { uuid: half.build_uuid }, { index: logs.name });
+    expect(before).toMatchObject({ ready: false, markerFound: false, missingFiles: [] });
+    // an operator whose base job ends differently names its own last line
+    const own = await checkReadiness(logs.engine, { uuid: half.build_uuid }, { index: logs.name, config: { endMarker: { file: 'job-output.txt', phrase: 'POST-RUN END', playbook: 'base-jobs/playbooks/base/post.yaml' } } });
+    expect(own).toMatchObject({ ready: true, markerFound: true });
+    await logs.add([logDoc({ build: half, message: LAST_BANNER, timestamp: `${T}03:03Z` })]);
+    expect(await checkReadiness(logs.engine, { uuid: half.build_uuid }, { index: logs.name })).toMatchObject({ ready: true, markerFound: true });
+  });
+
+  it('on demand, classifies a half-indexed build on what is there and marks it incomplete', async () => {
+    const half = build('abab0000000000000000000000000007');
+    await logs.add([logDoc({ build: half, message: 'Kernel panic - not syncing', timestamp: `${T}03:10Z` })]);
+    const config = { requiredFiles: ['job-output.txt', 'screen-n-cpu.txt'], timeoutMs: 60_000, pollIntervalMs: 1000 };
+    const sleep = async () => {
+      throw new Error('on demand never waits');
+    };
+    const result = await classifyBuild(logs.engine, signatures, { uuid: half.build_uuid }, { index: logs.name, readiness: config, classifyIncomplete: true, percolatorPrefix: PERCOLATOR_PREFIX, sleep, now: () => 0 });
+    if (result.kind !== 'classified') throw new Error(result.kind);
+    expect(result.matches.map((m) => m.signatureId)).toEqual(['100', '106']);
+    expect(result.incomplete).toMatchObject({ ready: false, missingFiles: ['screen-n-cpu.txt'], markerFound: false, attempts: 1 });
+    // a complete build carries no mark; an unknown one is not found
+    const complete = await classifyBuild(logs.engine, signatures, { uuid: A.build_uuid }, { index: logs.name, readiness: {}, classifyIncomplete: true, percolatorPrefix: PERCOLATOR_PREFIX, sleep });
+    expect(complete.kind === 'classified' && complete.incomplete).toBe(undefined);
+    expect((await classifyBuild(logs.engine, signatures, { uuid: 'abab9999' }, { index: logs.name, readiness: {}, classifyIncomplete: true, sleep })).kind).toBe('not_found');
+  });
+
+  it('classifies against no signatures without asking the engine for an empty filters aggregation', async () => {
+    const result = await classifyBuild(logs.engine, [], { uuid: A.build_uuid }, { index: logs.name, strategy: 'filters' });
+    expect(result).toMatchObject({ kind: 'classified', matches: [], explained: false, signaturesChecked: 0 });
   });
 
   it('reports a build with no documents as not ready, with nothing found', async () => {

@@ -25,7 +25,7 @@
  *    all the match is reported as unconfirmed (`no_test_results`); ER answered "no match" there too.
  *  - mode: `explains` matches make the build explained; `track` matches are listed but do not.
  */
-import type { BuildInfo, BuildRef, ClassifyResult, MatchedLine, SignatureMatch, UnconfirmedMatch } from '../../../common/api/classify';
+import type { BuildInfo, BuildRef, ClassifyResult, MatchedLine, ReadinessReport, SignatureMatch, UnconfirmedMatch } from '../../../common/api/classify';
 import { DEFAULT_LOG_INDEX_PATTERN } from '../../../common/constants';
 import { DEFAULT_SUBUNIT_INDEX_PATTERN, FAILED_TEST_STATUSES, LOG_FIELDS, SUBUNIT_FIELDS, sourceName } from '../../../common/log_fields';
 import { EngineClient, msearch, search } from '../../../lib/engine_client';
@@ -53,6 +53,11 @@ export interface ClassifyOptions {
   indices?: string[];
   /** Wait for the logs to be fully indexed first (default: no wait; the build is still located). */
   readiness?: Partial<ReadinessConfig> | false;
+  /**
+   * With `readiness`: look once (no wait) and, when the build has lines but is not complete, classify what is
+   * indexed and mark the result `incomplete` (on demand) instead of answering `not_ready`.
+   */
+  classifyIncomplete?: boolean;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
@@ -88,10 +93,15 @@ export function classificationSearches(
         query: { bool: { filter: [{ term: { [LOG_FIELDS.buildUuid]: uuid } }] } },
         aggs: {
           meta: { top_hits: { size: 1, sort: [{ [LOG_FIELDS.timestamp]: 'desc' }], _source: BUILD_SOURCE } },
-          signatures: {
-            filters: { filters },
-            aggs: { first: { top_hits: { size: options.linesPerMatch ?? 3, sort: [{ [LOG_FIELDS.timestamp]: 'asc' }], _source: LINE_SOURCE } } },
-          },
+          // the engine refuses an empty filters aggregation: with no signature there is nothing to ask
+          ...(signatures.length
+            ? {
+                signatures: {
+                  filters: { filters },
+                  aggs: { first: { top_hits: { size: options.linesPerMatch ?? 3, sort: [{ [LOG_FIELDS.timestamp]: 'asc' }], _source: LINE_SOURCE } } },
+                },
+              }
+            : {}),
         },
       },
     },
@@ -115,9 +125,13 @@ export async function classifyBuild(engine: EngineClient, signatures: CompiledSi
   let uuid: string;
   let indices: string[] | undefined;
   let lines: number | undefined;
+  let incomplete: ReadinessReport | undefined;
   if (options.readiness !== undefined && options.readiness !== false) {
-    const readiness = await waitForReadiness(engine, ref, { index: options.index, config: options.readiness, sleep: options.sleep, now: options.now });
-    if (!readiness.ready) return { kind: 'not_ready', readiness };
+    const config = options.classifyIncomplete ? { ...options.readiness, timeoutMs: 0 } : options.readiness;
+    const readiness = await waitForReadiness(engine, ref, { index: options.index, config, sleep: options.sleep, now: options.now });
+    if (options.classifyIncomplete && !readiness.build) return { kind: 'not_found', ref };
+    if (!readiness.ready && !options.classifyIncomplete) return { kind: 'not_ready', readiness };
+    if (!readiness.ready) incomplete = readiness;
     uuid = readiness.build!.uuid;
     indices = readiness.indices;
     lines = readiness.lines;
@@ -145,7 +159,8 @@ export async function classifyBuild(engine: EngineClient, signatures: CompiledSi
   }
   raw ??= await filtersBuild(engine, uuid, active, index, options);
   if (!raw) return { kind: 'not_found', ref };
-  return assemble(raw, active);
+  const result = assemble(raw, active);
+  return incomplete && result.kind === 'classified' ? { ...result, incomplete } : result;
 }
 
 export const DEFAULT_MAX_PERCOLATE_LINES = 5000;
@@ -179,7 +194,7 @@ async function filtersBuild(engine: EngineClient, uuid: string, active: Compiled
   const metaHit = logs.aggregations.meta.hits.hits[0];
   const build = buildInfoFromSource(metaHit._source, metaHit._source['@timestamp']);
   const perSignature = new Map<string, { hits: number; lines: MatchedLine[] }>();
-  for (const [id, bucket] of Object.entries(logs.aggregations.signatures.buckets as Record<string, any>)) {
+  for (const [id, bucket] of Object.entries((logs.aggregations.signatures?.buckets ?? {}) as Record<string, any>)) {
     if (bucket.doc_count > 0) perSignature.set(id, { hits: bucket.doc_count, lines: bucket.first.hits.hits.map((h: any) => toLine(h._source)) });
   }
   const tests = res.responses[1] ? testResults(res.responses[1]) : { failedTests: undefined, hasTestResults: false };
@@ -230,7 +245,7 @@ function assemble(raw: RawClassification, active: CompiledSignature[]): Classify
     const found = raw.perSignature.get(c.signature.id);
     if (!found) continue;
     const sig = c.signature;
-    const match: SignatureMatch = { signatureId: sig.id, bug: sig.bug, title: sig.title, mode: sig.mode, hits: found.hits, lines: found.lines };
+    const match: SignatureMatch = { signatureId: sig.id, bug: sig.bug, title: sig.title, mode: sig.mode, hits: found.hits, lines: found.lines, ...(c.translated ? { ranAs: c.translated } : {}) };
     if (sig.testIds?.length) {
       const failed = sig.testIds.filter((t) => raw.failedTests!.has(bareTestId(t)));
       if (failed.length === 0) {

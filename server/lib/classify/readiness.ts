@@ -20,17 +20,35 @@ export interface ReadinessConfig {
   requiredFiles: string[];
   /** Extra files per job-name pattern. */
   requiredFilesByJob: RequiredFilesRule[];
-  /** A line that Zuul writes last into the console; null to not require one. */
-  endMarker: { file: string; phrase: string } | null;
+  /**
+   * The line that ends a complete log: in `file`, one line holding `phrase` and, when given, `playbook` (both as
+   * phrases of `message`); null to not require one.
+   */
+  endMarker: EndMarker | null;
   timeoutMs: number;
   pollIntervalMs: number;
 }
 
+export interface EndMarker {
+  file: string;
+  phrase: string;
+  playbook?: string;
+}
+
+/**
+ * Zuul's executor writes a banner into job-output.txt before and after every playbook,
+ * `<time> | POST-RUN START: [trusted : opendev.org/opendev/base-jobs/playbooks/base/post-logs.yaml@master]` and
+ * `... | POST-RUN END RESULT_NORMAL: [...]`, once per post-run playbook, so a bare `POST-RUN END` appears after the
+ * first of them already. The base job's last post-run playbook uploads the logs: the file is copied while it runs,
+ * so the last banner of a stored job-output.txt is that playbook's START (its END is never in the stored copy).
+ * elastic-recheck keyed on the END of the playbook before it (reference/elastic-recheck.md, the ready query).
+ */
+export const DEFAULT_END_MARKER: EndMarker = { file: 'job-output.txt', phrase: 'POST-RUN START', playbook: 'base-jobs/playbooks/base/post-logs.yaml' };
+
 export const DEFAULT_READINESS: ReadinessConfig = {
   requiredFiles: ['job-output.txt'],
   requiredFilesByJob: [],
-  // Zuul's base job ends with the post-logs playbook; its POST-RUN END line is the last one written.
-  endMarker: { file: 'job-output.txt', phrase: 'POST-RUN END' },
+  endMarker: DEFAULT_END_MARKER,
   timeoutMs: 20 * 60 * 1000,
   pollIntervalMs: 40 * 1000,
 };
@@ -92,6 +110,13 @@ export function requiredFilesFor(job: string, config: ReadinessConfig): string[]
   return [...files].sort();
 }
 
+/** One line of `marker.file` holding the phrase and the playbook. */
+export function markerFilter(marker: EndMarker): object[] {
+  const filter: object[] = [{ term: { [LOG_FIELDS.filename]: marker.file } }, { match_phrase: { [LOG_FIELDS.message]: marker.phrase } }];
+  if (marker.playbook) filter.push({ match_phrase: { [LOG_FIELDS.message]: marker.playbook } });
+  return filter;
+}
+
 /** One look: which build, which files, the marker. `build` is undefined when nothing is indexed yet. */
 export async function checkReadiness(engine: EngineClient, ref: BuildRef, options: ReadinessOptions = {}): Promise<Omit<ReadinessReport, 'attempts' | 'waitedMs'>> {
   const config = resolveConfig(options.config);
@@ -109,7 +134,7 @@ export async function checkReadiness(engine: EngineClient, ref: BuildRef, option
           indices: { terms: { field: '_index', size: 1000 } },
           meta: { top_hits: { size: 1, _source: BUILD_SOURCE_FIELDS } },
           ...(marker
-            ? { marker: { filter: { bool: { filter: [{ term: { [LOG_FIELDS.filename]: marker.file } }, { match_phrase: { [LOG_FIELDS.message]: marker.phrase } }] } } } }
+            ? { marker: { filter: { bool: { filter: markerFilter(marker) } } } }
             : {}),
         },
       },

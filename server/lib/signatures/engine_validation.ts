@@ -7,6 +7,7 @@ import { signatureQuery } from '../../../common/query/build';
 import { FieldCatalog, fieldCatalogFromMapping } from '../../../common/query/fields';
 import { QueryProblem, SignatureValidation, validateSignature, ValidateOptions } from '../../../common/query/validate';
 import { EngineClient, EngineRequestError } from '../../../lib/engine_client';
+import { measureLeadingWildcards } from './leading_wildcards';
 
 export interface IndexFields {
   /** Null when no index matches the pattern (fields cannot be checked then). */
@@ -73,6 +74,20 @@ export async function validateOnEngine(engine: EngineClient, pattern: string, qu
   return { valid: true, explanation, ...(matchesNothing.length ? { matchesNothing } : {}) };
 }
 
+/** Replace the `leading_wildcard` errors of a validation by what measuring them on the engine says. */
+export async function withMeasuredWildcards<V extends { ok: boolean; errors: QueryProblem[]; warnings: QueryProblem[] }>(
+  engine: EngineClient,
+  pattern: string,
+  query: string,
+  v: V,
+  fields: FieldCatalog | null,
+): Promise<V> {
+  if (!v.errors.some((e) => e.code === 'leading_wildcard')) return v;
+  const m = await measureLeadingWildcards(engine, pattern, query, v.errors, { fields });
+  const errors = [...v.errors.filter((e) => e.code !== 'leading_wildcard'), ...m.errors];
+  return { ...v, ok: errors.length === 0, errors, warnings: [...m.warnings, ...v.warnings] };
+}
+
 export interface EngineSignatureValidation extends SignatureValidation {
   engine?: EngineQueryCheck;
   indexFields: IndexFields;
@@ -87,12 +102,14 @@ export async function validateSignatureOnEngine(
   engine: EngineClient,
   pattern: string,
   sig: Pick<Signature, 'query' | 'allowNonvoting' | 'scope'>,
-  opts: Omit<ValidateOptions, 'fields'> & { legacy?: boolean } = {},
+  opts: Omit<ValidateOptions, 'fields'> = {},
 ): Promise<EngineSignatureValidation> {
   const indexFields = await fetchIndexFields(engine, pattern);
-  const v = validateSignature(sig, { ...opts, ...(indexFields.catalog ? { fields: indexFields.catalog } : {}) });
+  // the translated text is what runs (signatureEngineQuery), so that is what is validated; rewrites are listed
+  const v0 = validateSignature(sig, { ...opts, legacy: true, ...(indexFields.catalog ? { fields: indexFields.catalog } : {}) });
+  const v = await withMeasuredWildcards(engine, pattern, v0.translated ?? sig.query, v0, indexFields.catalog);
   if (!v.ok) return { ...v, indexFields };
-  const check = await validateOnEngine(engine, pattern, signatureQuery(sig, { fieldsRewrite: !!opts.legacy }));
+  const check = await validateOnEngine(engine, pattern, signatureQuery(sig));
   const errors: QueryProblem[] = [...v.errors];
   const warnings: QueryProblem[] = [...v.warnings];
   if (!check.valid) errors.push({ code: 'syntax', message: `the engine rejects the query: ${check.error}` });
