@@ -366,7 +366,7 @@ export const TABLE_HEADER = ['signatures', 'task', 'method', 'round trips', 'run
 
 /** The table of some rows (also printed for each signature count as it finishes). */
 export function formatRows(rows: BenchRow[]): string {
-  const cells = rows.map((r) => [String(r.signatures), r.task, r.method, r.roundTrips, String(r.runs), fmt(r.p50), fmt(r.p95), fmt(r.tookP50), `${r.speedup.toFixed(1)}x`]);
+  const cells = rows.map((r) => [String(r.signatures), r.task, r.method, r.roundTrips, String(r.runs), fmt(r.p50), fmt(r.p95), fmt(r.tookP50), Number.isFinite(r.speedup) ? `${r.speedup.toFixed(1)}x` : '-']);
   const widths = TABLE_HEADER.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i])).join(' | ')} |`;
   return [line(TABLE_HEADER), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n');
