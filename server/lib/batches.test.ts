@@ -11,6 +11,7 @@ import { classifyBuild } from './classify/classify';
 import { previewSignature } from './preview';
 import { failureRates, HOUR_MS } from './rates/rates';
 import { signatureHits } from './signature_hits';
+import { uncategorizedFailures } from './uncategorized/uncategorized';
 import { compileSignatures } from './signatures/compile';
 
 const N = 3000;
@@ -147,6 +148,29 @@ describe('batched signatures give exactly the unbatched results', () => {
     expect(batched).toEqual(whole);
     expect(Object.values(whole).filter((h) => h.hits > 0).length).toBeGreaterThan(100);
     expectBounded(rec.requests);
+  });
+});
+
+describe('batched uncategorized', () => {
+  it('explains exactly the builds the unbatched request explains', async () => {
+    // only own-token signatures (tokens 100-149 occur) and a few test_ids ones: some builds stay unexplained
+    const subset = compiled.filter((_, i) => i % 3 === 1 && i >= 100).map((c, i) => (i % 400 === 5 ? compileSignatures([{ ...c.signature, testIds: ['tempest.t'] }])[0] : c));
+    const options = { index: index.name, subunitIndex: `${index.name}-no-subunit`, end: END, windowMs: 10 * 24 * HOUR_MS, perPage: 100 };
+    const whole = await uncategorizedFailures(index.engine, subset, { ...options, ...UNBATCHED });
+    const rec = recorded(index.engine);
+    const batched = await uncategorizedFailures(rec.client, subset, { ...options, ...BATCHED });
+    expect({ ...batched, took: 0 }).toEqual({ ...whole, took: 0 });
+    expect(whole.failedBuilds).toBe(BUILDS - BUILDS / 5);
+    expect(whole.unexplained.length).toBeGreaterThan(0);
+    expect(whole.unexplained.length).toBeLessThan(whole.failedBuilds);
+    // signatures per request: the explaining ones OR-ed, plus the test_ids ones as their own filters
+    const perRequest = rec.requests
+      .map((r: any) => r.body?.aggs?.builds?.aggs)
+      .filter((aggs: any) => aggs?.explained) // not the failed-tests lookup
+      .map((aggs: any) => (aggs.explained.filter.bool.should?.length ?? 0) + Object.keys(aggs).filter((k) => /^t\d+$/.test(k)).length);
+    expect(perRequest.reduce((a: number, b: number) => a + b, 0)).toBe(subset.length);
+    expect(perRequest.length).toBe(Math.ceil(subset.length / BATCH));
+    expect(Math.max(...perRequest)).toBeLessThanOrEqual(BATCH);
   });
 });
 
