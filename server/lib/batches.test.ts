@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * Batching many signatures (batches.ts): on the real engine, rates, classification, the editor
  * preview (success check and overlap) and the signature list's hits give exactly what one unbatched
@@ -5,7 +6,7 @@
  */
 import { build, createLogIndex, logDoc, TestIndex } from '../../test/fixtures/log_index';
 import { sig } from '../../test/fixtures/signatures';
-import type { EngineClient, EngineRequest } from './engine/engine_client';
+import type { EngineClient, EngineRequest } from '../../lib/engine_client';
 import { chunks, mapBounded, pack } from './batches';
 import { classifyBuild } from './classify/classify';
 import { previewSignature } from './preview';

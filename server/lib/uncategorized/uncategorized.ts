@@ -79,7 +79,6 @@ export async function uncategorizedFailures(engine: EngineClient, signatures: Co
   const maxBuilds = options.maxBuilds ?? 65000;
 
   const explaining = signatures.filter((c) => c.signature.mode === 'explains');
-  const plain = explaining.filter((c) => !c.signature.testIds?.length);
   const withTests = explaining.filter((c) => c.signature.testIds?.length);
   const filter = windowFilter(start, end, options);
   filter.push({ terms: { [LOG_FIELDS.buildStatus]: [...FAILED_BUILD_STATUSES] } });
