@@ -24,6 +24,7 @@ import { classifyBuild, locateBuild } from '../server/lib/classify/classify';
 import { failureRates, HOUR_MS } from '../server/lib/rates/rates';
 import { compileSignatures } from '../server/lib/signatures/compile';
 import { readSignatureDirectory } from '../lib/signature_files';
+import { MAX_SIGNATURES_PER_REQUEST } from '../server/lib/batches';
 import { parseArgs, runMain, usage, UsageError } from '../lib/cli_args';
 
 export interface BenchOptions {
@@ -48,7 +49,18 @@ export interface BenchOptions {
   keep: boolean;
   /** Also measure the candidates not chosen (filters on all indices, a per-signature _msearch). */
   alternatives: boolean;
+  /** Most signatures per engine request (server/lib/batches.ts; default there). */
+  batchSize?: number;
   log: (line: string) => void;
+  /** Called as each signature count finishes, with its rows and failures (the CLI prints them at once). */
+  onSize?: (signatures: number, rows: BenchRow[], failures: BenchFailure[]) => void;
+}
+
+/** A step that failed at one signature count; the other steps and counts still run. */
+export interface BenchFailure {
+  signatures: number;
+  step: string;
+  error: string;
 }
 
 export interface BenchRow {
@@ -77,6 +89,7 @@ export interface BenchReport {
   mismatches: number;
   /** Graph results that differed from the previous design's (one aggregation; must be 0; with alternatives only). */
   graphMismatches: number;
+  failures: BenchFailure[];
 }
 
 const WINDOW_DAYS = 10;
@@ -150,6 +163,11 @@ async function indexData(o: BenchOptions, signatures: Signature[]): Promise<{ bu
   return { builds: await failedBuilds(o), buildCount: truth.counts.builds, lines: truth.counts.lines, indices: Object.keys(truth.counts.indices).length };
 }
 
+/** Engine requests of a batched call over `count` signatures (at least; the rates plan may add some). */
+function batchTrips(count: number, batchSize = MAX_SIGNATURES_PER_REQUEST): string {
+  return String(Math.max(1, Math.ceil(count / batchSize)));
+}
+
 function row(signatures: number, task: BenchRow['task'], method: string, roundTrips: string, walls: number[], tooks: number[]): BenchRow {
   return { signatures, task, method, roundTrips, runs: walls.length, p50: percentile(walls, 50), p95: percentile(walls, 95), tookP50: percentile(tooks, 50), speedup: 1 };
 }
@@ -164,6 +182,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const rows: BenchRow[] = [];
   let mismatches = 0;
   let graphMismatches = 0;
+  const failures: BenchFailure[] = [];
   const t0 = performance.now();
   o.log(`indexing ~${o.lines} generated lines into ${pattern} ...`);
   const data = await indexData(o, base);
@@ -171,10 +190,25 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   o.log(`indexed ${data.lines} lines, ${data.buildCount} builds (${data.builds.length} failed) in ${data.indices} daily indices, ${indexSeconds.toFixed(1)} s`);
   try {
     for (const count of o.signatureCounts) {
+      const firstRow = rows.length;
+      const firstFailure = failures.length;
+      // each step runs on its own: a failure is recorded and printed, the other steps and sizes still run
+      const step = async (name: string, fn: () => Promise<void>) => {
+        try {
+          await fn();
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          failures.push({ signatures: count, step: name, error: message.length > 500 ? `${message.slice(0, 500)}...` : message });
+          o.log(`FAILED at ${count} signatures, ${name}: ${message.slice(0, 500)}`);
+        }
+      };
       const compiled = compileSignatures(benchSignatures(base, count, filler));
+      const batch = o.batchSize ? { batchSize: o.batchSize } : {};
       const sample = (n: number) => Array.from({ length: n }, (_, i) => data.builds[(i * 7919) % data.builds.length]);
+      const oursMatches = new Map<string, string[]>();
+      await step('classify (ours)', async () => {
       // warm-up: one of each request shape
-      await msearchNoCache(o.engine, classificationSearches(data.builds[0], compiled, { index: pattern }));
+      await classifyBuild(o.engine, compiled, { uuid: data.builds[0] }, { index: pattern, strategy: 'filters', ...batch });
 
       // ours: classifyBuild as the product runs it. After the readiness check the build's indices are
       // known; `auto` percolates builds up to 5,000 lines (2 requests: the lines, the percolation).
@@ -182,12 +216,11 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       const oursPerc = { walls: [] as number[], tooks: [] as number[] };
       const oursFilters = { walls: [] as number[], tooks: [] as number[] };
       const oursAuto = { walls: [] as number[], tooks: [] as number[] };
-      const oursMatches = new Map<string, string[]>();
       const located = new Map<string, string[]>();
       for (const uuid of sample(o.runs)) located.set(uuid, (await locateBuild(o.engine, { uuid }, pattern))!.indices);
-      await classifyBuild(o.engine, compiled, { uuid: data.builds[0] }, { index: pattern, strategy: 'percolator', percolatorPrefix: percPrefix }); // stores the signatures once
+      await classifyBuild(o.engine, compiled, { uuid: data.builds[0] }, { index: pattern, strategy: 'auto', percolatorPrefix: percPrefix, maxPercolateLines: Number.MAX_SAFE_INTEGER }); // stores the signatures once
       for (const uuid of sample(o.runs)) {
-        const base = { index: pattern, subunitIndex: `${o.prefix}no-subunit-*`, percolatorPrefix: percPrefix };
+        const base = { index: pattern, subunitIndex: `${o.prefix}no-subunit-*`, percolatorPrefix: percPrefix, ...batch };
         const p = await timed(() => classifyBuild(o.engine, compiled, { uuid }, { ...base, indices: located.get(uuid), strategy: 'percolator' }));
         const f = await timed(() => classifyBuild(o.engine, compiled, { uuid }, { ...base, indices: located.get(uuid), strategy: 'filters' }));
         const a = await timed(() => classifyBuild(o.engine, compiled, { uuid }, base));
@@ -199,9 +232,16 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         oursMatches.set(uuid, ids(p));
         if (JSON.stringify(ids(f)) !== JSON.stringify(ids(p)) || JSON.stringify(ids(a)) !== JSON.stringify(ids(p))) mismatches++;
       }
+      rows.push(
+        row(count, 'classify', "ours: percolator, build's indices known (after readiness)", '2', oursPerc.walls, oursPerc.tooks),
+        row(count, 'classify', `ours: filters aggregation on the build's indices`, batchTrips(count, o.batchSize), oursFilters.walls, oursFilters.tooks),
+        row(count, 'classify', 'ours: auto incl. locating the build (no readiness)', '3', oursAuto.walls, oursAuto.tooks),
+      );
+      });
 
       // elastic-recheck: one search per signature, in sequence
       const er = { walls: [] as number[], tooks: [] as number[] };
+      await step('classify (elastic-recheck)', async () => {
       for (const uuid of sample(o.oldRuns)) {
         let took = 0;
         const matched: string[] = [];
@@ -214,16 +254,13 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         });
         er.walls.push(r.ms);
         er.tooks.push(took);
-        if (JSON.stringify(matched.sort()) !== JSON.stringify(oursMatches.get(uuid))) mismatches++;
+        if (oursMatches.has(uuid) && JSON.stringify(matched.sort()) !== JSON.stringify(oursMatches.get(uuid))) mismatches++;
       }
+      });
       const erRow = row(count, 'classify', 'elastic-recheck: 1 search per signature, sequential', `${count}`, er.walls, er.tooks);
-      const classifyRows = [
-        erRow,
-        row(count, 'classify', "ours: percolator, build's indices known (after readiness)", '2', oursPerc.walls, oursPerc.tooks),
-        row(count, 'classify', "ours: filters aggregation on the build's indices", '1', oursFilters.walls, oursFilters.tooks),
-        row(count, 'classify', 'ours: auto incl. locating the build (no readiness)', '3', oursAuto.walls, oursAuto.tooks),
-      ];
-      if (o.alternatives) {
+      rows.splice(firstRow, 0, erRow);
+      const classifyRows: BenchRow[] = [];
+      if (o.alternatives) await step('classify (alternatives, unbatched)', async () => {
         const all = { walls: [] as number[], tooks: [] as number[] };
         for (const uuid of sample(o.runs)) {
           const r = await timed(() => msearchNoCache(o.engine, classificationSearches(uuid, compiled, { index: pattern })));
@@ -238,20 +275,23 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
           ms.tooks.push(r.value.took);
         }
         classifyRows.push(row(count, 'classify', 'alternative: _msearch, 1 search per signature', '1', ms.walls, ms.tooks));
-      }
-      for (const r of classifyRows) r.speedup = erRow.p50 / r.p50;
+      });
       rows.push(...classifyRows);
+      for (const r of rows.slice(firstRow)) r.speedup = erRow.p50 / r.p50;
 
       // graphs: one aggregation vs one search per signature
       const end = Math.ceil(NOW / HOUR_MS) * HOUR_MS;
       const g = { walls: [] as number[], tooks: [] as number[] };
+      await step('graphs (ours)', async () => {
       for (let i = 0; i < o.graphRuns; i++) {
-        // as failureRates(): pick anchor tokens with the engine's statistics, then the one aggregation
-        const r = await timed(() => failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true, requestCache: false }));
+        // as failureRates(): pick anchor tokens with the engine's statistics, then the batched searches
+        const r = await timed(() => failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true, requestCache: false, ...batch }));
         g.walls.push(r.ms);
         g.tooks.push(r.value.took);
       }
+      });
       const ge = { walls: [] as number[], tooks: [] as number[] };
+      await step('graphs (elastic-recheck)', async () => {
       for (let i = 0; i < Math.min(o.graphRuns, o.oldRuns); i++) {
         let took = 0;
         const r = await timed(async () => {
@@ -275,18 +315,19 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         ge.walls.push(r.ms);
         ge.tooks.push(took);
       }
+      });
       const geRow = row(count, 'graphs', 'elastic-recheck: 1 search (size 3000) per signature', `${count}`, ge.walls, ge.tooks);
-      const gRow = row(count, 'graphs', 'ours: failureRates (anchor-narrowed searches packed by token statistics, one _msearch)', '1 (+3 small)', g.walls, g.tooks);
+      const gRow = row(count, 'graphs', 'ours: failureRates (anchor-narrowed searches packed by token statistics, _msearch batches)', `${batchTrips(count, o.batchSize)} (+3 small)`, g.walls, g.tooks);
       gRow.speedup = geRow.p50 / gRow.p50;
       rows.push(geRow, gRow);
-      if (o.alternatives) {
+      if (o.alternatives) await step('graphs (alternatives)', async () => {
         // the previous design: all anchored signatures in one filters aggregation narrowed by the union
         // of all anchors (what failureRates does when a further search is never worth it)
         const one = { walls: [] as number[], tooks: [] as number[] };
         const strip = (r: Awaited<ReturnType<typeof failureRates>>) => JSON.stringify({ ...r, took: 0 });
-        const ours = strip(await failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true, requestCache: false }));
+        const ours = strip(await failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true, requestCache: false, ...batch }));
         for (let i = 0; i < o.graphRuns; i++) {
-          const r = await timed(() => failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true, requestCache: false, searchCost: Number.MAX_SAFE_INTEGER, skipAbsent: false }));
+          const r = await timed(() => failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true, requestCache: false, searchCost: Number.MAX_SAFE_INTEGER, skipAbsent: false, ...batch }));
           one.walls.push(r.ms);
           one.tooks.push(r.value.took);
           if (strip(r.value) !== ours) graphMismatches++;
@@ -297,9 +338,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         // as the product runs it (shard request cache on): the same window again is answered from the
         // cache of every shard whose index had no writes since (in production: the completed days)
         const warm = { walls: [] as number[], tooks: [] as number[] };
-        await failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true });
+        await failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true, ...batch });
         for (let i = 0; i < o.graphRuns; i++) {
-          const r = await timed(() => failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true }));
+          const r = await timed(() => failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true, ...batch }));
           warm.walls.push(r.ms);
           warm.tooks.push(r.value.took);
           if (strip(r.value) !== ours) graphMismatches++;
@@ -307,30 +348,39 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         const warmRow = row(count, 'graphs', 'ours, warm: failureRates repeated, shard request cache on, no index written since', '1 (+3 small)', warm.walls, warm.tooks);
         warmRow.speedup = geRow.p50 / warmRow.p50;
         rows.push(warmRow);
-      }
+      });
       o.log(`done: ${count} signatures`);
+      o.onSize?.(count, rows.slice(firstRow), failures.slice(firstFailure));
     }
   } finally {
     if (!o.keep) {
       await deleteGeneratedData(o.engine, o.prefix, null).catch(() => undefined);
     }
   }
-  return { lines: data.lines, builds: data.buildCount, indices: data.indices, indexSeconds, baseSignatures: base.length, fillerSignatures: filler.length, rows, mismatches, graphMismatches };
+  return { lines: data.lines, builds: data.buildCount, indices: data.indices, indexSeconds, baseSignatures: base.length, fillerSignatures: filler.length, rows, mismatches, graphMismatches, failures };
 }
 
 const fmt = (ms: number) => (Number.isFinite(ms) ? (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)) : '-');
 
 export const TABLE_HEADER = ['signatures', 'task', 'method', 'round trips', 'runs', 'p50 ms', 'p95 ms', 'engine took p50 ms', 'vs elastic-recheck'];
 
-export function formatTable(report: BenchReport): string {
-  const cells = report.rows.map((r) => [String(r.signatures), r.task, r.method, r.roundTrips, String(r.runs), fmt(r.p50), fmt(r.p95), fmt(r.tookP50), `${r.speedup.toFixed(1)}x`]);
+/** The table of some rows (also printed for each signature count as it finishes). */
+export function formatRows(rows: BenchRow[]): string {
+  const cells = rows.map((r) => [String(r.signatures), r.task, r.method, r.roundTrips, String(r.runs), fmt(r.p50), fmt(r.p95), fmt(r.tookP50), Number.isFinite(r.speedup) ? `${r.speedup.toFixed(1)}x` : '-']);
   const widths = TABLE_HEADER.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i])).join(' | ')} |`;
+  return [line(TABLE_HEADER), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n');
+}
+
+export function formatFailures(failures: BenchFailure[]): string[] {
+  return failures.map((f) => `FAILED at ${f.signatures} signatures, ${f.step}: ${f.error}`);
+}
+
+export function formatTable(report: BenchReport): string {
   return [
     `${report.lines} log lines, ${report.builds} builds, ${report.indices} daily indices (indexed in ${report.indexSeconds.toFixed(1)} s); ${report.baseSignatures} demo signatures, ${report.fillerSignatures ? `then up to ${report.fillerSignatures} from --filler-dir, ` : ''}the rest synthesized`,
-    line(TABLE_HEADER),
-    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-    ...cells.map(line),
+    formatRows(report.rows),
+    ...formatFailures(report.failures),
     `classification results identical to the per-signature searches: ${report.mismatches === 0 ? 'yes' : `NO (${report.mismatches} builds differ)`}`,
     ...(report.rows.some((r) => r.method.startsWith('alternative (previous)'))
       ? [`graph results identical to the previous design's: ${report.graphMismatches === 0 ? 'yes' : `NO (${report.graphMismatches} runs differ)`}`]
@@ -353,6 +403,7 @@ const SPECS = {
   keep: { type: 'boolean' as const, description: 'keep the generated indices' },
   prefix: { type: 'string' as const, description: 'index prefix; data already indexed under it is reused (use with --keep)' },
   json: { type: 'boolean' as const, description: 'print the report as JSON' },
+  'batch-size': { type: 'int' as const, description: `most signatures per engine request (default ${MAX_SIGNATURES_PER_REQUEST})` },
   help: { type: 'boolean' as const, description: 'show this help' },
 };
 
@@ -383,14 +434,18 @@ if (require.main === module) {
         oldRuns: options['old-runs'] as number,
         graphRuns: options['graph-runs'] as number,
         alternatives: !options['no-alternatives'],
+        batchSize: options['batch-size'] as number | undefined,
         signaturesDir: path.resolve(options['signatures-dir'] as string),
         fillerDir: options['filler-dir'] ? path.resolve(options['filler-dir'] as string) : undefined,
         seed: options.seed as string,
         prefix: (options.prefix as string | undefined) ?? `er-bench-${process.pid}-${Date.now().toString(36)}-`,
         keep: !!options.keep,
         log: (l) => console.error(l),
+        // each size as it finishes, so a later failure or a stopped run keeps the earlier figures
+        onSize: options.json ? undefined : (count, rows, failed) => console.log([`${count} signatures:`, formatRows(rows), ...formatFailures(failed), ''].join('\n')),
       });
-      console.log(options.json ? JSON.stringify(report, null, 2) : formatTable(report));
+      console.log(options.json ? JSON.stringify(report, null, 2) : `all sizes:\n${formatTable(report)}`);
+      if (report.failures.length) process.exitCode = 1;
     } finally {
       await stop?.();
     }

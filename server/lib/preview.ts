@@ -2,11 +2,12 @@
  * The editor's live preview of a signature that is not saved yet (common/api/preview.ts): hits over
  * time by build status, newest sample lines, hits on successful builds, overlap with the saved
  * signatures. Three engine requests: the rates aggregation, the samples, and one build breakdown that
- * serves both the success check and the overlap.
+ * serves both the success check and the overlap (in batches of signatures for a large set, batches.ts).
  */
 import type { PreviewRequest, PreviewResponse, PreviewSample } from '../../common/api/preview';
 import { LOG_FIELDS } from '../../common/log_fields';
 import type { Signature } from '../../common/signature/types';
+import type { BatchOptions } from './batches';
 import { lineLink } from './classify/classify';
 import { EngineClient, search } from '../../lib/engine_client';
 import { DAY_MS, failureRates, HOUR_MS } from './rates/rates';
@@ -29,7 +30,7 @@ export function draftSignature(req: PreviewRequest): Signature {
   };
 }
 
-export async function previewSignature(engine: EngineClient, req: PreviewRequest, saved: Signature[], options: { index: string; defaultDays: number }): Promise<PreviewResponse> {
+export async function previewSignature(engine: EngineClient, req: PreviewRequest, saved: Signature[], options: { index: string; defaultDays: number } & BatchOptions): Promise<PreviewResponse> {
   const draft = draftSignature(req);
   const others = saved.filter((s) => s.id !== req.signatureId && s.id !== PREVIEW_ID);
   const [compiledDraft, ...compiledOthers] = compileSignatures([draft, ...others]);
@@ -57,7 +58,7 @@ export async function previewSignature(engine: EngineClient, req: PreviewRequest
     status: h._source.build_status,
     ...(h._source.project ? { project: h._source.project } : {}),
   }));
-  const builds = await signatureBuilds(engine, [compiledDraft, ...compiledOthers], { index: options.index, end: rates.end, windowMs });
+  const builds = await signatureBuilds(engine, [compiledDraft, ...compiledOthers], { index: options.index, end: rates.end, windowMs, batchSize: options.batchSize, concurrency: options.concurrency });
   const success = successChecks(builds).find((c) => c.signatureId === PREVIEW_ID)!;
   return {
     start: rates.start,

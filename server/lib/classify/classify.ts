@@ -30,6 +30,7 @@ import { DEFAULT_LOG_INDEX_PATTERN } from '../../../common/constants';
 import { DEFAULT_SUBUNIT_INDEX_PATTERN, FAILED_TEST_STATUSES, LOG_FIELDS, SUBUNIT_FIELDS, sourceName } from '../../../common/log_fields';
 import { EngineClient, msearch, search } from '../../../lib/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
+import { batchSizeOf, chunks, MAX_CONCURRENT_BATCHES, mapBounded } from '../batches';
 import { buildInfoFromSource, buildRefFilter, ReadinessConfig, waitForReadiness } from './readiness';
 import { ensurePercolatorIndex, forgetPercolatorIndex, PERCOLATOR_ID_FIELD, PERCOLATOR_QUERY_FIELD } from './percolator';
 
@@ -49,6 +50,9 @@ export interface ClassifyOptions {
   maxPercolateLines?: number;
   /** Name prefix of the percolator indices (default `elastic-recheck-percolator-`). */
   percolatorPrefix?: string;
+  /** Most signatures per request of the filters strategy, and requests in flight (batches.ts). */
+  batchSize?: number;
+  concurrency?: number;
   /** The build's concrete indices when already known (with a uuid ref): skips the locate request. */
   indices?: string[];
   /** Wait for the logs to be fully indexed first (default: no wait; the build is still located). */
@@ -164,6 +168,8 @@ export async function classifyBuild(engine: EngineClient, signatures: CompiledSi
 }
 
 export const DEFAULT_MAX_PERCOLATE_LINES = 5000;
+/** The engine's default `index.max_result_window`: the most hits one search returns. */
+const MAX_RESULT_WINDOW = 10000;
 
 interface RawClassification {
   build: BuildInfo;
@@ -183,22 +189,36 @@ function testResults(r: any): { failedTests: Set<string>; hasTestResults: boolea
 
 const toLine = (src: any): MatchedLine => ({ file: src.filename, line: src.message, timestamp: src['@timestamp'], link: lineLink(src) });
 
-/** One request: the filters aggregation over the build's lines (+ its failed tests). */
+/**
+ * The filters aggregation over the build's lines (+ its failed tests): one request, or for many
+ * signatures batches of at most `batchSize` signatures run a few at a time (batches.ts), merged.
+ */
 async function filtersBuild(engine: EngineClient, uuid: string, active: CompiledSignature[], index: string, options: ClassifyOptions): Promise<RawClassification | undefined> {
   const started = Date.now();
-  const res = await msearch(engine, classificationSearches(uuid, active, { ...options, index }));
+  const opts = { ...options, index };
+  const batches = chunks(active, batchSizeOf(options));
+  if (batches.length === 0) batches.push([]);
+  // the build's failed tests ride along with the first batch
+  const subunit = classificationSearches(uuid, active.filter((c) => c.signature.testIds?.length).slice(0, 1), opts)[1];
+  const answers = await mapBounded(batches, options.concurrency ?? MAX_CONCURRENT_BATCHES, (sigs, i) =>
+    msearch(engine, [classificationSearches(uuid, sigs, opts)[0], ...(i === 0 && subunit ? [subunit] : [])]),
+  );
   const elapsedMs = Date.now() - started;
-  const logs = res.responses[0];
-  if (logs.error) throw new Error(`classification search failed: ${logs.error.type ?? ''} ${logs.error.reason ?? JSON.stringify(logs.error)}`);
-  if (logs.hits.total.value === 0) return undefined;
-  const metaHit = logs.aggregations.meta.hits.hits[0];
-  const build = buildInfoFromSource(metaHit._source, metaHit._source['@timestamp']);
   const perSignature = new Map<string, { hits: number; lines: MatchedLine[] }>();
-  for (const [id, bucket] of Object.entries((logs.aggregations.signatures?.buckets ?? {}) as Record<string, any>)) {
-    if (bucket.doc_count > 0) perSignature.set(id, { hits: bucket.doc_count, lines: bucket.first.hits.hits.map((h: any) => toLine(h._source)) });
+  let took = 0;
+  for (const res of answers) {
+    const logs = res.responses[0];
+    if (logs.error) throw new Error(`classification search failed: ${logs.error.type ?? ''} ${logs.error.reason ?? JSON.stringify(logs.error)}`);
+    if (logs.hits.total.value === 0) return undefined;
+    for (const [id, bucket] of Object.entries((logs.aggregations.signatures?.buckets ?? {}) as Record<string, any>)) {
+      if (bucket.doc_count > 0) perSignature.set(id, { hits: bucket.doc_count, lines: bucket.first.hits.hits.map((h: any) => toLine(h._source)) });
+    }
+    took += res.responses.reduce((m, r) => Math.max(m, r.took ?? 0), 0); // summed over the batches
   }
-  const tests = res.responses[1] ? testResults(res.responses[1]) : { failedTests: undefined, hasTestResults: false };
-  return { build, perSignature, ...tests, took: res.responses.reduce((m, r) => Math.max(m, r.took ?? 0), 0), elapsedMs, strategy: 'filters' };
+  const metaHit = answers[0].responses[0].aggregations.meta.hits.hits[0];
+  const build = buildInfoFromSource(metaHit._source, metaHit._source['@timestamp']);
+  const tests = answers[0].responses[1] ? testResults(answers[0].responses[1]) : { failedTests: undefined, hasTestResults: false };
+  return { build, perSignature, ...tests, took, elapsedMs, strategy: 'filters' };
 }
 
 /** The build's lines percolated against the signatures stored as percolator queries (+ its failed tests). */
@@ -215,7 +235,7 @@ async function percolateBuild(engine: EngineClient, uuid: string, active: Compil
   if (docs.hits.total.value > docs.hits.hits.length) throw new Error(`build has ${docs.hits.total.value} lines, more than the percolator limit`);
   const sources = docs.hits.hits.map((h) => h._source as any);
   const searches: Array<{ index: string; body: object }> = [
-    { index: percolatorIndex, body: { size: active.length, _source: [PERCOLATOR_ID_FIELD], query: { percolate: { field: PERCOLATOR_QUERY_FIELD, documents: sources } } } },
+    { index: percolatorIndex, body: { size: Math.min(active.length, MAX_RESULT_WINDOW), track_total_hits: true, _source: [PERCOLATOR_ID_FIELD], query: { percolate: { field: PERCOLATOR_QUERY_FIELD, documents: sources } } } },
   ];
   const subunit = classificationSearches(uuid, active, options)[1];
   if (subunit) searches.push(subunit);
@@ -226,6 +246,8 @@ async function percolateBuild(engine: EngineClient, uuid: string, active: Compil
     forgetPercolatorIndex(percolatorIndex);
     throw new Error(`percolation failed: ${perc.error.type ?? ''} ${perc.error.reason ?? JSON.stringify(perc.error)}`);
   }
+  // more matching signatures than one answer holds: the caller (auto) falls back to the filters way
+  if (perc.hits.total.value > perc.hits.hits.length) throw new Error(`${perc.hits.total.value} signatures matched, more than one percolation answer holds`);
   const n = options.linesPerMatch ?? 3;
   const perSignature = new Map<string, { hits: number; lines: MatchedLine[] }>();
   for (const h of perc.hits.hits as any[]) {

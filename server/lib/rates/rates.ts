@@ -34,6 +34,7 @@ import { LOG_FIELDS } from '../../../common/log_fields';
 import { EngineClient, MsearchResponse } from '../../../lib/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
 import { anchorFilter, chooseAnchors, messageDocFrequencies, planTokens } from '../signatures/anchors';
+import { BatchOptions, batchSizeOf, chunks, MAX_CONCURRENT_BATCHES, mapBounded, pack } from '../batches';
 
 export const HOUR_MS = 3600_000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -54,6 +55,9 @@ export interface RatesOptions extends RatesFilters {
   skipAbsent?: boolean;
   /** Cost of one more search when splitting the signatures into searches (planRatesSearches; tuning, benchmarks). */
   searchCost?: number;
+  /** Most signatures per engine request and requests in flight (batches.ts). */
+  batchSize?: number;
+  concurrency?: number;
 }
 
 export class IncompleteCountError extends Error {
@@ -208,20 +212,25 @@ export function planRatesSearches(signatures: CompiledSignature[], anchors: Arra
   return out;
 }
 
-/** Which of these `message` tokens occur in no line selected by `filter` (one small aggregation). */
-export async function absentTokens(engine: EngineClient, index: string, tokens: string[], filter: object[], requestCache?: boolean): Promise<Set<string>> {
+/**
+ * Which of these `message` tokens occur in no line selected by `filter`: small aggregations of at most
+ * `batchSize` token filters each (batches.ts), a few at a time.
+ */
+export async function absentTokens(engine: EngineClient, index: string, tokens: string[], filter: object[], requestCache?: boolean, batch: BatchOptions = {}): Promise<Set<string>> {
   if (tokens.length === 0) return new Set();
-  const filters: Record<string, object> = {};
-  for (const t of tokens) filters[t] = { term: { message: t } };
-  let buckets: Record<string, { doc_count: number }>;
+  const buckets: Record<string, { doc_count: number }> = {};
   try {
-    const res = await engine.request<any>({
-      method: 'POST',
-      path: `/${index}/_search`,
-      querystring: { ignore_unavailable: true, allow_no_indices: true, ...(requestCache === false ? { request_cache: false } : {}) },
-      body: { size: 0, track_total_hits: false, query: { bool: { filter: [...filter, { terms: { message: tokens } }] } }, aggs: { tokens: { filters: { filters } } } },
+    await mapBounded(chunks(tokens, batchSizeOf(batch)), batch.concurrency ?? MAX_CONCURRENT_BATCHES, async (part) => {
+      const filters: Record<string, object> = {};
+      for (const t of part) filters[t] = { term: { message: t } };
+      const res = await engine.request<any>({
+        method: 'POST',
+        path: `/${index}/_search`,
+        querystring: { ignore_unavailable: true, allow_no_indices: true, ...(requestCache === false ? { request_cache: false } : {}) },
+        body: { size: 0, track_total_hits: false, query: { bool: { filter: [...filter, { terms: { message: part } }] } }, aggs: { tokens: { filters: { filters } } } },
+      });
+      Object.assign(buckets, res.aggregations?.tokens?.buckets ?? {});
     });
-    buckets = res.aggregations?.tokens?.buckets ?? {};
   } catch {
     // only an optimization: on any failure nothing is skipped (the main request reports real errors)
     return new Set();
@@ -242,28 +251,40 @@ export async function failureRates(engine: EngineClient, signatures: CompiledSig
     // Anchor tokens the statistics found in no line are checked over the window (cheap: few lines hold
     // them); a signature none of whose anchors occurs there matches nothing and is not searched (its
     // row is empty, as the aggregation would give), and absent tokens no longer widen a group.
-    const absent = await absentTokens(engine, index, [...new Set(anchors.flatMap((a) => a ?? []))].filter((t) => (df.get(t) ?? 0) === 0), windowFilter(start, end, options), options.requestCache);
+    const absent = await absentTokens(engine, index, [...new Set(anchors.flatMap((a) => a ?? []))].filter((t) => (df.get(t) ?? 0) === 0), windowFilter(start, end, options), options.requestCache, options);
     if (absent.size) {
       const kept = anchors.map((a) => (a?.length ? a.filter((t) => !absent.has(t)) : a));
       searched = graphed.filter((_, i) => !anchors[i]?.length || kept[i]!.length > 0);
       anchors = kept.filter((a, i) => !anchors[i]?.length || a!.length > 0);
     }
   }
-  // One _msearch (one round trip); each search aggregates a group of signatures over the lines
-  // holding one of the group's anchors (planRatesSearches), the few that cannot be anchored un-narrowed.
-  const searches = planRatesSearches(searched, anchors, df, options.searchCost).map((g) => ({
-    index,
-    body: ratesRequest(g.signatures, options, g.signatures.map(() => g.anchors)),
-  }));
-  const lines: unknown[] = [];
-  for (const x of searches) lines.push({ index: x.index, ignore_unavailable: true, allow_no_indices: true, ...(options.requestCache === false ? { request_cache: false } : {}) }, x.body);
-  const res = searches.length
-    ? await engine.request<MsearchResponse>({ method: 'POST', path: '/_msearch', bulkBody: lines })
-    : { took: 0, responses: [] as MsearchResponse['responses'] };
+  // Each search aggregates a group of signatures over the lines holding one of the group's anchors
+  // (planRatesSearches), the few that cannot be anchored un-narrowed. Groups are cut to at most
+  // `batchSize` signatures, each part narrowed by its own signatures' anchors (exact: every matching
+  // line holds one of its signature's anchors), and the parts packed into _msearch requests of at most
+  // `batchSize` signatures in all, run a few at a time (batches.ts: one request for 10,000 signatures
+  // tripped the engine's breakers).
+  const bound = batchSizeOf(options);
+  const anchorsOf = new Map(searched.map((c, i) => [c, anchors[i]]));
+  const parts = planRatesSearches(searched, anchors, df, options.searchCost).flatMap((g) =>
+    chunks(g.signatures, bound).map((sigs) => ({ signatures: sigs, anchors: g.anchors === null ? null : [...new Set(sigs.flatMap((c) => anchorsOf.get(c) ?? []))].sort() })),
+  );
+  const header = { index, ignore_unavailable: true, allow_no_indices: true, ...(options.requestCache === false ? { request_cache: false } : {}) };
+  const requests = pack(parts, (p) => p.signatures.length, bound);
+  const answers = await mapBounded(requests, options.concurrency ?? MAX_CONCURRENT_BATCHES, async (batch) => {
+    const lines: unknown[] = [];
+    for (const p of batch) lines.push(header, ratesRequest(p.signatures, options, p.signatures.map(() => p.anchors)));
+    return engine.request<MsearchResponse>({ method: 'POST', path: '/_msearch', bulkBody: lines });
+  });
   const buckets: Record<string, any> = {};
-  for (const r of res.responses) {
-    if (r.error) throw new Error(`failure-rate aggregation failed: ${r.error.type ?? ''} ${r.error.reason ?? JSON.stringify(r.error)}`);
-    Object.assign(buckets, r.aggregations?.signatures?.buckets ?? {});
+  // the engine's own time: per request the longest of its searches (they run in parallel), summed
+  let took = 0;
+  for (const res of answers) {
+    took += res.responses.reduce((m, r) => Math.max(m, r.took ?? 0), res.took ?? 0);
+    for (const r of res.responses) {
+      if (r.error) throw new Error(`failure-rate aggregation failed: ${r.error.type ?? ''} ${r.error.reason ?? JSON.stringify(r.error)}`);
+      Object.assign(buckets, r.aggregations?.signatures?.buckets ?? {});
+    }
   }
   const nBuckets = (end - start) / bucketMs;
   const since24h = end - DAY_MS;
@@ -323,5 +344,5 @@ export async function failureRates(engine: EngineClient, signatures: CompiledSig
   });
   if (incomplete.length) throw new IncompleteCountError(incomplete, limit);
   rows.sort((a, b) => b.failedBuilds24h * 100000 + b.failedBuilds - (a.failedBuilds24h * 100000 + a.failedBuilds) || (a.signatureId < b.signatureId ? -1 : a.signatureId > b.signatureId ? 1 : 0));
-  return { start, end, bucketMs, signatures: rows, took: res.responses.reduce((m, r) => Math.max(m, r.took ?? 0), res.took ?? 0) };
+  return { start, end, bucketMs, signatures: rows, took };
 }

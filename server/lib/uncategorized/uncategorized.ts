@@ -21,6 +21,7 @@ import type { RatesFilters } from '../../../common/api/rates';
 import { EngineClient, search } from '../../../lib/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
 import { bareTestId } from '../classify/classify';
+import { batchSizeOf, chunks, MAX_CONCURRENT_BATCHES, mapBounded } from '../batches';
 import { DAY_MS, IncompleteCountError, windowFilter } from '../rates/rates';
 
 export interface UncategorizedOptions extends RatesFilters {
@@ -43,6 +44,9 @@ export interface UncategorizedOptions extends RatesFilters {
   page?: number;
   perPage?: number;
   maxBuilds?: number;
+  /** Most explaining signatures per engine request, and requests in flight (server/lib/batches.ts). */
+  batchSize?: number;
+  concurrency?: number;
 }
 
 interface FailedBuild {
@@ -75,41 +79,65 @@ export async function uncategorizedFailures(engine: EngineClient, signatures: Co
   const maxBuilds = options.maxBuilds ?? 65000;
 
   const explaining = signatures.filter((c) => c.signature.mode === 'explains');
-  const plain = explaining.filter((c) => !c.signature.testIds?.length);
   const withTests = explaining.filter((c) => c.signature.testIds?.length);
   const filter = windowFilter(start, end, options);
   filter.push({ terms: { [LOG_FIELDS.buildStatus]: [...FAILED_BUILD_STATUSES] } });
   if (options.votingOnly !== false) filter.push({ term: { [LOG_FIELDS.voting]: 1 } });
 
-  const subAggs: Record<string, object> = {
-    last: { max: { field: LOG_FIELDS.timestamp } },
-    explained: { filter: plain.length ? { bool: { should: plain.map((c) => c.query), minimum_should_match: 1 } } : { bool: { must_not: [{ match_all: {} }] } } },
-  };
-  withTests.forEach((c, i) => (subAggs[`t${i}`] = { filter: c.query }));
-  if (options.failuresQuery) subAggs.selected = { filter: options.failuresQuery };
-  const res = await search(
-    engine,
-    index,
-    {
-      size: 0,
-      track_total_hits: false,
-      query: { bool: { filter } },
-      aggs: {
-        builds: {
-          multi_terms: {
-            terms: [{ field: LOG_FIELDS.buildUuid }, { field: LOG_FIELDS.buildName, missing: '' }, { field: LOG_FIELDS.project, missing: '' }],
-            size: maxBuilds,
-            shard_size: maxBuilds,
+  // At most batchSize explaining signatures per request, a few requests at a time (server/lib/batches.ts:
+  // all of them OR-ed in one query exceeds the engine's clause limit and breakers at 10,000 signatures).
+  // Every batch enumerates the same builds; a build is explained when any batch explains it.
+  const indexed = explaining.map((c) => ({ c, t: withTests.indexOf(c) }));
+  const batches = chunks(indexed, batchSizeOf(options));
+  if (batches.length === 0) batches.push([]);
+  const answers = await mapBounded(batches, options.concurrency ?? MAX_CONCURRENT_BATCHES, (part) => {
+    const mine = part.filter((x) => x.t < 0).map((x) => x.c);
+    const subAggs: Record<string, object> = {
+      last: { max: { field: LOG_FIELDS.timestamp } },
+      explained: { filter: mine.length ? { bool: { should: mine.map((c) => c.query), minimum_should_match: 1 } } : { bool: { must_not: [{ match_all: {} }] } } },
+    };
+    for (const x of part) if (x.t >= 0) subAggs[`t${x.t}`] = { filter: x.c.query };
+    if (options.failuresQuery) subAggs.selected = { filter: options.failuresQuery };
+    return search(
+      engine,
+      index,
+      {
+        size: 0,
+        track_total_hits: false,
+        query: { bool: { filter } },
+        aggs: {
+          builds: {
+            multi_terms: {
+              terms: [{ field: LOG_FIELDS.buildUuid }, { field: LOG_FIELDS.buildName, missing: '' }, { field: LOG_FIELDS.project, missing: '' }],
+              size: maxBuilds,
+              shard_size: maxBuilds,
+            },
+            aggs: subAggs,
           },
-          aggs: subAggs,
         },
       },
-    },
-    { ignore_unavailable: true, allow_no_indices: true },
-  );
-  const agg = res.aggregations?.builds ?? { buckets: [], sum_other_doc_count: 0 };
+      { ignore_unavailable: true, allow_no_indices: true },
+    );
+  });
+  const agg = { buckets: [] as any[], sum_other_doc_count: 0 };
+  const merged = new Map<string, any>();
+  for (const res of answers) {
+    const builds = res.aggregations?.builds ?? { buckets: [], sum_other_doc_count: 0 };
+    agg.sum_other_doc_count = Math.max(agg.sum_other_doc_count, builds.sum_other_doc_count);
+    for (const b of builds.buckets) {
+      const key = JSON.stringify(b.key);
+      const m = merged.get(key);
+      if (!m) {
+        merged.set(key, b);
+        agg.buckets.push(b);
+        continue;
+      }
+      m.explained.doc_count += b.explained.doc_count;
+      withTests.forEach((_, i) => b[`t${i}`] && (m[`t${i}`] = b[`t${i}`]));
+    }
+  }
   if (agg.sum_other_doc_count > 0) throw new IncompleteCountError(['(failed builds)'], maxBuilds);
-  let took = res.took;
+  let took = answers.reduce((sum, r) => sum + (r.took ?? 0), 0);
 
   const builds: FailedBuild[] = [];
   const candidates = new Map<string, string[][]>(); // build -> test id lists of matched test_ids signatures

@@ -1,0 +1,215 @@
+/** @jest-layer engine */
+/*
+ * Batching many signatures (batches.ts): on the real engine, rates, classification, the editor
+ * preview (success check and overlap) and the signature list's hits give exactly what one unbatched
+ * request gives, and no request body carries more signatures than the batch bound.
+ */
+import { build, createLogIndex, logDoc, TestIndex } from '../../test/fixtures/log_index';
+import { sig } from '../../test/fixtures/signatures';
+import type { EngineClient, EngineRequest } from '../../lib/engine_client';
+import { chunks, mapBounded, pack } from './batches';
+import { classifyBuild } from './classify/classify';
+import { previewSignature } from './preview';
+import { failureRates, HOUR_MS } from './rates/rates';
+import { signatureHits } from './signature_hits';
+import { uncategorizedFailures } from './uncategorized/uncategorized';
+import { compileSignatures } from './signatures/compile';
+
+const N = 3000;
+const BATCH = 200;
+const UNBATCHED = { batchSize: 1_000_000 };
+const BATCHED = { batchSize: BATCH, concurrency: 3 };
+const BUILDS = 30;
+const NOW = Date.now();
+const END = Math.ceil(NOW / HOUR_MS) * HOUR_MS;
+
+// Cheap, distinct signatures of three shapes: a token of its own (most never occur), a phrase on a
+// shared token, and a token plus a job name; a few cannot be anchored (leading wildcard).
+const signatures = Array.from({ length: N }, (_, i) => {
+  if (i % 500 === 7) return sig(`s${i}`, `message:*ok${i % 50}`);
+  if (i % 3 === 0) return sig(`s${i}`, `message:"tok${i % 120} common"`);
+  if (i % 3 === 1) return sig(`s${i}`, `message:tok${i}`);
+  return sig(`s${i}`, `message:tok${i % 120} AND build_name:"job-${i % 4}"`);
+});
+const compiled = compileSignatures(signatures);
+
+let index: TestIndex;
+
+// thousands of filters on a shared, busy engine: generous, and never a measure of speed
+jest.setTimeout(300_000);
+
+beforeAll(async () => {
+  index = await createLogIndex('batches');
+  const docs: Array<Record<string, unknown>> = [];
+  for (let b = 0; b < BUILDS; b++) {
+    const fields = build(`b${b}`, { build_name: `job-${b % 4}`, build_status: b % 5 === 0 ? 'SUCCESS' : 'FAILURE' });
+    for (let l = 0; l < 12; l++) {
+      const k = (b * 7 + l * 13) % 150; // tokens 120-149 are no signature's
+      docs.push(logDoc({ build: fields, message: `step ${l}: tok${k} common failure`, timestamp: new Date(NOW - ((b * 12 + l) % 72) * 60_000 - HOUR_MS).toISOString(), line: l + 1 }));
+    }
+  }
+  await index.add(docs);
+});
+
+afterAll(async () => {
+  await index?.drop();
+});
+
+/** The real client, with every request recorded and the requests in flight counted. */
+function recorded(engine: EngineClient): { client: EngineClient; requests: EngineRequest[]; maxInFlight: () => number } {
+  const requests: EngineRequest[] = [];
+  let inFlight = 0;
+  let max = 0;
+  return {
+    requests,
+    maxInFlight: () => max,
+    client: {
+      async request<T>(req: EngineRequest): Promise<T> {
+        requests.push(req);
+        max = Math.max(max, ++inFlight);
+        try {
+          return await engine.request<T>(req);
+        } finally {
+          inFlight--;
+        }
+      },
+    },
+  };
+}
+
+/** Filters (one per signature or token) in a request body, over all its searches. */
+function filtersIn(x: unknown): number {
+  if (!x || typeof x !== 'object') return 0;
+  let n = 0;
+  for (const [k, v] of Object.entries(x)) {
+    if (k === 'filters' && v && typeof v === 'object' && 'filters' in v && typeof (v as any).filters === 'object') n += Object.keys((v as any).filters).length;
+    else n += filtersIn(v);
+  }
+  return n;
+}
+
+function expectBounded(requests: EngineRequest[]): void {
+  const sizes = requests.map((r) => filtersIn(r.body) + filtersIn(r.bulkBody));
+  expect(Math.max(...sizes)).toBeLessThanOrEqual(BATCH);
+  // the work really was split: more than one request carried signatures
+  expect(sizes.filter((s) => s > 0).length).toBeGreaterThan(1);
+}
+
+const withoutTook = <T extends object>(r: T) => ({ ...r, took: 0, elapsedMs: 0 });
+
+describe('batched signatures give exactly the unbatched results', () => {
+  it('failure rates, in requests of at most the batch size, a bounded number at a time', async () => {
+    const options = { index: index.name, end: END, includeSuppressed: true };
+    const one = recorded(index.engine);
+    const whole = await failureRates(one.client, compiled, { ...options, ...UNBATCHED });
+    // the unbatched path sends all the anchored searches in one request
+    expect(Math.max(...one.requests.map((r) => filtersIn(r.bulkBody)))).toBeGreaterThan(BATCH);
+    const rec = recorded(index.engine);
+    const batched = await failureRates(rec.client, compiled, { ...options, ...BATCHED });
+    expect(withoutTook(batched)).toEqual(withoutTook(whole));
+    expect(whole.signatures.filter((s) => s.failedBuilds > 0).length).toBeGreaterThan(100);
+    expect(whole.signatures.some((s) => s.buildsByStatus.SUCCESS > 0)).toBe(true);
+    expectBounded(rec.requests);
+    expect(rec.maxInFlight()).toBeLessThanOrEqual(BATCHED.concurrency);
+  });
+
+  it('classification (filters strategy) of two builds', async () => {
+    let matched = 0;
+    for (const b of [3, 17]) {
+      const options = { index: index.name, strategy: 'filters' as const, indices: [index.name] };
+      const whole = await classifyBuild(index.engine, compiled, { uuid: `b${b}` }, { ...options, ...UNBATCHED });
+      const rec = recorded(index.engine);
+      const batched = await classifyBuild(rec.client, compiled, { uuid: `b${b}` }, { ...options, ...BATCHED });
+      expect(withoutTook(batched)).toEqual(withoutTook(whole));
+      expect(rec.requests).toHaveLength(Math.ceil(N / BATCH));
+      expectBounded(rec.requests);
+      expect(rec.maxInFlight()).toBeLessThanOrEqual(BATCHED.concurrency);
+      if (whole.kind === 'classified') matched += whole.matches.length;
+    }
+    expect(matched).toBeGreaterThan(10);
+  });
+
+  it('the editor preview with all stored signatures (success check and overlap)', async () => {
+    const req = { query: 'message:tok3', days: 10 };
+    const options = { index: index.name, defaultDays: 10 };
+    const whole = await previewSignature(index.engine, req, signatures, { ...options, ...UNBATCHED });
+    const rec = recorded(index.engine);
+    const batched = await previewSignature(rec.client, req, signatures, { ...options, ...BATCHED });
+    // both windows end "now": compare what does not depend on the exact bucket boundaries
+    const stable = (p: typeof whole) => ({ hits: p.hits, buildsByStatus: p.buildsByStatus, samples: p.samples, success: p.success, overlap: p.overlap });
+    expect(stable(batched)).toEqual(stable(whole));
+    expect(whole.overlap.length).toBeGreaterThan(10);
+    expectBounded(rec.requests);
+  });
+
+  it("the signature list's hits", async () => {
+    const whole = await signatureHits(index.engine, compiled, index.name, END - 10 * 24 * HOUR_MS, END, UNBATCHED);
+    const rec = recorded(index.engine);
+    const batched = await signatureHits(rec.client, compiled, index.name, END - 10 * 24 * HOUR_MS, END, BATCHED);
+    expect(batched).toEqual(whole);
+    expect(Object.values(whole).filter((h) => h.hits > 0).length).toBeGreaterThan(100);
+    expectBounded(rec.requests);
+  });
+});
+
+describe('batched uncategorized', () => {
+  it('explains exactly the builds the unbatched request explains', async () => {
+    // only own-token signatures (tokens 100-149 occur) and a few test_ids ones: some builds stay unexplained
+    const subset = compiled.filter((_, i) => i % 3 === 1 && i >= 100).map((c, i) => (i % 400 === 5 ? compileSignatures([{ ...c.signature, testIds: ['tempest.t'] }])[0] : c));
+    const options = { index: index.name, subunitIndex: `${index.name}-no-subunit`, end: END, windowMs: 10 * 24 * HOUR_MS, perPage: 100 };
+    const whole = await uncategorizedFailures(index.engine, subset, { ...options, ...UNBATCHED });
+    const rec = recorded(index.engine);
+    const batched = await uncategorizedFailures(rec.client, subset, { ...options, ...BATCHED });
+    expect({ ...batched, took: 0 }).toEqual({ ...whole, took: 0 });
+    expect(whole.failedBuilds).toBe(BUILDS - BUILDS / 5);
+    expect(whole.unexplained.length).toBeGreaterThan(0);
+    expect(whole.unexplained.length).toBeLessThan(whole.failedBuilds);
+    // signatures per request: the explaining ones OR-ed, plus the test_ids ones as their own filters
+    const perRequest = rec.requests
+      .map((r: any) => r.body?.aggs?.builds?.aggs)
+      .filter((aggs: any) => aggs?.explained) // not the failed-tests lookup
+      .map((aggs: any) => (aggs.explained.filter.bool.should?.length ?? 0) + Object.keys(aggs).filter((k) => /^t\d+$/.test(k)).length);
+    expect(perRequest.reduce((a: number, b: number) => a + b, 0)).toBe(subset.length);
+    expect(perRequest.length).toBe(Math.ceil(subset.length / BATCH));
+    expect(Math.max(...perRequest)).toBeLessThanOrEqual(BATCH);
+  });
+});
+
+describe('batch helpers', () => {
+  it('chunks and packs in order without exceeding the bound', () => {
+    expect(chunks([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(chunks([], 3)).toEqual([]);
+    expect(pack([3, 2, 2, 4, 1], (x) => x, 5)).toEqual([[3, 2], [2], [4, 1]]);
+  });
+
+  it('mapBounded keeps the order and never runs more than the limit at once', async () => {
+    let inFlight = 0;
+    let max = 0;
+    const gates: Array<() => void> = [];
+    const done = mapBounded([1, 2, 3, 4, 5, 6, 7], 3, async (x) => {
+      max = Math.max(max, ++inFlight);
+      await new Promise<void>((resolve) => gates.push(resolve));
+      inFlight--;
+      return x * 10;
+    });
+    // release the calls one by one as they start (no wall clock involved)
+    for (let released = 0; released < 7; released++) {
+      while (gates.length === 0) await Promise.resolve();
+      gates.shift()!();
+    }
+    expect(await done).toEqual([10, 20, 30, 40, 50, 60, 70]);
+    expect(max).toBe(3);
+  });
+
+  it('mapBounded stops starting new calls after a failure and reports it', async () => {
+    const started: number[] = [];
+    await expect(
+      mapBounded([1, 2, 3, 4], 1, async (x) => {
+        started.push(x);
+        if (x === 2) throw new Error('boom');
+        return x;
+      }),
+    ).rejects.toThrow('boom');
+    expect(started).toEqual([1, 2]);
+  });
+});
