@@ -12,6 +12,7 @@ import { SIGNATURES_PATH } from '../../common/api/signatures';
 import { parseConfig } from '../../server/config';
 import { refreshBugs } from '../../server/lib/bugs/bug_cache';
 import { httpEngineClient } from '../../server/lib/engine/engine_client';
+import { runCli } from '../../server/cli/elastic_recheck_cli';
 
 let standIn: StandIn;
 let trackers: FakeTrackers;
@@ -102,4 +103,23 @@ test('bad input is a precise 400', async () => {
     expect(res.body.message).toContain(message);
   }
   expect((await get(BUGS_PATH, '')).status).toBe(401);
+});
+
+test('`elastic-recheck cleanup --host` prints the report and the file list, and refuses bad options', async () => {
+  const run = async (...argv: string[]) => {
+    let out = '';
+    let err = '';
+    const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+    return { code, out, err };
+  };
+  const files = await run('cleanup', '--host', standIn.url, '--user', 'reader', '--password', 'changeme', '--closed-days', '5', '--silent-days', '10', '--files');
+  expect(files).toEqual({ code: 0, out: 'queries/1111.yaml\nqueries/2222.yaml\nqueries/3333.yaml\n', err: '' });
+  const table = await run('cleanup', '--host', standIn.url, '--user', 'reader', '--password', 'changeme', '--closed-days', '5', '--silent-days', '10');
+  expect(table.code).toBe(0);
+  expect(table.out).toContain('bug fixed or invalid, no hit for 5 days: 1\n  queries/1111.yaml  bug 1111 fixed "Fixed long ago", last hit none kept');
+  expect(table.out).toContain('no hit for 10 days: 2');
+  expect((await run('cleanup')).code).toBe(2);
+  expect((await run('cleanup', '--host', standIn.url, '--closed-days', '0')).err).toContain('--closed-days must be from 1 to 3650');
+  const wrong = await run('cleanup', '--host', standIn.url, '--user', 'reader', '--password', 'wrong');
+  expect(wrong.code).toBe(3);
 });
