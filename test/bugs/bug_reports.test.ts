@@ -211,6 +211,7 @@ describe('alarms', () => {
     expect(chat.delivered.some((d) => d.text === mine.text)).toBe(true);
     const stored = await listAlarms(data.engine, config.state.index);
     expect(stored.every((a) => a.source.reports['chat:qa'].status === 'sent')).toBe(true);
+    expect(stored.map((a) => `${a.source.kind}:${a.source.signatureId}`).sort()).toEqual(raised.map((a) => `${a.kind}:${a.signatureId}`).sort());
   });
 
   it('retries a chat service that is down and sends once it is back', async () => {

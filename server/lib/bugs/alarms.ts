@@ -49,7 +49,8 @@ async function classifiedResults(deps: AlarmDeps, filter: object[], size: number
 
 async function create(deps: AlarmDeps, alarm: Alarm): Promise<boolean> {
   const at = new Date(deps.now()).toISOString();
-  const doc = { ...alarm, kind: 'alarm', updatedAt: at };
+  // the alarm is nested: the state index's own `kind` field says what the document is
+  const doc = { kind: 'alarm', updatedAt: at, alarm };
   return createDoc(deps.engine, deps.config.state.index, alarm.id, JSON.parse(JSON.stringify(doc)), true);
 }
 
@@ -109,10 +110,7 @@ interface AlarmHit {
 
 export async function listAlarms(engine: EngineClient, stateIndex: string, size = 1000): Promise<AlarmHit[]> {
   const res = await search<Alarm>(engine, stateIndex, { size, query: { term: { kind: 'alarm' } }, sort: [{ updatedAt: 'desc' }], seq_no_primary_term: true }, { ignore_unavailable: true, allow_no_indices: true });
-  return res.hits.hits.map((h: any) => {
-    const { kind: _k, updatedAt: _u, ...alarm } = h._source;
-    return { id: h._id, source: alarm as Alarm, seqNo: h._seq_no, primaryTerm: h._primary_term };
-  });
+  return res.hits.hits.map((h: any) => ({ id: h._id, source: h._source.alarm as Alarm, seqNo: h._seq_no, primaryTerm: h._primary_term }));
 }
 
 /** Sends every due alarm report; each channel claimed before sending and recorded after. */
@@ -126,7 +124,7 @@ export async function deliverAlarms(deps: AlarmDeps): Promise<{ sent: number; re
     let version: { seqNo: number; primaryTerm: number } = hit;
     const write = async (channel: string, state: AlarmChannelState) => {
       const next = { ...alarm, reports: { ...alarm.reports, [channel]: state } };
-      const v = await replaceDoc(engine, config.state.index, hit.id, { ...JSON.parse(JSON.stringify(next)), kind: 'alarm', updatedAt: new Date(deps.now()).toISOString() }, version, true);
+      const v = await replaceDoc(engine, config.state.index, hit.id, { kind: 'alarm', updatedAt: new Date(deps.now()).toISOString(), alarm: JSON.parse(JSON.stringify(next)) }, version, true);
       if (v) {
         alarm = next;
         version = v;
