@@ -45,6 +45,8 @@ export interface BugInfo {
   fetchedAt?: string;
   /** Since when `status` has had its current value (as far as we saw). */
   statusSince?: string;
+  /** When the tracker says the bug was fixed or closed (Launchpad date_fix_committed / date_fix_released / date_closed, GitHub closed_at, Jira resolutiondate, StoryBoard updated_at). */
+  fixedAt?: string;
   /** Last failed attempt and why (no secrets). */
   error?: string;
   attempts: number;

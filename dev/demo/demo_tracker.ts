@@ -17,6 +17,8 @@ import { FakeTrackers } from '../../test/fake_services/fake_trackers';
 export interface DemoBug {
   id: string;
   status: string;
+  /** ISO date of the fix (Launchpad's date_fix_committed / date_fix_released). */
+  fixedAt?: string;
 }
 
 /** Bug statuses from what the generator made of each signature (called when the demo data is generated). */
@@ -25,7 +27,11 @@ export function saveDemoBugs(file: string, generator: DataGenerator): void {
   const now = Math.max(...usable.map((u) => u.activeTo));
   const active = usable.filter((u) => u.activeTo >= now);
   const busiest = [...active].sort((a, b) => b.weight - a.weight)[0];
-  const bugs: DemoBug[] = usable.map((u) => ({ id: u.signature.bug.id, status: u.activeTo < now ? 'Fix Released' : u === busiest ? 'Fix Committed' : 'Confirmed' }));
+  // the busiest bug was "fixed" three days before the end of the window, and kept failing after it
+  const iso = (t: number) => new Date(t).toISOString();
+  const bugs: DemoBug[] = usable.map((u) =>
+    u.activeTo < now ? { id: u.signature.bug.id, status: 'Fix Released', fixedAt: iso(u.activeTo) } : u === busiest ? { id: u.signature.bug.id, status: 'Fix Committed', fixedAt: iso(now - 3 * 86400000) } : { id: u.signature.bug.id, status: 'Confirmed' },
+  );
   fs.writeFileSync(file, JSON.stringify(bugs));
 }
 
@@ -43,7 +49,7 @@ export interface DemoTracker {
 }
 
 export async function startDemoTracker(signaturesDir: string, bugsFile: string, buildsFile: string): Promise<DemoTracker> {
-  const statuses = new Map<string, string>(fs.existsSync(bugsFile) ? (JSON.parse(fs.readFileSync(bugsFile, 'utf8')) as DemoBug[]).map((b) => [b.id, b.status]) : []);
+  const saved = new Map<string, DemoBug>(fs.existsSync(bugsFile) ? (JSON.parse(fs.readFileSync(bugsFile, 'utf8')) as DemoBug[]).map((b) => [b.id, b]) : []);
   const builds: Array<{ project: string; status: string }> = fs.existsSync(buildsFile) ? JSON.parse(fs.readFileSync(buildsFile, 'utf8')) : [];
   const projects = [...new Set(builds.filter((b) => b.status !== 'SUCCESS').map((b) => b.project.split('/').pop()!))];
   const tracker = new FakeTrackers();
@@ -51,7 +57,7 @@ export async function startDemoTracker(signaturesDir: string, bugsFile: string, 
   files.forEach((file, i) => {
     const id = file.replace(/\.yaml$/, '');
     const title = titleFromYaml(fs.readFileSync(path.join(signaturesDir, file), 'utf8')) ?? `Demo bug ${id}`;
-    tracker.launchpad.set(id, { id, title, tasks: [{ target: projects.length ? projects[i % projects.length] : 'nova', status: statuses.get(id) ?? 'Confirmed', importance: ['High', 'Medium', 'Low'][i % 3] }] });
+    tracker.launchpad.set(id, { id, title, tasks: [{ target: projects.length ? projects[i % projects.length] : 'nova', status: saved.get(id)?.status ?? 'Confirmed', importance: ['High', 'Medium', 'Low'][i % 3], fixedAt: saved.get(id)?.fixedAt }] });
   });
   await tracker.start();
   return { launchpadUrl: tracker.urls.launchpad, bugs: files.length, stop: () => tracker.stop() };

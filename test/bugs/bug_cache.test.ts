@@ -36,7 +36,7 @@ beforeAll(async () => {
   trackers = await new FakeTrackers().start();
   engine = httpEngineClient(engineUrl());
   trackers.launchpad.set('1708704', { id: '1708704', title: 'RPC timeout in nova-compute', tasks: [{ target: 'nova', status: 'Confirmed', importance: 'High' }, { target: 'oslo.messaging', status: 'Fix Released' }] });
-  trackers.launchpad.set('1111', { id: '1111', title: 'Fixed long ago', tasks: [{ target: 'neutron', status: 'Fix Released' }, { target: 'neutron/stable', status: 'Fix Committed' }, { target: 'tempest', status: 'Invalid' }] });
+  trackers.launchpad.set('1111', { id: '1111', title: 'Fixed long ago', tasks: [{ target: 'neutron', status: 'Fix Released', fixedAt: '2026-10-01T00:00:00.000Z' }, { target: 'neutron/stable', status: 'Fix Committed', fixedAt: '2026-10-05T12:00:00.000Z' }, { target: 'tempest', status: 'Invalid' }] });
   trackers.launchpad.set('2222', { id: '2222', title: 'Security hole', private: true, tasks: [{ target: 'keystone', status: 'Triaged' }] });
   trackers.launchpad.set('3333', { id: '3333', title: 'Not a bug', tasks: [{ target: 'cinder', status: "Won't Fix" }] });
   trackers.launchpad.set('4444', { id: '4444', title: 'Affects many', tasks: Array.from({ length: 7 }, (_, i) => ({ target: `project-${i}`, status: i === 6 ? 'New' : 'Fix Released' })) });
@@ -78,6 +78,7 @@ describe('tracker clients', () => {
     expect((await fetchBug(lp('1708704'), c))!.status).toBe('open');
     const fixed = (await fetchBug(lp('1111'), c))!;
     expect(fixed.status).toBe('fixed');
+    expect(fixed.fixedAt).toBe('2026-10-05T12:00:00.000Z'); // the latest fix of its tasks
     expect(affectsText({ ...fixed, tracker: 'launchpad', id: '1111', url: '', attempts: 0 })).toBe('(neutron - Fix Released), (neutron/stable - Fix Committed), (tempest - Invalid)');
     expect((await fetchBug(lp('3333'), c))!.status).toBe('invalid');
     expect(launchpadStatus([])).toBe('unknown');
@@ -108,7 +109,7 @@ describe('tracker clients', () => {
     expect((await fetchBug(jira('CI-8'), c))!.status).toBe('invalid');
     expect(await fetchBug(jira('CI-9'), c)).toMatchObject({ status: 'fixed', trackerStatus: 'Done (Fixed)', tasks: [{ target: 'CI' }] });
     const req = trackers.requests[trackers.requests.length - 1];
-    expect(req.query.get('fields')).toBe('summary,status,resolution,project,components');
+    expect(req.query.get('fields')).toBe('summary,status,resolution,resolutiondate,project,components');
   });
 
   it('reads a StoryBoard story with its tasks over pages (X-Total) and the tasks\' project names', async () => {

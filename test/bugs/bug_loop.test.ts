@@ -43,7 +43,7 @@ afterAll(async () => {
 });
 
 test('a fixed bug that fails again raises one alarm, sent once; bug data is fetched by the pass', async () => {
-  trackers.launchpad.set('1708704', { id: '1708704', title: 'RPC timeout in nova-compute', tasks: [{ target: 'nova', status: 'Fix Released' }] });
+  trackers.launchpad.set('1708704', { id: '1708704', title: 'RPC timeout in nova-compute', tasks: [{ target: 'nova', status: 'Fix Released', fixedAt: '2026-11-21T00:00:00.000Z' }] });
   const config = parseConfig({
     schedule: { enabled: true },
     logs: { indexPattern: `${prefix}-logs-*` },
@@ -78,6 +78,7 @@ test('a fixed bug that fails again raises one alarm, sent once; bug data is fetc
   expect(second.classified).toBe(1);
   const alarms = await listAlarms(engine, config.state.index);
   expect(alarms).toHaveLength(1);
+  expect(alarms[0].id).toBe('alarm:regression:1708704:2026-11-21T00:00:00.000Z'); // keyed by the tracker's fix date
   expect(alarms[0].source).toMatchObject({ kind: 'regression', signatureId: '1708704', bugStatus: 'fixed', evidence: [{ uuid: build.uuid, job: 'tempest-full', project: 'openstack/nova' }] });
   expect(alarms[0].source.evidence[0].line).toContain('MessagingTimeout');
   expect(Object.keys(alarms[0].source.reports)).toEqual(['chat:nova']);

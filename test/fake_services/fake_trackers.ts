@@ -14,7 +14,7 @@ export interface FakeLaunchpadBug {
   id: string;
   title: string;
   private?: boolean;
-  tasks: Array<{ target: string; status: string; importance?: string }>;
+  tasks: Array<{ target: string; status: string; importance?: string; fixedAt?: string }>;
 }
 
 export interface FakeGithubIssue {
@@ -102,7 +102,16 @@ export class FakeTrackers extends HttpFake {
     }
     const start = Number(req.query.get('ws.start') ?? 0);
     const size = Math.min(Number(req.query.get('ws.size') ?? this.pageSize), this.pageSize);
-    const entries = bug.tasks.slice(start, start + size).map((t) => ({ bug_target_name: t.target, bug_target_display_name: t.target, status: t.status, importance: t.importance ?? 'Undecided', bug_link: self }));
+    const entries = bug.tasks.slice(start, start + size).map((t) => ({
+      bug_target_name: t.target,
+      bug_target_display_name: t.target,
+      status: t.status,
+      importance: t.importance ?? 'Undecided',
+      bug_link: self,
+      date_fix_committed: t.status.startsWith('Fix') ? (t.fixedAt ?? null) : null,
+      date_fix_released: t.status === 'Fix Released' ? (t.fixedAt ?? null) : null,
+      date_closed: t.status.startsWith('Fix') ? (t.fixedAt ?? null) : null,
+    }));
     const body: any = { total_size: bug.tasks.length, start, entries };
     if (start + size < bug.tasks.length) body.next_collection_link = `${self}/bug_tasks?ws.size=${size}&memo=${start + size}&ws.start=${start + size}`;
     return { status: 200, body };

@@ -1,8 +1,9 @@
 /*
  * Regression and spike alarms, raised by the background pass and sent once per event to the chat
  * channels (docs/api.md "Alarms"):
- *  - regression: a signature whose bug is fixed matched a failed build classified after the bug was
- *    seen fixed. One alarm per signature and fixed period (id `alarm:regression:<sig>:<statusSince>`);
+ *  - regression: a signature whose bug is fixed explained a failed build that ended after the fix (the
+ *    tracker's fix date, else when we first saw the bug fixed). One alarm per signature and fix
+ *    (id `alarm:regression:<sig>:<fix date>`);
  *  - spike: a signature's failed builds in the last day exceed `spikeFactor` x its usual daily rate
  *    (the `usualDays` before) and `spikeMinFailures`. One alarm per signature and UTC day.
  * Alarms are created with op_type=create, so an event is raised once whatever the number of passes or
@@ -67,13 +68,14 @@ export async function raiseAlarms(deps: AlarmDeps, signatures: Signature[]): Pro
   if (config.bugs.alarms.regression) {
     for (const s of signatures) {
       const bug = bugs.get(bugKey(s.bug));
-      if (!bug || bug.status !== 'fixed' || !bug.statusSince || s.mode !== 'explains') continue;
-      const hits = await classifiedResults(deps, [{ term: { 'matches.signatureId': s.id } }, { range: { classifiedAt: { gte: bug.statusSince } } }], MAX_EVIDENCE);
+      const since = bug?.fixedAt ?? bug?.statusSince;
+      if (!bug || bug.status !== 'fixed' || !since || s.mode !== 'explains') continue;
+      const hits = await classifiedResults(deps, [{ term: { 'matches.signatureId': s.id } }, { range: { 'build.endTime': { gte: Date.parse(since), format: 'epoch_millis' } } }], MAX_EVIDENCE);
       if (!hits.length) continue;
       const evidence = hits.map((r) => evidenceOf(r, s.id));
       const title = bugTitleText(bug);
       const text = `Regression: bug ${s.bug.url} (${title}) is ${bug.trackerStatus ?? 'fixed'} but signature ${s.id} matched failed build(s) again: ${evidence.map((e) => `${e.job} ${e.logUrl ?? e.uuid}${e.line ? ` "${e.line.slice(0, 200)}"` : ''}`).join(', ')}`;
-      const alarm: Alarm = { id: `alarm:regression:${s.id}:${bug.statusSince}`, kind: 'regression', signatureId: s.id, bug: s.bug, bugTitle: bug.title, bugStatus: bug.status, raisedAt: at, text, evidence, reports: pending(alarmChannels(config, [...evidence.map((e) => e.project), ...bug.tasks.map((t) => t.target)])) };
+      const alarm: Alarm = { id: `alarm:regression:${s.id}:${since}`, kind: 'regression', signatureId: s.id, bug: s.bug, bugTitle: bug.title, bugStatus: bug.status, raisedAt: at, text, evidence, reports: pending(alarmChannels(config, [...evidence.map((e) => e.project), ...bug.tasks.map((t) => t.target)])) };
       if (await create(deps, alarm)) raised.push(alarm);
     }
   }

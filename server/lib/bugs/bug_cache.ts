@@ -95,7 +95,7 @@ export async function refreshBugs(engine: EngineClient, stateIndex: string, conf
       } else {
         const got = await fetching;
         const at = new Date(now()).toISOString();
-        next = { ...base, ...got, error: undefined, attempts: 0, fetchedAt: at, nextFetchAt: new Date(now() + config.maxAgeMs).toISOString() };
+        next = { ...base, fixedAt: undefined, ...got, error: undefined, attempts: 0, fetchedAt: at, nextFetchAt: new Date(now() + config.maxAgeMs).toISOString() };
         summary.fetched++;
       }
     } catch (error) {

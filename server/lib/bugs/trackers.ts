@@ -45,7 +45,13 @@ export class TrackerError extends Error {
 }
 
 /** What a fetch gives: the bug's data (availability ok or private). */
-export type FetchedBug = Pick<BugInfo, 'availability' | 'title' | 'status' | 'trackerStatus' | 'tasks'>;
+export type FetchedBug = Pick<BugInfo, 'availability' | 'title' | 'status' | 'trackerStatus' | 'tasks' | 'fixedAt'>;
+
+/** The latest of some ISO dates, or undefined. */
+function latest(dates: Array<unknown>): string | undefined {
+  const times = dates.filter((d): d is string => typeof d === 'string' && Number.isFinite(Date.parse(d))).map((d) => Date.parse(d));
+  return times.length ? new Date(Math.max(...times)).toISOString() : undefined;
+}
 
 const MAX_PAGES = 20;
 
@@ -109,6 +115,7 @@ async function launchpad(ref: BugRef, c: TrackerConfig, timeoutMs: number): Prom
   const { body: bug } = await getJson(what, `${base}/bugs/${ref.id}`, headers, timeoutMs);
   if (bug?.private === true && !str(bug?.title)) return { availability: 'private', status: 'unknown', tasks: [] };
   const tasks: BugTask[] = [];
+  const fixDates: unknown[] = [];
   let next: string | undefined = str(bug?.bug_tasks_collection_link) ?? `${base}/bugs/${ref.id}/bug_tasks`;
   for (let page = 0; next && page < MAX_PAGES; page++) {
     // follow the service's own links only on the configured origin (a link elsewhere is not followed)
@@ -117,10 +124,12 @@ async function launchpad(ref: BugRef, c: TrackerConfig, timeoutMs: number): Prom
     for (const e of Array.isArray(body?.entries) ? body.entries : []) {
       const target = str(e?.bug_target_name);
       if (target) tasks.push({ target, status: str(e?.status) ?? 'Unknown', ...(str(e?.importance) ? { importance: e.importance } : {}) });
+      if (LP_FIXED.has(e?.status)) fixDates.push(e?.date_fix_released, e?.date_fix_committed, e?.date_closed);
     }
     next = str(body?.next_collection_link);
   }
-  return { availability: bug?.private === true ? 'private' : 'ok', title: str(bug?.title), status: launchpadStatus(tasks), tasks };
+  const status = launchpadStatus(tasks);
+  return { availability: bug?.private === true ? 'private' : 'ok', title: str(bug?.title), status, tasks, ...(status === 'fixed' && latest(fixDates) ? { fixedAt: latest(fixDates) } : {}) };
 }
 
 // --- GitHub ------------------------------------------------------------------------------------
@@ -134,7 +143,7 @@ async function github(ref: BugRef, c: TrackerConfig, timeoutMs: number): Promise
   const state = str(body?.state) ?? 'unknown';
   const reason = str(body?.state_reason);
   const status: BugStatus = state === 'open' ? 'open' : state === 'closed' ? (reason === 'not_planned' || reason === 'duplicate' ? 'invalid' : 'fixed') : 'unknown';
-  return { availability: 'ok', title: str(body?.title), status, trackerStatus: reason && state === 'closed' ? `${state} (${reason})` : state, tasks: [{ target: `${m[1]}/${m[2]}`, status: state }] };
+  return { availability: 'ok', title: str(body?.title), status, trackerStatus: reason && state === 'closed' ? `${state} (${reason})` : state, tasks: [{ target: `${m[1]}/${m[2]}`, status: state }], ...(status === 'fixed' && latest([body?.closed_at]) ? { fixedAt: latest([body?.closed_at]) } : {}) };
 }
 
 // --- Jira --------------------------------------------------------------------------------------
@@ -146,7 +155,7 @@ async function jira(ref: BugRef, c: TrackerConfig, timeoutMs: number): Promise<F
   const headers: Record<string, string> = {};
   if (c.token) headers.authorization = `Bearer ${c.token}`;
   else if (c.username && c.password) headers.authorization = `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
-  const url = `${c.url!.replace(/\/+$/, '')}/rest/api/2/issue/${ref.id}?fields=summary,status,resolution,project,components`;
+  const url = `${c.url!.replace(/\/+$/, '')}/rest/api/2/issue/${ref.id}?fields=summary,status,resolution,resolutiondate,project,components`;
   const { body } = await getJson(`Jira issue ${ref.id}`, url, headers, timeoutMs);
   const f = body?.fields ?? {};
   const statusName = str(f.status?.name) ?? 'Unknown';
@@ -155,7 +164,7 @@ async function jira(ref: BugRef, c: TrackerConfig, timeoutMs: number): Promise<F
   const status: BugStatus = category === 'done' ? (resolution && JIRA_NO_FIX.test(resolution) ? 'invalid' : 'fixed') : category === 'new' || category === 'indeterminate' ? 'open' : 'unknown';
   const components: string[] = Array.isArray(f.components) ? f.components.map((x: any) => str(x?.name)).filter(Boolean) : [];
   const targets = components.length ? components : [str(f.project?.key) ?? ref.id.split('-')[0]];
-  return { availability: 'ok', title: str(f.summary), status, trackerStatus: resolution ? `${statusName} (${resolution})` : statusName, tasks: targets.map((target) => ({ target, status: statusName })) };
+  return { availability: 'ok', title: str(f.summary), status, trackerStatus: resolution ? `${statusName} (${resolution})` : statusName, tasks: targets.map((target) => ({ target, status: statusName })), ...(status === 'fixed' && latest([f.resolutiondate]) ? { fixedAt: latest([f.resolutiondate]) } : {}) };
 }
 
 // --- StoryBoard --------------------------------------------------------------------------------
@@ -184,7 +193,7 @@ async function storyboard(ref: BugRef, c: TrackerConfig, timeoutMs: number): Pro
   const tasks: BugTask[] = raw.map((t) => ({ target: names.get(t?.project_id) ?? 'unknown project', status: str(t?.status) ?? 'unknown' }));
   const s = str(story?.status);
   const status: BugStatus = s === 'active' ? 'open' : s === 'merged' ? 'fixed' : s === 'invalid' ? 'invalid' : 'unknown';
-  return { availability: story?.private === true ? 'private' : 'ok', title: str(story?.title), status, trackerStatus: s, tasks };
+  return { availability: story?.private === true ? 'private' : 'ok', title: str(story?.title), status, trackerStatus: s, tasks, ...(status === 'fixed' && latest([story?.updated_at]) ? { fixedAt: latest([story?.updated_at]) } : {}) };
 }
 
 const FETCHERS = { launchpad, github, jira, storyboard };
