@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * Bug data from the four trackers, each a real HTTP server on 127.0.0.1 speaking its documented subset
  * (test/fake_services/fake_trackers.ts), cached in the real engine: titles, statuses and projects;
@@ -7,7 +8,7 @@
 import { engineRequest, engineUrl, uniqueName } from '../setup/engine';
 import { FakeTrackers } from '../fake_services/fake_trackers';
 import { parseConfig, RecheckConfig } from '../../server/config';
-import { httpEngineClient, EngineClient } from '../../server/lib/engine/engine_client';
+import { httpEngineClient, EngineClient } from '../../lib/engine_client';
 import { readBugCache, refreshBugs } from '../../server/lib/bugs/bug_cache';
 import { fetchBug, launchpadStatus, TrackerError } from '../../server/lib/bugs/trackers';
 import { affectsText, bugTitleText } from '../../common/api/bugs';

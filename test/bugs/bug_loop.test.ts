@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * The bug steps inside the real background loop (RecheckLoop extraSteps), with Zuul, Launchpad and a
  * chat webhook as real HTTP servers and an injected clock: the pass fetches the signatures' bugs, and a
@@ -8,7 +9,7 @@ import { FakeZuul, zuulBuildLogLines } from '../fake_services/fake_zuul';
 import { FakeTrackers } from '../fake_services/fake_trackers';
 import { FakeChat } from '../fake_services/fake_chat';
 import { parseConfig } from '../../server/config';
-import { httpEngineClient } from '../../server/lib/engine/engine_client';
+import { httpEngineClient } from '../../lib/engine_client';
 import { RecheckLoop } from '../../server/lib/background/recheck_loop';
 import { bugSteps } from '../../server/lib/bugs/bug_work';
 import { readBugCache } from '../../server/lib/bugs/bug_cache';

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * Impact, the cleanup report and the alarms on generated CI data (real engine), with the results the
  * background loop would have stored for its failed builds, and bug statuses from a fake Launchpad.

@@ -1,3 +1,4 @@
+/** @jest-layer engine */
 /*
  * The bug routes through the host stand-in (read privilege, Kibana's error bodies), on the real engine:
  * bug data from the cache the background work fills (here from a fake Launchpad), the signature list
@@ -11,8 +12,8 @@ import { ALARMS_PATH, BUGS_PATH, CLEANUP_PATH, IMPACT_PATH } from '../../common/
 import { SIGNATURES_PATH } from '../../common/api/signatures';
 import { parseConfig } from '../../server/config';
 import { refreshBugs } from '../../server/lib/bugs/bug_cache';
-import { httpEngineClient } from '../../server/lib/engine/engine_client';
-import { runCli } from '../../server/cli/elastic_recheck_cli';
+import { httpEngineClient } from '../../lib/engine_client';
+import { runCli } from '../../cli/elastic_recheck_cli';
 
 let standIn: StandIn;
 let trackers: FakeTrackers;

@@ -15,7 +15,7 @@ import { Alarm, AlarmChannelState, AlarmEvidence, bugKey, bugTitleText } from '.
 import type { BuildResult } from '../../../common/api/results';
 import type { Signature } from '../../../common/signature/types';
 import { configSecrets, RecheckConfig, scrubSecrets, WebhookConfig } from '../../config';
-import { EngineClient, search } from '../engine/engine_client';
+import { EngineClient, search } from '../../../lib/engine_client';
 import { createDoc, ensureIndex, replaceDoc, STATE_MAPPINGS } from '../background/store';
 import { projectRouted } from '../background/recheck_loop';
 import { ChatPayload, DeliveryError, sendWebhook } from '../report/senders';

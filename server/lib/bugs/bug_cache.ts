@@ -9,7 +9,7 @@
  */
 import { bugKey, BugInfo, unknownBug } from '../../../common/api/bugs';
 import type { BugRef, Signature } from '../../../common/signature/types';
-import { EngineClient, EngineRequestError, search } from '../engine/engine_client';
+import { EngineClient, EngineRequestError, search } from '../../../lib/engine_client';
 import { ensureIndex, STATE_MAPPINGS } from '../background/store';
 import { fetchBug, TrackerError, TrackersConfig } from './trackers';
 

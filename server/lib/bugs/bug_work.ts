@@ -5,7 +5,7 @@
  */
 import type { RecheckConfig } from '../../config';
 import type { Signature } from '../../../common/signature/types';
-import type { EngineClient } from '../engine/engine_client';
+import type { EngineClient } from '../../../lib/engine_client';
 import { refreshBugs } from './bug_cache';
 import { AlarmDeps, deliverAlarms, raiseAlarms } from './alarms';
 

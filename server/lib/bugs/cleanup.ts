@@ -9,7 +9,7 @@
 import { bugKey, BugInfo, CleanupItem, CleanupResponse, unknownBug } from '../../../common/api/bugs';
 import type { Signature } from '../../../common/signature/types';
 import type { RecheckConfig } from '../../config';
-import { EngineClient, search } from '../engine/engine_client';
+import { EngineClient, search } from '../../../lib/engine_client';
 import { signatureHits } from '../signature_hits';
 import { compileSignatures } from '../signatures/compile';
 

@@ -13,7 +13,7 @@ import type { ImpactResponse, SignatureImpact } from '../../../common/api/bugs';
 import type { BuildResult } from '../../../common/api/results';
 import { LOG_FIELDS } from '../../../common/log_fields';
 import type { RecheckConfig } from '../../config';
-import { EngineClient, search } from '../engine/engine_client';
+import { EngineClient, search } from '../../../lib/engine_client';
 
 /** Zuul writes times without a zone; they are UTC. */
 export function zuulTime(value: string | undefined): number | undefined {
