@@ -7,6 +7,7 @@
  *   import <dir|file...> --host URL [--user U] [--dry-run] [--overwrite] [--json]
  *   export --host URL <dir> | --bundle FILE [--ids a,b] [--overwrite]
  *   clusters --host URL [--days N] [--queues a,b] [--projects ..] [--branches ..] [--jobs ..] [--max-builds N] [--sort size|growth] [--page N] [--per-page N] [--json]
+ *   cleanup --host URL [--closed-days N] [--silent-days N] [--files | --json]
  *
  * `lint` checks YAML, Lucene syntax, limits, known fields (the engine's mapping with --engine, else the built-in
  * ci-log-processing field list) and suggests legacy rewrites; with --engine it also validates every query on the
@@ -36,6 +37,7 @@ import { compileSignatures } from '../server/lib/signatures/compile';
 import { successCheck } from '../server/lib/success/success';
 import { HostClient, HostConfigError, HostError } from './host_client';
 import { clustersQueryFromOptions, fetchClusters, formatClusters } from './cluster_commands';
+import { cleanupFileList, fetchCleanup, formatCleanup } from './cleanup_command';
 import { collectImportFiles, exportToBundle, exportToDirectory, formatExportResult, formatImportResult, importToHost, LocalInputError } from './host_commands';
 
 export interface CliIo {
@@ -67,6 +69,9 @@ const OPTIONS: Record<string, OptionSpec> = {
   sort: { type: 'string', description: 'clusters: size (largest first, default) or growth (fastest-growing first)' },
   page: { type: 'int', description: 'clusters: page of clusters (default 1)' },
   'per-page': { type: 'int', description: 'clusters: clusters per page (1-500, default 20)' },
+  'closed-days': { type: 'int', description: 'cleanup: no hit for this many days with the bug fixed or invalid (default: the host\'s bugs.cleanup.closedDays)' },
+  'silent-days': { type: 'int', description: 'cleanup: no hit for this many days, any bug (default: the host\'s bugs.cleanup.silentDays)' },
+  files: { type: 'boolean', description: 'cleanup: print only the files to delete, one per line' },
   help: { type: 'boolean', description: 'show this help' },
 };
 
@@ -78,6 +83,7 @@ const COMMANDS = `commands:
                                   (dry run first; applied only if no file is rejected; --dry-run stops after the report)
   export --host URL <dir>         write the host's signatures as <bug>.yaml files (--bundle FILE: one bundle)
   clusters --host URL             the host's uncategorized failures clustered, each with a proposed signature (--json)
+  cleanup --host URL              signatures whose bug is fixed/invalid and silent, and silent ones (deletes nothing)
 exit status: 0 ok, 1 a file has errors or was rejected, 2 usage error or unreadable local file,
   3 the host refused (401, 403, 4xx, 5xx) or could not be reached`;
 
@@ -312,6 +318,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return onHost(io, options, async (client) => {
         const r = await fetchClusters(client, clustersQueryFromOptions(options));
         io.out(options.json ? JSON.stringify(r, null, 2) + '\n' : formatClusters(r));
+        return 0;
+      });
+    }
+    case 'cleanup': {
+      if (options.host === undefined) return fail('cleanup needs --host URL (a running Kibana / OpenSearch Dashboards)');
+      if (args.length) return fail('cleanup takes no positional arguments');
+      for (const key of ['closed-days', 'silent-days'] as const) {
+        if (options[key] !== undefined && !(Number(options[key]) >= 1 && Number(options[key]) <= 3650)) return fail(`--${key} must be from 1 to 3650`);
+      }
+      return onHost(io, options, async (client) => {
+        const days = { closedDays: options['closed-days'] as number | undefined, silentDays: options['silent-days'] as number | undefined };
+        const report = await fetchCleanup(client, days);
+        io.out(options.files ? cleanupFileList(report) : options.json ? JSON.stringify(report, null, 2) + '\n' : formatCleanup(report));
         return 0;
       });
     }

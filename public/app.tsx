@@ -13,6 +13,7 @@ import { UncategorizedPage } from './pages/uncategorized_page';
 import { SignaturesPage } from './pages/signatures_page';
 import { SignatureEditorPage } from './pages/signature_editor_page';
 import { BuildsPage } from './pages/builds_page';
+import { CleanupPage } from './pages/cleanup_page';
 import { EmptyState } from './components/page_state';
 
 const TABS = [
@@ -20,6 +21,7 @@ const TABS = [
   { id: 'uncategorized', label: 'Uncategorized', path: '/uncategorized' },
   { id: 'signatures', label: 'Signatures', path: '/signatures' },
   { id: 'builds', label: 'Builds', path: '/builds' },
+  { id: 'cleanup', label: 'Cleanup', path: '/cleanup' },
 ];
 
 function Routes() {
@@ -32,6 +34,7 @@ function Routes() {
   const sig = matchPath('/signatures/:id', p);
   if (sig) return <SignatureEditorPage id={sig.id} />;
   if (p === '/builds') return <BuildsPage />;
+  if (p === '/cleanup') return <CleanupPage />;
   return <EmptyState title="Page not found" body={<p>No page at {p}.</p>} />;
 }
 

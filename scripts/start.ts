@@ -22,6 +22,7 @@ import { startEngine, RunningEngine } from '../engine/node/engine_process';
 import { httpEngineClient, EngineClient } from '../lib/engine_client';
 import { LOG_INDEX_PREFIX } from '../common/constants';
 import { saveDemoBuilds, startDemoZuul } from '../dev/demo/demo_zuul';
+import { saveDemoBugs, startDemoTracker } from '../dev/demo/demo_tracker';
 
 const SPECS = {
   'engine-url': { type: 'string' as const, description: 'use this engine instead of starting the embedded one' },
@@ -63,6 +64,7 @@ async function loadDemoData(engine: EngineClient, builds: number, buildsFile: st
   const result = await indexGeneratedData(engine, generator, { prefix: LOG_INDEX_PREFIX });
   say(`demo data: ${result.truth.counts.lines.toLocaleString('en-US')} log lines indexed in ${(result.elapsedMs / 1000).toFixed(1)} s`);
   saveDemoBuilds(buildsFile, result.truth.builds);
+  saveDemoBugs(path.join(path.dirname(buildsFile), 'demo_bugs.json'), generator);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -224,6 +226,16 @@ runMain(async () => {
       say(`demo Zuul feed: ${zuul.builds} builds at ${zuul.url} (the background loop takes the failed ones in)`);
     } else if (!userZuul) {
       say(`demo Zuul feed: off (${path.relative(process.cwd(), buildsFile)} is missing; delete ${path.relative(process.cwd(), dataDir)} for fresh demo data)`);
+    }
+
+    // The demo bug tracker (a local Launchpad), unless the config names one: titles and statuses on
+    // every page, fixed-and-silent bugs in the cleanup report, and a fixed bug that keeps failing.
+    const bugsConfig = isObject(config.bugs) ? config.bugs : {};
+    if (!(isObject(bugsConfig.launchpad) && bugsConfig.launchpad.url !== undefined)) {
+      const tracker = await startDemoTracker(path.join(REPO_ROOT, 'demo', 'signatures'), path.join(dataDir, 'demo_bugs.json'), buildsFile);
+      cleanups.push(() => tracker.stop());
+      config = merge({ bugs: { launchpad: { url: tracker.launchpadUrl }, maxAge: '10m', cleanup: { closedDays: 2, silentDays: 9 } } }, config);
+      say(`demo bug tracker: ${tracker.bugs} Launchpad bugs at ${tracker.launchpadUrl}`);
     }
 
     const standIn = await startStandIn({ pluginDir, host, engineUrl, port: options.port as number, indexPrefix: '.kibana_standin', config, logLevel: 'info' });

@@ -9,6 +9,7 @@
  */
 import { CONFIG_PATH, DEFAULT_LOG_INDEX_PATTERN, FAILED_BUILD_STATUSES } from '../common/constants';
 import { DEFAULT_END_MARKER, type EndMarker } from './lib/classify/readiness';
+import type { TrackerConfig } from './lib/bugs/trackers';
 
 export type WebhookType = 'slack' | 'matrix' | 'json';
 /** elastic-recheck's channel events: positive = a known bug was found, negative = unrecognized / not ready. */
@@ -95,6 +96,26 @@ export interface RecheckConfig {
   windows: { ratesDays: number; bucket: string; uncategorizedDays: number };
   /** Who may read and write on OpenSearch Dashboards (server/lib/access/); Kibana uses its feature privileges. */
   access: AccessConfig;
+  /** Bug data from the trackers (server/lib/bugs/), the cleanup report, impact and alarms. */
+  bugs: BugsConfig;
+}
+
+export interface BugsConfig {
+  /** Fetch bug data in the background pass. */
+  enabled: boolean;
+  maxAgeMs: number;
+  retryInitialMs: number;
+  retryMaxMs: number;
+  concurrency: number;
+  batchSize: number;
+  timeoutMs: number;
+  launchpad: TrackerConfig;
+  github: TrackerConfig;
+  jira: TrackerConfig;
+  storyboard: TrackerConfig;
+  cleanup: { closedDays: number; silentDays: number };
+  impact: { defaultNodes: number; nodesetNodes: Record<string, number> };
+  alarms: { regression: boolean; spikeFactor: number; spikeMinFailures: number; usualDays: number };
 }
 
 export interface AccessConfig {
@@ -294,7 +315,7 @@ export function parseConfig(raw: unknown): RecheckConfig {
     throw new ConfigError([`${CONFIG_PATH}: expected an object, got ${describe(raw)}`]);
   }
   const root = new Reader(problems, CONFIG_PATH, (raw ?? {}) as Record<string, unknown>, [
-    'enabled', 'engine', 'logs', 'results', 'state', 'zuul', 'readiness', 'gerrit', 'webhooks', 'report', 'schedule', 'windows', 'access',
+    'enabled', 'engine', 'logs', 'results', 'state', 'zuul', 'readiness', 'gerrit', 'webhooks', 'report', 'schedule', 'windows', 'access', 'bugs',
   ]);
 
   const engine = root.object('engine', ['url', 'username', 'password', 'apiKey', 'timeout']);
@@ -480,11 +501,65 @@ export function parseConfig(raw: unknown): RecheckConfig {
       readers: access.stringList('readers', []),
       readOnlyWithoutSecurity: access.bool('readOnlyWithoutSecurity', false),
     },
+    bugs: parseBugsConfig(root.object('bugs', ['enabled', 'maxAge', 'retryInitial', 'retryMax', 'concurrency', 'batchSize', 'timeout', 'launchpad', 'github', 'jira', 'storyboard', 'cleanup', 'impact', 'alarms'])),
   };
   if (!/^\d+[mhd]$/.test(config.windows.bucket)) windows.problem('bucket', `expected an interval such as "30m", "1h", "1d", got ${describe(config.windows.bucket)}`);
   if (config.report.retryMaxMs < config.report.retryInitialMs) report.problem('retryMax', 'must not be shorter than report.retryInitial');
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/** `elastic_recheck.bugs`: trackers (anonymous unless credentials are given), cleanup, impact, alarms. */
+function parseBugsConfig(bugs: Reader): BugsConfig {
+  const tracker = (name: string, fallbackUrl: string | undefined, keys: string[]): TrackerConfig => {
+    const t = bugs.object(name, ['url', ...keys]);
+    const out: TrackerConfig = { url: t.url('url') ?? (t.has('url') ? undefined : fallbackUrl) };
+    for (const key of keys) {
+      const v = t.string(key);
+      if (v !== undefined) (out as any)[key] = v;
+    }
+    if (out.password !== undefined && out.username === undefined) t.problem('password', 'set without username');
+    const oauth = [out.consumerKey, out.oauthToken, out.oauthTokenSecret].filter((v) => v !== undefined).length;
+    if (oauth > 0 && oauth < 3) t.problem('oauthToken', 'consumerKey, oauthToken and oauthTokenSecret go together');
+    return out;
+  };
+  const cleanup = bugs.object('cleanup', ['closedDays', 'silentDays']);
+  const impact = bugs.object('impact', ['defaultNodes', 'nodesetNodes']);
+  const alarms = bugs.object('alarms', ['regression', 'spikeFactor', 'spikeMinFailures', 'usualDays']);
+  const nodesetNodes: Record<string, number> = {};
+  const rawNodesets = (impact as any).raw.nodesetNodes;
+  if (rawNodesets !== undefined) {
+    if (!rawNodesets || typeof rawNodesets !== 'object' || Array.isArray(rawNodesets)) impact.problem('nodesetNodes', 'expected an object { nodeset name: node count }');
+    else {
+      for (const [name, n] of Object.entries(rawNodesets)) {
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 1000) impact.problem(`nodesetNodes.${name}`, `expected an integer between 1 and 1000, got ${describe(n)}`);
+        else nodesetNodes[name] = n;
+      }
+    }
+  }
+  const spikeFactor = alarms.has('spikeFactor') ? Number((alarms as any).raw.spikeFactor) : 3;
+  if (!Number.isFinite(spikeFactor) || spikeFactor < 1 || spikeFactor > 1000) alarms.problem('spikeFactor', `expected a number between 1 and 1000, got ${describe((alarms as any).raw.spikeFactor)}`);
+  return {
+    enabled: bugs.bool('enabled', true),
+    maxAgeMs: bugs.duration('maxAge', '6h', 1000),
+    retryInitialMs: bugs.duration('retryInitial', '5m', 1),
+    retryMaxMs: bugs.duration('retryMax', '6h', 1),
+    concurrency: bugs.int('concurrency', 4, 1, 32),
+    batchSize: bugs.int('batchSize', 200, 1, 10000),
+    timeoutMs: bugs.duration('timeout', '20s', 100),
+    launchpad: tracker('launchpad', 'https://api.launchpad.net/1.0', ['consumerKey', 'oauthToken', 'oauthTokenSecret']),
+    github: tracker('github', 'https://api.github.com', ['token']),
+    jira: tracker('jira', undefined, ['token', 'username', 'password']),
+    storyboard: tracker('storyboard', 'https://storyboard.openstack.org/api/v1', ['token']),
+    cleanup: { closedDays: cleanup.int('closedDays', 30, 1, 3650), silentDays: cleanup.int('silentDays', 90, 1, 3650) },
+    impact: { defaultNodes: impact.int('defaultNodes', 1, 1, 1000), nodesetNodes },
+    alarms: {
+      regression: alarms.bool('regression', true),
+      spikeFactor: Number.isFinite(spikeFactor) ? spikeFactor : 3,
+      spikeMinFailures: alarms.int('spikeMinFailures', 3, 1, 100000),
+      usualDays: alarms.int('usualDays', 10, 2, 90),
+    },
+  };
 }
 
 export const REDACTED = '[redacted]';
@@ -509,6 +584,7 @@ export function redactConfig(config: RecheckConfig): RecheckConfig {
   hide(copy.engine, 'password');
   hide(copy.engine, 'apiKey');
   hide(copy.gerrit, 'password');
+  for (const t of [copy.bugs.launchpad, copy.bugs.github, copy.bugs.jira, copy.bugs.storyboard]) for (const key of ['token', 'password', 'oauthToken', 'oauthTokenSecret'] as const) hide(t, key);
   for (const hook of copy.webhooks) {
     hide(hook, 'token');
     if (hook.type !== 'matrix') hook.url = redactUrl(hook.url);
@@ -518,7 +594,8 @@ export function redactConfig(config: RecheckConfig): RecheckConfig {
 
 /** Every secret value in the config, to scrub them from error texts before they are logged or stored. */
 export function configSecrets(config: RecheckConfig): string[] {
-  const secrets = [config.engine.password, config.engine.apiKey, config.gerrit.password, ...config.webhooks.flatMap((h) => [h.token, h.type === 'matrix' ? undefined : h.url])];
+  const trackers = [config.bugs.launchpad, config.bugs.github, config.bugs.jira, config.bugs.storyboard].flatMap((t) => [t.token, t.password, t.oauthToken, t.oauthTokenSecret]);
+  const secrets = [config.engine.password, config.engine.apiKey, config.gerrit.password, ...trackers, ...config.webhooks.flatMap((h) => [h.token, h.type === 'matrix' ? undefined : h.url])];
   return secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
 }
 

@@ -1,5 +1,6 @@
 /* Failure rates of graphed signatures (the data behind the graphs page and graph.json). */
 import type { BugRef, SignatureMode } from '../signature/types';
+import type { BugInfo, SignatureImpact } from './bugs';
 
 export interface StatusSeries {
   /** Build status (Zuul result) of the builds counted in this series. */
@@ -30,6 +31,10 @@ export interface SignatureRate {
   failedBuilds24h: number;
   series: StatusSeries[];
   topJobs: JobCount[];
+  /** The tracker's data of the bug (title, status, projects), when the background work has it. */
+  bugInfo?: BugInfo;
+  /** Node-hours and rechecks its explained failures caused in the window (from stored results). */
+  impact?: SignatureImpact;
 }
 
 export interface RatesResult {

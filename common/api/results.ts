@@ -47,6 +47,8 @@ export interface StoredBuild {
   startTime?: string;
   endTime?: string;
   buildset?: string;
+  /** Zuul's nodeset name (impact: node count from bugs.impact.nodesetNodes). */
+  nodeset?: string;
 }
 
 export interface BuildResult {

@@ -57,6 +57,8 @@ export interface SignatureListQuery {
   tracker?: BugTracker;
   /** true: only signatures with no hit in the window; false: only those with hits. */
   stale?: boolean;
+  /** Only signatures whose bug has this status (common/api/bugs.ts BugStatus). */
+  bugStatus?: 'open' | 'fixed' | 'invalid' | 'unknown';
   page?: number;
   perPage?: number;
 }
@@ -65,7 +67,8 @@ export interface SignatureListResponse {
   page: number;
   perPage: number;
   total: number;
-  signatures: Array<StoredSignature & { hitsInWindow?: number; lastHit?: string }>;
+  /** `bugInfo`: the tracker's data of the signature's bug (common/api/bugs.ts BugInfo), when cached. */
+  signatures: Array<StoredSignature & { hitsInWindow?: number; lastHit?: string; bugInfo?: import('./bugs').BugInfo }>;
 }
 
 export type HistoryAction = 'create' | 'update' | 'delete' | 'import';
@@ -243,7 +246,7 @@ export function signatureFromInput(input: SignatureInput, now: string): Signatur
 
 export function validateListQuery(query: unknown): Validated<SignatureListQuery> {
   const q = (query ?? {}) as Record<string, unknown>;
-  const allowed = ['search', 'mode', 'tracker', 'stale', 'page', 'perPage'];
+  const allowed = ['search', 'mode', 'tracker', 'stale', 'bugStatus', 'page', 'perPage'];
   for (const key of Object.keys(q)) if (!allowed.includes(key)) return fail([key], `unknown parameter (allowed: ${allowed.join(', ')})`);
   const out: SignatureListQuery = {};
   if (q.search !== undefined) {
@@ -261,6 +264,11 @@ export function validateListQuery(query: unknown): Validated<SignatureListQuery>
   if (q.stale !== undefined) {
     if (q.stale !== 'true' && q.stale !== 'false' && typeof q.stale !== 'boolean') return fail(['stale'], 'expected true or false');
     out.stale = q.stale === true || q.stale === 'true';
+  }
+  if (q.bugStatus !== undefined) {
+    const statuses = ['open', 'fixed', 'invalid', 'unknown'];
+    if (!statuses.includes(q.bugStatus as string)) return fail(['bugStatus'], `expected one of ${statuses.join(', ')}`);
+    out.bugStatus = q.bugStatus as SignatureListQuery['bugStatus'];
   }
   for (const [key, max] of [['page', 100000], ['perPage', 1000]] as const) {
     if (q[key] !== undefined) {

@@ -17,6 +17,8 @@ import {
   EuiText,
   EuiTitle,
 } from '@elastic/eui';
+import { bugKey } from '../../common/api/bugs';
+import { BugStatusBadge, BugSummary, useBugs } from '../components/bug_info';
 import type { BuildRef, ClassifyResult, SignatureMatch } from '../../common/api/classify';
 import type { BuildResult, ReportState } from '../../common/api/results';
 import { useApp, usePageChrome } from '../services/app_context';
@@ -74,6 +76,7 @@ function Reports({ reports }: { reports: Record<string, ReportState> }) {
 }
 
 function MatchList({ matches }: { matches: SignatureMatch[] }) {
+  const bugs = useBugs(matches.map((m) => m.bug));
   return (
     <>
       {matches.map((m) => (
@@ -87,6 +90,7 @@ function MatchList({ matches }: { matches: SignatureMatch[] }) {
             </EuiFlexItem>
             <EuiFlexItem>
               <EuiText size="s">{m.title ?? ''}</EuiText>
+              <BugSummary info={bugs.get(bugKey(m.bug))} compact />
             </EuiFlexItem>
             <EuiFlexItem grow={false}>
               <EuiText size="xs">
@@ -154,6 +158,7 @@ function ClassifyAnswer({ result }: { result: ClassifyResult }) {
 export function BuildsPage() {
   usePageChrome([{ text: 'Builds' }]);
   const { services } = useApp();
+  const bugs = useBugs();
   const router = useRouter();
   const setParams = useSetParams();
   const params = router.location.params;
@@ -223,7 +228,8 @@ export function BuildsPage() {
           <EuiFlexGroup gutterSize="xs" wrap responsive={false}>
             {r.matches.map((m) => (
               <EuiFlexItem grow={false} key={m.signatureId}>
-                <SignatureBadge id={m.signatureId} label={`${m.bug.id}${m.title ? `: ${m.title}` : ''}`} />
+                <SignatureBadge id={m.signatureId} label={`${m.bug.id}${m.title ? `: ${m.title}` : bugs.get(bugKey(m.bug))?.title ? `: ${bugs.get(bugKey(m.bug))!.title}` : ''}`} />
+                {bugs.has(bugKey(m.bug)) && <BugStatusBadge info={bugs.get(bugKey(m.bug))} />}
               </EuiFlexItem>
             ))}
           </EuiFlexGroup>

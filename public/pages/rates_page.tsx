@@ -14,7 +14,10 @@ import {
   EuiSpacer,
   EuiText,
   EuiTitle,
+  EuiToolTip,
 } from '@elastic/eui';
+import type { Alarm } from '../../common/api/bugs';
+import { AlarmBadges, BugSummary, useAlarms } from '../components/bug_info';
 import type { SignatureRate } from '../../common/api/rates';
 import type { StoredSignature } from '../../common/api/signatures';
 import { effectiveQueryString } from '../../common/query/build';
@@ -31,13 +34,15 @@ import { SafeLink } from '../components/safe_link';
 import { StatusChart } from '../components/status_chart';
 
 export const RATES_PER_PAGE = 10;
-export type RatesSort = 'impact' | 'window' | 'hits' | 'bug';
+export type RatesSort = 'impact' | 'nodeHours' | 'rechecks' | 'window' | 'hits' | 'bug';
 export type StaleFilter = 'show' | 'hide' | 'only';
 
 export function sortRates(list: SignatureRate[], sort: RatesSort): SignatureRate[] {
   const out = list.slice();
   const byBug = (a: SignatureRate, b: SignatureRate) => a.bug.id.localeCompare(b.bug.id, 'en', { numeric: true });
   if (sort === 'impact') out.sort((a, b) => b.failedBuilds24h - a.failedBuilds24h || b.failedBuilds - a.failedBuilds || byBug(a, b));
+  else if (sort === 'nodeHours') out.sort((a, b) => (b.impact?.nodeHours ?? 0) - (a.impact?.nodeHours ?? 0) || b.failedBuilds - a.failedBuilds || byBug(a, b));
+  else if (sort === 'rechecks') out.sort((a, b) => (b.impact?.rechecks ?? 0) - (a.impact?.rechecks ?? 0) || (b.impact?.nodeHours ?? 0) - (a.impact?.nodeHours ?? 0) || byBug(a, b));
   else if (sort === 'window') out.sort((a, b) => b.failedBuilds - a.failedBuilds || b.failedBuilds24h - a.failedBuilds24h || byBug(a, b));
   else if (sort === 'hits') out.sort((a, b) => b.hits - a.hits || byBug(a, b));
   else out.sort(byBug);
@@ -53,7 +58,7 @@ function EditLink({ id, children }: { id: string; children: React.ReactNode }) {
   );
 }
 
-function SignatureCard({ rate, signature, from, to }: { rate: SignatureRate; signature?: StoredSignature; from: string; to: string }) {
+function SignatureCard({ rate, signature, from, to, alarms }: { rate: SignatureRate; signature?: StoredSignature; from: string; to: string; alarms: Alarm[] }) {
   const { services, indexPattern } = useApp();
   const stale = rate.hits === 0;
   const discover = signature ? services.core.http.basePath.prepend(discoverPath({ query: effectiveQueryString(signature), dataViewId: indexPattern, from, to })) : undefined;
@@ -69,6 +74,7 @@ function SignatureCard({ rate, signature, from, to }: { rate: SignatureRate; sig
               {rate.title && <span>{rate.title}</span>}
             </h3>
           </EuiTitle>
+          <BugSummary info={rate.bugInfo} />
           <EuiSpacer size="xs" />
           <EuiFlexGroup gutterSize="s" wrap responsive={false}>
             <EuiFlexItem grow={false}>
@@ -87,6 +93,16 @@ function SignatureCard({ rate, signature, from, to }: { rate: SignatureRate; sig
             <EuiFlexItem grow={false}>
               <EuiBadge color={rate.mode === 'explains' ? 'primary' : 'default'}>{rate.mode}</EuiBadge>
             </EuiFlexItem>
+            {rate.impact && (
+              <EuiFlexItem grow={false}>
+                <EuiToolTip content={`Node-hours of the failed builds it explains${rate.impact.withoutDuration ? ` (${rate.impact.withoutDuration} without a duration left out)` : ''}, and how many of them were run again`}>
+                  <EuiBadge color="hollow" data-test-subj="impact">
+                    {formatNumber(Math.round(rate.impact.nodeHours * 10) / 10)} node-hours · {formatNumber(rate.impact.rechecks)} rechecks
+                  </EuiBadge>
+                </EuiToolTip>
+              </EuiFlexItem>
+            )}
+            <AlarmBadges alarms={alarms} />
             {!rate.voting && (
               <EuiFlexItem grow={false}>
                 <EuiBadge color="default">non-voting included</EuiBadge>
@@ -151,6 +167,7 @@ export function RatesPage() {
     [key],
   );
   const sigs = useRequest((signal) => services.api.signatures({ perPage: 1000 }, signal), []);
+  const alarms = useAlarms();
   const byId = useMemo(() => new Map((sigs.data?.signatures ?? []).map((s) => [s.id, s])), [sigs.data]);
 
   const visible = useMemo(() => {
@@ -175,6 +192,8 @@ export function RatesPage() {
             onChange={(value) => setParams({ sort: value, page: undefined })}
             options={[
               { value: 'impact', text: 'Recent impact (failed in 24 h)' },
+              { value: 'nodeHours', text: 'Node-hours lost' },
+              { value: 'rechecks', text: 'Rechecks caused' },
               { value: 'window', text: 'Failed builds in window' },
               { value: 'hits', text: 'Log hits' },
               { value: 'bug', text: 'Bug' },
@@ -214,7 +233,7 @@ export function RatesPage() {
       {rates.data && !visible.length && <EmptyState title="No signatures to show" body={<p>No graphed signature matches these filters.</p>} />}
       {shown.map((r) => (
         <React.Fragment key={r.signatureId}>
-          <SignatureCard rate={r} signature={byId.get(r.signatureId)} from={filters.range.from} to={filters.range.to} />
+          <SignatureCard rate={r} signature={byId.get(r.signatureId)} from={filters.range.from} to={filters.range.to} alarms={alarms.get(r.signatureId) ?? []} />
           <EuiSpacer size="s" />
         </React.Fragment>
       ))}

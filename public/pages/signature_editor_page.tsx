@@ -26,6 +26,8 @@ import {
   EuiTextArea,
   EuiTitle,
 } from '@elastic/eui';
+import { bugKey } from '../../common/api/bugs';
+import { BugSummary, useBugs } from '../components/bug_info';
 import type { PreviewResponse } from '../../common/api/preview';
 import type { SignatureHistoryEntry, StoredSignature } from '../../common/api/signatures';
 import { effectiveQueryString } from '../../common/query/build';
@@ -241,6 +243,7 @@ export function SignatureEditorPage({ id }: { id?: string }) {
   usePageChrome([{ text: 'Signatures', path: '/signatures' }, { text: id ? `Signature ${id}` : 'New signature' }]);
   const [form, setForm] = useState<SignatureForm>(() => ({ ...EMPTY_FORM, query: params.get('query') ?? '', title: params.get('title') ?? '' }));
   const [stored, setStored] = useState<StoredSignature>();
+  const bugs = useBugs(stored ? [stored.bug] : []);
   const [loadError, setLoadError] = useState<string>();
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string>();
@@ -420,6 +423,11 @@ export function SignatureEditorPage({ id }: { id?: string }) {
             <EuiFormRow label="Bug URL (optional for Launchpad, GitHub, Storyboard)" display="rowCompressed" fullWidth>
               <EuiFieldText compressed fullWidth readOnly={readOnly} value={form.bugUrl} onChange={(e) => set('bugUrl', e.target.value)} data-test-subj="bugUrl" />
             </EuiFormRow>
+            {stored && (
+              <EuiFormRow label="On the tracker" display="rowCompressed" fullWidth>
+                <BugSummary info={bugs.get(bugKey(stored.bug))} />
+              </EuiFormRow>
+            )}
             <EuiFormRow label="Title" display="rowCompressed" fullWidth>
               <EuiFieldText compressed fullWidth readOnly={readOnly} value={form.title} onChange={(e) => set('title', e.target.value)} data-test-subj="sigTitle" />
             </EuiFormRow>

@@ -1,8 +1,11 @@
 /*
  * Signatures: a searchable, paginated table (bug, title, mode, hits in window, last hit, owner,
- * updated), the way to the editor, and import / export of elastic-recheck YAML.
+ * updated, the bug's title and status from its tracker), the way to the editor, and import / export
+ * of elastic-recheck YAML.
  */
 import React, { useEffect, useState } from 'react';
+import type { BugInfo, BugStatus } from '../../common/api/bugs';
+import { BugSummary } from '../components/bug_info';
 import {
   EuiBadge,
   EuiBasicTable,
@@ -34,7 +37,7 @@ import { EmptyState, ErrorState, Loading } from '../components/page_state';
 import { SafeLink } from '../components/safe_link';
 
 export const SIGNATURES_PER_PAGE = 20;
-type Row = StoredSignature & { hitsInWindow?: number; lastHit?: string };
+type Row = StoredSignature & { hitsInWindow?: number; lastHit?: string; bugInfo?: BugInfo };
 
 function EditorLink({ id, children }: { id: string; children: React.ReactNode }) {
   const props = useLinkProps(`/signatures/${encodeURIComponent(id)}`);
@@ -161,6 +164,7 @@ export function SignaturesPage() {
   const search = params.get('search') ?? '';
   const mode = params.get('mode') ?? '';
   const stale = params.get('stale') ?? '';
+  const bugStatus = params.get('bugStatus') ?? '';
   const page = Math.max(1, Number(params.get('page') ?? 1) || 1);
   const [text, setText] = useState(search);
   const [importing, setImporting] = useState(false);
@@ -169,16 +173,24 @@ export function SignaturesPage() {
   const list = useRequest(
     (signal) =>
       services.api.signatures(
-        { search: search || undefined, mode: (mode || undefined) as 'explains' | 'track' | undefined, stale: stale === '' ? undefined : stale === 'true', page, perPage: SIGNATURES_PER_PAGE },
+        { search: search || undefined, mode: (mode || undefined) as 'explains' | 'track' | undefined, stale: stale === '' ? undefined : stale === 'true', bugStatus: (bugStatus || undefined) as BugStatus | undefined, page, perPage: SIGNATURES_PER_PAGE },
         signal,
       ),
-    [search, mode, stale, page],
+    [search, mode, stale, bugStatus, page],
   );
   const newProps = useLinkProps('/signatures/new');
 
   const columns = [
     { name: 'Bug', width: '150px', render: (s: Row) => <EditorLink id={s.id}>{s.bug.id}</EditorLink> },
-    { name: 'Title', render: (s: Row) => (s.title ? s.title : <EuiText size="xs" color="subdued">{s.query.slice(0, 80)}</EuiText>) },
+    {
+      name: 'Title',
+      render: (s: Row) => (
+        <div>
+          {s.title ? s.title : !s.bugInfo?.title && <EuiText size="xs" color="subdued">{s.query.slice(0, 80)}</EuiText>}
+          <BugSummary info={s.bugInfo} compact />
+        </div>
+      ),
+    },
     { name: 'Mode', width: '90px', render: (s: Row) => <EuiBadge color={s.mode === 'explains' ? 'primary' : 'default'}>{s.mode}</EuiBadge> },
     { name: 'Hits in window', width: '110px', render: (s: Row) => <span data-test-subj="hitsInWindow">{formatNumber(s.hitsInWindow)}</span> },
     { name: 'Last hit', width: '110px', render: (s: Row) => <span title={s.lastHit ? formatDate(s.lastHit) : undefined}>{formatAge(s.lastHit)}</span> },
@@ -227,6 +239,21 @@ export function SignaturesPage() {
               { value: 'true', text: 'Stale (no hits)' },
             ]}
             testSubj="staleSelect"
+          />
+        </EuiFlexItem>
+        <EuiFlexItem grow={false}>
+          <LabelledSelect
+            label="Bug status"
+            value={bugStatus}
+            onChange={(value) => setParams({ bugStatus: value || undefined, page: undefined })}
+            options={[
+              { value: '', text: 'Any' },
+              { value: 'open', text: 'Open' },
+              { value: 'fixed', text: 'Fixed' },
+              { value: 'invalid', text: 'Closed without fix' },
+              { value: 'unknown', text: 'Unknown' },
+            ]}
+            testSubj="bugStatusFilter"
           />
         </EuiFlexItem>
         <EuiFlexItem grow={false}>

@@ -25,6 +25,7 @@ import {
 } from '../../common/api/signatures';
 import type { UncategorizedResult } from '../../common/api/uncategorized';
 import { CLUSTERS_PATH, type ClustersQuery, type ClustersResult } from '../../common/api/clusters';
+import { ALARMS_PATH, AlarmsResponse, BUGS_PATH, BugsResponse, CLEANUP_PATH, CleanupResponse } from '../../common/api/bugs';
 import type { HttpFetchOptions, HttpSetup } from '../types/host';
 
 export interface WindowParams extends RatesFilters {
@@ -129,4 +130,29 @@ export class ApiClient {
   results(params: ResultsParams, signal?: AbortSignal): Promise<ResultsPage> {
     return this.http.get<ResultsPage>(RESULTS_PATH, { query: query({ ...params }), signal });
   }
+
+  /** Tracker data of the given bugs (`tracker:id`), or of every signature's bug. */
+  bugs(ids?: string[], signal?: AbortSignal): Promise<BugsResponse> {
+    return this.http.get<BugsResponse>(BUGS_PATH, { query: query({ ids }), signal });
+  }
+
+  cleanup(params: CleanupParams, signal?: AbortSignal): Promise<CleanupResponse> {
+    return this.http.get<CleanupResponse>(CLEANUP_PATH, { query: query({ ...params }), signal });
+  }
+
+  /** The cleanup report as the list of files to delete (a download). */
+  cleanupFilesHref(params: CleanupParams): string {
+    const q = new URLSearchParams({ format: 'files' });
+    for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));
+    return this.http.basePath.prepend(`${CLEANUP_PATH}?${q}`);
+  }
+
+  alarms(signal?: AbortSignal): Promise<AlarmsResponse> {
+    return this.http.get<AlarmsResponse>(ALARMS_PATH, { signal });
+  }
+}
+
+export interface CleanupParams {
+  closedDays?: number;
+  silentDays?: number;
 }

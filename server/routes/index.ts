@@ -12,6 +12,7 @@ import { registerResultsRoutes } from './results_routes';
 import { registerRatesRoutes } from './rates_routes';
 import { registerQueryRoutes } from './query_routes';
 import { registerClusterRoutes } from './cluster_routes';
+import { registerBugRoutes } from './bug_routes';
 
 export interface RouteDeps {
   router: IRouter;
@@ -34,4 +35,5 @@ export function registerRoutes(hostDeps: RouteDeps): void {
   registerRatesRoutes(deps);
   registerQueryRoutes(deps);
   registerClusterRoutes(deps);
+  registerBugRoutes(deps);
 }

@@ -3,6 +3,9 @@ import { RATES_PATH, UNCATEGORIZED_PATH } from '../../common/api/paths';
 import type { Validated } from '../../common/api/signatures';
 import { errorResponse, hostRoute } from '../lib/host_adapter';
 import { DAY_MS, failureRates, HOUR_MS } from '../lib/rates/rates';
+import { bugKey, BugInfo } from '../../common/api/bugs';
+import { readBugCache } from '../lib/bugs/bug_cache';
+import { signatureImpact } from '../lib/bugs/impact';
 import { uncategorizedFailures } from '../lib/uncategorized/uncategorized';
 import type { RouteDeps } from './index';
 import { fail, intParam, listParam, READ_SECURITY, unknownKeys, validation } from './route_utils';
@@ -69,7 +72,16 @@ export function registerRatesRoutes({ router, host, config }: RouteDeps): void {
           projects: q.projects,
           branches: q.branches,
         });
-        return response.ok({ body: result });
+        // bug data and impact are extra information: the rates answer without them
+        const bugs = await readBugCache(engine, config().state.index).catch(() => new Map<string, BugInfo>());
+        const impact = await signatureImpact(engine, config(), result.start, result.end).catch(() => null);
+        const byId = new Map((impact?.signatures ?? []).map((i) => [i.signatureId, i]));
+        const signatures = result.signatures.map((r) => ({
+          ...r,
+          ...(bugs.has(bugKey(r.bug)) ? { bugInfo: bugs.get(bugKey(r.bug)) } : {}),
+          ...(impact ? { impact: byId.get(r.signatureId) ?? { signatureId: r.signatureId, failedBuilds: 0, nodeHours: 0, rechecks: 0, withoutDuration: 0 } } : {}),
+        }));
+        return response.ok({ body: { ...result, signatures } });
       } catch (error) {
         return errorResponse(response, error);
       }

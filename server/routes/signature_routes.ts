@@ -13,6 +13,8 @@ import {
   validateListQuery,
   validateSignatureInput,
 } from '../../common/api/signatures';
+import { bugKey, BugInfo } from '../../common/api/bugs';
+import { readBugCache } from '../lib/bugs/bug_cache';
 import { DAY_MS } from '../lib/rates/rates';
 import { engineAsCurrentUser, errorResponse, hostRoute, savedObjectsClient } from '../lib/host_adapter';
 import { signatureHits } from '../lib/signature_hits';
@@ -61,28 +63,34 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
         const end = Date.now();
         const start = end - config().windows.ratesDays * DAY_MS;
         let body: SignatureListResponse;
-        if (q.stale === undefined) {
+        const engine = await engineAsCurrentUser(context);
+        // bug data (title, status) from the cache the background work fills; the list answers without it
+        const bugs = await readBugCache(engine, config().state.index).catch((error) => {
+          logger.debug(`signature list without bug data: ${error?.message ?? error}`);
+          return new Map<string, BugInfo>();
+        });
+        const withBug = <S extends { bug: { tracker: string; id: string } }>(s: S) => (bugs.has(bugKey(s.bug)) ? { ...s, bugInfo: bugs.get(bugKey(s.bug)) } : s);
+        const bugStatus = (s: { bug: { tracker: string; id: string } }) => bugs.get(bugKey(s.bug))?.status ?? 'unknown';
+        if (q.stale === undefined && q.bugStatus === undefined) {
           const page = await store.list(q);
-          const engine = await engineAsCurrentUser(context);
           // the counts are extra information: a user who may not read the log indices still gets the list
           const hits = await signatureHits(engine, compileSignatures(page.signatures), config().logs.indexPattern, start, end).catch((error) => {
             logger.debug(`signature list without hit counts: ${error?.message ?? error}`);
             return {} as Record<string, { hits: number; lastHit?: string }>;
           });
-          body = { ...page, signatures: page.signatures.map((s) => (hits[s.id] ? { ...s, hitsInWindow: hits[s.id].hits, ...(hits[s.id].lastHit ? { lastHit: hits[s.id].lastHit } : {}) } : s)) };
+          body = { ...page, signatures: page.signatures.map((s) => withBug(hits[s.id] ? { ...s, hitsInWindow: hits[s.id].hits, ...(hits[s.id].lastHit ? { lastHit: hits[s.id].lastHit } : {}) } : s)) };
         } else {
-          // stale needs the hits of every candidate: filter all matching signatures, then page
-          const all = (await store.list({ ...q, page: 1, perPage: 10000 })).signatures;
-          const engine = await engineAsCurrentUser(context);
+          // stale and bugStatus need every candidate: filter all matching signatures, then page
+          const all = (await store.list({ ...q, page: 1, perPage: 10000 })).signatures.filter((s) => q.bugStatus === undefined || bugStatus(s) === q.bugStatus);
           const hits = await signatureHits(engine, compileSignatures(all), config().logs.indexPattern, start, end);
-          const kept = all.filter((s) => ((hits[s.id]?.hits ?? 0) === 0) === q.stale);
+          const kept = all.filter((s) => q.stale === undefined || ((hits[s.id]?.hits ?? 0) === 0) === q.stale);
           const page = q.page ?? 1;
           const perPage = q.perPage ?? 100;
           body = {
             page,
             perPage,
             total: kept.length,
-            signatures: kept.slice((page - 1) * perPage, page * perPage).map((s) => ({ ...s, hitsInWindow: hits[s.id]?.hits ?? 0, ...(hits[s.id]?.lastHit ? { lastHit: hits[s.id].lastHit } : {}) })),
+            signatures: kept.slice((page - 1) * perPage, page * perPage).map((s) => withBug({ ...s, hitsInWindow: hits[s.id]?.hits ?? 0, ...(hits[s.id]?.lastHit ? { lastHit: hits[s.id].lastHit } : {}) })),
           };
         }
         return response.ok({ body });

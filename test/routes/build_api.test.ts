@@ -42,6 +42,7 @@ function pluginConfig(extra: Record<string, unknown> = {}) {
     gerrit: { url: gerrit.url, username: 'recheck-bot', password: 'gerrit-http-password' },
     readiness: { timeout: '1h' },
     schedule: { enabled: true, interval: '1s' },
+    bugs: { enabled: false }, // bug data has its own tests (test/bugs); no tracker is asked here
     report: { retryInitial: '50ms', retryMax: '100ms' },
     ...extra,
   };

@@ -11,6 +11,7 @@ import { engineFromCoreStart } from '../host_adapter';
 import { SignatureStore } from '../signature_store';
 import { EngineLock } from './lock';
 import { RecheckLoop } from './recheck_loop';
+import { bugSteps } from '../bugs/bug_work';
 import { BackgroundScheduler, IntervalScheduler, registerRecheckTask, TaskManagerScheduler } from './scheduler';
 
 export function backgroundEngine(config: RecheckConfig, core: CoreStart): EngineClient {
@@ -39,11 +40,13 @@ export class BackgroundService {
     if (!this.config.schedule.enabled) return;
     const engine = backgroundEngine(this.config, core);
     const savedObjects = core.savedObjects.createInternalRepository();
+    const loadSignatures = () => new SignatureStore(savedObjects, 'elastic-recheck').all();
     this.loop = new RecheckLoop({
       engine,
       config: this.config,
-      loadSignatures: () => new SignatureStore(savedObjects, 'elastic-recheck').all(),
+      loadSignatures,
       logger: this.logger,
+      extraSteps: bugSteps({ engine, config: this.config, loadSignatures, logger: this.logger }),
     });
     const log = { debug: (m: string) => this.logger.debug(m), warn: (m: string) => this.logger.warn(m) };
     this.scheduler = deps.taskManager

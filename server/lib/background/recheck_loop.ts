@@ -45,6 +45,8 @@ export interface LoopDeps {
   loadSignatures: () => Promise<Signature[]>;
   logger: LoopLogger;
   now?: () => number;
+  /** More steps run after report, each on its own (bug data and alarms: server/lib/bugs/bug_work.ts). */
+  extraSteps?: Array<{ name: string; run: () => Promise<void> }>;
 }
 
 export interface PassSummary {
@@ -169,6 +171,7 @@ export class RecheckLoop {
     });
     await step('classify', () => this.classifyStep(summary));
     await step('report', () => this.reportStep(summary));
+    for (const extra of this.deps.extraSteps ?? []) await step(extra.name, extra.run);
     return summary;
   }
 

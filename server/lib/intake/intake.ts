@@ -69,6 +69,7 @@ export function storedBuild(b: ZuulBuild): StoredBuild {
     startTime: b.startTime,
     endTime: b.endTime,
     buildset: b.buildset,
+    nodeset: b.nodeset,
   };
 }
 

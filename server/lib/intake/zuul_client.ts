@@ -111,5 +111,6 @@ export function normalizeBuild(tenant: string, raw: any): ZuulBuild {
     startTime: raw.start_time ?? undefined,
     endTime: raw.end_time ?? undefined,
     buildset: raw.buildset?.uuid,
+    nodeset: typeof raw.nodeset === 'string' && raw.nodeset ? raw.nodeset : undefined,
   };
 }
