@@ -332,7 +332,13 @@ function lexRange(text: string, open: number, tokens: Token[]): number {
 // ---------------------------------------------------------------------------------------------------------------
 // Grammar check on tokens (classic: Query := Clause ((Conj)? (Mod)? Clause)* ; Clause := [field:] (atom | '(' Query ')') [^n])
 
+/** Parenthesis nesting the parser accepts at all (the npm grammar recurses per level); signatures get a lower limit in validate.ts. */
+export const MAX_PARSE_DEPTH = 64;
+/** Tokens the parser accepts at all: bounds the work one query can cause. */
+export const MAX_PARSE_TOKENS = 4096;
+
 function checkGrammar(text: string, tokens: Token[]): void {
+  if (tokens.length > MAX_PARSE_TOKENS) throw new LexError(tokens[MAX_PARSE_TOKENS].start, `too many tokens: more than ${MAX_PARSE_TOKENS}`);
   const atomKinds = new Set<TokenKind>(['QUOTED', 'TERM', 'REGEX', 'RANGE']);
   const parens: Token[] = [];
   let expectClause = true; // at the start of a group / after a conjunction or modifier
@@ -366,6 +372,8 @@ function checkGrammar(text: string, tokens: Token[]): void {
         break;
       case 'LPAREN':
         parens.push(t);
+        // checked here, before any recursive step, so that deep nesting is an error and not a stack overflow
+        if (parens.length > MAX_PARSE_DEPTH) throw new LexError(t.start, `parentheses nested more than ${MAX_PARSE_DEPTH} deep`);
         afterField = null;
         sawConj = sawMod = null;
         expectClause = true;

@@ -101,3 +101,35 @@ describe('validateSignature with legacy translation', () => {
     expect(validateSignature({ query: '@message:"x"' }).errors[0]).toMatchObject({ code: 'legacy_field', field: '@message' });
   });
 });
+
+describe('validateQuery: hostile queries are refused with the reason and position', () => {
+  it('2,000-deep parentheses are a positioned syntax error, not a stack overflow', () => {
+    const v = validateQuery('('.repeat(2000) + 'message:a' + ')'.repeat(2000), { limits: { maxLength: 10000 } });
+    expect(v.errors).toEqual([expect.objectContaining({ code: 'syntax', column: 65, message: expect.stringContaining('nested more than 64 deep') })]);
+  });
+
+  it.each([
+    ['message:*', 'match_all'],
+    ['*:*', 'match_all'],
+    ['NOT message:foo', 'match_all'],
+    ['message:foo OR message:*', 'match_all'],
+    ['message:[* TO *]', 'match_all'],
+    ['message:(* OR foo)', 'match_all'],
+    ['message:/~(a|b)*/', 'costly_regex'],
+    ['message:/ab[a-z]{1,10000}/', 'costly_regex'],
+    [`message:${'a'.repeat(5000)}~2`, 'costly_fuzzy'],
+    ['message:"a\u0000b"', 'bad_character'],
+    ['message:"a\ud800b"', 'bad_character'],
+  ])('%s is refused (%s)', (q, code) => {
+    const v = validateQuery(q);
+    expect(v.ok).toBe(false);
+    expect(v.errors.map((e) => e.code)).toContain(code);
+    expect(v.errors.find((e) => e.code === code)).toHaveProperty('column');
+  });
+
+  it('keeps queries that only narrow with an exists check or a NOT', () => {
+    expect(validateQuery('message:* AND tags:"console.html"').errors).toEqual([]);
+    expect(validateQuery('message:"a" AND NOT message:b').errors).toEqual([]);
+    expect(validateQuery('message:"x\ud83d\ude00"').errors).toEqual([]);
+  });
+});

@@ -5,7 +5,7 @@
 import type { Signature } from '../signature/types';
 import { CI_LOG_PROCESSING_FIELDS, FieldCatalog, fieldKnown, NUMERIC_TYPES } from './fields';
 import { isLegacyField, translateLegacyQuery, UNTRANSLATABLE_FIELDS } from './legacy';
-import { BoolNode, FieldRef, LeafNode, lineColumn, LuceneNode, parseLucene, unescapeLucene } from './lucene';
+import { BoolNode, clauseOccurs, FieldRef, LeafNode, lineColumn, LuceneNode, parseLucene, unescapeLucene } from './lucene';
 
 export interface QueryLimits {
   /** Characters. The longest real elastic-recheck query is 532. */
@@ -20,6 +20,10 @@ export interface QueryLimits {
   minWildcardPrefix: number;
   /** Regexes at most this long (the engine's index.max_regex_length default is 1000). */
   maxRegexLength: number;
+  /** Largest `{n}` / `{n,m}` count in a regex (each counted state grows the automaton). */
+  maxRegexRepeat: number;
+  /** Characters of a fuzzy term (the edit-distance automaton grows with the term). */
+  maxFuzzyLength: number;
 }
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
@@ -29,6 +33,8 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   allowLeadingWildcard: false,
   minWildcardPrefix: 2,
   maxRegexLength: 200,
+  maxRegexRepeat: 100,
+  maxFuzzyLength: 64,
 };
 
 export type QueryProblemCode =
@@ -39,6 +45,9 @@ export type QueryProblemCode =
   | 'leading_wildcard'
   | 'costly_wildcard'
   | 'costly_regex'
+  | 'costly_fuzzy'
+  | 'match_all'
+  | 'bad_character'
   | 'unknown_field'
   | 'legacy_field'
   | 'type_mismatch'
@@ -78,11 +87,53 @@ function problem(text: string, code: QueryProblemCode, message: string, offset?:
 }
 
 /** Regex patterns whose evaluation walks (almost) every term: no literal start, or nested unbounded repetition. */
-function regexCost(pattern: string): string | undefined {
+function regexCost(pattern: string, maxRepeat = DEFAULT_QUERY_LIMITS.maxRegexRepeat): string | undefined {
+  for (const m of pattern.matchAll(/(?<!\\)\{(\d+)(?:,(\d*))?\}/g)) {
+    const n = Math.max(Number(m[1]), Number(m[2] || 0));
+    if (n > maxRepeat) return `the repetition ${m[0]} counts beyond ${maxRepeat} (every count is a state of the automaton)`;
+  }
+  const complement = pattern.search(/(?<!\\)~/);
+  if (complement >= 0) return "'~' is the complement operator in the engine's regex syntax: it matches (nearly) every term; escape it as '\\~'";
   if (/^(\.|\[[^\]]*\]|\\.|\([^()]*\))[*+?{]/.test(pattern)) return 'it starts with a repeated wildcard or group, so every term of the field is visited';
   if (/\([^()]*[*+][^()]*\)[*+{]/.test(pattern)) return 'it nests unbounded repetitions, e.g. (a+)+ (exponential automaton)';
   if (/(\.\*.*){3,}/.test(pattern)) return 'it has three or more ".*"';
   return undefined;
+}
+
+/** Control characters (other than tab, newline, carriage return) and lone UTF-16 surrogates: never in a real log line. */
+const BAD_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Does this operand match (nearly) every log line? `field:*`, `*`, a regex of only wildcards, an open range. */
+function universalOperand(node: LuceneNode): boolean {
+  switch (node.type) {
+    case 'bool':
+      return universalBool(node);
+    case 'group':
+      return universalBool(node.body);
+    case 'wildcard':
+      return /^[*?]+$/.test(node.raw);
+    case 'regex':
+      return node.pattern.replace(/\(?\.[*+]\)?[*+]?/g, '') === '';
+    case 'range':
+      return (node.min === '*' || node.min === '') && (node.max === '*' || node.max === '');
+    case 'term':
+      return node.value === '*' || (node.field !== undefined && unescapeLucene(node.field.name) === '_exists_');
+    default:
+      return false;
+  }
+}
+
+/**
+ * A clause list matches (nearly) everything when all its required clauses do, or, without required clauses,
+ * when one optional clause does or there are only prohibited clauses (the engine then adds match_all).
+ */
+function universalBool(bool: BoolNode): boolean {
+  const occurs = clauseOccurs(bool);
+  const must = bool.clauses.filter((_, i) => occurs[i] === 'must');
+  if (must.length) return must.every((c) => universalOperand(c.node));
+  const should = bool.clauses.filter((_, i) => occurs[i] === 'should');
+  if (!should.length) return true;
+  return should.some((c) => universalOperand(c.node));
 }
 
 function depthOf(node: LuceneNode): number {
@@ -99,6 +150,13 @@ export function validateQuery(query: string, opts: ValidateOptions = {}): QueryV
   const warnings: QueryProblem[] = [];
   if (query.length > limits.maxLength) {
     errors.push(problem(query, 'too_long', `query is too long: ${query.length} characters (limit ${limits.maxLength}); a signature should fingerprint one failure with a few phrases`, limits.maxLength));
+    return { ok: false, errors, warnings };
+  }
+  const bad = BAD_CHARACTER.exec(query);
+  if (bad) {
+    const code = bad[0].charCodeAt(0);
+    const what = code >= 0xd800 && code <= 0xdfff ? `a lone UTF-16 surrogate (\\u${code.toString(16)})` : `the control character \\u${code.toString(16).padStart(4, '0')}`;
+    errors.push(problem(query, 'bad_character', `query contains ${what}: no log line has it and the engine's analyser drops it`, bad.index));
     return { ok: false, errors, warnings };
   }
   const parsed = parseLucene(query);
@@ -166,11 +224,15 @@ export function validateQuery(query: string, opts: ValidateOptions = {}): QueryV
         if (node.pattern.length > limits.maxRegexLength)
           errors.push(problem(query, 'costly_regex', `regular expression of ${node.pattern.length} characters (limit ${limits.maxRegexLength})`, node.start, fname));
         else {
-          const why = regexCost(node.pattern);
+          const why = regexCost(node.pattern, limits.maxRegexRepeat);
           if (why) errors.push(problem(query, 'costly_regex', `regular expression /${node.pattern}/ is too costly: ${why}`, node.start, fname));
         }
         break;
       }
+      case 'term':
+        if (node.fuzzy !== undefined && node.value.length > limits.maxFuzzyLength)
+          errors.push(problem(query, 'costly_fuzzy', `fuzzy term of ${node.value.length} characters (limit ${limits.maxFuzzyLength}): its edit-distance automaton is too costly; use a phrase`, node.start, fname));
+        break;
       case 'phrase':
         if (!node.value.trim()) warnings.push(problem(query, 'empty_phrase', 'empty phrase "" matches nothing', node.start, fname));
         if (/\\[nt]/.test(node.raw))
@@ -181,6 +243,8 @@ export function validateQuery(query: string, opts: ValidateOptions = {}): QueryV
       errors.push(problem(query, 'type_mismatch', `field '${fname}' is a number (${ftype}): '${node.value}' is not a number`, node.start, fname));
   };
   visit(ast);
+  if (universalBool(ast))
+    errors.push(problem(query, 'match_all', 'the query matches (nearly) every log line (a bare wildcard, an exists check, an open range or only NOT clauses): it would explain every failure', 0));
   if (leafCount > limits.maxClauses)
     errors.push(problem(query, 'too_many_clauses', `too many clauses: ${leafCount} terms and phrases (limit ${limits.maxClauses}); split the signature`, 0));
   return { ok: errors.length === 0, errors, warnings, ast };
