@@ -218,6 +218,7 @@ export function validateSignatureInput(body: unknown, opts: { partial?: boolean 
     out.scope = scope;
   }
   if (b.version !== undefined) {
+    if (!opts.partial) return fail(['version'], 'only an update takes the version of a previous read; a new signature has none');
     if (typeof b.version !== 'string' || b.version === '') return fail(['version'], 'expected the version string from a previous read');
     out.version = b.version;
   }

@@ -415,8 +415,9 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     });
     const query: Record<string, string | string[]> = {};
     for (const [k, v] of url.searchParams) {
-      const prev = query[k];
-      query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+      const prev = Object.prototype.hasOwnProperty.call(query, k) ? query[k] : undefined;
+      // an own property even for `__proto__`, so that the key check refuses it as Kibana does
+      Object.defineProperty(query, k, { value: prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v], enumerable: true, writable: true, configurable: true });
     }
     const validate = route.config.validate === false ? {} : route.config.validate;
     let request: KibanaRequest<any, any, any>;

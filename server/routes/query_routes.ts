@@ -9,6 +9,7 @@ import { QUERY_PREVIEW_PATH, QUERY_STATS_PATH, QUERY_VALIDATE_PATH } from '../..
 import type { PreviewRequest } from '../../common/api/preview';
 import { MAX_QUERY_LENGTH, Validated } from '../../common/api/signatures';
 import { signatureQuery } from '../../common/query/build';
+import { describeProblem, queryRefusal } from '../../common/query/refusal';
 import type { SignatureScope } from '../../common/signature/types';
 import { engineAsCurrentUser, errorResponse, hostRoute } from '../lib/host_adapter';
 import { previewSignature } from '../lib/preview';
@@ -29,7 +30,7 @@ function kind(v: unknown): string {
 }
 
 /** The body shared by the three routes; `allowed` lists the optional fields each accepts. */
-export function queryBody(allowed: string[]) {
+export function queryBody(allowed: string[], opts: { refuse?: boolean } = {}) {
   return (body: unknown): Validated<QueryBody> => {
     if (!body || typeof body !== 'object' || Array.isArray(body)) return fail(['body'], `expected a JSON object with a query, got ${kind(body)}`);
     const b = body as Record<string, unknown>;
@@ -68,6 +69,10 @@ export function queryBody(allowed: string[]) {
       out.scope = s as SignatureScope;
     }
     if (out.days !== undefined && out.bucketHours !== undefined && (out.days * 24) % out.bucketHours !== 0) return fail(['bucketHours'], 'the window (days * 24) must be a multiple of bucketHours');
+    if (opts.refuse) {
+      const refused = queryRefusal(out.query);
+      if (refused) return fail(['query'], describeProblem(refused));
+    }
     return { ok: true, value: out };
   };
 }
@@ -96,7 +101,7 @@ export function registerQueryRoutes({ router, host, config }: RouteDeps): void {
   router.post(
     hostRoute(host, {
       path: QUERY_PREVIEW_PATH,
-      validate: { body: validation(queryBody(['allowNonvoting', 'scope', 'testIds', 'signatureId', 'days', 'bucketHours', 'samples'])) },
+      validate: { body: validation(queryBody(['allowNonvoting', 'scope', 'testIds', 'signatureId', 'days', 'bucketHours', 'samples'], { refuse: true })) },
       options: { access: 'public', summary: 'Preview an unsaved signature: hits over time, samples, success hits, overlap', body: { maxBytes: 64 * 1024 } },
       security: READ_SECURITY,
     }),
@@ -116,7 +121,7 @@ export function registerQueryRoutes({ router, host, config }: RouteDeps): void {
   router.post(
     hostRoute(host, {
       path: QUERY_STATS_PATH,
-      validate: { body: validation(queryBody(['allowNonvoting', 'scope', 'days', 'quantity', 'verbose'])) },
+      validate: { body: validation(queryBody(['allowNonvoting', 'scope', 'days', 'quantity', 'verbose'], { refuse: true })) },
       options: { access: 'public', summary: "Field breakdown of a query's hits", body: { maxBytes: 64 * 1024 } },
       security: READ_SECURITY,
     }),

@@ -104,15 +104,20 @@ const validationResult: RouteValidationResultFactory = {
   },
 };
 
-function safetyPrechecks(data: unknown, namespace: string, trail: string[] = []): void {
-  if (!data || typeof data !== 'object' || Buffer.isBuffer(data)) return;
-  for (const key of Object.keys(data)) {
-    if (key === '__proto__') throw new RequestValidationError(`[${namespace}.${[...trail, key].join('.')}]: '__proto__' is an invalid key`);
-    const value = (data as any)[key];
-    if (key === 'constructor' && value && typeof value === 'object' && 'prototype' in value) {
-      throw new RequestValidationError(`[${namespace}.${[...trail, key, 'prototype'].join('.')}]: 'constructor.prototype' is an invalid key`);
+/** Kibana's prototype-pollution check, walked with an explicit stack so that deeply nested JSON cannot overflow it. */
+function safetyPrechecks(data: unknown, namespace: string): void {
+  const stack: Array<{ value: unknown; trail: string[] }> = [{ value: data, trail: [] }];
+  while (stack.length) {
+    const { value: node, trail } = stack.pop()!;
+    if (!node || typeof node !== 'object' || Buffer.isBuffer(node)) continue;
+    for (const key of Object.keys(node)) {
+      if (key === '__proto__') throw new RequestValidationError(`[${namespace}.${[...trail, key].join('.')}]: '__proto__' is an invalid key`);
+      const value = (node as any)[key];
+      if (key === 'constructor' && value && typeof value === 'object' && 'prototype' in value) {
+        throw new RequestValidationError(`[${namespace}.${[...trail, key, 'prototype'].join('.')}]: 'constructor.prototype' is an invalid key`);
+      }
+      if (value && typeof value === 'object') stack.push({ value, trail: trail.length < 32 ? [...trail, key] : trail });
     }
-    safetyPrechecks(value, namespace, [...trail, key]);
   }
 }
 

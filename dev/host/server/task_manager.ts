@@ -45,6 +45,8 @@ export class StandInTaskManager {
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private readonly running = new Set<Promise<void>>();
+  /** Final writes of finished runs that the engine did not take (it was down): retried on every poll. */
+  private readonly unsettled = new Map<string, Partial<TaskDoc> | null>();
   private readonly ownerId = `standin-${randomUUID()}`;
   private started = false;
   private readonly pollIntervalMs: number;
@@ -227,6 +229,10 @@ export class StandInTaskManager {
   }
 
   private async claimAndRun(): Promise<void> {
+    for (const [id, update] of [...this.unsettled]) {
+      await this.settle(id, update);
+      this.unsettled.delete(id);
+    }
     const free = this.maxWorkers - this.running.size;
     if (free <= 0 || this.definitions.size === 0) return;
     const r = await this.engine.request<any>({
@@ -252,7 +258,9 @@ export class StandInTaskManager {
         if (error instanceof EngineRequestError && error.statusCode === 409) continue; // claimed by another instance
         throw error;
       }
-      const run = this.runTask(hit._id, { ...hit._source, status: 'running', startedAt }).finally(() => this.running.delete(run));
+      const run = this.runTask(hit._id, { ...hit._source, status: 'running', startedAt })
+        .catch((error) => this.options.logger.warn(`task ${hit._source.taskType} "${hit._id}" could not run: ${error?.message ?? error}`))
+        .finally(() => this.running.delete(run));
       this.running.add(run);
     }
   }
@@ -300,6 +308,17 @@ export class StandInTaskManager {
     } else {
       update = null; // a one-off task that succeeded is removed
     }
+    try {
+      await this.settle(id, update);
+    } catch (error: any) {
+      // the engine went away: keep the outcome and write it on a later poll (a real Kibana keeps running too)
+      this.options.logger.warn(`task ${doc.taskType} "${id}": could not record the run, will retry: ${error?.message ?? error}`);
+      this.unsettled.set(id, update);
+    }
+  }
+
+  /** Writes a finished run's outcome: the update, or the removal of a one-off task. */
+  private async settle(id: string, update: Partial<TaskDoc> | null): Promise<void> {
     try {
       if (update) {
         await this.engine.request({ method: 'POST', path: `/${this.index}/_update/${encodeURIComponent(id)}`, querystring: { refresh: 'wait_for' }, body: { doc: { ...update, ownerId: null } } });

@@ -23,6 +23,7 @@ export function backgroundEngine(config: RecheckConfig, core: CoreStart): Engine
 export class BackgroundService {
   private loop: RecheckLoop | null = null;
   private scheduler: BackgroundScheduler | null = null;
+  private current: Promise<unknown> | null = null;
   /** Identifies this host instance in the lock document. */
   readonly instanceId = `instance-${randomUUID()}`;
 
@@ -59,7 +60,9 @@ export class BackgroundService {
   /** One pass; throws only if the service has not started (the task manager then records the failure). */
   async runPass(): Promise<void> {
     if (!this.loop) throw new Error('elastic-recheck background work has not started');
-    await this.loop.runOnce();
+    // one pass at a time in this process: a task run the task manager gave up on (timeout) may still be working
+    this.current ??= this.loop.runOnce().finally(() => (this.current = null));
+    await this.current;
   }
 
   async stop(): Promise<void> {

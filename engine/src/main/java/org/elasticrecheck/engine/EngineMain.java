@@ -73,7 +73,9 @@ public final class EngineMain {
 
   private static void ensurePortFree(int port) {
     try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(false);
+      // as the engine's own listeners do: a port whose last owner was killed (sockets in TIME_WAIT) is free,
+      // a port with a live listener is not (see engine/node/engine_process.ts, findFreePort)
+      socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress("127.0.0.1", port));
     } catch (IOException e) {
       fail("port " + port + " on 127.0.0.1 is already in use", null);
