@@ -21,3 +21,8 @@ export const DEFAULT_BUCKET = '1h';
 export const FAILED_BUILD_STATUSES = ['FAILURE', 'TIMED_OUT', 'POST_FAILURE', 'NODE_FAILURE', 'RETRY_LIMIT'] as const;
 export const ALL_BUILD_STATUSES = ['SUCCESS', ...FAILED_BUILD_STATUSES] as const;
 export type BuildStatus = (typeof ALL_BUILD_STATUSES)[number];
+
+/** Time one user regular expression (uncategorized excludeJobs / includeProjects) may run, in its worker thread. */
+export const REGEX_TIME_LIMIT_MS = 1000;
+/** Length of a user regular expression. */
+export const MAX_USER_REGEX_LENGTH = 500;

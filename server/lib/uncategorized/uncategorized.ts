@@ -14,6 +14,7 @@
  * bugs, only not announced); `track` signatures do not. ER's percentage bug (always 1/total per job)
  * does not exist here: per-job rates are explained/failed builds of that job.
  */
+import { matchAll } from './bounded_regex';
 import type { JobCategorization, UncategorizedResult, UnexplainedBuild } from '../../../common/api/uncategorized';
 import { DEFAULT_LOG_INDEX_PATTERN, FAILED_BUILD_STATUSES } from '../../../common/constants';
 import { DEFAULT_SUBUNIT_INDEX_PATTERN, FAILED_TEST_STATUSES, LOG_FIELDS, SUBUNIT_FIELDS } from '../../../common/log_fields';
@@ -57,15 +58,6 @@ interface FailedBuild {
   explained: boolean;
 }
 
-function regex(name: string, source: string | undefined): RegExp | undefined {
-  if (source === undefined) return undefined;
-  try {
-    return new RegExp(source);
-  } catch (error) {
-    throw new Error(`${name}: invalid regular expression "${source}": ${(error as Error).message}`);
-  }
-}
-
 export async function uncategorizedFailures(engine: EngineClient, signatures: CompiledSignature[], options: UncategorizedOptions = {}): Promise<UncategorizedResult> {
   const index = options.index ?? DEFAULT_LOG_INDEX_PATTERN;
   const end = options.end ?? Date.now();
@@ -74,8 +66,6 @@ export async function uncategorizedFailures(engine: EngineClient, signatures: Co
   const perPage = options.perPage ?? 50;
   if (!Number.isInteger(page) || page < 1) throw new Error(`page must be a whole number >= 1, got ${page}`);
   if (!Number.isInteger(perPage) || perPage < 1 || perPage > 10000) throw new Error(`perPage must be a whole number from 1 to 10000, got ${perPage}`);
-  const excludeJobs = regex('excludeJobs', options.excludeJobs);
-  const includeProjects = regex('includeProjects', options.includeProjects);
   const maxBuilds = options.maxBuilds ?? 65000;
 
   const explaining = signatures.filter((c) => c.signature.mode === 'explains');
@@ -139,13 +129,18 @@ export async function uncategorizedFailures(engine: EngineClient, signatures: Co
   if (agg.sum_other_doc_count > 0) throw new IncompleteCountError(['(failed builds)'], maxBuilds);
   let took = answers.reduce((sum, r) => sum + (r.took ?? 0), 0);
 
+  // user patterns run in a worker with a time limit (bounded_regex.ts), once per distinct name
+  const keys = agg.buckets.map((b: any) => b.key as string[]);
+  const excluded = options.excludeJobs !== undefined ? await matchAll('excludeJobs', options.excludeJobs, keys.map((k: string[]) => k[1])) : undefined;
+  const included = options.includeProjects !== undefined ? await matchAll('includeProjects', options.includeProjects, keys.map((k: string[]) => k[2])) : undefined;
+
   const builds: FailedBuild[] = [];
   const candidates = new Map<string, string[][]>(); // build -> test id lists of matched test_ids signatures
   for (const b of agg.buckets) {
     const [uuid, job, project] = b.key as string[];
     if (options.failuresQuery && b.selected.doc_count === 0) continue;
-    if (excludeJobs?.test(job)) continue;
-    if (includeProjects && !includeProjects.test(project)) continue;
+    if (excluded?.has(job)) continue;
+    if (included && !included.has(project)) continue;
     const build: FailedBuild = { uuid, job, project, last: b.last.value, explained: b.explained.doc_count > 0 };
     if (!build.explained) {
       const lists = withTests.map((c, i) => (b[`t${i}`].doc_count > 0 ? c.signature.testIds! : null)).filter((x): x is string[] => x !== null);
