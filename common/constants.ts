@@ -26,3 +26,5 @@ export type BuildStatus = (typeof ALL_BUILD_STATUSES)[number];
 export const REGEX_TIME_LIMIT_MS = 1000;
 /** Length of a user regular expression. */
 export const MAX_USER_REGEX_LENGTH = 500;
+/** Engine-side time limit of every search the plugin sends (the search `timeout`); a timed-out search is an error, never a partial answer. */
+export const ENGINE_SEARCH_TIMEOUT_MS = 8000;

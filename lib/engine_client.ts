@@ -7,6 +7,7 @@
  * that and normalize the answer, which also sidesteps their different request-parameter styles
  * (top-level keys in Kibana 9, `body` in OpenSearch). See host-contracts §2.4.
  */
+import { ENGINE_SEARCH_TIMEOUT_MS } from '../../../common/constants';
 
 export type EngineMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
 
@@ -147,8 +148,20 @@ export interface SearchResponse<S = any> {
   aggregations?: any;
 }
 
-export function search<S = any>(engine: EngineClient, index: string, body: unknown, querystring?: EngineRequest['querystring']): Promise<SearchResponse<S>> {
-  return engine.request<SearchResponse<S>>({ method: 'POST', path: `/${encodeURIComponent(index)}/_search`, body, querystring });
+/** The body with the engine-side time limit (ENGINE_SEARCH_TIMEOUT_MS) unless it sets its own. */
+function timeLimited(body: unknown): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body) || 'timeout' in body) return body;
+  return { ...body, timeout: `${ENGINE_SEARCH_TIMEOUT_MS}ms` };
+}
+
+function checkTimedOut(res: { timed_out?: boolean } | undefined): void {
+  if (res?.timed_out) throw new EngineRequestError(`engine answered 504: the search ran longer than ${ENGINE_SEARCH_TIMEOUT_MS} ms and was stopped; narrow the query or the time range`, 504, 'search_timeout');
+}
+
+export async function search<S = any>(engine: EngineClient, index: string, body: unknown, querystring?: EngineRequest['querystring']): Promise<SearchResponse<S>> {
+  const res = await engine.request<SearchResponse<S>>({ method: 'POST', path: `/${encodeURIComponent(index)}/_search`, body: timeLimited(body), querystring });
+  checkTimedOut(res);
+  return res;
 }
 
 export interface MsearchResponse {
@@ -157,13 +170,15 @@ export interface MsearchResponse {
 }
 
 /** One round trip for many searches; each entry may target its own index. */
-export function msearch(engine: EngineClient, searches: Array<{ index: string; body: unknown }>): Promise<MsearchResponse> {
+export async function msearch(engine: EngineClient, searches: Array<{ index: string; body: unknown }>): Promise<MsearchResponse> {
   const lines: unknown[] = [];
   for (const s of searches) {
     lines.push({ index: s.index });
-    lines.push(s.body);
+    lines.push(timeLimited(s.body));
   }
-  return engine.request<MsearchResponse>({ method: 'POST', path: '/_msearch', bulkBody: lines });
+  const res = await engine.request<MsearchResponse>({ method: 'POST', path: '/_msearch', bulkBody: lines });
+  res?.responses?.forEach(checkTimedOut);
+  return res;
 }
 
 export interface BulkResult {
