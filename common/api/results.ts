@@ -21,6 +21,8 @@ export interface ReportState {
   nextAttemptAt?: string;
   /** Set while one instance delivers (status `sending`). */
   claimedAt?: string;
+  /** Unique per claim: lets the instance that claimed recognize its own interrupted delivery. */
+  claimId?: string;
   sentAt?: string;
   lastError?: string;
   /** Why the channel was skipped or failed. */

@@ -104,7 +104,10 @@ async function results(config: RecheckConfig): Promise<Record<string, BuildResul
   return Object.fromEntries(res.hits.hits.map((h: any) => [h._id, h._source]));
 }
 
-const loopFor = (config: RecheckConfig, e: EngineClient = engine) => new RecheckLoop({ engine: e, config, loadSignatures: async () => SIGNATURES, logger: quiet });
+/** The loop's clock: tests move it forward instead of sleeping. */
+let clock = Date.now();
+const later = (ms: number) => (clock += ms);
+const loopFor = (config: RecheckConfig, e: EngineClient = engine) => new RecheckLoop({ engine: e, config, loadSignatures: async () => SIGNATURES, logger: quiet, now: () => clock });
 const reviewsFor = (build: FakeZuulBuild) => gerrit.reviews.filter((r) => r.change === build.change);
 const chatsAbout = (build: FakeZuulBuild) =>
   chat.delivered.filter((d) => (d.text ?? '').includes(`/${build.change} `) || (d.text ?? '').includes(build.uuid) || d.body?.build?.uuid === build.uuid);
@@ -114,6 +117,10 @@ beforeAll(async () => {
   gerrit = await new FakeGerrit(GERRIT_USER, GERRIT_PASSWORD).start();
   chat = await new FakeChat('matrix-access-token').start();
   engine = httpEngineClient(engineUrl());
+});
+
+beforeEach(() => {
+  clock = Date.now();
 });
 
 afterAll(async () => {
@@ -222,7 +229,7 @@ describe('background loop', () => {
       expect(stored.reports.gerrit).toMatchObject({ status: 'pending', attempts: 1 });
       expect(stored.reports.gerrit.lastError).toContain('answered 503');
       expect(stored.reportPending).toBe(true);
-      await new Promise((r) => setTimeout(r, 30));
+      later(30);
       pass = await loopFor(config).runOnce();
       expect(pass.retried).toBe(1);
       stored = (await results(config))[build.uuid];
@@ -230,7 +237,7 @@ describe('background loop', () => {
     } finally {
       gerrit.failWith = null;
     }
-    await new Promise((r) => setTimeout(r, 30));
+    later(30);
     const pass = await loopFor(config).runOnce();
     expect(pass.sent).toBe(1);
     expect(reviewsFor(build)).toHaveLength(1);
@@ -248,7 +255,7 @@ describe('background loop', () => {
     await gerrit.stop();
     try {
       await loopFor(config).runOnce();
-      await new Promise((r) => setTimeout(r, 60));
+      later(60);
       const pass = await loopFor(config).runOnce();
       expect(pass.failed).toBe(1);
     } finally {
@@ -306,9 +313,9 @@ describe('background loop', () => {
     expect(reviewsFor(build)).toHaveLength(1);
 
     // "Restart" later with a healthy engine: the interrupted Gerrit delivery is found on the change.
-    await new Promise((r) => setTimeout(r, 250));
+    later(250);
     await loopFor(config).runOnce();
-    await new Promise((r) => setTimeout(r, 30));
+    later(30);
     await loopFor(config).runOnce();
     const stored = (await results(config))[build.uuid];
     expect(stored.reports.gerrit).toMatchObject({ status: 'sent', reason: 'found on the change after an interrupted delivery' });
@@ -344,7 +351,7 @@ describe('background loop', () => {
       await gerrit.start();
     }
     expect((await results(config))[second.uuid].reports.gerrit.status).toBe('sending');
-    await new Promise((r) => setTimeout(r, 250));
+    later(250);
     await loopFor(config).runOnce();
     const stored = (await results(config))[second.uuid];
     expect(stored.reports.gerrit).toMatchObject({ status: 'sent', attempts: 2 });
@@ -376,9 +383,9 @@ describe('background loop', () => {
       },
     };
     await loopFor(config, crashing).runOnce(); // slack delivered, its record lost
-    await new Promise((r) => setTimeout(r, 250));
+    later(250);
     await loopFor(config, crashing).runOnce(); // slack settled as failed; matrix delivered, its record lost
-    await new Promise((r) => setTimeout(r, 250));
+    later(250);
     await loopFor(config).runOnce(); // matrix re-sent with the same transaction id: Matrix drops the repeat
     await loopFor(config).runOnce();
     const stored = (await results(config))[build.uuid];

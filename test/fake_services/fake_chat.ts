@@ -1,6 +1,7 @@
 /*
  * Fake chat endpoints: a Slack-compatible incoming webhook (POST {text} -> "ok"), a generic JSON
- * webhook (POST any JSON -> 204), and the Matrix client-server send API
+ * webhook (POST any JSON -> 204; a repeated Idempotency-Key header is answered 204 and not delivered twice,
+ * the contract docs/api.md sets for generic webhooks), and the Matrix client-server send API
  * (PUT /_matrix/client/v3/rooms/{room}/send/m.room.message/{txnId}, bearer token; a repeated txnId
  * is answered with the first event id and not delivered twice, as Matrix does).
  */
@@ -16,6 +17,7 @@ export interface ChatDelivery {
 export class FakeChat extends HttpFake {
   readonly delivered: ChatDelivery[] = [];
   private readonly txns = new Map<string, string>();
+  private readonly idempotencyKeys = new Set<string>();
   constructor(private readonly matrixToken = 'matrix-access-token') {
     super();
   }
@@ -42,6 +44,11 @@ export class FakeChat extends HttpFake {
     }
     if (req.path.startsWith('/json/')) {
       if (req.json === undefined) return { status: 400, body: 'expected JSON' };
+      const key = req.headers['idempotency-key'];
+      if (typeof key === 'string' && key) {
+        if (this.idempotencyKeys.has(key)) return { status: 204 };
+        this.idempotencyKeys.add(key);
+      }
       this.delivered.push({ kind: 'json', path: req.path, text: req.json.text, body: req.json });
       return { status: 204 };
     }

@@ -10,12 +10,17 @@
  * Each step stands alone: Zuul being down does not stop reporting, Gerrit being down does not stop
  * intake. An unreachable engine makes the pass fail and the next pass start over from the stored state.
  *
- * Exactly once per build and channel: the claim write (status `sending`) happens before delivery and
- * the result write after it, both compare-and-set on the result document. A delivery interrupted
- * between the two (a crash) is settled on a later pass: Gerrit is asked whether our tagged comment is
- * on the change; Matrix is re-sent with the same transaction id (Matrix drops the repeat); a Slack or
- * generic webhook cannot tell, so it is marked failed rather than risk a duplicate.
+ * Exactly once per build and channel: the claim write (status `sending`, a fresh `claimId`) happens before
+ * delivery and the result write after it, both compare-and-set on the result document. The process that
+ * claims remembers, per claimId, whether it has started the delivery and what came of it, so an engine
+ * that dies between the steps costs nothing: once it is back, the claim is settled from that memory. A
+ * claim whose process died (host killed) is settled after it is stale: Gerrit is asked whether the comment
+ * with this build's tag is on the change; Matrix is re-sent with the same transaction id and generic
+ * webhooks with the same Idempotency-Key (both drop a repeat); a Slack webhook cannot tell, so it is marked
+ * failed rather than risk a duplicate. A delivery that got no answer (time-out) is treated the same way:
+ * Gerrit retries look on the change first, Slack is not retried. docs/api.md states each channel's guarantee.
  */
+import { randomUUID } from 'crypto';
 import type { BuildResult, ReportState } from '../../../common/api/results';
 import type { Signature } from '../../../common/signature/types';
 import { configSecrets, RecheckConfig, scrubSecrets, WebhookConfig } from '../../config';
@@ -25,7 +30,7 @@ import { EngineClient } from '../../../lib/engine_client';
 import { pollTenant, IntakeSummary } from '../intake/intake';
 import { ZuulClient } from '../intake/zuul_client';
 import { chatFoundText, chatUnrecognizedText, gerritComment, JobBugs, notReadyText } from '../report/messages';
-import { ChatPayload, DeliveryError, GerritClient, sendWebhook } from '../report/senders';
+import { ChatPayload, deliveryIdOf, DeliveryError, GerritClient, sendWebhook } from '../report/senders';
 import { compileSignatures, CompiledSignature } from '../signatures/compile';
 import { dueReports, ensureResultsIndex, ResultHit, waitingResults } from './results_index';
 import { replaceDoc } from './store';
@@ -47,7 +52,11 @@ export interface LoopDeps {
   now?: () => number;
   /** More steps run after report, each on its own (bug data and alarms: server/lib/bugs/bug_work.ts). */
   extraSteps?: Array<{ name: string; run: () => Promise<void> }>;
+  /** Called after each step of a report (fault-injection tests stop the "host" here). */
+  checkpoint?: (step: ReportStep, at: { uuid: string; channel: string }) => Promise<void> | void;
 }
+
+export type ReportStep = 'claimed' | 'delivered' | 'recorded';
 
 export interface PassSummary {
   intake: IntakeSummary[];
@@ -127,6 +136,12 @@ export class RecheckLoop {
   private readonly secrets: string[];
   private readonly zuul?: ZuulClient;
   private readonly gerrit?: GerritClient;
+  /** Claims of this process whose delivery has not started: settled by resending. */
+  private readonly unsent = new Set<string>();
+  /** Outcomes of this process's deliveries that are not recorded yet (the engine was away). */
+  private readonly outcomes = new Map<string, ReportState>();
+  /** Claims this process is working on right now: never settled by this process meanwhile. */
+  private readonly inFlight = new Set<string>();
 
   constructor(private readonly deps: LoopDeps) {
     this.now = deps.now ?? Date.now;
@@ -229,14 +244,15 @@ export class RecheckLoop {
   }
 
   private async deliverResult(hit: ResultHit, summary: PassSummary): Promise<void> {
-    const { config } = this.deps;
     let version: { seqNo: number; primaryTerm: number } = hit;
     let result = hit.source;
     for (const channel of Object.keys(result.reports)) {
       const state = result.reports[channel];
       const now = this.now();
       const dueNow = state.status === 'pending' && Date.parse(state.nextAttemptAt ?? result.updatedAt) <= now;
-      const interrupted = state.status === 'sending' && Date.parse(state.claimedAt!) + this.staleMs <= now;
+      const ours = state.claimId !== undefined && (this.unsent.has(state.claimId) || this.outcomes.has(state.claimId));
+      const interrupted =
+        state.status === 'sending' && !(state.claimId && this.inFlight.has(state.claimId)) && (ours || Date.parse(state.claimedAt!) + this.staleMs <= now);
       if (!dueNow && !interrupted) continue;
 
       if (interrupted) {
@@ -244,6 +260,7 @@ export class RecheckLoop {
         if (settled) {
           const written = await this.write(hit.id, { ...result, reports: { ...result.reports, [channel]: settled } }, version);
           if (!written) return;
+          if (state.claimId) this.forget(state.claimId);
           ({ result, version } = written);
           if (settled.status === 'sent') summary.sent++;
           if (settled.status === 'failed') summary.failed++;
@@ -251,44 +268,80 @@ export class RecheckLoop {
         } else continue;
       }
 
-      // claim
+      // claim: the id is remembered as "not sent" before the write, so that this process can settle its own
+      // claim even when the write's answer is lost (engine killed) and the claim is stored anyway
       const current = result.reports[channel];
       const at = new Date(now).toISOString();
-      const claim: ReportState = { ...current, status: 'sending', claimedAt: at, attempts: current.attempts + 1, firstAttemptAt: current.firstAttemptAt ?? at };
-      const claimed = await this.write(hit.id, { ...result, reports: { ...result.reports, [channel]: claim } }, version);
-      if (!claimed) return; // another instance is on it
-      ({ result, version } = claimed);
-
-      let outcome: ReportState;
+      const claimId = randomUUID();
+      const claim: ReportState = { ...current, status: 'sending', claimedAt: at, claimId, attempts: current.attempts + 1, firstAttemptAt: current.firstAttemptAt ?? at };
+      const where = { uuid: result.build.uuid, channel };
+      this.unsent.add(claimId);
+      this.inFlight.add(claimId);
       try {
-        await this.deliver(result, claim);
-        outcome = { ...claim, status: 'sent', sentAt: new Date(this.now()).toISOString(), claimedAt: undefined, lastError: undefined, nextAttemptAt: undefined };
-        summary.sent++;
-      } catch (error) {
-        const message = this.scrub(error);
-        const retryable = error instanceof DeliveryError ? error.retryable : false;
-        const elapsed = this.now() - Date.parse(claim.firstAttemptAt!);
-        if (retryable && elapsed < config.report.giveUpAfterMs) {
-          const wait = backoffMs(claim.attempts, config.report.retryInitialMs, config.report.retryMaxMs);
-          outcome = { ...claim, status: 'pending', claimedAt: undefined, lastError: message, nextAttemptAt: new Date(this.now() + wait).toISOString() };
-          summary.retried++;
-          this.deps.logger.debug(`report ${channel} for build ${result.build.uuid} will be retried in ${wait}ms: ${message}`);
-        } else {
-          outcome = {
-            ...claim,
-            status: 'failed',
-            claimedAt: undefined,
-            lastError: message,
-            nextAttemptAt: undefined,
-            reason: retryable ? `gave up after ${claim.attempts} attempt(s) over ${Math.round(elapsed / 1000)}s` : 'the service refused the report',
-          };
-          summary.failed++;
-          this.deps.logger.warn(`report ${channel} for build ${result.build.uuid} failed: ${message}`);
+        const claimed = await this.write(hit.id, { ...result, reports: { ...result.reports, [channel]: claim } }, version);
+        if (!claimed) {
+          this.forget(claimId);
+          return; // another instance is on it
         }
+        ({ result, version } = claimed);
+        await this.deps.checkpoint?.('claimed', where);
+
+        this.unsent.delete(claimId);
+        const outcome = await this.attempt(result, claim, summary);
+        this.outcomes.set(claimId, outcome); // known here even if recording it fails
+        await this.deps.checkpoint?.('delivered', where);
+
+        const recorded = await this.write(hit.id, { ...result, reports: { ...result.reports, [channel]: outcome } }, version);
+        this.outcomes.delete(claimId);
+        if (!recorded) return;
+        ({ result, version } = recorded);
+        await this.deps.checkpoint?.('recorded', where);
+      } finally {
+        this.inFlight.delete(claimId);
       }
-      const recorded = await this.write(hit.id, { ...result, reports: { ...result.reports, [channel]: outcome } }, version);
-      if (!recorded) return;
-      ({ result, version } = recorded);
+    }
+  }
+
+  private forget(claimId: string): void {
+    this.unsent.delete(claimId);
+    this.outcomes.delete(claimId);
+  }
+
+  /** One delivery attempt of a claimed report; the state to record. */
+  private async attempt(result: BuildResult, claim: ReportState, summary: PassSummary): Promise<ReportState> {
+    const { config } = this.deps;
+    const { channel } = claim;
+    const done = { claimedAt: undefined, claimId: undefined };
+    try {
+      const found = await this.deliver(result, claim);
+      summary.sent++;
+      return { ...claim, ...done, status: 'sent', sentAt: new Date(this.now()).toISOString(), lastError: undefined, nextAttemptAt: undefined, ...(found ? { reason: 'found on the change from an earlier attempt' } : {}) };
+    } catch (error) {
+      const message = this.scrub(error);
+      const uncertain = error instanceof DeliveryError && error.uncertain;
+      const retryable = error instanceof DeliveryError ? error.retryable : false;
+      const elapsed = this.now() - Date.parse(claim.firstAttemptAt!);
+      if (uncertain && claim.kind === 'slack') {
+        // a Slack webhook cannot be asked whether the message arrived, and a resend could post it twice
+        summary.failed++;
+        return { ...claim, ...done, status: 'failed', lastError: message, nextAttemptAt: undefined, reason: 'no answer, so the message may have arrived; not resent to avoid a duplicate' };
+      }
+      if (retryable && elapsed < config.report.giveUpAfterMs) {
+        const wait = backoffMs(claim.attempts, config.report.retryInitialMs, config.report.retryMaxMs);
+        summary.retried++;
+        this.deps.logger.debug(`report ${channel} for build ${result.build.uuid} will be retried in ${wait}ms: ${message}`);
+        return { ...claim, ...done, status: 'pending', lastError: message, nextAttemptAt: new Date(this.now() + wait).toISOString() };
+      }
+      summary.failed++;
+      this.deps.logger.warn(`report ${channel} for build ${result.build.uuid} failed: ${message}`);
+      return {
+        ...claim,
+        ...done,
+        status: 'failed',
+        lastError: message,
+        nextAttemptAt: undefined,
+        reason: retryable ? `gave up after ${claim.attempts} attempt(s) over ${Math.round(elapsed / 1000)}s` : 'the service refused the report',
+      };
     }
   }
 
@@ -300,7 +353,11 @@ export class RecheckLoop {
 
   /** A delivery that was claimed but never recorded. Returns the settled state, or null to leave it. */
   private async settleInterrupted(result: BuildResult, state: ReportState): Promise<ReportState | null> {
-    const base = { ...state, claimedAt: undefined };
+    const base = { ...state, claimedAt: undefined, claimId: undefined };
+    // this process made the claim: it knows whether it sent
+    if (state.claimId && this.unsent.has(state.claimId)) return { ...base, status: 'pending', nextAttemptAt: new Date(this.now()).toISOString() };
+    const known = state.claimId ? this.outcomes.get(state.claimId) : undefined;
+    if (known) return known;
     if (state.kind === 'gerrit') {
       if (!this.gerrit) return { ...base, status: 'failed', reason: 'Gerrit is no longer configured' };
       const target = { project: result.build.project, change: result.build.change!, patchset: result.build.patchset! };
@@ -311,17 +368,22 @@ export class RecheckLoop {
       }
       return { ...base, status: 'pending', nextAttemptAt: new Date(this.now()).toISOString() };
     }
-    if (state.kind === 'matrix') return { ...base, status: 'pending', nextAttemptAt: new Date(this.now()).toISOString() }; // same txn id: Matrix drops a repeat
+    // same transaction id / Idempotency-Key: the receiver drops a repeat
+    if (state.kind === 'matrix' || state.kind === 'json') return { ...base, status: 'pending', nextAttemptAt: new Date(this.now()).toISOString() };
     return { ...base, status: 'failed', reason: 'delivery was interrupted and this webhook cannot tell whether it arrived; not resent to avoid a duplicate' };
   }
 
-  private async deliver(result: BuildResult, state: ReportState): Promise<void> {
+  /** Delivers one report; true when an earlier attempt turned out to have arrived (nothing sent now). */
+  private async deliver(result: BuildResult, state: ReportState): Promise<boolean> {
     const { config } = this.deps;
     const { build } = result;
     if (state.kind === 'gerrit') {
       if (!this.gerrit) throw new DeliveryError('Gerrit is not configured', 400);
-      await this.gerrit.review({ project: build.project, change: build.change!, patchset: build.patchset! }, state.text ?? '', build.uuid);
-      return;
+      const target = { project: build.project, change: build.change!, patchset: build.patchset! };
+      // a retry: an earlier attempt may have arrived without an answer (time-out); look on the change first
+      if (state.attempts > 1 && (await this.gerrit.hasMessage(target, state.text ?? '', build.uuid))) return true;
+      await this.gerrit.review(target, state.text ?? '', build.uuid);
+      return false;
     }
     const hook = config.webhooks.find((h) => chatChannel(h) === state.channel);
     if (!hook) throw new DeliveryError(`webhook ${state.channel} is no longer configured`, 400);
@@ -331,7 +393,9 @@ export class RecheckLoop {
       build: { uuid: build.uuid, job: build.job, project: build.project, pipeline: build.pipeline, change: build.change, patchset: build.patchset, result: build.result, logUrl: build.logUrl },
       changeUrl: changeUrlOf(build, config),
       bugs: result.matches.filter((m) => m.mode === 'explains').map((m) => ({ signatureId: m.signatureId, url: m.bug.url })),
+      deliveryId: deliveryIdOf(build.uuid, state.channel),
     };
     await sendWebhook(hook, payload, config.report.timeoutMs);
+    return false;
   }
 }

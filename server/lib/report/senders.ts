@@ -6,8 +6,15 @@
 import { createHash } from 'crypto';
 import type { WebhookConfig } from '../../config';
 
+/** Connection failures that happen before any byte of the request left: the service cannot have it. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
 export class DeliveryError extends Error {
-  constructor(message: string, readonly statusCode: number) {
+  /**
+   * @param uncertain no answer came although the request may have reached the service (time-out, connection
+   * reset): the report may or may not have arrived.
+   */
+  constructor(message: string, readonly statusCode: number, readonly uncertain = false) {
     super(message);
     this.name = 'DeliveryError';
   }
@@ -23,9 +30,14 @@ async function send(what: string, url: string, init: RequestInit, timeoutMs: num
     res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error: any) {
     const code = error?.cause?.code ?? error?.name ?? 'error';
-    throw new DeliveryError(`${what}: unreachable (${code})`, 0);
+    throw new DeliveryError(`${what}: unreachable (${code})`, 0, !NOT_SENT_CODES.has(code));
   }
-  const text = await res.text();
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (error: any) {
+    throw new DeliveryError(`${what}: the answer broke off (${error?.cause?.code ?? error?.name ?? 'error'})`, 0, res.ok);
+  }
   if (!res.ok) throw new DeliveryError(`${what}: answered ${res.status} ${text.slice(0, 200).replace(/\s+/g, ' ')}`, res.status);
   return { status: res.status, text };
 }
@@ -96,12 +108,17 @@ export interface ChatPayload {
   build: { uuid: string; job: string; project: string; pipeline: string; change?: number; patchset?: string; result: string; logUrl?: string };
   changeUrl?: string;
   bugs: Array<{ signatureId: string; url: string }>;
+  /** Stable per build and channel: the same on a resend (generic webhooks drop repeats of it). */
+  deliveryId?: string;
 }
 
 /** A stable Matrix transaction id per build and channel: Matrix drops a repeated send with the same id. */
 export function matrixTxnId(buildUuid: string, channel: string): string {
   return `er-${createHash('sha256').update(`${buildUuid}\n${channel}`).digest('hex').slice(0, 32)}`;
 }
+
+/** The delivery id of a build's report on one channel (generic webhooks' Idempotency-Key). */
+export const deliveryIdOf = matrixTxnId;
 
 export async function sendWebhook(hook: WebhookConfig, payload: ChatPayload, timeoutMs: number): Promise<void> {
   const what = `webhook ${hook.name} (${hook.type})`;
@@ -118,7 +135,8 @@ export async function sendWebhook(hook: WebhookConfig, payload: ChatPayload, tim
     }, timeoutMs);
     return;
   }
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  // our generic webhook contract: a receiver drops a repeated Idempotency-Key (docs/api.md)
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': payload.deliveryId ?? '' };
   if (hook.token) headers.authorization = `Bearer ${hook.token}`;
   await send(what, hook.url, { method: 'POST', headers, body: JSON.stringify(payload) }, timeoutMs);
 }
