@@ -22,7 +22,7 @@ export class FakeGerrit extends HttpFake {
     super();
   }
 
-  protected handle(req: RecordedRequest): FakeReply {
+  protected handle(req: RecordedRequest): FakeReply | Promise<FakeReply> {
     const auth = basicAuth(req.headers);
     if (!auth || auth.user !== this.user || auth.password !== this.password) return { status: 401, body: 'Unauthorized' };
     const review = /^\/a\/changes\/([^/]+)\/revisions\/([^/]+)\/review$/.exec(req.path);
