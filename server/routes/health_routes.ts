@@ -4,12 +4,13 @@ import { API_PRIVILEGE_READ } from '../../common/privileges';
 import { readHealth } from '../lib/health/health';
 import { engineAsCurrentUser, errorResponse, hostRoute } from '../lib/host_adapter';
 import type { RouteDeps } from './index';
+import { noQuery, validation } from './route_utils';
 
 export function registerHealthRoutes({ router, host, config }: RouteDeps): void {
   router.get(
     hostRoute(host, {
       path: HEALTH_PATH,
-      validate: false,
+      validate: { query: validation(noQuery) },
       options: { access: 'public', summary: 'Engine health and log indexing lag' },
       security: { authz: { requiredPrivileges: [API_PRIVILEGE_READ] } },
     }),
