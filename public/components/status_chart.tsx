@@ -26,7 +26,7 @@ export function chartRows(series: StatusSeries[]): Array<{ x: number; y: number;
   return series.flatMap((s) => s.data.map(([x, y]) => ({ x, y, status: s.status })));
 }
 
-export function StatusChart({ id, series, height = 140, title }: { id: string; series: StatusSeries[]; height?: number; title: string }) {
+function StatusChartView({ id, series, height = 140, title }: { id: string; series: StatusSeries[]; height?: number; title: string }) {
   const rows = chartRows(series);
   const total = rows.reduce((n, r) => n + r.y, 0);
   return (
@@ -51,3 +51,9 @@ export function StatusChart({ id, series, height = 140, title }: { id: string; s
     </div>
   );
 }
+
+/**
+ * Memoized: a page of panels re-renders on every filter, sort or URL change, and redrawing a chart whose
+ * series did not change is the costliest part of it (the series arrays come unchanged from the response).
+ */
+export const StatusChart = React.memo(StatusChartView);

@@ -1,6 +1,5 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { bodyRows, RecordedRequest, renderApp } from '../test_support/harness';
+import { bodyRows, RecordedRequest, renderApp, setupUser } from '../test_support/harness';
 import { buildResult, classified, preview } from '../test_support/fixtures';
 
 const RESULTS = 'GET /api/elastic_recheck/results';
@@ -8,7 +7,7 @@ const CLASSIFY = 'POST /api/elastic_recheck/classify';
 
 describe('builds page', () => {
   it('lists recent classified failures with what they matched and where they were reported, paginated', async () => {
-    const user = userEvent.setup();
+    const user = setupUser();
     const { requests, history } = renderApp('/builds', {
       [RESULTS]: (r: RecordedRequest) => ({
         total: 25,
@@ -48,7 +47,7 @@ describe('builds page', () => {
   });
 
   it('classifies a build by change, patchset and job, and checks the form first', async () => {
-    const user = userEvent.setup();
+    const user = setupUser();
     const { requests } = renderApp('/builds', {
       [RESULTS]: { total: 0, page: 1, perPage: 20, results: [] },
       [CLASSIFY]: classified([{ line: 'ERROR No valid host was found', link: 'https://logs.example.org/x#L3' }]),
@@ -94,7 +93,7 @@ describe('engine text is data, never markup', () => {
   });
 
   it('renders preview samples with <script> as text with highlighted terms, and javascript: links inert', async () => {
-    const user = userEvent.setup();
+    const user = setupUser();
     renderApp('/signatures/new', {
       'POST /api/elastic_recheck/query/preview': preview({
         samples: [{ uuid: 'abcdef000001', job: 'j', status: 'FAILURE', file: 'evil.txt', line: SCRIPT_LINE, timestamp: '2026-11-20T10:00:00.000Z', link: JS_URL }],

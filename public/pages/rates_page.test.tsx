@@ -1,6 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { renderApp } from '../test_support/harness';
+import { renderApp, setupUser } from '../test_support/harness';
 import { rate, ratesResult, signatureList, stored } from '../test_support/fixtures';
 
 const RATES = 'GET /api/elastic_recheck/rates';
@@ -34,7 +33,7 @@ describe('failure rates page', () => {
   });
 
   it('filters by queue, project and branch through the route, and hides or isolates stale signatures', async () => {
-    const user = userEvent.setup();
+    const user = setupUser();
     const { requests, history } = renderApp('/', routes());
     await screen.findAllByTestId(/^rate-/);
     await user.type(screen.getByTestId('filterQueues'), 'gate');
@@ -51,7 +50,7 @@ describe('failure rates page', () => {
   });
 
   it('sorts by failures in the window and paginates long lists', async () => {
-    const user = userEvent.setup();
+    const user = setupUser();
     renderApp('/', routes(25));
     await screen.findAllByTestId(/^rate-/);
     expect(screen.getAllByTestId(/^rate-/)).toHaveLength(10);
@@ -69,7 +68,7 @@ describe('failure rates page', () => {
 
   it('shows the date range as a window in days and an error state with retry', async () => {
     let fail = true;
-    const user = userEvent.setup();
+    const user = setupUser();
     const { requests } = renderApp('/?from=now-36h&to=now', {
       [RATES]: () => {
         if (fail) throw Object.assign(new Error('engine down'), { body: { message: 'engine down' } });

@@ -1,13 +1,12 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { HttpError, RecordedRequest, renderApp } from '../test_support/harness';
+import { HttpError, RecordedRequest, renderApp, setupUser } from '../test_support/harness';
 import { preview, stored } from '../test_support/fixtures';
 
 const PREVIEW = 'POST /api/elastic_recheck/query/preview';
 
 describe('signature editor', () => {
   it('shows a syntax error in place while typing, and sends a debounced preview once the query is valid', async () => {
-    const user = userEvent.setup();
+    const user = setupUser();
     const { requests } = renderApp('/signatures/new', { [PREVIEW]: preview() });
     const input = await screen.findByTestId('queryInput');
     await user.type(input, 'message:"No valid host');
@@ -54,7 +53,7 @@ describe('signature editor', () => {
   });
 
   it('warns about unknown fields, re-previews when a flag changes, and shows the YAML of the form', async () => {
-    const user = userEvent.setup();
+    const user = setupUser();
     const { requests } = renderApp('/signatures/new?query=mesage%3Afoo', { [PREVIEW]: preview({ success: { ...preview().success, warning: false } }) });
     expect((await screen.findByTestId('queryErrors')).textContent).toContain("unknown field 'mesage'");
     const input = screen.getByTestId('queryInput');
@@ -78,7 +77,7 @@ describe('signature editor', () => {
   });
 
   it('saves a new signature with the write privilege and opens it', async () => {
-    const user = userEvent.setup();
+    const user = setupUser();
     const created = stored('2049999', { query: 'message:"disk full"', title: 'Disk full', version: 'v1' });
     const { requests, history, toasts } = renderApp('/signatures/new?query=message%3A%22disk%20full%22&from=now-3d&to=now', {
       [PREVIEW]: preview(),
@@ -128,7 +127,7 @@ describe('signature editor', () => {
   });
 
   it('shows history with diffs and reverts to an older version with the current version token', async () => {
-    const user = userEvent.setup();
+    const user = setupUser();
     const current = stored('2031001', { query: 'message:new', version: 'v2' });
     const old = stored('2031001', { query: 'message:old', version: undefined });
     const { requests } = renderApp('/signatures/2031001', {
@@ -156,7 +155,7 @@ describe('signature editor', () => {
   });
 
   it('shows the server refusal when saving fails (e.g. a conflict)', async () => {
-    const user = userEvent.setup();
+    const user = setupUser();
     renderApp('/signatures/2031001', {
       'GET /api/elastic_recheck/signatures/2031001': stored('2031001'),
       [PREVIEW]: preview(),

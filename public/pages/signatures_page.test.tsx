@@ -1,13 +1,12 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { bodyRows, RecordedRequest, renderApp } from '../test_support/harness';
+import { bodyRows, RecordedRequest, renderApp, setupUser } from '../test_support/harness';
 import { signatureList, stored } from '../test_support/fixtures';
 
 const LIST = 'GET /api/elastic_recheck/signatures';
 
 describe('signatures page', () => {
   it('lists signatures with bug, title, mode, hits, last hit, owner; searches and filters through the route', async () => {
-    const user = userEvent.setup();
+    const user = setupUser();
     const { requests, history } = renderApp('/signatures', {
       [LIST]: (r: RecordedRequest) => signatureList(r.query.search ? [stored('2031017')] : [stored('2031001'), stored('2031017', { mode: 'track', owner: 'bob' })]),
     });
@@ -31,7 +30,7 @@ describe('signatures page', () => {
   });
 
   it('paginates', async () => {
-    const user = userEvent.setup();
+    const user = setupUser();
     const { requests } = renderApp('/signatures', {
       [LIST]: (r: RecordedRequest) => signatureList(Array.from({ length: r.query.page === 2 ? 5 : 20 }, (_, i) => stored(String(3000 + i))), 25, Number(r.query.page)),
     });
@@ -42,7 +41,7 @@ describe('signatures page', () => {
   });
 
   it('imports YAML files: dry run with a per-file report, then the import', async () => {
-    const user = userEvent.setup();
+    const user = setupUser();
     const { requests } = renderApp('/signatures', {
       [LIST]: signatureList([stored('2031001')]),
       'POST /api/elastic_recheck/import': (r: RecordedRequest) => ({

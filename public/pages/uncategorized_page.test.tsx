@@ -1,6 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { bodyRows, RecordedRequest, renderApp } from '../test_support/harness';
+import { bodyRows, RecordedRequest, renderApp, setupUser } from '../test_support/harness';
 import { preview, uncategorizedResult, unexplained } from '../test_support/fixtures';
 
 const UNCAT = 'GET /api/elastic_recheck/uncategorized';
@@ -23,7 +22,7 @@ describe('uncategorized failures page', () => {
   });
 
   it('paginates through the route, newest first', async () => {
-    const user = userEvent.setup();
+    const user = setupUser();
     const { requests } = renderApp('/uncategorized', {
       [UNCAT]: (r: RecordedRequest) => uncategorizedResult(unexplained(r.query.page === 3 ? 5 : 20, ((Number(r.query.page) || 1) - 1) * 20), Number(r.query.page) || 1),
     });
@@ -35,7 +34,7 @@ describe('uncategorized failures page', () => {
   });
 
   it('opens the editor pre-filled from a build', async () => {
-    const user = userEvent.setup();
+    const user = setupUser();
     const { history } = renderApp('/uncategorized?from=now-7d&to=now', {
       [UNCAT]: uncategorizedResult(unexplained(2)),
       'POST /api/elastic_recheck/query/preview': preview({ samples: [] }),

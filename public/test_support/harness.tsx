@@ -6,6 +6,7 @@
 import React from 'react';
 import '@testing-library/jest-dom';
 import { configure, render } from '@testing-library/react';
+import userEvent, { PointerEventsCheckLevel } from '@testing-library/user-event';
 import { ApiClient } from '../services/api_client';
 import type { AppServices } from '../services/app_context';
 import { ElasticRecheckApp } from '../app';
@@ -23,6 +24,15 @@ if (typeof (globalThis as any).ResizeObserver === 'undefined') {
     unobserve() {}
     disconnect() {}
   };
+}
+
+/**
+ * user-event for these pages. Its pointer-events check walks getComputedStyle up the tree, which jsdom
+ * computes from every stylesheet EUI injects: checked once per element instead of on every call, so a page
+ * of charts does not take tens of seconds per click on a busy machine.
+ */
+export function setupUser() {
+  return userEvent.setup({ pointerEventsCheck: PointerEventsCheckLevel.EachTarget });
 }
 
 export interface RecordedRequest {
