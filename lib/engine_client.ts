@@ -7,7 +7,7 @@
  * that and normalize the answer, which also sidesteps their different request-parameter styles
  * (top-level keys in Kibana 9, `body` in OpenSearch). See host-contracts §2.4.
  */
-import { ENGINE_SEARCH_TIMEOUT_MS } from '../../../common/constants';
+import { ENGINE_SEARCH_TIMEOUT_MS } from '../common/constants';
 
 export type EngineMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
 

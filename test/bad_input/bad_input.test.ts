@@ -1,4 +1,6 @@
 /*
+ * @jest-layer engine
+ *
  * Hostile and malformed requests (issue 11) through the host stand-in on the real engine: each class is
  * answered with a 4xx whose message names the problem (and its position for queries), never a 5xx, within
  * a few seconds, and changes nothing (signature count, a stored signature, its history). The host keeps

@@ -1,4 +1,6 @@
 /*
+ * @jest-layer engine
+ *
  * Fault injection on the report path (issue 11): the engine is really killed (SIGKILL) and restarted on the
  * same port and data, the host is "killed" at every step of every channel's report (its loop stops dead at
  * the step and a fresh loop, with no memory, takes over, as a restarted host does), and services go down or
@@ -14,7 +16,7 @@ import { FakeGerrit } from '../fake_services/fake_gerrit';
 import { FakeChat } from '../fake_services/fake_chat';
 import { FakeReply, RecordedRequest } from '../fake_services/http_fake';
 import { parseConfig, RecheckConfig } from '../../server/config';
-import { EngineClient, httpEngineClient } from '../../server/lib/engine/engine_client';
+import { EngineClient, httpEngineClient } from '../../lib/engine_client';
 import { LoopLogger, RecheckLoop, ReportStep } from '../../server/lib/background/recheck_loop';
 import { StandInTaskManager } from '../../dev/host/server/task_manager';
 import type { Signature } from '../../common/signature/types';
