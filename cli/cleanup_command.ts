@@ -6,9 +6,15 @@
 import { CLEANUP_PATH, CleanupResponse } from '../common/api/bugs';
 import { CallPurpose, HostClient } from './host_client';
 
-const READ: CallPurpose = { action: 'read the cleanup report', privilege: "the 'read' privilege of the elasticRecheck feature (elasticRecheck-read)" };
+const READ: CallPurpose = {
+  action: 'read the cleanup report',
+  privilege: "the 'read' privilege of the elasticRecheck feature (elasticRecheck-read)",
+};
 
-export async function fetchCleanup(client: HostClient, days: { closedDays?: number; silentDays?: number }): Promise<CleanupResponse> {
+export async function fetchCleanup(
+  client: HostClient,
+  days: { closedDays?: number; silentDays?: number },
+): Promise<CleanupResponse> {
   const q = new URLSearchParams();
   if (days.closedDays !== undefined) q.set('closedDays', String(days.closedDays));
   if (days.silentDays !== undefined) q.set('silentDays', String(days.silentDays));
@@ -19,7 +25,8 @@ export function formatCleanup(r: CleanupResponse): string {
   const out: string[] = [];
   const closed = r.items.filter((i) => i.reason === 'bug_closed_and_silent');
   const silent = r.items.filter((i) => i.reason === 'silent');
-  const line = (i: CleanupResponse['items'][number]) => `  ${i.file}  bug ${i.bug.id} ${i.bugStatus}${i.title ? ` "${i.title}"` : ''}, last hit ${i.lastHit ?? 'none kept'}`;
+  const line = (i: CleanupResponse['items'][number]) =>
+    `  ${i.file}  bug ${i.bug.id} ${i.bugStatus}${i.title ? ` "${i.title}"` : ''}, last hit ${i.lastHit ?? 'none kept'}`;
   out.push(`bug fixed or invalid, no hit for ${r.closedDays} days: ${closed.length}`, ...closed.map(line));
   out.push(`no hit for ${r.silentDays} days: ${silent.length}`, ...silent.map(line));
   out.push('nothing was deleted; `--files` lists the files to remove from the queries repository');

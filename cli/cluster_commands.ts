@@ -6,12 +6,25 @@ import { CLUSTERS_PATH, ClustersQuery, ClustersResult, validateClustersQuery } f
 import { CallPurpose, HostClient } from './host_client';
 import { LocalInputError } from './host_commands';
 
-const READ: CallPurpose = { action: 'read clusters of uncategorized failures', privilege: "the 'read' privilege of the elasticRecheck feature (elasticRecheck-read)" };
+const READ: CallPurpose = {
+  action: 'read clusters of uncategorized failures',
+  privilege: "the 'read' privilege of the elasticRecheck feature (elasticRecheck-read)",
+};
 
 /** The route's query from CLI options (`--max-builds` → maxBuilds); a bad value is a LocalInputError naming the option. */
 export function clustersQueryFromOptions(options: Record<string, unknown>): ClustersQuery {
   const raw: Record<string, unknown> = {};
-  const names: Record<string, string> = { days: 'days', queues: 'queues', projects: 'projects', branches: 'branches', jobs: 'jobs', 'max-builds': 'maxBuilds', sort: 'sort', page: 'page', 'per-page': 'perPage' };
+  const names: Record<string, string> = {
+    days: 'days',
+    queues: 'queues',
+    projects: 'projects',
+    branches: 'branches',
+    jobs: 'jobs',
+    'max-builds': 'maxBuilds',
+    sort: 'sort',
+    page: 'page',
+    'per-page': 'perPage',
+  };
   for (const [opt, key] of Object.entries(names)) if (options[opt] !== undefined) raw[key] = options[opt];
   const v = validateClustersQuery(raw);
   if (!v.ok) {
@@ -24,7 +37,8 @@ export function clustersQueryFromOptions(options: Record<string, unknown>): Clus
 
 export async function fetchClusters(client: HostClient, query: ClustersQuery): Promise<ClustersResult> {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, Array.isArray(v) ? v.join(',') : String(v));
+  for (const [k, v] of Object.entries(query))
+    if (v !== undefined) params.set(k, Array.isArray(v) ? v.join(',') : String(v));
   const qs = params.toString();
   return client.json<ClustersResult>('GET', `${CLUSTERS_PATH}${qs ? `?${qs}` : ''}`, READ);
 }
@@ -49,8 +63,15 @@ export function formatClusters(r: ClustersResult): string {
   r.clusters.forEach((c, i) => {
     const n = (r.page - 1) * r.perPage + i + 1;
     out.push('');
-    out.push(`#${n} cluster ${c.id}: ${c.size} builds, ${c.jobs.length} jobs, ${c.projects.length} projects, ${c.firstSeen} .. ${c.lastSeen}, trend ${c.trend.join(' ')}, growth ${c.growth.toFixed(2)}`);
-    out.push(`   jobs: ${c.jobs.slice(0, 5).map((j) => `${j.job} (${j.builds})`).join(', ')}${c.jobs.length > 5 ? ', ...' : ''}`);
+    out.push(
+      `#${n} cluster ${c.id}: ${c.size} builds, ${c.jobs.length} jobs, ${c.projects.length} projects, ${c.firstSeen} .. ${c.lastSeen}, trend ${c.trend.join(' ')}, growth ${c.growth.toFixed(2)}`,
+    );
+    out.push(
+      `   jobs: ${c.jobs
+        .slice(0, 5)
+        .map((j) => `${j.job} (${j.builds})`)
+        .join(', ')}${c.jobs.length > 5 ? ', ...' : ''}`,
+    );
     for (const s of c.samples.slice(0, 3)) out.push(`   ${s.file ?? '?'}: ${marked(s.line, s.common)}`);
     out.push(`   proposed signature: ${c.proposal.query}`);
     const k = c.proposal.check;

@@ -41,7 +41,11 @@ describe('elastic-recheck CLI', () => {
     write('108.yaml', 'query: message:/.*Traceback.*/\n');
     const r = await cli('lint', dir);
     expect(r.code).toBe(1);
-    const line = (file: string) => r.out.split('\n').filter((l) => l.startsWith(file)).join('\n');
+    const line = (file: string) =>
+      r.out
+        .split('\n')
+        .filter((l) => l.startsWith(file))
+        .join('\n');
     expect(line('101.yaml')).toContain('error: Lucene syntax error: unbalanced quote');
     expect(line('102.yaml:2')).toContain("error: unknown key 'supress-graph'");
     expect(line('103.yaml:2:1')).toContain('error: YAML:');
@@ -57,7 +61,12 @@ describe('elastic-recheck CLI', () => {
     write('106.yaml', 'query: message:"x" AND build_status:FAILURE\n');
     const r = await cli('lint', dir, '--json');
     const report = JSON.parse(r.out);
-    expect(report.files[0]).toMatchObject({ file: '106.yaml', id: '106', outcome: 'rewritten', translated: expect.stringContaining('TIMED_OUT') });
+    expect(report.files[0]).toMatchObject({
+      file: '106.yaml',
+      id: '106',
+      outcome: 'rewritten',
+      translated: expect.stringContaining('TIMED_OUT'),
+    });
     expect(r.code).toBe(0);
   });
 
@@ -67,16 +76,24 @@ describe('elastic-recheck CLI', () => {
     expect((await cli('frobnicate')).err).toContain('unknown command "frobnicate"');
     expect((await cli('import', dir)).err).toContain('import needs --host URL');
     expect((await cli('export', dir, '--ids', 'a')).err).toContain('--ids needs --host');
-    expect((await cli('export', dir, '--host', 'http://127.0.0.1:5601', '--bundle', 'b.yaml')).err).toContain('or --bundle FILE (not both)');
+    expect((await cli('export', dir, '--host', 'http://127.0.0.1:5601', '--bundle', 'b.yaml')).err).toContain(
+      'or --bundle FILE (not both)',
+    );
   });
 
   it('export --bundle and import-bundle round-trip a directory; a bad bundle writes nothing', async () => {
     write('100.yaml', 'query: >\n  message:"a" AND\n  tags:console\nsuppress-graph: true\n');
-    write('gh-7.yaml', 'bug: https://github.com/o/r/issues/7\nquery: message:"b"\nscope:\n  projects: [openstack/nova]\n');
+    write(
+      'gh-7.yaml',
+      'bug: https://github.com/o/r/issues/7\nquery: message:"b"\nscope:\n  projects: [openstack/nova]\n',
+    );
     const bundle = path.join(dir, 'b.yaml');
     expect((await cli('export', dir, '--bundle', bundle)).code).toBe(0);
     const out = path.join(dir, 'imported');
-    expect(await cli('import-bundle', bundle, '--dir', out)).toMatchObject({ code: 0, out: `wrote 2 signature file(s) to ${out}\n` });
+    expect(await cli('import-bundle', bundle, '--dir', out)).toMatchObject({
+      code: 0,
+      out: `wrote 2 signature file(s) to ${out}\n`,
+    });
     const again = path.join(dir, 'b2.json');
     expect((await cli('export', out, '--bundle', again, '--format', 'json')).code).toBe(0);
     const a = JSON.parse(fs.readFileSync(again, 'utf8'));
@@ -96,7 +113,9 @@ describe('elastic-recheck CLI', () => {
     const bin = path.resolve(__dirname, '..', 'bin', 'elastic-recheck.js');
     const { stdout } = await promisify(execFile)(process.execPath, [bin, 'lint', dir]);
     expect(stdout).toContain('1 file(s): 1 as-is');
-    await expect(promisify(execFile)(process.execPath, [bin, 'lint', path.join(dir, 'missing')])).rejects.toMatchObject({ code: 2 });
+    await expect(promisify(execFile)(process.execPath, [bin, 'lint', path.join(dir, 'missing')])).rejects.toMatchObject(
+      { code: 2 },
+    );
   });
 });
 
@@ -130,13 +149,25 @@ describe('elastic-recheck lint --engine (real engine)', () => {
     const report = JSON.parse(r.out);
     expect(report.fields).toBe('engine');
     const f = (id: string) => report.files.find((x: any) => x.id === id);
-    expect(f('1')).toMatchObject({ outcome: 'as-is', engine: { valid: true }, success: { failedBuilds: 6, successBuilds: 0, precision: 1, warning: false } });
+    expect(f('1')).toMatchObject({
+      outcome: 'as-is',
+      engine: { valid: true },
+      success: { failedBuilds: 6, successBuilds: 0, precision: 1, warning: false },
+    });
     expect(f('2').success).toMatchObject({ failedBuilds: 6, successBuilds: 4, warning: true });
     expect(f('2').warnings[0].message).toContain("more than elastic-recheck's 10 % rule");
     // zuul_executor is in the built-in list but not in this index: the engine's mapping decides
-    expect(f('3')).toMatchObject({ outcome: 'rejected', errors: [expect.objectContaining({ code: 'unknown_field', field: 'zuul_executor' })] });
+    expect(f('3')).toMatchObject({
+      outcome: 'rejected',
+      errors: [expect.objectContaining({ code: 'unknown_field', field: 'zuul_executor' })],
+    });
     // the old-schema query runs translated, as everywhere else (common/query/build.ts signatureEngineQuery)
-    expect(f('4')).toMatchObject({ outcome: 'rewritten', translated: 'message:"Kernel panic"', engine: { valid: true }, success: { failedBuilds: 6, successBuilds: 0 } });
+    expect(f('4')).toMatchObject({
+      outcome: 'rewritten',
+      translated: 'message:"Kernel panic"',
+      engine: { valid: true },
+      success: { failedBuilds: 6, successBuilds: 0 },
+    });
     expect(r.code).toBe(1);
   });
 });

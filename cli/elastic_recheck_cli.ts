@@ -38,7 +38,15 @@ import { successCheck } from '../server/lib/success/success';
 import { HostClient, HostConfigError, HostError } from './host_client';
 import { clustersQueryFromOptions, fetchClusters, formatClusters } from './cluster_commands';
 import { cleanupFileList, fetchCleanup, formatCleanup } from './cleanup_command';
-import { collectImportFiles, exportToBundle, exportToDirectory, formatExportResult, formatImportResult, importToHost, LocalInputError } from './host_commands';
+import {
+  collectImportFiles,
+  exportToBundle,
+  exportToDirectory,
+  formatExportResult,
+  formatImportResult,
+  importToHost,
+  LocalInputError,
+} from './host_commands';
 
 export interface CliIo {
   out(text: string): void;
@@ -53,24 +61,44 @@ const OPTIONS: Record<string, OptionSpec> = {
   bundle: { type: 'string', description: 'export: bundle file to write' },
   format: { type: 'string', description: 'export (offline): yaml or json', default: 'yaml' },
   dir: { type: 'string', description: 'import-bundle: directory to write <id>.yaml files into' },
-  overwrite: { type: 'boolean', description: 'import-bundle, export --host: replace existing files; import: replace signatures that differ on the host' },
+  overwrite: {
+    type: 'boolean',
+    description:
+      'import-bundle, export --host: replace existing files; import: replace signatures that differ on the host',
+  },
   host: { type: 'string', description: 'import, export: Kibana or OpenSearch Dashboards URL (with its base path)' },
-  user: { type: 'string', description: 'import, export: user name (default $ELASTIC_RECHECK_USER); password from $ELASTIC_RECHECK_PASSWORD' },
-  password: { type: 'string', description: 'import, export: password (prefer $ELASTIC_RECHECK_PASSWORD: the command line is visible to others)' },
+  user: {
+    type: 'string',
+    description: 'import, export: user name (default $ELASTIC_RECHECK_USER); password from $ELASTIC_RECHECK_PASSWORD',
+  },
+  password: {
+    type: 'string',
+    description: 'import, export: password (prefer $ELASTIC_RECHECK_PASSWORD: the command line is visible to others)',
+  },
   'dry-run': { type: 'boolean', description: "import: show the host's per-file report, change nothing" },
   ids: { type: 'string', description: 'export --host: only these signature ids (comma separated)' },
   timeout: { type: 'int', description: 'import, export: seconds to wait for the host', default: 120 },
-  days: { type: 'int', description: 'clusters: days of failures (default: the host\'s uncategorized window)' },
+  days: { type: 'int', description: "clusters: days of failures (default: the host's uncategorized window)" },
   queues: { type: 'string', description: 'clusters: only these pipelines (comma separated)' },
   projects: { type: 'string', description: 'clusters: only these projects (comma separated)' },
   branches: { type: 'string', description: 'clusters: only these branches (comma separated)' },
   jobs: { type: 'string', description: 'clusters: only these jobs (comma separated)' },
-  'max-builds': { type: 'int', description: 'clusters: cluster at most this many uncategorized builds, newest first (1-10000, default 5000)' },
+  'max-builds': {
+    type: 'int',
+    description: 'clusters: cluster at most this many uncategorized builds, newest first (1-10000, default 5000)',
+  },
   sort: { type: 'string', description: 'clusters: size (largest first, default) or growth (fastest-growing first)' },
   page: { type: 'int', description: 'clusters: page of clusters (default 1)' },
   'per-page': { type: 'int', description: 'clusters: clusters per page (1-500, default 20)' },
-  'closed-days': { type: 'int', description: 'cleanup: no hit for this many days with the bug fixed or invalid (default: the host\'s bugs.cleanup.closedDays)' },
-  'silent-days': { type: 'int', description: 'cleanup: no hit for this many days, any bug (default: the host\'s bugs.cleanup.silentDays)' },
+  'closed-days': {
+    type: 'int',
+    description:
+      "cleanup: no hit for this many days with the bug fixed or invalid (default: the host's bugs.cleanup.closedDays)",
+  },
+  'silent-days': {
+    type: 'int',
+    description: "cleanup: no hit for this many days, any bug (default: the host's bugs.cleanup.silentDays)",
+  },
   files: { type: 'boolean', description: 'cleanup: print only the files to delete, one per line' },
   help: { type: 'boolean', description: 'show this help' },
 };
@@ -108,7 +136,10 @@ export interface LintReport {
   successCheckError?: string;
 }
 
-export async function lintDirectory(dir: string, opts: { engine?: EngineClient; index?: string; windowDays?: number } = {}): Promise<LintReport> {
+export async function lintDirectory(
+  dir: string,
+  opts: { engine?: EngineClient; index?: string; windowDays?: number } = {},
+): Promise<LintReport> {
   const loaded = readSignatureDirectory(dir);
   const index = opts.index ?? DEFAULT_LOG_INDEX_PATTERN;
   let fields: FieldCatalog = CI_LOG_PROCESSING_FIELDS;
@@ -119,7 +150,8 @@ export async function lintDirectory(dir: string, opts: { engine?: EngineClient; 
     if (f.catalog) {
       fields = f.catalog;
       fieldsFrom = 'engine';
-    } else globalWarnings.push(`no index matches '${index}': fields checked against the built-in ci-log-processing list`);
+    } else
+      globalWarnings.push(`no index matches '${index}': fields checked against the built-in ci-log-processing list`);
   }
   const files: LintFileReport[] = [];
   const byFile = new Map<string, LintFileReport>();
@@ -161,11 +193,18 @@ export async function lintDirectory(dir: string, opts: { engine?: EngineClient; 
         r.errors.push({ code: 'syntax', message: `the engine rejects the query: ${check.error}` });
         r.outcome = 'rejected';
       }
-      for (const m of check.matchesNothing ?? []) r.warnings.push({ code: 'type_mismatch', message: `the engine turns part of the query into "match nothing": ${m}` });
+      for (const m of check.matchesNothing ?? [])
+        r.warnings.push({
+          code: 'type_mismatch',
+          message: `the engine turns part of the query into "match nothing": ${m}`,
+        });
     }
     const valid = runnable.filter((s) => byFile.get(loaded.files[s.id])!.outcome !== 'rejected');
     try {
-      const checks = await successCheck(engine, compileSignatures(valid), { index, windowMs: (opts.windowDays ?? 10) * 86_400_000 });
+      const checks = await successCheck(engine, compileSignatures(valid), {
+        index,
+        windowMs: (opts.windowDays ?? 10) * 86_400_000,
+      });
       for (const c of checks) {
         const r = byFile.get(loaded.files[c.signatureId])!;
         r.success = c;
@@ -180,7 +219,16 @@ export async function lintDirectory(dir: string, opts: { engine?: EngineClient; 
     }
   }
   files.sort((a, b) => a.file.localeCompare(b.file));
-  const summary: LintReport['summary'] = { files: files.length, 'as-is': 0, rewritten: 0, flagged: 0, rejected: 0, errors: 0, warnings: 0, successWarnings: 0 };
+  const summary: LintReport['summary'] = {
+    files: files.length,
+    'as-is': 0,
+    rewritten: 0,
+    flagged: 0,
+    rejected: 0,
+    errors: 0,
+    warnings: 0,
+    successWarnings: 0,
+  };
   for (const f of files) {
     summary[f.outcome]++;
     summary.errors += f.errors.length;
@@ -208,7 +256,9 @@ export function formatLintReport(r: LintReport): string {
     for (const rw of f.rewrites) out.push(`${f.file}: rewrite: ${rw.from}  ->  ${rw.to}  (${rw.reason})`);
     if (f.translated) out.push(`${f.file}: suggested query: ${f.translated}`);
     if (f.success && f.success.precision !== null)
-      out.push(`${f.file}: success check: ${f.success.failedBuilds} failed / ${f.success.successBuilds} successful builds, precision ${(f.success.precision * 100).toFixed(1)} %`);
+      out.push(
+        `${f.file}: success check: ${f.success.failedBuilds} failed / ${f.success.successBuilds} successful builds, precision ${(f.success.precision * 100).toFixed(1)} %`,
+      );
   }
   for (const n of ((r as any).notes as string[] | undefined) ?? []) out.push(`note: ${n}`);
   if (r.successCheckError) out.push(`warning: success check not run: ${r.successCheckError}`);
@@ -247,24 +297,42 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (args.length !== 1) return fail('lint needs exactly one directory');
       if (!fs.existsSync(args[0]) || !fs.statSync(args[0]).isDirectory()) return fail(`not a directory: ${args[0]}`);
       const engine = options.engine ? httpEngineClient(String(options.engine)) : undefined;
-      const report = await lintDirectory(args[0], { engine, index: String(options.index), windowDays: Number(options['window-days']) });
+      const report = await lintDirectory(args[0], {
+        engine,
+        index: String(options.index),
+        windowDays: Number(options['window-days']),
+      });
       io.out(options.json ? JSON.stringify(report, null, 2) + '\n' : formatLintReport(report));
       return report.summary.errors > 0 || report.summary.rejected > 0 ? 1 : 0;
     }
     case 'export': {
       if (options.host !== undefined) {
-        if (options.bundle ? args.length !== 0 : args.length !== 1) return fail('export --host needs exactly one directory to write <bug>.yaml files into, or --bundle FILE (not both)');
-        const ids = options.ids === undefined ? undefined : String(options.ids).split(',').map((s) => s.trim()).filter(Boolean);
+        if (options.bundle ? args.length !== 0 : args.length !== 1)
+          return fail(
+            'export --host needs exactly one directory to write <bug>.yaml files into, or --bundle FILE (not both)',
+          );
+        const ids =
+          options.ids === undefined
+            ? undefined
+            : String(options.ids)
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean);
         if (ids && !ids.length) return fail('--ids needs at least one signature id');
         return onHost(io, options, async (client) => {
-          const r = options.bundle ? await exportToBundle(client, String(options.bundle), { ids }) : await exportToDirectory(client, args[0], { ids, overwrite: !!options.overwrite });
+          const r = options.bundle
+            ? await exportToBundle(client, String(options.bundle), { ids })
+            : await exportToDirectory(client, args[0], { ids, overwrite: !!options.overwrite });
           io.out(formatExportResult(r, !!options.bundle));
           return 0;
         });
       }
       if (options.ids !== undefined) return fail('--ids needs --host');
       if (args.length !== 1) return fail('export needs exactly one directory');
-      if (!options.bundle) return fail('export needs --bundle FILE (or --host URL to export from a running Kibana / OpenSearch Dashboards)');
+      if (!options.bundle)
+        return fail(
+          'export needs --bundle FILE (or --host URL to export from a running Kibana / OpenSearch Dashboards)',
+        );
       const format = String(options.format);
       if (format !== 'yaml' && format !== 'json') return fail(`--format must be yaml or json, got "${format}"`);
       const loaded = readSignatureDirectory(args[0]);
@@ -273,7 +341,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.err(`nothing written: ${loaded.errors.length} error(s)\n`);
         return 1;
       }
-      fs.writeFileSync(String(options.bundle), formatSignatureBundle(loaded.signatures, { format, exported: new Date().toISOString() }));
+      fs.writeFileSync(
+        String(options.bundle),
+        formatSignatureBundle(loaded.signatures, { format, exported: new Date().toISOString() }),
+      );
       io.out(`wrote ${loaded.signatures.length} signature(s) to ${options.bundle}\n`);
       return 0;
     }
@@ -288,7 +359,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       const r = parseSignatureBundle(text, path.basename(args[0]));
       if (!r.ok) {
-        for (const e of r.errors) io.err(`${where(e.file ?? args[0], e)}: error: ${e.key ? `${e.key}: ` : ''}${e.message}\n`);
+        for (const e of r.errors)
+          io.err(`${where(e.file ?? args[0], e)}: error: ${e.key ? `${e.key}: ` : ''}${e.message}\n`);
         io.err(`nothing written: ${r.errors.length} error(s)\n`);
         return 1;
       }
@@ -302,7 +374,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     case 'import': {
-      if (options.host === undefined) return fail('import needs --host URL (a running Kibana / OpenSearch Dashboards); import-bundle writes a bundle as files');
+      if (options.host === undefined)
+        return fail(
+          'import needs --host URL (a running Kibana / OpenSearch Dashboards); import-bundle writes a bundle as files',
+        );
       if (!args.length) return fail('import needs at least one directory or file');
       return onHost(io, options, async (client) => {
         const files = collectImportFiles(args);
@@ -313,7 +388,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       });
     }
     case 'clusters': {
-      if (options.host === undefined) return fail('clusters needs --host URL (a running Kibana / OpenSearch Dashboards with the plugin)');
+      if (options.host === undefined)
+        return fail('clusters needs --host URL (a running Kibana / OpenSearch Dashboards with the plugin)');
       if (args.length) return fail(`clusters takes no arguments, got "${args[0]}"`);
       return onHost(io, options, async (client) => {
         const r = await fetchClusters(client, clustersQueryFromOptions(options));
@@ -322,15 +398,26 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       });
     }
     case 'cleanup': {
-      if (options.host === undefined) return fail('cleanup needs --host URL (a running Kibana / OpenSearch Dashboards)');
+      if (options.host === undefined)
+        return fail('cleanup needs --host URL (a running Kibana / OpenSearch Dashboards)');
       if (args.length) return fail('cleanup takes no positional arguments');
       for (const key of ['closed-days', 'silent-days'] as const) {
-        if (options[key] !== undefined && !(Number(options[key]) >= 1 && Number(options[key]) <= 3650)) return fail(`--${key} must be from 1 to 3650`);
+        if (options[key] !== undefined && !(Number(options[key]) >= 1 && Number(options[key]) <= 3650))
+          return fail(`--${key} must be from 1 to 3650`);
       }
       return onHost(io, options, async (client) => {
-        const days = { closedDays: options['closed-days'] as number | undefined, silentDays: options['silent-days'] as number | undefined };
+        const days = {
+          closedDays: options['closed-days'] as number | undefined,
+          silentDays: options['silent-days'] as number | undefined,
+        };
         const report = await fetchCleanup(client, days);
-        io.out(options.files ? cleanupFileList(report) : options.json ? JSON.stringify(report, null, 2) + '\n' : formatCleanup(report));
+        io.out(
+          options.files
+            ? cleanupFileList(report)
+            : options.json
+              ? JSON.stringify(report, null, 2) + '\n'
+              : formatCleanup(report),
+        );
         return 0;
       });
     }
@@ -341,13 +428,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 /** Runs a host command: credentials from options or the environment; local problems exit 2, host problems 3. */
-async function onHost(io: CliIo, options: Record<string, unknown>, run: (client: HostClient) => Promise<number>): Promise<number> {
+async function onHost(
+  io: CliIo,
+  options: Record<string, unknown>,
+  run: (client: HostClient) => Promise<number>,
+): Promise<number> {
   const env = process.env;
   const user = options.user !== undefined ? String(options.user) : env.ELASTIC_RECHECK_USER || undefined;
   const password = options.password !== undefined ? String(options.password) : env.ELASTIC_RECHECK_PASSWORD;
   const apiKey = user === undefined ? env.ELASTIC_RECHECK_API_KEY || undefined : undefined;
   try {
-    const client = new HostClient({ url: String(options.host), auth: { user, password, apiKey }, timeoutMs: Number(options.timeout) * 1000 });
+    const client = new HostClient({
+      url: String(options.host),
+      auth: { user, password, apiKey },
+      timeoutMs: Number(options.timeout) * 1000,
+    });
     return await run(client);
   } catch (e) {
     if (e instanceof LocalInputError || e instanceof HostConfigError) {

@@ -55,9 +55,16 @@ export function parseHostUrl(raw: string): URL {
   } catch {
     throw new HostConfigError(`--host must be a URL such as http://127.0.0.1:5601, got "${raw}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new HostConfigError(`--host must be an http:// or https:// URL, got "${raw}"`);
-  if (url.username || url.password) throw new HostConfigError('--host must not contain credentials: use --user with ELASTIC_RECHECK_PASSWORD (or --password)');
-  if (url.search || url.hash) throw new HostConfigError(`--host must be the base URL of Kibana / OpenSearch Dashboards without a query or fragment, got "${raw}"`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new HostConfigError(`--host must be an http:// or https:// URL, got "${raw}"`);
+  if (url.username || url.password)
+    throw new HostConfigError(
+      '--host must not contain credentials: use --user with ELASTIC_RECHECK_PASSWORD (or --password)',
+    );
+  if (url.search || url.hash)
+    throw new HostConfigError(
+      `--host must be the base URL of Kibana / OpenSearch Dashboards without a query or fragment, got "${raw}"`,
+    );
   url.pathname = url.pathname.replace(/\/+$/, '');
   return url;
 }
@@ -83,7 +90,8 @@ function messageOf(answer: HostAnswer): string {
 
 function networkReason(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  if (cause?.code && cause.message) return cause.message.includes(cause.code) ? cause.message : `${cause.code}: ${cause.message}`;
+  if (cause?.code && cause.message)
+    return cause.message.includes(cause.code) ? cause.message : `${cause.code}: ${cause.message}`;
   if (cause?.message) return cause.message;
   return error instanceof Error ? error.message : String(error);
 }
@@ -102,13 +110,21 @@ export class HostClient {
     this.timeoutMs = options.timeoutMs ?? 120_000;
     if (!(this.timeoutMs > 0)) throw new HostConfigError('--timeout must be at least 1 second');
     if (this.auth.user !== undefined && this.auth.password === undefined)
-      throw new HostConfigError(`no password for user '${this.auth.user}': set ELASTIC_RECHECK_PASSWORD (or give --password)`);
+      throw new HostConfigError(
+        `no password for user '${this.auth.user}': set ELASTIC_RECHECK_PASSWORD (or give --password)`,
+      );
   }
 
   private headers(extra: Record<string, string>): Record<string, string> {
-    const h: Record<string, string> = { 'kbn-xsrf': 'true', 'osd-xsrf': 'true', 'user-agent': 'elastic-recheck-cli', ...extra };
+    const h: Record<string, string> = {
+      'kbn-xsrf': 'true',
+      'osd-xsrf': 'true',
+      'user-agent': 'elastic-recheck-cli',
+      ...extra,
+    };
     if (this.auth.apiKey) h.authorization = `ApiKey ${this.auth.apiKey}`;
-    else if (this.auth.user !== undefined) h.authorization = `Basic ${Buffer.from(`${this.auth.user}:${this.auth.password ?? ''}`).toString('base64')}`;
+    else if (this.auth.user !== undefined)
+      h.authorization = `Basic ${Buffer.from(`${this.auth.user}:${this.auth.password ?? ''}`).toString('base64')}`;
     return h;
   }
 
@@ -129,10 +145,18 @@ export class HostClient {
         throw new HostError(`no answer from ${this.label} within ${Math.round(this.timeoutMs / 1000)} s`);
       throw new HostError(`cannot reach ${this.label}: ${networkReason(error)}`);
     }
-    const answer: HostAnswer = { status: res.status, contentType: res.headers.get('content-type') ?? '', body: Buffer.from(await res.arrayBuffer()) };
+    const answer: HostAnswer = {
+      status: res.status,
+      contentType: res.headers.get('content-type') ?? '',
+      body: Buffer.from(await res.arrayBuffer()),
+    };
     if (res.status >= 200 && res.status < 300) return answer;
     const message = messageOf(answer);
-    const who = this.auth.apiKey ? 'the API key' : this.auth.user !== undefined ? `user '${this.auth.user}'` : undefined;
+    const who = this.auth.apiKey
+      ? 'the API key'
+      : this.auth.user !== undefined
+        ? `user '${this.auth.user}'`
+        : undefined;
     switch (true) {
       case res.status >= 300 && res.status < 400:
         throw new HostError(
@@ -147,15 +171,24 @@ export class HostClient {
           401,
         );
       case res.status === 403:
-        throw new HostError(`${who ?? 'the anonymous user'} may not ${purpose.action} on ${this.label}: it needs ${purpose.privilege} (403: ${message})`, 403);
+        throw new HostError(
+          `${who ?? 'the anonymous user'} may not ${purpose.action} on ${this.label}: it needs ${purpose.privilege} (403: ${message})`,
+          403,
+        );
       case res.status === 404 && /^no signature /.test(message):
         throw new HostError(`${this.label}: ${message} (404)`, 404);
       case res.status === 404:
-        throw new HostError(`${this.label} has no ${apiPath} (404: ${message}): is the elastic-recheck plugin installed, and is the URL right (base path, space)?`, 404);
+        throw new HostError(
+          `${this.label} has no ${apiPath} (404: ${message}): is the elastic-recheck plugin installed, and is the URL right (base path, space)?`,
+          404,
+        );
       case res.status === 413:
         throw new HostError(`${this.label} refused the request as too large (413: ${message})`, 413);
       default:
-        throw new HostError(`${this.label} answered ${method} ${apiPath} with ${res.status}${res.statusText ? ` ${res.statusText}` : ''}: ${message}`, res.status);
+        throw new HostError(
+          `${this.label} answered ${method} ${apiPath} with ${res.status}${res.statusText ? ` ${res.statusText}` : ''}: ${message}`,
+          res.status,
+        );
     }
   }
 

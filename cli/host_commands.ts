@@ -24,8 +24,14 @@ import { parseSignatureYaml } from '../common/signature/yaml_codec';
 import type { Signature } from '../common/signature/types';
 import { CallPurpose, HostClient, HostError, notTheApi } from './host_client';
 
-const IMPORT: CallPurpose = { action: 'import signatures', privilege: "the 'all' privilege of the elasticRecheck feature (elasticRecheck-write)" };
-const EXPORT: CallPurpose = { action: 'export signatures', privilege: "the 'read' privilege of the elasticRecheck feature (elasticRecheck-read)" };
+const IMPORT: CallPurpose = {
+  action: 'import signatures',
+  privilege: "the 'all' privilege of the elasticRecheck feature (elasticRecheck-write)",
+};
+const EXPORT: CallPurpose = {
+  action: 'export signatures',
+  privilege: "the 'read' privilege of the elasticRecheck feature (elasticRecheck-read)",
+};
 
 /** A problem with the local files or arguments (exit 2, like a usage error). */
 export class LocalInputError extends Error {}
@@ -42,7 +48,10 @@ export function collectImportFiles(inputs: string[]): LocalFile[] {
   const add = (p: string) => {
     const name = path.basename(p);
     const other = byName.get(name);
-    if (other !== undefined) throw new LocalInputError(`two files named ${name} (${other} and ${p}): the host identifies files by name; import them separately`);
+    if (other !== undefined)
+      throw new LocalInputError(
+        `two files named ${name} (${other} and ${p}): the host identifies files by name; import them separately`,
+      );
     let content: string;
     try {
       content = fs.readFileSync(p, 'utf8');
@@ -68,7 +77,10 @@ export function collectImportFiles(inputs: string[]): LocalFile[] {
       for (const n of names) add(path.join(input, n));
     } else add(input);
   }
-  if (out.length > MAX_IMPORT_FILES) throw new LocalInputError(`${out.length} files: the host takes at most ${MAX_IMPORT_FILES} per import; import the directory in parts`);
+  if (out.length > MAX_IMPORT_FILES)
+    throw new LocalInputError(
+      `${out.length} files: the host takes at most ${MAX_IMPORT_FILES} per import; import the directory in parts`,
+    );
   return out;
 }
 
@@ -85,15 +97,31 @@ export interface HostImportResult {
 
 const rejectedItems = (r: ImportReport) => r.items.filter((i) => i.outcome === 'invalid' || i.outcome === 'conflict');
 
-export async function importToHost(client: HostClient, files: LocalFile[], opts: { dryRun?: boolean; overwrite?: boolean } = {}): Promise<HostImportResult> {
-  const request = (dryRun: boolean): ImportRequest => ({ files: files.map(({ name, content }) => ({ name, content })), dryRun, overwrite: !!opts.overwrite });
+export async function importToHost(
+  client: HostClient,
+  files: LocalFile[],
+  opts: { dryRun?: boolean; overwrite?: boolean } = {},
+): Promise<HostImportResult> {
+  const request = (dryRun: boolean): ImportRequest => ({
+    files: files.map(({ name, content }) => ({ name, content })),
+    dryRun,
+    overwrite: !!opts.overwrite,
+  });
   // Both requests must fit the route's options.body.maxBytes (MAX_IMPORT_BYTES): the applying one is the
   // larger (`"dryRun":false` is a byte longer than `true`), so a dry run that fits never precedes a 413.
   const size = Math.max(...[true, false].map((dryRun) => Buffer.byteLength(JSON.stringify(request(dryRun)))));
-  if (size > MAX_IMPORT_BYTES) throw new LocalInputError(`the files take ${size} bytes as a request; the host takes at most ${MAX_IMPORT_BYTES}: import them in parts`);
+  if (size > MAX_IMPORT_BYTES)
+    throw new LocalInputError(
+      `the files take ${size} bytes as a request; the host takes at most ${MAX_IMPORT_BYTES}: import them in parts`,
+    );
   const check = await client.json<ImportReport>('POST', SIGNATURES_IMPORT_PATH, IMPORT, request(true));
   assertReport(client, check);
-  const result: HostImportResult = { host: client.label, files: files.length, check, rejected: rejectedItems(check).length };
+  const result: HostImportResult = {
+    host: client.label,
+    files: files.length,
+    check,
+    rejected: rejectedItems(check).length,
+  };
   if (opts.dryRun || result.rejected > 0 || check.counts.created + check.counts.updated === 0) return result;
   const applied = await client.json<ImportReport>('POST', SIGNATURES_IMPORT_PATH, IMPORT, request(false));
   assertReport(client, applied);
@@ -104,7 +132,8 @@ export async function importToHost(client: HostClient, files: LocalFile[], opts:
 }
 
 function assertReport(client: HostClient, r: ImportReport): void {
-  if (!r || typeof r !== 'object' || !Array.isArray(r.items) || !r.counts) throw new HostError(`${client.label} answered the import with something that is not an import report`);
+  if (!r || typeof r !== 'object' || !Array.isArray(r.items) || !r.counts)
+    throw new HostError(`${client.label} answered the import with something that is not an import report`);
 }
 
 function itemWhere(pathOf: Map<string, string>, item: ImportItemReport, p: { line?: number; column?: number }): string {
@@ -131,22 +160,35 @@ function formatItems(r: ImportReport, files: LocalFile[], dry: boolean): string[
   }
   for (const item of r.items) {
     const id = item.id && r.items.filter((i) => i.file === item.file).length > 1 ? ` [${item.id}]` : '';
-    for (const e of item.errors) out.push(`${itemWhere(pathOf, item, e)}${id}: error: ${e.key ? `${e.key}: ` : ''}${e.message}`);
-    for (const w of item.warnings) out.push(`${itemWhere(pathOf, item, w)}${id}: warning: ${w.key ? `${w.key}: ` : ''}${w.message}`);
+    for (const e of item.errors)
+      out.push(`${itemWhere(pathOf, item, e)}${id}: error: ${e.key ? `${e.key}: ` : ''}${e.message}`);
+    for (const w of item.warnings)
+      out.push(`${itemWhere(pathOf, item, w)}${id}: warning: ${w.key ? `${w.key}: ` : ''}${w.message}`);
   }
   return out;
 }
 
-export function formatImportResult(r: HostImportResult, files: LocalFile[], opts: { dryRun?: boolean; overwrite?: boolean } = {}): string {
+export function formatImportResult(
+  r: HostImportResult,
+  files: LocalFile[],
+  opts: { dryRun?: boolean; overwrite?: boolean } = {},
+): string {
   const c = r.check.counts;
   const out = [`dry run on ${r.host}: ${r.files} file(s)`, ...formatItems(r.check, files, true)];
-  out.push(`${r.check.items.length} signature(s): ${c.created} to create, ${c.updated} to update, ${c.unchanged} unchanged, ${c.conflict} conflict(s), ${c.invalid} invalid`);
+  out.push(
+    `${r.check.items.length} signature(s): ${c.created} to create, ${c.updated} to update, ${c.unchanged} unchanged, ${c.conflict} conflict(s), ${c.invalid} invalid`,
+  );
   if (r.applied) {
     const a = r.applied.counts;
     if (r.rejected) out.push(...formatItems(r.applied, files, false).filter((l) => !l.startsWith('  ')));
-    out.push(`imported into ${r.host}: ${a.created} created, ${a.updated} updated, ${a.unchanged} unchanged${r.rejected ? `; ${a.conflict + a.invalid} refused (the host changed since the dry run)` : ''}`);
+    out.push(
+      `imported into ${r.host}: ${a.created} created, ${a.updated} updated, ${a.unchanged} unchanged${r.rejected ? `; ${a.conflict + a.invalid} refused (the host changed since the dry run)` : ''}`,
+    );
   } else if (r.rejected) {
-    const hint = r.check.counts.conflict && !opts.overwrite ? ' (conflicts: signatures that exist on the host and differ; --overwrite replaces them)' : '';
+    const hint =
+      r.check.counts.conflict && !opts.overwrite
+        ? ' (conflicts: signatures that exist on the host and differ; --overwrite replaces them)'
+        : '';
     out.push(`nothing imported: ${r.rejected} signature(s) rejected${hint}`);
   } else if (opts.dryRun) out.push('nothing imported (--dry-run)');
   else out.push(`nothing to import: the host has every signature as it is`);
@@ -205,7 +247,11 @@ const exportPath = (format: 'zip' | 'bundle', ids?: string[]) =>
   `${SIGNATURES_EXPORT_PATH}?format=${format}${ids?.length ? `&ids=${ids.map(encodeURIComponent).join(',')}` : ''}`;
 
 /** Writes the host's signatures as `<id>.yaml` files (the host's zip), checked before anything is written. */
-export async function exportToDirectory(client: HostClient, dir: string, opts: { ids?: string[]; overwrite?: boolean } = {}): Promise<HostExportResult> {
+export async function exportToDirectory(
+  client: HostClient,
+  dir: string,
+  opts: { ids?: string[]; overwrite?: boolean } = {},
+): Promise<HostExportResult> {
   const apiPath = exportPath('zip', opts.ids);
   const answer = await client.request('GET', apiPath, EXPORT);
   if (!/zip/i.test(answer.contentType)) throw notTheApi(client.label, apiPath, answer);
@@ -226,12 +272,17 @@ export async function exportToDirectory(client: HostClient, dir: string, opts: {
     if (!parsed.ok) problems.push(`${entry.name}: ${parsed.errors[0].message}`);
     else ids.push(parsed.signature.id);
   }
-  if (problems.length) throw new HostError(`${client.label} sent an export this CLI cannot read (${problems.length} problem(s), e.g. ${problems[0]}); nothing written`);
+  if (problems.length)
+    throw new HostError(
+      `${client.label} sent an export this CLI cannot read (${problems.length} problem(s), e.g. ${problems[0]}); nothing written`,
+    );
   if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new LocalInputError(`not a directory: ${dir}`);
   const existing = fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.endsWith('.yaml')) : [];
   const clash = entries.filter((e) => existing.includes(e.name));
   if (clash.length && !opts.overwrite)
-    throw new LocalInputError(`${dir} has ${clash.length} of these file(s) already, e.g. ${clash[0].name}: use --overwrite to replace them (a git checkout then shows the differences); nothing written`);
+    throw new LocalInputError(
+      `${dir} has ${clash.length} of these file(s) already, e.g. ${clash[0].name}: use --overwrite to replace them (a git checkout then shows the differences); nothing written`,
+    );
   fs.mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   for (const e of entries) {
@@ -245,21 +296,40 @@ export async function exportToDirectory(client: HostClient, dir: string, opts: {
 }
 
 /** Writes the host's signatures as one bundle file (checked before it is written; an existing file is replaced, as offline export does). */
-export async function exportToBundle(client: HostClient, file: string, opts: { ids?: string[] } = {}): Promise<HostExportResult> {
+export async function exportToBundle(
+  client: HostClient,
+  file: string,
+  opts: { ids?: string[] } = {},
+): Promise<HostExportResult> {
   const apiPath = exportPath('bundle', opts.ids);
   const answer = await client.request('GET', apiPath, EXPORT);
   if (!/yaml|json|text/i.test(answer.contentType)) throw notTheApi(client.label, apiPath, answer);
   const text = answer.body.toString('utf8');
   const parsed = parseSignatureBundle(text, 'export');
-  if (!parsed.ok) throw new HostError(`${client.label} sent a bundle this CLI cannot read (${parsed.errors[0].message}); nothing written`);
+  if (!parsed.ok)
+    throw new HostError(
+      `${client.label} sent a bundle this CLI cannot read (${parsed.errors[0].message}); nothing written`,
+    );
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   fs.writeFileSync(file, text);
-  return { host: client.label, target: file, ids: parsed.signatures.map((s: Signature) => s.id), written: [file], notOnHost: [] };
+  return {
+    host: client.label,
+    target: file,
+    ids: parsed.signatures.map((s: Signature) => s.id),
+    written: [file],
+    notOnHost: [],
+  };
 }
 
 export function formatExportResult(r: HostExportResult, bundle: boolean): string {
-  const out = [bundle ? `wrote ${r.ids.length} signature(s) from ${r.host} to ${r.target}` : `wrote ${r.written.length} signature file(s) from ${r.host} to ${r.target}`];
+  const out = [
+    bundle
+      ? `wrote ${r.ids.length} signature(s) from ${r.host} to ${r.target}`
+      : `wrote ${r.written.length} signature file(s) from ${r.host} to ${r.target}`,
+  ];
   if (r.notOnHost.length)
-    out.push(`note: ${r.notOnHost.length} file(s) in ${r.target} are not on the host and were left as they are: ${r.notOnHost.slice(0, 10).join(', ')}${r.notOnHost.length > 10 ? ', …' : ''}`);
+    out.push(
+      `note: ${r.notOnHost.length} file(s) in ${r.target} are not on the host and were left as they are: ${r.notOnHost.slice(0, 10).join(', ')}${r.notOnHost.length > 10 ? ', …' : ''}`,
+    );
   return out.join('\n') + '\n';
 }

@@ -4,7 +4,8 @@
  */
 
 /** Lines that say error/exception/failed: the candidates the telling line is chosen from first. */
-export const ERROR_LINES_QUERY = 'message:error OR message:exception OR message:traceback OR message:failed OR message:timeout OR message:refused';
+export const ERROR_LINES_QUERY =
+  'message:error OR message:exception OR message:traceback OR message:failed OR message:timeout OR message:refused';
 
 export const EXCEPTION_RE = /\b([A-Za-z_][\w.]*(?:Error|Exception|Failure|Timeout|Fault))\b:?\s*(.*)$/;
 

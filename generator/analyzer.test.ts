@@ -17,7 +17,10 @@ describe('analyze (standard analyzer approximation)', () => {
 
 describe('analyze: ASCII fast path', () => {
   it('gives the same tokens as the general path', () => {
-    const samples = ["controller | ERROR nova.compute.manager [req-1] a.b:c x'y 1,2;3 __ _a_ v1.2.3a foo..bar a::b 'q' end.", 'Nov 21 10:00:00.123456 np0012 kernel: [12.5] Out of memory: Killed process 4242 (qemu-system-x86)'];
+    const samples = [
+      "controller | ERROR nova.compute.manager [req-1] a.b:c x'y 1,2;3 __ _a_ v1.2.3a foo..bar a::b 'q' end.",
+      'Nov 21 10:00:00.123456 np0012 kernel: [12.5] Out of memory: Killed process 4242 (qemu-system-x86)',
+    ];
     for (const s of samples) {
       const general = analyze(`${s} é`);
       general.pop();

@@ -34,9 +34,34 @@ function classOf(ch: string): C {
     if (code === 44 || code === 59) return C.MidNum;
     return C.Other;
   }
-  if (ch === '\u2019' || ch === '\u2018' || ch === '\u2024' || ch === '\uFE52' || ch === '\uFF07' || ch === '\uFF0E') return C.MidNumLet;
-  if (ch === '\u00B7' || ch === '\u0387' || ch === '\u05F4' || ch === '\u2027' || ch === '\uFE13' || ch === '\uFE55' || ch === '\uFF1A') return C.MidLetter;
-  if (ch === '\u037E' || ch === '\u0589' || ch === '\u060C' || ch === '\u060D' || ch === '\u066C' || ch === '\u07F8' || ch === '\u2044' || ch === '\uFE10' || ch === '\uFE14' || ch === '\uFE50' || ch === '\uFE54' || ch === '\uFF0C' || ch === '\uFF1B') return C.MidNum;
+  if (ch === '\u2019' || ch === '\u2018' || ch === '\u2024' || ch === '\uFE52' || ch === '\uFF07' || ch === '\uFF0E')
+    return C.MidNumLet;
+  if (
+    ch === '\u00B7' ||
+    ch === '\u0387' ||
+    ch === '\u05F4' ||
+    ch === '\u2027' ||
+    ch === '\uFE13' ||
+    ch === '\uFE55' ||
+    ch === '\uFF1A'
+  )
+    return C.MidLetter;
+  if (
+    ch === '\u037E' ||
+    ch === '\u0589' ||
+    ch === '\u060C' ||
+    ch === '\u060D' ||
+    ch === '\u066C' ||
+    ch === '\u07F8' ||
+    ch === '\u2044' ||
+    ch === '\uFE10' ||
+    ch === '\uFE14' ||
+    ch === '\uFE50' ||
+    ch === '\uFE54' ||
+    ch === '\uFF0C' ||
+    ch === '\uFF1B'
+  )
+    return C.MidNum;
   if (IDEO.test(ch)) return C.Ideo;
   if (LETTER.test(ch)) return C.Letter;
   if (DIGIT.test(ch)) return C.Digit;
@@ -139,7 +164,10 @@ export function analyze(text: string): string[] {
       break;
     }
     if (hasWordChar) {
-      const token = chars.slice(start, j + 1).join('').toLowerCase();
+      const token = chars
+        .slice(start, j + 1)
+        .join('')
+        .toLowerCase();
       for (let k = 0; k < token.length; k += MAX_TOKEN_LENGTH) tokens.push(token.slice(k, k + MAX_TOKEN_LENGTH));
     }
     i = j + 1;

@@ -31,7 +31,8 @@ describe('DataGenerator', () => {
     const share = (pred: (b: GeneratedBuild) => boolean) => builds.filter(pred).length / builds.length;
     expect(share((b) => b.truth.status === 'SUCCESS')).toBeGreaterThan(0.7);
     expect(share((b) => b.truth.status === 'SUCCESS')).toBeLessThan(0.86);
-    for (const s of ['FAILURE', 'TIMED_OUT', 'POST_FAILURE', 'NODE_FAILURE', 'RETRY_LIMIT']) expect(share((b) => b.truth.status === s)).toBeGreaterThan(0);
+    for (const s of ['FAILURE', 'TIMED_OUT', 'POST_FAILURE', 'NODE_FAILURE', 'RETRY_LIMIT'])
+      expect(share((b) => b.truth.status === s)).toBeGreaterThan(0);
     for (const q of ['check', 'gate', 'periodic']) expect(share((b) => b.truth.queue === q)).toBeGreaterThan(0.05);
     expect(share((b) => b.truth.voting === 0)).toBeGreaterThan(0.01);
     expect(share((b) => b.truth.branch !== 'master')).toBeGreaterThan(0.1);
@@ -49,7 +50,8 @@ describe('DataGenerator', () => {
     const end = Date.parse(NOW);
     const start = end - 10 * 86_400_000;
     let outside = 0;
-    for (const b of builds) for (const f of b.files) for (const l of f.lines) if (l.time < start || l.time > end) outside++;
+    for (const b of builds)
+      for (const f of b.files) for (const l of f.lines) if (l.time < start || l.time > end) outside++;
     expect(outside).toBe(0);
     const days = new Set(builds.map((b) => b.truth.start.slice(0, 10)));
     expect(days.size).toBeGreaterThanOrEqual(10);
@@ -62,7 +64,10 @@ describe('DataGenerator', () => {
         const filename = String(f.fields.filename);
         expect(f.fields.tags).toContain(filename);
         if (filename === 'job-output.txt') expect(f.fields.tags).toEqual(['console', 'console.html', 'job-output.txt']);
-        if (b.truth.status !== 'NODE_FAILURE') expect(String(f.fields.log_url)).toMatch(new RegExp(`/${b.truth.uuid.slice(0, 7)}/(.*/)?${filename.replace(/\./g, '\\.')}$`));
+        if (b.truth.status !== 'NODE_FAILURE')
+          expect(String(f.fields.log_url)).toMatch(
+            new RegExp(`/${b.truth.uuid.slice(0, 7)}/(.*/)?${filename.replace(/\./g, '\\.')}$`),
+          );
         expect(f.fields.build_uuid).toBe(b.truth.uuid);
         expect(f.fields.voting).toBe(b.truth.voting);
       }
@@ -82,14 +87,17 @@ describe('DataGenerator', () => {
       expect(b.truth.expectedSignatures).toEqual(counts ? [sig.id] : []);
     }
     // signature semantics: without allow-nonvoting a hit only counts on voting builds
-    for (const b of builds.filter((x) => x.truth.voting === 0)) for (const id of b.truth.expectedSignatures) expect(bySig.get(id)!.allowNonvoting).toBe(true);
+    for (const b of builds.filter((x) => x.truth.voting === 0))
+      for (const id of b.truth.expectedSignatures) expect(bySig.get(id)!.allowNonvoting).toBe(true);
   });
 
   it('leaves unknown and infrastructure failures unmatched by every signature', () => {
     const exprs = gen.usable.map((u) => u.expr);
     for (const b of builds.filter((x) => x.truth.cause.kind === 'unknown' || x.truth.cause.kind === 'infra')) {
       expect(b.truth.expectedSignatures).toEqual([]);
-      const file = b.files.find((f) => f.fields.filename === b.truth.cause.file && (f.fields.log_url ?? undefined) === b.truth.cause.logUrl);
+      const file = b.files.find(
+        (f) => f.fields.filename === b.truth.cause.file && (f.fields.log_url ?? undefined) === b.truth.cause.logUrl,
+      );
       if (!file) continue;
       const line = file.lines.find((l) => l.lineNumber === b.truth.cause.line)!;
       for (const e of exprs) expect(evaluate(e, new EvalDoc({ ...file.fields, message: line.message }))).toBe(false);
@@ -113,14 +121,17 @@ describe('DataGenerator', () => {
       for (const id of b.truth.confirmedSignatures) expect(b.truth.expectedSignatures).toContain(id);
       for (const id of b.truth.expectedSignatures) {
         const ids = bySig.get(id)!.testIds ?? [];
-        const confirmed = ids.length === 0 || b.truth.failedTests.some((t) => ids.includes(t.replace(/\[[^\]]*\]$/, '')));
+        const confirmed =
+          ids.length === 0 || b.truth.failedTests.some((t) => ids.includes(t.replace(/\[[^\]]*\]$/, '')));
         expect(b.truth.confirmedSignatures.includes(id)).toBe(confirmed);
       }
     }
     const testIdSig = signatures.find((s) => s.testIds?.length)!;
     const causes = builds.filter((b) => b.truth.cause.signature === testIdSig.id && b.truth.expectedSignatures.length);
     expect(causes.some((b) => b.truth.confirmedSignatures.includes(testIdSig.id))).toBe(true);
-    expect(causes.some((b) => b.truth.hasTestResults && !b.truth.confirmedSignatures.includes(testIdSig.id))).toBe(true);
+    expect(causes.some((b) => b.truth.hasTestResults && !b.truth.confirmedSignatures.includes(testIdSig.id))).toBe(
+      true,
+    );
   });
 
   it('rejects bad options', () => {

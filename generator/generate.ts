@@ -13,8 +13,28 @@
 import type { Signature } from '../common/signature/types';
 import { analyze } from './analyzer';
 import {
-  ALL_PROJECTS, BRANCHES, CUSTOM_RESULTS, EXECUTORS, FILES_BY_BASENAME, FILES_BY_KIND, INFRA_ERRORS, JOBS, JOB_OUTPUT, LOG_STORAGE,
-  QUEUES, REGIONS, TEMPEST_TESTS, UNIT_TEST_NAMES, UNKNOWN_ERRORS, adHocFile, basename, noiseGenerators, type FileSpec, type JobKind, type JobSpec, type LineContext,
+  ALL_PROJECTS,
+  BRANCHES,
+  CUSTOM_RESULTS,
+  EXECUTORS,
+  FILES_BY_BASENAME,
+  FILES_BY_KIND,
+  INFRA_ERRORS,
+  JOBS,
+  JOB_OUTPUT,
+  LOG_STORAGE,
+  QUEUES,
+  REGIONS,
+  TEMPEST_TESTS,
+  UNIT_TEST_NAMES,
+  UNKNOWN_ERRORS,
+  adHocFile,
+  basename,
+  noiseGenerators,
+  type FileSpec,
+  type JobKind,
+  type JobSpec,
+  type LineContext,
 } from './catalog';
 import { EvalDoc, anchorTokens, evaluate, evaluate3, parseQuery, type Expr, type LogDoc } from './lucene_eval';
 import { Rng } from './random';
@@ -185,7 +205,19 @@ function toEpoch(now: GeneratorOptions['now']): number {
 function jobByName(name: string): JobSpec {
   const known = JOBS.find((j) => j.name === name);
   if (known) return known;
-  const kind: JobKind = /tox|pep8|unit|functional|lint/.test(name) ? 'tox' : /grenade/.test(name) ? 'grenade' : /multinode|live-migration/.test(name) ? 'multinode' : /docs|releasenotes/.test(name) ? 'docs' : /ironic/.test(name) ? 'ironic' : /swift/.test(name) ? 'swift' : 'devstack';
+  const kind: JobKind = /tox|pep8|unit|functional|lint/.test(name)
+    ? 'tox'
+    : /grenade/.test(name)
+      ? 'grenade'
+      : /multinode|live-migration/.test(name)
+        ? 'multinode'
+        : /docs|releasenotes/.test(name)
+          ? 'docs'
+          : /ironic/.test(name)
+            ? 'ironic'
+            : /swift/.test(name)
+              ? 'swift'
+              : 'devstack';
   return { name, kind, projects: ALL_PROJECTS, weight: 1 };
 }
 
@@ -228,7 +260,8 @@ export class DataGenerator {
     this.days = options.days ?? 10;
     if (!(this.days > 0)) throw new Error('days must be greater than 0');
     this.buildCount = options.builds;
-    if (!Number.isInteger(this.buildCount) || this.buildCount < 0) throw new Error('builds must be a whole number >= 0');
+    if (!Number.isInteger(this.buildCount) || this.buildCount < 0)
+      throw new Error('builds must be a whole number >= 0');
     this.linesPerBuild = options.linesPerBuild ?? 400;
     if (!(this.linesPerBuild >= 4)) throw new Error('linesPerBuild must be at least 4');
     this.windowStart = this.now - this.days * DAY;
@@ -261,7 +294,10 @@ export class DataGenerator {
       let hits = 0;
       for (const doc of samples) if (evaluate3(c.expr, doc) !== 0) hits++;
       if (hits > samples.length * 0.02) {
-        this.skipped.push({ id: c.signature.id, reason: `matches ordinary log lines (${hits} of ${samples.length} sampled lines), so its hits cannot be controlled` });
+        this.skipped.push({
+          id: c.signature.id,
+          reason: `matches ordinary log lines (${hits} of ${samples.length} sampled lines), so its hits cannot be controlled`,
+        });
       } else kept.push(c);
     }
     // Each kept signature must be synthesizable in the new schema.
@@ -288,7 +324,10 @@ export class DataGenerator {
         }
       }
       if (!ok) {
-        this.skipped.push({ id: c.signature.id, reason: `cannot be satisfied in the ci-log-processing schema: ${reason}` });
+        this.skipped.push({
+          id: c.signature.id,
+          reason: `cannot be satisfied in the ci-log-processing schema: ${reason}`,
+        });
         return;
       }
       const r = rank.get(idx) ?? 0;
@@ -297,35 +336,76 @@ export class DataGenerator {
       let activeTo = this.now;
       const span = this.now - this.windowStart;
       const shape = activity.next();
-      if (shape < 0.15) activeFrom = this.windowStart + span * (0.2 + 0.5 * activity.next()); // a new bug
+      if (shape < 0.15)
+        activeFrom = this.windowStart + span * (0.2 + 0.5 * activity.next()); // a new bug
       else if (shape < 0.25) activeTo = this.windowStart + span * (0.4 + 0.4 * activity.next()); // fixed during the window
-      this.usable.push({ signature: c.signature, expr: c.expr, anchors: anchorTokens(c.expr), weight: 1 / Math.pow(r + 1, 0.8), activeFrom, activeTo, noisy: false });
+      this.usable.push({
+        signature: c.signature,
+        expr: c.expr,
+        anchors: anchorTokens(c.expr),
+        weight: 1 / Math.pow(r + 1, 0.8),
+        activeFrom,
+        activeTo,
+        noisy: false,
+      });
     });
     const noisyRng = this.root.derive('noisy');
     const noisyCount = Math.max(1, Math.round(this.usable.length / 10));
     for (const u of noisyRng.shuffle(this.usable).slice(0, this.usable.length ? noisyCount : 0)) u.noisy = true;
     this.usable.forEach((u, i) => {
       if (!u.anchors) this.unanchored.push(i);
-      else for (const t of u.anchors) {
-        const list = this.anchorIndex.get(t) ?? [];
-        list.push(i);
-        this.anchorIndex.set(t, list);
-      }
+      else
+        for (const t of u.anchors) {
+          const list = this.anchorIndex.get(t) ?? [];
+          list.push(i);
+          this.anchorIndex.set(t, list);
+        }
     });
   }
 
   /** Ordinary lines of every file, with build fields unknown, for screening signatures. */
   private noiseSamples(): EvalDoc[] {
     const rng = this.root.derive('noise-samples');
-    const unknown = new Set(['build_name', 'build_status', 'build_uuid', 'build_set', 'build_queue', 'build_ref', 'build_branch', 'build_change', 'build_patchset', 'project', 'tenant', 'voting', 'change_url', 'log_url', 'hosts_id', 'hosts_region', 'zuul_executor', 'build_newrev', 'line_number']);
+    const unknown = new Set([
+      'build_name',
+      'build_status',
+      'build_uuid',
+      'build_set',
+      'build_queue',
+      'build_ref',
+      'build_branch',
+      'build_change',
+      'build_patchset',
+      'project',
+      'tenant',
+      'voting',
+      'change_url',
+      'log_url',
+      'hosts_id',
+      'hosts_region',
+      'zuul_executor',
+      'build_newrev',
+      'line_number',
+    ]);
     const docs: EvalDoc[] = [];
     const specs = new Set<FileSpec>([...FILES_BY_BASENAME.values()]);
     for (const spec of specs) {
       const gens = noiseGenerators(spec);
       for (let i = 0; i < 12; i++) {
-        const c: LineContext = { rng, node: 'np0012345678', job: 'tempest-full-py3', project: 'openstack/nova', branch: 'master' };
+        const c: LineContext = {
+          rng,
+          node: 'np0012345678',
+          job: 'tempest-full-py3',
+          project: 'openstack/nova',
+          branch: 'master',
+        };
         const message = renderMessage(spec, gens[i % gens.length](c), this.now, c, 4242);
-        docs.push(new EvalDoc({ ...this.fileFieldsForCheck(spec), build_node: 'zuul-executor', node_provider: 'local', message }, unknown));
+        docs.push(
+          new EvalDoc(
+            { ...this.fileFieldsForCheck(spec), build_node: 'zuul-executor', node_provider: 'local', message },
+            unknown,
+          ),
+        );
       }
     }
     return docs;
@@ -341,7 +421,10 @@ export class DataGenerator {
   private baseBuild(rng: Rng): BuildBase {
     const queue = rng.weightedKey(QUEUES);
     const jobs = queue === 'periodic' ? JOBS.filter((j) => j.periodic) : JOBS;
-    const job = rng.weighted(jobs, jobs.map((j) => j.weight));
+    const job = rng.weighted(
+      jobs,
+      jobs.map((j) => j.weight),
+    );
     const project = rng.pick(job.projects);
     const branch = rng.weightedKey(BRANCHES);
     const voting: 0 | 1 = queue === 'check' && job.nonVoting ? 0 : 1;
@@ -355,13 +438,18 @@ export class DataGenerator {
    */
   private jobForPlan(base: BuildBase, plan: LinePlan, rng: Rng): BuildBase {
     if (plan.fields.build_name !== undefined) return base;
-    const ok = (spec: FileSpec) => (!plan.filename || basename(spec.path) === plan.filename) && plan.tags.every((t) => spec.tags.includes(t) || basename(spec.path) === t);
+    const ok = (spec: FileSpec) =>
+      (!plan.filename || basename(spec.path) === plan.filename) &&
+      plan.tags.every((t) => spec.tags.includes(t) || basename(spec.path) === t);
     if (FILES_BY_KIND[base.job.kind].some(ok)) return base;
     let jobs = JOBS.filter((j) => FILES_BY_KIND[j.kind].some(ok));
     if (base.queue === 'periodic') jobs = jobs.filter((j) => j.periodic);
     if (plan.fields.project !== undefined) jobs = jobs.filter((j) => j.projects.includes(plan.fields.project));
     if (jobs.length === 0) return base;
-    const job = rng.weighted(jobs, jobs.map((j) => j.weight));
+    const job = rng.weighted(
+      jobs,
+      jobs.map((j) => j.weight),
+    );
     const project = job.projects.includes(base.project) ? base.project : rng.pick(job.projects);
     return { ...base, job, project, voting: base.queue === 'check' && job.nonVoting ? 0 : 1 };
   }
@@ -385,20 +473,25 @@ export class DataGenerator {
     if (f.voting !== undefined) b.voting = Number(f.voting) === 1 ? 1 : 0;
     else if (!sig.allowNonvoting && b.voting === 0 && rng.chance(0.85)) b.voting = 1;
     for (const [k, v] of Object.entries(f)) {
-      if (!['build_name', 'project', 'build_branch', 'build_queue', 'build_status', 'voting'].includes(k)) b.extra[k] = v;
+      if (!['build_name', 'project', 'build_branch', 'build_queue', 'build_status', 'voting'].includes(k))
+        b.extra[k] = v;
     }
     return b;
   }
 
   private fileFor(plan: LinePlan, job: JobSpec, rng: Rng): FileSpec {
-    const ok = (s: FileSpec) => (!plan.filename || basename(s.path) === plan.filename) && plan.tags.every((t) => s.tags.includes(t) || basename(s.path) === t);
+    const ok = (s: FileSpec) =>
+      (!plan.filename || basename(s.path) === plan.filename) &&
+      plan.tags.every((t) => s.tags.includes(t) || basename(s.path) === t);
     const own = FILES_BY_KIND[job.kind].filter(ok);
     if (own.length) return rng.pick(own);
     const any = [...FILES_BY_BASENAME.values()].filter(ok);
     if (any.length) return rng.pick(any);
     const fileLike = plan.tags.filter((t) => FILE_LIKE.test(t) && t !== 'console.html');
-    if (plan.filename && fileLike.some((t) => t !== plan.filename)) throw new Unsatisfiable(`needs file "${plan.filename}" tagged "${fileLike.join('", "')}"`);
-    if (!plan.filename && fileLike.length > 1) throw new Unsatisfiable(`needs one file tagged with several file names (${fileLike.join(', ')})`);
+    if (plan.filename && fileLike.some((t) => t !== plan.filename))
+      throw new Unsatisfiable(`needs file "${plan.filename}" tagged "${fileLike.join('", "')}"`);
+    if (!plan.filename && fileLike.length > 1)
+      throw new Unsatisfiable(`needs one file tagged with several file names (${fileLike.join(', ')})`);
     return adHocFile(plan.filename ?? fileLike[0] ?? 'job-output.txt', plan.tags);
   }
 
@@ -407,7 +500,18 @@ export class DataGenerator {
   }
 
   private buildFieldsForCheck(b: BuildBase): LogDoc {
-    return { build_name: b.job.name, build_status: b.status, build_queue: b.queue, build_branch: b.branch, project: b.project, voting: b.voting, tenant: 'openstack', build_node: 'zuul-executor', node_provider: 'local', ...b.extra };
+    return {
+      build_name: b.job.name,
+      build_status: b.status,
+      build_queue: b.queue,
+      build_branch: b.branch,
+      project: b.project,
+      voting: b.voting,
+      tenant: 'openstack',
+      build_node: 'zuul-executor',
+      node_provider: 'local',
+      ...b.extra,
+    };
   }
 
   private fileFieldsForCheck(spec: FileSpec): LogDoc {
@@ -447,7 +551,10 @@ export class DataGenerator {
     if (falsePositive && rng.chance(NOISY_SHARE)) return rng.pick(this.usable.filter((u) => u.noisy));
     const active = this.usable.filter((u) => u.activeFrom <= time && time <= u.activeTo);
     const pool = active.length ? active : this.usable;
-    return rng.weighted(pool, pool.map((u) => u.weight));
+    return rng.weighted(
+      pool,
+      pool.map((u) => u.weight),
+    );
   }
 
   /** All builds, lazily, in start-time-independent order (build i depends only on seed and i). */
@@ -480,7 +587,15 @@ export class DataGenerator {
     const hasChange = base.queue !== 'periodic';
     const change = hasChange ? rng.range(880000, 969999) : undefined;
     const patchset = hasChange ? String(rng.range(1, 14)) : undefined;
-    const durations: Record<JobKind, [number, number]> = { devstack: [55, 140], grenade: [90, 170], multinode: [80, 170], swift: [50, 100], ironic: [70, 150], tox: [4, 25], docs: [4, 12] };
+    const durations: Record<JobKind, [number, number]> = {
+      devstack: [55, 140],
+      grenade: [90, 170],
+      multinode: [80, 170],
+      swift: [50, 100],
+      ironic: [70, 150],
+      tox: [4, 25],
+      docs: [4, 12],
+    };
     const [dmin, dmax] = durations[base.job.kind];
     let duration = (dmin + rng.next() * (dmax - dmin)) * MINUTE;
     if (base.status === 'TIMED_OUT') duration = Math.max(duration, 180 * MINUTE);
@@ -501,7 +616,9 @@ export class DataGenerator {
       build_uuid: uuid,
       build_set: buildSet,
       build_queue: base.queue,
-      build_ref: hasChange ? `refs/changes/${String(change).slice(-2)}/${change}/${patchset}` : `refs/heads/${base.branch}`,
+      build_ref: hasChange
+        ? `refs/changes/${String(change).slice(-2)}/${change}/${patchset}`
+        : `refs/heads/${base.branch}`,
       build_branch: base.branch,
       build_change: change,
       build_patchset: patchset ?? '',
@@ -522,7 +639,10 @@ export class DataGenerator {
     // Files and how many lines each gets.
     const specs: FileSpec[] = base.status === 'NODE_FAILURE' ? [CUSTOM_RESULTS] : [...FILES_BY_KIND[base.job.kind]];
     if (causeFile && !specs.includes(causeFile)) specs.push(causeFile);
-    const total = base.status === 'NODE_FAILURE' ? rng.range(1, 3) : Math.max(4, Math.round(this.linesPerBuild * (0.5 + rng.next())));
+    const total =
+      base.status === 'NODE_FAILURE'
+        ? rng.range(1, 3)
+        : Math.max(4, Math.round(this.linesPerBuild * (0.5 + rng.next())));
     const counts = new Map<FileSpec, number>();
     const weights = specs.map((s) => s.weight);
     for (let k = 0; k < total; k++) {
@@ -576,7 +696,10 @@ export class DataGenerator {
       end: new Date(end).toISOString(),
       cause,
       expectedSignatures: expectedIds.map((sig) => sig.id).sort(),
-      confirmedSignatures: expectedIds.filter((sig) => !sig.testIds?.length || sig.testIds.some((id) => failedBare.has(bareTestName(id)))).map((sig) => sig.id).sort(),
+      confirmedSignatures: expectedIds
+        .filter((sig) => !sig.testIds?.length || sig.testIds.some((id) => failedBare.has(bareTestName(id))))
+        .map((sig) => sig.id)
+        .sort(),
       failedTests,
       hasTestResults: tests.length > 0,
       lines: lineTotal,
@@ -584,7 +707,22 @@ export class DataGenerator {
     };
     if (falsePositive) truth.falsePositive = true;
     const testFields: LogDoc = {};
-    for (const k of ['build_name', 'build_status', 'build_uuid', 'build_set', 'build_queue', 'build_ref', 'build_branch', 'build_change', 'build_patchset', 'project', 'tenant', 'voting', 'zuul_executor']) testFields[k] = buildFields[k];
+    for (const k of [
+      'build_name',
+      'build_status',
+      'build_uuid',
+      'build_set',
+      'build_queue',
+      'build_ref',
+      'build_branch',
+      'build_change',
+      'build_patchset',
+      'project',
+      'tenant',
+      'voting',
+      'zuul_executor',
+    ])
+      testFields[k] = buildFields[k];
     testFields.log_url = `${logRoot}/testrepository.subunit`;
     return { truth, files, tests, testFields };
   }
@@ -673,7 +811,8 @@ export class DataGenerator {
         // rng.int(n) then indexing draws exactly as rng.pick did, so the data stays the same per seed
         if (cause.kind === 'unknown') {
           const oslo = b.specs.filter((s) => s.format === 'oslo');
-          spec = oslo.length && rng.chance(0.4) ? rng.pick(oslo) : b.specs.includes(JOB_OUTPUT) ? JOB_OUTPUT : b.specs[0];
+          spec =
+            oslo.length && rng.chance(0.4) ? rng.pick(oslo) : b.specs.includes(JOB_OUTPUT) ? JOB_OUTPUT : b.specs[0];
           const format = spec.format === 'oslo' ? 'oslo' : 'console';
           const k = rng.int(UNKNOWN_ERRORS[format].length);
           text = UNKNOWN_ERRORS[format][k]({ ...ctx, service: spec.service });
@@ -698,13 +837,24 @@ export class DataGenerator {
   }
 
   /** A signature for a known cause or false positive, and the build and file its query needs. */
-  private chooseKnownCause(rng: Rng, base: BuildBase, start: number, falsePositive: boolean): { sig: UsableSignature; plan: LinePlan; file: FileSpec; base: BuildBase } | undefined {
+  private chooseKnownCause(
+    rng: Rng,
+    base: BuildBase,
+    start: number,
+    falsePositive: boolean,
+  ): { sig: UsableSignature; plan: LinePlan; file: FileSpec; base: BuildBase } | undefined {
     for (let attempt = 0; attempt < 12; attempt++) {
       const sig = this.pickSignature(rng, start, falsePositive);
       if (!sig) return undefined;
       try {
         const plan = planFor(sig.expr, rng);
-        const b = this.applyPlan(this.jobForPlan(attempt === 0 ? base : this.baseBuildWithStatus(rng, base.status), plan, rng), plan, sig.signature, rng, falsePositive || base.status !== 'FAILURE');
+        const b = this.applyPlan(
+          this.jobForPlan(attempt === 0 ? base : this.baseBuildWithStatus(rng, base.status), plan, rng),
+          plan,
+          sig.signature,
+          rng,
+          falsePositive || base.status !== 'FAILURE',
+        );
         return { sig, plan, file: this.fileFor(plan, b.job, rng), base: b };
       } catch (error) {
         if (!(error instanceof Unsatisfiable)) throw error;
@@ -714,7 +864,15 @@ export class DataGenerator {
   }
 
   /** Test results (subunit) of jobs that run tests; the failing test follows the cause. */
-  private testResults(rng: Rng, base: BuildBase, cause: CauseTruth, causeSig: UsableSignature | undefined, falsePositive: boolean, start: number, duration: number): GeneratedTest[] {
+  private testResults(
+    rng: Rng,
+    base: BuildBase,
+    cause: CauseTruth,
+    causeSig: UsableSignature | undefined,
+    falsePositive: boolean,
+    start: number,
+    duration: number,
+  ): GeneratedTest[] {
     const tests: GeneratedTest[] = [];
     if (base.status === 'NODE_FAILURE' || base.job.kind === 'docs') return tests;
     const pool = base.job.kind === 'tox' ? unitTests(base.project) : this.tempestPool;
@@ -726,7 +884,9 @@ export class DataGenerator {
     const sigTestIds = causeSig?.signature.testIds ?? [];
     if (!falsePositive && cause.kind === 'known' && sigTestIds.length && base.job.kind !== 'tox') {
       // usually one of the signature's tests; sometimes another one (the test_ids rule then rejects the hit)
-      failing = rng.chance(0.8) ? withAttrs(rng.pick(sigTestIds), rng) : rng.pick([...names].filter((t) => !sigTestIds.includes(bareTestName(t))));
+      failing = rng.chance(0.8)
+        ? withAttrs(rng.pick(sigTestIds), rng)
+        : rng.pick([...names].filter((t) => !sigTestIds.includes(bareTestName(t))));
     } else if (failedBuild && cause.kind !== 'infra' && rng.chance(cause.kind === 'unknown' ? 0.9 : 0.6)) {
       failing = rng.pick([...names].filter((t) => !this.allTestIds.has(bareTestName(t))));
     }
@@ -734,7 +894,12 @@ export class DataGenerator {
     let t = start + duration * 0.5;
     for (const name of names) {
       const d = Math.round(rng.next() * 30000) / 1000;
-      tests.push({ name, status: name === failing ? 'fail' : rng.chance(0.06) ? 'skip' : 'success', duration: d, time: Math.floor(t) });
+      tests.push({
+        name,
+        status: name === failing ? 'fail' : rng.chance(0.06) ? 'skip' : 'success',
+        duration: d,
+        time: Math.floor(t),
+      });
       t += (duration * 0.45) / names.size;
     }
     return tests;
@@ -749,7 +914,9 @@ export class DataGenerator {
     for (let i = 0; i < 5; i++) {
       try {
         const p = planFor(sig.expr, rng);
-        const sameFields = Object.keys(p.fields).every((k) => p.fields[k] === plan.fields[k]) && Object.keys(plan.fields).every((k) => p.fields[k] === plan.fields[k]);
+        const sameFields =
+          Object.keys(p.fields).every((k) => p.fields[k] === plan.fields[k]) &&
+          Object.keys(plan.fields).every((k) => p.fields[k] === plan.fields[k]);
         if (sameFields && p.filename === plan.filename && p.tags.every((t) => plan.tags.includes(t))) return p;
       } catch (error) {
         if (!(error instanceof Unsatisfiable)) throw error;

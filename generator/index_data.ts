@@ -5,7 +5,13 @@
  */
 import { EngineRequestError, type EngineClient } from '../lib/engine_client';
 import type { BuildTruth, DataGenerator, SkippedSignature } from './generate';
-import { defaultSubunitPrefix, logIndexName, logTemplateName, putLogIndexTemplate, putSubunitIndexTemplate } from './mapping';
+import {
+  defaultSubunitPrefix,
+  logIndexName,
+  logTemplateName,
+  putLogIndexTemplate,
+  putSubunitIndexTemplate,
+} from './mapping';
 
 export interface IndexProgress {
   builds: number;
@@ -67,15 +73,26 @@ function inc(map: Record<string, number>, key: string, by = 1): void {
   map[key] = (map[key] ?? 0) + by;
 }
 
-export async function indexGeneratedData(engine: EngineClient | undefined, generator: DataGenerator, options: IndexOptions): Promise<IndexResult> {
+export async function indexGeneratedData(
+  engine: EngineClient | undefined,
+  generator: DataGenerator,
+  options: IndexOptions,
+): Promise<IndexResult> {
   const batchSize = options.batchSize ?? 5000;
   const concurrency = options.concurrency ?? 2;
   const prefix = options.prefix;
-  if (!/^[a-z0-9][a-z0-9._-]*$/.test(prefix)) throw new Error(`index prefix "${prefix}" must be lowercase letters, digits, ".", "_" or "-", starting with a letter or digit`);
+  if (!/^[a-z0-9][a-z0-9._-]*$/.test(prefix))
+    throw new Error(
+      `index prefix "${prefix}" must be lowercase letters, digits, ".", "_" or "-", starting with a letter or digit`,
+    );
   const subunitPrefix = options.subunitPrefix === undefined ? defaultSubunitPrefix(prefix) : options.subunitPrefix;
   if (subunitPrefix !== null) {
-    if (!/^[a-z0-9][a-z0-9._-]*$/.test(subunitPrefix)) throw new Error(`subunit prefix "${subunitPrefix}" must be lowercase letters, digits, ".", "_" or "-"`);
-    if (subunitPrefix.startsWith(prefix) || prefix.startsWith(subunitPrefix)) throw new Error(`subunit prefix "${subunitPrefix}" and index prefix "${prefix}" overlap: one pattern would match the other's indices`);
+    if (!/^[a-z0-9][a-z0-9._-]*$/.test(subunitPrefix))
+      throw new Error(`subunit prefix "${subunitPrefix}" must be lowercase letters, digits, ".", "_" or "-"`);
+    if (subunitPrefix.startsWith(prefix) || prefix.startsWith(subunitPrefix))
+      throw new Error(
+        `subunit prefix "${subunitPrefix}" and index prefix "${prefix}" overlap: one pattern would match the other's indices`,
+      );
   }
   if (!options.dryRun) {
     if (!engine) throw new Error('no engine given');
@@ -91,7 +108,16 @@ export async function indexGeneratedData(engine: EngineClient | undefined, gener
     indexPattern: `${prefix}*`,
     subunitPattern: subunitPrefix === null ? undefined : `${subunitPrefix}*`,
     signatures: { used: generator.signatureIds, skipped: generator.skipped },
-    counts: { builds: 0, lines: 0, byStatus: {}, byCause: {}, falsePositives: 0, bySignature: {}, indices: {}, tests: 0 },
+    counts: {
+      builds: 0,
+      lines: 0,
+      byStatus: {},
+      byCause: {},
+      falsePositives: 0,
+      bySignature: {},
+      indices: {},
+      tests: 0,
+    },
     builds: [],
   };
   const actionLines = new Map<string, string>();
@@ -125,7 +151,10 @@ export async function indexGeneratedData(engine: EngineClient | undefined, gener
     let lines = initial;
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await engine.request<{ errors: boolean; items?: Array<Record<string, { status: number; error?: { type: string; reason: string } }>> }>({
+        const res = await engine.request<{
+          errors: boolean;
+          items?: Array<Record<string, { status: number; error?: { type: string; reason: string } }>>;
+        }>({
           method: 'POST',
           path: '/_bulk',
           bulkBody: lines,
@@ -145,7 +174,10 @@ export async function indexGeneratedData(engine: EngineClient | undefined, gener
           continue;
         }
         const first = failed[0];
-        throw new EngineRequestError(`bulk indexing failed for ${failed.length} document(s); first: ${first?.error?.type}: ${first?.error?.reason}`, first?.status ?? 400);
+        throw new EngineRequestError(
+          `bulk indexing failed for ${failed.length} document(s); first: ${first?.error?.type}: ${first?.error?.reason}`,
+          first?.status ?? 400,
+        );
       } catch (error) {
         if (error instanceof EngineRequestError && error.statusCode === 0 && attempt < 3) {
           await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
@@ -188,13 +220,20 @@ export async function indexGeneratedData(engine: EngineClient | undefined, gener
       for (const line of file.lines) {
         const index = indexFor(line.time);
         batch.push(action(index));
-        batch.push(`{"@timestamp":"${new Date(line.time).toISOString()}","line_number":${line.lineNumber},"message":${JSON.stringify(line.message)},${tail}`);
+        batch.push(
+          `{"@timestamp":"${new Date(line.time).toISOString()}","line_number":${line.lineNumber},"message":${JSON.stringify(line.message)},${tail}`,
+        );
         batchDocs++;
         truth.counts.lines++;
         truth.counts.indices[index] = (truth.counts.indices[index] ?? 0) + 1;
         if (batchDocs >= batchSize) {
           await flush();
-          options.onProgress?.({ builds, totalBuilds: generator.buildCount, lines: truth.counts.lines, elapsedMs: Date.now() - started });
+          options.onProgress?.({
+            builds,
+            totalBuilds: generator.buildCount,
+            lines: truth.counts.lines,
+            elapsedMs: Date.now() - started,
+          });
         }
       }
     }
@@ -202,7 +241,9 @@ export async function indexGeneratedData(engine: EngineClient | undefined, gener
       const tail = JSON.stringify(build.testFields).slice(1);
       for (const t of build.tests) {
         batch.push(action(logIndexName(subunitPrefix, t.time)));
-        batch.push(`{"@timestamp":"${new Date(t.time).toISOString()}","test_name":${JSON.stringify(t.name)},"test_status":"${t.status}","test_duration":${t.duration},${tail}`);
+        batch.push(
+          `{"@timestamp":"${new Date(t.time).toISOString()}","test_name":${JSON.stringify(t.name)},"test_status":"${t.status}","test_duration":${t.duration},${tail}`,
+        );
         batchDocs++;
         truth.counts.tests++;
       }
@@ -215,9 +256,18 @@ export async function indexGeneratedData(engine: EngineClient | undefined, gener
   if (failure) throw failure;
   if (!options.dryRun && engine && truth.counts.lines + truth.counts.tests > 0) {
     const targets = subunitPrefix === null ? `${prefix}*` : `${prefix}*,${subunitPrefix}*`;
-    await engine.request({ method: 'POST', path: `/${targets}/_refresh`, querystring: { ignore_unavailable: true, allow_no_indices: true } });
+    await engine.request({
+      method: 'POST',
+      path: `/${targets}/_refresh`,
+      querystring: { ignore_unavailable: true, allow_no_indices: true },
+    });
   }
-  options.onProgress?.({ builds, totalBuilds: generator.buildCount, lines: truth.counts.lines, elapsedMs: Date.now() - started });
+  options.onProgress?.({
+    builds,
+    totalBuilds: generator.buildCount,
+    lines: truth.counts.lines,
+    elapsedMs: Date.now() - started,
+  });
   const elapsedMs = Date.now() - started;
   return { truth, elapsedMs, linesPerSecond: Math.round((truth.counts.lines * 1000) / Math.max(1, elapsedMs)) };
 }
@@ -226,10 +276,19 @@ export async function indexGeneratedData(engine: EngineClient | undefined, gener
  * Deletes the indices and templates of a prefix (tests and `--replace`): `<prefix>*` and, unless
  * `subunitPrefix` is null, `<subunitPrefix>*` (default `defaultSubunitPrefix(prefix)`).
  */
-export async function deleteGeneratedData(engine: EngineClient, prefix: string, subunitPrefix: string | null = defaultSubunitPrefix(prefix)): Promise<void> {
+export async function deleteGeneratedData(
+  engine: EngineClient,
+  prefix: string,
+  subunitPrefix: string | null = defaultSubunitPrefix(prefix),
+): Promise<void> {
   for (const p of subunitPrefix === null ? [prefix] : [prefix, subunitPrefix]) {
-    if (!p || p === '*' || !/^[a-z0-9][a-z0-9._-]*$/.test(p)) throw new Error(`refusing to delete indices for prefix "${p}"`);
-    await engine.request({ method: 'DELETE', path: `/${encodeURIComponent(p)}*`, querystring: { ignore_unavailable: true, allow_no_indices: true, expand_wildcards: 'open,closed' } });
+    if (!p || p === '*' || !/^[a-z0-9][a-z0-9._-]*$/.test(p))
+      throw new Error(`refusing to delete indices for prefix "${p}"`);
+    await engine.request({
+      method: 'DELETE',
+      path: `/${encodeURIComponent(p)}*`,
+      querystring: { ignore_unavailable: true, allow_no_indices: true, expand_wildcards: 'open,closed' },
+    });
     try {
       await engine.request({ method: 'DELETE', path: `/_index_template/${encodeURIComponent(logTemplateName(p))}` });
     } catch (error) {

@@ -2,7 +2,8 @@ import { EvalDoc, anchorTokens, evaluate, evaluate3, parseQuery } from './lucene
 
 const doc = (fields: Record<string, unknown>, unknown: string[] = []) => new EvalDoc(fields as any, new Set(unknown));
 const base = {
-  message: 'controller | ERROR nova.compute.manager [instance: abc] Instance failed to spawn: VirtualInterfaceCreateException',
+  message:
+    'controller | ERROR nova.compute.manager [instance: abc] Instance failed to spawn: VirtualInterfaceCreateException',
   build_name: 'tempest-full-py3',
   tags: ['screen', 'oslofmt', 'screen-n-cpu.txt'],
   filename: 'screen-n-cpu.txt',

@@ -25,7 +25,10 @@ export type Expr =
 export const IMPLICIT = '*';
 
 export class QueryParseError extends Error {
-  constructor(message: string, readonly offset?: number) {
+  constructor(
+    message: string,
+    readonly offset?: number,
+  ) {
     super(message);
     this.name = 'QueryParseError';
   }
@@ -43,15 +46,32 @@ function toExpr(node: LuceneNode, inherited: FieldRef | undefined): Expr {
       const parts = node.clauses.map((c) => toExpr(c.node, inherited));
       if (parts.length === 1 && occurs[0] !== 'must_not') return parts[0];
       const bool: Expr = { kind: 'bool', must: [], should: [], mustNot: [] };
-      parts.forEach((p, i) => (occurs[i] === 'must' ? bool.must : occurs[i] === 'should' ? bool.should : bool.mustNot).push(p));
+      parts.forEach((p, i) =>
+        (occurs[i] === 'must' ? bool.must : occurs[i] === 'should' ? bool.should : bool.mustNot).push(p),
+      );
       return bool;
     }
     case 'group':
       return toExpr(node.body, node.field ?? inherited);
     case 'range':
-      return { kind: 'range', field: fieldName(node.field ?? inherited), min: node.min, max: node.max, minInclusive: node.includeMin, maxInclusive: node.includeMax };
+      return {
+        kind: 'range',
+        field: fieldName(node.field ?? inherited),
+        min: node.min,
+        max: node.max,
+        minInclusive: node.includeMin,
+        maxInclusive: node.includeMax,
+      };
     case 'regex':
-      return { kind: 'term', field: fieldName(node.field ?? inherited), text: node.pattern, quoted: false, wildcard: false, regex: true, slop: 0 };
+      return {
+        kind: 'term',
+        field: fieldName(node.field ?? inherited),
+        text: node.pattern,
+        quoted: false,
+        wildcard: false,
+        regex: true,
+        slop: 0,
+      };
     case 'wildcard': {
       const field = fieldName(node.field ?? inherited);
       if (field === '_exists_') return { kind: 'exists', field: node.value };
@@ -67,7 +87,15 @@ function toExpr(node: LuceneNode, inherited: FieldRef | undefined): Expr {
     }
     case 'phrase': {
       const slop = node.proximity ? Number(node.proximity) || 0 : 0;
-      return { kind: 'term', field: fieldName(node.field ?? inherited), text: node.value, quoted: true, wildcard: false, regex: false, slop };
+      return {
+        kind: 'term',
+        field: fieldName(node.field ?? inherited),
+        text: node.value,
+        quoted: true,
+        wildcard: false,
+        regex: false,
+        slop,
+      };
     }
   }
 }
@@ -75,7 +103,11 @@ function toExpr(node: LuceneNode, inherited: FieldRef | undefined): Expr {
 /** Parses query_string text into an Expr. Throws QueryParseError (with line and column) on bad syntax. */
 export function parseQuery(query: string): Expr {
   const result = parseLucene(query);
-  if (!result.ok) throw new QueryParseError(`line ${result.error.line}, column ${result.error.column}: ${result.error.message}`, result.error.offset);
+  if (!result.ok)
+    throw new QueryParseError(
+      `line ${result.error.line}, column ${result.error.column}: ${result.error.message}`,
+      result.error.offset,
+    );
   return toExpr(result.ast as BoolNode, undefined);
 }
 
@@ -88,7 +120,10 @@ export type LogDoc = Record<string, string | number | string[] | undefined>;
 export class EvalDoc {
   private tokenCache?: string[];
   private tokenSet?: Set<string>;
-  constructor(readonly fields: LogDoc, readonly unknownFields: ReadonlySet<string> = NO_FIELDS) {}
+  constructor(
+    readonly fields: LogDoc,
+    readonly unknownFields: ReadonlySet<string> = NO_FIELDS,
+  ) {}
 
   tokens(): string[] {
     if (!this.tokenCache) this.tokenCache = analyze(String(this.fields.message ?? ''));
@@ -212,7 +247,8 @@ function evalRange(e: Extract<Expr, { kind: 'range' }>, doc: EvalDoc): Truth {
   if (type !== 'keyword' && type !== 'long') return F;
   const base = e.field.endsWith('.keyword') ? e.field.slice(0, -8) : e.field;
   const numeric = type === 'long';
-  const cmp = (a: string | number, b: string): number => (numeric ? Number(a) - Number(b) : String(a) < b ? -1 : String(a) > b ? 1 : 0);
+  const cmp = (a: string | number, b: string): number =>
+    numeric ? Number(a) - Number(b) : String(a) < b ? -1 : String(a) > b ? 1 : 0;
   return values(doc, base).some((v) => {
     if (e.min !== '*') {
       const c = cmp(v, e.min);
@@ -292,7 +328,8 @@ export function anchorTokens(e: Expr): string[] | null {
     case 'range':
       return null;
     case 'term': {
-      if (e.field !== 'message' && e.field !== IMPLICIT) return e.field === IMPLICIT ? null : logFieldType(e.field) ? null : [];
+      if (e.field !== 'message' && e.field !== IMPLICIT)
+        return e.field === IMPLICIT ? null : logFieldType(e.field) ? null : [];
       if (e.field === IMPLICIT) return null;
       if (e.wildcard || e.regex) return null;
       const toks = analyze(e.text);

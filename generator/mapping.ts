@@ -56,19 +56,30 @@ export function logFieldType(field: string): LogFieldType | undefined {
   if ((LOG_DATE_FIELDS as readonly string[]).includes(field)) return 'date';
   if ((LOG_LONG_FIELDS as readonly string[]).includes(field)) return 'long';
   if ((LOG_KEYWORD_FIELDS as readonly string[]).includes(field)) return 'keyword';
-  if (field.endsWith('.keyword') && (LOG_KEYWORD_FIELDS as readonly string[]).includes(field.slice(0, -8))) return 'keyword';
+  if (field.endsWith('.keyword') && (LOG_KEYWORD_FIELDS as readonly string[]).includes(field.slice(0, -8)))
+    return 'keyword';
   return undefined;
 }
 
 /** All searchable field names (what `*` expands to for query_string). */
-export const ALL_LOG_FIELDS: readonly string[] = [...LOG_TEXT_FIELDS, ...LOG_KEYWORD_FIELDS, ...LOG_LONG_FIELDS, ...LOG_DATE_FIELDS];
+export const ALL_LOG_FIELDS: readonly string[] = [
+  ...LOG_TEXT_FIELDS,
+  ...LOG_KEYWORD_FIELDS,
+  ...LOG_LONG_FIELDS,
+  ...LOG_DATE_FIELDS,
+];
 
 export function logMappings(): Record<string, unknown> {
   const properties: Record<string, unknown> = {
     '@timestamp': { type: 'date' },
     message: { type: 'text' },
   };
-  for (const f of LOG_KEYWORD_FIELDS) properties[f] = { type: 'keyword', ignore_above: 8191, fields: { keyword: { type: 'keyword', ignore_above: 8191 } } };
+  for (const f of LOG_KEYWORD_FIELDS)
+    properties[f] = {
+      type: 'keyword',
+      ignore_above: 8191,
+      fields: { keyword: { type: 'keyword', ignore_above: 8191 } },
+    };
   for (const f of LOG_LONG_FIELDS) properties[f] = { type: 'long' };
   return { dynamic: true, properties };
 }
@@ -93,7 +104,11 @@ export function logTemplateName(prefix: string = LOG_INDEX_PREFIX): string {
 
 export async function putLogIndexTemplate(engine: EngineClient, prefix: string = LOG_INDEX_PREFIX): Promise<string> {
   const name = logTemplateName(prefix);
-  await engine.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(name)}`, body: logIndexTemplate(prefix) });
+  await engine.request({
+    method: 'PUT',
+    path: `/_index_template/${encodeURIComponent(name)}`,
+    body: logIndexTemplate(prefix),
+  });
   return name;
 }
 
@@ -110,12 +125,37 @@ export function logIndexName(prefix: string, time: number): string {
 /** Default prefix of ci-log-processing's test-result indices (`subunit-YYYY.MM.DD`). */
 export const SUBUNIT_INDEX_PREFIX = 'subunit-';
 
-export const SUBUNIT_KEYWORD_FIELDS = ['test_name', 'test_status', 'build_name', 'build_status', 'build_uuid', 'build_set', 'build_queue', 'build_ref', 'build_branch', 'build_patchset', 'project', 'tenant', 'zuul_executor', 'log_url'] as const;
+export const SUBUNIT_KEYWORD_FIELDS = [
+  'test_name',
+  'test_status',
+  'build_name',
+  'build_status',
+  'build_uuid',
+  'build_set',
+  'build_queue',
+  'build_ref',
+  'build_branch',
+  'build_patchset',
+  'project',
+  'tenant',
+  'zuul_executor',
+  'log_url',
+] as const;
 
 /** One document per test: `test_name`, `test_status` (success/fail/skip/...), `test_duration` (s), build fields. */
 export function subunitMappings(): Record<string, unknown> {
-  const properties: Record<string, unknown> = { '@timestamp': { type: 'date' }, test_duration: { type: 'float' }, build_change: { type: 'long' }, voting: { type: 'long' } };
-  for (const f of SUBUNIT_KEYWORD_FIELDS) properties[f] = { type: 'keyword', ignore_above: 8191, fields: { keyword: { type: 'keyword', ignore_above: 8191 } } };
+  const properties: Record<string, unknown> = {
+    '@timestamp': { type: 'date' },
+    test_duration: { type: 'float' },
+    build_change: { type: 'long' },
+    voting: { type: 'long' },
+  };
+  for (const f of SUBUNIT_KEYWORD_FIELDS)
+    properties[f] = {
+      type: 'keyword',
+      ignore_above: 8191,
+      fields: { keyword: { type: 'keyword', ignore_above: 8191 } },
+    };
   return { dynamic: true, properties };
 }
 
@@ -128,9 +168,16 @@ export function subunitIndexTemplate(prefix: string = SUBUNIT_INDEX_PREFIX): Rec
   };
 }
 
-export async function putSubunitIndexTemplate(engine: EngineClient, prefix: string = SUBUNIT_INDEX_PREFIX): Promise<string> {
+export async function putSubunitIndexTemplate(
+  engine: EngineClient,
+  prefix: string = SUBUNIT_INDEX_PREFIX,
+): Promise<string> {
   const name = logTemplateName(prefix);
-  await engine.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(name)}`, body: subunitIndexTemplate(prefix) });
+  await engine.request({
+    method: 'PUT',
+    path: `/_index_template/${encodeURIComponent(name)}`,
+    body: subunitIndexTemplate(prefix),
+  });
   return name;
 }
 

@@ -84,7 +84,10 @@ export class Rng {
   /** Picks from `{ value: weight }`. */
   weightedKey<K extends string>(table: Record<K, number>): K {
     const keys = Object.keys(table) as K[];
-    return this.weighted(keys, keys.map((k) => table[k]));
+    return this.weighted(
+      keys,
+      keys.map((k) => table[k]),
+    );
   }
 
   hex(length: number): string {

@@ -38,7 +38,9 @@ export function renderMessage(spec: FileSpec, text: string, time: number, c: Lin
       return text;
     case 'tempest': {
       const d = new Date(time);
-      return logsenderMessage(`${d.toISOString().slice(0, 10)} ${clock(d)}.${String(d.getUTCMilliseconds()).padStart(3, '0')} ${text}`);
+      return logsenderMessage(
+        `${d.toISOString().slice(0, 10)} ${clock(d)}.${String(d.getUTCMilliseconds()).padStart(3, '0')} ${text}`,
+      );
     }
     case 'oslo': {
       const d = new Date(time);
@@ -51,8 +53,18 @@ export function renderMessage(spec: FileSpec, text: string, time: number, c: Lin
   }
 }
 
-
-const FILLER_WORDS = ['nova', 'cinder', 'neutron', 'glance', 'default', 'public', 'private', 'tempest', 'br-int', 'lvmdriver-1'];
+const FILLER_WORDS = [
+  'nova',
+  'cinder',
+  'neutron',
+  'glance',
+  'default',
+  'public',
+  'private',
+  'tempest',
+  'br-int',
+  'lvmdriver-1',
+];
 
 /** Text between two fragments: spacing (so no two words fuse) and sometimes a value, like real messages. */
 function joiner(c: LineContext): string {
@@ -100,6 +112,8 @@ export function composeFailure(spec: FileSpec, parts: string[], c: LineContext):
       return `ERROR ${mod} [None req-${rng.uuid()} tempest-Test-${rng.range(100000, 999999)} tempest-Test-${rng.range(100000, 999999)}-project-member] ${core}`;
     }
     case 'syslog':
-      return rng.chance(0.8) ? `kernel: [${rng.range(100, 9999)}.${rng.range(100000, 999999)}] ${core}` : `${rng.pick([`libvirtd[${rng.range(1000, 99999)}]`, 'systemd[1]', `iscsid[${rng.range(1000, 99999)}]`])}: ${core}`;
+      return rng.chance(0.8)
+        ? `kernel: [${rng.range(100, 9999)}.${rng.range(100000, 999999)}] ${core}`
+        : `${rng.pick([`libvirtd[${rng.range(1000, 99999)}]`, 'systemd[1]', `iscsid[${rng.range(1000, 99999)}]`])}: ${core}`;
   }
 }

@@ -19,7 +19,13 @@ export function loadSignatureDirectory(dir: string): SignatureLoad {
   if (!fs.existsSync(dir)) throw new SignatureDirectoryError(`signature directory not found: ${dir}`);
   if (!fs.statSync(dir).isDirectory()) throw new SignatureDirectoryError(`not a directory: ${dir}`);
   const read = readSignatureDirectory(dir);
-  const rejected = read.errors.map((e) => ({ file: e.file, reason: `${e.line !== undefined ? `line ${e.line}: ` : ''}${e.key ? `${e.key}: ` : ''}${e.message}` }));
-  if (read.signatures.length === 0) throw new SignatureDirectoryError(`no usable *.yaml signature files in ${dir}${rejected.length ? ` (${rejected.length} rejected; first: ${rejected[0].file}: ${rejected[0].reason})` : ''}`);
+  const rejected = read.errors.map((e) => ({
+    file: e.file,
+    reason: `${e.line !== undefined ? `line ${e.line}: ` : ''}${e.key ? `${e.key}: ` : ''}${e.message}`,
+  }));
+  if (read.signatures.length === 0)
+    throw new SignatureDirectoryError(
+      `no usable *.yaml signature files in ${dir}${rejected.length ? ` (${rejected.length} rejected; first: ${rejected[0].file}: ${rejected[0].reason})` : ''}`,
+    );
   return { signatures: read.signatures, rejected };
 }

@@ -55,13 +55,16 @@ function addValue(plan: LinePlan, field: string, value: string): void {
     return;
   }
   if (f === 'filename') {
-    if (plan.filename !== undefined && plan.filename !== value) throw new Unsatisfiable(`needs two file names ("${plan.filename}", "${value}") in one line`);
-    if (value.includes('/')) throw new Unsatisfiable(`filename:"${value}" is a path, but ci-log-processing stores the basename`);
+    if (plan.filename !== undefined && plan.filename !== value)
+      throw new Unsatisfiable(`needs two file names ("${plan.filename}", "${value}") in one line`);
+    if (value.includes('/'))
+      throw new Unsatisfiable(`filename:"${value}" is a path, but ci-log-processing stores the basename`);
     plan.filename = value;
     return;
   }
   const fixed = FIXED_FIELDS[f];
-  if (fixed !== undefined && fixed !== value) throw new Unsatisfiable(`${f} is always "${fixed}" in ci-log-processing, the query wants "${value}"`);
+  if (fixed !== undefined && fixed !== value)
+    throw new Unsatisfiable(`${f} is always "${fixed}" in ci-log-processing, the query wants "${value}"`);
   const prev = plan.fields[f];
   if (prev !== undefined && prev !== value) throw new Unsatisfiable(`needs ${f} to be both "${prev}" and "${value}"`);
   plan.fields[f] = value;
@@ -79,7 +82,8 @@ function solveTerm(e: Extract<Expr, { kind: 'term' }>, plan: LinePlan, rng: Rng)
     return;
   }
   if (type === 'date') throw new Unsatisfiable(`date field ${field} in a signature (not synthesized)`);
-  if (type === 'long' && !Number.isFinite(Number(text))) throw new Unsatisfiable(`${field} is numeric, "${text}" is not a number`);
+  if (type === 'long' && !Number.isFinite(Number(text)))
+    throw new Unsatisfiable(`${field} is numeric, "${text}" is not a number`);
   addValue(plan, field, text);
 }
 

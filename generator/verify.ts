@@ -22,7 +22,11 @@ export interface VerifyResult {
   mismatches: VerifyMismatch[];
 }
 
-export async function verifyGroundTruth(engine: EngineClient, truth: GroundTruth, signatures: Signature[]): Promise<VerifyResult> {
+export async function verifyGroundTruth(
+  engine: EngineClient,
+  truth: GroundTruth,
+  signatures: Signature[],
+): Promise<VerifyResult> {
   const used = new Set(truth.signatures.used);
   const sigs = signatures.filter((s) => used.has(s.id));
   const expected = new Map<string, Set<string>>();
@@ -37,7 +41,12 @@ export async function verifyGroundTruth(engine: EngineClient, truth: GroundTruth
       engine,
       chunk.map((s) => ({
         index: truth.indexPattern,
-        body: { size: 0, track_total_hits: false, query: signatureQuery(s), aggs: { builds: { terms: { field: 'build_uuid', size } } } },
+        body: {
+          size: 0,
+          track_total_hits: false,
+          query: signatureQuery(s),
+          aggs: { builds: { terms: { field: 'build_uuid', size } } },
+        },
       })),
     );
     res.responses.forEach((r, k) => {

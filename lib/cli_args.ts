@@ -12,7 +12,10 @@ export interface OptionSpec {
 }
 export type OptionValues = Record<string, string | number | boolean | undefined>;
 
-export function parseArgs(argv: string[], specs: Record<string, OptionSpec>): { options: OptionValues; positionals: string[] } {
+export function parseArgs(
+  argv: string[],
+  specs: Record<string, OptionSpec>,
+): { options: OptionValues; positionals: string[] } {
   const options: OptionValues = {};
   const positionals: string[] = [];
   for (const [name, spec] of Object.entries(specs)) {
@@ -28,7 +31,11 @@ export function parseArgs(argv: string[], specs: Record<string, OptionSpec>): { 
     const name = arg.slice(2, eq >= 0 ? eq : undefined);
     const spec = specs[name];
     if (!spec) {
-      throw new UsageError(`unknown option --${name} (known: ${Object.keys(specs).map((k) => `--${k}`).join(', ')})`);
+      throw new UsageError(
+        `unknown option --${name} (known: ${Object.keys(specs)
+          .map((k) => `--${k}`)
+          .join(', ')})`,
+      );
     }
     if (spec.type === 'boolean') {
       if (eq >= 0) throw new UsageError(`option --${name} takes no value`);
@@ -42,7 +49,9 @@ export function parseArgs(argv: string[], specs: Record<string, OptionSpec>): { 
     } else {
       const value = Number(raw.replace(/_/g, ''));
       if (!Number.isFinite(value) || (spec.type === 'int' && !Number.isInteger(value))) {
-        throw new UsageError(`option --${name} expects ${spec.type === 'int' ? 'a whole number' : 'a number'}, got "${raw}"`);
+        throw new UsageError(
+          `option --${name} expects ${spec.type === 'int' ? 'a whole number' : 'a number'}, got "${raw}"`,
+        );
       }
       options[name] = value;
     }
@@ -65,7 +74,8 @@ export function runMain(main: () => Promise<void>): void {
     () => undefined,
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      const known = error instanceof Error && error.constructor.name !== 'Error' && error.constructor.name !== 'TypeError';
+      const known =
+        error instanceof Error && error.constructor.name !== 'Error' && error.constructor.name !== 'TypeError';
       process.stderr.write(`error: ${message}\n`);
       if (!known && error instanceof Error && process.env.DEBUG) process.stderr.write(`${error.stack}\n`);
       process.exit(2);

@@ -28,7 +28,11 @@ export interface ClusterMembership {
 }
 
 /** The bug's cluster (most of its builds, then the smaller cluster) and its purity and completeness. */
-export function scoreBug(bug: string, bugBuilds: Set<string>, clusters: ClusterMembership[]): Omit<BugScore, 'recall' | 'precision' | 'clusterMatch' | 'successShare'> {
+export function scoreBug(
+  bug: string,
+  bugBuilds: Set<string>,
+  clusters: ClusterMembership[],
+): Omit<BugScore, 'recall' | 'precision' | 'clusterMatch' | 'successShare'> {
   let best: ClusterMembership | undefined;
   let bestShared = 0;
   for (const c of clusters) {
@@ -39,7 +43,15 @@ export function scoreBug(bug: string, bugBuilds: Set<string>, clusters: ClusterM
     }
   }
   if (!best) return { bug, builds: bugBuilds.size, clusterSize: 0, purity: 0, completeness: 0 };
-  return { bug, builds: bugBuilds.size, clusterId: best.id, clusterSize: best.builds.length, purity: bestShared / best.builds.length, completeness: bestShared / bugBuilds.size, query: best.query };
+  return {
+    bug,
+    builds: bugBuilds.size,
+    clusterId: best.id,
+    clusterSize: best.builds.length,
+    purity: bestShared / best.builds.length,
+    completeness: bestShared / bugBuilds.size,
+    query: best.query,
+  };
 }
 
 /** Recall and precision of a proposal's matched builds against the bug's failed builds. */

@@ -39,14 +39,21 @@ export class EngineRequestError extends Error {
 
   /** True when retrying later can help: the engine was unreachable, overloaded or unavailable. */
   get retryable(): boolean {
-    return this.statusCode === 0 || this.statusCode === 429 || this.statusCode === 502 || this.statusCode === 503 || this.statusCode === 504;
+    return (
+      this.statusCode === 0 ||
+      this.statusCode === 429 ||
+      this.statusCode === 502 ||
+      this.statusCode === 503 ||
+      this.statusCode === 504
+    );
   }
 }
 
 function describeError(statusCode: number, body: any, fallback: string): EngineRequestError {
   const root = body?.error?.root_cause?.[0] ?? body?.error;
   const type: string | undefined = typeof root === 'object' ? root?.type : undefined;
-  const reason: string | undefined = typeof root === 'object' ? root?.reason : typeof body?.error === 'string' ? body.error : undefined;
+  const reason: string | undefined =
+    typeof root === 'object' ? root?.reason : typeof body?.error === 'string' ? body.error : undefined;
   const text = reason ? `${type ? `${type}: ` : ''}${reason}` : fallback;
   return new EngineRequestError(`engine answered ${statusCode}: ${text}`, statusCode, type, reason, body);
 }
@@ -111,7 +118,8 @@ export function httpEngineClient(url: string, options: HttpEngineOptions = {}): 
       let payload: string | undefined;
       const requestHeaders = { ...headers };
       if (req.bulkBody !== undefined) {
-        payload = req.bulkBody.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n';
+        payload =
+          req.bulkBody.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n';
         requestHeaders['content-type'] = 'application/x-ndjson';
       } else if (req.body !== undefined) {
         payload = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
@@ -119,9 +127,17 @@ export function httpEngineClient(url: string, options: HttpEngineOptions = {}): 
       }
       let res: Response;
       try {
-        res = await fetch(target, { method: req.method, headers: requestHeaders, body: payload, signal: AbortSignal.timeout(options.timeoutMs ?? 120000) });
+        res = await fetch(target, {
+          method: req.method,
+          headers: requestHeaders,
+          body: payload,
+          signal: AbortSignal.timeout(options.timeoutMs ?? 120000),
+        });
       } catch (error: any) {
-        throw new EngineRequestError(`engine unreachable at ${base}: ${error?.cause?.code ?? error?.message ?? String(error)}`, 0);
+        throw new EngineRequestError(
+          `engine unreachable at ${base}: ${error?.cause?.code ?? error?.message ?? String(error)}`,
+          0,
+        );
       }
       const text = await res.text();
       let body: any = undefined;
@@ -132,8 +148,9 @@ export function httpEngineClient(url: string, options: HttpEngineOptions = {}): 
           body = text;
         }
       }
-      if (req.method === 'HEAD') return (res.ok as unknown) as T;
-      if (!res.ok) throw describeError(res.status, body, typeof body === 'string' ? body.slice(0, 300) : res.statusText);
+      if (req.method === 'HEAD') return res.ok as unknown as T;
+      if (!res.ok)
+        throw describeError(res.status, body, typeof body === 'string' ? body.slice(0, 300) : res.statusText);
       return body as T;
     },
   };
@@ -144,7 +161,10 @@ export function httpEngineClient(url: string, options: HttpEngineOptions = {}): 
 export interface SearchResponse<S = any> {
   took: number;
   timed_out: boolean;
-  hits: { total: { value: number; relation: 'eq' | 'gte' }; hits: Array<{ _index: string; _id: string; _source: S; highlight?: Record<string, string[]>; sort?: unknown[] }> };
+  hits: {
+    total: { value: number; relation: 'eq' | 'gte' };
+    hits: Array<{ _index: string; _id: string; _source: S; highlight?: Record<string, string[]>; sort?: unknown[] }>;
+  };
   aggregations?: any;
 }
 
@@ -155,11 +175,26 @@ function timeLimited(body: unknown): unknown {
 }
 
 function checkTimedOut(res: { timed_out?: boolean } | undefined): void {
-  if (res?.timed_out) throw new EngineRequestError(`engine answered 504: the search ran longer than ${ENGINE_SEARCH_TIMEOUT_MS} ms and was stopped; narrow the query or the time range`, 504, 'search_timeout');
+  if (res?.timed_out)
+    throw new EngineRequestError(
+      `engine answered 504: the search ran longer than ${ENGINE_SEARCH_TIMEOUT_MS} ms and was stopped; narrow the query or the time range`,
+      504,
+      'search_timeout',
+    );
 }
 
-export async function search<S = any>(engine: EngineClient, index: string, body: unknown, querystring?: EngineRequest['querystring']): Promise<SearchResponse<S>> {
-  const res = await engine.request<SearchResponse<S>>({ method: 'POST', path: `/${encodeURIComponent(index)}/_search`, body: timeLimited(body), querystring });
+export async function search<S = any>(
+  engine: EngineClient,
+  index: string,
+  body: unknown,
+  querystring?: EngineRequest['querystring'],
+): Promise<SearchResponse<S>> {
+  const res = await engine.request<SearchResponse<S>>({
+    method: 'POST',
+    path: `/${encodeURIComponent(index)}/_search`,
+    body: timeLimited(body),
+    querystring,
+  });
   checkTimedOut(res);
   return res;
 }
@@ -170,7 +205,10 @@ export interface MsearchResponse {
 }
 
 /** One round trip for many searches; each entry may target its own index. */
-export async function msearch(engine: EngineClient, searches: Array<{ index: string; body: unknown }>): Promise<MsearchResponse> {
+export async function msearch(
+  engine: EngineClient,
+  searches: Array<{ index: string; body: unknown }>,
+): Promise<MsearchResponse> {
   const lines: unknown[] = [];
   for (const s of searches) {
     lines.push({ index: s.index });
@@ -188,12 +226,27 @@ export interface BulkResult {
 }
 
 /** Sends bulk lines and throws when any item failed, naming the first failure. */
-export async function bulk(engine: EngineClient, lines: unknown[], refresh?: boolean | 'wait_for'): Promise<BulkResult> {
-  const result = await engine.request<BulkResult>({ method: 'POST', path: '/_bulk', bulkBody: lines, querystring: refresh === undefined ? undefined : { refresh: String(refresh) } });
+export async function bulk(
+  engine: EngineClient,
+  lines: unknown[],
+  refresh?: boolean | 'wait_for',
+): Promise<BulkResult> {
+  const result = await engine.request<BulkResult>({
+    method: 'POST',
+    path: '/_bulk',
+    bulkBody: lines,
+    querystring: refresh === undefined ? undefined : { refresh: String(refresh) },
+  });
   if (result.errors) {
     const failed = result.items.map((item) => Object.values(item)[0]).filter((op) => op.error);
     const first = failed[0];
-    throw new EngineRequestError(`bulk request had ${failed.length} failed item(s); first: ${first?.error?.type}: ${first?.error?.reason}`, first?.status ?? 400, first?.error?.type, first?.error?.reason, result);
+    throw new EngineRequestError(
+      `bulk request had ${failed.length} failed item(s); first: ${first?.error?.type}: ${first?.error?.reason}`,
+      first?.status ?? 400,
+      first?.error?.type,
+      first?.error?.reason,
+      result,
+    );
   }
   return result;
 }

@@ -22,7 +22,12 @@ describe('signature directories', () => {
     expect(r.signatures[0].suppressGraph).toBe(true);
     expect(r.errors).toEqual([
       expect.objectContaining({ file: '300.yaml', line: 2, column: 1, message: expect.stringMatching(/^YAML: /) }),
-      expect.objectContaining({ file: '400.yaml', line: 2, key: 'supress-notification', message: expect.stringContaining("unknown key 'supress-notification'") }),
+      expect.objectContaining({
+        file: '400.yaml',
+        line: 2,
+        key: 'supress-notification',
+        message: expect.stringContaining("unknown key 'supress-notification'"),
+      }),
     ]);
     expect(r.files).toEqual({ '100': '100.yaml', '200': '200.yaml' });
   });
@@ -40,6 +45,8 @@ describe('signature directories', () => {
     writeSignatureDirectory(out, first.signatures);
     expect(readSignatureDirectory(out).signatures).toEqual(first.signatures);
     expect(() => writeSignatureDirectory(out, first.signatures)).toThrow('would overwrite 1 file(s), e.g. 100.yaml');
-    expect(() => writeSignatureDirectory(out, [{ ...first.signatures[0], id: '../evil' }], { overwrite: true })).toThrow('cannot be a file name');
+    expect(() =>
+      writeSignatureDirectory(out, [{ ...first.signatures[0], id: '../evil' }], { overwrite: true }),
+    ).toThrow('cannot be a file name');
   });
 });

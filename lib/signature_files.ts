@@ -23,13 +23,15 @@ export interface SignatureDirectory {
   files: Record<string, string>;
 }
 
-const toFileError = (file: string) => (p: SignatureProblem): SignatureFileError => {
-  const e: SignatureFileError = { file, message: p.message };
-  if (p.line !== undefined) e.line = p.line;
-  if (p.column !== undefined) e.column = p.column;
-  if (p.key !== undefined) e.key = p.key;
-  return e;
-};
+const toFileError =
+  (file: string) =>
+  (p: SignatureProblem): SignatureFileError => {
+    const e: SignatureFileError = { file, message: p.message };
+    if (p.line !== undefined) e.line = p.line;
+    if (p.column !== undefined) e.column = p.column;
+    if (p.key !== undefined) e.key = p.key;
+    return e;
+  };
 
 export function readSignatureDirectory(dir: string): SignatureDirectory {
   const out: SignatureDirectory = { signatures: [], errors: [], warnings: [], files: {} };
@@ -68,14 +70,21 @@ export function signatureFileName(sig: Signature): string {
 }
 
 /** Write signatures as `<id>.yaml` files into `dir` (created if needed). Returns the paths written. */
-export function writeSignatureDirectory(dir: string, signatures: Signature[], opts: { overwrite?: boolean } = {}): string[] {
+export function writeSignatureDirectory(
+  dir: string,
+  signatures: Signature[],
+  opts: { overwrite?: boolean } = {},
+): string[] {
   const bad = signatures.find((s) => !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(s.id));
   if (bad) throw new Error(`signature id ${JSON.stringify(bad.id)} cannot be a file name`);
   fs.mkdirSync(dir, { recursive: true });
   const targets = signatures.map((s) => path.join(dir, signatureFileName(s)));
   if (!opts.overwrite) {
     const existing = targets.filter((t) => fs.existsSync(t));
-    if (existing.length) throw new Error(`would overwrite ${existing.length} file(s), e.g. ${path.basename(existing[0])} (use --overwrite)`);
+    if (existing.length)
+      throw new Error(
+        `would overwrite ${existing.length} file(s), e.g. ${path.basename(existing[0])} (use --overwrite)`,
+      );
   }
   signatures.forEach((s, i) => fs.writeFileSync(targets[i], formatSignatureYaml(s)));
   return targets;

@@ -39,7 +39,8 @@ export function zipFiles(entries: ZipEntry[], date = new Date()): Buffer {
   let offset = 0;
   const names = new Set<string>();
   for (const entry of entries) {
-    if (!entry.name || entry.name.includes('\\') || entry.name.startsWith('/') || entry.name.split('/').includes('..')) throw new Error(`invalid zip entry name "${entry.name}"`);
+    if (!entry.name || entry.name.includes('\\') || entry.name.startsWith('/') || entry.name.split('/').includes('..'))
+      throw new Error(`invalid zip entry name "${entry.name}"`);
     if (names.has(entry.name)) throw new Error(`duplicate zip entry "${entry.name}"`);
     names.add(entry.name);
     const name = Buffer.from(entry.name, 'utf8');

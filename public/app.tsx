@@ -41,7 +41,9 @@ function Routes() {
 function Tabs() {
   const router = useRouter();
   const p = router.location.pathname;
-  const selected = TABS.slice().reverse().find((t) => (t.path === '/' ? p === '/' || p === '' : p.startsWith(t.path)))?.id;
+  const selected = TABS.slice()
+    .reverse()
+    .find((t) => (t.path === '/' ? p === '/' || p === '' : p.startsWith(t.path)))?.id;
   return (
     <EuiTabs>
       {TABS.map((t) => (
@@ -99,10 +101,22 @@ export function ElasticRecheckApp({ services }: { services: AppServices }) {
           <EuiSpacer size="s" />
           <Tabs />
           <EuiSpacer />
-          {accessError && <EuiCallOut color="warning" iconType="lock" title={`Could not tell what you may do, so everything is read-only: ${accessError}`} data-test-subj="accessError" />}
+          {accessError && (
+            <EuiCallOut
+              color="warning"
+              iconType="lock"
+              title={`Could not tell what you may do, so everything is read-only: ${accessError}`}
+              data-test-subj="accessError"
+            />
+          )}
           {/* pages wait for the answer, so a user who may not read sends them no requests */}
           {!access && !accessError ? null : access && !access.canRead ? (
-            <EuiCallOut color="danger" iconType="lock" title={`User ${access.user ?? ''} may not read elastic-recheck data: it needs one of the roles ${[...new Set([...(access.readerRoles ?? []), ...(access.writerRoles ?? [])])].join(', ')}.`} data-test-subj="noReadAccess" />
+            <EuiCallOut
+              color="danger"
+              iconType="lock"
+              title={`User ${access.user ?? ''} may not read elastic-recheck data: it needs one of the roles ${[...new Set([...(access.readerRoles ?? []), ...(access.writerRoles ?? [])])].join(', ')}.`}
+              data-test-subj="noReadAccess"
+            />
           ) : (
             <Routes />
           )}

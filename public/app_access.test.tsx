@@ -34,21 +34,31 @@ describe('access from the server answer', () => {
   });
 
   it('an OSD writer gets the editable editor', async () => {
-    renderApp('/signatures/2031001', { ...editorRoutes, [ACCESS]: osd({ user: 'writer', canWrite: true, roles: ['elastic_recheck_writer'] }) });
+    renderApp('/signatures/2031001', {
+      ...editorRoutes,
+      [ACCESS]: osd({ user: 'writer', canWrite: true, roles: ['elastic_recheck_writer'] }),
+    });
     await waitFor(() => expect(screen.getByTestId('queryInput')).not.toHaveAttribute('readonly'));
     expect(screen.queryByTestId('readOnlyNotice')).toBeNull();
   });
 
   it('hides the write controls of the list for a reader, whatever the host capabilities say', async () => {
-    renderApp('/signatures', { 'GET /api/elastic_recheck/signatures': { page: 1, perPage: 100, total: 0, signatures: [] }, [ACCESS]: osd({}) });
+    renderApp('/signatures', {
+      'GET /api/elastic_recheck/signatures': { page: 1, perPage: 100, total: 0, signatures: [] },
+      [ACCESS]: osd({}),
+    });
     expect(await screen.findByTestId('emptyState')).toBeTruthy();
     expect(screen.getByTestId('newSignature')).toBeDisabled();
   });
 
   it('a user who may not read gets the roles that would allow it instead of the pages', async () => {
-    const { requests } = renderApp('/signatures', { [ACCESS]: osd({ user: 'nobody', canRead: false, roles: [], backendRoles: [], readerRoles: ['ci-observer'] }) });
+    const { requests } = renderApp('/signatures', {
+      [ACCESS]: osd({ user: 'nobody', canRead: false, roles: [], backendRoles: [], readerRoles: ['ci-observer'] }),
+    });
     const callout = await screen.findByTestId('noReadAccess');
-    expect(callout.textContent).toContain('User nobody may not read elastic-recheck data: it needs one of the roles ci-observer, all_access, elastic_recheck_writer.');
+    expect(callout.textContent).toContain(
+      'User nobody may not read elastic-recheck data: it needs one of the roles ci-observer, all_access, elastic_recheck_writer.',
+    );
     expect(requests.some((r) => r.path === '/api/elastic_recheck/signatures')).toBe(false);
   });
 

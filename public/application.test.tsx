@@ -41,7 +41,9 @@ test('neither createRoot nor render: a readable error on the page, not a blank o
   const unmount = mountReact({ version: '15.7.0' }, el, node);
   const alert = el.querySelector('[data-test-subj="elasticRecheckMountError"]')!;
   expect(alert.getAttribute('role')).toBe('alert');
-  expect(alert.textContent).toBe("Elastic Recheck cannot start: the host's react-dom 15.7.0 offers neither createRoot nor render.");
+  expect(alert.textContent).toBe(
+    "Elastic Recheck cannot start: the host's react-dom 15.7.0 offers neither createRoot nor render.",
+  );
   unmount();
   expect(el.innerHTML).toBe('');
 });

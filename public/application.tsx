@@ -28,7 +28,9 @@ export function renderApp(core: CoreStart, params: AppMountParameters): () => vo
   core.chrome.setBreadcrumbs([{ text: PLUGIN_NAME, href: params.history.createHref({ pathname: '/' }) }]);
   // Kibana apps wrap themselves in EuiProvider (via KibanaRenderContextProvider, not a shared dep);
   // OUI has no EuiProvider, so feature-detect it (host-contracts §5.3).
-  const Provider = (EUI as unknown as { EuiProvider?: React.ComponentType<{ colorMode?: string; children?: React.ReactNode }> }).EuiProvider;
+  const Provider = (
+    EUI as unknown as { EuiProvider?: React.ComponentType<{ colorMode?: string; children?: React.ReactNode }> }
+  ).EuiProvider;
   const element = Provider ? (
     <Provider colorMode="light">
       <App services={services} />

@@ -20,14 +20,19 @@ export class ElasticRecheckPublicPlugin implements Plugin {
       category: { id: 'observability', label: 'Observability', order: 3000 },
       visibleIn: ['globalSearch', 'sideNav'],
       async mount(params: AppMountParameters) {
-        const [[coreStart], { renderApp }] = await Promise.all([core.getStartServices() as Promise<[CoreStart, unknown, unknown]>, import('./application')]);
+        const [[coreStart], { renderApp }] = await Promise.all([
+          core.getStartServices() as Promise<[CoreStart, unknown, unknown]>,
+          import('./application'),
+        ]);
         return renderApp(coreStart, params);
       },
     });
 
     // "Save as signature" in Discover's share/export menu, where the host's share plugin allows it.
     registerSaveAsSignature(deps.share, (appId, options) =>
-      (core.getStartServices() as Promise<[CoreStart, unknown, unknown]>).then(([coreStart]) => coreStart.application.navigateToApp(appId, options)),
+      (core.getStartServices() as Promise<[CoreStart, unknown, unknown]>).then(([coreStart]) =>
+        coreStart.application.navigateToApp(appId, options),
+      ),
     );
   }
 

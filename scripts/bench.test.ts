@@ -48,7 +48,11 @@ describe('npm run bench (tiny)', () => {
       if (r.method.startsWith('elastic-recheck')) expect([r.speedup, r.roundTrips]).toEqual([1, String(r.signatures)]);
     }
     const table = formatTable(report).split('\n');
-    const cells = (line: string) => line.split('|').slice(1, -1).map((c) => c.trim());
+    const cells = (line: string) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim());
     expect(cells(table[1])).toEqual(TABLE_HEADER);
     for (const line of table.slice(3, 3 + report.rows.length)) expect(cells(line)).toHaveLength(TABLE_HEADER.length);
     expect(table).toHaveLength(3 + report.rows.length + 2);
@@ -59,11 +63,17 @@ describe('npm run bench (tiny)', () => {
   }, 120_000);
 
   it('synthesizes signatures beyond the base set and computes percentiles', () => {
-    const base = [{ id: 'a', query: 'message:x' }, { id: 'b', query: 'message:y' }] as any;
+    const base = [
+      { id: 'a', query: 'message:x' },
+      { id: 'b', query: 'message:y' },
+    ] as any;
     const sigs = benchSignatures(base, 5);
     expect(sigs.map((s) => s.id)).toEqual(['a', 'b', 'a-s2', 'b-s3', 'a-s4']);
     expect(sigs[2].query).toBe('(message:x) AND NOT message:"bench never 2"');
-    const filler = [{ id: 'b', query: 'message:dup' }, { id: 'f', query: 'message:z' }] as any;
+    const filler = [
+      { id: 'b', query: 'message:dup' },
+      { id: 'f', query: 'message:z' },
+    ] as any;
     expect(benchSignatures(base, 4, filler).map((s) => s.id)).toEqual(['a', 'b', 'f', 'b-s3']);
     expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
     expect(percentile([5, 1, 4, 2, 3], 95)).toBe(5);

@@ -119,7 +119,10 @@ function searchNoCache(engine: EngineClient, index: string, body: object): Promi
   return engine.request<SearchResponse>({ method: 'POST', path: `/${index}/_search`, body, querystring: NO_CACHE });
 }
 
-function msearchNoCache(engine: EngineClient, searches: Array<{ index: string; body: object }>): Promise<MsearchResponse> {
+function msearchNoCache(
+  engine: EngineClient,
+  searches: Array<{ index: string; body: object }>,
+): Promise<MsearchResponse> {
   const lines: unknown[] = [];
   for (const x of searches) lines.push({ index: x.index, request_cache: false }, x.body);
   return engine.request<MsearchResponse>({ method: 'POST', path: '/_msearch', bulkBody: lines });
@@ -131,36 +134,66 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: performance.now() - t0, value };
 }
 
-async function existingData(o: BenchOptions): Promise<{ builds: string[]; buildCount: number; lines: number; indices: number } | undefined> {
+async function existingData(
+  o: BenchOptions,
+): Promise<{ builds: string[]; buildCount: number; lines: number; indices: number } | undefined> {
   const res = await o.engine.request<SearchResponse>({
     method: 'POST',
     path: `/${o.prefix}2*/_search`,
     querystring: { allow_no_indices: true },
-    body: { size: 0, track_total_hits: true, aggs: { builds: { cardinality: { field: 'build_uuid' } }, idx: { cardinality: { field: '_index' } } } },
+    body: {
+      size: 0,
+      track_total_hits: true,
+      aggs: { builds: { cardinality: { field: 'build_uuid' } }, idx: { cardinality: { field: '_index' } } },
+    },
   });
   if (res.hits.total.value === 0) return undefined;
-  return { builds: await failedBuilds(o), buildCount: res.aggregations.builds.value, lines: res.hits.total.value, indices: res.aggregations.idx.value };
+  return {
+    builds: await failedBuilds(o),
+    buildCount: res.aggregations.builds.value,
+    lines: res.hits.total.value,
+    indices: res.aggregations.idx.value,
+  };
 }
 
 async function failedBuilds(o: BenchOptions): Promise<string[]> {
   const res = await o.engine.request<SearchResponse>({
     method: 'POST',
     path: `/${o.prefix}2*/_search`,
-    body: { size: 0, query: { bool: { must_not: [{ term: { build_status: 'SUCCESS' } }] } }, aggs: { b: { terms: { field: 'build_uuid', size: 2000, order: { _key: 'asc' } } } } },
+    body: {
+      size: 0,
+      query: { bool: { must_not: [{ term: { build_status: 'SUCCESS' } }] } },
+      aggs: { b: { terms: { field: 'build_uuid', size: 2000, order: { _key: 'asc' } } } },
+    },
   });
   return res.aggregations.b.buckets.map((b: any) => String(b.key));
 }
 
-async function indexData(o: BenchOptions, signatures: Signature[]): Promise<{ builds: string[]; buildCount: number; lines: number; indices: number }> {
+async function indexData(
+  o: BenchOptions,
+  signatures: Signature[],
+): Promise<{ builds: string[]; buildCount: number; lines: number; indices: number }> {
   const existing = await existingData(o);
   if (existing) {
     o.log(`reusing ${existing.lines} lines already indexed under ${o.prefix}*`);
     return existing;
   }
   const builds = Math.max(1, Math.round(o.lines / o.linesPerBuild));
-  const gen = new DataGenerator({ signatures, builds, linesPerBuild: o.linesPerBuild, now: NOW, days: WINDOW_DAYS, seed: o.seed });
+  const gen = new DataGenerator({
+    signatures,
+    builds,
+    linesPerBuild: o.linesPerBuild,
+    now: NOW,
+    days: WINDOW_DAYS,
+    seed: o.seed,
+  });
   const { truth } = await indexGeneratedData(o.engine, gen, { prefix: o.prefix, subunitPrefix: null });
-  return { builds: await failedBuilds(o), buildCount: truth.counts.builds, lines: truth.counts.lines, indices: Object.keys(truth.counts.indices).length };
+  return {
+    builds: await failedBuilds(o),
+    buildCount: truth.counts.builds,
+    lines: truth.counts.lines,
+    indices: Object.keys(truth.counts.indices).length,
+  };
 }
 
 /** Engine requests of a batched call over `count` signatures (at least; the rates plan may add some). */
@@ -168,8 +201,25 @@ function batchTrips(count: number, batchSize = MAX_SIGNATURES_PER_REQUEST): stri
   return String(Math.max(1, Math.ceil(count / batchSize)));
 }
 
-function row(signatures: number, task: BenchRow['task'], method: string, roundTrips: string, walls: number[], tooks: number[]): BenchRow {
-  return { signatures, task, method, roundTrips, runs: walls.length, p50: percentile(walls, 50), p95: percentile(walls, 95), tookP50: percentile(tooks, 50), speedup: 1 };
+function row(
+  signatures: number,
+  task: BenchRow['task'],
+  method: string,
+  roundTrips: string,
+  walls: number[],
+  tooks: number[],
+): BenchRow {
+  return {
+    signatures,
+    task,
+    method,
+    roundTrips,
+    runs: walls.length,
+    p50: percentile(walls, 50),
+    p95: percentile(walls, 95),
+    tookP50: percentile(tooks, 50),
+    speedup: 1,
+  };
 }
 
 export async function runBench(o: BenchOptions): Promise<BenchReport> {
@@ -187,7 +237,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   o.log(`indexing ~${o.lines} generated lines into ${pattern} ...`);
   const data = await indexData(o, base);
   const indexSeconds = (performance.now() - t0) / 1000;
-  o.log(`indexed ${data.lines} lines, ${data.buildCount} builds (${data.builds.length} failed) in ${data.indices} daily indices, ${indexSeconds.toFixed(1)} s`);
+  o.log(
+    `indexed ${data.lines} lines, ${data.buildCount} builds (${data.builds.length} failed) in ${data.indices} daily indices, ${indexSeconds.toFixed(1)} s`,
+  );
   try {
     for (const count of o.signatureCounts) {
       const firstRow = rows.length;
@@ -198,7 +250,11 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
           await fn();
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          failures.push({ signatures: count, step: name, error: message.length > 500 ? `${message.slice(0, 500)}...` : message });
+          failures.push({
+            signatures: count,
+            step: name,
+            error: message.length > 500 ? `${message.slice(0, 500)}...` : message,
+          });
           o.log(`FAILED at ${count} signatures, ${name}: ${message.slice(0, 500)}`);
         }
       };
@@ -207,75 +263,159 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       const sample = (n: number) => Array.from({ length: n }, (_, i) => data.builds[(i * 7919) % data.builds.length]);
       const oursMatches = new Map<string, string[]>();
       await step('classify (ours)', async () => {
-      // warm-up: one of each request shape
-      await classifyBuild(o.engine, compiled, { uuid: data.builds[0] }, { index: pattern, strategy: 'filters', ...batch });
+        // warm-up: one of each request shape
+        await classifyBuild(
+          o.engine,
+          compiled,
+          { uuid: data.builds[0] },
+          { index: pattern, strategy: 'filters', ...batch },
+        );
 
-      // ours: classifyBuild as the product runs it. After the readiness check the build's indices are
-      // known; `auto` percolates builds up to 5,000 lines (2 requests: the lines, the percolation).
-      const percPrefix = `${o.prefix}percolator-`;
-      const oursPerc = { walls: [] as number[], tooks: [] as number[] };
-      const oursFilters = { walls: [] as number[], tooks: [] as number[] };
-      const oursAuto = { walls: [] as number[], tooks: [] as number[] };
-      const located = new Map<string, string[]>();
-      for (const uuid of sample(o.runs)) located.set(uuid, (await locateBuild(o.engine, { uuid }, pattern))!.indices);
-      await classifyBuild(o.engine, compiled, { uuid: data.builds[0] }, { index: pattern, strategy: 'auto', percolatorPrefix: percPrefix, maxPercolateLines: Number.MAX_SAFE_INTEGER }); // stores the signatures once
-      for (const uuid of sample(o.runs)) {
-        const base = { index: pattern, subunitIndex: `${o.prefix}no-subunit-*`, percolatorPrefix: percPrefix, ...batch };
-        const p = await timed(() => classifyBuild(o.engine, compiled, { uuid }, { ...base, indices: located.get(uuid), strategy: 'percolator' }));
-        const f = await timed(() => classifyBuild(o.engine, compiled, { uuid }, { ...base, indices: located.get(uuid), strategy: 'filters' }));
-        const a = await timed(() => classifyBuild(o.engine, compiled, { uuid }, base));
-        for (const [acc, r] of [[oursPerc, p], [oursFilters, f], [oursAuto, a]] as const) {
-          acc.walls.push(r.ms);
-          acc.tooks.push(r.value.kind === 'classified' ? r.value.took : NaN);
+        // ours: classifyBuild as the product runs it. After the readiness check the build's indices are
+        // known; `auto` percolates builds up to 5,000 lines (2 requests: the lines, the percolation).
+        const percPrefix = `${o.prefix}percolator-`;
+        const oursPerc = { walls: [] as number[], tooks: [] as number[] };
+        const oursFilters = { walls: [] as number[], tooks: [] as number[] };
+        const oursAuto = { walls: [] as number[], tooks: [] as number[] };
+        const located = new Map<string, string[]>();
+        for (const uuid of sample(o.runs)) located.set(uuid, (await locateBuild(o.engine, { uuid }, pattern))!.indices);
+        await classifyBuild(
+          o.engine,
+          compiled,
+          { uuid: data.builds[0] },
+          {
+            index: pattern,
+            strategy: 'auto',
+            percolatorPrefix: percPrefix,
+            maxPercolateLines: Number.MAX_SAFE_INTEGER,
+          },
+        ); // stores the signatures once
+        for (const uuid of sample(o.runs)) {
+          const base = {
+            index: pattern,
+            subunitIndex: `${o.prefix}no-subunit-*`,
+            percolatorPrefix: percPrefix,
+            ...batch,
+          };
+          const p = await timed(() =>
+            classifyBuild(
+              o.engine,
+              compiled,
+              { uuid },
+              { ...base, indices: located.get(uuid), strategy: 'percolator' },
+            ),
+          );
+          const f = await timed(() =>
+            classifyBuild(o.engine, compiled, { uuid }, { ...base, indices: located.get(uuid), strategy: 'filters' }),
+          );
+          const a = await timed(() => classifyBuild(o.engine, compiled, { uuid }, base));
+          for (const [acc, r] of [
+            [oursPerc, p],
+            [oursFilters, f],
+            [oursAuto, a],
+          ] as const) {
+            acc.walls.push(r.ms);
+            acc.tooks.push(r.value.kind === 'classified' ? r.value.took : NaN);
+          }
+          const ids = (r: typeof p) =>
+            r.value.kind === 'classified'
+              ? [...r.value.matches, ...r.value.suppressed, ...r.value.unconfirmed].map((m) => m.signatureId).sort()
+              : [];
+          oursMatches.set(uuid, ids(p));
+          if (JSON.stringify(ids(f)) !== JSON.stringify(ids(p)) || JSON.stringify(ids(a)) !== JSON.stringify(ids(p)))
+            mismatches++;
         }
-        const ids = (r: typeof p) => (r.value.kind === 'classified' ? [...r.value.matches, ...r.value.suppressed, ...r.value.unconfirmed].map((m) => m.signatureId).sort() : []);
-        oursMatches.set(uuid, ids(p));
-        if (JSON.stringify(ids(f)) !== JSON.stringify(ids(p)) || JSON.stringify(ids(a)) !== JSON.stringify(ids(p))) mismatches++;
-      }
-      rows.push(
-        row(count, 'classify', "ours: percolator, build's indices known (after readiness)", '2', oursPerc.walls, oursPerc.tooks),
-        row(count, 'classify', `ours: filters aggregation on the build's indices`, batchTrips(count, o.batchSize), oursFilters.walls, oursFilters.tooks),
-        row(count, 'classify', 'ours: auto incl. locating the build (no readiness)', '3', oursAuto.walls, oursAuto.tooks),
-      );
+        rows.push(
+          row(
+            count,
+            'classify',
+            "ours: percolator, build's indices known (after readiness)",
+            '2',
+            oursPerc.walls,
+            oursPerc.tooks,
+          ),
+          row(
+            count,
+            'classify',
+            `ours: filters aggregation on the build's indices`,
+            batchTrips(count, o.batchSize),
+            oursFilters.walls,
+            oursFilters.tooks,
+          ),
+          row(
+            count,
+            'classify',
+            'ours: auto incl. locating the build (no readiness)',
+            '3',
+            oursAuto.walls,
+            oursAuto.tooks,
+          ),
+        );
       });
 
       // elastic-recheck: one search per signature, in sequence
       const er = { walls: [] as number[], tooks: [] as number[] };
       await step('classify (elastic-recheck)', async () => {
-      for (const uuid of sample(o.oldRuns)) {
-        let took = 0;
-        const matched: string[] = [];
-        const r = await timed(async () => {
-          for (const c of compiled) {
-            const res = await searchNoCache(o.engine, pattern, { size: 10, query: { bool: { filter: [c.query, { term: { 'build_uuid.keyword': uuid } }] } } });
-            took += res.took;
-            if (res.hits.total.value > 0) matched.push(c.signature.id);
-          }
-        });
-        er.walls.push(r.ms);
-        er.tooks.push(took);
-        if (oursMatches.has(uuid) && JSON.stringify(matched.sort()) !== JSON.stringify(oursMatches.get(uuid))) mismatches++;
-      }
+        for (const uuid of sample(o.oldRuns)) {
+          let took = 0;
+          const matched: string[] = [];
+          const r = await timed(async () => {
+            for (const c of compiled) {
+              const res = await searchNoCache(o.engine, pattern, {
+                size: 10,
+                query: { bool: { filter: [c.query, { term: { 'build_uuid.keyword': uuid } }] } },
+              });
+              took += res.took;
+              if (res.hits.total.value > 0) matched.push(c.signature.id);
+            }
+          });
+          er.walls.push(r.ms);
+          er.tooks.push(took);
+          if (oursMatches.has(uuid) && JSON.stringify(matched.sort()) !== JSON.stringify(oursMatches.get(uuid)))
+            mismatches++;
+        }
       });
-      const erRow = row(count, 'classify', 'elastic-recheck: 1 search per signature, sequential', `${count}`, er.walls, er.tooks);
+      const erRow = row(
+        count,
+        'classify',
+        'elastic-recheck: 1 search per signature, sequential',
+        `${count}`,
+        er.walls,
+        er.tooks,
+      );
       rows.splice(firstRow, 0, erRow);
       const classifyRows: BenchRow[] = [];
-      if (o.alternatives) await step('classify (alternatives, unbatched)', async () => {
-        const all = { walls: [] as number[], tooks: [] as number[] };
-        for (const uuid of sample(o.runs)) {
-          const r = await timed(() => msearchNoCache(o.engine, classificationSearches(uuid, compiled, { index: pattern })));
-          all.walls.push(r.ms);
-          all.tooks.push(Math.max(...r.value.responses.map((x) => x.took)));
-        }
-        classifyRows.push(row(count, 'classify', 'alternative: filters aggregation on all indices', '1', all.walls, all.tooks));
-        const ms = { walls: [] as number[], tooks: [] as number[] };
-        for (const uuid of sample(o.runs)) {
-          const r = await timed(() => msearchNoCache(o.engine, compiled.map((c) => ({ index: pattern, body: { size: 3, query: { bool: { filter: [c.query, { term: { 'build_uuid.keyword': uuid } }] } } } }))));
-          ms.walls.push(r.ms);
-          ms.tooks.push(r.value.took);
-        }
-        classifyRows.push(row(count, 'classify', 'alternative: _msearch, 1 search per signature', '1', ms.walls, ms.tooks));
-      });
+      if (o.alternatives)
+        await step('classify (alternatives, unbatched)', async () => {
+          const all = { walls: [] as number[], tooks: [] as number[] };
+          for (const uuid of sample(o.runs)) {
+            const r = await timed(() =>
+              msearchNoCache(o.engine, classificationSearches(uuid, compiled, { index: pattern })),
+            );
+            all.walls.push(r.ms);
+            all.tooks.push(Math.max(...r.value.responses.map((x) => x.took)));
+          }
+          classifyRows.push(
+            row(count, 'classify', 'alternative: filters aggregation on all indices', '1', all.walls, all.tooks),
+          );
+          const ms = { walls: [] as number[], tooks: [] as number[] };
+          for (const uuid of sample(o.runs)) {
+            const r = await timed(() =>
+              msearchNoCache(
+                o.engine,
+                compiled.map((c) => ({
+                  index: pattern,
+                  body: { size: 3, query: { bool: { filter: [c.query, { term: { 'build_uuid.keyword': uuid } }] } } },
+                })),
+              ),
+            );
+            ms.walls.push(r.ms);
+            ms.tooks.push(r.value.took);
+          }
+          classifyRows.push(
+            row(count, 'classify', 'alternative: _msearch, 1 search per signature', '1', ms.walls, ms.tooks),
+          );
+        });
       rows.push(...classifyRows);
       for (const r of rows.slice(firstRow)) r.speedup = erRow.p50 / r.p50;
 
@@ -283,72 +423,133 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       const end = Math.ceil(NOW / HOUR_MS) * HOUR_MS;
       const g = { walls: [] as number[], tooks: [] as number[] };
       await step('graphs (ours)', async () => {
-      for (let i = 0; i < o.graphRuns; i++) {
-        // as failureRates(): pick anchor tokens with the engine's statistics, then the batched searches
-        const r = await timed(() => failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true, requestCache: false, ...batch }));
-        g.walls.push(r.ms);
-        g.tooks.push(r.value.took);
-      }
+        for (let i = 0; i < o.graphRuns; i++) {
+          // as failureRates(): pick anchor tokens with the engine's statistics, then the batched searches
+          const r = await timed(() =>
+            failureRates(o.engine, compiled, {
+              index: pattern,
+              end,
+              includeSuppressed: true,
+              requestCache: false,
+              ...batch,
+            }),
+          );
+          g.walls.push(r.ms);
+          g.tooks.push(r.value.took);
+        }
       });
       const ge = { walls: [] as number[], tooks: [] as number[] };
       await step('graphs (elastic-recheck)', async () => {
-      for (let i = 0; i < Math.min(o.graphRuns, o.oldRuns); i++) {
-        let took = 0;
-        const r = await timed(async () => {
-          for (const c of compiled) {
-            const res = await searchNoCache(o.engine, pattern, {
-              size: 3000,
-              sort: [{ '@timestamp': 'desc' }],
-              _source: ['build_status', 'build_uuid', '@timestamp'],
-              query: { bool: { filter: [c.query, { range: { '@timestamp': { gte: end - WINDOW_DAYS * 24 * HOUR_MS, lt: end } } }] } },
-            });
-            took += res.took;
-            // ER's client-side facets: distinct builds per status and hour
-            const facets = new Map<string, Set<string>>();
-            for (const h of res.hits.hits) {
-              const s: any = h._source;
-              const key = `${s.build_status}|${Math.floor(Date.parse(s['@timestamp']) / HOUR_MS)}`;
-              facets.set(key, (facets.get(key) ?? new Set()).add(s.build_uuid));
+        for (let i = 0; i < Math.min(o.graphRuns, o.oldRuns); i++) {
+          let took = 0;
+          const r = await timed(async () => {
+            for (const c of compiled) {
+              const res = await searchNoCache(o.engine, pattern, {
+                size: 3000,
+                sort: [{ '@timestamp': 'desc' }],
+                _source: ['build_status', 'build_uuid', '@timestamp'],
+                query: {
+                  bool: {
+                    filter: [c.query, { range: { '@timestamp': { gte: end - WINDOW_DAYS * 24 * HOUR_MS, lt: end } } }],
+                  },
+                },
+              });
+              took += res.took;
+              // ER's client-side facets: distinct builds per status and hour
+              const facets = new Map<string, Set<string>>();
+              for (const h of res.hits.hits) {
+                const s: any = h._source;
+                const key = `${s.build_status}|${Math.floor(Date.parse(s['@timestamp']) / HOUR_MS)}`;
+                facets.set(key, (facets.get(key) ?? new Set()).add(s.build_uuid));
+              }
             }
-          }
-        });
-        ge.walls.push(r.ms);
-        ge.tooks.push(took);
-      }
+          });
+          ge.walls.push(r.ms);
+          ge.tooks.push(took);
+        }
       });
-      const geRow = row(count, 'graphs', 'elastic-recheck: 1 search (size 3000) per signature', `${count}`, ge.walls, ge.tooks);
-      const gRow = row(count, 'graphs', 'ours: failureRates (anchor-narrowed searches packed by token statistics, _msearch batches)', `${batchTrips(count, o.batchSize)} (+3 small)`, g.walls, g.tooks);
+      const geRow = row(
+        count,
+        'graphs',
+        'elastic-recheck: 1 search (size 3000) per signature',
+        `${count}`,
+        ge.walls,
+        ge.tooks,
+      );
+      const gRow = row(
+        count,
+        'graphs',
+        'ours: failureRates (anchor-narrowed searches packed by token statistics, _msearch batches)',
+        `${batchTrips(count, o.batchSize)} (+3 small)`,
+        g.walls,
+        g.tooks,
+      );
       gRow.speedup = geRow.p50 / gRow.p50;
       rows.push(geRow, gRow);
-      if (o.alternatives) await step('graphs (alternatives)', async () => {
-        // the previous design: all anchored signatures in one filters aggregation narrowed by the union
-        // of all anchors (what failureRates does when a further search is never worth it)
-        const one = { walls: [] as number[], tooks: [] as number[] };
-        const strip = (r: Awaited<ReturnType<typeof failureRates>>) => JSON.stringify({ ...r, took: 0 });
-        const ours = strip(await failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true, requestCache: false, ...batch }));
-        for (let i = 0; i < o.graphRuns; i++) {
-          const r = await timed(() => failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true, requestCache: false, searchCost: Number.MAX_SAFE_INTEGER, skipAbsent: false, ...batch }));
-          one.walls.push(r.ms);
-          one.tooks.push(r.value.took);
-          if (strip(r.value) !== ours) graphMismatches++;
-        }
-        const oneRow = row(count, 'graphs', 'alternative (previous): one anchor-narrowed filters aggregation', '1 (+2 small)', one.walls, one.tooks);
-        oneRow.speedup = geRow.p50 / oneRow.p50;
-        rows.push(oneRow);
-        // as the product runs it (shard request cache on): the same window again is answered from the
-        // cache of every shard whose index had no writes since (in production: the completed days)
-        const warm = { walls: [] as number[], tooks: [] as number[] };
-        await failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true, ...batch });
-        for (let i = 0; i < o.graphRuns; i++) {
-          const r = await timed(() => failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true, ...batch }));
-          warm.walls.push(r.ms);
-          warm.tooks.push(r.value.took);
-          if (strip(r.value) !== ours) graphMismatches++;
-        }
-        const warmRow = row(count, 'graphs', 'ours, warm: failureRates repeated, shard request cache on, no index written since', '1 (+3 small)', warm.walls, warm.tooks);
-        warmRow.speedup = geRow.p50 / warmRow.p50;
-        rows.push(warmRow);
-      });
+      if (o.alternatives)
+        await step('graphs (alternatives)', async () => {
+          // the previous design: all anchored signatures in one filters aggregation narrowed by the union
+          // of all anchors (what failureRates does when a further search is never worth it)
+          const one = { walls: [] as number[], tooks: [] as number[] };
+          const strip = (r: Awaited<ReturnType<typeof failureRates>>) => JSON.stringify({ ...r, took: 0 });
+          const ours = strip(
+            await failureRates(o.engine, compiled, {
+              index: pattern,
+              end,
+              includeSuppressed: true,
+              requestCache: false,
+              ...batch,
+            }),
+          );
+          for (let i = 0; i < o.graphRuns; i++) {
+            const r = await timed(() =>
+              failureRates(o.engine, compiled, {
+                index: pattern,
+                end,
+                includeSuppressed: true,
+                requestCache: false,
+                searchCost: Number.MAX_SAFE_INTEGER,
+                skipAbsent: false,
+                ...batch,
+              }),
+            );
+            one.walls.push(r.ms);
+            one.tooks.push(r.value.took);
+            if (strip(r.value) !== ours) graphMismatches++;
+          }
+          const oneRow = row(
+            count,
+            'graphs',
+            'alternative (previous): one anchor-narrowed filters aggregation',
+            '1 (+2 small)',
+            one.walls,
+            one.tooks,
+          );
+          oneRow.speedup = geRow.p50 / oneRow.p50;
+          rows.push(oneRow);
+          // as the product runs it (shard request cache on): the same window again is answered from the
+          // cache of every shard whose index had no writes since (in production: the completed days)
+          const warm = { walls: [] as number[], tooks: [] as number[] };
+          await failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true, ...batch });
+          for (let i = 0; i < o.graphRuns; i++) {
+            const r = await timed(() =>
+              failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true, ...batch }),
+            );
+            warm.walls.push(r.ms);
+            warm.tooks.push(r.value.took);
+            if (strip(r.value) !== ours) graphMismatches++;
+          }
+          const warmRow = row(
+            count,
+            'graphs',
+            'ours, warm: failureRates repeated, shard request cache on, no index written since',
+            '1 (+3 small)',
+            warm.walls,
+            warm.tooks,
+          );
+          warmRow.speedup = geRow.p50 / warmRow.p50;
+          rows.push(warmRow);
+        });
       o.log(`done: ${count} signatures`);
       o.onSize?.(count, rows.slice(firstRow), failures.slice(firstFailure));
     }
@@ -357,16 +558,47 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       await deleteGeneratedData(o.engine, o.prefix, null).catch(() => undefined);
     }
   }
-  return { lines: data.lines, builds: data.buildCount, indices: data.indices, indexSeconds, baseSignatures: base.length, fillerSignatures: filler.length, rows, mismatches, graphMismatches, failures };
+  return {
+    lines: data.lines,
+    builds: data.buildCount,
+    indices: data.indices,
+    indexSeconds,
+    baseSignatures: base.length,
+    fillerSignatures: filler.length,
+    rows,
+    mismatches,
+    graphMismatches,
+    failures,
+  };
 }
 
 const fmt = (ms: number) => (Number.isFinite(ms) ? (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)) : '-');
 
-export const TABLE_HEADER = ['signatures', 'task', 'method', 'round trips', 'runs', 'p50 ms', 'p95 ms', 'engine took p50 ms', 'vs elastic-recheck'];
+export const TABLE_HEADER = [
+  'signatures',
+  'task',
+  'method',
+  'round trips',
+  'runs',
+  'p50 ms',
+  'p95 ms',
+  'engine took p50 ms',
+  'vs elastic-recheck',
+];
 
 /** The table of some rows (also printed for each signature count as it finishes). */
 export function formatRows(rows: BenchRow[]): string {
-  const cells = rows.map((r) => [String(r.signatures), r.task, r.method, r.roundTrips, String(r.runs), fmt(r.p50), fmt(r.p95), fmt(r.tookP50), Number.isFinite(r.speedup) ? `${r.speedup.toFixed(1)}x` : '-']);
+  const cells = rows.map((r) => [
+    String(r.signatures),
+    r.task,
+    r.method,
+    r.roundTrips,
+    String(r.runs),
+    fmt(r.p50),
+    fmt(r.p95),
+    fmt(r.tookP50),
+    Number.isFinite(r.speedup) ? `${r.speedup.toFixed(1)}x` : '-',
+  ]);
   const widths = TABLE_HEADER.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i])).join(' | ')} |`;
   return [line(TABLE_HEADER), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n');
@@ -383,7 +615,9 @@ export function formatTable(report: BenchReport): string {
     ...formatFailures(report.failures),
     `classification results identical to the per-signature searches: ${report.mismatches === 0 ? 'yes' : `NO (${report.mismatches} builds differ)`}`,
     ...(report.rows.some((r) => r.method.startsWith('alternative (previous)'))
-      ? [`graph results identical to the previous design's: ${report.graphMismatches === 0 ? 'yes' : `NO (${report.graphMismatches} runs differ)`}`]
+      ? [
+          `graph results identical to the previous design's: ${report.graphMismatches === 0 ? 'yes' : `NO (${report.graphMismatches} runs differ)`}`,
+        ]
       : []),
   ].join('\n');
 }
@@ -396,14 +630,31 @@ const SPECS = {
   runs: { type: 'int' as const, description: 'classifications per method (one build each)', default: 40 },
   'old-runs': { type: 'int' as const, description: 'runs of the sequential elastic-recheck methods', default: 5 },
   'graph-runs': { type: 'int' as const, description: 'runs of the graph aggregation', default: 5 },
-  'no-alternatives': { type: 'boolean' as const, description: 'skip the other candidates (filters on all indices, one _msearch)' },
-  'signatures-dir': { type: 'string' as const, description: 'base signatures', default: path.join('demo', 'signatures') },
-  'filler-dir': { type: 'string' as const, description: 'fill beyond the base signatures with these (e.g. a directory of real, distinct signatures) instead of synthesized copies' },
+  'no-alternatives': {
+    type: 'boolean' as const,
+    description: 'skip the other candidates (filters on all indices, one _msearch)',
+  },
+  'signatures-dir': {
+    type: 'string' as const,
+    description: 'base signatures',
+    default: path.join('demo', 'signatures'),
+  },
+  'filler-dir': {
+    type: 'string' as const,
+    description:
+      'fill beyond the base signatures with these (e.g. a directory of real, distinct signatures) instead of synthesized copies',
+  },
   seed: { type: 'string' as const, description: 'generator seed', default: 'bench' },
   keep: { type: 'boolean' as const, description: 'keep the generated indices' },
-  prefix: { type: 'string' as const, description: 'index prefix; data already indexed under it is reused (use with --keep)' },
+  prefix: {
+    type: 'string' as const,
+    description: 'index prefix; data already indexed under it is reused (use with --keep)',
+  },
   json: { type: 'boolean' as const, description: 'print the report as JSON' },
-  'batch-size': { type: 'int' as const, description: `most signatures per engine request (default ${MAX_SIGNATURES_PER_REQUEST})` },
+  'batch-size': {
+    type: 'int' as const,
+    description: `most signatures per engine request (default ${MAX_SIGNATURES_PER_REQUEST})`,
+  },
   help: { type: 'boolean' as const, description: 'show this help' },
 };
 
@@ -414,8 +665,11 @@ if (require.main === module) {
     if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const lines = options.lines as number;
     if (lines < 1 || lines > 2_000_000) throw new UsageError(`--lines must be from 1 to 2000000, got ${lines}`);
-    const counts = String(options.signatures).split(',').map((s) => Number(s.trim()));
-    if (counts.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--signatures expects whole numbers >= 1, got "${options.signatures}"`);
+    const counts = String(options.signatures)
+      .split(',')
+      .map((s) => Number(s.trim()));
+    if (counts.some((n) => !Number.isInteger(n) || n < 1))
+      throw new UsageError(`--signatures expects whole numbers >= 1, got "${options.signatures}"`);
     let url = (options.engine as string | undefined) ?? process.env.ENGINE_URL;
     let stop: (() => Promise<void>) | undefined;
     if (!url) {
@@ -442,7 +696,10 @@ if (require.main === module) {
         keep: !!options.keep,
         log: (l) => console.error(l),
         // each size as it finishes, so a later failure or a stopped run keeps the earlier figures
-        onSize: options.json ? undefined : (count, rows, failed) => console.log([`${count} signatures:`, formatRows(rows), ...formatFailures(failed), ''].join('\n')),
+        onSize: options.json
+          ? undefined
+          : (count, rows, failed) =>
+              console.log([`${count} signatures:`, formatRows(rows), ...formatFailures(failed), ''].join('\n')),
       });
       console.log(options.json ? JSON.stringify(report, null, 2) : `all sizes:\n${formatTable(report)}`);
       if (report.failures.length) process.exitCode = 1;

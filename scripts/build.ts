@@ -7,9 +7,18 @@ import { buildAll } from '../dev/build/build';
 import { TARGETS, TargetError, parseTargets } from '../dev/build/targets';
 
 const SPECS = {
-  kibana: { type: 'string' as const, description: 'Kibana version(s) to build for, exact x.y.z, comma-separated; repeatable' },
-  osd: { type: 'string' as const, description: 'OpenSearch Dashboards version(s), exact x.y.z, comma-separated; repeatable' },
-  'allow-unreleased': { type: 'boolean' as const, description: 'accept an OSD version newer than the releases the build knows' },
+  kibana: {
+    type: 'string' as const,
+    description: 'Kibana version(s) to build for, exact x.y.z, comma-separated; repeatable',
+  },
+  osd: {
+    type: 'string' as const,
+    description: 'OpenSearch Dashboards version(s), exact x.y.z, comma-separated; repeatable',
+  },
+  'allow-unreleased': {
+    type: 'boolean' as const,
+    description: 'accept an OSD version newer than the releases the build knows',
+  },
   target: { type: 'string' as const, description: 'build only the default version of this host: kibana or osd' },
   help: { type: 'boolean' as const, description: 'show this help' },
 };
@@ -38,15 +47,21 @@ runMain(async () => {
   }
   let targets;
   try {
-    targets = parseTargets({ kibana: values.kibana, osd: values.osd, allowUnreleased: options['allow-unreleased'] === true });
+    targets = parseTargets({
+      kibana: values.kibana,
+      osd: values.osd,
+      allowUnreleased: options['allow-unreleased'] === true,
+    });
   } catch (error) {
     if (error instanceof TargetError) throw new UsageError(error.message);
     throw error;
   }
   if (options.target) {
-    if (values.kibana.length || values.osd.length) throw new UsageError('--target goes with the default versions only; use --kibana / --osd');
+    if (values.kibana.length || values.osd.length)
+      throw new UsageError('--target goes with the default versions only; use --kibana / --osd');
     targets = TARGETS.filter((t) => t.host === options.target);
-    if (targets.length === 0) throw new UsageError(`--target must be one of: ${[...new Set(TARGETS.map((t) => t.host))].join(', ')}`);
+    if (targets.length === 0)
+      throw new UsageError(`--target must be one of: ${[...new Set(TARGETS.map((t) => t.host))].join(', ')}`);
   }
   const started = Date.now();
   await buildAll({ targets, log: (line) => process.stdout.write(`${line}\n`) });

@@ -16,7 +16,12 @@ runMain(async () => {
     return;
   }
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const engine = await startEngine({ port: options.port as number, home: options.data as string | undefined, heap: options.heap as string, onLog: (l) => process.env.DEBUG && console.error(l) });
+  const engine = await startEngine({
+    port: options.port as number,
+    home: options.data as string | undefined,
+    heap: options.heap as string,
+    onLog: (l) => process.env.DEBUG && console.error(l),
+  });
   console.log(`engine ready at ${engine.url} (pid ${engine.pid}); Ctrl-C stops it`);
   const stop = () => void engine.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);

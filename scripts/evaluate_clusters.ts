@@ -24,16 +24,28 @@ import { BugScore, proposalScores, scoreBug } from '../lib/cluster_scores';
 const CORPUS = path.resolve(__dirname, '..', '..', 'shared', 'corpus', 'elastic-recheck', 'queries');
 
 const SPECS = {
-  signatures: { type: 'string' as const, description: 'directory of <bug>.yaml signatures (default: the corpus of real elastic-recheck queries beside the repository)' },
+  signatures: {
+    type: 'string' as const,
+    description:
+      'directory of <bug>.yaml signatures (default: the corpus of real elastic-recheck queries beside the repository)',
+  },
   withhold: { type: 'int' as const, description: 'signatures withheld (their builds stay uncategorized)', default: 30 },
   builds: { type: 'int' as const, description: 'builds to generate', default: 12000 },
   'lines-per-build': { type: 'int' as const, description: 'average log lines per build', default: 40 },
   seed: { type: 'string' as const, description: 'random seed (data and the withheld set)', default: 'clusters' },
   engine: { type: 'string' as const, description: 'engine URL (default: $ENGINE_URL or http://127.0.0.1:9200)' },
-  'min-builds': { type: 'int' as const, description: 'withheld bugs with at least this many builds count towards the targets', default: 5 },
+  'min-builds': {
+    type: 'int' as const,
+    description: 'withheld bugs with at least this many builds count towards the targets',
+    default: 5,
+  },
   now: { type: 'string' as const, description: 'end of the generated window, ISO-8601 (default: now)' },
   keep: { type: 'boolean' as const, description: 'keep the generated indices (their prefix is printed)' },
-  reuse: { type: 'string' as const, description: 'index prefix kept by an earlier --keep run with the same --seed, --builds, --lines-per-build and --now: skips indexing' },
+  reuse: {
+    type: 'string' as const,
+    description:
+      'index prefix kept by an earlier --keep run with the same --seed, --builds, --lines-per-build and --now: skips indexing',
+  },
   help: { type: 'boolean' as const, description: 'show this help' },
 };
 
@@ -56,23 +68,46 @@ runMain(async () => {
   const all = loadSignatureDirectory(dir).signatures;
   const now = options.now ? Date.parse(String(options.now)) : Date.now();
   if (!Number.isFinite(now)) throw new UsageError(`--now must be an ISO-8601 time, got "${options.now}"`);
-  const generator = new DataGenerator({ signatures: all, builds: Number(options.builds), linesPerBuild: Number(options['lines-per-build']), seed: String(options.seed), now });
+  const generator = new DataGenerator({
+    signatures: all,
+    builds: Number(options.builds),
+    linesPerBuild: Number(options['lines-per-build']),
+    seed: String(options.seed),
+    now,
+  });
   const usable = generator.signatureIds;
-  const withheld = new Set(new Rng(`withhold:${options.seed}`).shuffle(usable.slice()).slice(0, Number(options.withhold)));
+  const withheld = new Set(
+    new Rng(`withhold:${options.seed}`).shuffle(usable.slice()).slice(0, Number(options.withhold)),
+  );
   const stored: Signature[] = all.filter((s) => usable.includes(s.id) && !withheld.has(s.id));
   const prefix = options.reuse ? String(options.reuse) : `eval-clusters-${process.pid}-${now}-logs-`;
   const subunitPrefix = prefix.replace(/logs-$/, 'subunit-');
-  console.log(`signatures: ${all.length} in ${path.basename(dir)}, ${usable.length} usable, ${withheld.size} withheld, ${stored.length} stored`);
+  console.log(
+    `signatures: ${all.length} in ${path.basename(dir)}, ${usable.length} usable, ${withheld.size} withheld, ${stored.length} stored`,
+  );
   const t0 = Date.now();
   const { truth } = await indexGeneratedData(engine, generator, { prefix, subunitPrefix, dryRun: !!options.reuse });
   const lines = truth.builds.reduce((n, b) => n + b.lines, 0);
-  console.log(`generated and indexed ${truth.builds.length} builds, ${lines} lines in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `generated and indexed ${truth.builds.length} builds, ${lines} lines in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
   try {
     const compiled = compileSignatures(stored);
     const index = `${prefix}*`;
     const windowMs = (generator.days + 1) * 24 * 3600_000;
-    const result = await clusterUncategorizedDetailed(engine, compiled, { index, end: now + 3600_000, windowMs, subunitIndex: `${subunitPrefix}*`, maxBuilds: 10000, perPage: 1 });
-    const clusters = result.all.map((c) => ({ id: c.id, builds: c.builds.map((b) => b.uuid), query: proposalQuery(c) }));
+    const result = await clusterUncategorizedDetailed(engine, compiled, {
+      index,
+      end: now + 3600_000,
+      windowMs,
+      subunitIndex: `${subunitPrefix}*`,
+      maxBuilds: 10000,
+      perPage: 1,
+    });
+    const clusters = result.all.map((c) => ({
+      id: c.id,
+      builds: c.builds.map((b) => b.uuid),
+      query: proposalQuery(c),
+    }));
     const clustered = new Set(clusters.flatMap((c) => c.builds));
     console.log(
       `clustered ${result.clusteredBuilds} of ${result.uncategorizedBuilds} uncategorized builds into ${result.totalClusters} clusters ` +
@@ -98,8 +133,22 @@ runMain(async () => {
       let clusterMatch = 0;
       let successShare = 0;
       if (s.query) {
-        const sig = compileSignatures([{ id: 'proposal', bug: { tracker: 'launchpad', id: '0', url: '' }, query: s.query, allowNonvoting: false, suppressGraph: false, suppressNotification: false, mode: 'explains' }])[0];
-        const res = await search(engine, index, { size: 0, query: sig.query, aggs: { b: { terms: { field: LOG_FIELDS.buildUuid, size: 65000 } } } });
+        const sig = compileSignatures([
+          {
+            id: 'proposal',
+            bug: { tracker: 'launchpad', id: '0', url: '' },
+            query: s.query,
+            allowNonvoting: false,
+            suppressGraph: false,
+            suppressNotification: false,
+            mode: 'explains',
+          },
+        ])[0];
+        const res = await search(engine, index, {
+          size: 0,
+          query: sig.query,
+          aggs: { b: { terms: { field: LOG_FIELDS.buildUuid, size: 65000 } } },
+        });
         const matched = new Set<string>(res.aggregations.b.buckets.map((x: any) => String(x.key)));
         ({ recall, precision } = proposalScores(matched, builds));
         const members = checkById.get(s.clusterId!)!.builds.map((b) => b.uuid);
@@ -108,14 +157,25 @@ runMain(async () => {
       }
       // the withheld signature itself, for comparison: a bug whose own lines appear in successful builds cannot be proposed without them
       const own = compileSignatures([all.find((x) => x.id === bug)!])[0];
-      const ownRes = await search(engine, index, { size: 0, query: own.query, aggs: { b: { terms: { field: LOG_FIELDS.buildUuid, size: 65000 } } } });
+      const ownRes = await search(engine, index, {
+        size: 0,
+        query: own.query,
+        aggs: { b: { terms: { field: LOG_FIELDS.buildUuid, size: 65000 } } },
+      });
       const ownMatched: string[] = ownRes.aggregations.b.buckets.map((x: any) => String(x.key));
-      ownSuccess.set(bug, ownMatched.length ? ownMatched.filter((u) => status.get(u) === 'SUCCESS').length / ownMatched.length : 0);
+      ownSuccess.set(
+        bug,
+        ownMatched.length ? ownMatched.filter((u) => status.get(u) === 'SUCCESS').length / ownMatched.length : 0,
+      );
       scores.push({ ...s, recall, precision, clusterMatch, successShare });
     }
 
-    console.log('\nper withheld bug (its clustered failed builds; the cluster holding most of them; its proposed signature):');
-    console.log('bug        builds cluster        size purity complete recall precision clusterMatch success  own-sig-success  query');
+    console.log(
+      '\nper withheld bug (its clustered failed builds; the cluster holding most of them; its proposed signature):',
+    );
+    console.log(
+      'bug        builds cluster        size purity complete recall precision clusterMatch success  own-sig-success  query',
+    );
     for (const s of scores) {
       console.log(
         `${s.bug.padEnd(10)} ${String(s.builds).padStart(6)} ${(s.clusterId ?? '-').padEnd(14)} ${String(s.clusterSize).padStart(4)} ${f2(s.purity).padStart(6)} ${f2(s.completeness).padStart(8)} ` +
@@ -128,24 +188,38 @@ runMain(async () => {
     const goodProposal = big.filter((s) => s.clusterMatch >= 0.95 && s.successShare <= 0.01);
     console.log(`\ntargets (withheld bugs with ${min}+ clustered builds: ${big.length}):`);
     const line = (ok: boolean, text: string) => console.log(`  [${ok ? 'met' : 'NOT met'}] ${text}`);
-    line(big.length > 0 && good.length >= 0.9 * big.length, `purity >= 0.95 and completeness >= 0.9: ${good.length} of ${big.length} bugs (${pct(big.length ? good.length / big.length : 0)}; target >= 90 %)`);
-    line(big.length > 0 && goodProposal.length >= 0.9 * big.length, `proposal matches >= 95 % of its cluster with <= 1 % successful builds: ${goodProposal.length} of ${big.length} bugs' clusters (${pct(big.length ? goodProposal.length / big.length : 0)}; target >= 90 %)`);
+    line(
+      big.length > 0 && good.length >= 0.9 * big.length,
+      `purity >= 0.95 and completeness >= 0.9: ${good.length} of ${big.length} bugs (${pct(big.length ? good.length / big.length : 0)}; target >= 90 %)`,
+    );
+    line(
+      big.length > 0 && goodProposal.length >= 0.9 * big.length,
+      `proposal matches >= 95 % of its cluster with <= 1 % successful builds: ${goodProposal.length} of ${big.length} bugs' clusters (${pct(big.length ? goodProposal.length / big.length : 0)}; target >= 90 %)`,
+    );
     const clean = big.filter((s) => (ownSuccess.get(s.bug) ?? 0) <= 0.01);
     const cleanGood = clean.filter((s) => s.clusterMatch >= 0.95 && s.successShare <= 0.01);
-    console.log(`  (of the ${clean.length} bugs whose own signature matches <= 1 % successful builds: ${cleanGood.length} (${pct(clean.length ? cleanGood.length / clean.length : 0)}); the others' lines are logged by successful builds too, which no text-only proposal can avoid)`);
+    console.log(
+      `  (of the ${clean.length} bugs whose own signature matches <= 1 % successful builds: ${cleanGood.length} (${pct(clean.length ? cleanGood.length / clean.length : 0)}); the others' lines are logged by successful builds too, which no text-only proposal can avoid)`,
+    );
     const wellMatched = big.filter((s) => s.clusterMatch >= 0.95).length;
     console.log(`  (proposal matches >= 95 % of its cluster: ${wellMatched} of ${big.length})`);
 
     // clustering time at 5,000 builds: the plugin's in-memory step on the real telling lines, replicated to 5,000
     const input = result.all.flatMap((c) => c.builds);
     if (input.length) {
-      const scaled = Array.from({ length: 5000 }, (_, i) => ({ ...input[i % input.length], uuid: `${input[i % input.length].uuid}-${i}` }));
+      const scaled = Array.from({ length: 5000 }, (_, i) => ({
+        ...input[i % input.length],
+        uuid: `${input[i % input.length].uuid}-${i}`,
+      }));
       const t = Date.now();
       const n = clusterBuilds(scaled).length;
       const ms = Date.now() - t;
       line(ms <= 5000, `clustering 5,000 builds' telling lines in the plugin: ${ms} ms (${n} clusters; target <= 5 s)`);
     }
-    line(result.took.totalMs <= 5000, `the whole request for ${result.clusteredBuilds} builds (engine requests included): ${result.took.totalMs} ms`);
+    line(
+      result.took.totalMs <= 5000,
+      `the whole request for ${result.clusteredBuilds} builds (engine requests included): ${result.took.totalMs} ms`,
+    );
   } finally {
     if (options.keep || options.reuse) console.log(`kept: --reuse ${prefix} --now ${new Date(now).toISOString()}`);
     else await deleteGeneratedData(engine, prefix, subunitPrefix);

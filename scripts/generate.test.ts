@@ -12,7 +12,12 @@ const ROOT = path.resolve(__dirname, '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 function run(args: string[]) {
-  const r = spawnSync(TSX, ['scripts/generate.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DEBUG: '' }, timeout: 60000 });
+  const r = spawnSync(TSX, ['scripts/generate.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, DEBUG: '' },
+    timeout: 60000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -35,11 +40,17 @@ describe('npm run generate', () => {
     expectOneLineError(run(['--days', '0']), /^error: option --days must be greater than 0$/);
     expectOneLineError(run(['--now', 'tomorrow']), /^error: option --now expects an ISO-8601 time/);
     expectOneLineError(run(['--index-prefix', 'Bad*Prefix']), /^error: option --index-prefix/);
-    expectOneLineError(run(['--index-prefix', 'x-logs-', '--subunit-prefix', 'x-logs-sub-']), /^error: option --subunit-prefix "x-logs-sub-" overlaps --index-prefix "x-logs-"$/);
+    expectOneLineError(
+      run(['--index-prefix', 'x-logs-', '--subunit-prefix', 'x-logs-sub-']),
+      /^error: option --subunit-prefix "x-logs-sub-" overlaps --index-prefix "x-logs-"$/,
+    );
   });
 
   it('rejects a missing signature directory', () => {
-    expectOneLineError(run(['--signatures', 'no/such/dir', '--dry-run']), /^error: option --signatures: directory not found: no\/such\/dir$/);
+    expectOneLineError(
+      run(['--signatures', 'no/such/dir', '--dry-run']),
+      /^error: option --signatures: directory not found: no\/such\/dir$/,
+    );
   });
 
   it('says so when the engine cannot be reached', () => {
@@ -52,7 +63,21 @@ describe('npm run generate', () => {
     const prefix = `${uniqueName('gencli')}-`;
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'gen-'));
     try {
-      const r = run(['--builds', '15', '--lines-per-build', '8', '--seed', 'cli', '--index-prefix', prefix, '--engine', engineUrl(), '--out', out, '--verify']);
+      const r = run([
+        '--builds',
+        '15',
+        '--lines-per-build',
+        '8',
+        '--seed',
+        'cli',
+        '--index-prefix',
+        prefix,
+        '--engine',
+        engineUrl(),
+        '--out',
+        out,
+        '--verify',
+      ]);
       expect(r.stderr).not.toMatch(/error/);
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/lines\/s/);

@@ -5,27 +5,57 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { verifyGroundTruth } from '../generator/verify';
-import { DataGenerator, defaultSubunitPrefix, deleteGeneratedData, indexGeneratedData, loadSignatureDirectory, type IndexProgress } from '../generator';
+import {
+  DataGenerator,
+  defaultSubunitPrefix,
+  deleteGeneratedData,
+  indexGeneratedData,
+  loadSignatureDirectory,
+  type IndexProgress,
+} from '../generator';
 import { httpEngineClient } from '../lib/engine_client';
 import { LOG_INDEX_PREFIX } from '../common/constants';
 import { parseArgs, runMain, usage, UsageError } from '../lib/cli_args';
 
 const SPECS = {
-  lines: { type: 'int' as const, description: 'about how many log lines to generate (builds = lines / lines-per-build)', default: 100000 },
+  lines: {
+    type: 'int' as const,
+    description: 'about how many log lines to generate (builds = lines / lines-per-build)',
+    default: 100000,
+  },
   builds: { type: 'int' as const, description: 'number of builds (overrides --lines)' },
   'lines-per-build': { type: 'int' as const, description: 'average log lines per build', default: 400 },
-  seed: { type: 'string' as const, description: 'random seed; the same seed and --now give the same data', default: '1' },
+  seed: {
+    type: 'string' as const,
+    description: 'random seed; the same seed and --now give the same data',
+    default: '1',
+  },
   days: { type: 'number' as const, description: 'time window in days, ending at --now', default: 10 },
   now: { type: 'string' as const, description: 'end of the window, ISO-8601 (default: the current time)' },
-  signatures: { type: 'string' as const, description: 'directory of <bug>.yaml signatures', default: 'demo/signatures' },
+  signatures: {
+    type: 'string' as const,
+    description: 'directory of <bug>.yaml signatures',
+    default: 'demo/signatures',
+  },
   engine: { type: 'string' as const, description: 'engine URL (default: $ENGINE_URL or http://127.0.0.1:9200)' },
-  'index-prefix': { type: 'string' as const, description: 'daily indices are <prefix>YYYY.MM.DD', default: LOG_INDEX_PREFIX },
-  'subunit-prefix': { type: 'string' as const, description: 'test-result indices <prefix>YYYY.MM.DD; "none" for none (default: subunit- beside logstash-logs-, else derived from --index-prefix)' },
+  'index-prefix': {
+    type: 'string' as const,
+    description: 'daily indices are <prefix>YYYY.MM.DD',
+    default: LOG_INDEX_PREFIX,
+  },
+  'subunit-prefix': {
+    type: 'string' as const,
+    description:
+      'test-result indices <prefix>YYYY.MM.DD; "none" for none (default: subunit- beside logstash-logs-, else derived from --index-prefix)',
+  },
   out: { type: 'string' as const, description: 'directory for ground_truth.json', default: 'build/generated' },
   'batch-size': { type: 'int' as const, description: 'documents per bulk request', default: 5000 },
   replace: { type: 'boolean' as const, description: 'delete existing <prefix>* indices first' },
   'dry-run': { type: 'boolean' as const, description: 'generate and write the ground truth without indexing' },
-  verify: { type: 'boolean' as const, description: 'afterwards, check every build-signature pair of the ground truth against the engine' },
+  verify: {
+    type: 'boolean' as const,
+    description: 'afterwards, check every build-signature pair of the ground truth against the engine',
+  },
   help: { type: 'boolean' as const, description: 'show this help' },
 };
 
@@ -43,7 +73,9 @@ function progressReporter(total: number): { update(p: IndexProgress): void; done
         lastPrint = now;
         const width = 30;
         const filled = Math.round(frac * width);
-        process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}%  ${p.lines.toLocaleString('en-US')} lines  ${rate.toLocaleString('en-US')} lines/s `);
+        process.stderr.write(
+          `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}%  ${p.lines.toLocaleString('en-US')} lines  ${rate.toLocaleString('en-US')} lines/s `,
+        );
       } else {
         const decile = Math.floor(frac * 10);
         if (decile === lastDecile) return;
@@ -72,14 +104,21 @@ runMain(async () => {
   if (!(days > 0)) throw new UsageError('option --days must be greater than 0');
   const batchSize = options['batch-size'] as number;
   if (batchSize < 1) throw new UsageError('option --batch-size must be at least 1');
-  const builds = options.builds !== undefined ? (options.builds as number) : Math.max(1, Math.round(lines / linesPerBuild));
+  const builds =
+    options.builds !== undefined ? (options.builds as number) : Math.max(1, Math.round(lines / linesPerBuild));
   if (builds < 0) throw new UsageError('option --builds must not be negative');
   const prefix = options['index-prefix'] as string;
-  if (!/^[a-z0-9][a-z0-9._-]*$/.test(prefix)) throw new UsageError(`option --index-prefix "${prefix}" must be lowercase letters, digits, ".", "_" or "-"`);
+  if (!/^[a-z0-9][a-z0-9._-]*$/.test(prefix))
+    throw new UsageError(`option --index-prefix "${prefix}" must be lowercase letters, digits, ".", "_" or "-"`);
   const subunitOption = options['subunit-prefix'] as string | undefined;
-  const subunitPrefix = subunitOption === undefined ? defaultSubunitPrefix(prefix) : subunitOption === 'none' ? null : subunitOption;
-  if (subunitPrefix !== null && !/^[a-z0-9][a-z0-9._-]*$/.test(subunitPrefix)) throw new UsageError(`option --subunit-prefix "${subunitPrefix}" must be lowercase letters, digits, ".", "_" or "-"`);
-  if (subunitPrefix !== null && (subunitPrefix.startsWith(prefix) || prefix.startsWith(subunitPrefix))) throw new UsageError(`option --subunit-prefix "${subunitPrefix}" overlaps --index-prefix "${prefix}"`);
+  const subunitPrefix =
+    subunitOption === undefined ? defaultSubunitPrefix(prefix) : subunitOption === 'none' ? null : subunitOption;
+  if (subunitPrefix !== null && !/^[a-z0-9][a-z0-9._-]*$/.test(subunitPrefix))
+    throw new UsageError(
+      `option --subunit-prefix "${subunitPrefix}" must be lowercase letters, digits, ".", "_" or "-"`,
+    );
+  if (subunitPrefix !== null && (subunitPrefix.startsWith(prefix) || prefix.startsWith(subunitPrefix)))
+    throw new UsageError(`option --subunit-prefix "${subunitPrefix}" overlaps --index-prefix "${prefix}"`);
   let now: number | undefined;
   if (options.now !== undefined) {
     now = Date.parse(options.now as string);
@@ -92,7 +131,9 @@ runMain(async () => {
 
   const generator = new DataGenerator({ signatures, builds, linesPerBuild, days, seed: options.seed as string, now });
   for (const s of generator.skipped) process.stderr.write(`signature ${s.id} not used: ${s.reason}\n`);
-  process.stderr.write(`${generator.usable.length} of ${signatures.length} signatures used; ${builds} builds over ${days} days\n`);
+  process.stderr.write(
+    `${generator.usable.length} of ${signatures.length} signatures used; ${builds} builds over ${days} days\n`,
+  );
 
   const dryRun = options['dry-run'] === true;
   const url = (options.engine as string | undefined) ?? process.env.ENGINE_URL ?? 'http://127.0.0.1:9200';
@@ -102,7 +143,13 @@ runMain(async () => {
     if (options.replace) await deleteGeneratedData(engine, prefix, subunitPrefix);
   }
   const progress = progressReporter(builds);
-  const result = await indexGeneratedData(engine, generator, { prefix, subunitPrefix, batchSize, onProgress: (p) => progress.update(p), dryRun });
+  const result = await indexGeneratedData(engine, generator, {
+    prefix,
+    subunitPrefix,
+    batchSize,
+    onProgress: (p) => progress.update(p),
+    dryRun,
+  });
   progress.done();
 
   const outDir = options.out as string;
@@ -113,13 +160,20 @@ runMain(async () => {
   console.log(
     `${dryRun ? 'generated' : `indexed into ${url}/${prefix}*:`} ${c.lines.toLocaleString('en-US')} lines, ${c.builds} builds, ${Object.keys(c.indices).length} daily indices in ${(result.elapsedMs / 1000).toFixed(1)} s (${result.linesPerSecond.toLocaleString('en-US')} lines/s)`,
   );
-  console.log(`statuses ${JSON.stringify(c.byStatus)}; causes ${JSON.stringify(c.byCause)}; false positives ${c.falsePositives}`);
+  console.log(
+    `statuses ${JSON.stringify(c.byStatus)}; causes ${JSON.stringify(c.byCause)}; false positives ${c.falsePositives}`,
+  );
   if (subunitPrefix !== null) console.log(`test results: ${c.tests.toLocaleString('en-US')} in ${subunitPrefix}*`);
   console.log(`ground truth: ${file}`);
   if (options.verify && engine) {
     const v = await verifyGroundTruth(engine, result.truth, signatures);
     const first = v.mismatches[0];
-    if (first) throw new Error(`ground truth disagrees with the engine on ${v.mismatches.length} build-signature pair(s); first: signature ${first.signature}, build ${first.build} (${first.kind})`);
-    console.log(`verified on the engine: ${v.checkedSignatures} signatures, ${v.matchedPairs} build-signature matches, no mismatch`);
+    if (first)
+      throw new Error(
+        `ground truth disagrees with the engine on ${v.mismatches.length} build-signature pair(s); first: signature ${first.signature}, build ${first.build} (${first.kind})`,
+      );
+    console.log(
+      `verified on the engine: ${v.checkedSignatures} signatures, ${v.matchedPairs} build-signature matches, no mismatch`,
+    );
   }
 });

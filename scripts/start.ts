@@ -33,16 +33,29 @@ const SPECS = {
   builds: { type: 'int' as const, description: 'demo builds generated on the first start', default: 400 },
   config: { type: 'string' as const, description: 'JSON file with the plugin config (elastic_recheck.*)' },
   'skip-build': { type: 'boolean' as const, description: 'use the existing build/ output' },
-  'no-demo': { type: 'boolean' as const, description: 'engine and stand-in only: no demo logs, demo Zuul feed or demo signatures' },
-  signatures: { type: 'string' as const, description: 'import this directory of <bug>.yaml files / bundles (instead of the demo signatures)' },
-  'logs-index': { type: 'string' as const, description: 'index pattern of the CI logs (elastic_recheck.logs.indexPattern)' },
+  'no-demo': {
+    type: 'boolean' as const,
+    description: 'engine and stand-in only: no demo logs, demo Zuul feed or demo signatures',
+  },
+  signatures: {
+    type: 'string' as const,
+    description: 'import this directory of <bug>.yaml files / bundles (instead of the demo signatures)',
+  },
+  'logs-index': {
+    type: 'string' as const,
+    description: 'index pattern of the CI logs (elastic_recheck.logs.indexPattern)',
+  },
   help: { type: 'boolean' as const, description: 'show this help' },
 };
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function countLogs(engine: EngineClient): Promise<number> {
-  const r = await engine.request<{ count: number }>({ method: 'GET', path: `/${LOG_INDEX_PREFIX}*/_count`, querystring: { allow_no_indices: true, ignore_unavailable: true } });
+  const r = await engine.request<{ count: number }>({
+    method: 'GET',
+    path: `/${LOG_INDEX_PREFIX}*/_count`,
+    querystring: { allow_no_indices: true, ignore_unavailable: true },
+  });
   return r.count;
 }
 
@@ -62,7 +75,9 @@ async function loadDemoData(engine: EngineClient, builds: number, buildsFile: st
   const generator = new DataGenerator({ signatures, builds, seed: 'demo', days: 10 });
   say(`demo data: generating ${builds} builds over 10 days from ${generator.usable.length} demo signatures...`);
   const result = await indexGeneratedData(engine, generator, { prefix: LOG_INDEX_PREFIX });
-  say(`demo data: ${result.truth.counts.lines.toLocaleString('en-US')} log lines indexed in ${(result.elapsedMs / 1000).toFixed(1)} s`);
+  say(
+    `demo data: ${result.truth.counts.lines.toLocaleString('en-US')} log lines indexed in ${(result.elapsedMs / 1000).toFixed(1)} s`,
+  );
   saveDemoBuilds(buildsFile, result.truth.builds);
   saveDemoBugs(path.join(path.dirname(buildsFile), 'demo_bugs.json'), generator);
 }
@@ -74,13 +89,15 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /** `over` wins, recursively for objects. */
 function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = isObject(v) && isObject(out[k]) ? merge(out[k] as Record<string, unknown>, v) : v;
+  for (const [k, v] of Object.entries(over))
+    out[k] = isObject(v) && isObject(out[k]) ? merge(out[k] as Record<string, unknown>, v) : v;
   return out;
 }
 
 /** The `.yaml` / `.yml` / `.json` files of a signature directory, for the import route. */
 export function signatureFiles(dir: string): Array<{ name: string; content: string }> {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--signatures ${dir}: not a directory`);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new UsageError(`--signatures ${dir}: not a directory`);
   const files = fs
     .readdirSync(dir)
     .filter((f) => /\.(ya?ml|json)$/.test(f))
@@ -94,7 +111,11 @@ export function signatureFiles(dir: string): Array<{ name: string; content: stri
  * Imports a signature directory through the plugin's own import route: a dry run first, its per-file
  * problems printed, then the files that can be imported (new ones; existing signatures are left as they are).
  */
-async function importSignatures(standIn: StandIn, label: string, files: Array<{ name: string; content: string }>): Promise<void> {
+async function importSignatures(
+  standIn: StandIn,
+  label: string,
+  files: Array<{ name: string; content: string }>,
+): Promise<void> {
   const dry = await standIn.request('POST', '/api/elastic_recheck/import', { body: { dryRun: true, files } });
   if (dry.status !== 200) throw new Error(`importing ${label} failed: ${dry.status} ${JSON.stringify(dry.body)}`);
   for (const item of dry.body.items) {
@@ -103,11 +124,15 @@ async function importSignatures(standIn: StandIn, label: string, files: Array<{ 
   }
   const importable = new Set(dry.body.items.filter((i: any) => i.outcome === 'created').map((i: any) => i.file));
   const r = importable.size
-    ? await standIn.request('POST', '/api/elastic_recheck/import', { body: { dryRun: false, files: files.filter((f) => importable.has(f.name)) } })
+    ? await standIn.request('POST', '/api/elastic_recheck/import', {
+        body: { dryRun: false, files: files.filter((f) => importable.has(f.name)) },
+      })
     : { status: 200, body: { counts: { created: 0 } } };
   if (r.status !== 200) throw new Error(`importing ${label} failed: ${r.status} ${JSON.stringify(r.body)}`);
   const c = dry.body.counts;
-  say(`${label}: ${r.body.counts.created} created, ${c.unchanged} unchanged, ${c.conflict} differ from the stored ones (kept), ${c.invalid} invalid`);
+  say(
+    `${label}: ${r.body.counts.created} created, ${c.unchanged} unchanged, ${c.conflict} differ from the stored ones (kept), ${c.invalid} invalid`,
+  );
 }
 
 /** Imports demo/signatures when no signature is stored yet. */
@@ -144,7 +169,8 @@ runMain(async () => {
   const ownSignatures = signatureDir ? signatureFiles(path.resolve(signatureDir)) : undefined;
   if (options['logs-index'] !== undefined) {
     const pattern = String(options['logs-index']).trim();
-    if (!pattern || /[\s"\\/]/.test(pattern)) throw new UsageError(`--logs-index: "${pattern}" is not an index pattern`);
+    if (!pattern || /[\s"\\/]/.test(pattern))
+      throw new UsageError(`--logs-index: "${pattern}" is not an index pattern`);
     config = merge(config, { logs: { indexPattern: pattern } });
   }
 
@@ -163,9 +189,13 @@ runMain(async () => {
   // One npm start per data directory and port: say so plainly instead of letting the engine fail on its lock.
   const net = await import('net');
   const portFree = await new Promise<boolean>((resolve) => {
-    const probe = net.createServer().once('error', () => resolve(false)).listen(options.port as number, '127.0.0.1', () => probe.close(() => resolve(true)));
+    const probe = net
+      .createServer()
+      .once('error', () => resolve(false))
+      .listen(options.port as number, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
-  if (!portFree) throw new UsageError(`port ${options.port} on 127.0.0.1 is in use (another npm start?); choose one with --port`);
+  if (!portFree)
+    throw new UsageError(`port ${options.port} on 127.0.0.1 is in use (another npm start?); choose one with --port`);
   const pidFile = path.resolve(options.data as string, 'start.pid');
   if (!options['engine-url'] && fs.existsSync(pidFile)) {
     const other = Number(fs.readFileSync(pidFile, 'utf8'));
@@ -176,7 +206,10 @@ runMain(async () => {
     } catch {
       alive = false;
     }
-    if (alive) throw new UsageError(`another npm start (pid ${other}) is using ${path.relative(process.cwd(), path.dirname(pidFile))}/; stop it first or pass --data`);
+    if (alive)
+      throw new UsageError(
+        `another npm start (pid ${other}) is using ${path.relative(process.cwd(), path.dirname(pidFile))}/; stop it first or pass --data`,
+      );
   }
   if (!options['engine-url']) {
     fs.mkdirSync(path.dirname(pidFile), { recursive: true });
@@ -187,8 +220,17 @@ runMain(async () => {
   try {
     let pluginDir: string;
     if (options['skip-build']) {
-      pluginDir = path.join(REPO_ROOT, 'build', `${host}-${target.version}`, host === 'kibana' ? 'kibana' : 'opensearch-dashboards', 'elasticRecheck');
-      if (!fs.existsSync(pluginDir)) throw new UsageError(`--skip-build: ${path.relative(process.cwd(), pluginDir)} does not exist; run npm run build`);
+      pluginDir = path.join(
+        REPO_ROOT,
+        'build',
+        `${host}-${target.version}`,
+        host === 'kibana' ? 'kibana' : 'opensearch-dashboards',
+        'elasticRecheck',
+      );
+      if (!fs.existsSync(pluginDir))
+        throw new UsageError(
+          `--skip-build: ${path.relative(process.cwd(), pluginDir)} does not exist; run npm run build`,
+        );
     } else {
       say(`building the plugin for ${host} ${target.version}...`);
       const [built] = await buildAll({ targets: [target], log: say });
@@ -200,13 +242,21 @@ runMain(async () => {
       const home = path.resolve(options.data as string, 'engine');
       fs.mkdirSync(home, { recursive: true });
       say(`starting the embedded engine (data in ${path.relative(process.cwd(), home)})...`);
-      const engine: RunningEngine = await startEngine({ home, port: options['engine-port'] as number | undefined, heap: process.env.ENGINE_HEAP ?? '1g' });
+      const engine: RunningEngine = await startEngine({
+        home,
+        port: options['engine-port'] as number | undefined,
+        heap: process.env.ENGINE_HEAP ?? '1g',
+      });
       cleanups.push(() => engine.stop());
       engineUrl = engine.url;
       say(`engine: ${engineUrl}`);
     }
     const engine = httpEngineClient(engineUrl);
-    await engine.request({ method: 'GET', path: '/_cluster/health', querystring: { wait_for_status: 'yellow', timeout: '60s' } });
+    await engine.request({
+      method: 'GET',
+      path: '/_cluster/health',
+      querystring: { wait_for_status: 'yellow', timeout: '60s' },
+    });
     const dataDir = path.resolve(options.data as string);
     fs.mkdirSync(dataDir, { recursive: true });
     const buildsFile = path.join(dataDir, 'demo_builds.json');
@@ -222,31 +272,63 @@ runMain(async () => {
       const zuul = await startDemoZuul(buildsFile);
       cleanups.push(() => zuul.stop());
       // The generated logs carry no end-of-log marker line in every build, so readiness relies on the files.
-      config = merge({ schedule: { enabled: true }, engine: { url: engineUrl }, zuul: { url: zuul.url, tenants: zuul.tenants, startFrom: 'beginning' }, readiness: { endMarker: false } }, config);
+      config = merge(
+        {
+          schedule: { enabled: true },
+          engine: { url: engineUrl },
+          zuul: { url: zuul.url, tenants: zuul.tenants, startFrom: 'beginning' },
+          readiness: { endMarker: false },
+        },
+        config,
+      );
       say(`demo Zuul feed: ${zuul.builds} builds at ${zuul.url} (the background loop takes the failed ones in)`);
     } else if (!userZuul) {
-      say(`demo Zuul feed: off (${path.relative(process.cwd(), buildsFile)} is missing; delete ${path.relative(process.cwd(), dataDir)} for fresh demo data)`);
+      say(
+        `demo Zuul feed: off (${path.relative(process.cwd(), buildsFile)} is missing; delete ${path.relative(process.cwd(), dataDir)} for fresh demo data)`,
+      );
     }
 
     // The demo bug tracker (a local Launchpad), unless the config names one: titles and statuses on
     // every page, fixed-and-silent bugs in the cleanup report, and a fixed bug that keeps failing.
     const bugsConfig = isObject(config.bugs) ? config.bugs : {};
     if (!(isObject(bugsConfig.launchpad) && bugsConfig.launchpad.url !== undefined)) {
-      const tracker = await startDemoTracker(path.join(REPO_ROOT, 'demo', 'signatures'), path.join(dataDir, 'demo_bugs.json'), buildsFile);
+      const tracker = await startDemoTracker(
+        path.join(REPO_ROOT, 'demo', 'signatures'),
+        path.join(dataDir, 'demo_bugs.json'),
+        buildsFile,
+      );
       cleanups.push(() => tracker.stop());
-      config = merge({ bugs: { launchpad: { url: tracker.launchpadUrl }, maxAge: '10m', cleanup: { closedDays: 2, silentDays: 9 } } }, config);
+      config = merge(
+        {
+          bugs: { launchpad: { url: tracker.launchpadUrl }, maxAge: '10m', cleanup: { closedDays: 2, silentDays: 9 } },
+        },
+        config,
+      );
       say(`demo bug tracker: ${tracker.bugs} Launchpad bugs at ${tracker.launchpadUrl}`);
     }
 
-    const standIn = await startStandIn({ pluginDir, host, engineUrl, port: options.port as number, indexPrefix: '.kibana_standin', config, logLevel: 'info' });
+    const standIn = await startStandIn({
+      pluginDir,
+      host,
+      engineUrl,
+      port: options.port as number,
+      indexPrefix: '.kibana_standin',
+      config,
+      logLevel: 'info',
+    });
     cleanups.push(() => standIn.stop());
     if (ownSignatures) await importSignatures(standIn, `signatures from ${signatureDir}`, ownSignatures);
     else if (demo) await loadDemoSignatures(standIn);
     say('');
-    say(`elastic-recheck is running in the ${host === 'kibana' ? 'Kibana' : 'OpenSearch Dashboards'} ${target.version} stand-in:`);
+    say(
+      `elastic-recheck is running in the ${host === 'kibana' ? 'Kibana' : 'OpenSearch Dashboards'} ${target.version} stand-in:`,
+    );
     say(`  ${standIn.url}/app/elasticRecheck`);
     say('  users (password "changeme"): writer (can edit signatures), reader (read only), elastic (superuser)');
-    if (host === 'osd') say('  and nobody (no role); OSD access follows the security plugin\'s roles and elastic_recheck.access (docs/api.md)');
+    if (host === 'osd')
+      say(
+        "  and nobody (no role); OSD access follows the security plugin's roles and elastic_recheck.access (docs/api.md)",
+      );
     say('Ctrl-C stops the stand-in and the engine; the data stays in .data/ for the next start.');
   } catch (error) {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);

@@ -8,7 +8,10 @@ import { TARGETS, archiveName, HostKind, HostTarget } from '../dev/build/targets
 
 const SPECS = {
   host: { type: 'string' as const, description: 'kibana or osd (with a zip argument)' },
-  'host-version': { type: 'string' as const, description: 'the host version the zip must install on (with a zip argument)' },
+  'host-version': {
+    type: 'string' as const,
+    description: 'the host version the zip must install on (with a zip argument)',
+  },
   'osd-version-mode': { type: 'string' as const, description: 'OSD version check: strict or major', default: 'strict' },
   help: { type: 'boolean' as const, description: 'show this help' },
 };
@@ -16,21 +19,28 @@ const SPECS = {
 runMain(async () => {
   const { options, positionals } = parseArgs(process.argv.slice(2), SPECS);
   if (options.help) {
-    process.stdout.write(`${usage('npm run verify-archive -- [zip]', SPECS)}\nWithout a zip: every archive the last npm run build wrote (build/targets.json), else those of dev/build/targets.ts.\n`);
+    process.stdout.write(
+      `${usage('npm run verify-archive -- [zip]', SPECS)}\nWithout a zip: every archive the last npm run build wrote (build/targets.json), else those of dev/build/targets.ts.\n`,
+    );
     return;
   }
   const mode = options['osd-version-mode'];
-  if (mode !== 'strict' && mode !== 'major') throw new UsageError(`--osd-version-mode must be strict or major, got "${mode}"`);
+  if (mode !== 'strict' && mode !== 'major')
+    throw new UsageError(`--osd-version-mode must be strict or major, got "${mode}"`);
   const jobs: Array<{ file: string; host: HostKind; hostVersion: string }> = [];
   if (positionals.length) {
-    if (options.host !== 'kibana' && options.host !== 'osd') throw new UsageError('--host kibana|osd is required with a zip argument');
-    if (typeof options['host-version'] !== 'string') throw new UsageError('--host-version x.y.z is required with a zip argument');
-    for (const p of positionals) jobs.push({ file: path.resolve(p), host: options.host, hostVersion: options['host-version'] });
+    if (options.host !== 'kibana' && options.host !== 'osd')
+      throw new UsageError('--host kibana|osd is required with a zip argument');
+    if (typeof options['host-version'] !== 'string')
+      throw new UsageError('--host-version x.y.z is required with a zip argument');
+    for (const p of positionals)
+      jobs.push({ file: path.resolve(p), host: options.host, hostVersion: options['host-version'] });
   } else {
     const id = readSourceManifest().id;
     const built = path.join(BUILD_DIR, BUILT_TARGETS_FILE);
     const targets: HostTarget[] = fs.existsSync(built) ? JSON.parse(fs.readFileSync(built, 'utf8')) : [...TARGETS];
-    for (const t of targets) jobs.push({ file: path.join(BUILD_DIR, archiveName(id, t)), host: t.host, hostVersion: t.version });
+    for (const t of targets)
+      jobs.push({ file: path.join(BUILD_DIR, archiveName(id, t)), host: t.host, hostVersion: t.version });
   }
   let failed = 0;
   for (const job of jobs) {
@@ -41,7 +51,9 @@ runMain(async () => {
     }
     try {
       const v = await verifyArchive(job.file, { host: job.host, hostVersion: job.hostVersion, osdVersionMode: mode });
-      process.stdout.write(`ok   ${path.relative(process.cwd(), job.file)}: ${v.id} ${v.version} for ${job.host} ${v.hostVersion}, ${v.entries} entries under ${v.pluginFolder}/\n`);
+      process.stdout.write(
+        `ok   ${path.relative(process.cwd(), job.file)}: ${v.id} ${v.version} for ${job.host} ${v.hostVersion}, ${v.entries} entries under ${v.pluginFolder}/\n`,
+      );
     } catch (error: any) {
       process.stderr.write(`FAIL ${error.message}\n`);
       failed++;

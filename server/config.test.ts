@@ -1,4 +1,13 @@
-import { ConfigError, configSecrets, parseConfig, parseDuration, redactConfig, resolveConfig, scrubSecrets, REDACTED } from './config';
+import {
+  ConfigError,
+  configSecrets,
+  parseConfig,
+  parseDuration,
+  redactConfig,
+  resolveConfig,
+  scrubSecrets,
+  REDACTED,
+} from './config';
 
 function problemsOf(raw: unknown): string[] {
   try {
@@ -12,11 +21,30 @@ function problemsOf(raw: unknown): string[] {
 
 const full = {
   engine: { url: 'http://127.0.0.1:9200', username: 'recheck', password: 's3cret-engine' },
-  zuul: { url: 'https://zuul.example.org/', tenants: ['openstack'], pipelines: ['gate', 'check'], jobs: { include: '(tempest|grenade)', exclude: 'docs' } },
+  zuul: {
+    url: 'https://zuul.example.org/',
+    tenants: ['openstack'],
+    pipelines: ['gate', 'check'],
+    jobs: { include: '(tempest|grenade)', exclude: 'docs' },
+  },
   gerrit: { url: 'https://review.example.org', username: 'recheck-bot', password: 's3cret-gerrit' },
   webhooks: [
-    { name: 'qa', type: 'slack', url: 'https://hooks.slack.com/services/T000/B000/tokenpart', projects: ['all'], events: ['positive', 'negative'] },
-    { name: 'nova', type: 'matrix', url: 'https://matrix.example.org', roomId: '!room:example.org', token: 's3cret-matrix', projects: ['nova'], events: ['positive'] },
+    {
+      name: 'qa',
+      type: 'slack',
+      url: 'https://hooks.slack.com/services/T000/B000/tokenpart',
+      projects: ['all'],
+      events: ['positive', 'negative'],
+    },
+    {
+      name: 'nova',
+      type: 'matrix',
+      url: 'https://matrix.example.org',
+      roomId: '!room:example.org',
+      token: 's3cret-matrix',
+      projects: ['nova'],
+      events: ['positive'],
+    },
   ],
   schedule: { enabled: true, interval: '30s' },
 };
@@ -79,12 +107,16 @@ describe('parseConfig', () => {
     });
     expect(problems).toContain('elastic_recheck.webhooks[1].name: duplicate webhook name "qa"');
     expect(problems.join('\n')).toContain('elastic_recheck.webhooks[1].events: unknown value(s) "sometimes"');
-    expect(problems).toContain('elastic_recheck.gerrit.username: required to post review comments (Gerrit HTTP credentials)');
+    expect(problems).toContain(
+      'elastic_recheck.gerrit.username: required to post review comments (Gerrit HTTP credentials)',
+    );
   });
 
   test('credentials inside a URL are refused (they would not be redacted)', () => {
     const problems = problemsOf({ engine: { url: 'https://admin:hunter22@engine.example.org:9200' } });
-    expect(problems).toEqual(['elastic_recheck.engine.url: must not carry credentials (user:password@); use the username/password keys, which are kept secret']);
+    expect(problems).toEqual([
+      'elastic_recheck.engine.url: must not carry credentials (user:password@); use the username/password keys, which are kept secret',
+    ]);
   });
 
   test('an error message never contains a secret it rejects', () => {
@@ -94,22 +126,45 @@ describe('parseConfig', () => {
 
   test('readiness: end marker, per-job files, and their mistakes', () => {
     // the last banner of a stored job-output.txt: the START of the base job's log-upload playbook
-    expect(parseConfig({}).readiness.endMarker).toEqual({ file: 'job-output.txt', phrase: 'POST-RUN START', playbook: 'base-jobs/playbooks/base/post-logs.yaml' });
-    expect(parseConfig({ readiness: { endMarker: { file: 'job-output.txt', phrase: 'POST-RUN END', playbook: 'playbooks/base/post-ssh.yaml' } } }).readiness.endMarker).toEqual({
+    expect(parseConfig({}).readiness.endMarker).toEqual({
+      file: 'job-output.txt',
+      phrase: 'POST-RUN START',
+      playbook: 'base-jobs/playbooks/base/post-logs.yaml',
+    });
+    expect(
+      parseConfig({
+        readiness: {
+          endMarker: { file: 'job-output.txt', phrase: 'POST-RUN END', playbook: 'playbooks/base/post-ssh.yaml' },
+        },
+      }).readiness.endMarker,
+    ).toEqual({
       file: 'job-output.txt',
       phrase: 'POST-RUN END',
       playbook: 'playbooks/base/post-ssh.yaml',
     });
-    expect(problemsOf({ readiness: { endMarker: { file: 'job-output.txt', phrase: 'POST-RUN END', playbook: 3 } } })).toContain('elastic_recheck.readiness.endMarker.playbook: expected a non-empty string, got number 3');
+    expect(
+      problemsOf({ readiness: { endMarker: { file: 'job-output.txt', phrase: 'POST-RUN END', playbook: 3 } } }),
+    ).toContain('elastic_recheck.readiness.endMarker.playbook: expected a non-empty string, got number 3');
     expect(parseConfig({ readiness: { endMarker: false } }).readiness.endMarker).toBeNull();
-    const config = parseConfig({ readiness: { requiredFilesByJob: [{ job: '^(tempest|grenade)', files: ['screen-n-cpu.txt'] }], pollInterval: '5s' } });
+    const config = parseConfig({
+      readiness: {
+        requiredFilesByJob: [{ job: '^(tempest|grenade)', files: ['screen-n-cpu.txt'] }],
+        pollInterval: '5s',
+      },
+    });
     expect(config.readiness.requiredFilesByJob).toEqual([{ job: '^(tempest|grenade)', files: ['screen-n-cpu.txt'] }]);
     expect(config.readiness.pollIntervalMs).toBe(5000);
-    const problems = problemsOf({ readiness: { requiredFilesByJob: [{ job: '(', files: [] }, 'x'], endMarker: { file: 'job-output.txt' } } });
-    expect(problems.join('\n')).toContain('elastic_recheck.readiness.requiredFilesByJob[0].job: invalid regular expression');
+    const problems = problemsOf({
+      readiness: { requiredFilesByJob: [{ job: '(', files: [] }, 'x'], endMarker: { file: 'job-output.txt' } },
+    });
+    expect(problems.join('\n')).toContain(
+      'elastic_recheck.readiness.requiredFilesByJob[0].job: invalid regular expression',
+    );
     expect(problems).toContain('elastic_recheck.readiness.requiredFilesByJob[0].files: list at least one file name');
     expect(problems.join('\n')).toContain('elastic_recheck.readiness.requiredFilesByJob[1]: expected an object');
-    expect(problems).toContain('elastic_recheck.readiness.endMarker.phrase: required (or set readiness.endMarker: false)');
+    expect(problems).toContain(
+      'elastic_recheck.readiness.endMarker.phrase: required (or set readiness.endMarker: false)',
+    );
   });
 
   test('parseDuration', () => {
@@ -126,7 +181,8 @@ describe('redaction', () => {
     const config = parseConfig(full);
     const redacted = redactConfig(config);
     const text = JSON.stringify(redacted);
-    for (const secret of ['s3cret-engine', 's3cret-gerrit', 's3cret-matrix', 'tokenpart', 'B000']) expect(text).not.toContain(secret);
+    for (const secret of ['s3cret-engine', 's3cret-gerrit', 's3cret-matrix', 'tokenpart', 'B000'])
+      expect(text).not.toContain(secret);
     expect(redacted.engine.password).toBe(REDACTED);
     expect(redacted.gerrit.username).toBe('recheck-bot');
     expect(redacted.webhooks[0].url).toBe(`https://hooks.slack.com/${REDACTED}`);
@@ -137,7 +193,10 @@ describe('redaction', () => {
 
   test('scrubSecrets removes secrets from error texts', () => {
     const config = parseConfig(full);
-    const text = scrubSecrets('POST https://hooks.slack.com/services/T000/B000/tokenpart failed; auth recheck-bot:s3cret-gerrit', configSecrets(config));
+    const text = scrubSecrets(
+      'POST https://hooks.slack.com/services/T000/B000/tokenpart failed; auth recheck-bot:s3cret-gerrit',
+      configSecrets(config),
+    );
     expect(text).not.toContain('tokenpart');
     expect(text).not.toContain('s3cret-gerrit');
     expect(text).toContain(REDACTED);
@@ -146,9 +205,17 @@ describe('redaction', () => {
 
 describe('elastic_recheck.access', () => {
   test('roles as lists, the read-only switch for clusters without security, and precise problems', () => {
-    const config = parseConfig({ access: { writers: ['ci-core', 'all_access'], readers: 'observers', readOnlyWithoutSecurity: true } });
-    expect(config.access).toEqual({ writers: ['ci-core', 'all_access'], readers: ['observers'], readOnlyWithoutSecurity: true });
-    expect(problemsOf({ access: { writers: [], readers: [''], readOnlyWithoutSecurity: 'yes', admins: ['x'] } })).toEqual([
+    const config = parseConfig({
+      access: { writers: ['ci-core', 'all_access'], readers: 'observers', readOnlyWithoutSecurity: true },
+    });
+    expect(config.access).toEqual({
+      writers: ['ci-core', 'all_access'],
+      readers: ['observers'],
+      readOnlyWithoutSecurity: true,
+    });
+    expect(
+      problemsOf({ access: { writers: [], readers: [''], readOnlyWithoutSecurity: 'yes', admins: ['x'] } }),
+    ).toEqual([
       'elastic_recheck.access.admins: unknown key (allowed: writers, readers, readOnlyWithoutSecurity)',
       'elastic_recheck.access.writers: list at least one role (nobody could change signatures)',
       'elastic_recheck.access.readers: expected a list of non-empty strings, got a list',
@@ -156,4 +223,3 @@ describe('elastic_recheck.access', () => {
     ]);
   });
 });
-

@@ -75,7 +75,13 @@ export interface RecheckConfig {
     timeoutMs: number;
   };
   /** When a build's logs count as fully indexed (see server/lib/classify/readiness.ts). */
-  readiness: { timeoutMs: number; pollIntervalMs: number; requiredFiles: string[]; requiredFilesByJob: Array<{ job: string; files: string[] }>; endMarker: EndMarker | null };
+  readiness: {
+    timeoutMs: number;
+    pollIntervalMs: number;
+    requiredFiles: string[];
+    requiredFilesByJob: Array<{ job: string; files: string[] }>;
+    endMarker: EndMarker | null;
+  };
   gerrit: {
     url?: string;
     username?: string;
@@ -134,10 +140,12 @@ export const DEFAULT_WRITER_ROLES = ['all_access', 'elastic_recheck_writer'];
 export const ELASTIC_RECHECK_MESSAGES: GerritMessages = {
   foundBug: 'I noticed Zuul failed, I think you hit bug(s):\n\n%(bugs)s\n',
   footer: 'For more details on this and other bugs, please see http://status.openstack.org/elastic-recheck/',
-  recheckInstructions: "If you believe we've correctly identified the failure, feel free to leave a 'recheck' comment to run the tests again.",
+  recheckInstructions:
+    "If you believe we've correctly identified the failure, feel free to leave a 'recheck' comment to run the tests again.",
   unrecognized:
     'Some of the tests failed in a way that we did not understand. Please help us classify these issues so that they can be part of Elastic Recheck http://status.openstack.org/elastic-recheck/',
-  noBugsFound: 'I noticed Zuul failed, refer to: http://docs.openstack.org/infra/manual/developers.html#automated-testing',
+  noBugsFound:
+    'I noticed Zuul failed, refer to: http://docs.openstack.org/infra/manual/developers.html#automated-testing',
 };
 
 export class ConfigError extends Error {
@@ -222,7 +230,10 @@ class Reader {
       const parsed = new URL(value);
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('protocol');
       if (parsed.username || parsed.password) {
-        this.problem(name, 'must not carry credentials (user:password@); use the username/password keys, which are kept secret');
+        this.problem(
+          name,
+          'must not carry credentials (user:password@); use the username/password keys, which are kept secret',
+        );
         return undefined;
       }
       return value.replace(/\/+$/, '');
@@ -258,7 +269,10 @@ class Reader {
     const value = this.raw[name] ?? fallback;
     const ms = parseDuration(value);
     if (ms === undefined) {
-      this.problem(name, `expected a duration such as "30s", "5m", "1h", "10d" or milliseconds, got ${describe(value)}`);
+      this.problem(
+        name,
+        `expected a duration such as "30s", "5m", "1h", "10d" or milliseconds, got ${describe(value)}`,
+      );
       return parseDuration(fallback)!;
     }
     if (ms < minMs) {
@@ -278,7 +292,11 @@ class Reader {
     }
     if (allowedValues) {
       const bad = list.filter((v) => !allowedValues.includes(v));
-      if (bad.length) this.problem(name, `unknown value(s) ${bad.map((b) => JSON.stringify(b)).join(', ')} (allowed: ${allowedValues.join(', ')})`);
+      if (bad.length)
+        this.problem(
+          name,
+          `unknown value(s) ${bad.map((b) => JSON.stringify(b)).join(', ')} (allowed: ${allowedValues.join(', ')})`,
+        );
     }
     return list as string[];
   }
@@ -302,7 +320,6 @@ function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-
 const INDEX_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 
 /**
@@ -315,7 +332,20 @@ export function parseConfig(raw: unknown): RecheckConfig {
     throw new ConfigError([`${CONFIG_PATH}: expected an object, got ${describe(raw)}`]);
   }
   const root = new Reader(problems, CONFIG_PATH, (raw ?? {}) as Record<string, unknown>, [
-    'enabled', 'engine', 'logs', 'results', 'state', 'zuul', 'readiness', 'gerrit', 'webhooks', 'report', 'schedule', 'windows', 'access', 'bugs',
+    'enabled',
+    'engine',
+    'logs',
+    'results',
+    'state',
+    'zuul',
+    'readiness',
+    'gerrit',
+    'webhooks',
+    'report',
+    'schedule',
+    'windows',
+    'access',
+    'bugs',
   ]);
 
   const engine = root.object('engine', ['url', 'username', 'password', 'apiKey', 'timeout']);
@@ -326,13 +356,18 @@ export function parseConfig(raw: unknown): RecheckConfig {
     apiKey: engine.string('apiKey'),
     timeoutMs: engine.duration('timeout', '30s', 100),
   };
-  if (engineCfg.password !== undefined && engineCfg.username === undefined) engine.problem('password', 'set without engine.username');
-  if (engineCfg.apiKey !== undefined && engineCfg.username !== undefined) engine.problem('apiKey', 'set together with engine.username; use one of them');
+  if (engineCfg.password !== undefined && engineCfg.username === undefined)
+    engine.problem('password', 'set without engine.username');
+  if (engineCfg.apiKey !== undefined && engineCfg.username !== undefined)
+    engine.problem('apiKey', 'set together with engine.username; use one of them');
 
   const indexName = (reader: Reader, name: string, fallback: string): string => {
     const value = reader.string(name, fallback);
     if (!INDEX_NAME.test(value)) {
-      reader.problem(name, `not a valid index name ${JSON.stringify(value)} (lowercase letters, digits, ".", "_", "-")`);
+      reader.problem(
+        name,
+        `not a valid index name ${JSON.stringify(value)} (lowercase letters, digits, ".", "_", "-")`,
+      );
       return fallback;
     }
     return value;
@@ -341,27 +376,50 @@ export function parseConfig(raw: unknown): RecheckConfig {
   const results = root.object('results', ['index']);
   const state = root.object('state', ['index']);
 
-  const zuul = root.object('zuul', ['url', 'tenants', 'pipelines', 'jobs', 'projects', 'results', 'includeNonVoting', 'pageSize', 'maxIdsPerPoll', 'startFrom', 'timeout']);
+  const zuul = root.object('zuul', [
+    'url',
+    'tenants',
+    'pipelines',
+    'jobs',
+    'projects',
+    'results',
+    'includeNonVoting',
+    'pageSize',
+    'maxIdsPerPoll',
+    'startFrom',
+    'timeout',
+  ]);
   const jobs = zuul.object('jobs', ['include', 'exclude']);
   const projects = zuul.object('projects', ['include', 'exclude']);
   const zuulUrl = zuul.url('url');
   const tenants = zuul.stringList('tenants', []);
   const startFrom = zuul.string('startFrom', 'now');
-  if (startFrom !== 'now' && startFrom !== 'beginning') zuul.problem('startFrom', `expected "now" or "beginning", got ${describe(startFrom)}`);
+  if (startFrom !== 'now' && startFrom !== 'beginning')
+    zuul.problem('startFrom', `expected "now" or "beginning", got ${describe(startFrom)}`);
   const pluginEnabled = root.bool('enabled', true);
   const schedule = root.object('schedule', ['enabled', 'interval', 'lockTtl', 'batchSize']);
   const background = schedule.bool('enabled', false);
-  if (background && zuulUrl === undefined) zuul.problem('url', 'required when elastic_recheck.schedule.enabled is true');
+  if (background && zuulUrl === undefined)
+    zuul.problem('url', 'required when elastic_recheck.schedule.enabled is true');
   if (zuulUrl !== undefined && tenants.length === 0) zuul.problem('tenants', 'list at least one Zuul tenant');
 
-  const readiness = root.object('readiness', ['timeout', 'pollInterval', 'requiredFiles', 'requiredFilesByJob', 'endMarker']);
+  const readiness = root.object('readiness', [
+    'timeout',
+    'pollInterval',
+    'requiredFiles',
+    'requiredFilesByJob',
+    'endMarker',
+  ]);
   const requiredFilesByJob: Array<{ job: string; files: string[] }> = [];
   readiness.list('requiredFilesByJob').forEach((entry, i) => {
     if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
       readiness.problem(`requiredFilesByJob[${i}]`, `expected an object { job, files }, got ${describe(entry)}`);
       return;
     }
-    const rule = new Reader(problems, readiness.key(`requiredFilesByJob[${i}]`), entry as Record<string, unknown>, ['job', 'files']);
+    const rule = new Reader(problems, readiness.key(`requiredFilesByJob[${i}]`), entry as Record<string, unknown>, [
+      'job',
+      'files',
+    ]);
     const job = rule.regex('job');
     if (!rule.has('job')) rule.problem('job', 'required (a regular expression over the job name)');
     const files = rule.stringList('files', []);
@@ -383,15 +441,33 @@ export function parseConfig(raw: unknown): RecheckConfig {
     }
   }
 
-  const gerrit = root.object('gerrit', ['url', 'username', 'password', 'comment', 'tag', 'changeUrl', 'messages', 'timeout']);
-  const messages = gerrit.object('messages', ['foundBug', 'footer', 'recheckInstructions', 'unrecognized', 'noBugsFound']);
+  const gerrit = root.object('gerrit', [
+    'url',
+    'username',
+    'password',
+    'comment',
+    'tag',
+    'changeUrl',
+    'messages',
+    'timeout',
+  ]);
+  const messages = gerrit.object('messages', [
+    'foundBug',
+    'footer',
+    'recheckInstructions',
+    'unrecognized',
+    'noBugsFound',
+  ]);
   const gerritUrl = gerrit.url('url');
   const gerritUser = gerrit.string('username');
   const gerritPassword = gerrit.string('password');
   const comment = gerrit.bool('comment', gerritUrl !== undefined);
   if (comment && gerritUrl === undefined) gerrit.problem('url', 'required when elastic_recheck.gerrit.comment is true');
   if (gerritUrl !== undefined && comment && (gerritUser === undefined || gerritPassword === undefined)) {
-    gerrit.problem(gerritUser === undefined ? 'username' : 'password', 'required to post review comments (Gerrit HTTP credentials)');
+    gerrit.problem(
+      gerritUser === undefined ? 'username' : 'password',
+      'required to post review comments (Gerrit HTTP credentials)',
+    );
   }
   const foundBug = messages.string('foundBug', ELASTIC_RECHECK_MESSAGES.foundBug);
   if (!foundBug.includes('%(bugs)s')) messages.problem('foundBug', 'must contain the placeholder %(bugs)s');
@@ -404,14 +480,25 @@ export function parseConfig(raw: unknown): RecheckConfig {
       root.problem(key, `expected an object, got ${describe(entry)}`);
       return;
     }
-    const hook = new Reader(problems, `${CONFIG_PATH}.${key}`, entry as Record<string, unknown>, ['name', 'type', 'url', 'roomId', 'token', 'projects', 'events', 'pipelines']);
+    const hook = new Reader(problems, `${CONFIG_PATH}.${key}`, entry as Record<string, unknown>, [
+      'name',
+      'type',
+      'url',
+      'roomId',
+      'token',
+      'projects',
+      'events',
+      'pipelines',
+    ]);
     const name = hook.string('name', '');
-    if (name && !/^[A-Za-z0-9_.#-]+$/.test(name)) hook.problem('name', `only letters, digits, "_", ".", "#", "-" allowed, got ${describe(name)}`);
+    if (name && !/^[A-Za-z0-9_.#-]+$/.test(name))
+      hook.problem('name', `only letters, digits, "_", ".", "#", "-" allowed, got ${describe(name)}`);
     if (name && seen.has(name)) hook.problem('name', `duplicate webhook name ${JSON.stringify(name)}`);
     if (!name) hook.problem('name', 'required');
     seen.add(name);
     const type = hook.string('type', 'slack');
-    if (!['slack', 'matrix', 'json'].includes(type)) hook.problem('type', `expected slack, matrix or json, got ${describe(type)}`);
+    if (!['slack', 'matrix', 'json'].includes(type))
+      hook.problem('type', `expected slack, matrix or json, got ${describe(type)}`);
     const url = hook.url('url');
     if (!hook.has('url')) hook.problem('url', 'required');
     const roomId = hook.string('roomId');
@@ -434,7 +521,8 @@ export function parseConfig(raw: unknown): RecheckConfig {
   const windows = root.object('windows', ['ratesDays', 'bucket', 'uncategorizedDays']);
   const access = root.object('access', ['writers', 'readers', 'readOnlyWithoutSecurity']);
   const writers = access.stringList('writers', DEFAULT_WRITER_ROLES);
-  if (access.has('writers') && writers.length === 0) access.problem('writers', 'list at least one role (nobody could change signatures)');
+  if (access.has('writers') && writers.length === 0)
+    access.problem('writers', 'list at least one role (nobody could change signatures)');
 
   const config: RecheckConfig = {
     enabled: pluginEnabled,
@@ -501,10 +589,29 @@ export function parseConfig(raw: unknown): RecheckConfig {
       readers: access.stringList('readers', []),
       readOnlyWithoutSecurity: access.bool('readOnlyWithoutSecurity', false),
     },
-    bugs: parseBugsConfig(root.object('bugs', ['enabled', 'maxAge', 'retryInitial', 'retryMax', 'concurrency', 'batchSize', 'timeout', 'launchpad', 'github', 'jira', 'storyboard', 'cleanup', 'impact', 'alarms'])),
+    bugs: parseBugsConfig(
+      root.object('bugs', [
+        'enabled',
+        'maxAge',
+        'retryInitial',
+        'retryMax',
+        'concurrency',
+        'batchSize',
+        'timeout',
+        'launchpad',
+        'github',
+        'jira',
+        'storyboard',
+        'cleanup',
+        'impact',
+        'alarms',
+      ]),
+    ),
   };
-  if (!/^\d+[mhd]$/.test(config.windows.bucket)) windows.problem('bucket', `expected an interval such as "30m", "1h", "1d", got ${describe(config.windows.bucket)}`);
-  if (config.report.retryMaxMs < config.report.retryInitialMs) report.problem('retryMax', 'must not be shorter than report.retryInitial');
+  if (!/^\d+[mhd]$/.test(config.windows.bucket))
+    windows.problem('bucket', `expected an interval such as "30m", "1h", "1d", got ${describe(config.windows.bucket)}`);
+  if (config.report.retryMaxMs < config.report.retryInitialMs)
+    report.problem('retryMax', 'must not be shorter than report.retryInitial');
   if (problems.length) throw new ConfigError(problems);
   return config;
 }
@@ -529,16 +636,22 @@ function parseBugsConfig(bugs: Reader): BugsConfig {
   const nodesetNodes: Record<string, number> = {};
   const rawNodesets = (impact as any).raw.nodesetNodes;
   if (rawNodesets !== undefined) {
-    if (!rawNodesets || typeof rawNodesets !== 'object' || Array.isArray(rawNodesets)) impact.problem('nodesetNodes', 'expected an object { nodeset name: node count }');
+    if (!rawNodesets || typeof rawNodesets !== 'object' || Array.isArray(rawNodesets))
+      impact.problem('nodesetNodes', 'expected an object { nodeset name: node count }');
     else {
       for (const [name, n] of Object.entries(rawNodesets)) {
-        if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 1000) impact.problem(`nodesetNodes.${name}`, `expected an integer between 1 and 1000, got ${describe(n)}`);
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 1000)
+          impact.problem(`nodesetNodes.${name}`, `expected an integer between 1 and 1000, got ${describe(n)}`);
         else nodesetNodes[name] = n;
       }
     }
   }
   const spikeFactor = alarms.has('spikeFactor') ? Number((alarms as any).raw.spikeFactor) : 3;
-  if (!Number.isFinite(spikeFactor) || spikeFactor < 1 || spikeFactor > 1000) alarms.problem('spikeFactor', `expected a number between 1 and 1000, got ${describe((alarms as any).raw.spikeFactor)}`);
+  if (!Number.isFinite(spikeFactor) || spikeFactor < 1 || spikeFactor > 1000)
+    alarms.problem(
+      'spikeFactor',
+      `expected a number between 1 and 1000, got ${describe((alarms as any).raw.spikeFactor)}`,
+    );
   return {
     enabled: bugs.bool('enabled', true),
     maxAgeMs: bugs.duration('maxAge', '6h', 1000),
@@ -584,7 +697,8 @@ export function redactConfig(config: RecheckConfig): RecheckConfig {
   hide(copy.engine, 'password');
   hide(copy.engine, 'apiKey');
   hide(copy.gerrit, 'password');
-  for (const t of [copy.bugs.launchpad, copy.bugs.github, copy.bugs.jira, copy.bugs.storyboard]) for (const key of ['token', 'password', 'oauthToken', 'oauthTokenSecret'] as const) hide(t, key);
+  for (const t of [copy.bugs.launchpad, copy.bugs.github, copy.bugs.jira, copy.bugs.storyboard])
+    for (const key of ['token', 'password', 'oauthToken', 'oauthTokenSecret'] as const) hide(t, key);
   for (const hook of copy.webhooks) {
     hide(hook, 'token');
     if (hook.type !== 'matrix') hook.url = redactUrl(hook.url);
@@ -594,8 +708,16 @@ export function redactConfig(config: RecheckConfig): RecheckConfig {
 
 /** Every secret value in the config, to scrub them from error texts before they are logged or stored. */
 export function configSecrets(config: RecheckConfig): string[] {
-  const trackers = [config.bugs.launchpad, config.bugs.github, config.bugs.jira, config.bugs.storyboard].flatMap((t) => [t.token, t.password, t.oauthToken, t.oauthTokenSecret]);
-  const secrets = [config.engine.password, config.engine.apiKey, config.gerrit.password, ...trackers, ...config.webhooks.flatMap((h) => [h.token, h.type === 'matrix' ? undefined : h.url])];
+  const trackers = [config.bugs.launchpad, config.bugs.github, config.bugs.jira, config.bugs.storyboard].flatMap(
+    (t) => [t.token, t.password, t.oauthToken, t.oauthTokenSecret],
+  );
+  const secrets = [
+    config.engine.password,
+    config.engine.apiKey,
+    config.gerrit.password,
+    ...trackers,
+    ...config.webhooks.flatMap((h) => [h.token, h.type === 'matrix' ? undefined : h.url]),
+  ];
   return secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
 }
 

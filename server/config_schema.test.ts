@@ -1,9 +1,11 @@
 import { hostConfigDescriptor } from './config_schema';
 
 test('no host config-schema package: no descriptor', () => {
-  expect(hostConfigDescriptor(() => {
-    throw new Error('Cannot find module');
-  })).toBeUndefined();
+  expect(
+    hostConfigDescriptor(() => {
+      throw new Error('Cannot find module');
+    }),
+  ).toBeUndefined();
 });
 
 test("with the host's package: an object schema that lets every key through", () => {

@@ -1,5 +1,13 @@
 /* Wires the plugin into the host; the work lives in lib/ and routes/. */
-import type { CoreSetup, CoreStart, ElasticRecheckSetupDeps, ElasticRecheckStartDeps, Logger, Plugin, PluginInitializerContext } from './types/host';
+import type {
+  CoreSetup,
+  CoreStart,
+  ElasticRecheckSetupDeps,
+  ElasticRecheckStartDeps,
+  Logger,
+  Plugin,
+  PluginInitializerContext,
+} from './types/host';
 import { RecheckConfig, parseConfig } from './config';
 import { detectHost } from './lib/host_adapter';
 import { elasticRecheckFeature } from './lib/feature';
@@ -27,7 +35,13 @@ export class ElasticRecheckPlugin implements Plugin<void, void, ElasticRecheckSe
     core.savedObjects.registerType(signatureHistorySavedObjectType);
     this.background.setup(deps);
     this.access = new AccessService(host, () => this.config, this.logger.get('access'));
-    registerRoutes({ router: core.http.createRouter(), host, logger: this.logger, config: () => this.config, access: this.access });
+    registerRoutes({
+      router: core.http.createRouter(),
+      host,
+      logger: this.logger,
+      config: () => this.config,
+      access: this.access,
+    });
     this.logger.debug(`set up for ${host}`);
   }
 
@@ -45,6 +59,9 @@ export class ElasticRecheckPlugin implements Plugin<void, void, ElasticRecheckSe
 function readRawConfig(ctx: PluginInitializerContext): unknown {
   if (typeof ctx.config.get === 'function') return ctx.config.get();
   let value: unknown;
-  ctx.config.create().subscribe((v) => (value = v)).unsubscribe();
+  ctx.config
+    .create()
+    .subscribe((v) => (value = v))
+    .unsubscribe();
   return value;
 }

@@ -172,37 +172,58 @@ export interface AlarmsResponse {
 /** GET /bugs?ids=launchpad:1,github:o/r#2 (default: every cached bug). */
 export function validateBugsQuery(data: unknown): Validated<{ ids?: string[] }> {
   const q = (data ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys(q)) if (key !== 'ids') return { ok: false, message: `${key}: unknown parameter (allowed: ids)`, path: [key] };
+  for (const key of Object.keys(q))
+    if (key !== 'ids') return { ok: false, message: `${key}: unknown parameter (allowed: ids)`, path: [key] };
   if (q.ids === undefined) return { ok: true, value: {} };
-  if (typeof q.ids !== 'string' || q.ids.length > 20000) return { ok: false, message: 'ids: expected a comma-separated list of tracker:id', path: ['ids'] };
+  if (typeof q.ids !== 'string' || q.ids.length > 20000)
+    return { ok: false, message: 'ids: expected a comma-separated list of tracker:id', path: ['ids'] };
   const ids = q.ids.split(',').filter((s) => s !== '');
-  if (ids.some((s) => !/^(launchpad|github|jira|storyboard):\S{1,200}$/.test(s))) return { ok: false, message: 'ids: expected a comma-separated list of tracker:id (tracker launchpad, github, jira or storyboard)', path: ['ids'] };
+  if (ids.some((s) => !/^(launchpad|github|jira|storyboard):\S{1,200}$/.test(s)))
+    return {
+      ok: false,
+      message: 'ids: expected a comma-separated list of tracker:id (tracker launchpad, github, jira or storyboard)',
+      path: ['ids'],
+    };
   return { ok: true, value: { ids } };
 }
 
 function dayParam(q: Record<string, unknown>, key: string): Validated<number | undefined> {
   if (q[key] === undefined) return { ok: true, value: undefined };
   const n = Number(q[key]);
-  if (!Number.isInteger(n) || n < 1 || n > 3650) return { ok: false, message: `${key}: expected an integer from 1 to 3650`, path: [key] };
+  if (!Number.isInteger(n) || n < 1 || n > 3650)
+    return { ok: false, message: `${key}: expected an integer from 1 to 3650`, path: [key] };
   return { ok: true, value: n };
 }
 
 /** GET /cleanup?closedDays=&silentDays=&format=json|files */
-export function validateCleanupQuery(data: unknown): Validated<{ closedDays?: number; silentDays?: number; format: 'json' | 'files' }> {
+export function validateCleanupQuery(
+  data: unknown,
+): Validated<{ closedDays?: number; silentDays?: number; format: 'json' | 'files' }> {
   const q = (data ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys(q)) if (!['closedDays', 'silentDays', 'format'].includes(key)) return { ok: false, message: `${key}: unknown parameter (allowed: closedDays, silentDays, format)`, path: [key] };
+  for (const key of Object.keys(q))
+    if (!['closedDays', 'silentDays', 'format'].includes(key))
+      return { ok: false, message: `${key}: unknown parameter (allowed: closedDays, silentDays, format)`, path: [key] };
   const closed = dayParam(q, 'closedDays');
   if (!closed.ok) return closed;
   const silent = dayParam(q, 'silentDays');
   if (!silent.ok) return silent;
-  if (q.format !== undefined && q.format !== 'json' && q.format !== 'files') return { ok: false, message: 'format: expected json or files', path: ['format'] };
-  return { ok: true, value: { closedDays: closed.value, silentDays: silent.value, format: (q.format as 'json' | 'files' | undefined) ?? 'json' } };
+  if (q.format !== undefined && q.format !== 'json' && q.format !== 'files')
+    return { ok: false, message: 'format: expected json or files', path: ['format'] };
+  return {
+    ok: true,
+    value: {
+      closedDays: closed.value,
+      silentDays: silent.value,
+      format: (q.format as 'json' | 'files' | undefined) ?? 'json',
+    },
+  };
 }
 
 /** GET /impact?days= */
 export function validateImpactQuery(data: unknown): Validated<{ days?: number }> {
   const q = (data ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys(q)) if (key !== 'days') return { ok: false, message: `${key}: unknown parameter (allowed: days)`, path: [key] };
+  for (const key of Object.keys(q))
+    if (key !== 'days') return { ok: false, message: `${key}: unknown parameter (allowed: days)`, path: [key] };
   const days = dayParam(q, 'days');
   if (!days.ok) return days;
   if ((days.value ?? 0) > 90) return { ok: false, message: 'days: expected an integer from 1 to 90', path: ['days'] };

@@ -104,7 +104,11 @@ export interface ClustersResult {
   took: { engineMs: number; clusteringMs: number; totalMs: number; stages: Record<string, number> };
 }
 
-const fail = <T>(path: string[], message: string): Validated<T> => ({ ok: false, message: `${path.join('.')}: ${message}`, path });
+const fail = <T>(path: string[], message: string): Validated<T> => ({
+  ok: false,
+  message: `${path.join('.')}: ${message}`,
+  path,
+});
 
 function intParam(q: Record<string, unknown>, key: string, min: number, max: number): Validated<number | undefined> {
   if (q[key] === undefined) return { ok: true, value: undefined };
@@ -117,7 +121,8 @@ function listParam(q: Record<string, unknown>, key: string): Validated<string[] 
   const v = q[key];
   if (v === undefined) return { ok: true, value: undefined };
   const list = (Array.isArray(v) ? v : [v]).flatMap((x) => (typeof x === 'string' ? x.split(',') : [x]));
-  if (list.some((x) => typeof x !== 'string' || x.trim() === '' || x.length > 200)) return fail([key], 'expected a comma-separated list of names');
+  if (list.some((x) => typeof x !== 'string' || x.trim() === '' || x.length > 200))
+    return fail([key], 'expected a comma-separated list of names');
   if (list.length > 100) return fail([key], 'at most 100 names');
   return { ok: true, value: list as string[] };
 }
@@ -127,9 +132,15 @@ const KEYS = ['days', 'queues', 'projects', 'branches', 'jobs', 'maxBuilds', 'so
 /** Query parameters of the clusters route (shared by the route, the CLI and the page). */
 export function validateClustersQuery(data: unknown): Validated<ClustersQuery> {
   const q = (data ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys(q)) if (!KEYS.includes(key)) return fail([key], `unknown parameter (allowed: ${KEYS.join(', ')})`);
+  for (const key of Object.keys(q))
+    if (!KEYS.includes(key)) return fail([key], `unknown parameter (allowed: ${KEYS.join(', ')})`);
   const out: ClustersQuery = {};
-  for (const [key, min, max] of [['days', 1, 90], ['maxBuilds', 1, MAX_CLUSTER_BUILDS], ['page', 1, 1000], ['perPage', 1, 500]] as const) {
+  for (const [key, min, max] of [
+    ['days', 1, 90],
+    ['maxBuilds', 1, MAX_CLUSTER_BUILDS],
+    ['page', 1, 1000],
+    ['perPage', 1, 500],
+  ] as const) {
     const v = intParam(q, key, min, max);
     if (!v.ok) return v;
     if (v.value !== undefined) out[key] = v.value;

@@ -125,7 +125,11 @@ export type ExportFormat = 'bundle' | 'zip';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; message: string; path: string[] };
 
-const fail = <T>(path: string[], message: string): Validated<T> => ({ ok: false, message: `${path.join('.')}: ${message}`, path });
+const fail = <T>(path: string[], message: string): Validated<T> => ({
+  ok: false,
+  message: `${path.join('.')}: ${message}`,
+  path,
+});
 
 function kind(v: unknown): string {
   if (v === null) return 'null';
@@ -137,7 +141,8 @@ function stringList(v: unknown, path: string[], max = MAX_LIST_LENGTH): Validate
   if (!Array.isArray(v)) return fail(path, `expected an array of strings, got ${kind(v)}`);
   if (v.length > max) return fail(path, `at most ${max} entries, got ${v.length}`);
   for (let i = 0; i < v.length; i++) {
-    if (typeof v[i] !== 'string' || v[i].trim() === '') return fail([...path, String(i)], `expected a non-empty string, got ${kind(v[i])}`);
+    if (typeof v[i] !== 'string' || v[i].trim() === '')
+      return fail([...path, String(i)], `expected a non-empty string, got ${kind(v[i])}`);
     if (v[i].length > MAX_TEXT_LENGTH) return fail([...path, String(i)], `longer than ${MAX_TEXT_LENGTH} characters`);
   }
   return { ok: true, value: v as string[] };
@@ -145,7 +150,10 @@ function stringList(v: unknown, path: string[], max = MAX_LIST_LENGTH): Validate
 
 /** The id a new signature gets when none is given: the bug id made path-safe. */
 export function idForBug(bug: { id: string }): string {
-  return bug.id.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128);
+  return bug.id
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 128);
 }
 
 /**
@@ -153,30 +161,56 @@ export function idForBug(bug: { id: string }): string {
  * silently drops a field. Returns the normalized input.
  */
 export function validateSignatureInput(body: unknown, opts: { partial?: boolean } = {}): Validated<SignatureInput> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return fail(['body'], `expected a JSON object, got ${kind(body)}`);
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    return fail(['body'], `expected a JSON object, got ${kind(body)}`);
   const b = body as Record<string, unknown>;
-  const allowed = ['id', 'bug', 'query', 'allowNonvoting', 'suppressGraph', 'suppressNotification', 'testIds', 'title', 'owner', 'mode', 'scope', 'version'];
-  for (const key of Object.keys(b)) if (!allowed.includes(key)) return fail([key], `unknown field (allowed: ${allowed.join(', ')})`);
+  const allowed = [
+    'id',
+    'bug',
+    'query',
+    'allowNonvoting',
+    'suppressGraph',
+    'suppressNotification',
+    'testIds',
+    'title',
+    'owner',
+    'mode',
+    'scope',
+    'version',
+  ];
+  for (const key of Object.keys(b))
+    if (!allowed.includes(key)) return fail([key], `unknown field (allowed: ${allowed.join(', ')})`);
   const out: Record<string, unknown> = {};
 
   if (b.id !== undefined) {
-    if (typeof b.id !== 'string' || !SIGNATURE_ID_RE.test(b.id)) return fail(['id'], 'expected 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit');
+    if (typeof b.id !== 'string' || !SIGNATURE_ID_RE.test(b.id))
+      return fail(['id'], 'expected 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit');
     out.id = b.id;
   }
   if (b.query !== undefined || !opts.partial) {
-    if (typeof b.query !== 'string' || b.query.trim() === '') return fail(['query'], b.query === undefined ? 'required' : `expected a non-empty string, got ${kind(b.query)}`);
+    if (typeof b.query !== 'string' || b.query.trim() === '')
+      return fail(['query'], b.query === undefined ? 'required' : `expected a non-empty string, got ${kind(b.query)}`);
     if (b.query.length > MAX_QUERY_LENGTH) return fail(['query'], `longer than ${MAX_QUERY_LENGTH} characters`);
     out.query = b.query;
   }
   if (b.bug !== undefined || !opts.partial) {
     const bug = b.bug as Record<string, unknown> | undefined;
-    if (!bug || typeof bug !== 'object' || Array.isArray(bug)) return fail(['bug'], bug === undefined ? 'required ({ tracker, id, url? })' : `expected an object, got ${kind(bug)}`);
-    for (const key of Object.keys(bug)) if (!['tracker', 'id', 'url'].includes(key)) return fail(['bug', key], 'unknown field (allowed: tracker, id, url)');
-    if (typeof bug.tracker !== 'string' || !TRACKERS.includes(bug.tracker as BugTracker)) return fail(['bug', 'tracker'], `expected one of ${TRACKERS.join(', ')}`);
-    if (typeof bug.id !== 'string' || bug.id.trim() === '' || bug.id.length > 200) return fail(['bug', 'id'], 'expected a non-empty string');
+    if (!bug || typeof bug !== 'object' || Array.isArray(bug))
+      return fail(
+        ['bug'],
+        bug === undefined ? 'required ({ tracker, id, url? })' : `expected an object, got ${kind(bug)}`,
+      );
+    for (const key of Object.keys(bug))
+      if (!['tracker', 'id', 'url'].includes(key))
+        return fail(['bug', key], 'unknown field (allowed: tracker, id, url)');
+    if (typeof bug.tracker !== 'string' || !TRACKERS.includes(bug.tracker as BugTracker))
+      return fail(['bug', 'tracker'], `expected one of ${TRACKERS.join(', ')}`);
+    if (typeof bug.id !== 'string' || bug.id.trim() === '' || bug.id.length > 200)
+      return fail(['bug', 'id'], 'expected a non-empty string');
     let url = bug.url;
     if (url !== undefined) {
-      if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url) || url.length > MAX_TEXT_LENGTH) return fail(['bug', 'url'], 'expected an http(s) URL');
+      if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url) || url.length > MAX_TEXT_LENGTH)
+        return fail(['bug', 'url'], 'expected an http(s) URL');
     } else {
       url = bugUrl(bug.tracker as BugTracker, bug.id);
       if (url === undefined) return fail(['bug', 'url'], `required: no default URL for ${bug.tracker} id "${bug.id}"`);
@@ -197,12 +231,14 @@ export function validateSignatureInput(body: unknown, opts: { partial?: boolean 
   for (const text of ['title', 'owner'] as const) {
     if (b[text] !== undefined) {
       if (typeof b[text] !== 'string') return fail([text], `expected a string, got ${kind(b[text])}`);
-      if ((b[text] as string).length > MAX_TEXT_LENGTH) return fail([text], `longer than ${MAX_TEXT_LENGTH} characters`);
+      if ((b[text] as string).length > MAX_TEXT_LENGTH)
+        return fail([text], `longer than ${MAX_TEXT_LENGTH} characters`);
       out[text] = b[text];
     }
   }
   if (b.mode !== undefined) {
-    if (typeof b.mode !== 'string' || !MODES.includes(b.mode as SignatureMode)) return fail(['mode'], `expected one of ${MODES.join(', ')}`);
+    if (typeof b.mode !== 'string' || !MODES.includes(b.mode as SignatureMode))
+      return fail(['mode'], `expected one of ${MODES.join(', ')}`);
     out.mode = b.mode;
   }
   if (b.scope !== undefined) {
@@ -210,7 +246,8 @@ export function validateSignatureInput(body: unknown, opts: { partial?: boolean 
     if (!s || typeof s !== 'object' || Array.isArray(s)) return fail(['scope'], `expected an object, got ${kind(s)}`);
     const scope: Record<string, string[]> = {};
     for (const key of Object.keys(s)) {
-      if (!['projects', 'branches', 'queues'].includes(key)) return fail(['scope', key], 'unknown field (allowed: projects, branches, queues)');
+      if (!['projects', 'branches', 'queues'].includes(key))
+        return fail(['scope', key], 'unknown field (allowed: projects, branches, queues)');
       const r = stringList(s[key], ['scope', key]);
       if (!r.ok) return r;
       scope[key] = r.value;
@@ -218,8 +255,10 @@ export function validateSignatureInput(body: unknown, opts: { partial?: boolean 
     out.scope = scope;
   }
   if (b.version !== undefined) {
-    if (!opts.partial) return fail(['version'], 'only an update takes the version of a previous read; a new signature has none');
-    if (typeof b.version !== 'string' || b.version === '') return fail(['version'], 'expected the version string from a previous read');
+    if (!opts.partial)
+      return fail(['version'], 'only an update takes the version of a previous read; a new signature has none');
+    if (typeof b.version !== 'string' || b.version === '')
+      return fail(['version'], 'expected the version string from a previous read');
     out.version = b.version;
   }
   return { ok: true, value: out as unknown as SignatureInput };
@@ -248,10 +287,12 @@ export function signatureFromInput(input: SignatureInput, now: string): Signatur
 export function validateListQuery(query: unknown): Validated<SignatureListQuery> {
   const q = (query ?? {}) as Record<string, unknown>;
   const allowed = ['search', 'mode', 'tracker', 'stale', 'bugStatus', 'page', 'perPage'];
-  for (const key of Object.keys(q)) if (!allowed.includes(key)) return fail([key], `unknown parameter (allowed: ${allowed.join(', ')})`);
+  for (const key of Object.keys(q))
+    if (!allowed.includes(key)) return fail([key], `unknown parameter (allowed: ${allowed.join(', ')})`);
   const out: SignatureListQuery = {};
   if (q.search !== undefined) {
-    if (typeof q.search !== 'string' || q.search.length > 200) return fail(['search'], 'expected a string of at most 200 characters');
+    if (typeof q.search !== 'string' || q.search.length > 200)
+      return fail(['search'], 'expected a string of at most 200 characters');
     out.search = q.search;
   }
   if (q.mode !== undefined) {
@@ -263,7 +304,8 @@ export function validateListQuery(query: unknown): Validated<SignatureListQuery>
     out.tracker = q.tracker as BugTracker;
   }
   if (q.stale !== undefined) {
-    if (q.stale !== 'true' && q.stale !== 'false' && typeof q.stale !== 'boolean') return fail(['stale'], 'expected true or false');
+    if (q.stale !== 'true' && q.stale !== 'false' && typeof q.stale !== 'boolean')
+      return fail(['stale'], 'expected true or false');
     out.stale = q.stale === true || q.stale === 'true';
   }
   if (q.bugStatus !== undefined) {
@@ -271,7 +313,10 @@ export function validateListQuery(query: unknown): Validated<SignatureListQuery>
     if (!statuses.includes(q.bugStatus as string)) return fail(['bugStatus'], `expected one of ${statuses.join(', ')}`);
     out.bugStatus = q.bugStatus as SignatureListQuery['bugStatus'];
   }
-  for (const [key, max] of [['page', 100000], ['perPage', 1000]] as const) {
+  for (const [key, max] of [
+    ['page', 100000],
+    ['perPage', 1000],
+  ] as const) {
     if (q[key] !== undefined) {
       const n = Number(q[key]);
       if (!Number.isInteger(n) || n < 1 || n > max) return fail([key], `expected an integer from 1 to ${max}`);
@@ -282,21 +327,38 @@ export function validateListQuery(query: unknown): Validated<SignatureListQuery>
 }
 
 export function validateImportRequest(body: unknown): Validated<ImportRequest> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return fail(['body'], `expected a JSON object { files, dryRun?, overwrite? }, got ${kind(body)}`);
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    return fail(['body'], `expected a JSON object { files, dryRun?, overwrite? }, got ${kind(body)}`);
   const b = body as Record<string, unknown>;
-  for (const key of Object.keys(b)) if (!['files', 'dryRun', 'overwrite'].includes(key)) return fail([key], 'unknown field (allowed: files, dryRun, overwrite)');
-  if (!Array.isArray(b.files) || b.files.length === 0) return fail(['files'], 'expected a non-empty array of { name, content }');
+  for (const key of Object.keys(b))
+    if (!['files', 'dryRun', 'overwrite'].includes(key))
+      return fail([key], 'unknown field (allowed: files, dryRun, overwrite)');
+  if (!Array.isArray(b.files) || b.files.length === 0)
+    return fail(['files'], 'expected a non-empty array of { name, content }');
   if (b.files.length > MAX_IMPORT_FILES) return fail(['files'], `at most ${MAX_IMPORT_FILES} files per import`);
   const names = new Set<string>();
   for (let i = 0; i < b.files.length; i++) {
     const f = b.files[i] as Record<string, unknown>;
-    if (!f || typeof f !== 'object' || Array.isArray(f)) return fail(['files', String(i)], `expected an object { name, content }, got ${kind(f)}`);
-    for (const key of Object.keys(f)) if (!['name', 'content'].includes(key)) return fail(['files', String(i), key], 'unknown field (allowed: name, content)');
-    if (typeof f.name !== 'string' || !/^[^/\\\0]{1,200}$/.test(f.name)) return fail(['files', String(i), 'name'], 'expected a file name (no path separators)');
+    if (!f || typeof f !== 'object' || Array.isArray(f))
+      return fail(['files', String(i)], `expected an object { name, content }, got ${kind(f)}`);
+    for (const key of Object.keys(f))
+      if (!['name', 'content'].includes(key))
+        return fail(['files', String(i), key], 'unknown field (allowed: name, content)');
+    if (typeof f.name !== 'string' || !/^[^/\\\0]{1,200}$/.test(f.name))
+      return fail(['files', String(i), 'name'], 'expected a file name (no path separators)');
     if (names.has(f.name)) return fail(['files', String(i), 'name'], `duplicate file name "${f.name}"`);
     names.add(f.name);
-    if (typeof f.content !== 'string') return fail(['files', String(i), 'content'], `expected the file text, got ${kind(f.content)}`);
+    if (typeof f.content !== 'string')
+      return fail(['files', String(i), 'content'], `expected the file text, got ${kind(f.content)}`);
   }
-  for (const flag of ['dryRun', 'overwrite'] as const) if (b[flag] !== undefined && typeof b[flag] !== 'boolean') return fail([flag], 'expected true or false');
-  return { ok: true, value: { files: b.files as ImportFile[], dryRun: b.dryRun === undefined ? true : (b.dryRun as boolean), overwrite: (b.overwrite as boolean) ?? false } };
+  for (const flag of ['dryRun', 'overwrite'] as const)
+    if (b[flag] !== undefined && typeof b[flag] !== 'boolean') return fail([flag], 'expected true or false');
+  return {
+    ok: true,
+    value: {
+      files: b.files as ImportFile[],
+      dryRun: b.dryRun === undefined ? true : (b.dryRun as boolean),
+      overwrite: (b.overwrite as boolean) ?? false,
+    },
+  };
 }

@@ -10,13 +10,19 @@ import { CORPUS_DIR, describeWithCorpus } from '../../test/setup/engine';
 import { parseSignatureYaml } from '../signature/yaml_codec';
 
 async function ids(index: TestIndex, query: object): Promise<string[]> {
-  const r = await index.engine.request<any>({ method: 'POST', path: `/${index.name}/_search`, body: { size: 100, query } });
+  const r = await index.engine.request<any>({
+    method: 'POST',
+    path: `/${index.name}/_search`,
+    body: { size: 100, query },
+  });
   return r.hits.hits.map((h: any) => h._source.message as string).sort();
 }
 
 describe('effective query text', () => {
   it('legacyEffectiveQuery appends " AND voting:1" after rstrip, as loader.py did', () => {
-    expect(legacyEffectiveQuery(sig('1', 'message:"x" AND tags:console\n'))).toBe('message:"x" AND tags:console AND voting:1');
+    expect(legacyEffectiveQuery(sig('1', 'message:"x" AND tags:console\n'))).toBe(
+      'message:"x" AND tags:console AND voting:1',
+    );
     expect(legacyEffectiveQuery(sig('1', 'message:"x"\n', { allowNonvoting: true }))).toBe('message:"x"');
   });
 
@@ -46,13 +52,22 @@ describe.each([
       logDoc({ build: build('u1', { voting: 1 }), message: 'alpha failure', timestamp: t }),
       logDoc({ build: build('u2', { voting: 1 }), message: 'beta failure', timestamp: t }),
       logDoc({ build: build('u3', { voting: 0 }), message: 'beta nonvoting', timestamp: t }),
-      logDoc({ build: build('u4', { voting: 1, project: 'openstack/neutron', build_branch: 'stable/zed', build_queue: 'check' }), message: 'alpha scoped', timestamp: t }),
+      logDoc({
+        build: build('u4', {
+          voting: 1,
+          project: 'openstack/neutron',
+          build_branch: 'stable/zed',
+          build_queue: 'check',
+        }),
+        message: 'alpha scoped',
+        timestamp: t,
+      }),
       logDoc({ build: build('u5', { voting: 1, build_status: 'TIMED_OUT' }), message: 'gamma', timestamp: t }),
     ]);
   });
   afterAll(() => index.drop());
 
-  it('elastic-recheck\'s unparenthesized suffix lost the left side of an OR; ours keeps it', async () => {
+  it("elastic-recheck's unparenthesized suffix lost the left side of an OR; ours keeps it", async () => {
     const s = sig('1', 'message:alpha OR message:beta');
     const legacy = await ids(index, { query_string: { query: legacyEffectiveQuery(s) } });
     const ours = await ids(index, { query_string: { query: effectiveQueryString(s) } });
@@ -63,7 +78,10 @@ describe.each([
 
   it('honours allow-nonvoting', async () => {
     expect(await ids(index, signatureQuery(sig('1', 'message:beta')))).toEqual(['beta failure']);
-    expect(await ids(index, signatureQuery(sig('1', 'message:beta', { allowNonvoting: true })))).toEqual(['beta failure', 'beta nonvoting']);
+    expect(await ids(index, signatureQuery(sig('1', 'message:beta', { allowNonvoting: true })))).toEqual([
+      'beta failure',
+      'beta nonvoting',
+    ]);
   });
 
   it('applies the scope as exact filters on the keyword fields', async () => {
@@ -74,7 +92,7 @@ describe.each([
     expect(await q({ projects: ['openstack/nova', 'openstack/neutron'] })).toEqual(['alpha failure', 'alpha scoped']);
   });
 
-  it('translates build_status:FAILURE into every failed Zuul result (the author\'s text matches only FAILURE)', async () => {
+  it("translates build_status:FAILURE into every failed Zuul result (the author's text matches only FAILURE)", async () => {
     const s = sig('1', 'message:gamma AND build_status:FAILURE');
     expect(await ids(index, { query_string: { query: s.query } })).toEqual([]);
     expect(await ids(index, signatureQuery({ ...s, allowNonvoting: true }))).toEqual(['gamma']);
@@ -82,7 +100,7 @@ describe.each([
   });
 });
 
-describeWithCorpus('compatibility with elastic-recheck\'s loader (golden/loader_*.json)', () => {
+describeWithCorpus("compatibility with elastic-recheck's loader (golden/loader_*.json)", () => {
   const cases: [string, string][] = [
     ['loader_queries.json', 'fixtures/elastic_recheck/tests/unit/queries'],
     ['loader_queries_with_filters.json', 'fixtures/elastic_recheck/tests/unit/queries_with_filters'],
@@ -91,7 +109,10 @@ describeWithCorpus('compatibility with elastic-recheck\'s loader (golden/loader_
   ];
   it.each(cases)('%s: same bug ids, same query with the voting suffix, same flags', (golden, dir) => {
     const expected: any[] = JSON.parse(fs.readFileSync(path.join(CORPUS_DIR, 'golden', golden), 'utf8'));
-    const files = fs.readdirSync(path.join(CORPUS_DIR, dir)).filter((f) => f.endsWith('.yaml')).sort();
+    const files = fs
+      .readdirSync(path.join(CORPUS_DIR, dir))
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
     const got = files.map((f) => {
       const r = parseSignatureYaml(fs.readFileSync(path.join(CORPUS_DIR, dir, f), 'utf8'), f);
       if (!r.ok) throw new Error(`${f}: ${r.errors.map((e) => e.message).join('; ')}`);
@@ -110,7 +131,7 @@ describeWithCorpus('compatibility with elastic-recheck\'s loader (golden/loader_
     expect(norm(got)).toEqual(norm(want));
   });
 
-  it('counts the production signatures whose meaning elastic-recheck\'s suffix changed', () => {
+  it("counts the production signatures whose meaning elastic-recheck's suffix changed", () => {
     const dir = path.join(CORPUS_DIR, 'queries');
     const changed: string[] = [];
     for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.yaml'))) {
@@ -123,12 +144,19 @@ describeWithCorpus('compatibility with elastic-recheck\'s loader (golden/loader_
       if (!legacy.ok) throw new Error(`${f}: legacy text does not parse`);
       const legacyOcc = clauseOccurs(legacy.ast);
       // the suffix keeps the meaning iff the signature's own clauses keep their occurs and the added one is required
-      const same = legacyOcc.length === occ.length + 1 && occ.every((o, i) => o === legacyOcc[i] || (o === 'should' && occ.length === 1));
+      const same =
+        legacyOcc.length === occ.length + 1 &&
+        occ.every((o, i) => o === legacyOcc[i] || (o === 'should' && occ.length === 1));
       const last = occ[occ.length - 1];
       const predicted = occ.length > 1 && last === 'should';
       expect({ f, changed: !same }).toEqual({ f, changed: predicted });
-      if (!same) changed.push(`${f}${occ.includes('must') ? ' (optional last clause made required)' : ' (OR list cut to its last clause)'}`);
+      if (!same)
+        changed.push(
+          `${f}${occ.includes('must') ? ' (optional last clause made required)' : ' (OR list cut to its last clause)'}`,
+        );
     }
-    process.stdout.write(`production signatures whose meaning elastic-recheck's unparenthesized " AND voting:1" changed: ${changed.length}\n${changed.join('\n')}\n`);
+    process.stdout.write(
+      `production signatures whose meaning elastic-recheck's unparenthesized " AND voting:1" changed: ${changed.length}\n${changed.join('\n')}\n`,
+    );
   });
 });

@@ -4,7 +4,20 @@
  * `fieldCatalogFromMapping(GET <pattern>/_mapping)`.
  */
 
-export type FieldType = 'text' | 'keyword' | 'long' | 'integer' | 'short' | 'byte' | 'double' | 'float' | 'date' | 'boolean' | 'ip' | 'object' | string;
+export type FieldType =
+  | 'text'
+  | 'keyword'
+  | 'long'
+  | 'integer'
+  | 'short'
+  | 'byte'
+  | 'double'
+  | 'float'
+  | 'date'
+  | 'boolean'
+  | 'ip'
+  | 'object'
+  | string;
 
 /** Field path → type. Multi-fields appear as their own paths (`build_name.keyword`). */
 export type FieldCatalog = Record<string, FieldType>;
@@ -35,7 +48,13 @@ const TEXT_WITH_KEYWORD = [
 
 /** The ci-log-processing document fields (logsender makeFields; mapping of `logstash-logs-*`). */
 export const CI_LOG_PROCESSING_FIELDS: FieldCatalog = (() => {
-  const c: FieldCatalog = { '@timestamp': 'date', build_change: 'long', voting: 'long', _id: 'keyword', _index: 'keyword' };
+  const c: FieldCatalog = {
+    '@timestamp': 'date',
+    build_change: 'long',
+    voting: 'long',
+    _id: 'keyword',
+    _index: 'keyword',
+  };
   for (const f of TEXT_WITH_KEYWORD) {
     c[f] = 'text';
     c[`${f}.keyword`] = 'keyword';
@@ -43,17 +62,32 @@ export const CI_LOG_PROCESSING_FIELDS: FieldCatalog = (() => {
   return c;
 })();
 
-export const NUMERIC_TYPES = new Set(['long', 'integer', 'short', 'byte', 'double', 'float', 'half_float', 'scaled_float', 'unsigned_long']);
+export const NUMERIC_TYPES = new Set([
+  'long',
+  'integer',
+  'short',
+  'byte',
+  'double',
+  'float',
+  'half_float',
+  'scaled_float',
+  'unsigned_long',
+]);
 
 /**
  * Flatten a `GET <index or pattern>/_mapping` answer into one catalog (the union over all matching indices; a field
  * with different types in different indices keeps the first one seen and is listed in `conflicts`).
  */
-export function fieldCatalogFromMapping(mappingResponse: Record<string, any>): { catalog: FieldCatalog; conflicts: string[]; indices: string[] } {
+export function fieldCatalogFromMapping(mappingResponse: Record<string, any>): {
+  catalog: FieldCatalog;
+  conflicts: string[];
+  indices: string[];
+} {
   const catalog: FieldCatalog = { _id: 'keyword', _index: 'keyword' };
   const conflicts = new Set<string>();
   const add = (path: string, type: string) => {
-    if (catalog[path] !== undefined && catalog[path] !== type && path !== '_id' && path !== '_index') conflicts.add(path);
+    if (catalog[path] !== undefined && catalog[path] !== type && path !== '_id' && path !== '_index')
+      conflicts.add(path);
     else catalog[path] = type;
   };
   const walk = (props: Record<string, any> | undefined, prefix: string) => {
@@ -63,7 +97,8 @@ export function fieldCatalogFromMapping(mappingResponse: Record<string, any>): {
       const type: string = def.type ?? (def.properties ? 'object' : 'object');
       add(path, type);
       if (def.properties) walk(def.properties, path);
-      if (def.fields) for (const [sub, sdef] of Object.entries<any>(def.fields)) add(`${path}.${sub}`, sdef.type ?? 'object');
+      if (def.fields)
+        for (const [sub, sdef] of Object.entries<any>(def.fields)) add(`${path}.${sub}`, sdef.type ?? 'object');
     }
   };
   const indices = Object.keys(mappingResponse);
@@ -79,7 +114,14 @@ export function fieldKnown(catalog: FieldCatalog, name: string): boolean {
   if (name === '*' || name === '_exists_') return true;
   if (catalog[name] !== undefined) return true;
   if (/[*?]/.test(name)) {
-    const re = new RegExp('^' + name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+    const re = new RegExp(
+      '^' +
+        name
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.') +
+        '$',
+    );
     return Object.keys(catalog).some((f) => re.test(f));
   }
   return false;

@@ -5,7 +5,11 @@ describe('translateLegacyQuery: one test per rewrite', () => {
     const t = translateLegacyQuery('@message:"Connection refused" AND @tags:console');
     expect(t.query).toBe('message:"Connection refused" AND tags:console');
     expect(t.rewrites).toEqual([
-      { from: '@message:"Connection refused"', to: 'message:"Connection refused"', reason: expect.stringContaining('@message') },
+      {
+        from: '@message:"Connection refused"',
+        to: 'message:"Connection refused"',
+        reason: expect.stringContaining('@message'),
+      },
       { from: '@tags:console', to: 'tags:console', reason: expect.stringContaining('@tags') },
     ]);
   });
@@ -19,7 +23,11 @@ describe('translateLegacyQuery: one test per rewrite', () => {
   it('filename paths become the basename (logs/…, controller/logs/…)', () => {
     const t = translateLegacyQuery('filename:"logs/screen-n-cpu.txt" OR filename:"controller/logs/screen-q-svc.txt"');
     expect(t.query).toBe('filename:"screen-n-cpu.txt" OR filename:"screen-q-svc.txt"');
-    expect(t.rewrites[0]).toMatchObject({ from: 'filename:"logs/screen-n-cpu.txt"', to: 'filename:"screen-n-cpu.txt"', reason: expect.stringContaining('basename') });
+    expect(t.rewrites[0]).toMatchObject({
+      from: 'filename:"logs/screen-n-cpu.txt"',
+      to: 'filename:"screen-n-cpu.txt"',
+      reason: expect.stringContaining('basename'),
+    });
   });
 
   it('filename:logs*<file> (the wildcard stood for the directory) becomes the basename', () => {
@@ -35,7 +43,9 @@ describe('translateLegacyQuery: one test per rewrite', () => {
 
   it('build_status:FAILURE becomes every failed Zuul result', () => {
     const t = translateLegacyQuery('message:"x" AND build_status:"FAILURE"');
-    expect(t.query).toBe('message:"x" AND build_status:(FAILURE OR TIMED_OUT OR POST_FAILURE OR NODE_FAILURE OR RETRY_LIMIT)');
+    expect(t.query).toBe(
+      'message:"x" AND build_status:(FAILURE OR TIMED_OUT OR POST_FAILURE OR NODE_FAILURE OR RETRY_LIMIT)',
+    );
     expect(t.rewrites[0].reason).toContain('TIMED_OUT');
     expect(translateLegacyQuery('build_status:SUCCESS').rewrites).toEqual([]);
   });
@@ -43,7 +53,13 @@ describe('translateLegacyQuery: one test per rewrite', () => {
   it('build_short_uuid becomes a build_uuid prefix, with a warning', () => {
     const t = translateLegacyQuery('message:"x" AND build_short_uuid:5dd41fe');
     expect(t.query).toBe('message:"x" AND build_uuid:5dd41fe*');
-    expect(t.warnings).toEqual([{ field: 'build_short_uuid', reason: expect.stringContaining('full build_uuid'), position: { offset: 16, line: 1, column: 17 } }]);
+    expect(t.warnings).toEqual([
+      {
+        field: 'build_short_uuid',
+        reason: expect.stringContaining('full build_uuid'),
+        position: { offset: 16, line: 1, column: 17 },
+      },
+    ]);
   });
 
   it.each([

@@ -48,7 +48,8 @@ export const UNTRANSLATABLE_FIELDS: Record<string, string> = {
   syslog_program: 'not indexed any more: ci-log-processing does not parse syslog lines',
   syslog_pid: 'not indexed any more: ci-log-processing does not parse syslog lines',
   syslog_host: 'not indexed any more: ci-log-processing does not parse syslog lines',
-  build_node: 'meaningless in the current schema: always "zuul-executor" (node information is in hosts_id / hosts_region)',
+  build_node:
+    'meaningless in the current schema: always "zuul-executor" (node information is in hosts_id / hosts_region)',
   node_provider: 'meaningless in the current schema: always "local" (the cloud is in hosts_region)',
   build_master: 'not indexed any more (Jenkins master / executor host; see zuul_executor)',
   build_zuul_url: 'not indexed any more (Zuul v2 ZUUL_URL)',
@@ -63,7 +64,8 @@ const FAILURE_REASON = `build_status:FAILURE only matched "FAILURE"; Zuul report
 function renameField(name: string): { name: string; reason: string } | undefined {
   if (name === '@message') return { name: 'message', reason: '2013 schema: @message is message' };
   if (name === '@tags') return { name: 'tags', reason: '2013 schema: @tags is tags' };
-  if (name.startsWith('@fields.')) return { name: name.slice('@fields.'.length), reason: `2013 schema: ${name} is a top-level field` };
+  if (name.startsWith('@fields.'))
+    return { name: name.slice('@fields.'.length), reason: `2013 schema: ${name} is a top-level field` };
   return undefined;
 }
 
@@ -105,19 +107,32 @@ export function translateLegacyQuery(query: string): LegacyTranslation {
       if (leaf.type === 'phrase' && leaf.proximity !== undefined) (node as any).proximity = leaf.proximity;
       delete (node as any).fuzzy;
       const reason =
-        'filename is the basename in ci-log-processing (the directory, e.g. grenade\'s logs/old vs logs/new or a node prefix, is not indexed)';
-      rewrites.push({ from: src(leaf), to: printLucene({ ...node, field: fieldIsOwn ? field : undefined } as LeafNode), reason });
+        "filename is the basename in ci-log-processing (the directory, e.g. grenade's logs/old vs logs/new or a node prefix, is not indexed)";
+      rewrites.push({
+        from: src(leaf),
+        to: printLucene({ ...node, field: fieldIsOwn ? field : undefined } as LeafNode),
+        reason,
+      });
       return node;
     }
-    const dirWildcard = name === 'filename' && leaf.type === 'wildcard' ? /^[\w./-]*logs\/?\*([^*?/]+)$/.exec(leaf.value) : null;
+    const dirWildcard =
+      name === 'filename' && leaf.type === 'wildcard' ? /^[\w./-]*logs\/?\*([^*?/]+)$/.exec(leaf.value) : null;
     if (dirWildcard) {
       // `filename:logs*screen-n-api.txt`: the `*` stood for the directory separator (an unquoted '/' starts a regex)
       const base = dirWildcard[1];
-      node = { type: 'phrase', raw: quoteLucenePhrase(base).slice(1, -1), value: base, start: leaf.start, end: leaf.end, ...(fieldIsOwn ? { field } : {}) } as LeafNode;
+      node = {
+        type: 'phrase',
+        raw: quoteLucenePhrase(base).slice(1, -1),
+        value: base,
+        start: leaf.start,
+        end: leaf.end,
+        ...(fieldIsOwn ? { field } : {}),
+      } as LeafNode;
       rewrites.push({
         from: src(leaf),
         to: printLucene({ ...node, field } as LeafNode),
-        reason: "filename is the basename in ci-log-processing: the 'logs*' wildcard stood for the old directory prefix",
+        reason:
+          "filename is the basename in ci-log-processing: the 'logs*' wildcard stood for the old directory prefix",
       });
       return node;
     }
@@ -130,7 +145,12 @@ export function translateLegacyQuery(query: string): LegacyTranslation {
       });
       return node;
     }
-    if (name === 'build_status' && value !== undefined && value.toUpperCase() === 'FAILURE' && leaf.type !== 'wildcard') {
+    if (
+      name === 'build_status' &&
+      value !== undefined &&
+      value.toUpperCase() === 'FAILURE' &&
+      leaf.type !== 'wildcard'
+    ) {
       const group: OperandNode = {
         type: 'group',
         start: leaf.start,
@@ -155,7 +175,15 @@ export function translateLegacyQuery(query: string): LegacyTranslation {
     }
     if (name === 'build_short_uuid' && value !== undefined && fieldIsOwn) {
       const prefix = value.replace(/\*$/, '');
-      node = { type: 'wildcard', raw: `${prefix.replace(/[^0-9a-zA-Z]/g, '')}*`, value: `${prefix}*`, leading: false, start: leaf.start, end: leaf.end, field: { ...field!, name: 'build_uuid' } };
+      node = {
+        type: 'wildcard',
+        raw: `${prefix.replace(/[^0-9a-zA-Z]/g, '')}*`,
+        value: `${prefix}*`,
+        leading: false,
+        start: leaf.start,
+        end: leaf.end,
+        field: { ...field!, name: 'build_uuid' },
+      };
       rewrites.push({
         from: src(leaf),
         to: printLucene(node),

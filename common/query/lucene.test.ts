@@ -23,7 +23,13 @@ describe('parseLucene: the constructs elastic-recheck signatures use', () => {
       ['AND', 'NOT', 'term'],
     ]);
     const phrase = a.clauses[0].node;
-    expect(phrase).toMatchObject({ type: 'phrase', value: 'Connection refused', field: { name: 'message', start: 0, end: 7 }, start: 0, end: 28 });
+    expect(phrase).toMatchObject({
+      type: 'phrase',
+      value: 'Connection refused',
+      field: { name: 'message', start: 0, end: 7 },
+      start: 0,
+      end: 28,
+    });
     const group = a.clauses[1].node;
     expect(q.slice(group.start, group.end)).toBe('(tags:console OR tags:"job-output.txt")');
     const not = a.clauses[2];
@@ -37,7 +43,9 @@ describe('parseLucene: the constructs elastic-recheck signatures use', () => {
   });
 
   it('keeps escapes in raw text and removes them in values', () => {
-    const a = ast('message:"ERROR with Account server 127\\.0\\.0\\.1\\:6012\\/sdb1" AND message:foo\\(bar\\) AND x:a\\"b');
+    const a = ast(
+      'message:"ERROR with Account server 127\\.0\\.0\\.1\\:6012\\/sdb1" AND message:foo\\(bar\\) AND x:a\\"b',
+    );
     const [p, t, u] = a.clauses.map((c) => c.node as any);
     expect(p.raw).toBe('ERROR with Account server 127\\.0\\.0\\.1\\:6012\\/sdb1');
     expect(p.value).toBe('ERROR with Account server 127.0.0.1:6012/sdb1');
@@ -103,7 +111,10 @@ describe('npm parser versus classic Lucene (why the npm parser runs behind our l
   it('npm is too strict: escapes inside quotes other than its own list fail (Lucene accepts any escaped char)', () => {
     const q = 'message:"InvalidRequestError\\: state\\; no further SQL"';
     expect(() => lucene.parse(q)).toThrow();
-    expect(ast(q).clauses[0].node).toMatchObject({ type: 'phrase', value: 'InvalidRequestError: state; no further SQL' });
+    expect(ast(q).clauses[0].node).toMatchObject({
+      type: 'phrase',
+      value: 'InvalidRequestError: state; no further SQL',
+    });
   });
 
   it('npm is too strict: a modifier before a group and a boost on a group fail', () => {

@@ -165,7 +165,10 @@ interface Token extends Span {
 }
 
 class LexError extends Error {
-  constructor(readonly offset: number, message: string) {
+  constructor(
+    readonly offset: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -220,7 +223,8 @@ function lex(text: string): Token[] {
         continue;
       case '^': {
         const end = readNumber(i + 1);
-        if (end === i + 1) throw new LexError(i, `a boost '^' must be followed by a number, found ${describeChar(text[i + 1])}`);
+        if (end === i + 1)
+          throw new LexError(i, `a boost '^' must be followed by a number, found ${describeChar(text[i + 1])}`);
         push('CARAT', start, end, { number: text.slice(i + 1, end) });
         i = end;
         continue;
@@ -239,7 +243,7 @@ function lex(text: string): Token[] {
             j += 2;
           } else j++;
         }
-        if (j >= n) throw new LexError(start, 'unbalanced quote: the phrase opened here has no closing \'"\'');
+        if (j >= n) throw new LexError(start, "unbalanced quote: the phrase opened here has no closing '\"'");
         i = j + 1;
         push('QUOTED', start, i);
         continue;
@@ -300,7 +304,11 @@ function lexRange(text: string, open: number, tokens: Token[]): number {
   };
   for (;;) {
     skipWs();
-    if (i >= n) throw new LexError(open, `unbalanced range: the range opened here with '${text[open]}' is not closed with ']' or '}'`);
+    if (i >= n)
+      throw new LexError(
+        open,
+        `unbalanced range: the range opened here with '${text[open]}' is not closed with ']' or '}'`,
+      );
     const c = text[i];
     if (c === ']' || c === '}') break;
     let j = i;
@@ -317,7 +325,10 @@ function lexRange(text: string, open: number, tokens: Token[]): number {
   }
   const close = text[i];
   if (parts.length !== 3 || parts[1] !== 'TO')
-    throw new LexError(open, `malformed range: expected '${text[open]}lower TO upper${close}', found '${text.slice(open, i + 1)}'`);
+    throw new LexError(
+      open,
+      `malformed range: expected '${text[open]}lower TO upper${close}', found '${text.slice(open, i + 1)}'`,
+    );
   const unq = (s: string) => (s.startsWith('"') ? s.slice(1, -1) : s);
   tokens.push({
     kind: 'RANGE',
@@ -338,7 +349,8 @@ export const MAX_PARSE_DEPTH = 64;
 export const MAX_PARSE_TOKENS = 4096;
 
 function checkGrammar(text: string, tokens: Token[]): void {
-  if (tokens.length > MAX_PARSE_TOKENS) throw new LexError(tokens[MAX_PARSE_TOKENS].start, `too many tokens: more than ${MAX_PARSE_TOKENS}`);
+  if (tokens.length > MAX_PARSE_TOKENS)
+    throw new LexError(tokens[MAX_PARSE_TOKENS].start, `too many tokens: more than ${MAX_PARSE_TOKENS}`);
   const atomKinds = new Set<TokenKind>(['QUOTED', 'TERM', 'REGEX', 'RANGE']);
   const parens: Token[] = [];
   let expectClause = true; // at the start of a group / after a conjunction or modifier
@@ -356,7 +368,7 @@ function checkGrammar(text: string, tokens: Token[]): void {
         if (expectClause) {
           if (sawConj) throw new LexError(t.start, `two operators in a row: '${sawConj.text} ${t.text}'`);
           if (sawMod) throw new LexError(t.start, `'${t.text}' after '${sawMod.text}': a clause must follow NOT`);
-          const where = prev && prev.kind === 'LPAREN' ? 'after \'(\'' : 'at the start of the query';
+          const where = prev && prev.kind === 'LPAREN' ? "after '('" : 'at the start of the query';
           throw new LexError(t.start, `operator ${t.text} ${where} has no left-hand clause`);
         }
         sawConj = t;
@@ -373,7 +385,8 @@ function checkGrammar(text: string, tokens: Token[]): void {
       case 'LPAREN':
         parens.push(t);
         // checked here, before any recursive step, so that deep nesting is an error and not a stack overflow
-        if (parens.length > MAX_PARSE_DEPTH) throw new LexError(t.start, `parentheses nested more than ${MAX_PARSE_DEPTH} deep`);
+        if (parens.length > MAX_PARSE_DEPTH)
+          throw new LexError(t.start, `parentheses nested more than ${MAX_PARSE_DEPTH} deep`);
         afterField = null;
         sawConj = sawMod = null;
         expectClause = true;
@@ -391,7 +404,10 @@ function checkGrammar(text: string, tokens: Token[]): void {
         if (next && next.kind === 'CARAT') k++;
         break;
       case 'COLON':
-        throw new LexError(t.start, prev ? `unexpected ':' after '${prev.text}'` : "unexpected ':' at the start of the query");
+        throw new LexError(
+          t.start,
+          prev ? `unexpected ':' after '${prev.text}'` : "unexpected ':' at the start of the query",
+        );
       case 'CARAT':
         throw new LexError(t.start, "a boost '^' must follow a term, phrase or group");
       case 'TILDE':
@@ -399,7 +415,8 @@ function checkGrammar(text: string, tokens: Token[]): void {
       default: {
         if (!atomKinds.has(t.kind)) throw new LexError(t.start, `unexpected '${t.text}'`);
         if (t.kind === 'TERM' && next && next.kind === 'COLON') {
-          if (afterField) throw new LexError(t.start, `field '${afterField.text}' followed by another field name '${t.text}:'`);
+          if (afterField)
+            throw new LexError(t.start, `field '${afterField.text}' followed by another field name '${t.text}:'`);
           afterField = t;
           k++; // the colon
           if (!tokens[k + 1]) throw new LexError(t.start, `field '${t.text}' has no value`);
@@ -410,7 +427,12 @@ function checkGrammar(text: string, tokens: Token[]): void {
         sawConj = sawMod = null;
         expectClause = false;
         // modifiers after the atom
-        while (tokens[k + 1] && (tokens[k + 1].kind === 'TILDE' || tokens[k + 1].kind === 'CARAT') && tokens[k + 1].start === tokens[k].end) k++;
+        while (
+          tokens[k + 1] &&
+          (tokens[k + 1].kind === 'TILDE' || tokens[k + 1].kind === 'CARAT') &&
+          tokens[k + 1].start === tokens[k].end
+        )
+          k++;
       }
     }
     if (t.kind === 'TERM' || t.kind === 'QUOTED' || t.kind === 'REGEX' || t.kind === 'RANGE') afterField = null;
@@ -429,7 +451,29 @@ function checkGrammar(text: string, tokens: Token[]): void {
 // Normalized text for the npm parser, and the walk of its tree in step with our tokens.
 
 /** Characters the npm grammar accepts after a backslash (the classic parser accepts any). */
-const NPM_ESCAPABLE = new Set(['+', '-', '!', '(', ')', '{', '}', '[', ']', '^', '"', '?', ':', '\\', '&', '|', "'", '/', '~', '*', ' ']);
+const NPM_ESCAPABLE = new Set([
+  '+',
+  '-',
+  '!',
+  '(',
+  ')',
+  '{',
+  '}',
+  '[',
+  ']',
+  '^',
+  '"',
+  '?',
+  ':',
+  '\\',
+  '&',
+  '|',
+  "'",
+  '/',
+  '~',
+  '*',
+  ' ',
+]);
 
 function npmSafeEscapes(s: string): string {
   let out = '';
@@ -552,14 +596,18 @@ function hasUnescaped(raw: string, chars: string): boolean {
 
 class Walker {
   private k = 0;
-  constructor(private readonly text: string, private readonly tokens: Token[]) {}
+  constructor(
+    private readonly text: string,
+    private readonly tokens: Token[],
+  ) {}
 
   private peek(): Token | undefined {
     return this.tokens[this.k];
   }
   private take(kinds: TokenKind[], what: string): Token {
     const t = this.tokens[this.k];
-    if (!t || !kinds.includes(t.kind)) throw new LexError(t ? t.start : this.text.length, `parser disagreement: expected ${what}`);
+    if (!t || !kinds.includes(t.kind))
+      throw new LexError(t ? t.start : this.text.length, `parser disagreement: expected ${what}`);
     this.k++;
     return t;
   }
@@ -653,7 +701,10 @@ class Walker {
       if (field) node.field = field;
       return node;
     }
-    const t = this.take(n.quoted ? ['QUOTED'] : n.regex ? ['REGEX'] : ['TERM'], n.quoted ? 'a phrase' : n.regex ? 'a regex' : 'a term');
+    const t = this.take(
+      n.quoted ? ['QUOTED'] : n.regex ? ['REGEX'] : ['TERM'],
+      n.quoted ? 'a phrase' : n.regex ? 'a regex' : 'a term',
+    );
     const start = field ? field.start : t.start;
     let node: LeafNode;
     if (t.kind === 'QUOTED') {
@@ -662,7 +713,14 @@ class Walker {
     } else if (t.kind === 'REGEX') {
       node = { type: 'regex', pattern: t.text.slice(1, -1), start, end: t.end };
     } else if (hasUnescaped(t.text, '*?')) {
-      node = { type: 'wildcard', raw: t.text, value: unescapeLucene(t.text), leading: t.text[0] === '*' || t.text[0] === '?', start, end: t.end };
+      node = {
+        type: 'wildcard',
+        raw: t.text,
+        value: unescapeLucene(t.text),
+        leading: t.text[0] === '*' || t.text[0] === '?',
+        start,
+        end: t.end,
+      };
     } else {
       node = { type: 'term', raw: t.text, value: unescapeLucene(t.text), start, end: t.end };
     }
@@ -715,7 +773,8 @@ export function parseLucene(text: string): ParseResult {
 /** Parse or throw an Error whose message includes line and column. */
 export function parseLuceneOrThrow(text: string): BoolNode {
   const r = parseLucene(text);
-  if (!r.ok) throw new Error(`Lucene syntax error at line ${r.error.line}, column ${r.error.column}: ${r.error.message}`);
+  if (!r.ok)
+    throw new Error(`Lucene syntax error at line ${r.error.line}, column ${r.error.column}: ${r.error.message}`);
   return r.ast;
 }
 
@@ -798,7 +857,10 @@ export function leaves(node: LuceneNode, inherited?: FieldRef): { leaf: LeafNode
 }
 
 /** Rebuild a tree bottom-up: `fn` may replace any operand (return it unchanged to keep it). */
-export function mapOperands(node: BoolNode, fn: (n: OperandNode, clause: Clause) => OperandNode | OperandNode[]): BoolNode {
+export function mapOperands(
+  node: BoolNode,
+  fn: (n: OperandNode, clause: Clause) => OperandNode | OperandNode[],
+): BoolNode {
   const clauses: Clause[] = [];
   for (const c of node.clauses) {
     const inner: OperandNode = c.node.type === 'group' ? { ...c.node, body: mapOperands(c.node.body, fn) } : c.node;
@@ -817,7 +879,12 @@ export function wrapGroup(nodes: OperandNode[]): OperandNode {
     type: 'group',
     start,
     end,
-    body: { type: 'bool', start, end, clauses: nodes.map((n, i) => ({ conj: i ? 'OR' : null, modifier: null, node: n, start: n.start, end: n.end })) },
+    body: {
+      type: 'bool',
+      start,
+      end,
+      clauses: nodes.map((n, i) => ({ conj: i ? 'OR' : null, modifier: null, node: n, start: n.start, end: n.end })),
+    },
   };
 }
 

@@ -5,7 +5,16 @@
 import type { Signature } from '../signature/types';
 import { CI_LOG_PROCESSING_FIELDS, FieldCatalog, fieldKnown, NUMERIC_TYPES } from './fields';
 import { isLegacyField, translateLegacyQuery, UNTRANSLATABLE_FIELDS } from './legacy';
-import { BoolNode, clauseOccurs, FieldRef, LeafNode, lineColumn, LuceneNode, parseLucene, unescapeLucene } from './lucene';
+import {
+  BoolNode,
+  clauseOccurs,
+  FieldRef,
+  LeafNode,
+  lineColumn,
+  LuceneNode,
+  parseLucene,
+  unescapeLucene,
+} from './lucene';
 
 export interface QueryLimits {
   /** Characters. The longest real elastic-recheck query is 532. */
@@ -90,18 +99,23 @@ function problem(text: string, code: QueryProblemCode, message: string, offset?:
 function regexCost(pattern: string, maxRepeat = DEFAULT_QUERY_LIMITS.maxRegexRepeat): string | undefined {
   for (const m of pattern.matchAll(/(?<!\\)\{(\d+)(?:,(\d*))?\}/g)) {
     const n = Math.max(Number(m[1]), Number(m[2] || 0));
-    if (n > maxRepeat) return `the repetition ${m[0]} counts beyond ${maxRepeat} (every count is a state of the automaton)`;
+    if (n > maxRepeat)
+      return `the repetition ${m[0]} counts beyond ${maxRepeat} (every count is a state of the automaton)`;
   }
   const complement = pattern.search(/(?<!\\)~/);
-  if (complement >= 0) return "'~' is the complement operator in the engine's regex syntax: it matches (nearly) every term; escape it as '\\~'";
-  if (/^(\.|\[[^\]]*\]|\\.|\([^()]*\))[*+?{]/.test(pattern)) return 'it starts with a repeated wildcard or group, so every term of the field is visited';
-  if (/\([^()]*[*+][^()]*\)[*+{]/.test(pattern)) return 'it nests unbounded repetitions, e.g. (a+)+ (exponential automaton)';
+  if (complement >= 0)
+    return "'~' is the complement operator in the engine's regex syntax: it matches (nearly) every term; escape it as '\\~'";
+  if (/^(\.|\[[^\]]*\]|\\.|\([^()]*\))[*+?{]/.test(pattern))
+    return 'it starts with a repeated wildcard or group, so every term of the field is visited';
+  if (/\([^()]*[*+][^()]*\)[*+{]/.test(pattern))
+    return 'it nests unbounded repetitions, e.g. (a+)+ (exponential automaton)';
   if (/(\.\*.*){3,}/.test(pattern)) return 'it has three or more ".*"';
   return undefined;
 }
 
 /** Control characters (other than tab, newline, carriage return) and lone UTF-16 surrogates: never in a real log line. */
-const BAD_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const BAD_CHARACTER =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Does this operand match (nearly) every log line? `field:*`, `*`, a regex of only wildcards, an open range. */
 function universalOperand(node: LuceneNode): boolean {
@@ -149,14 +163,31 @@ export function validateQuery(query: string, opts: ValidateOptions = {}): QueryV
   const errors: QueryProblem[] = [];
   const warnings: QueryProblem[] = [];
   if (query.length > limits.maxLength) {
-    errors.push(problem(query, 'too_long', `query is too long: ${query.length} characters (limit ${limits.maxLength}); a signature should fingerprint one failure with a few phrases`, limits.maxLength));
+    errors.push(
+      problem(
+        query,
+        'too_long',
+        `query is too long: ${query.length} characters (limit ${limits.maxLength}); a signature should fingerprint one failure with a few phrases`,
+        limits.maxLength,
+      ),
+    );
     return { ok: false, errors, warnings };
   }
   const bad = BAD_CHARACTER.exec(query);
   if (bad) {
     const code = bad[0].charCodeAt(0);
-    const what = code >= 0xd800 && code <= 0xdfff ? `a lone UTF-16 surrogate (\\u${code.toString(16)})` : `the control character \\u${code.toString(16).padStart(4, '0')}`;
-    errors.push(problem(query, 'bad_character', `query contains ${what}: no log line has it and the engine's analyser drops it`, bad.index));
+    const what =
+      code >= 0xd800 && code <= 0xdfff
+        ? `a lone UTF-16 surrogate (\\u${code.toString(16)})`
+        : `the control character \\u${code.toString(16).padStart(4, '0')}`;
+    errors.push(
+      problem(
+        query,
+        'bad_character',
+        `query contains ${what}: no log line has it and the engine's analyser drops it`,
+        bad.index,
+      ),
+    );
     return { ok: false, errors, warnings };
   }
   const parsed = parseLucene(query);
@@ -168,7 +199,8 @@ export function validateQuery(query: string, opts: ValidateOptions = {}): QueryV
 
   let leafCount = 0;
   const depth = depthOf(ast);
-  if (depth > limits.maxDepth) errors.push(problem(query, 'too_deep', `parentheses nested ${depth} deep (limit ${limits.maxDepth})`, 0));
+  if (depth > limits.maxDepth)
+    errors.push(problem(query, 'too_deep', `parentheses nested ${depth} deep (limit ${limits.maxDepth})`, 0));
 
   const reportedFields = new Set<number>();
   const checkField = (f: FieldRef | undefined, leaf: LeafNode | null) => {
@@ -178,11 +210,25 @@ export function validateQuery(query: string, opts: ValidateOptions = {}): QueryV
     reportedFields.add(f.start);
     if (isLegacyField(name)) {
       const t = translateLegacyQuery(`${f.name}:x`);
-      const how = t.rewrites.length ? ' (legacy translation rewrites it)' : UNTRANSLATABLE_FIELDS[name] ? `: ${UNTRANSLATABLE_FIELDS[name]}` : '';
-      errors.push(problem(query, 'legacy_field', `field '${name}' belongs to the old logstash schema${how}`, f.start, name));
+      const how = t.rewrites.length
+        ? ' (legacy translation rewrites it)'
+        : UNTRANSLATABLE_FIELDS[name]
+          ? `: ${UNTRANSLATABLE_FIELDS[name]}`
+          : '';
+      errors.push(
+        problem(query, 'legacy_field', `field '${name}' belongs to the old logstash schema${how}`, f.start, name),
+      );
     } else {
       const known = Object.keys(fields).filter((k) => !k.startsWith('_') && !k.endsWith('.keyword'));
-      errors.push(problem(query, 'unknown_field', `unknown field '${name}': not in the index mapping (known: ${known.sort().join(', ')})`, f.start, name));
+      errors.push(
+        problem(
+          query,
+          'unknown_field',
+          `unknown field '${name}': not in the index mapping (known: ${known.sort().join(', ')})`,
+          f.start,
+          name,
+        ),
+      );
     }
     void leaf;
   };
@@ -199,7 +245,14 @@ export function validateQuery(query: string, opts: ValidateOptions = {}): QueryV
     const fname = f ? unescapeLucene(f.name) : undefined;
     const ftype = fname && fields ? fields[fname] : undefined;
     if (!f && node.type !== 'range')
-      warnings.push(problem(query, 'no_field', `'${query.slice(node.start, node.end)}' has no field: it is searched in every field (write message:... )`, node.start));
+      warnings.push(
+        problem(
+          query,
+          'no_field',
+          `'${query.slice(node.start, node.end)}' has no field: it is searched in every field (write message:... )`,
+          node.start,
+        ),
+      );
     switch (node.type) {
       case 'wildcard': {
         if (node.raw === '*') break; // field:* is an exists query
@@ -208,45 +261,138 @@ export function validateQuery(query: string, opts: ValidateOptions = {}): QueryV
           // distinct values (job, project, file names: few); on analysed text every distinct word, so the cost is
           // measured on the engine (server/lib/signatures/leading_wildcards.ts) and refused until then.
           if (ftype === 'keyword')
-            warnings.push(problem(query, 'leading_wildcard', `leading wildcard in '${node.raw}' on the keyword field '${fname}': each search scans every distinct value of ${fname} in every index searched (cheap for names; list the values with OR where you can)`, node.start, fname));
+            warnings.push(
+              problem(
+                query,
+                'leading_wildcard',
+                `leading wildcard in '${node.raw}' on the keyword field '${fname}': each search scans every distinct value of ${fname} in every index searched (cheap for names; list the values with OR where you can)`,
+                node.start,
+                fname,
+              ),
+            );
           else
-            errors.push(problem(query, 'leading_wildcard', `leading wildcard in '${node.raw}' on ${fname ? `the ${ftype ?? 'unmapped'} field '${fname}'` : 'every field'}: the engine must visit every term of it; not measured on the engine, so refused (list the values with OR or anchor the start)`, node.start, fname));
+            errors.push(
+              problem(
+                query,
+                'leading_wildcard',
+                `leading wildcard in '${node.raw}' on ${fname ? `the ${ftype ?? 'unmapped'} field '${fname}'` : 'every field'}: the engine must visit every term of it; not measured on the engine, so refused (list the values with OR or anchor the start)`,
+                node.start,
+                fname,
+              ),
+            );
         } else {
           const firstWild = node.raw.search(/(?<!\\)[*?]/);
           if (!node.leading && firstWild < limits.minWildcardPrefix)
-            errors.push(problem(query, 'costly_wildcard', `wildcard '${node.raw}' has only ${firstWild} literal character(s) before the wildcard (at least ${limits.minWildcardPrefix}): too many terms to visit`, node.start, fname));
+            errors.push(
+              problem(
+                query,
+                'costly_wildcard',
+                `wildcard '${node.raw}' has only ${firstWild} literal character(s) before the wildcard (at least ${limits.minWildcardPrefix}): too many terms to visit`,
+                node.start,
+                fname,
+              ),
+            );
         }
         if (ftype === 'text' && /[-/:\s]/.test(node.value.replace(/[*?]/g, '')))
-          warnings.push(problem(query, 'wildcard_on_text', `wildcard '${node.raw}' on the analysed text field '${fname}' contains a character the analyser splits on, so it can never match a single token; use ${fname}.keyword or phrases`, node.start, fname));
+          warnings.push(
+            problem(
+              query,
+              'wildcard_on_text',
+              `wildcard '${node.raw}' on the analysed text field '${fname}' contains a character the analyser splits on, so it can never match a single token; use ${fname}.keyword or phrases`,
+              node.start,
+              fname,
+            ),
+          );
         break;
       }
       case 'regex': {
         if (node.pattern.length > limits.maxRegexLength)
-          errors.push(problem(query, 'costly_regex', `regular expression of ${node.pattern.length} characters (limit ${limits.maxRegexLength})`, node.start, fname));
+          errors.push(
+            problem(
+              query,
+              'costly_regex',
+              `regular expression of ${node.pattern.length} characters (limit ${limits.maxRegexLength})`,
+              node.start,
+              fname,
+            ),
+          );
         else {
           const why = regexCost(node.pattern, limits.maxRegexRepeat);
-          if (why) errors.push(problem(query, 'costly_regex', `regular expression /${node.pattern}/ is too costly: ${why}`, node.start, fname));
+          if (why)
+            errors.push(
+              problem(
+                query,
+                'costly_regex',
+                `regular expression /${node.pattern}/ is too costly: ${why}`,
+                node.start,
+                fname,
+              ),
+            );
         }
         break;
       }
       case 'term':
         if (node.fuzzy !== undefined && node.value.length > limits.maxFuzzyLength)
-          errors.push(problem(query, 'costly_fuzzy', `fuzzy term of ${node.value.length} characters (limit ${limits.maxFuzzyLength}): its edit-distance automaton is too costly; use a phrase`, node.start, fname));
+          errors.push(
+            problem(
+              query,
+              'costly_fuzzy',
+              `fuzzy term of ${node.value.length} characters (limit ${limits.maxFuzzyLength}): its edit-distance automaton is too costly; use a phrase`,
+              node.start,
+              fname,
+            ),
+          );
         break;
       case 'phrase':
-        if (!node.value.trim()) warnings.push(problem(query, 'empty_phrase', 'empty phrase "" matches nothing', node.start, fname));
+        if (!node.value.trim())
+          warnings.push(problem(query, 'empty_phrase', 'empty phrase "" matches nothing', node.start, fname));
         if (/\\[nt]/.test(node.raw))
-          warnings.push(problem(query, 'suspicious_escape', `'\\n' / '\\t' in a phrase is the letter n / t, not a newline or tab (Lucene escapes any character)`, node.start, fname));
+          warnings.push(
+            problem(
+              query,
+              'suspicious_escape',
+              `'\\n' / '\\t' in a phrase is the letter n / t, not a newline or tab (Lucene escapes any character)`,
+              node.start,
+              fname,
+            ),
+          );
         break;
     }
-    if (ftype && NUMERIC_TYPES.has(ftype) && (node.type === 'term' || node.type === 'phrase') && !/^-?\d+(\.\d+)?$/.test(node.value))
-      errors.push(problem(query, 'type_mismatch', `field '${fname}' is a number (${ftype}): '${node.value}' is not a number`, node.start, fname));
+    if (
+      ftype &&
+      NUMERIC_TYPES.has(ftype) &&
+      (node.type === 'term' || node.type === 'phrase') &&
+      !/^-?\d+(\.\d+)?$/.test(node.value)
+    )
+      errors.push(
+        problem(
+          query,
+          'type_mismatch',
+          `field '${fname}' is a number (${ftype}): '${node.value}' is not a number`,
+          node.start,
+          fname,
+        ),
+      );
   };
   visit(ast);
   if (universalBool(ast))
-    errors.push(problem(query, 'match_all', 'the query matches (nearly) every log line (a bare wildcard, an exists check, an open range or only NOT clauses): it would explain every failure', 0));
+    errors.push(
+      problem(
+        query,
+        'match_all',
+        'the query matches (nearly) every log line (a bare wildcard, an exists check, an open range or only NOT clauses): it would explain every failure',
+        0,
+      ),
+    );
   if (leafCount > limits.maxClauses)
-    errors.push(problem(query, 'too_many_clauses', `too many clauses: ${leafCount} terms and phrases (limit ${limits.maxClauses}); split the signature`, 0));
+    errors.push(
+      problem(
+        query,
+        'too_many_clauses',
+        `too many clauses: ${leafCount} terms and phrases (limit ${limits.maxClauses}); split the signature`,
+        0,
+      ),
+    );
   return { ok: errors.length === 0, errors, warnings, ast };
 }
 
@@ -260,13 +406,22 @@ export interface SignatureValidation extends QueryValidation {
  * Validate a signature's query. With `legacy: true`, the legacy translation is applied first and the translated
  * query is what gets validated (the rewrites are returned so a caller can show or store them).
  */
-export function validateSignature(sig: Pick<Signature, 'query'>, opts: ValidateOptions & { legacy?: boolean } = {}): SignatureValidation {
+export function validateSignature(
+  sig: Pick<Signature, 'query'>,
+  opts: ValidateOptions & { legacy?: boolean } = {},
+): SignatureValidation {
   if (!opts.legacy) return { ...validateQuery(sig.query, opts), rewrites: [] };
-  if (sig.query.length > (opts.limits?.maxLength ?? DEFAULT_QUERY_LIMITS.maxLength)) return { ...validateQuery(sig.query, opts), rewrites: [] };
+  if (sig.query.length > (opts.limits?.maxLength ?? DEFAULT_QUERY_LIMITS.maxLength))
+    return { ...validateQuery(sig.query, opts), rewrites: [] };
   const t = translateLegacyQuery(sig.query);
   if (t.error) return { ...validateQuery(sig.query, opts), rewrites: [] };
   const v = validateQuery(t.query, opts);
-  const legacyWarnings: QueryProblem[] = t.warnings.map((w) => ({ code: 'legacy_field', field: w.field, message: `field '${w.field}': ${w.reason}`, ...w.position }));
+  const legacyWarnings: QueryProblem[] = t.warnings.map((w) => ({
+    code: 'legacy_field',
+    field: w.field,
+    message: `field '${w.field}': ${w.reason}`,
+    ...w.position,
+  }));
   // positions of problems in the translated text refer to the translated text; say so when it differs
   return {
     ...v,

@@ -57,11 +57,23 @@ export function parseSignatureBundle(text: string, fileName = 'bundle'): BundleP
   } catch (e) {
     return { ok: false, errors: [yamlProblem(fileName, e)], warnings };
   }
-  const top = (message: string, key?: string): BundleParseResult => ({ ok: false, errors: [{ file: fileName, key, message }], warnings });
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return top('a bundle must be a mapping with version, kind and signatures');
-  for (const k of Object.keys(doc)) if (!['version', 'kind', 'exported', 'signatures'].includes(k)) return top(`unknown key '${k}' in the bundle; known keys: version, kind, exported, signatures`, k);
-  if (doc.kind !== BUNDLE_KIND) return top(`'kind' must be '${BUNDLE_KIND}', found ${JSON.stringify(doc.kind)}`, 'kind');
-  if (doc.version !== BUNDLE_VERSION) return top(`unsupported bundle version ${JSON.stringify(doc.version)} (this version reads ${BUNDLE_VERSION})`, 'version');
+  const top = (message: string, key?: string): BundleParseResult => ({
+    ok: false,
+    errors: [{ file: fileName, key, message }],
+    warnings,
+  });
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    return top('a bundle must be a mapping with version, kind and signatures');
+  for (const k of Object.keys(doc))
+    if (!['version', 'kind', 'exported', 'signatures'].includes(k))
+      return top(`unknown key '${k}' in the bundle; known keys: version, kind, exported, signatures`, k);
+  if (doc.kind !== BUNDLE_KIND)
+    return top(`'kind' must be '${BUNDLE_KIND}', found ${JSON.stringify(doc.kind)}`, 'kind');
+  if (doc.version !== BUNDLE_VERSION)
+    return top(
+      `unsupported bundle version ${JSON.stringify(doc.version)} (this version reads ${BUNDLE_VERSION})`,
+      'version',
+    );
   if (!Array.isArray(doc.signatures)) return top("'signatures' must be a list", 'signatures');
   const lines = text.split(/\r?\n/);
   const starts = entryLines(lines);
@@ -71,19 +83,38 @@ export function parseSignatureBundle(text: string, fileName = 'bundle'): BundleP
   doc.signatures.forEach((entry: any, i: number) => {
     const where = `${fileName} signatures[${i}]`;
     const baseLine = starts[i];
-    const entryText = baseLine !== undefined ? lines.slice(baseLine, starts[i + 1] ?? lines.length).map((l) => l.replace(/^(\s*)- /, '$1  ').replace(/^\s{0,4}/, '')) : undefined;
+    const entryText =
+      baseLine !== undefined
+        ? lines
+            .slice(baseLine, starts[i + 1] ?? lines.length)
+            .map((l) => l.replace(/^(\s*)- /, '$1  ').replace(/^\s{0,4}/, ''))
+        : undefined;
     if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
-      errors.push({ file: where, line: baseLine !== undefined ? baseLine + 1 : undefined, message: 'an entry must be a mapping' });
+      errors.push({
+        file: where,
+        line: baseLine !== undefined ? baseLine + 1 : undefined,
+        message: 'an entry must be a mapping',
+      });
       return;
     }
     const { id, ...rest } = entry;
     const sid = typeof id === 'number' ? String(id) : id;
     if (typeof sid !== 'string' || !ID_RE.test(sid)) {
-      errors.push({ file: where, key: 'id', line: baseLine !== undefined ? baseLine + 1 : undefined, message: `'id' must be a string of letters, digits, '.', '_' or '-', found ${JSON.stringify(id)}` });
+      errors.push({
+        file: where,
+        key: 'id',
+        line: baseLine !== undefined ? baseLine + 1 : undefined,
+        message: `'id' must be a string of letters, digits, '.', '_' or '-', found ${JSON.stringify(id)}`,
+      });
       return;
     }
     if (seen.has(sid)) {
-      errors.push({ file: where, key: 'id', line: baseLine !== undefined ? baseLine + 1 : undefined, message: `duplicate id '${sid}' (also entry ${seen.get(sid)})` });
+      errors.push({
+        file: where,
+        key: 'id',
+        line: baseLine !== undefined ? baseLine + 1 : undefined,
+        message: `duplicate id '${sid}' (also entry ${seen.get(sid)})`,
+      });
       return;
     }
     seen.set(sid, i);
@@ -105,7 +136,10 @@ export function bundleObject(signatures: Signature[], exported?: string): Record
   };
 }
 
-export function formatSignatureBundle(signatures: Signature[], opts: { format?: 'yaml' | 'json'; exported?: string } = {}): string {
+export function formatSignatureBundle(
+  signatures: Signature[],
+  opts: { format?: 'yaml' | 'json'; exported?: string } = {},
+): string {
   const o = bundleObject(signatures, opts.exported);
   return opts.format === 'json' ? JSON.stringify(o, null, 2) + '\n' : yaml.dump(o, YAML_DUMP_OPTIONS);
 }

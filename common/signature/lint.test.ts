@@ -2,13 +2,20 @@ import { lintSignature } from './lint';
 
 describe('lintSignature: one verdict per signature', () => {
   it('as-is: valid on the current schema as written', () => {
-    expect(lintSignature({ query: 'message:"x" AND tags:console' })).toEqual({ outcome: 'as-is', errors: [], warnings: [], rewrites: [] });
+    expect(lintSignature({ query: 'message:"x" AND tags:console' })).toEqual({
+      outcome: 'as-is',
+      errors: [],
+      warnings: [],
+      rewrites: [],
+    });
   });
 
   it('rewritten: valid after the legacy translation, with the query to run', () => {
     const l = lintSignature({ query: '@message:"x" AND @fields.build_status:FAILURE' });
     expect(l.outcome).toBe('rewritten');
-    expect(l.translated).toBe('message:"x" AND build_status:(FAILURE OR TIMED_OUT OR POST_FAILURE OR NODE_FAILURE OR RETRY_LIMIT)');
+    expect(l.translated).toBe(
+      'message:"x" AND build_status:(FAILURE OR TIMED_OUT OR POST_FAILURE OR NODE_FAILURE OR RETRY_LIMIT)',
+    );
     expect(l.rewrites).toHaveLength(3);
   });
 
@@ -25,6 +32,9 @@ describe('lintSignature: one verdict per signature', () => {
     const l = lintSignature({ query: '@message:"x" AND build_name:*grenade*' });
     expect(l.outcome).toBe('rejected');
     expect(l.errors.map((e) => e.code)).toEqual(['leading_wildcard']);
-    expect(lintSignature({ query: 'message:"x" AND buildname:y' }).errors[0]).toMatchObject({ code: 'unknown_field', field: 'buildname' });
+    expect(lintSignature({ query: 'message:"x" AND buildname:y' }).errors[0]).toMatchObject({
+      code: 'unknown_field',
+      field: 'buildname',
+    });
   });
 });

@@ -20,16 +20,23 @@ export interface SignatureLint {
   translated?: string;
 }
 
-export function lintSignature(sig: Pick<Signature, 'query'>, opts: Omit<ValidateOptions, 'legacy'> = {}): SignatureLint {
+export function lintSignature(
+  sig: Pick<Signature, 'query'>,
+  opts: Omit<ValidateOptions, 'legacy'> = {},
+): SignatureLint {
   const plain = validateSignature(sig, opts);
   const legacy = translateLegacyQuery(sig.query);
-  if (plain.ok && !legacy.rewrites.length && !legacy.warnings.length) return { outcome: 'as-is', errors: [], warnings: plain.warnings, rewrites: [] };
-  if (plain.errors.some((e) => e.code === 'syntax' || e.code === 'too_long')) return { outcome: 'rejected', errors: plain.errors, warnings: plain.warnings, rewrites: [] };
+  if (plain.ok && !legacy.rewrites.length && !legacy.warnings.length)
+    return { outcome: 'as-is', errors: [], warnings: plain.warnings, rewrites: [] };
+  if (plain.errors.some((e) => e.code === 'syntax' || e.code === 'too_long'))
+    return { outcome: 'rejected', errors: plain.errors, warnings: plain.warnings, rewrites: [] };
   const v = validateSignature(sig, { ...opts, legacy: true });
   const base = { warnings: v.warnings, rewrites: v.rewrites, ...(v.translated ? { translated: v.translated } : {}) };
-  const untranslatable = (e: QueryProblem) => e.code === 'legacy_field' && !!e.field && !!UNTRANSLATABLE_FIELDS[e.field];
+  const untranslatable = (e: QueryProblem) =>
+    e.code === 'legacy_field' && !!e.field && !!UNTRANSLATABLE_FIELDS[e.field];
   if (!v.ok) {
-    if (v.errors.every(untranslatable)) return { outcome: 'flagged', errors: [], ...base, warnings: [...v.errors, ...v.warnings] };
+    if (v.errors.every(untranslatable))
+      return { outcome: 'flagged', errors: [], ...base, warnings: [...v.errors, ...v.warnings] };
     return { outcome: 'rejected', errors: v.errors, ...base };
   }
   if (v.warnings.some((w) => w.code === 'legacy_field')) return { outcome: 'flagged', errors: [], ...base };

@@ -61,12 +61,26 @@ describe('parseSignatureYaml: elastic-recheck files as they are', () => {
       scope: { projects: ['openstack/nova'], queues: ['gate', 'check'] },
       created: '2026-01-02T03:04:05Z',
     });
-    expect(ok(parseSignatureYaml('bug: https://storyboard.openstack.org/#!/story/2006737\nquery: x', 's.yaml')).bug).toMatchObject({ tracker: 'storyboard', id: '2006737' });
-    expect(ok(parseSignatureYaml('bug: {tracker: jira, id: CI-12, url: "https://jira.example.org/browse/CI-12"}\nquery: x', 'j.yaml')).bug).toMatchObject({ tracker: 'jira', id: 'CI-12' });
+    expect(
+      ok(parseSignatureYaml('bug: https://storyboard.openstack.org/#!/story/2006737\nquery: x', 's.yaml')).bug,
+    ).toMatchObject({ tracker: 'storyboard', id: '2006737' });
+    expect(
+      ok(
+        parseSignatureYaml(
+          'bug: {tracker: jira, id: CI-12, url: "https://jira.example.org/browse/CI-12"}\nquery: x',
+          'j.yaml',
+        ),
+      ).bug,
+    ).toMatchObject({ tracker: 'jira', id: 'CI-12' });
   });
 
   it('round-trips: format then parse gives the same signature', () => {
-    const s = ok(parseSignatureYaml('bug: https://github.com/o/r/issues/3\nquery: "a AND\\n b"\nscope: {branches: [master]}\nmode: track\nresolved_at: "Fri Feb  7 17:06:16 PST 2014"\n', 'x.yaml'));
+    const s = ok(
+      parseSignatureYaml(
+        'bug: https://github.com/o/r/issues/3\nquery: "a AND\\n b"\nscope: {branches: [master]}\nmode: track\nresolved_at: "Fri Feb  7 17:06:16 PST 2014"\n',
+        'x.yaml',
+      ),
+    );
     expect(ok(parseSignatureYaml(formatSignatureYaml(s), 'x.yaml'))).toEqual(s);
   });
 });
@@ -81,12 +95,25 @@ describe('parseSignatureYaml: errors name the problem, the key and the line', ()
 
   it('unknown keys, with a suggestion', () => {
     const e = errors(parseSignatureYaml('query: x\nsupress-graph: true\n', '1.yaml'));
-    expect(e).toEqual([expect.objectContaining({ key: 'supress-graph', line: 2, message: expect.stringContaining("unknown key 'supress-graph'") })]);
-    expect(errors(parseSignatureYaml('query: x\nsuppress_graph: true\n', '1.yaml'))[0].message).toContain("did you mean 'suppress-graph'");
+    expect(e).toEqual([
+      expect.objectContaining({
+        key: 'supress-graph',
+        line: 2,
+        message: expect.stringContaining("unknown key 'supress-graph'"),
+      }),
+    ]);
+    expect(errors(parseSignatureYaml('query: x\nsuppress_graph: true\n', '1.yaml'))[0].message).toContain(
+      "did you mean 'suppress-graph'",
+    );
   });
 
   it('wrong types with the key and line', () => {
-    const e = errors(parseSignatureYaml('query: x\nsuppress-graph: "sometimes"\ntest_ids: tempest.x\nscope:\n  projects: nova\n', '1.yaml'));
+    const e = errors(
+      parseSignatureYaml(
+        'query: x\nsuppress-graph: "sometimes"\ntest_ids: tempest.x\nscope:\n  projects: nova\n',
+        '1.yaml',
+      ),
+    );
     expect(e.map((x) => [x.key, x.line])).toEqual([
       ['suppress-graph', 2],
       ['test_ids', 3],
@@ -97,7 +124,9 @@ describe('parseSignatureYaml: errors name the problem, the key and the line', ()
   });
 
   it('missing or empty query, non-mapping document, non-numeric name without bug', () => {
-    expect(errors(parseSignatureYaml('suppress-graph: true\n', '1.yaml'))[0].message).toContain("missing required key 'query'");
+    expect(errors(parseSignatureYaml('suppress-graph: true\n', '1.yaml'))[0].message).toContain(
+      "missing required key 'query'",
+    );
     expect(errors(parseSignatureYaml('query: "  "\n', '1.yaml'))[0].message).toContain("'query' is empty");
     expect(errors(parseSignatureYaml('- a\n- b\n', '1.yaml'))[0].message).toContain('must be a mapping');
     expect(errors(parseSignatureYaml('query: x\n', 'flaky.yaml'))[0].message).toContain('not a Launchpad bug number');
@@ -112,7 +141,12 @@ describe('parseSignatureYaml: errors name the problem, the key and the line', ()
 
 describe('bundles', () => {
   const a = ok(parseSignatureYaml('query: message:"a"\nsuppress-graph: true\n', '1.yaml'));
-  const b = ok(parseSignatureYaml('bug: https://github.com/o/r/issues/9\nquery: message:"b"\nscope: {projects: [p]}\n', 'gh-9.yaml'));
+  const b = ok(
+    parseSignatureYaml(
+      'bug: https://github.com/o/r/issues/9\nquery: message:"b"\nscope: {projects: [p]}\n',
+      'gh-9.yaml',
+    ),
+  );
 
   it.each(['yaml', 'json'] as const)('round-trips as %s', (format) => {
     const text = formatSignatureBundle([b, a], { format, exported: '2026-01-01T00:00:00Z' });
@@ -132,8 +166,17 @@ describe('bundles', () => {
 
   it('rejects duplicates, wrong version and unknown kinds', () => {
     const dup = formatSignatureBundle([a]).replace(/signatures:\n([\s\S]*)$/, (_m, e) => `signatures:\n${e}${e}`);
-    expect(parseSignatureBundle(dup)).toMatchObject({ ok: false, errors: [expect.objectContaining({ message: expect.stringContaining("duplicate id '1'") })] });
-    expect(parseSignatureBundle('version: 2\nkind: elastic-recheck-signatures\nsignatures: []\n')).toMatchObject({ ok: false, errors: [{ key: 'version' }] });
-    expect(parseSignatureBundle('version: 1\nkind: other\nsignatures: []\n')).toMatchObject({ ok: false, errors: [{ key: 'kind' }] });
+    expect(parseSignatureBundle(dup)).toMatchObject({
+      ok: false,
+      errors: [expect.objectContaining({ message: expect.stringContaining("duplicate id '1'") })],
+    });
+    expect(parseSignatureBundle('version: 2\nkind: elastic-recheck-signatures\nsignatures: []\n')).toMatchObject({
+      ok: false,
+      errors: [{ key: 'version' }],
+    });
+    expect(parseSignatureBundle('version: 1\nkind: other\nsignatures: []\n')).toMatchObject({
+      ok: false,
+      errors: [{ key: 'kind' }],
+    });
   });
 });

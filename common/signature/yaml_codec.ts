@@ -27,7 +27,14 @@ export type SignatureParseResult =
   | { ok: true; signature: Signature; warnings: SignatureProblem[] }
   | { ok: false; errors: SignatureProblem[]; warnings: SignatureProblem[] };
 
-export const ER_KEYS = ['query', 'allow-nonvoting', 'suppress-graph', 'suppress-notification', 'test_ids', 'resolved_at'] as const;
+export const ER_KEYS = [
+  'query',
+  'allow-nonvoting',
+  'suppress-graph',
+  'suppress-notification',
+  'test_ids',
+  'resolved_at',
+] as const;
 export const OUR_KEYS = ['bug', 'title', 'owner', 'mode', 'scope', 'created', 'updated'] as const;
 export const SIGNATURE_KEYS: readonly string[] = [...ER_KEYS, ...OUR_KEYS];
 const SCOPE_KEYS = ['projects', 'branches', 'queues'];
@@ -74,7 +81,8 @@ export function bugUrl(tracker: BugTracker, id: string): string | undefined {
 
 /** 1-based line of a top-level key (keys of these files sit at column 0). */
 function keyLine(lines: string[], key: string, parent?: string): number | undefined {
-  const re = (k: string, indent: string) => new RegExp(`^${indent}(['"]?)${k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1\\s*:`);
+  const re = (k: string, indent: string) =>
+    new RegExp(`^${indent}(['"]?)${k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1\\s*:`);
   if (!parent) {
     const i = lines.findIndex((l) => re(key, '').test(l));
     return i >= 0 ? i + 1 : undefined;
@@ -88,7 +96,16 @@ function keyLine(lines: string[], key: string, parent?: string): number | undefi
   return p;
 }
 
-const YAML11_BOOLS: Record<string, boolean> = { yes: true, no: false, on: true, off: false, y: true, n: false, True: true, False: false };
+const YAML11_BOOLS: Record<string, boolean> = {
+  yes: true,
+  no: false,
+  on: true,
+  off: false,
+  y: true,
+  n: false,
+  True: true,
+  False: false,
+};
 
 function typeName(v: unknown): string {
   if (v === null) return 'null';
@@ -101,7 +118,12 @@ function typeName(v: unknown): string {
 export function yamlProblem(fileName: string, error: unknown): SignatureProblem {
   const ex = error as yaml.YAMLException;
   const mark = (ex as any).mark;
-  return { file: fileName, line: mark ? mark.line + 1 : undefined, column: mark ? mark.column + 1 : undefined, message: `YAML: ${ex.reason ?? ex.message}` };
+  return {
+    file: fileName,
+    line: mark ? mark.line + 1 : undefined,
+    column: mark ? mark.column + 1 : undefined,
+    message: `YAML: ${ex.reason ?? ex.message}`,
+  };
 }
 
 /** Parse one signature file. Pure: no file access, never throws. */
@@ -133,19 +155,41 @@ export function signatureFromObject(doc: unknown, ctx: Ctx): SignatureParseResul
   const warnings: SignatureProblem[] = [];
   const at = (key: string, parent?: string) => {
     const line = ctx.lines ? keyLine(ctx.lines, key, parent) : undefined;
-    return { file: ctx.file, key: parent ? `${parent}.${key}` : key, ...(line !== undefined ? { line: line + (ctx.baseLine ?? 0) } : {}) };
+    return {
+      file: ctx.file,
+      key: parent ? `${parent}.${key}` : key,
+      ...(line !== undefined ? { line: line + (ctx.baseLine ?? 0) } : {}),
+    };
   };
   const fail = (key: string, message: string, parent?: string) => errors.push({ ...at(key, parent), message });
 
-  if (doc === null || doc === undefined) return { ok: false, errors: [{ file: ctx.file, line: 1, message: 'empty document: a signature needs at least `query`' }], warnings };
+  if (doc === null || doc === undefined)
+    return {
+      ok: false,
+      errors: [{ file: ctx.file, line: 1, message: 'empty document: a signature needs at least `query`' }],
+      warnings,
+    };
   if (typeof doc !== 'object' || Array.isArray(doc))
-    return { ok: false, errors: [{ file: ctx.file, line: 1, message: `the document must be a mapping of keys (query, ...), found ${typeName(doc)}` }], warnings };
+    return {
+      ok: false,
+      errors: [
+        {
+          file: ctx.file,
+          line: 1,
+          message: `the document must be a mapping of keys (query, ...), found ${typeName(doc)}`,
+        },
+      ],
+      warnings,
+    };
   const o = doc as Record<string, unknown>;
 
   for (const k of Object.keys(o)) {
     if (!SIGNATURE_KEYS.includes(k)) {
       const near = SIGNATURE_KEYS.find((s) => s.replace(/[-_]/g, '') === k.replace(/[-_]/g, '').toLowerCase());
-      fail(k, `unknown key '${k}'${near ? ` (did you mean '${near}'?)` : ''}; known keys: ${SIGNATURE_KEYS.join(', ')}`);
+      fail(
+        k,
+        `unknown key '${k}'${near ? ` (did you mean '${near}'?)` : ''}; known keys: ${SIGNATURE_KEYS.join(', ')}`,
+      );
     }
   }
 
@@ -167,7 +211,10 @@ export function signatureFromObject(doc: unknown, ctx: Ctx): SignatureParseResul
     if (v === undefined || v === null) return false;
     if (typeof v === 'boolean') return v;
     if (typeof v === 'string' && v in YAML11_BOOLS) {
-      warnings.push({ ...at(key), message: `'${key}: ${v}' is a YAML 1.1 boolean (read as ${YAML11_BOOLS[v]}); write true or false` });
+      warnings.push({
+        ...at(key),
+        message: `'${key}: ${v}' is a YAML 1.1 boolean (read as ${YAML11_BOOLS[v]}); write true or false`,
+      });
       return YAML11_BOOLS[v];
     }
     fail(key, `'${key}' must be true or false, found ${typeName(v)}${typeof v === 'string' ? ` "${v}"` : ''}`);
@@ -182,7 +229,11 @@ export function signatureFromObject(doc: unknown, ctx: Ctx): SignatureParseResul
     }
     const bad = v.findIndex((x) => typeof x !== 'string' || !x.trim());
     if (bad >= 0) {
-      fail(key, `'${parent ? `${parent}.` : ''}${key}' item ${bad + 1} must be a non-empty string, found ${typeName(v[bad])}`, parent);
+      fail(
+        key,
+        `'${parent ? `${parent}.` : ''}${key}' item ${bad + 1} must be a non-empty string, found ${typeName(v[bad])}`,
+        parent,
+      );
       return undefined;
     }
     return v as string[];
@@ -210,7 +261,10 @@ export function signatureFromObject(doc: unknown, ctx: Ctx): SignatureParseResul
   const b = o.bug;
   if (b === undefined || b === null) {
     if (!/^\d+$/.test(ctx.id))
-      fail('bug', `the file name '${ctx.id}' is not a Launchpad bug number: add a 'bug' key (a tracker URL, or tracker/id/url)`);
+      fail(
+        'bug',
+        `the file name '${ctx.id}' is not a Launchpad bug number: add a 'bug' key (a tracker URL, or tracker/id/url)`,
+      );
   } else if (typeof b === 'string' || typeof b === 'number') {
     const s = String(b);
     const fromUrl = bugFromUrl(s);
@@ -219,14 +273,17 @@ export function signatureFromObject(doc: unknown, ctx: Ctx): SignatureParseResul
     else fail('bug', `'bug' is not a Launchpad, GitHub, Storyboard or Jira issue URL: "${s}"`);
   } else if (typeof b === 'object' && !Array.isArray(b)) {
     const bo = b as Record<string, unknown>;
-    for (const k of Object.keys(bo)) if (!['tracker', 'id', 'url'].includes(k)) fail(k, `unknown key 'bug.${k}'; known keys: tracker, id, url`, 'bug');
+    for (const k of Object.keys(bo))
+      if (!['tracker', 'id', 'url'].includes(k)) fail(k, `unknown key 'bug.${k}'; known keys: tracker, id, url`, 'bug');
     const tracker = bo.tracker ?? 'launchpad';
     const bid = bo.id;
-    if (typeof tracker !== 'string' || !TRACKERS.includes(tracker as BugTracker)) fail('tracker', `'bug.tracker' must be one of ${TRACKERS.join(', ')}`, 'bug');
+    if (typeof tracker !== 'string' || !TRACKERS.includes(tracker as BugTracker))
+      fail('tracker', `'bug.tracker' must be one of ${TRACKERS.join(', ')}`, 'bug');
     else if (typeof bid !== 'string' && typeof bid !== 'number') fail('id', "'bug.id' must be a string", 'bug');
     else {
       const url = bo.url === undefined ? bugUrl(tracker as BugTracker, String(bid)) : bo.url;
-      if (typeof url !== 'string' || !/^https?:\/\//.test(url)) fail('url', `'bug.url' is required for ${tracker} and must be an http(s) URL`, 'bug');
+      if (typeof url !== 'string' || !/^https?:\/\//.test(url))
+        fail('url', `'bug.url' is required for ${tracker} and must be an http(s) URL`, 'bug');
       else signature.bug = { tracker: tracker as BugTracker, id: String(bid), url };
     }
   } else fail('bug', `'bug' must be a URL or a mapping (tracker, id, url), found ${typeName(b)}`);
@@ -236,7 +293,11 @@ export function signatureFromObject(doc: unknown, ctx: Ctx): SignatureParseResul
   const resolvedAt = str('resolved_at');
   if (resolvedAt !== undefined) {
     signature.resolvedAt = resolvedAt;
-    warnings.push({ ...at('resolved_at'), message: "'resolved_at' is historical (elastic-recheck skipped such queries from 2013-12 to 2014-02); the signature is loaded but marked resolved" });
+    warnings.push({
+      ...at('resolved_at'),
+      message:
+        "'resolved_at' is historical (elastic-recheck skipped such queries from 2013-12 to 2014-02); the signature is loaded but marked resolved",
+    });
   }
   for (const k of ['title', 'owner'] as const) {
     const v = str(k);
@@ -245,14 +306,20 @@ export function signatureFromObject(doc: unknown, ctx: Ctx): SignatureParseResul
   const mode = o.mode;
   if (mode !== undefined && mode !== null) {
     if (mode === 'explains' || mode === 'track') signature.mode = mode as SignatureMode;
-    else fail('mode', `'mode' must be 'explains' or 'track', found ${typeof mode === 'string' ? `"${mode}"` : typeName(mode)}`);
+    else
+      fail(
+        'mode',
+        `'mode' must be 'explains' or 'track', found ${typeof mode === 'string' ? `"${mode}"` : typeName(mode)}`,
+      );
   }
   const scope = o.scope;
   if (scope !== undefined && scope !== null) {
-    if (typeof scope !== 'object' || Array.isArray(scope)) fail('scope', `'scope' must be a mapping (projects, branches, queues), found ${typeName(scope)}`);
+    if (typeof scope !== 'object' || Array.isArray(scope))
+      fail('scope', `'scope' must be a mapping (projects, branches, queues), found ${typeName(scope)}`);
     else {
       const so = scope as Record<string, unknown>;
-      for (const k of Object.keys(so)) if (!SCOPE_KEYS.includes(k)) fail(k, `unknown key 'scope.${k}'; known keys: ${SCOPE_KEYS.join(', ')}`, 'scope');
+      for (const k of Object.keys(so))
+        if (!SCOPE_KEYS.includes(k)) fail(k, `unknown key 'scope.${k}'; known keys: ${SCOPE_KEYS.join(', ')}`, 'scope');
       const out: SignatureScope = {};
       for (const k of SCOPE_KEYS as (keyof SignatureScope)[]) {
         const l = strList(k, 'scope', so);
@@ -279,7 +346,10 @@ export function signatureToObject(sig: Signature, withId = false): Record<string
   const defaultBug = launchpadBug(sig.id);
   if (withId || sig.bug.tracker !== 'launchpad' || sig.bug.id !== defaultBug.id || sig.bug.url !== defaultBug.url) {
     const derived = bugUrl(sig.bug.tracker, sig.bug.id);
-    o.bug = derived === sig.bug.url ? { tracker: sig.bug.tracker, id: sig.bug.id } : { tracker: sig.bug.tracker, id: sig.bug.id, url: sig.bug.url };
+    o.bug =
+      derived === sig.bug.url
+        ? { tracker: sig.bug.tracker, id: sig.bug.id }
+        : { tracker: sig.bug.tracker, id: sig.bug.id, url: sig.bug.url };
   }
   if (sig.title !== undefined) o.title = sig.title;
   o.query = sig.query;
@@ -296,7 +366,12 @@ export function signatureToObject(sig: Signature, withId = false): Record<string
   return o;
 }
 
-export const YAML_DUMP_OPTIONS: yaml.DumpOptions = { lineWidth: 100, noRefs: true, schema: yaml.CORE_SCHEMA, quotingType: '"' };
+export const YAML_DUMP_OPTIONS: yaml.DumpOptions = {
+  lineWidth: 100,
+  noRefs: true,
+  schema: yaml.CORE_SCHEMA,
+  quotingType: '"',
+};
 
 /** A signature file's text. parseSignatureYaml(formatSignatureYaml(s), `${s.id}.yaml`) gives back `s`. */
 export function formatSignatureYaml(sig: Signature): string {

@@ -32,8 +32,12 @@ test('titles from the signature files, fixed bugs where the data stops, one fixe
       expect(bug.status).toBe(bug.tasks[0].status.startsWith('Fix') ? 'fixed' : 'open');
     }
     expect(stillFailingButFixed).toBe(1);
-    expect((await fetchBug(signatures.find((s) => s.id === '2031001')!.bug, config))!.title).toBe('Scheduling fails in the conductor when placement returns no candidates');
-    expect((await fetchBug(signatures.find((s) => s.id === '2031017')!.bug, config))!.title).toBe('PortBindingFailed: Binding failed for port');
+    expect((await fetchBug(signatures.find((s) => s.id === '2031001')!.bug, config))!.title).toBe(
+      'Scheduling fails in the conductor when placement returns no candidates',
+    );
+    expect((await fetchBug(signatures.find((s) => s.id === '2031017')!.bug, config))!.title).toBe(
+      'PortBindingFailed: Binding failed for port',
+    );
   } finally {
     await tracker.stop();
     fs.rmSync(tmp, { recursive: true, force: true });

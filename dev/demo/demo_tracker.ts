@@ -30,7 +30,11 @@ export function saveDemoBugs(file: string, generator: DataGenerator): void {
   // the busiest bug was "fixed" three days before the end of the window, and kept failing after it
   const iso = (t: number) => new Date(t).toISOString();
   const bugs: DemoBug[] = usable.map((u) =>
-    u.activeTo < now ? { id: u.signature.bug.id, status: 'Fix Released', fixedAt: iso(u.activeTo) } : u === busiest ? { id: u.signature.bug.id, status: 'Fix Committed', fixedAt: iso(now - 3 * 86400000) } : { id: u.signature.bug.id, status: 'Confirmed' },
+    u.activeTo < now
+      ? { id: u.signature.bug.id, status: 'Fix Released', fixedAt: iso(u.activeTo) }
+      : u === busiest
+        ? { id: u.signature.bug.id, status: 'Fix Committed', fixedAt: iso(now - 3 * 86400000) }
+        : { id: u.signature.bug.id, status: 'Confirmed' },
   );
   fs.writeFileSync(file, JSON.stringify(bugs));
 }
@@ -38,7 +42,13 @@ export function saveDemoBugs(file: string, generator: DataGenerator): void {
 /** A title for a demo bug: the first comment line of its `<bug>.yaml`, else the query's first message phrase. */
 export function titleFromYaml(text: string): string | undefined {
   const line = text.split('\n').find((l) => l.startsWith('#'));
-  if (line) return line.replace(/^#\s*/, '').replace(/[,.;:]\s*$/, '').trim() || undefined;
+  if (line)
+    return (
+      line
+        .replace(/^#\s*/, '')
+        .replace(/[,.;:]\s*$/, '')
+        .trim() || undefined
+    );
   return /message:"([^"]+)"/.exec(text)?.[1].trim();
 }
 
@@ -48,16 +58,38 @@ export interface DemoTracker {
   stop(): Promise<void>;
 }
 
-export async function startDemoTracker(signaturesDir: string, bugsFile: string, buildsFile: string): Promise<DemoTracker> {
-  const saved = new Map<string, DemoBug>(fs.existsSync(bugsFile) ? (JSON.parse(fs.readFileSync(bugsFile, 'utf8')) as DemoBug[]).map((b) => [b.id, b]) : []);
-  const builds: Array<{ project: string; status: string }> = fs.existsSync(buildsFile) ? JSON.parse(fs.readFileSync(buildsFile, 'utf8')) : [];
+export async function startDemoTracker(
+  signaturesDir: string,
+  bugsFile: string,
+  buildsFile: string,
+): Promise<DemoTracker> {
+  const saved = new Map<string, DemoBug>(
+    fs.existsSync(bugsFile) ? (JSON.parse(fs.readFileSync(bugsFile, 'utf8')) as DemoBug[]).map((b) => [b.id, b]) : [],
+  );
+  const builds: Array<{ project: string; status: string }> = fs.existsSync(buildsFile)
+    ? JSON.parse(fs.readFileSync(buildsFile, 'utf8'))
+    : [];
   const projects = [...new Set(builds.filter((b) => b.status !== 'SUCCESS').map((b) => b.project.split('/').pop()!))];
   const tracker = new FakeTrackers();
-  const files = fs.readdirSync(signaturesDir).filter((f) => f.endsWith('.yaml')).sort();
+  const files = fs
+    .readdirSync(signaturesDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   files.forEach((file, i) => {
     const id = file.replace(/\.yaml$/, '');
     const title = titleFromYaml(fs.readFileSync(path.join(signaturesDir, file), 'utf8')) ?? `Demo bug ${id}`;
-    tracker.launchpad.set(id, { id, title, tasks: [{ target: projects.length ? projects[i % projects.length] : 'nova', status: saved.get(id)?.status ?? 'Confirmed', importance: ['High', 'Medium', 'Low'][i % 3], fixedAt: saved.get(id)?.fixedAt }] });
+    tracker.launchpad.set(id, {
+      id,
+      title,
+      tasks: [
+        {
+          target: projects.length ? projects[i % projects.length] : 'nova',
+          status: saved.get(id)?.status ?? 'Confirmed',
+          importance: ['High', 'Medium', 'Low'][i % 3],
+          fixedAt: saved.get(id)?.fixedAt,
+        },
+      ],
+    });
   });
   await tracker.start();
   return { launchpadUrl: tracker.urls.launchpad, bugs: files.length, stop: () => tracker.stop() };

@@ -81,5 +81,10 @@ export async function startDemoZuul(file: string): Promise<DemoZuul> {
     zuul.addBuild(b.tenant, fields);
   }
   await zuul.start();
-  return { url: zuul.url, tenants: [...new Set(builds.map((b) => b.tenant))], builds: builds.length, stop: () => zuul.stop() };
+  return {
+    url: zuul.url,
+    tenants: [...new Set(builds.map((b) => b.tenant))],
+    builds: builds.length,
+    stop: () => zuul.stop(),
+  };
 }

@@ -16,7 +16,9 @@ export function uniqueIndexPrefix(name: string): string {
   return `.kibana-test-${name}-${process.pid}-${Date.now().toString(36)}`.toLowerCase();
 }
 
-export async function startSourceStandIn(options: Omit<StandInOptions, 'pluginDir'> & { pluginDir?: string }): Promise<StandIn> {
+export async function startSourceStandIn(
+  options: Omit<StandInOptions, 'pluginDir'> & { pluginDir?: string },
+): Promise<StandIn> {
   return startStandIn({
     pluginDir: REPO_ROOT,
     serverEntry: path.join(REPO_ROOT, 'server', 'index.ts'),

@@ -11,7 +11,9 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 describe('engine launcher input checks', () => {
   it('names a missing java in one line', () => {
-    expect(() => findJava({ PATH: '/nonexistent', JAVA_HOME: '' })).toThrow(new EngineError('java not found: install a JDK 17 or newer, or set JAVA_HOME'));
+    expect(() => findJava({ PATH: '/nonexistent', JAVA_HOME: '' })).toThrow(
+      new EngineError('java not found: install a JDK 17 or newer, or set JAVA_HOME'),
+    );
   });
 
   it('refuses a port that is in use, before starting a JVM', async () => {
@@ -27,11 +29,17 @@ describe('engine launcher input checks', () => {
   });
 
   it('refuses an invalid port number', async () => {
-    await expect(assertPortFree(70000)).rejects.toThrow('invalid port 70000: the embedded engine takes an HTTP port from 1025 to 9299');
+    await expect(assertPortFree(70000)).rejects.toThrow(
+      'invalid port 70000: the embedded engine takes an HTTP port from 1025 to 9299',
+    );
   });
 
   it('the engine command rejects an unknown option with one line and a non-zero exit', () => {
-    const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'scripts/engine.ts', '--prot', '9200'], { cwd: ROOT, encoding: 'utf8', timeout: 30000 });
+    const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'scripts/engine.ts', '--prot', '9200'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 30000,
+    });
     expect(run.status).toBe(2);
     expect(run.stderr.trim()).toBe('error: unknown option --prot (known: --port, --data, --heap, --help)');
   });
@@ -40,7 +48,12 @@ describe('engine launcher input checks', () => {
     // A PATH with node alone (the system bin folder would hold java too).
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'node-only-'));
     fs.symlinkSync(process.execPath, path.join(bin, 'node'));
-    const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'scripts/engine.ts'], { cwd: ROOT, encoding: 'utf8', timeout: 30000, env: { ...process.env, PATH: bin, JAVA_HOME: '' } });
+    const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'scripts/engine.ts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 30000,
+      env: { ...process.env, PATH: bin, JAVA_HOME: '' },
+    });
     fs.rmSync(bin, { recursive: true, force: true });
     expect(run.status).toBe(2);
     expect(run.stderr.trim()).toBe('error: java not found: install a JDK 17 or newer, or set JAVA_HOME');

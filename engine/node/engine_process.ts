@@ -13,9 +13,20 @@ import * as path from 'path';
 
 export const ENGINE_DIR = path.resolve(__dirname, '..');
 const CLASSPATH_FILE = path.join(ENGINE_DIR, 'target', 'cp.txt');
-const MAIN_CLASS_FILE = path.join(ENGINE_DIR, 'target', 'classes', 'org', 'elasticrecheck', 'engine', 'EngineMain.class');
+const MAIN_CLASS_FILE = path.join(
+  ENGINE_DIR,
+  'target',
+  'classes',
+  'org',
+  'elasticrecheck',
+  'engine',
+  'EngineMain.class',
+);
 const MAIN_CLASS = 'org.elasticrecheck.engine.EngineMain';
-const SOURCES = [path.join(ENGINE_DIR, 'pom.xml'), path.join(ENGINE_DIR, 'src', 'main', 'java', 'org', 'elasticrecheck', 'engine', 'EngineMain.java')];
+const SOURCES = [
+  path.join(ENGINE_DIR, 'pom.xml'),
+  path.join(ENGINE_DIR, 'src', 'main', 'java', 'org', 'elasticrecheck', 'engine', 'EngineMain.java'),
+];
 
 /** An error whose message is one line meant for a person; CLIs print it and exit non-zero. */
 export class EngineError extends Error {}
@@ -70,18 +81,28 @@ function newestMtime(files: string[]): number {
  */
 export function ensureEngineBuilt(log: (line: string) => void = () => undefined): string {
   const upToDate =
-    fs.existsSync(CLASSPATH_FILE) && fs.existsSync(MAIN_CLASS_FILE) && fs.statSync(CLASSPATH_FILE).mtimeMs >= newestMtime(SOURCES) && fs.statSync(MAIN_CLASS_FILE).mtimeMs >= newestMtime(SOURCES);
+    fs.existsSync(CLASSPATH_FILE) &&
+    fs.existsSync(MAIN_CLASS_FILE) &&
+    fs.statSync(CLASSPATH_FILE).mtimeMs >= newestMtime(SOURCES) &&
+    fs.statSync(MAIN_CLASS_FILE).mtimeMs >= newestMtime(SOURCES);
   if (!upToDate) {
     log('building the engine launcher with Maven (first run downloads OpenSearch from Maven Central)...');
-    const mvn = spawnSync('mvn', ['-q', '-B', 'compile', 'dependency:build-classpath', '-Dmdep.outputFile=target/cp.txt'], {
-      cwd: ENGINE_DIR,
-      encoding: 'utf8',
-    });
+    const mvn = spawnSync(
+      'mvn',
+      ['-q', '-B', 'compile', 'dependency:build-classpath', '-Dmdep.outputFile=target/cp.txt'],
+      {
+        cwd: ENGINE_DIR,
+        encoding: 'utf8',
+      },
+    );
     if (mvn.error) {
-      throw new EngineError(`mvn could not run (${(mvn.error as NodeJS.ErrnoException).code ?? mvn.error.message}): install Apache Maven 3.8+`);
+      throw new EngineError(
+        `mvn could not run (${(mvn.error as NodeJS.ErrnoException).code ?? mvn.error.message}): install Apache Maven 3.8+`,
+      );
     }
     if (mvn.status !== 0) {
-      const detail = `${mvn.stdout}\n${mvn.stderr}`.split('\n').find((l) => l.includes('ERROR')) ?? `exit ${mvn.status}`;
+      const detail =
+        `${mvn.stdout}\n${mvn.stderr}`.split('\n').find((l) => l.includes('ERROR')) ?? `exit ${mvn.status}`;
       throw new EngineError(`building the engine launcher failed: ${detail.trim()}`);
     }
     // Maven leaves the file untouched when the classpath did not change; mark it current.
@@ -163,9 +184,23 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
     options.onLog?.(line);
   };
 
-  const child = spawn(java, [`-Xms${heap}`, `-Xmx${heap}`, '-cp', classpath, MAIN_CLASS, String(port), home, options.clusterName ?? 'elastic-recheck', ownsHome ? 'clean' : 'keep'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    java,
+    [
+      `-Xms${heap}`,
+      `-Xmx${heap}`,
+      '-cp',
+      classpath,
+      MAIN_CLASS,
+      String(port),
+      home,
+      options.clusterName ?? 'elastic-recheck',
+      ownsHome ? 'clean' : 'keep',
+    ],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let stdoutBuffer = '';
   let announced: string | undefined;
   let failure: string | undefined;
@@ -207,7 +242,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
     }
     if (child.exitCode !== null) {
       cleanup();
-      throw new EngineError(`engine exited with code ${child.exitCode} before it was ready: ${recent.slice(-3).join(' | ')}`);
+      throw new EngineError(
+        `engine exited with code ${child.exitCode} before it was ready: ${recent.slice(-3).join(' | ')}`,
+      );
     }
     if (Date.now() > deadline) {
       await stop();

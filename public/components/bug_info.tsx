@@ -10,7 +10,12 @@ import type { BugRef } from '../../common/signature/types';
 import { useApp } from '../services/app_context';
 import { useRequest } from '../services/use_request';
 
-const STATUS_COLOR: Record<BugInfo['status'], string> = { open: 'warning', fixed: 'success', invalid: 'default', unknown: 'hollow' };
+const STATUS_COLOR: Record<BugInfo['status'], string> = {
+  open: 'warning',
+  fixed: 'success',
+  invalid: 'default',
+  unknown: 'hollow',
+};
 
 export function BugStatusBadge({ info }: { info?: BugInfo }) {
   const status = info?.status ?? 'unknown';
@@ -18,7 +23,7 @@ export function BugStatusBadge({ info }: { info?: BugInfo }) {
     ? 'Not fetched from the tracker yet (the background work fetches bug data).'
     : info.error
       ? `${info.trackerStatus ?? status}; last fetch failed: ${info.error}`
-      : info.trackerStatus ?? affectsText(info);
+      : (info.trackerStatus ?? affectsText(info));
   return (
     <EuiToolTip content={detail}>
       <EuiBadge color={STATUS_COLOR[status]} data-test-subj="bugStatus">
@@ -67,7 +72,10 @@ export function useBugs(refs?: BugRef[]): Map<string, BugInfo> {
   const { services } = useApp();
   const ids = refs ? [...new Set(refs.map(bugKey))].sort() : undefined;
   const key = ids?.join(',') ?? '*';
-  const state = useRequest((signal) => (ids && !ids.length ? Promise.resolve({ bugs: [] }) : services.api.bugs(ids, signal)), [key]);
+  const state = useRequest(
+    (signal) => (ids && !ids.length ? Promise.resolve({ bugs: [] }) : services.api.bugs(ids, signal)),
+    [key],
+  );
   return new Map((state.data?.bugs ?? []).map((b) => [bugKey(b), b]));
 }
 

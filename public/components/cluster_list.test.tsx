@@ -13,15 +13,31 @@ function cluster(i: number, extra: Partial<BuildCluster> = {}): BuildCluster {
     id: `c${String(i).padStart(11, '0')}`,
     template: 'Timed out waiting for a reply to message ID <hex>',
     size: 600 - i,
-    jobs: [{ job: 'tempest-full-py3', builds: 400 - i }, { job: 'grenade', builds: 200 }],
+    jobs: [
+      { job: 'tempest-full-py3', builds: 400 - i },
+      { job: 'grenade', builds: 200 },
+    ],
     projects: [{ project: 'openstack/nova', builds: 600 - i }],
     firstSeen: '2026-11-20T01:00:00.000Z',
     lastSeen: '2026-11-29T01:00:00.000Z',
     trend: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     growth: 1.2,
-    samples: [{ uuid: `u${i}`, job: 'tempest-full-py3', file: 'job-output.txt', line, common: [[13, 56]], logUrl: 'https://logs.example.org/x/job-output.txt' }],
+    samples: [
+      {
+        uuid: `u${i}`,
+        job: 'tempest-full-py3',
+        file: 'job-output.txt',
+        line,
+        common: [[13, 56]],
+        logUrl: 'https://logs.example.org/x/job-output.txt',
+      },
+    ],
     builds: Array.from({ length: 30 }, (_, k) => `u${i}-${k}`),
-    proposal: { query: 'message:"Timed out waiting for a reply to message ID"', title: 'Timed out waiting for a reply to message ID', check: { clusterBuilds: 598 - i, otherFailedBuilds: 3, successBuilds: 90, precision: 0.87, warning: true } },
+    proposal: {
+      query: 'message:"Timed out waiting for a reply to message ID"',
+      title: 'Timed out waiting for a reply to message ID',
+      check: { clusterBuilds: 598 - i, otherFailedBuilds: 3, successBuilds: 90, precision: 0.87, warning: true },
+    },
     ...extra,
   };
 }
@@ -43,30 +59,44 @@ function clustersResult(page: number, total = 500): ClustersResult {
 
 describe('unexplained failures by cluster', () => {
   it('shows one page of clusters with the common part marked as text, the proposal and its check', async () => {
-    renderApp('/uncategorized', { [UNCAT]: uncategorizedResult(unexplained(2)), [CLUSTERS]: (r: RecordedRequest) => clustersResult(Number(r.query.page)) });
+    renderApp('/uncategorized', {
+      [UNCAT]: uncategorizedResult(unexplained(2)),
+      [CLUSTERS]: (r: RecordedRequest) => clustersResult(Number(r.query.page)),
+    });
     const panels = await screen.findAllByTestId('clusterPanel');
     expect(panels).toHaveLength(10);
-    expect(screen.getByTestId('clusterSummary').textContent).toContain('5,000 of 6,000 unexplained builds in 500 clusters; 2 without log lines (the newest ones');
+    expect(screen.getByTestId('clusterSummary').textContent).toContain(
+      '5,000 of 6,000 unexplained builds in 500 clusters; 2 without log lines (the newest ones',
+    );
     const first = panels[0];
     const sample = within(first).getByTestId('clusterSampleLine');
     expect(sample.querySelector('mark')!.textContent).toBe('Timed out waiting for a reply to message ID');
     // log text is never HTML
     expect(sample.querySelector('b')).toBeNull();
     expect(sample.textContent).toContain('<b>not html</b>');
-    expect(within(first).getByTestId('clusterProposal').textContent).toBe('message:"Timed out waiting for a reply to message ID"');
-    expect(within(first).getByTestId('clusterProposalCheck').textContent).toMatch(/Matches 598 of the 600 builds of the cluster, 3 other failed and 90 successful builds \(precision 87.0 %\).*more than 10 %/);
+    expect(within(first).getByTestId('clusterProposal').textContent).toBe(
+      'message:"Timed out waiting for a reply to message ID"',
+    );
+    expect(within(first).getByTestId('clusterProposalCheck').textContent).toMatch(
+      /Matches 598 of the 600 builds of the cluster, 3 other failed and 90 successful builds \(precision 87.0 %\).*more than 10 %/,
+    );
     expect(within(first).getByTestId('clusterTrend').getAttribute('aria-label')).toBe('trend 0 1 2 3 4 5 6 7 8 9');
   });
 
   it('pages and orders through the route, so 500 clusters stay one page of ten', async () => {
     const user = userEvent.setup();
-    const { requests } = renderApp('/uncategorized', { [UNCAT]: uncategorizedResult(unexplained(2)), [CLUSTERS]: (r: RecordedRequest) => clustersResult(Number(r.query.page)) });
+    const { requests } = renderApp('/uncategorized', {
+      [UNCAT]: uncategorizedResult(unexplained(2)),
+      [CLUSTERS]: (r: RecordedRequest) => clustersResult(Number(r.query.page)),
+    });
     await screen.findAllByTestId('clusterPanel');
     const last = () => requests.filter((r) => r.path.endsWith('/clusters')).at(-1)!.query;
     expect(last()).toEqual({ days: 10, page: 1, perPage: 10, sort: 'size' });
     await user.click(within(screen.getByTestId('clusterPagination')).getByLabelText('Page 3 of 50'));
     await waitFor(() => expect(last()).toEqual({ days: 10, page: 3, perPage: 10, sort: 'size' }));
-    await waitFor(() => expect(screen.getAllByTestId('clusterPanel')[0].getAttribute('data-cluster-id')).toBe('c00000000020'));
+    await waitFor(() =>
+      expect(screen.getAllByTestId('clusterPanel')[0].getAttribute('data-cluster-id')).toBe('c00000000020'),
+    );
     await user.selectOptions(screen.getByTestId('clusterSort'), 'growth');
     await waitFor(() => expect(last()).toEqual({ days: 10, page: 1, perPage: 10, sort: 'growth' }));
   });
@@ -83,9 +113,16 @@ describe('unexplained failures by cluster', () => {
     expect(history.location.pathname).toBe('/signatures/new');
     const params = new URLSearchParams(history.location.search);
     expect(params.get('query')).toBe('message:"Timed out waiting for a reply to message ID"');
-    expect([params.get('from'), params.get('to'), params.get('cluster'), params.get('clusterSize')]).toEqual(['now-7d', 'now', 'c00000000000', '600']);
+    expect([params.get('from'), params.get('to'), params.get('cluster'), params.get('clusterSize')]).toEqual([
+      'now-7d',
+      'now',
+      'c00000000000',
+      '600',
+    ]);
     expect(params.get('builds')!.split(',')).toHaveLength(20);
-    expect((await screen.findByTestId('queryInput') as HTMLTextAreaElement).value).toBe('message:"Timed out waiting for a reply to message ID"');
+    expect(((await screen.findByTestId('queryInput')) as HTMLTextAreaElement).value).toBe(
+      'message:"Timed out waiting for a reply to message ID"',
+    );
     const note = screen.getByTestId('clusterNote');
     expect(note.textContent).toContain('From cluster c00000000000 of 600 unexplained builds');
     expect(note.textContent).toContain('u0-0, u0-1');
@@ -93,6 +130,8 @@ describe('unexplained failures by cluster', () => {
 
   it('says what to do when there is nothing to cluster', async () => {
     renderApp('/uncategorized', { [UNCAT]: uncategorizedResult(unexplained(2)), [CLUSTERS]: clustersResult(1, 0) });
-    expect((await screen.findAllByTestId('emptyState')).map((e) => e.textContent).join(' ')).toContain('nothing to cluster');
+    expect((await screen.findAllByTestId('emptyState')).map((e) => e.textContent).join(' ')).toContain(
+      'nothing to cluster',
+    );
   });
 });

@@ -5,8 +5,26 @@
  * range and the cluster's builds. Server-side pagination keeps the page light with hundreds of clusters.
  */
 import React from 'react';
-import { EuiBadge, EuiButton, EuiCode, EuiFlexGroup, EuiFlexItem, EuiPagination, EuiPanel, EuiSpacer, EuiText, EuiTitle, EuiToolTip } from '@elastic/eui';
-import { CLUSTERS_PER_PAGE, MAX_CHECKED_PROPOSALS, type BuildCluster, type ClusterSample, type ClusterSort } from '../../common/api/clusters';
+import {
+  EuiBadge,
+  EuiButton,
+  EuiCode,
+  EuiFlexGroup,
+  EuiFlexItem,
+  EuiPagination,
+  EuiPanel,
+  EuiSpacer,
+  EuiText,
+  EuiTitle,
+  EuiToolTip,
+} from '@elastic/eui';
+import {
+  CLUSTERS_PER_PAGE,
+  MAX_CHECKED_PROPOSALS,
+  type BuildCluster,
+  type ClusterSample,
+  type ClusterSort,
+} from '../../common/api/clusters';
 import { useApp } from '../services/app_context';
 import { formatDate, formatNumber, formatPercent } from '../services/format';
 import { queryString, useRouter } from '../services/router';
@@ -77,14 +95,16 @@ function ClusterPanel({ cluster, range }: { cluster: BuildCluster; range: TimeRa
         <EuiFlexItem>
           <EuiTitle size="xxs">
             <h3>
-              {formatNumber(cluster.size)} build{cluster.size === 1 ? '' : 's'} · {cluster.jobs.length} job{cluster.jobs.length === 1 ? '' : 's'} · {cluster.projects.length} project
-              {cluster.projects.length === 1 ? '' : 's'} <Trend trend={cluster.trend} /> {cluster.growth > 1.5 && <EuiBadge color="warning">growing</EuiBadge>}
+              {formatNumber(cluster.size)} build{cluster.size === 1 ? '' : 's'} · {cluster.jobs.length} job
+              {cluster.jobs.length === 1 ? '' : 's'} · {cluster.projects.length} project
+              {cluster.projects.length === 1 ? '' : 's'} <Trend trend={cluster.trend} />{' '}
+              {cluster.growth > 1.5 && <EuiBadge color="warning">growing</EuiBadge>}
             </h3>
           </EuiTitle>
           <EuiText size="xs" color="subdued">
             <p>
-              Jobs: {top(cluster.jobs, (j) => j.job)}. Projects: {top(cluster.projects, (p) => p.project)}. First seen {formatDate(cluster.firstSeen)}, last seen {formatDate(cluster.lastSeen)}. Cluster{' '}
-              {cluster.id}.
+              Jobs: {top(cluster.jobs, (j) => j.job)}. Projects: {top(cluster.projects, (p) => p.project)}. First seen{' '}
+              {formatDate(cluster.firstSeen)}, last seen {formatDate(cluster.lastSeen)}. Cluster {cluster.id}.
             </p>
           </EuiText>
         </EuiFlexItem>
@@ -114,19 +134,31 @@ function ClusterPanel({ cluster, range }: { cluster: BuildCluster; range: TimeRa
         </p>
         {check ? (
           <p data-test-subj="clusterProposalCheck">
-            Matches {formatNumber(check.clusterBuilds)} of the {formatNumber(cluster.size)} builds of the cluster, {formatNumber(check.otherFailedBuilds)} other failed and{' '}
-            {formatNumber(check.successBuilds)} successful builds (precision {formatPercent(check.precision === null ? null : 100 * check.precision)}).{' '}
+            Matches {formatNumber(check.clusterBuilds)} of the {formatNumber(cluster.size)} builds of the cluster,{' '}
+            {formatNumber(check.otherFailedBuilds)} other failed and {formatNumber(check.successBuilds)} successful
+            builds (precision {formatPercent(check.precision === null ? null : 100 * check.precision)}).{' '}
             {check.warning && <EuiBadge color="danger">more than 10 % of its builds succeeded</EuiBadge>}
           </p>
         ) : (
-          <p>Not checked on the engine (only the {formatNumber(MAX_CHECKED_PROPOSALS)} largest clusters are); the editor’s preview checks it.</p>
+          <p>
+            Not checked on the engine (only the {formatNumber(MAX_CHECKED_PROPOSALS)} largest clusters are); the
+            editor’s preview checks it.
+          </p>
         )}
       </EuiText>
     </EuiPanel>
   );
 }
 
-export function ClusterList({ days, range, filters, page, sort, onPage, onSort }: {
+export function ClusterList({
+  days,
+  range,
+  filters,
+  page,
+  sort,
+  onPage,
+  onSort,
+}: {
   days: number;
   range: TimeRange;
   filters: { queues?: string[]; projects?: string[]; branches?: string[] };
@@ -152,9 +184,13 @@ export function ClusterList({ days, range, filters, page, sort, onPage, onSort }
           {data && (
             <EuiText size="xs" color="subdued">
               <p data-test-subj="clusterSummary">
-                {formatNumber(data.clusteredBuilds)} of {formatNumber(data.uncategorizedBuilds)} unexplained builds in {formatNumber(data.totalClusters)} clusters
+                {formatNumber(data.clusteredBuilds)} of {formatNumber(data.uncategorizedBuilds)} unexplained builds in{' '}
+                {formatNumber(data.totalClusters)} clusters
                 {data.withoutLines ? `; ${formatNumber(data.withoutLines)} without log lines` : ''}
-                {data.clusteredBuilds + data.withoutLines < data.uncategorizedBuilds ? ' (the newest ones; narrow the filters to see the rest)' : ''}.
+                {data.clusteredBuilds + data.withoutLines < data.uncategorizedBuilds
+                  ? ' (the newest ones; narrow the filters to see the rest)'
+                  : ''}
+                .
               </p>
             </EuiText>
           )}
@@ -173,9 +209,21 @@ export function ClusterList({ days, range, filters, page, sort, onPage, onSort }
         </EuiFlexItem>
       </EuiFlexGroup>
       <EuiSpacer size="s" />
-      {result.error && <ErrorState title="Could not cluster the unexplained failures" error={result.error} onRetry={result.reload} />}
+      {result.error && (
+        <ErrorState title="Could not cluster the unexplained failures" error={result.error} onRetry={result.reload} />
+      )}
       {result.loading && !data && <Loading label="Clustering unexplained failures" />}
-      {data && !data.clusters.length && <EmptyState title="No cluster" body={<p>No unexplained failure with log lines in the window: nothing to cluster. Widen the time range or the filters.</p>} />}
+      {data && !data.clusters.length && (
+        <EmptyState
+          title="No cluster"
+          body={
+            <p>
+              No unexplained failure with log lines in the window: nothing to cluster. Widen the time range or the
+              filters.
+            </p>
+          }
+        />
+      )}
       {data &&
         data.clusters.map((c) => (
           <React.Fragment key={c.id}>
@@ -183,7 +231,15 @@ export function ClusterList({ days, range, filters, page, sort, onPage, onSort }
             <EuiSpacer size="s" />
           </React.Fragment>
         ))}
-      {data && pages > 1 && <EuiPagination aria-label="Cluster pages" pageCount={pages} activePage={page - 1} onPageClick={(p: number) => onPage(p + 1)} data-test-subj="clusterPagination" />}
+      {data && pages > 1 && (
+        <EuiPagination
+          aria-label="Cluster pages"
+          pageCount={pages}
+          activePage={page - 1}
+          onPageClick={(p: number) => onPage(p + 1)}
+          data-test-subj="clusterPagination"
+        />
+      )}
     </div>
   );
 }

@@ -3,7 +3,15 @@
  * every view is deep-linkable: ?from=now-10d&to=now&queues=gate&projects=a,b&branches=master
  */
 import React, { useEffect, useState } from 'react';
-import { EuiButton, EuiFieldText, EuiFlexGroup, EuiFlexItem, EuiFormRow, EuiSuperDatePicker, EuiText } from '@elastic/eui';
+import {
+  EuiButton,
+  EuiFieldText,
+  EuiFlexGroup,
+  EuiFlexItem,
+  EuiFormRow,
+  EuiSuperDatePicker,
+  EuiText,
+} from '@elastic/eui';
 import { queryString, useRouter } from '../services/router';
 import { TimeRange, windowDays } from '../services/time_range';
 
@@ -16,7 +24,11 @@ export interface Filters {
   branches: string[];
 }
 
-const list = (v: string | null) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const list = (v: string | null) =>
+  (v ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 export function readFilters(params: URLSearchParams): Filters {
   return {
@@ -38,7 +50,17 @@ export function useSetParams(): (changes: Record<string, string | number | undef
   };
 }
 
-export function FilterBar({ filters, showScope = true, onRefresh, isLoading }: { filters: Filters; showScope?: boolean; onRefresh?: () => void; isLoading?: boolean }) {
+export function FilterBar({
+  filters,
+  showScope = true,
+  onRefresh,
+  isLoading,
+}: {
+  filters: Filters;
+  showScope?: boolean;
+  onRefresh?: () => void;
+  isLoading?: boolean;
+}) {
   const setParams = useSetParams();
   // The fields follow the URL's filters by value (a new array with the same entries changes nothing).
   const queuesText = filters.queues.join(', ');
@@ -64,17 +86,38 @@ export function FilterBar({ filters, showScope = true, onRefresh, isLoading }: {
           <>
             <EuiFlexItem grow={false} style={{ minWidth: 140 }}>
               <EuiFormRow label="Queue" display="rowCompressed">
-                <EuiFieldText compressed placeholder="gate, check" value={queues} onChange={(e) => setQueues(e.target.value)} data-test-subj="filterQueues" aria-label="Queues (comma-separated)" />
+                <EuiFieldText
+                  compressed
+                  placeholder="gate, check"
+                  value={queues}
+                  onChange={(e) => setQueues(e.target.value)}
+                  data-test-subj="filterQueues"
+                  aria-label="Queues (comma-separated)"
+                />
               </EuiFormRow>
             </EuiFlexItem>
             <EuiFlexItem grow={false} style={{ minWidth: 180 }}>
               <EuiFormRow label="Project" display="rowCompressed">
-                <EuiFieldText compressed placeholder="openstack/nova" value={projects} onChange={(e) => setProjects(e.target.value)} data-test-subj="filterProjects" aria-label="Projects (comma-separated)" />
+                <EuiFieldText
+                  compressed
+                  placeholder="openstack/nova"
+                  value={projects}
+                  onChange={(e) => setProjects(e.target.value)}
+                  data-test-subj="filterProjects"
+                  aria-label="Projects (comma-separated)"
+                />
               </EuiFormRow>
             </EuiFlexItem>
             <EuiFlexItem grow={false} style={{ minWidth: 140 }}>
               <EuiFormRow label="Branch" display="rowCompressed">
-                <EuiFieldText compressed placeholder="master" value={branches} onChange={(e) => setBranches(e.target.value)} data-test-subj="filterBranches" aria-label="Branches (comma-separated)" />
+                <EuiFieldText
+                  compressed
+                  placeholder="master"
+                  value={branches}
+                  onChange={(e) => setBranches(e.target.value)}
+                  data-test-subj="filterBranches"
+                  aria-label="Branches (comma-separated)"
+                />
               </EuiFormRow>
             </EuiFlexItem>
             <EuiFlexItem grow={false}>
@@ -103,7 +146,10 @@ export function FilterBar({ filters, showScope = true, onRefresh, isLoading }: {
       </EuiFlexGroup>
       {filters.range.to !== 'now' && (
         <EuiText size="xs" color="subdued" data-test-subj="windowNote">
-          <p>Counts cover the last {windowDays(filters.range)} days up to now (the length of the chosen range); Discover links use the range as chosen.</p>
+          <p>
+            Counts cover the last {windowDays(filters.range)} days up to now (the length of the chosen range); Discover
+            links use the range as chosen.
+          </p>
         </EuiText>
       )}
     </form>

@@ -16,19 +16,38 @@ export function HealthHeader({ health, error }: { health?: HealthResponse; error
       </EuiText>
     );
   }
-  if (!health) return <EuiText size="s" color="subdued">Checking the engine…</EuiText>;
+  if (!health)
+    return (
+      <EuiText size="s" color="subdued">
+        Checking the engine…
+      </EuiText>
+    );
   const lag = health.logs.lagSeconds ?? 0;
   return (
     <EuiFlexGroup gutterSize="m" alignItems="center" responsive={false} data-test-subj="engineHealth">
       <EuiFlexItem grow={false}>
-        <EuiToolTip content={health.engine.reachable ? `Cluster ${health.engine.clusterName ?? ''}` : health.engine.error ?? 'unreachable'}>
-          <EuiBadge color={health.engine.reachable ? STATUS_COLOR[health.engine.status ?? ''] ?? 'default' : 'danger'} data-test-subj="engineStatus" tabIndex={0}>
+        <EuiToolTip
+          content={
+            health.engine.reachable
+              ? `Cluster ${health.engine.clusterName ?? ''}`
+              : (health.engine.error ?? 'unreachable')
+          }
+        >
+          <EuiBadge
+            color={health.engine.reachable ? (STATUS_COLOR[health.engine.status ?? ''] ?? 'default') : 'danger'}
+            data-test-subj="engineStatus"
+            tabIndex={0}
+          >
             {health.engine.reachable ? health.engine.status : 'unreachable'}
           </EuiBadge>
         </EuiToolTip>
       </EuiFlexItem>
       <EuiFlexItem grow={false}>
-        <EuiText size="s" data-test-subj="indexingLag" color={health.logs.newestTimestamp !== null && lag > LAG_WARNING_SECONDS ? 'danger' : 'default'}>
+        <EuiText
+          size="s"
+          data-test-subj="indexingLag"
+          color={health.logs.newestTimestamp !== null && lag > LAG_WARNING_SECONDS ? 'danger' : 'default'}
+        >
           {health.logs.newestTimestamp === null
             ? `No log documents in ${health.logs.indexPattern}`
             : lag > LAG_WARNING_SECONDS

@@ -9,7 +9,8 @@ const TEXT_FIELDS = new Set(['message', '@message']);
 
 function collect(node: LuceneNode, negated: boolean, out: string[]): void {
   if (node.type === 'bool') {
-    for (const c of node.clauses) collect(c.node, negated || c.modifier === 'NOT' || c.modifier === '!' || c.modifier === '-', out);
+    for (const c of node.clauses)
+      collect(c.node, negated || c.modifier === 'NOT' || c.modifier === '!' || c.modifier === '-', out);
     return;
   }
   if (node.type === 'group') {
@@ -37,7 +38,10 @@ export function highlightTerms(query: string): string[] {
 /** Splits `text` into plain and matched parts (case-insensitive, word characters compared as written). */
 export function splitMatches(text: string, terms: string[]): Array<{ text: string; match: boolean }> {
   if (!terms.length) return [{ text, match: false }];
-  const pattern = new RegExp(terms.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\W+')).join('|'), 'gi');
+  const pattern = new RegExp(
+    terms.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\W+')).join('|'),
+    'gi',
+  );
   const parts: Array<{ text: string; match: boolean }> = [];
   let last = 0;
   for (const m of text.matchAll(pattern)) {
@@ -53,7 +57,9 @@ export function splitMatches(text: string, terms: string[]): Array<{ text: strin
 export function HighlightedLine({ text, terms }: { text: string; terms: string[] }) {
   return (
     <code className="erLogLine" data-test-subj="logLine" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
-      {splitMatches(text, terms).map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : <React.Fragment key={i}>{p.text}</React.Fragment>))}
+      {splitMatches(text, terms).map((p, i) =>
+        p.match ? <mark key={i}>{p.text}</mark> : <React.Fragment key={i}>{p.text}</React.Fragment>,
+      )}
     </code>
   );
 }

@@ -14,7 +14,14 @@ export interface LabelledSelectProps {
 export function LabelledSelect({ label, value, options, onChange, testSubj, ariaLabel }: LabelledSelectProps) {
   return (
     <EuiFormRow label={label} display="rowCompressed">
-      <EuiSelect compressed value={value} onChange={(e) => onChange(e.target.value)} options={options} data-test-subj={testSubj} aria-label={ariaLabel ?? label} />
+      <EuiSelect
+        compressed
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        options={options}
+        data-test-subj={testSubj}
+        aria-label={ariaLabel ?? label}
+      />
     </EuiFormRow>
   );
 }

@@ -26,5 +26,7 @@ export function ErrorState({ title, error, onRetry }: { title: string; error: st
 }
 
 export function EmptyState({ title, body }: { title: string; body?: React.ReactNode }) {
-  return <EuiEmptyPrompt iconType="search" title={<h3>{title}</h3>} body={body} data-test-subj="emptyState" titleSize="xs" />;
+  return (
+    <EuiEmptyPrompt iconType="search" title={<h3>{title}</h3>} body={body} data-test-subj="emptyState" titleSize="xs" />
+  );
 }

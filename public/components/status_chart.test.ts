@@ -10,7 +10,10 @@ import { COUNT_AXIS, chartRows } from './status_chart';
 const { ScaleContinuous } = require('@elastic/charts/dist/scales/scale_continuous');
 
 function ticks(max: number, options: Record<string, unknown>): number[] {
-  return new ScaleContinuous({ type: 'linear', domain: [0, max], range: [140, 0], nice: true }, { desiredTickCount: 6, ...options }).tickValues;
+  return new ScaleContinuous(
+    { type: 'linear', domain: [0, max], range: [140, 0], nice: true },
+    { desiredTickCount: 6, ...options },
+  ).tickValues;
 }
 
 describe('count axis', () => {
@@ -31,7 +34,12 @@ describe('count axis', () => {
   });
 
   it('rows keep the counts per status', () => {
-    expect(chartRows([{ status: 'FAILURE', data: [[1, 2]] }, { status: 'SUCCESS', data: [[1, 1]] }] as any)).toEqual([
+    expect(
+      chartRows([
+        { status: 'FAILURE', data: [[1, 2]] },
+        { status: 'SUCCESS', data: [[1, 1]] },
+      ] as any),
+    ).toEqual([
       { x: 1, y: 2, status: 'FAILURE' },
       { x: 1, y: 1, status: 'SUCCESS' },
     ]);

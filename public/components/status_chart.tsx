@@ -26,11 +26,25 @@ export function chartRows(series: StatusSeries[]): Array<{ x: number; y: number;
   return series.flatMap((s) => s.data.map(([x, y]) => ({ x, y, status: s.status })));
 }
 
-function StatusChartView({ id, series, height = 140, title }: { id: string; series: StatusSeries[]; height?: number; title: string }) {
+function StatusChartView({
+  id,
+  series,
+  height = 140,
+  title,
+}: {
+  id: string;
+  series: StatusSeries[];
+  height?: number;
+  title: string;
+}) {
   const rows = chartRows(series);
   const total = rows.reduce((n, r) => n + r.y, 0);
   return (
-    <div data-test-subj="statusChart" role="img" aria-label={`${title}: ${total} build-hours with a hit, by status (${series.map((s) => s.status).join(', ') || 'none'})`}>
+    <div
+      data-test-subj="statusChart"
+      role="img"
+      aria-label={`${title}: ${total} build-hours with a hit, by status (${series.map((s) => s.status).join(', ') || 'none'})`}
+    >
       <Chart size={{ height }}>
         <Settings baseTheme={LIGHT_THEME} showLegend legendPosition={Position.Right} />
         <BarSeries
@@ -45,7 +59,11 @@ function StatusChartView({ id, series, height = 140, title }: { id: string; seri
           data={rows}
           color={(s: any) => COLORS[String(s.splitAccessors?.get('status') ?? '')] ?? '#6092C0'}
         />
-        <Axis id={`${id}-x`} position={Position.Bottom} tickFormat={(v: number) => new Date(v).toISOString().slice(5, 13).replace('T', ' ') + 'h'} />
+        <Axis
+          id={`${id}-x`}
+          position={Position.Bottom}
+          tickFormat={(v: number) => new Date(v).toISOString().slice(5, 13).replace('T', ' ') + 'h'}
+        />
         <Axis id={`${id}-y`} position={Position.Left} {...COUNT_AXIS} />
       </Chart>
     </div>

@@ -8,7 +8,10 @@ describe('Discover query → signature query', () => {
   });
 
   it.each([
-    ['message:"No valid host was found" and build_status:FAILURE', 'message:"No valid host was found" AND build_status:FAILURE'],
+    [
+      'message:"No valid host was found" and build_status:FAILURE',
+      'message:"No valid host was found" AND build_status:FAILURE',
+    ],
     ['message:"Timed out" and not build_status:SUCCESS', 'message:"Timed out" AND NOT build_status:SUCCESS'],
     ['tags:console or (tags:screen and build_queue:gate)', 'tags:console OR (tags:screen AND build_queue:gate)'],
     ['build_name:(tempest-full or "grenade multinode")', 'build_name:(tempest\\-full OR "grenade multinode")'],
@@ -23,7 +26,9 @@ describe('Discover query → signature query', () => {
   });
 
   it('produces queries the signature validator accepts', () => {
-    const r = kqlToLucene('message:"No valid host was found" and not build_status:SUCCESS and (tags:console or build_name:tempest-full)');
+    const r = kqlToLucene(
+      'message:"No valid host was found" and not build_status:SUCCESS and (tags:console or build_name:tempest-full)',
+    );
     expect(r.ok).toBe(true);
     expect(validateQuery(r.query).ok).toBe(true);
   });
@@ -46,6 +51,10 @@ describe('Discover query → signature query', () => {
   });
 
   it('does not convert other languages', () => {
-    expect(toSignatureQuery({ language: 'ES|QL', query: 'FROM logs' })).toEqual({ ok: false, query: 'FROM logs', reason: 'the query language is ES|QL; signatures are Lucene queries' });
+    expect(toSignatureQuery({ language: 'ES|QL', query: 'FROM logs' })).toEqual({
+      ok: false,
+      query: 'FROM logs',
+      reason: 'the query language is ES|QL; signatures are Lucene queries',
+    });
   });
 });

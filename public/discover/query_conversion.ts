@@ -53,7 +53,9 @@ function tokenize(kql: string): Token[] {
       i++;
       tokens.push({ kind: 'phrase', raw, at: start });
     } else if (c === '<' || c === '>') {
-      throw new KqlError(`range comparisons ("${c}" at character ${i + 1}) have no Lucene form in a signature; write [a TO b]`);
+      throw new KqlError(
+        `range comparisons ("${c}" at character ${i + 1}) have no Lucene form in a signature; write [a TO b]`,
+      );
     } else if (c === '{' || c === '}') {
       throw new KqlError(`nested field queries ("${c}" at character ${i + 1}) are not supported`);
     } else {
@@ -82,7 +84,9 @@ function keyword(t: Token | undefined): 'AND' | 'OR' | 'NOT' | undefined {
 }
 
 function luceneWord(chars: Array<{ c: string; escaped: boolean }>): string {
-  return chars.map(({ c, escaped }) => (c === '*' ? (escaped ? '\\*' : '*') : LUCENE_SPECIAL.has(c) ? `\\${c}` : c)).join('');
+  return chars
+    .map(({ c, escaped }) => (c === '*' ? (escaped ? '\\*' : '*') : LUCENE_SPECIAL.has(c) ? `\\${c}` : c))
+    .join('');
 }
 
 class Parser {
@@ -93,7 +97,8 @@ class Parser {
     if (!this.tokens.length) return '';
     const out = this.or(false);
     const rest = this.tokens[this.i];
-    if (rest) throw new KqlError(rest.kind === 'rparen' ? `unmatched ")" at character ${rest.at + 1}` : this.adjacent(rest));
+    if (rest)
+      throw new KqlError(rest.kind === 'rparen' ? `unmatched ")" at character ${rest.at + 1}` : this.adjacent(rest));
     return out;
   }
 
@@ -134,7 +139,8 @@ class Parser {
       this.i++;
       const inner = this.or(inField);
       const close = this.tokens[this.i];
-      if (!close || close.kind !== 'rparen') throw new KqlError(close ? this.adjacent(close) : `the "(" at character ${t.at + 1} is not closed`);
+      if (!close || close.kind !== 'rparen')
+        throw new KqlError(close ? this.adjacent(close) : `the "(" at character ${t.at + 1} is not closed`);
       this.i++;
       return `(${inner})`;
     }
@@ -147,7 +153,8 @@ class Parser {
       this.i++;
       if (this.tokens[this.i]?.kind === 'colon') {
         if (inField) throw new KqlError(`a field inside a field's value (character ${t.at + 1})`);
-        if (!/^[\w.@*]+$/.test(t.text) || t.chars.some((x) => x.escaped)) throw new KqlError(`the field name "${t.text}" is not a plain field name`);
+        if (!/^[\w.@*]+$/.test(t.text) || t.chars.some((x) => x.escaped))
+          throw new KqlError(`the field name "${t.text}" is not a plain field name`);
         this.i++;
         const v = this.tokens[this.i];
         if (!v || v.kind === 'rparen' || v.kind === 'colon') throw new KqlError(`the field ${t.text} has no value`);
@@ -157,7 +164,11 @@ class Parser {
       }
       return luceneWord(t.chars);
     }
-    throw new KqlError(t.kind === 'colon' ? `":" at character ${t.at + 1} has no field name before it` : `unmatched ")" at character ${t.at + 1}`);
+    throw new KqlError(
+      t.kind === 'colon'
+        ? `":" at character ${t.at + 1} has no field name before it`
+        : `unmatched ")" at character ${t.at + 1}`,
+    );
   }
 }
 
@@ -176,5 +187,9 @@ export function toSignatureQuery(q: DiscoverQuery): ConversionResult {
   const language = (q.language || '').toLowerCase();
   if (language === 'lucene') return { ok: true, query: q.query, converted: false };
   if (language === 'kuery' || language === 'kql') return kqlToLucene(q.query);
-  return { ok: false, query: q.query, reason: `the query language is ${q.language || 'unknown'}; signatures are Lucene queries` };
+  return {
+    ok: false,
+    query: q.query,
+    reason: `the query language is ${q.language || 'unknown'}; signatures are Lucene queries`,
+  };
 }

@@ -10,7 +10,12 @@ import * as rison from 'rison-node';
 import { renderApp } from '../test_support/harness';
 import { ElasticRecheckPublicPlugin } from '../plugin';
 import type { CoreSetup, CoreStart } from '../types/host';
-import { type KibanaShareIntegration, type OsdShareMenuItem, type ShareContextLike, SAVE_AS_SIGNATURE_LABEL } from './save_as_signature';
+import {
+  type KibanaShareIntegration,
+  type OsdShareMenuItem,
+  type ShareContextLike,
+  SAVE_AS_SIGNATURE_LABEL,
+} from './save_as_signature';
 
 /** Kibana's share registry, reduced: integrations per object type, '*' for all; duplicate ids refused. */
 class KibanaShareRegistryDouble {
@@ -28,18 +33,25 @@ class KibanaShareRegistryDouble {
   }
   /** What Discover's export popover lists for a context (newer form: getShareIntegrationConfig). */
   async exportItems(ctx: ShareContextLike) {
-    const items = [...(this.byType.get('*')?.values() ?? []), ...(this.byType.get(ctx.objectType)?.values() ?? [])].filter((i) => i.groupId === 'export');
+    const items = [
+      ...(this.byType.get('*')?.values() ?? []),
+      ...(this.byType.get(ctx.objectType)?.values() ?? []),
+    ].filter((i) => i.groupId === 'export');
     return Promise.all(items.map(async (i) => ({ id: i.id, config: (await i.getShareIntegrationConfig(ctx)) as any })));
   }
 }
 
 /** OSD's share menu registry: providers by unique id; all are asked for every context. */
 class OsdShareRegistryDouble {
-  private readonly providers = new Map<string, { id: string; getShareMenuItems: (ctx: ShareContextLike) => OsdShareMenuItem[] }>();
+  private readonly providers = new Map<
+    string,
+    { id: string; getShareMenuItems: (ctx: ShareContextLike) => OsdShareMenuItem[] }
+  >();
   setup() {
     return {
       register: (p: { id: string; getShareMenuItems: (ctx: ShareContextLike) => OsdShareMenuItem[] }) => {
-        if (this.providers.has(p.id)) throw new Error(`Share menu provider with id [${p.id}] has already been registered. Use a unique id.`);
+        if (this.providers.has(p.id))
+          throw new Error(`Share menu provider with id [${p.id}] has already been registered. Use a unique id.`);
         this.providers.set(p.id, p);
       },
     };
@@ -52,8 +64,15 @@ class OsdShareRegistryDouble {
 function setupPlugin(share: unknown) {
   const navigations: Array<{ appId: string; path?: string }> = [];
   const apps: string[] = [];
-  const coreStart = { application: { navigateToApp: async (appId: string, o?: { path?: string }) => void navigations.push({ appId, path: o?.path }) } } as unknown as CoreStart;
-  const core = { application: { register: (a: { id: string }) => apps.push(a.id) }, getStartServices: async () => [coreStart, {}, {}] } as unknown as CoreSetup;
+  const coreStart = {
+    application: {
+      navigateToApp: async (appId: string, o?: { path?: string }) => void navigations.push({ appId, path: o?.path }),
+    },
+  } as unknown as CoreStart;
+  const core = {
+    application: { register: (a: { id: string }) => apps.push(a.id) },
+    getStartServices: async () => [coreStart, {}, {}],
+  } as unknown as CoreSetup;
   new ElasticRecheckPublicPlugin({} as any).setup(core, share ? { share: share as any } : {});
   return { navigations, apps };
 }
@@ -71,7 +90,9 @@ function kibanaContext(query: object, timeRange = { from: 'now-7d', to: 'now' })
     sharingData: {
       title: 'Untitled Discover session',
       isTextBased: false,
-      locatorParams: [{ id: 'DISCOVER_APP_LOCATOR', params: { query, timeRange, dataViewId: 'logstash-logs-*', filters: [] } }],
+      locatorParams: [
+        { id: 'DISCOVER_APP_LOCATOR', params: { query, timeRange, dataViewId: 'logstash-logs-*', filters: [] } },
+      ],
       absoluteTimeRange: { from: '2026-11-15T00:00:00.000Z', to: '2026-11-22T00:00:00.000Z' },
     },
   };
@@ -84,11 +105,15 @@ describe('Save as signature in Kibana (share integration for Discover)', () => {
     expect(apps).toEqual(['elasticRecheck']);
 
     expect(await registry.exportItems({ objectType: 'dashboard', sharingData: {} })).toEqual([]);
-    const [item] = await registry.exportItems(kibanaContext({ language: 'kuery', query: 'message:"No valid host was found" and not build_status:SUCCESS' }));
+    const [item] = await registry.exportItems(
+      kibanaContext({ language: 'kuery', query: 'message:"No valid host was found" and not build_status:SUCCESS' }),
+    );
     expect(item.config.label).toBe(SAVE_AS_SIGNATURE_LABEL);
 
     render(<>{item.config.generateAssetComponent}</>);
-    expect(screen.getByTestId('saveAsSignatureQuery').textContent).toBe('message:"No valid host was found" AND NOT build_status:SUCCESS');
+    expect(screen.getByTestId('saveAsSignatureQuery').textContent).toBe(
+      'message:"No valid host was found" AND NOT build_status:SUCCESS',
+    );
 
     await item.config.generateAssetExport({});
     await until();
@@ -102,14 +127,18 @@ describe('Save as signature in Kibana (share integration for Discover)', () => {
 
     // that path opens our editor pre-filled, with a note on the conversion
     renderApp(navigations[0].path!, {});
-    expect(((await screen.findByTestId('queryInput')) as HTMLTextAreaElement).value).toBe('message:"No valid host was found" AND NOT build_status:SUCCESS');
+    expect(((await screen.findByTestId('queryInput')) as HTMLTextAreaElement).value).toBe(
+      'message:"No valid host was found" AND NOT build_status:SUCCESS',
+    );
     expect(screen.getByTestId('discoverQueryNote').textContent).toContain('Converted from Discover’s KQL query');
   });
 
   it('passes Lucene through, and for KQL it cannot convert opens the editor with the query as typed and the reason', async () => {
     const registry = new KibanaShareRegistryDouble();
     const { navigations } = setupPlugin(registry.setup());
-    const [lucene] = await registry.exportItems(kibanaContext({ language: 'lucene', query: 'message:"Timed out" AND tags:console' }));
+    const [lucene] = await registry.exportItems(
+      kibanaContext({ language: 'lucene', query: 'message:"Timed out" AND tags:console' }),
+    );
     await lucene.config.generateAssetExport({});
     await until();
     expect(params(navigations[0].path!).get('query')).toBe('message:"Timed out" AND tags:console');
@@ -130,7 +159,9 @@ describe('Save as signature in Kibana (share integration for Discover)', () => {
     let registered: KibanaShareIntegration | undefined;
     setupPlugin({ registerShareIntegration: (_type: string, i: KibanaShareIntegration) => (registered = i) });
     expect(registered!.groupId).toBe('export');
-    expect((registered!.config(kibanaContext({ language: 'lucene', query: 'a' })) as any).label).toBe(SAVE_AS_SIGNATURE_LABEL);
+    expect((registered!.config(kibanaContext({ language: 'lucene', query: 'a' })) as any).label).toBe(
+      SAVE_AS_SIGNATURE_LABEL,
+    );
     const registry = new KibanaShareRegistryDouble();
     const share = registry.setup();
     setupPlugin(share);
@@ -149,18 +180,31 @@ describe('Save as signature in OpenSearch Dashboards (share menu provider)', () 
     let closed = 0;
     const items = registry.items({
       objectType: 'search',
-      shareableUrl: url({ language: 'kuery', query: 'build_status:FAILURE and message:"Connection refused"' }, { from: 'now-24h', to: 'now' }),
-      sharingData: { title: 'x', indexPatternId: 'logstash-logs-*', searchRequest: { index: 'logstash-logs-*', body: {} } },
+      shareableUrl: url(
+        { language: 'kuery', query: 'build_status:FAILURE and message:"Connection refused"' },
+        { from: 'now-24h', to: 'now' },
+      ),
+      sharingData: {
+        title: 'x',
+        indexPatternId: 'logstash-logs-*',
+        searchRequest: { index: 'logstash-logs-*', body: {} },
+      },
       onClose: () => closed++,
     });
     expect(items.map((i) => i.shareMenuItem.name)).toEqual([SAVE_AS_SIGNATURE_LABEL]);
     render(items[0].panel.content);
-    expect(screen.getByTestId('saveAsSignatureQuery').textContent).toBe('build_status:FAILURE AND message:"Connection refused"');
+    expect(screen.getByTestId('saveAsSignatureQuery').textContent).toBe(
+      'build_status:FAILURE AND message:"Connection refused"',
+    );
     fireEvent.click(screen.getByTestId('saveAsSignatureOpen'));
     await until();
     expect(closed).toBe(1);
     const p = params(navigations[0].path!);
-    expect([p.get('query'), p.get('from'), p.get('to')]).toEqual(['build_status:FAILURE AND message:"Connection refused"', 'now-24h', 'now']);
+    expect([p.get('query'), p.get('from'), p.get('to')]).toEqual([
+      'build_status:FAILURE AND message:"Connection refused"',
+      'now-24h',
+      'now',
+    ]);
   });
 
   it('falls back to the Lucene query_string of the search request when the URL has no query state', async () => {
@@ -169,7 +213,12 @@ describe('Save as signature in OpenSearch Dashboards (share menu provider)', () 
     const [item] = registry.items({
       objectType: 'search',
       shareableUrl: 'http://osd.example/app/discover#/view/abc',
-      sharingData: { searchRequest: { index: 'logstash-logs-*', body: { query: { bool: { must: [{ query_string: { query: 'message:"Killed"' } }] } } } } },
+      sharingData: {
+        searchRequest: {
+          index: 'logstash-logs-*',
+          body: { query: { bool: { must: [{ query_string: { query: 'message:"Killed"' } }] } } },
+        },
+      },
     });
     render(item.panel.content);
     fireEvent.click(screen.getByTestId('saveAsSignatureOpen'));

@@ -109,7 +109,9 @@ function asQuery(q: unknown): DiscoverQuery | undefined {
 }
 
 function asTime(t: unknown): { from?: string; to?: string } {
-  return isRecord(t) ? { from: t.from != null ? String(t.from) : undefined, to: t.to != null ? String(t.to) : undefined } : {};
+  return isRecord(t)
+    ? { from: t.from != null ? String(t.from) : undefined, to: t.to != null ? String(t.to) : undefined }
+    : {};
 }
 
 /** Kibana: Discover's locator params (sharingData.locatorParams, one object or a list). */
@@ -141,7 +143,7 @@ function urlState(url: string): Record<string, unknown> {
 
 /** The first `query_string.query` of a query DSL body (what a Lucene query compiles to). */
 function queryStringIn(v: unknown, depth = 0): string | undefined {
-  if (depth > 12 || (typeof v !== 'object' || v === null)) return undefined;
+  if (depth > 12 || typeof v !== 'object' || v === null) return undefined;
   if (isRecord(v) && isRecord(v.query_string) && typeof v.query_string.query === 'string') return v.query_string.query;
   for (const child of Object.values(v)) {
     const found = queryStringIn(child, depth + 1);
@@ -157,7 +159,9 @@ function fromOsdContext(ctx: ShareContextLike): DiscoverSearch {
   const a = isRecord(state._a) ? state._a : {};
   const g = isRecord(state._g) ? state._g : {};
   let query = asQuery(q.query) ?? asQuery(a.query);
-  const body = isRecord(ctx.sharingData?.searchRequest) ? (ctx.sharingData!.searchRequest as Record<string, unknown>).body : undefined;
+  const body = isRecord(ctx.sharingData?.searchRequest)
+    ? (ctx.sharingData!.searchRequest as Record<string, unknown>).body
+    : undefined;
   if (!query) {
     const qs = queryStringIn(body);
     if (qs !== undefined) query = { language: 'lucene', query: qs };
@@ -169,14 +173,20 @@ function fromOsdContext(ctx: ShareContextLike): DiscoverSearch {
 export function signatureDraft(ctx: ShareContextLike): SignatureDraft {
   const data = ctx.sharingData ?? {};
   const search = (data.locatorParams ? fromKibanaSharingData(data) : undefined) ?? fromOsdContext(ctx);
-  const conversion: ConversionResult = search.query ? toSignatureQuery(search.query) : { ok: false, query: '', reason: 'Discover did not pass its query' };
+  const conversion: ConversionResult = search.query
+    ? toSignatureQuery(search.query)
+    : { ok: false, query: '', reason: 'Discover did not pass its query' };
   const path = `/signatures/new${queryString({
     query: conversion.query,
     from: search.from,
     to: search.to,
     // The editor explains the conversion (or why there was none) from Discover's own KQL text.
-    kql: search.query && (search.query.language === 'kuery' || search.query.language === 'kql') ? search.query.query : undefined,
-    language: search.query && !['kuery', 'kql', 'lucene'].includes(search.query.language) ? search.query.language : undefined,
+    kql:
+      search.query && (search.query.language === 'kuery' || search.query.language === 'kql')
+        ? search.query.query
+        : undefined,
+    language:
+      search.query && !['kuery', 'kql', 'lucene'].includes(search.query.language) ? search.query.language : undefined,
   })}`;
   return { path, conversion, search };
 }
@@ -187,13 +197,15 @@ export function ConversionNote({ draft }: { draft: SignatureDraft }) {
     <div data-test-subj="saveAsSignatureNote">
       {conversion.ok ? (
         <EuiText size="s">
-          <p>{conversion.converted ? 'Discover’s KQL query, converted to Lucene (signatures are Lucene queries):' : 'Discover’s Lucene query:'}</p>
+          <p>
+            {conversion.converted
+              ? 'Discover’s KQL query, converted to Lucene (signatures are Lucene queries):'
+              : 'Discover’s Lucene query:'}
+          </p>
         </EuiText>
       ) : (
         <EuiCallOut size="s" color="warning" title="The query could not be converted to Lucene">
-          <p>
-            {conversion.reason}. The editor opens with the query as typed in Discover; rewrite it in Lucene there.
-          </p>
+          <p>{conversion.reason}. The editor opens with the query as typed in Discover; rewrite it in Lucene there.</p>
         </EuiCallOut>
       )}
       <EuiSpacer size="s" />
@@ -217,7 +229,10 @@ function OsdPanel({ draft, open }: { draft: SignatureDraft; open: () => void }) 
 }
 
 /** Registers the entry with whichever share API the host offers; returns which one ('none' when neither). */
-export function registerSaveAsSignature(share: ShareSetupLike | undefined, navigate: Navigate): 'kibana' | 'osd' | 'none' {
+export function registerSaveAsSignature(
+  share: ShareSetupLike | undefined,
+  navigate: Navigate,
+): 'kibana' | 'osd' | 'none' {
   if (share && typeof share.registerShareIntegration === 'function') {
     const config = (ctx: ShareContextLike) => {
       const draft = signatureDraft(ctx);
@@ -255,8 +270,17 @@ export function registerSaveAsSignature(share: ShareSetupLike | undefined, navig
         };
         return [
           {
-            shareMenuItem: { name: SAVE_AS_SIGNATURE_LABEL, icon: 'bug', sortOrder: 50, 'data-test-subj': 'saveAsSignatureMenuItem' },
-            panel: { id: SAVE_AS_SIGNATURE_ID, title: SAVE_AS_SIGNATURE_LABEL, content: <OsdPanel draft={draft} open={open} /> },
+            shareMenuItem: {
+              name: SAVE_AS_SIGNATURE_LABEL,
+              icon: 'bug',
+              sortOrder: 50,
+              'data-test-subj': 'saveAsSignatureMenuItem',
+            },
+            panel: {
+              id: SAVE_AS_SIGNATURE_ID,
+              title: SAVE_AS_SIGNATURE_LABEL,
+              content: <OsdPanel draft={draft} open={open} />,
+            },
           },
         ];
       },

@@ -16,22 +16,51 @@ const info = (id: string, extra: Partial<BugInfo> = {}): BugInfo => ({
   attempts: 0,
   ...extra,
 });
-const impact = (id: string, nodeHours: number, rechecks: number) => ({ signatureId: id, failedBuilds: 3, nodeHours, rechecks, withoutDuration: 0 });
-const alarm: Alarm = { id: 'alarm:regression:200:x', kind: 'regression', signatureId: '200', bug: { tracker: 'launchpad', id: '200', url: 'u' }, raisedAt: '2026-11-20T10:00:00.000Z', text: 'Regression: bug 200 is back', evidence: [], reports: {} };
+const impact = (id: string, nodeHours: number, rechecks: number) => ({
+  signatureId: id,
+  failedBuilds: 3,
+  nodeHours,
+  rechecks,
+  withoutDuration: 0,
+});
+const alarm: Alarm = {
+  id: 'alarm:regression:200:x',
+  kind: 'regression',
+  signatureId: '200',
+  bug: { tracker: 'launchpad', id: '200', url: 'u' },
+  raisedAt: '2026-11-20T10:00:00.000Z',
+  text: 'Regression: bug 200 is back',
+  evidence: [],
+  reports: {},
+};
 
 describe('failure rates', () => {
   const routes = {
     'GET /api/elastic_recheck/rates': ratesResult([
       rate('100', 5, 9, { bugInfo: info('100'), impact: impact('100', 2.5, 1) }),
-      rate('200', 1, 2, { bugInfo: info('200', { status: 'fixed', tasks: [{ target: 'neutron', status: 'Fix Released' }] }), impact: impact('200', 40, 7) }),
-      rate('300', 0, 1, { bugInfo: info('300', { availability: 'private', title: undefined, status: 'unknown', tasks: [] }), impact: impact('300', 0, 0) }),
-      rate('400', 0, 1, { bugInfo: info('400', { availability: 'unreachable', title: undefined, status: 'unknown', tasks: [], error: 'Launchpad bug 400: answered 503' }) }),
+      rate('200', 1, 2, {
+        bugInfo: info('200', { status: 'fixed', tasks: [{ target: 'neutron', status: 'Fix Released' }] }),
+        impact: impact('200', 40, 7),
+      }),
+      rate('300', 0, 1, {
+        bugInfo: info('300', { availability: 'private', title: undefined, status: 'unknown', tasks: [] }),
+        impact: impact('300', 0, 0),
+      }),
+      rate('400', 0, 1, {
+        bugInfo: info('400', {
+          availability: 'unreachable',
+          title: undefined,
+          status: 'unknown',
+          tasks: [],
+          error: 'Launchpad bug 400: answered 503',
+        }),
+      }),
     ]),
     'GET /api/elastic_recheck/signatures': signatureList([stored('100'), stored('200'), stored('300'), stored('400')]),
     'GET /api/elastic_recheck/alarms': { alarms: [alarm] },
   };
 
-  it('shows each bug\'s title, status and projects, the impact, and the alarm badge; private and unreachable bugs say so', async () => {
+  it("shows each bug's title, status and projects, the impact, and the alarm badge; private and unreachable bugs say so", async () => {
     renderApp('/', routes);
     const card = within(await screen.findByTestId('rate-200'));
     expect(card.getByTestId('bugTitle').textContent).toBe('Tracker title 200');
@@ -41,7 +70,9 @@ describe('failure rates', () => {
     await waitFor(() => expect(card.getByTestId('alarm-regression').textContent).toBe('fixed bug is back'));
     expect(within(screen.getByTestId('rate-100')).queryByTestId('alarm-regression')).toBeNull();
     expect(within(screen.getByTestId('rate-300')).getByTestId('bugTitle').textContent).toBe('Unknown (Private Bug)');
-    expect(within(screen.getByTestId('rate-400')).getByTestId('bugTitle').textContent).toBe('Unable to get launchpad data');
+    expect(within(screen.getByTestId('rate-400')).getByTestId('bugTitle').textContent).toBe(
+      'Unable to get launchpad data',
+    );
   });
 
   it('sorts by node-hours', async () => {
@@ -49,13 +80,20 @@ describe('failure rates', () => {
     const { history } = renderApp('/', routes);
     await screen.findAllByTestId(/^rate-/);
     await user.selectOptions(screen.getByTestId('ratesSort'), 'nodeHours');
-    await waitFor(() => expect(screen.getAllByTestId(/^rate-/).map((c) => c.getAttribute('data-test-subj'))).toEqual(['rate-200', 'rate-100', 'rate-300', 'rate-400']));
+    await waitFor(() =>
+      expect(screen.getAllByTestId(/^rate-/).map((c) => c.getAttribute('data-test-subj'))).toEqual([
+        'rate-200',
+        'rate-100',
+        'rate-300',
+        'rate-400',
+      ]),
+    );
     expect(history.location.search).toBe('?sort=nodeHours');
   });
 });
 
 describe('signatures', () => {
-  it('shows the tracker\'s title and status per row and filters by bug status through the API', async () => {
+  it("shows the tracker's title and status per row and filters by bug status through the API", async () => {
     const user = userEvent.setup();
     const list = signatureList([stored('100', { title: undefined }), stored('200')]);
     list.signatures[0].bugInfo = info('100', { status: 'fixed' });
@@ -63,9 +101,15 @@ describe('signatures', () => {
     const row = within(await screen.findByTestId('signatureRow-100'));
     expect(row.getByTestId('bugTitle').textContent).toBe('Tracker title 100');
     expect(row.getByTestId('bugStatus').textContent).toBe('bug fixed');
-    expect(within(screen.getByTestId('signatureRow-200')).getByTestId('bugTitle').textContent).toBe('Bug data not fetched yet');
+    expect(within(screen.getByTestId('signatureRow-200')).getByTestId('bugTitle').textContent).toBe(
+      'Bug data not fetched yet',
+    );
     await user.selectOptions(screen.getByTestId('bugStatusFilter'), 'fixed');
-    await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/signatures')).at(-1)!.query).toMatchObject({ bugStatus: 'fixed' }));
+    await waitFor(() =>
+      expect(requests.filter((r) => r.path.endsWith('/signatures')).at(-1)!.query).toMatchObject({
+        bugStatus: 'fixed',
+      }),
+    );
   });
 });
 
@@ -75,8 +119,24 @@ describe('cleanup', () => {
     silentDays: 90,
     generatedAt: '2026-11-20T12:00:00.000Z',
     items: [
-      { signatureId: '111', bug: { tracker: 'launchpad', id: '111', url: 'https://bugs.launchpad.net/bugs/111' }, title: 'Old fixed bug', bugStatus: 'fixed', availability: 'ok', lastHit: '2026-09-01T00:00:00.000Z', reason: 'bug_closed_and_silent', file: 'queries/111.yaml' },
-      { signatureId: '222', bug: { tracker: 'launchpad', id: '222', url: 'https://bugs.launchpad.net/bugs/222' }, bugStatus: 'open', availability: 'ok', reason: 'silent', file: 'queries/222.yaml' },
+      {
+        signatureId: '111',
+        bug: { tracker: 'launchpad', id: '111', url: 'https://bugs.launchpad.net/bugs/111' },
+        title: 'Old fixed bug',
+        bugStatus: 'fixed',
+        availability: 'ok',
+        lastHit: '2026-09-01T00:00:00.000Z',
+        reason: 'bug_closed_and_silent',
+        file: 'queries/111.yaml',
+      },
+      {
+        signatureId: '222',
+        bug: { tracker: 'launchpad', id: '222', url: 'https://bugs.launchpad.net/bugs/222' },
+        bugStatus: 'open',
+        availability: 'ok',
+        reason: 'silent',
+        file: 'queries/222.yaml',
+      },
     ],
   };
 
@@ -91,11 +151,18 @@ describe('cleanup', () => {
     expect(rows[0].textContent).toContain('queries/111.yaml');
     expect(rows[1].textContent).toContain('none kept');
     expect(screen.getByTestId('cleanupSummary').textContent).toBe('1 with a closed bug, 1 silent');
-    expect(screen.getByTestId('cleanupFiles').getAttribute('href')).toBe('/kbn/api/elastic_recheck/cleanup?format=files');
+    expect(screen.getByTestId('cleanupFiles').getAttribute('href')).toBe(
+      '/kbn/api/elastic_recheck/cleanup?format=files',
+    );
     await user.clear(screen.getByTestId('closedDays'));
     await user.type(screen.getByTestId('closedDays'), '7');
     await user.click(screen.getByTestId('applyCleanup'));
-    await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/cleanup')).at(-1)!.query).toEqual({ closedDays: 7, silentDays: 90 }));
+    await waitFor(() =>
+      expect(requests.filter((r) => r.path.endsWith('/cleanup')).at(-1)!.query).toEqual({
+        closedDays: 7,
+        silentDays: 90,
+      }),
+    );
     expect(history.location.search).toBe('?closedDays=7&silentDays=90');
   });
 
@@ -105,7 +172,9 @@ describe('cleanup', () => {
     empty.unmount();
     renderApp('/cleanup', {
       'GET /api/elastic_recheck/cleanup': () => {
-        throw Object.assign(new Error('Bad Gateway'), { body: { statusCode: 502, message: 'the search engine could not be reached' } });
+        throw Object.assign(new Error('Bad Gateway'), {
+          body: { statusCode: 502, message: 'the search engine could not be reached' },
+        });
       },
     });
     expect(await screen.findByText('Could not build the cleanup report')).toBeTruthy();
@@ -115,8 +184,22 @@ describe('cleanup', () => {
 
 describe('builds', () => {
   it('shows the bug title and status beside each matched signature', async () => {
-    const result = buildResult('abc123', { explained: true, matches: [{ signatureId: '100', bug: { tracker: 'launchpad', id: '100', url: 'https://bugs.launchpad.net/bugs/100' }, mode: 'explains', hits: 1, lines: [] }] });
-    renderApp('/builds', { 'GET /api/elastic_recheck/results': { total: 1, page: 1, perPage: 20, results: [result] }, 'GET /api/elastic_recheck/bugs': { bugs: [info('100', { status: 'fixed' })] } });
+    const result = buildResult('abc123', {
+      explained: true,
+      matches: [
+        {
+          signatureId: '100',
+          bug: { tracker: 'launchpad', id: '100', url: 'https://bugs.launchpad.net/bugs/100' },
+          mode: 'explains',
+          hits: 1,
+          lines: [],
+        },
+      ],
+    });
+    renderApp('/builds', {
+      'GET /api/elastic_recheck/results': { total: 1, page: 1, perPage: 20, results: [result] },
+      'GET /api/elastic_recheck/bugs': { bugs: [info('100', { status: 'fixed' })] },
+    });
     await waitFor(() => expect(screen.getByText(/100: Tracker title 100/)).toBeTruthy());
     expect(screen.getAllByTestId('bugStatus')[0].textContent).toBe('bug fixed');
   });

@@ -13,7 +13,12 @@ describe('builds page', () => {
         total: 25,
         page: Number(r.query.page),
         perPage: 20,
-        results: Array.from({ length: r.query.page === 2 ? 5 : 20 }, (_, i) => buildResult(`abcdef${String(i).padStart(6, '0')}`, i === 1 ? { explained: false, matches: [], reports: {} } : {})),
+        results: Array.from({ length: r.query.page === 2 ? 5 : 20 }, (_, i) =>
+          buildResult(
+            `abcdef${String(i).padStart(6, '0')}`,
+            i === 1 ? { explained: false, matches: [], reports: {} } : {},
+          ),
+        ),
       }),
     });
     const table = await screen.findByTestId('resultsTable');
@@ -27,7 +32,9 @@ describe('builds page', () => {
     expect(history.location.pathname).toBe('/signatures/2031001');
     act(() => history.push('/builds'));
     await user.click(await screen.findByLabelText('Page 2 of 2'));
-    await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/results')).at(-1)!.query).toEqual({ page: 2, perPage: 20 }));
+    await waitFor(() =>
+      expect(requests.filter((r) => r.path.endsWith('/results')).at(-1)!.query).toEqual({ page: 2, perPage: 20 }),
+    );
   });
 
   it('says when a build was classified on incomplete logs, and shows the query as it ran', async () => {
@@ -36,14 +43,26 @@ describe('builds page', () => {
     const answer = {
       ...base,
       matches: [{ ...base.matches[0], ranAs: 'message:"No valid host" AND filename:"screen-n-cpu.txt"' }],
-      incomplete: { ready: false, files: ['job-output.txt'], missingFiles: ['screen-n-cpu.txt'], markerFound: false, attempts: 1, waitedMs: 0 },
+      incomplete: {
+        ready: false,
+        files: ['job-output.txt'],
+        missingFiles: ['screen-n-cpu.txt'],
+        markerFound: false,
+        attempts: 1,
+        waitedMs: 0,
+      },
     };
-    renderApp('/builds?uuid=abcdef123456', { [RESULTS]: { total: 0, page: 1, perPage: 20, results: [] }, [CLASSIFY]: answer });
+    renderApp('/builds?uuid=abcdef123456', {
+      [RESULTS]: { total: 0, page: 1, perPage: 20, results: [] },
+      [CLASSIFY]: answer,
+    });
     const notice = await screen.findByTestId('classifyIncomplete');
     expect(notice.textContent).toContain('Classified on incomplete logs');
     expect(notice.textContent).toContain('Missing files: screen-n-cpu.txt.');
     expect(notice.textContent).toContain('The end-of-log line has not been indexed yet.');
-    expect(screen.getByTestId('ranAs-2031001').textContent).toBe('Ran as (old-schema fields translated): message:"No valid host" AND filename:"screen-n-cpu.txt"');
+    expect(screen.getByTestId('ranAs-2031001').textContent).toBe(
+      'Ran as (old-schema fields translated): message:"No valid host" AND filename:"screen-n-cpu.txt"',
+    );
   });
 
   it('classifies a build by change, patchset and job, and checks the form first', async () => {
@@ -60,13 +79,20 @@ describe('builds page', () => {
     await user.type(screen.getByTestId('classifyJob'), 'tempest-full-1');
     await user.click(screen.getByTestId('classifySubmit'));
     expect((await screen.findByTestId('classifyVerdict')).textContent).toContain('Explained by a known bug');
-    expect(requests.find((r) => r.path.endsWith('/classify'))!.body).toEqual({ change: 812345, patchset: '3', job: 'tempest-full-1' });
+    expect(requests.find((r) => r.path.endsWith('/classify'))!.body).toEqual({
+      change: 812345,
+      patchset: '3',
+      job: 'tempest-full-1',
+    });
   });
 
   it('classifies a build from a deep link by uuid and reports a build without logs', async () => {
     renderApp('/builds?uuid=abcdef123456', {
       [RESULTS]: { total: 0, page: 1, perPage: 20, results: [] },
-      [CLASSIFY]: { kind: 'not_ready', readiness: { ready: false, files: [], missingFiles: ['job-output.txt'], attempts: 1, waitedMs: 0 } },
+      [CLASSIFY]: {
+        kind: 'not_ready',
+        readiness: { ready: false, files: [], missingFiles: ['job-output.txt'], attempts: 1, waitedMs: 0 },
+      },
     });
     expect((await screen.findByTestId('classifyNotReady')).textContent).toContain('job-output.txt');
   });
@@ -85,9 +111,13 @@ describe('engine text is data, never markup', () => {
     expect(result.querySelector('script')).toBeNull();
     expect(result.querySelector('img')).toBeNull();
     expect(result.textContent).toContain('<script>window.__pwned = 1</script>');
-    expect(Array.from(result.querySelectorAll('a')).map((a) => a.getAttribute('href'))).toEqual(['https://bugs.launchpad.net/bugs/2031001']);
+    expect(Array.from(result.querySelectorAll('a')).map((a) => a.getAttribute('href'))).toEqual([
+      'https://bugs.launchpad.net/bugs/2031001',
+    ]);
     // the build's javascript: logRoot and the line's javascript: link are plain text, not anchors
-    expect(Array.from(document.querySelectorAll('a[href]')).some((a) => /^\s*javascript:/i.test(a.getAttribute('href')!))).toBe(false);
+    expect(
+      Array.from(document.querySelectorAll('a[href]')).some((a) => /^\s*javascript:/i.test(a.getAttribute('href')!)),
+    ).toBe(false);
     expect(screen.getByText('logs').closest('a')).toBeNull();
     expect((window as any).__pwned).toBeUndefined();
   });
@@ -96,7 +126,17 @@ describe('engine text is data, never markup', () => {
     const user = setupUser();
     renderApp('/signatures/new', {
       'POST /api/elastic_recheck/query/preview': preview({
-        samples: [{ uuid: 'abcdef000001', job: 'j', status: 'FAILURE', file: 'evil.txt', line: SCRIPT_LINE, timestamp: '2026-11-20T10:00:00.000Z', link: JS_URL }],
+        samples: [
+          {
+            uuid: 'abcdef000001',
+            job: 'j',
+            status: 'FAILURE',
+            file: 'evil.txt',
+            line: SCRIPT_LINE,
+            timestamp: '2026-11-20T10:00:00.000Z',
+            link: JS_URL,
+          },
+        ],
       }),
     });
     await user.type(await screen.findByTestId('queryInput'), 'message:failed');

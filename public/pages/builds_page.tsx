@@ -32,13 +32,20 @@ import { HighlightedLine } from '../components/highlight';
 
 export const RESULTS_PER_PAGE = 20;
 
-const REPORT_COLOR: Record<string, string> = { sent: 'success', pending: 'warning', sending: 'warning', failed: 'danger', skipped: 'default' };
+const REPORT_COLOR: Record<string, string> = {
+  sent: 'success',
+  pending: 'warning',
+  sending: 'warning',
+  failed: 'danger',
+  skipped: 'default',
+};
 
 /** `{uuid}` or `{change, patchset, job}` from the form; an error message naming the field otherwise. */
 export function buildRefFrom(form: { uuid: string; change: string; patchset: string; job: string }): BuildRef | string {
   const uuid = form.uuid.trim();
   if (uuid) return /^[0-9a-fA-F-]{7,64}$/.test(uuid) ? { uuid } : 'Build uuid: expected a Zuul build uuid (hex)';
-  if (!form.change.trim() && !form.patchset.trim() && !form.job.trim()) return 'Enter a build uuid, or a change, patchset and job';
+  if (!form.change.trim() && !form.patchset.trim() && !form.job.trim())
+    return 'Enter a build uuid, or a change, patchset and job';
   if (!/^\d+$/.test(form.change.trim())) return 'Change: expected a change number';
   if (!/^\d+$/.test(form.patchset.trim())) return 'Patchset: expected a patchset number';
   if (!form.job.trim()) return 'Job: required with change and patchset';
@@ -66,7 +73,10 @@ function Reports({ reports }: { reports: Record<string, ReportState> }) {
     <EuiFlexGroup gutterSize="xs" wrap responsive={false}>
       {list.map((r) => (
         <EuiFlexItem grow={false} key={r.channel}>
-          <EuiBadge color={REPORT_COLOR[r.status] ?? 'default'} title={r.lastError ?? r.reason ?? (r.sentAt ? `sent ${r.sentAt}` : r.status)}>
+          <EuiBadge
+            color={REPORT_COLOR[r.status] ?? 'default'}
+            title={r.lastError ?? r.reason ?? (r.sentAt ? `sent ${r.sentAt}` : r.status)}
+          >
             {r.channel}: {r.status}
           </EuiBadge>
         </EuiFlexItem>
@@ -115,10 +125,15 @@ function MatchList({ matches }: { matches: SignatureMatch[] }) {
 }
 
 function ClassifyAnswer({ result }: { result: ClassifyResult }) {
-  if (result.kind === 'not_found') return <EuiCallOut color="warning" title="No indexed logs for this build" data-test-subj="classifyNotFound" />;
+  if (result.kind === 'not_found')
+    return <EuiCallOut color="warning" title="No indexed logs for this build" data-test-subj="classifyNotFound" />;
   if (result.kind === 'not_ready')
     return (
-      <EuiCallOut color="warning" title="The build's logs are not completely indexed yet" data-test-subj="classifyNotReady">
+      <EuiCallOut
+        color="warning"
+        title="The build's logs are not completely indexed yet"
+        data-test-subj="classifyNotReady"
+      >
         <p>Missing files: {result.readiness.missingFiles.join(', ') || 'none'}</p>
         {result.readiness.markerFound === false && <p>The end-of-log line has not been indexed yet.</p>}
       </EuiCallOut>
@@ -128,18 +143,30 @@ function ClassifyAnswer({ result }: { result: ClassifyResult }) {
     <EuiPanel hasBorder data-test-subj="classifyResult">
       <EuiText size="s">
         <p>
-          <strong>{b.job}</strong> {b.project ?? ''} {b.change !== undefined ? `change ${b.change},${b.patchset ?? ''}` : ''} · {b.status} ·{' '}
+          <strong>{b.job}</strong> {b.project ?? ''}{' '}
+          {b.change !== undefined ? `change ${b.change},${b.patchset ?? ''}` : ''} · {b.status} ·{' '}
           <SafeLink url={b.logRoot}>logs</SafeLink>
         </p>
         <p data-test-subj="classifyVerdict">
-          {result.explained ? 'Explained by a known bug' : result.matches.length ? 'Matched tracked signatures only (not explained)' : 'No signature matched: uncategorized'} ·{' '}
-          {formatNumber(result.signaturesChecked)} signatures checked in {formatNumber(result.elapsedMs)} ms
+          {result.explained
+            ? 'Explained by a known bug'
+            : result.matches.length
+              ? 'Matched tracked signatures only (not explained)'
+              : 'No signature matched: uncategorized'}{' '}
+          · {formatNumber(result.signaturesChecked)} signatures checked in {formatNumber(result.elapsedMs)} ms
         </p>
       </EuiText>
       {result.incomplete && (
-        <EuiCallOut color="warning" size="s" title="Classified on incomplete logs: matches in lines not indexed yet are missing" data-test-subj="classifyIncomplete">
+        <EuiCallOut
+          color="warning"
+          size="s"
+          title="Classified on incomplete logs: matches in lines not indexed yet are missing"
+          data-test-subj="classifyIncomplete"
+        >
           <p>
-            {result.incomplete.missingFiles.length ? `Missing files: ${result.incomplete.missingFiles.join(', ')}. ` : ''}
+            {result.incomplete.missingFiles.length
+              ? `Missing files: ${result.incomplete.missingFiles.join(', ')}. `
+              : ''}
             {result.incomplete.markerFound === false ? 'The end-of-log line has not been indexed yet.' : ''}
           </p>
         </EuiCallOut>
@@ -163,7 +190,12 @@ export function BuildsPage() {
   const setParams = useSetParams();
   const params = router.location.params;
   const page = Math.max(1, Number(params.get('page') ?? 1) || 1);
-  const [form, setForm] = useState({ uuid: params.get('uuid') ?? '', change: params.get('change') ?? '', patchset: params.get('patchset') ?? '', job: params.get('job') ?? '' });
+  const [form, setForm] = useState({
+    uuid: params.get('uuid') ?? '',
+    change: params.get('change') ?? '',
+    patchset: params.get('patchset') ?? '',
+    job: params.get('job') ?? '',
+  });
   const [formError, setFormError] = useState<string>();
   const [classifying, setClassifying] = useState(false);
   const [answer, setAnswer] = useState<ClassifyResult>();
@@ -215,12 +247,21 @@ export function BuildsPage() {
           <strong>{r.build.job}</strong>
           <br />
           {r.build.project}
-          {r.build.change !== undefined ? ` · ${r.build.change},${r.build.patchset ?? ''}` : ''} · <SafeLink url={r.build.logUrl}>logs</SafeLink>
+          {r.build.change !== undefined ? ` · ${r.build.change},${r.build.patchset ?? ''}` : ''} ·{' '}
+          <SafeLink url={r.build.logUrl}>logs</SafeLink>
         </span>
       ),
     },
     { name: 'Result', width: '120px', render: (r: BuildResult) => r.build.result },
-    { name: 'Stage', width: '130px', render: (r: BuildResult) => <EuiBadge color={r.stage === 'classified' ? (r.explained ? 'success' : 'warning') : 'default'}>{r.stage === 'classified' ? (r.explained ? 'explained' : 'unexplained') : r.stage}</EuiBadge> },
+    {
+      name: 'Stage',
+      width: '130px',
+      render: (r: BuildResult) => (
+        <EuiBadge color={r.stage === 'classified' ? (r.explained ? 'success' : 'warning') : 'default'}>
+          {r.stage === 'classified' ? (r.explained ? 'explained' : 'unexplained') : r.stage}
+        </EuiBadge>
+      ),
+    },
     {
       name: 'Matched',
       render: (r: BuildResult) =>
@@ -228,7 +269,10 @@ export function BuildsPage() {
           <EuiFlexGroup gutterSize="xs" wrap responsive={false}>
             {r.matches.map((m) => (
               <EuiFlexItem grow={false} key={m.signatureId}>
-                <SignatureBadge id={m.signatureId} label={`${m.bug.id}${m.title ? `: ${m.title}` : bugs.get(bugKey(m.bug))?.title ? `: ${bugs.get(bugKey(m.bug))!.title}` : ''}`} />
+                <SignatureBadge
+                  id={m.signatureId}
+                  label={`${m.bug.id}${m.title ? `: ${m.title}` : bugs.get(bugKey(m.bug))?.title ? `: ${bugs.get(bugKey(m.bug))!.title}` : ''}`}
+                />
                 {bugs.has(bugKey(m.bug)) && <BugStatusBadge info={bugs.get(bugKey(m.bug))} />}
               </EuiFlexItem>
             ))}
@@ -242,7 +286,12 @@ export function BuildsPage() {
       name: '',
       width: '110px',
       render: (r: BuildResult) => (
-        <EuiButton size="s" onClick={() => router.navigate(`/builds${queryString({ uuid: r.build.uuid })}`)} data-test-subj="reclassify" aria-label={`Classify build ${r.build.uuid} now`}>
+        <EuiButton
+          size="s"
+          onClick={() => router.navigate(`/builds${queryString({ uuid: r.build.uuid })}`)}
+          data-test-subj="reclassify"
+          aria-label={`Classify build ${r.build.uuid} now`}
+        >
           Classify
         </EuiButton>
       ),
@@ -259,7 +308,12 @@ export function BuildsPage() {
         <EuiFlexGroup gutterSize="s" alignItems="flexEnd" wrap>
           <EuiFlexItem style={{ minWidth: 300 }}>
             <EuiFormRow label="Build uuid" display="rowCompressed">
-              <EuiFieldText compressed value={form.uuid} onChange={(e) => setForm({ ...form, uuid: e.target.value })} data-test-subj="classifyUuid" />
+              <EuiFieldText
+                compressed
+                value={form.uuid}
+                onChange={(e) => setForm({ ...form, uuid: e.target.value })}
+                data-test-subj="classifyUuid"
+              />
             </EuiFormRow>
           </EuiFlexItem>
           <EuiFlexItem grow={false}>
@@ -267,17 +321,32 @@ export function BuildsPage() {
           </EuiFlexItem>
           <EuiFlexItem grow={false} style={{ width: 110 }}>
             <EuiFormRow label="Change" display="rowCompressed">
-              <EuiFieldText compressed value={form.change} onChange={(e) => setForm({ ...form, change: e.target.value })} data-test-subj="classifyChange" />
+              <EuiFieldText
+                compressed
+                value={form.change}
+                onChange={(e) => setForm({ ...form, change: e.target.value })}
+                data-test-subj="classifyChange"
+              />
             </EuiFormRow>
           </EuiFlexItem>
           <EuiFlexItem grow={false} style={{ width: 90 }}>
             <EuiFormRow label="Patchset" display="rowCompressed">
-              <EuiFieldText compressed value={form.patchset} onChange={(e) => setForm({ ...form, patchset: e.target.value })} data-test-subj="classifyPatchset" />
+              <EuiFieldText
+                compressed
+                value={form.patchset}
+                onChange={(e) => setForm({ ...form, patchset: e.target.value })}
+                data-test-subj="classifyPatchset"
+              />
             </EuiFormRow>
           </EuiFlexItem>
           <EuiFlexItem style={{ minWidth: 200 }}>
             <EuiFormRow label="Job" display="rowCompressed">
-              <EuiFieldText compressed value={form.job} onChange={(e) => setForm({ ...form, job: e.target.value })} data-test-subj="classifyJob" />
+              <EuiFieldText
+                compressed
+                value={form.job}
+                onChange={(e) => setForm({ ...form, job: e.target.value })}
+                data-test-subj="classifyJob"
+              />
             </EuiFormRow>
           </EuiFlexItem>
           <EuiFlexItem grow={false}>
@@ -310,11 +379,19 @@ export function BuildsPage() {
             columns={columns}
             tableCaption="Recent classified failures"
             data-test-subj="resultsTable"
-            pagination={{ pageIndex: page - 1, pageSize: RESULTS_PER_PAGE, totalItemCount: Math.min(results.data.total, 10000), showPerPageOptions: false }}
+            pagination={{
+              pageIndex: page - 1,
+              pageSize: RESULTS_PER_PAGE,
+              totalItemCount: Math.min(results.data.total, 10000),
+              showPerPageOptions: false,
+            }}
             onChange={({ page: p }: { page?: { index: number } }) => p && setParams({ page: p.index + 1 })}
           />
         ) : (
-          <EmptyState title="No classified failures yet" body={<p>The background intake has not stored any result.</p>} />
+          <EmptyState
+            title="No classified failures yet"
+            body={<p>The background intake has not stored any result.</p>}
+          />
         ))}
     </div>
   );

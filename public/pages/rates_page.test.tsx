@@ -8,7 +8,10 @@ const SIGS = 'GET /api/elastic_recheck/signatures';
 function routes(n = 3) {
   const list = [rate('100', 1, 5), rate('200', 4, 6), rate('300', 0, 0)];
   for (let i = 0; i < n - 3; i++) list.push(rate(String(1000 + i), 0, i + 1));
-  return { [RATES]: ratesResult(list), [SIGS]: signatureList([stored('100'), stored('200', { allowNonvoting: true }), stored('300')]) };
+  return {
+    [RATES]: ratesResult(list),
+    [SIGS]: signatureList([stored('100'), stored('200', { allowNonvoting: true }), stored('300')]),
+  };
 }
 
 describe('failure rates page', () => {
@@ -23,7 +26,9 @@ describe('failure rates page', () => {
     expect(first.getByText(/job-200 \(6\)/)).toBeTruthy();
     await waitFor(() => expect(first.getByTestId('discoverLink')).toBeTruthy());
     const href = decodeURIComponent(first.getByTestId('discoverLink').getAttribute('href')!);
-    expect(href).toBe(`/kbn/app/discover#/?_g=(time:(from:now-10d,to:now))&_a=(dataSource:(dataViewId:'logstash-logs-*',type:dataView),query:(language:lucene,query:'message:"error 200"'))`);
+    expect(href).toBe(
+      `/kbn/app/discover#/?_g=(time:(from:now-10d,to:now))&_a=(dataSource:(dataViewId:'logstash-logs-*',type:dataView),query:(language:lucene,query:'message:"error 200"'))`,
+    );
     // the stale one is faded and marked
     expect(within(cards[2]).getByTestId('staleBadge')).toBeTruthy();
     expect(cards[2].getAttribute('style')).toContain('opacity');
@@ -40,11 +45,17 @@ describe('failure rates page', () => {
     await user.type(screen.getByTestId('filterProjects'), 'openstack/nova, openstack/neutron');
     await user.click(screen.getByTestId('applyFilters'));
     await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/rates'))).toHaveLength(2));
-    expect(requests.filter((r) => r.path.endsWith('/rates'))[1].query).toEqual({ days: 10, queues: 'gate', projects: 'openstack/nova,openstack/neutron' });
+    expect(requests.filter((r) => r.path.endsWith('/rates'))[1].query).toEqual({
+      days: 10,
+      queues: 'gate',
+      projects: 'openstack/nova,openstack/neutron',
+    });
     expect(history.location.search).toBe('?queues=gate&projects=openstack%2Fnova%2Copenstack%2Fneutron');
 
     await user.selectOptions(screen.getByTestId('staleFilter'), 'only');
-    await waitFor(() => expect(screen.getAllByTestId(/^rate-/).map((c) => c.getAttribute('data-test-subj'))).toEqual(['rate-300']));
+    await waitFor(() =>
+      expect(screen.getAllByTestId(/^rate-/).map((c) => c.getAttribute('data-test-subj'))).toEqual(['rate-300']),
+    );
     await user.selectOptions(screen.getByTestId('staleFilter'), 'hide');
     await waitFor(() => expect(screen.getAllByTestId(/^rate-/)).toHaveLength(2));
   });
@@ -61,7 +72,10 @@ describe('failure rates page', () => {
   });
 
   it('says that counts end now when the range ends earlier', async () => {
-    const { requests } = renderApp('/?from=now-20d&to=now-10d', { [RATES]: ratesResult([]), [SIGS]: signatureList([]) });
+    const { requests } = renderApp('/?from=now-20d&to=now-10d', {
+      [RATES]: ratesResult([]),
+      [SIGS]: signatureList([]),
+    });
     expect((await screen.findByTestId('windowNote')).textContent).toContain('last 10 days up to now');
     expect(requests.find((r) => r.path.endsWith('/rates'))!.query).toEqual({ days: 10 });
   });

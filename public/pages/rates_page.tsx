@@ -40,10 +40,22 @@ export type StaleFilter = 'show' | 'hide' | 'only';
 export function sortRates(list: SignatureRate[], sort: RatesSort): SignatureRate[] {
   const out = list.slice();
   const byBug = (a: SignatureRate, b: SignatureRate) => a.bug.id.localeCompare(b.bug.id, 'en', { numeric: true });
-  if (sort === 'impact') out.sort((a, b) => b.failedBuilds24h - a.failedBuilds24h || b.failedBuilds - a.failedBuilds || byBug(a, b));
-  else if (sort === 'nodeHours') out.sort((a, b) => (b.impact?.nodeHours ?? 0) - (a.impact?.nodeHours ?? 0) || b.failedBuilds - a.failedBuilds || byBug(a, b));
-  else if (sort === 'rechecks') out.sort((a, b) => (b.impact?.rechecks ?? 0) - (a.impact?.rechecks ?? 0) || (b.impact?.nodeHours ?? 0) - (a.impact?.nodeHours ?? 0) || byBug(a, b));
-  else if (sort === 'window') out.sort((a, b) => b.failedBuilds - a.failedBuilds || b.failedBuilds24h - a.failedBuilds24h || byBug(a, b));
+  if (sort === 'impact')
+    out.sort((a, b) => b.failedBuilds24h - a.failedBuilds24h || b.failedBuilds - a.failedBuilds || byBug(a, b));
+  else if (sort === 'nodeHours')
+    out.sort(
+      (a, b) =>
+        (b.impact?.nodeHours ?? 0) - (a.impact?.nodeHours ?? 0) || b.failedBuilds - a.failedBuilds || byBug(a, b),
+    );
+  else if (sort === 'rechecks')
+    out.sort(
+      (a, b) =>
+        (b.impact?.rechecks ?? 0) - (a.impact?.rechecks ?? 0) ||
+        (b.impact?.nodeHours ?? 0) - (a.impact?.nodeHours ?? 0) ||
+        byBug(a, b),
+    );
+  else if (sort === 'window')
+    out.sort((a, b) => b.failedBuilds - a.failedBuilds || b.failedBuilds24h - a.failedBuilds24h || byBug(a, b));
   else if (sort === 'hits') out.sort((a, b) => b.hits - a.hits || byBug(a, b));
   else out.sort(byBug);
   return out;
@@ -58,12 +70,34 @@ function EditLink({ id, children }: { id: string; children: React.ReactNode }) {
   );
 }
 
-function SignatureCard({ rate, signature, from, to, alarms }: { rate: SignatureRate; signature?: StoredSignature; from: string; to: string; alarms: Alarm[] }) {
+function SignatureCard({
+  rate,
+  signature,
+  from,
+  to,
+  alarms,
+}: {
+  rate: SignatureRate;
+  signature?: StoredSignature;
+  from: string;
+  to: string;
+  alarms: Alarm[];
+}) {
   const { services, indexPattern } = useApp();
   const stale = rate.hits === 0;
-  const discover = signature ? services.core.http.basePath.prepend(discoverPath({ query: effectiveQueryString(signature), dataViewId: indexPattern, from, to })) : undefined;
+  const discover = signature
+    ? services.core.http.basePath.prepend(
+        discoverPath({ query: effectiveQueryString(signature), dataViewId: indexPattern, from, to }),
+      )
+    : undefined;
   return (
-    <EuiPanel paddingSize="m" hasBorder data-test-subj={`rate-${rate.signatureId}`} style={stale ? { opacity: 0.55 } : undefined} aria-label={stale ? `${rate.signatureId} (no hits in the window)` : undefined}>
+    <EuiPanel
+      paddingSize="m"
+      hasBorder
+      data-test-subj={`rate-${rate.signatureId}`}
+      style={stale ? { opacity: 0.55 } : undefined}
+      aria-label={stale ? `${rate.signatureId} (no hits in the window)` : undefined}
+    >
       <EuiFlexGroup gutterSize="m" wrap>
         <EuiFlexItem style={{ minWidth: 280 }}>
           <EuiTitle size="xs">
@@ -95,9 +129,12 @@ function SignatureCard({ rate, signature, from, to, alarms }: { rate: SignatureR
             </EuiFlexItem>
             {rate.impact && (
               <EuiFlexItem grow={false}>
-                <EuiToolTip content={`Node-hours of the failed builds it explains${rate.impact.withoutDuration ? ` (${rate.impact.withoutDuration} without a duration left out)` : ''}, and how many of them were run again`}>
+                <EuiToolTip
+                  content={`Node-hours of the failed builds it explains${rate.impact.withoutDuration ? ` (${rate.impact.withoutDuration} without a duration left out)` : ''}, and how many of them were run again`}
+                >
                   <EuiBadge color="hollow" data-test-subj="impact">
-                    {formatNumber(Math.round(rate.impact.nodeHours * 10) / 10)} node-hours · {formatNumber(rate.impact.rechecks)} rechecks
+                    {formatNumber(Math.round(rate.impact.nodeHours * 10) / 10)} node-hours ·{' '}
+                    {formatNumber(rate.impact.rechecks)} rechecks
                   </EuiBadge>
                 </EuiToolTip>
               </EuiFlexItem>
@@ -119,7 +156,12 @@ function SignatureCard({ rate, signature, from, to, alarms }: { rate: SignatureR
           <EuiSpacer size="s" />
           <EuiText size="xs">
             <strong>Top jobs:</strong>{' '}
-            {rate.topJobs.length ? rate.topJobs.slice(0, 5).map((j) => `${j.job} (${formatNumber(j.failedBuilds)})`).join(', ') : 'none'}
+            {rate.topJobs.length
+              ? rate.topJobs
+                  .slice(0, 5)
+                  .map((j) => `${j.job} (${formatNumber(j.failedBuilds)})`)
+                  .join(', ')
+              : 'none'}
           </EuiText>
           <EuiSpacer size="s" />
           <EuiFlexGroup gutterSize="s" responsive={false}>
@@ -163,7 +205,11 @@ export function RatesPage() {
   const key = JSON.stringify([days, filters.queues, filters.projects, filters.branches]);
 
   const rates = useRequest(
-    (signal) => services.api.rates({ days, queues: filters.queues, projects: filters.projects, branches: filters.branches }, signal),
+    (signal) =>
+      services.api.rates(
+        { days, queues: filters.queues, projects: filters.projects, branches: filters.branches },
+        signal,
+      ),
     [key],
   );
   const sigs = useRequest((signal) => services.api.signatures({ perPage: 1000 }, signal), []);
@@ -217,7 +263,8 @@ export function RatesPage() {
         <EuiFlexItem grow={false}>
           {rates.data && (
             <EuiText size="s" color="subdued" data-test-subj="ratesSummary">
-              {formatNumber(rates.data.signatures.length)} graphed signatures, {formatNumber(staleCount)} without hits in the last {days} days
+              {formatNumber(rates.data.signatures.length)} graphed signatures, {formatNumber(staleCount)} without hits
+              in the last {days} days
             </EuiText>
           )}
         </EuiFlexItem>
@@ -230,17 +277,31 @@ export function RatesPage() {
       <EuiSpacer size="m" />
       {rates.error && <ErrorState title="Could not load failure rates" error={rates.error} onRetry={rates.reload} />}
       {rates.loading && !rates.data && <Loading label="Loading failure rates" />}
-      {rates.data && !visible.length && <EmptyState title="No signatures to show" body={<p>No graphed signature matches these filters.</p>} />}
+      {rates.data && !visible.length && (
+        <EmptyState title="No signatures to show" body={<p>No graphed signature matches these filters.</p>} />
+      )}
       {shown.map((r) => (
         <React.Fragment key={r.signatureId}>
-          <SignatureCard rate={r} signature={byId.get(r.signatureId)} from={filters.range.from} to={filters.range.to} alarms={alarms.get(r.signatureId) ?? []} />
+          <SignatureCard
+            rate={r}
+            signature={byId.get(r.signatureId)}
+            from={filters.range.from}
+            to={filters.range.to}
+            alarms={alarms.get(r.signatureId) ?? []}
+          />
           <EuiSpacer size="s" />
         </React.Fragment>
       ))}
       {pageCount > 1 && (
         <EuiFlexGroup justifyContent="center">
           <EuiFlexItem grow={false}>
-            <EuiPagination pageCount={pageCount} activePage={Math.min(page, pageCount - 1)} onPageClick={(p) => setParams({ page: p + 1 })} data-test-subj="ratesPagination" aria-label="Signature pages" />
+            <EuiPagination
+              pageCount={pageCount}
+              activePage={Math.min(page, pageCount - 1)}
+              onPageClick={(p) => setParams({ page: p + 1 })}
+              data-test-subj="ratesPagination"
+              aria-label="Signature pages"
+            />
           </EuiFlexItem>
         </EuiFlexGroup>
       )}

@@ -19,13 +19,21 @@ describe('signature editor', () => {
 
     await user.type(input, ' was found"');
     await waitFor(() => expect(screen.queryByTestId('queryErrors')).toBeNull());
-    await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/query/preview'))).toHaveLength(1), { timeout: 3000 });
+    await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/query/preview'))).toHaveLength(1), {
+      timeout: 3000,
+    });
     // typing fast sends one request for the final text, not one per key
-    expect(requests.find((r) => r.path.endsWith('/query/preview'))!.body).toEqual({ query: 'message:"No valid host was found"', allowNonvoting: false, days: 10 });
+    expect(requests.find((r) => r.path.endsWith('/query/preview'))!.body).toEqual({
+      query: 'message:"No valid host was found"',
+      allowNonvoting: false,
+      days: 10,
+    });
 
     const sample = await screen.findByTestId('previewSample');
     expect(Array.from(sample.querySelectorAll('mark')).map((m) => m.textContent)).toEqual(['No valid host was found']);
-    expect(decodeURIComponent(within(sample).getByTestId('sampleDiscoverLink').getAttribute('href')!)).toContain(`query:(language:lucene,query:'build_uuid:"abcdef000001" AND (message:"No valid host was found")')`);
+    expect(decodeURIComponent(within(sample).getByTestId('sampleDiscoverLink').getAttribute('href')!)).toContain(
+      `query:(language:lucene,query:'build_uuid:"abcdef000001" AND (message:"No valid host was found")')`,
+    );
     expect(screen.getByTestId('previewHits').textContent).toBe('12 matching lines');
     expect(screen.getByTestId('successWarning').textContent).toContain('20.0 % of the matched builds succeeded');
     expect(screen.getByTestId('overlap').textContent).toContain('2031001: 3 shared builds (50.0 % of its builds)');
@@ -35,7 +43,9 @@ describe('signature editor', () => {
     const written = '@message:"rsync error" AND build_status:FAILURE AND filename:"logs/screen-n-cpu.txt"';
     renderApp(`/signatures/new?query=${encodeURIComponent(written)}`, { [PREVIEW]: preview() });
     const translated = await screen.findByTestId('translatedQuery');
-    expect(translated.textContent).toContain('message:"rsync error" AND build_status:(FAILURE OR TIMED_OUT OR POST_FAILURE OR NODE_FAILURE OR RETRY_LIMIT) AND filename:"screen-n-cpu.txt"');
+    expect(translated.textContent).toContain(
+      'message:"rsync error" AND build_status:(FAILURE OR TIMED_OUT OR POST_FAILURE OR NODE_FAILURE OR RETRY_LIMIT) AND filename:"screen-n-cpu.txt"',
+    );
     const rewrites = screen.getAllByTestId('queryRewrite').map((r) => r.textContent);
     expect(rewrites).toHaveLength(3);
     expect(rewrites[1]).toContain('build_status:FAILURE → build_status:(FAILURE OR TIMED_OUT');
@@ -45,7 +55,9 @@ describe('signature editor', () => {
   });
 
   it('does not refuse a leading wildcard the host will measure, and says so', async () => {
-    renderApp(`/signatures/new?query=${encodeURIComponent('message:"x" AND build_name:*tempest*')}`, { [PREVIEW]: preview() });
+    renderApp(`/signatures/new?query=${encodeURIComponent('message:"x" AND build_name:*tempest*')}`, {
+      [PREVIEW]: preview(),
+    });
     const warnings = await screen.findByTestId('queryWarnings');
     expect(warnings.textContent).toContain("leading wildcard in '*tempest*'");
     expect(warnings.textContent).toContain('the host measures its cost on the log indices when you save');
@@ -54,15 +66,21 @@ describe('signature editor', () => {
 
   it('warns about unknown fields, re-previews when a flag changes, and shows the YAML of the form', async () => {
     const user = setupUser();
-    const { requests } = renderApp('/signatures/new?query=mesage%3Afoo', { [PREVIEW]: preview({ success: { ...preview().success, warning: false } }) });
+    const { requests } = renderApp('/signatures/new?query=mesage%3Afoo', {
+      [PREVIEW]: preview({ success: { ...preview().success, warning: false } }),
+    });
     expect((await screen.findByTestId('queryErrors')).textContent).toContain("unknown field 'mesage'");
     const input = screen.getByTestId('queryInput');
     await user.clear(input);
     await user.type(input, 'message:foo');
-    await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/query/preview'))).toHaveLength(1), { timeout: 3000 });
+    await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/query/preview'))).toHaveLength(1), {
+      timeout: 3000,
+    });
     expect(screen.queryByTestId('successWarning')).toBeNull();
     await user.click(screen.getByTestId('allowNonvoting'));
-    await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/query/preview'))).toHaveLength(2), { timeout: 3000 });
+    await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/query/preview'))).toHaveLength(2), {
+      timeout: 3000,
+    });
     expect(requests.filter((r) => r.path.endsWith('/query/preview'))[1].body.allowNonvoting).toBe(true);
 
     await user.click(screen.getByTestId('tabYaml'));
@@ -79,16 +97,21 @@ describe('signature editor', () => {
   it('saves a new signature with the write privilege and opens it', async () => {
     const user = setupUser();
     const created = stored('2049999', { query: 'message:"disk full"', title: 'Disk full', version: 'v1' });
-    const { requests, history, toasts } = renderApp('/signatures/new?query=message%3A%22disk%20full%22&from=now-3d&to=now', {
-      [PREVIEW]: preview(),
-      'POST /api/elastic_recheck/signatures': created,
-      'GET /api/elastic_recheck/signatures/2049999': created,
-      'GET /api/elastic_recheck/signatures/2049999/history': { signatureId: '2049999', entries: [] },
-    });
+    const { requests, history, toasts } = renderApp(
+      '/signatures/new?query=message%3A%22disk%20full%22&from=now-3d&to=now',
+      {
+        [PREVIEW]: preview(),
+        'POST /api/elastic_recheck/signatures': created,
+        'GET /api/elastic_recheck/signatures/2049999': created,
+        'GET /api/elastic_recheck/signatures/2049999/history': { signatureId: '2049999', entries: [] },
+      },
+    );
     await user.type(await screen.findByTestId('bugId'), '2049999');
     await user.type(screen.getByTestId('sigTitle'), 'Disk full');
     // the debounced preview goes out, for the window from the URL
-    await waitFor(() => expect(requests.find((r) => r.path.endsWith('/query/preview'))?.body.days).toBe(3), { timeout: 5000 });
+    await waitFor(() => expect(requests.find((r) => r.path.endsWith('/query/preview'))?.body.days).toBe(3), {
+      timeout: 5000,
+    });
     await waitFor(() => expect(screen.getByTestId('saveSignature')).toBeEnabled());
     await user.click(screen.getByTestId('saveSignature'));
     await waitFor(() => expect(history.location.pathname).toBe('/signatures/2049999'));
@@ -107,23 +130,45 @@ describe('signature editor', () => {
 
   it('is read-only for a reader: no save, no editing, no revert', async () => {
     const sig = stored('2031001');
-    renderApp('/signatures/2031001', {
-      'GET /api/elastic_recheck/signatures/2031001': sig,
-      [PREVIEW]: preview(),
-      'GET /api/elastic_recheck/signatures/2031001/history': {
-        signatureId: '2031001',
-        entries: [
-          { signatureId: '2031001', action: 'update', user: 'bob', at: '2026-11-02T00:00:00.000Z', before: stored('2031001', { query: 'message:old' }), after: sig },
-          { signatureId: '2031001', action: 'create', user: 'alice', at: '2026-11-01T00:00:00.000Z', before: null, after: stored('2031001', { query: 'message:old' }) },
-        ],
+    renderApp(
+      '/signatures/2031001',
+      {
+        'GET /api/elastic_recheck/signatures/2031001': sig,
+        [PREVIEW]: preview(),
+        'GET /api/elastic_recheck/signatures/2031001/history': {
+          signatureId: '2031001',
+          entries: [
+            {
+              signatureId: '2031001',
+              action: 'update',
+              user: 'bob',
+              at: '2026-11-02T00:00:00.000Z',
+              before: stored('2031001', { query: 'message:old' }),
+              after: sig,
+            },
+            {
+              signatureId: '2031001',
+              action: 'create',
+              user: 'alice',
+              at: '2026-11-01T00:00:00.000Z',
+              before: null,
+              after: stored('2031001', { query: 'message:old' }),
+            },
+          ],
+        },
       },
-    }, { canWrite: false });
+      { canWrite: false },
+    );
     expect(await screen.findByTestId('readOnlyNotice')).toBeTruthy();
     expect(screen.getByTestId('saveSignature')).toBeDisabled();
     expect(screen.getByTestId('queryInput')).toHaveAttribute('readonly');
     fireEvent.click(screen.getByTestId('tabHistory'));
     const history = await screen.findByTestId('history');
-    expect(within(history).getAllByTestId('revertButton').every((b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    expect(
+      within(history)
+        .getAllByTestId('revertButton')
+        .every((b) => (b as HTMLButtonElement).disabled),
+    ).toBe(true);
   });
 
   it('shows history with diffs and reverts to an older version with the current version token', async () => {
@@ -133,12 +178,30 @@ describe('signature editor', () => {
     const { requests } = renderApp('/signatures/2031001', {
       'GET /api/elastic_recheck/signatures/2031001': current,
       [PREVIEW]: preview(),
-      'PUT /api/elastic_recheck/signatures/2031001': (r: RecordedRequest) => ({ ...current, query: r.body.query, version: 'v3' }),
+      'PUT /api/elastic_recheck/signatures/2031001': (r: RecordedRequest) => ({
+        ...current,
+        query: r.body.query,
+        version: 'v3',
+      }),
       'GET /api/elastic_recheck/signatures/2031001/history': {
         signatureId: '2031001',
         entries: [
-          { signatureId: '2031001', action: 'update', user: 'bob', at: '2026-11-02T00:00:00.000Z', before: old, after: current },
-          { signatureId: '2031001', action: 'create', user: 'alice', at: '2026-11-01T00:00:00.000Z', before: null, after: old },
+          {
+            signatureId: '2031001',
+            action: 'update',
+            user: 'bob',
+            at: '2026-11-02T00:00:00.000Z',
+            before: old,
+            after: current,
+          },
+          {
+            signatureId: '2031001',
+            action: 'create',
+            user: 'alice',
+            at: '2026-11-01T00:00:00.000Z',
+            before: null,
+            after: old,
+          },
         ],
       },
     });
@@ -175,15 +238,47 @@ describe('signature editor', () => {
         r.body.query.startsWith('build_uuid')
           ? preview({
               samples: [
-                { uuid: 'abcdef000001', job: 'tempest-full-1', status: 'FAILURE', file: 'job-output.txt', line: '2026-11-20 10:00:00 | Traceback (most recent call last):', timestamp: '2026-11-20T10:00:00.000Z', link: 'https://l/1' },
-                { uuid: 'abcdef000001', job: 'tempest-full-1', status: 'FAILURE', file: 'screen-n-cpu.txt', line: 'ERROR nova.compute.manager [req-1234abcd] libvirt.libvirtError: Failed to connect socket to 10.0.0.12', timestamp: '2026-11-20T10:00:01.000Z', link: 'https://l/2' },
-                { uuid: 'abcdef000001', job: 'tempest-full-1', status: 'FAILURE', file: 'job-output.txt', line: 'INFO tempest failed 1 test', timestamp: '2026-11-20T10:00:02.000Z', link: 'https://l/3' },
+                {
+                  uuid: 'abcdef000001',
+                  job: 'tempest-full-1',
+                  status: 'FAILURE',
+                  file: 'job-output.txt',
+                  line: '2026-11-20 10:00:00 | Traceback (most recent call last):',
+                  timestamp: '2026-11-20T10:00:00.000Z',
+                  link: 'https://l/1',
+                },
+                {
+                  uuid: 'abcdef000001',
+                  job: 'tempest-full-1',
+                  status: 'FAILURE',
+                  file: 'screen-n-cpu.txt',
+                  line: 'ERROR nova.compute.manager [req-1234abcd] libvirt.libvirtError: Failed to connect socket to 10.0.0.12',
+                  timestamp: '2026-11-20T10:00:01.000Z',
+                  link: 'https://l/2',
+                },
+                {
+                  uuid: 'abcdef000001',
+                  job: 'tempest-full-1',
+                  status: 'FAILURE',
+                  file: 'job-output.txt',
+                  line: 'INFO tempest failed 1 test',
+                  timestamp: '2026-11-20T10:00:02.000Z',
+                  link: 'https://l/3',
+                },
               ],
             })
           : preview(),
     });
-    await waitFor(() => expect((screen.getByTestId('queryInput') as HTMLTextAreaElement).value).toBe('message:"libvirtError: Failed to connect socket to"'));
-    expect(requests.find((r) => r.path.endsWith('/query/preview'))!.body.query).toBe('build_uuid:"abcdef000001" AND (message:error OR message:exception OR message:traceback OR message:failed OR message:timeout OR message:refused)');
-    expect(screen.getByTestId('buildNote').textContent).toContain('Pre-filled from build abcdef000001 (tempest-full-1, screen-n-cpu.txt)');
+    await waitFor(() =>
+      expect((screen.getByTestId('queryInput') as HTMLTextAreaElement).value).toBe(
+        'message:"libvirtError: Failed to connect socket to"',
+      ),
+    );
+    expect(requests.find((r) => r.path.endsWith('/query/preview'))!.body.query).toBe(
+      'build_uuid:"abcdef000001" AND (message:error OR message:exception OR message:traceback OR message:failed OR message:timeout OR message:refused)',
+    );
+    expect(screen.getByTestId('buildNote').textContent).toContain(
+      'Pre-filled from build abcdef000001 (tempest-full-1, screen-n-cpu.txt)',
+    );
   });
 });

@@ -38,7 +38,19 @@ import { formatDate, formatNumber, formatPercent } from '../services/format';
 import { useRouter } from '../services/router';
 import { windowDays } from '../services/time_range';
 import { errorMessage } from '../services/use_request';
-import { EMPTY_FORM, editorQueryCheck, ERROR_LINES_QUERY, formFromSignature, formToInput, formToSignature, inputFromSignature, queryFromLine, SignatureForm, splitList, tellingLine } from '../services/signature_form';
+import {
+  EMPTY_FORM,
+  editorQueryCheck,
+  ERROR_LINES_QUERY,
+  formFromSignature,
+  formToInput,
+  formToSignature,
+  inputFromSignature,
+  queryFromLine,
+  SignatureForm,
+  splitList,
+  tellingLine,
+} from '../services/signature_form';
 import { ErrorState, Loading } from '../components/page_state';
 import { kqlToLucene } from '../discover/query_conversion';
 import { ProblemList } from '../components/query_problems';
@@ -49,7 +61,19 @@ import { YamlDiff } from '../components/yaml_diff';
 
 export const PREVIEW_DEBOUNCE_MS = 500;
 
-function Preview({ form, signatureId, days, from, to }: { form: SignatureForm; signatureId?: string; days: number; from: string; to: string }) {
+function Preview({
+  form,
+  signatureId,
+  days,
+  from,
+  to,
+}: {
+  form: SignatureForm;
+  signatureId?: string;
+  days: number;
+  from: string;
+  to: string;
+}) {
   const { services, indexPattern } = useApp();
   const [state, setState] = useState<{ loading: boolean; data?: PreviewResponse; error?: string }>({ loading: false });
   const validation = useMemo(() => editorQueryCheck(form.query), [form.query]);
@@ -57,7 +81,8 @@ function Preview({ form, signatureId, days, from, to }: { form: SignatureForm; s
   const request = useMemo(() => {
     const scope: Record<string, string[]> = {};
     const lists = { projects, branches, queues };
-    for (const k of ['projects', 'branches', 'queues'] as const) if (splitList(lists[k]).length) scope[k] = splitList(lists[k]);
+    for (const k of ['projects', 'branches', 'queues'] as const)
+      if (splitList(lists[k]).length) scope[k] = splitList(lists[k]);
     return {
       query,
       allowNonvoting,
@@ -89,14 +114,29 @@ function Preview({ form, signatureId, days, from, to }: { form: SignatureForm; s
   }, [key, validation.ok]); // eslint-disable-line react-hooks/exhaustive-deps -- see the line above
 
   const terms = useMemo(() => highlightTerms(form.query), [form.query]);
-  if (!form.query.trim()) return <EuiText size="s" color="subdued">Type a query to see what it matches.</EuiText>;
-  if (!validation.ok) return <EuiText size="s" color="subdued">Fix the query to see a preview.</EuiText>;
+  if (!form.query.trim())
+    return (
+      <EuiText size="s" color="subdued">
+        Type a query to see what it matches.
+      </EuiText>
+    );
+  if (!validation.ok)
+    return (
+      <EuiText size="s" color="subdued">
+        Fix the query to see a preview.
+      </EuiText>
+    );
   if (state.error) return <ErrorState title="Preview failed" error={state.error} />;
   if (!state.data) return <Loading label="Previewing" />;
   const d = state.data;
   const share = d.success.successShare;
   const discoverHref = services.core.http.basePath.prepend(
-    discoverPath({ query: effectiveQueryString({ query: form.query, allowNonvoting: form.allowNonvoting }), dataViewId: indexPattern, from, to }),
+    discoverPath({
+      query: effectiveQueryString({ query: form.query, allowNonvoting: form.allowNonvoting }),
+      dataViewId: indexPattern,
+      from,
+      to,
+    }),
   );
   return (
     <div data-test-subj="preview" aria-busy={state.loading}>
@@ -127,11 +167,23 @@ function Preview({ form, signatureId, days, from, to }: { form: SignatureForm; s
       </EuiFlexGroup>
       <EuiSpacer size="s" />
       {d.success.warning && (
-        <EuiCallOut color="warning" iconType="alert" title={`${formatPercent((share ?? 0) * 100)} of the matched builds succeeded`} data-test-subj="successWarning">
-          <p>elastic-recheck's rule of thumb: at most 10 % of a signature's hits may be on successful builds. Make the query more specific.</p>
+        <EuiCallOut
+          color="warning"
+          iconType="alert"
+          title={`${formatPercent((share ?? 0) * 100)} of the matched builds succeeded`}
+          data-test-subj="successWarning"
+        >
+          <p>
+            elastic-recheck's rule of thumb: at most 10 % of a signature's hits may be on successful builds. Make the
+            query more specific.
+          </p>
         </EuiCallOut>
       )}
-      {d.hits > 0 ? <StatusChart id="preview" series={d.series} title="Preview" /> : <EuiText size="s">No matching lines in the last {days} days.</EuiText>}
+      {d.hits > 0 ? (
+        <StatusChart id="preview" series={d.series} title="Preview" />
+      ) : (
+        <EuiText size="s">No matching lines in the last {days} days.</EuiText>
+      )}
       <EuiSpacer size="s" />
       {d.samples.length > 0 && (
         <>
@@ -143,7 +195,9 @@ function Preview({ form, signatureId, days, from, to }: { form: SignatureForm; s
               <p style={{ marginBottom: 4 }}>
                 {formatDate(s.timestamp)} · {s.job} · {s.status} · <SafeLink url={s.link}>{s.file}</SafeLink> ·{' '}
                 <EuiLink
-                  href={services.core.http.basePath.prepend(discoverPath({ query: buildQuery(s.uuid, form.query), dataViewId: indexPattern, from, to }))}
+                  href={services.core.http.basePath.prepend(
+                    discoverPath({ query: buildQuery(s.uuid, form.query), dataViewId: indexPattern, from, to }),
+                  )}
                   data-test-subj="sampleDiscoverLink"
                 >
                   this build in Discover
@@ -164,7 +218,8 @@ function Preview({ form, signatureId, days, from, to }: { form: SignatureForm; s
           {d.overlap.slice(0, 10).map((o) => (
             <li key={o.signatureId}>
               <EuiText size="xs">
-                {o.signatureId}: {formatNumber(o.sharedBuilds)} shared builds ({formatPercent(o.shareOfOther * 100)} of its builds)
+                {o.signatureId}: {formatNumber(o.sharedBuilds)} shared builds ({formatPercent(o.shareOfOther * 100)} of
+                its builds)
               </EuiText>
             </li>
           ))}
@@ -178,19 +233,35 @@ function Preview({ form, signatureId, days, from, to }: { form: SignatureForm; s
   );
 }
 
-function History({ id, current, readOnly, onReverted }: { id: string; current?: StoredSignature; readOnly: boolean; onReverted: (s: StoredSignature) => void }) {
+function History({
+  id,
+  current,
+  readOnly,
+  onReverted,
+}: {
+  id: string;
+  current?: StoredSignature;
+  readOnly: boolean;
+  onReverted: (s: StoredSignature) => void;
+}) {
   const { services } = useApp();
   const [entries, setEntries] = useState<SignatureHistoryEntry[]>();
   const [error, setError] = useState<string>();
   useEffect(() => {
     const abort = new AbortController();
-    services.api.history(id, abort.signal).then((h) => setEntries(h.entries), (e) => !abort.signal.aborted && setError(errorMessage(e)));
+    services.api.history(id, abort.signal).then(
+      (h) => setEntries(h.entries),
+      (e) => !abort.signal.aborted && setError(errorMessage(e)),
+    );
     return () => abort.abort();
   }, [id, current?.version, services.api]);
   const revert = async (e: SignatureHistoryEntry) => {
     if (!e.after) return;
     try {
-      const saved = await services.api.updateSignature(id, { ...inputFromSignature(e.after), ...(current?.version ? { version: current.version } : {}) });
+      const saved = await services.api.updateSignature(id, {
+        ...inputFromSignature(e.after),
+        ...(current?.version ? { version: current.version } : {}),
+      });
       services.core.notifications.toasts.addSuccess({ title: `Reverted ${id} to the version of ${formatDate(e.at)}` });
       onReverted(saved);
     } catch (err) {
@@ -217,7 +288,10 @@ function History({ id, current, readOnly, onReverted }: { id: string; current?: 
               </EuiFlexItem>
             )}
           </EuiFlexGroup>
-          <YamlDiff before={e.before ? formatSignatureYaml(e.before) : ''} after={e.after ? formatSignatureYaml(e.after) : ''} />
+          <YamlDiff
+            before={e.before ? formatSignatureYaml(e.before) : ''}
+            after={e.after ? formatSignatureYaml(e.after) : ''}
+          />
         </EuiPanel>
       ))}
     </div>
@@ -225,14 +299,30 @@ function History({ id, current, readOnly, onReverted }: { id: string; current?: 
 }
 
 /** The note for a query that came from Discover in KQL or another language (signatures are Lucene). */
-export function discoverQueryNote(kql: string | null, language: string | null): { ok: boolean; title: string; text: string } | undefined {
+export function discoverQueryNote(
+  kql: string | null,
+  language: string | null,
+): { ok: boolean; title: string; text: string } | undefined {
   if (kql !== null) {
     const c = kqlToLucene(kql);
     return c.ok
-      ? { ok: true, title: 'Converted from Discover’s KQL query', text: `Discover’s query was KQL: ${kql} — it is shown here in Lucene, the language of signatures. Check the preview.` }
-      : { ok: false, title: 'Discover’s KQL query could not be converted to Lucene', text: `${c.reason}. The query is shown as typed in Discover; rewrite it in Lucene (field:value, "a phrase", AND, OR, NOT).` };
+      ? {
+          ok: true,
+          title: 'Converted from Discover’s KQL query',
+          text: `Discover’s query was KQL: ${kql} — it is shown here in Lucene, the language of signatures. Check the preview.`,
+        }
+      : {
+          ok: false,
+          title: 'Discover’s KQL query could not be converted to Lucene',
+          text: `${c.reason}. The query is shown as typed in Discover; rewrite it in Lucene (field:value, "a phrase", AND, OR, NOT).`,
+        };
   }
-  if (language) return { ok: false, title: `Discover’s query is ${language}`, text: `Signatures are Lucene queries; the ${language} query is shown as typed, rewrite it in Lucene.` };
+  if (language)
+    return {
+      ok: false,
+      title: `Discover’s query is ${language}`,
+      text: `Signatures are Lucene queries; the ${language} query is shown as typed, rewrite it in Lucene.`,
+    };
   return undefined;
 }
 
@@ -241,7 +331,11 @@ export function SignatureEditorPage({ id }: { id?: string }) {
   const router = useRouter();
   const params = router.location.params;
   usePageChrome([{ text: 'Signatures', path: '/signatures' }, { text: id ? `Signature ${id}` : 'New signature' }]);
-  const [form, setForm] = useState<SignatureForm>(() => ({ ...EMPTY_FORM, query: params.get('query') ?? '', title: params.get('title') ?? '' }));
+  const [form, setForm] = useState<SignatureForm>(() => ({
+    ...EMPTY_FORM,
+    query: params.get('query') ?? '',
+    title: params.get('title') ?? '',
+  }));
   const [stored, setStored] = useState<StoredSignature>();
   const bugs = useBugs(stored ? [stored.bug] : []);
   const [loadError, setLoadError] = useState<string>();
@@ -276,7 +370,8 @@ export function SignatureEditorPage({ id }: { id?: string }) {
     if (id || !build || started.current) return;
     started.current = true;
     setBuildNote(`Looking for the most telling error line of build ${build}…`);
-    const lookup = (query: string) => services.api.preview({ query, allowNonvoting: true, days: Math.max(days, 10), samples: 100 });
+    const lookup = (query: string) =>
+      services.api.preview({ query, allowNonvoting: true, days: Math.max(days, 10), samples: 100 });
     // Lines that say error/exception/failed first; when none does, all of the build's lines.
     lookup(buildQuery(build, ERROR_LINES_QUERY))
       .then((p) => (p.samples.length ? p : lookup(buildQuery(build))))
@@ -296,15 +391,24 @@ export function SignatureEditorPage({ id }: { id?: string }) {
 
   const validation = useMemo(() => editorQueryCheck(form.query), [form.query]);
   const input = useMemo(() => formToInput(form), [form]);
-  const signature = useMemo(() => formToSignature(form, stored?.id, stored ? { created: stored.created, updated: stored.updated } : undefined), [form, stored]);
-  const set = <K extends keyof SignatureForm>(key: K, value: SignatureForm[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const signature = useMemo(
+    () => formToSignature(form, stored?.id, stored ? { created: stored.created, updated: stored.updated } : undefined),
+    [form, stored],
+  );
+  const set = <K extends keyof SignatureForm>(key: K, value: SignatureForm[K]) =>
+    setForm((f) => ({ ...f, [key]: value }));
 
   const save = async () => {
     if (!input.ok || !validation.ok) return;
     setSaving(true);
     setSaveError(undefined);
     try {
-      const saved = stored ? await services.api.updateSignature(stored.id, { ...input.value, ...(stored.version ? { version: stored.version } : {}) }) : await services.api.createSignature(input.value);
+      const saved = stored
+        ? await services.api.updateSignature(stored.id, {
+            ...input.value,
+            ...(stored.version ? { version: stored.version } : {}),
+          })
+        : await services.api.createSignature(input.value);
       services.core.notifications.toasts.addSuccess({ title: `Signature ${saved.id} saved` });
       setStored(saved);
       setForm(formFromSignature(saved));
@@ -328,25 +432,50 @@ export function SignatureEditorPage({ id }: { id?: string }) {
           </EuiTitle>
         </EuiFlexItem>
         <EuiFlexItem grow={false}>
-          <EuiButton fill onClick={save} isLoading={saving} isDisabled={readOnly || !input.ok || !validation.ok} data-test-subj="saveSignature">
+          <EuiButton
+            fill
+            onClick={save}
+            isLoading={saving}
+            isDisabled={readOnly || !input.ok || !validation.ok}
+            data-test-subj="saveSignature"
+          >
             Save
           </EuiButton>
         </EuiFlexItem>
       </EuiFlexGroup>
       <EuiSpacer size="s" />
       {readOnly && (
-        <EuiCallOut color="primary" iconType="lock" title={`Read-only: you can read signatures but not change them (that needs ${writeRequirement(access)}).`} data-test-subj="readOnlyNotice" />
+        <EuiCallOut
+          color="primary"
+          iconType="lock"
+          title={`Read-only: you can read signatures but not change them (that needs ${writeRequirement(access)}).`}
+          data-test-subj="readOnlyNotice"
+        />
       )}
       {discoverNote && (
-        <EuiCallOut size="s" color={discoverNote.ok ? 'primary' : 'warning'} title={discoverNote.title} data-test-subj="discoverQueryNote">
+        <EuiCallOut
+          size="s"
+          color={discoverNote.ok ? 'primary' : 'warning'}
+          title={discoverNote.title}
+          data-test-subj="discoverQueryNote"
+        >
           <p>{discoverNote.text}</p>
         </EuiCallOut>
       )}
       {params.get('cluster') && !id && (
-        <EuiCallOut size="s" color="primary" title={`From cluster ${params.get('cluster')} of ${params.get('clusterSize') ?? '?'} unexplained builds`} data-test-subj="clusterNote">
+        <EuiCallOut
+          size="s"
+          color="primary"
+          title={`From cluster ${params.get('cluster')} of ${params.get('clusterSize') ?? '?'} unexplained builds`}
+          data-test-subj="clusterNote"
+        >
           <p>
-            The query is the text these builds share; the preview shows what it matches in the time range. Builds of the cluster: {(params.get('builds') ?? '').split(',').filter(Boolean).join(', ')}
-            {Number(params.get('clusterSize')) > (params.get('builds') ?? '').split(',').filter(Boolean).length ? ', …' : ''}. Saving makes them explained.
+            The query is the text these builds share; the preview shows what it matches in the time range. Builds of the
+            cluster: {(params.get('builds') ?? '').split(',').filter(Boolean).join(', ')}
+            {Number(params.get('clusterSize')) > (params.get('builds') ?? '').split(',').filter(Boolean).length
+              ? ', …'
+              : ''}
+            . Saving makes them explained.
           </p>
         </EuiCallOut>
       )}
@@ -362,7 +491,12 @@ export function SignatureEditorPage({ id }: { id?: string }) {
         </EuiText>
       )}
       <EuiSpacer size="s" />
-      <EuiFormRow label="Query (Lucene)" fullWidth isInvalid={!validation.ok && form.query.trim() !== ''} helpText="elastic-recheck's implied AND voting:1 is added unless non-voting jobs are allowed.">
+      <EuiFormRow
+        label="Query (Lucene)"
+        fullWidth
+        isInvalid={!validation.ok && form.query.trim() !== ''}
+        helpText="elastic-recheck's implied AND voting:1 is added unless non-voting jobs are allowed."
+      >
         <EuiTextArea
           fullWidth
           rows={4}
@@ -416,12 +550,25 @@ export function SignatureEditorPage({ id }: { id?: string }) {
               </EuiFlexItem>
               <EuiFlexItem>
                 <EuiFormRow label="Bug id" display="rowCompressed">
-                  <EuiFieldText compressed readOnly={readOnly} value={form.bugId} onChange={(e) => set('bugId', e.target.value)} data-test-subj="bugId" />
+                  <EuiFieldText
+                    compressed
+                    readOnly={readOnly}
+                    value={form.bugId}
+                    onChange={(e) => set('bugId', e.target.value)}
+                    data-test-subj="bugId"
+                  />
                 </EuiFormRow>
               </EuiFlexItem>
             </EuiFlexGroup>
             <EuiFormRow label="Bug URL (optional for Launchpad, GitHub, Storyboard)" display="rowCompressed" fullWidth>
-              <EuiFieldText compressed fullWidth readOnly={readOnly} value={form.bugUrl} onChange={(e) => set('bugUrl', e.target.value)} data-test-subj="bugUrl" />
+              <EuiFieldText
+                compressed
+                fullWidth
+                readOnly={readOnly}
+                value={form.bugUrl}
+                onChange={(e) => set('bugUrl', e.target.value)}
+                data-test-subj="bugUrl"
+              />
             </EuiFormRow>
             {stored && (
               <EuiFormRow label="On the tracker" display="rowCompressed" fullWidth>
@@ -429,12 +576,25 @@ export function SignatureEditorPage({ id }: { id?: string }) {
               </EuiFormRow>
             )}
             <EuiFormRow label="Title" display="rowCompressed" fullWidth>
-              <EuiFieldText compressed fullWidth readOnly={readOnly} value={form.title} onChange={(e) => set('title', e.target.value)} data-test-subj="sigTitle" />
+              <EuiFieldText
+                compressed
+                fullWidth
+                readOnly={readOnly}
+                value={form.title}
+                onChange={(e) => set('title', e.target.value)}
+                data-test-subj="sigTitle"
+              />
             </EuiFormRow>
             <EuiFlexGroup gutterSize="s">
               <EuiFlexItem>
                 <EuiFormRow label="Owner" display="rowCompressed">
-                  <EuiFieldText compressed readOnly={readOnly} value={form.owner} onChange={(e) => set('owner', e.target.value)} data-test-subj="sigOwner" />
+                  <EuiFieldText
+                    compressed
+                    readOnly={readOnly}
+                    value={form.owner}
+                    onChange={(e) => set('owner', e.target.value)}
+                    data-test-subj="sigOwner"
+                  />
                 </EuiFormRow>
               </EuiFlexItem>
               <EuiFlexItem grow={false} style={{ width: 130 }}>
@@ -454,23 +614,72 @@ export function SignatureEditorPage({ id }: { id?: string }) {
               </EuiFlexItem>
             </EuiFlexGroup>
             <EuiSpacer size="s" />
-            <EuiSwitch compressed disabled={readOnly} label="Allow non-voting jobs" checked={form.allowNonvoting} onChange={(e) => set('allowNonvoting', e.target.checked)} data-test-subj="allowNonvoting" />
+            <EuiSwitch
+              compressed
+              disabled={readOnly}
+              label="Allow non-voting jobs"
+              checked={form.allowNonvoting}
+              onChange={(e) => set('allowNonvoting', e.target.checked)}
+              data-test-subj="allowNonvoting"
+            />
             <EuiSpacer size="xs" />
-            <EuiSwitch compressed disabled={readOnly} label="Leave out of the graphs" checked={form.suppressGraph} onChange={(e) => set('suppressGraph', e.target.checked)} data-test-subj="suppressGraph" />
+            <EuiSwitch
+              compressed
+              disabled={readOnly}
+              label="Leave out of the graphs"
+              checked={form.suppressGraph}
+              onChange={(e) => set('suppressGraph', e.target.checked)}
+              data-test-subj="suppressGraph"
+            />
             <EuiSpacer size="xs" />
-            <EuiSwitch compressed disabled={readOnly} label="Never report" checked={form.suppressNotification} onChange={(e) => set('suppressNotification', e.target.checked)} data-test-subj="suppressNotification" />
+            <EuiSwitch
+              compressed
+              disabled={readOnly}
+              label="Never report"
+              checked={form.suppressNotification}
+              onChange={(e) => set('suppressNotification', e.target.checked)}
+              data-test-subj="suppressNotification"
+            />
             <EuiSpacer size="s" />
             <EuiFormRow label="Test ids (a hit counts only if one failed)" display="rowCompressed" fullWidth>
-              <EuiFieldText compressed fullWidth readOnly={readOnly} value={form.testIds} onChange={(e) => set('testIds', e.target.value)} data-test-subj="testIds" />
+              <EuiFieldText
+                compressed
+                fullWidth
+                readOnly={readOnly}
+                value={form.testIds}
+                onChange={(e) => set('testIds', e.target.value)}
+                data-test-subj="testIds"
+              />
             </EuiFormRow>
             <EuiFormRow label="Scope: projects" display="rowCompressed" fullWidth>
-              <EuiFieldText compressed fullWidth readOnly={readOnly} value={form.projects} onChange={(e) => set('projects', e.target.value)} data-test-subj="scopeProjects" />
+              <EuiFieldText
+                compressed
+                fullWidth
+                readOnly={readOnly}
+                value={form.projects}
+                onChange={(e) => set('projects', e.target.value)}
+                data-test-subj="scopeProjects"
+              />
             </EuiFormRow>
             <EuiFormRow label="Scope: branches" display="rowCompressed" fullWidth>
-              <EuiFieldText compressed fullWidth readOnly={readOnly} value={form.branches} onChange={(e) => set('branches', e.target.value)} data-test-subj="scopeBranches" />
+              <EuiFieldText
+                compressed
+                fullWidth
+                readOnly={readOnly}
+                value={form.branches}
+                onChange={(e) => set('branches', e.target.value)}
+                data-test-subj="scopeBranches"
+              />
             </EuiFormRow>
             <EuiFormRow label="Scope: queues" display="rowCompressed" fullWidth>
-              <EuiFieldText compressed fullWidth readOnly={readOnly} value={form.queues} onChange={(e) => set('queues', e.target.value)} data-test-subj="scopeQueues" />
+              <EuiFieldText
+                compressed
+                fullWidth
+                readOnly={readOnly}
+                value={form.queues}
+                onChange={(e) => set('queues', e.target.value)}
+                data-test-subj="scopeQueues"
+              />
             </EuiFormRow>
             {stored && (
               <EuiText size="xs" color="subdued">

@@ -8,7 +8,12 @@ describe('signatures page', () => {
   it('lists signatures with bug, title, mode, hits, last hit, owner; searches and filters through the route', async () => {
     const user = setupUser();
     const { requests, history } = renderApp('/signatures', {
-      [LIST]: (r: RecordedRequest) => signatureList(r.query.search ? [stored('2031017')] : [stored('2031001'), stored('2031017', { mode: 'track', owner: 'bob' })]),
+      [LIST]: (r: RecordedRequest) =>
+        signatureList(
+          r.query.search
+            ? [stored('2031017')]
+            : [stored('2031001'), stored('2031017', { mode: 'track', owner: 'bob' })],
+        ),
     });
     const table = await screen.findByTestId('signaturesTable');
     const rows = bodyRows(table);
@@ -19,10 +24,23 @@ describe('signatures page', () => {
     expect(rows[1].textContent).toContain('track');
     expect(rows[1].textContent).toContain('bob');
     await user.type(screen.getByTestId('signatureSearch'), 'libvirt{enter}');
-    await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/signatures')).at(-1)!.query).toEqual({ search: 'libvirt', page: 1, perPage: 20 }));
+    await waitFor(() =>
+      expect(requests.filter((r) => r.path.endsWith('/signatures')).at(-1)!.query).toEqual({
+        search: 'libvirt',
+        page: 1,
+        perPage: 20,
+      }),
+    );
     expect(history.location.search).toBe('?search=libvirt');
     await user.selectOptions(screen.getByTestId('modeFilter'), 'track');
-    await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/signatures')).at(-1)!.query).toEqual({ search: 'libvirt', mode: 'track', page: 1, perPage: 20 }));
+    await waitFor(() =>
+      expect(requests.filter((r) => r.path.endsWith('/signatures')).at(-1)!.query).toEqual({
+        search: 'libvirt',
+        mode: 'track',
+        page: 1,
+        perPage: 20,
+      }),
+    );
     await user.selectOptions(screen.getByTestId('staleSelect'), 'true');
     await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/signatures')).at(-1)!.query.stale).toBe(true));
     await user.click(within(screen.getByTestId('signaturesTable')).getByText('2031017'));
@@ -32,11 +50,18 @@ describe('signatures page', () => {
   it('paginates', async () => {
     const user = setupUser();
     const { requests } = renderApp('/signatures', {
-      [LIST]: (r: RecordedRequest) => signatureList(Array.from({ length: r.query.page === 2 ? 5 : 20 }, (_, i) => stored(String(3000 + i))), 25, Number(r.query.page)),
+      [LIST]: (r: RecordedRequest) =>
+        signatureList(
+          Array.from({ length: r.query.page === 2 ? 5 : 20 }, (_, i) => stored(String(3000 + i))),
+          25,
+          Number(r.query.page),
+        ),
     });
     await screen.findByTestId('signaturesTable');
     await user.click(screen.getByLabelText('Page 2 of 2'));
-    await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/signatures')).at(-1)!.query).toEqual({ page: 2, perPage: 20 }));
+    await waitFor(() =>
+      expect(requests.filter((r) => r.path.endsWith('/signatures')).at(-1)!.query).toEqual({ page: 2, perPage: 20 }),
+    );
     await waitFor(() => expect(bodyRows(screen.getByTestId('signaturesTable'))).toHaveLength(5));
   });
 
@@ -49,20 +74,37 @@ describe('signatures page', () => {
         counts: { created: 1, updated: 0, unchanged: 0, conflict: 0, invalid: 1 },
         items: [
           { file: '1.yaml', id: '1', outcome: 'created', errors: [], warnings: [] },
-          { file: 'bad.yaml', outcome: 'invalid', errors: [{ line: 2, column: 1, key: 'query', message: 'required' }], warnings: [] },
+          {
+            file: 'bad.yaml',
+            outcome: 'invalid',
+            errors: [{ line: 2, column: 1, key: 'query', message: 'required' }],
+            warnings: [],
+          },
         ],
       }),
     });
     await user.click(await screen.findByTestId('importButton'));
     const picker = within(screen.getByTestId('importFlyout')).getByTestId('importFiles') as HTMLInputElement;
-    const files = [new File(['query: message:foo\n'], '1.yaml', { type: 'application/yaml' }), new File(['title: x\n'], 'bad.yaml', { type: 'application/yaml' })];
+    const files = [
+      new File(['query: message:foo\n'], '1.yaml', { type: 'application/yaml' }),
+      new File(['title: x\n'], 'bad.yaml', { type: 'application/yaml' }),
+    ];
     const input = picker.tagName === 'INPUT' ? picker : (picker.querySelector('input[type=file]') as HTMLInputElement);
     fireEvent.change(input, { target: { files } });
     await waitFor(() => expect(screen.getByTestId('importDryRun')).toBeEnabled());
     await user.click(screen.getByTestId('importDryRun'));
-    expect((await screen.findByTestId('importCounts')).textContent).toBe('Dry run (nothing changed): 1 created, 1 invalid');
+    expect((await screen.findByTestId('importCounts')).textContent).toBe(
+      'Dry run (nothing changed): 1 created, 1 invalid',
+    );
     expect(screen.getByTestId('importReport').textContent).toContain('line 2:1: query: required');
-    expect(requests.find((r) => r.path.endsWith('/import'))!.body).toEqual({ files: [{ name: '1.yaml', content: 'query: message:foo\n' }, { name: 'bad.yaml', content: 'title: x\n' }], dryRun: true, overwrite: false });
+    expect(requests.find((r) => r.path.endsWith('/import'))!.body).toEqual({
+      files: [
+        { name: '1.yaml', content: 'query: message:foo\n' },
+        { name: 'bad.yaml', content: 'title: x\n' },
+      ],
+      dryRun: true,
+      overwrite: false,
+    });
     await user.click(screen.getByTestId('importConfirm'));
     await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/import'))).toHaveLength(2));
     expect(requests.filter((r) => r.path.endsWith('/import'))[1].body.dryRun).toBe(false);
@@ -72,7 +114,9 @@ describe('signatures page', () => {
     renderApp('/signatures', { [LIST]: signatureList([]) }, { canWrite: false });
     expect((await screen.findByTestId('emptyState')).textContent).toContain('No signatures yet');
     expect(screen.getByTestId('exportZip').getAttribute('href')).toBe('/kbn/api/elastic_recheck/export?format=zip');
-    expect(screen.getByTestId('exportBundle').getAttribute('href')).toBe('/kbn/api/elastic_recheck/export?format=bundle');
+    expect(screen.getByTestId('exportBundle').getAttribute('href')).toBe(
+      '/kbn/api/elastic_recheck/export?format=bundle',
+    );
     expect(screen.getByTestId('newSignature')).toBeDisabled();
   });
 });

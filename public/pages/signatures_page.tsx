@@ -62,11 +62,22 @@ export function ImportReportTable({ report }: { report: ImportReport }) {
   const columns = [
     { field: 'file', name: 'File' },
     { field: 'id', name: 'Signature', render: (id?: string) => id ?? '–' },
-    { field: 'outcome', name: 'Outcome', render: (o: string) => <EuiBadge color={o === 'invalid' || o === 'conflict' ? 'danger' : o === 'unchanged' ? 'default' : 'success'}>{o}</EuiBadge> },
+    {
+      field: 'outcome',
+      name: 'Outcome',
+      render: (o: string) => (
+        <EuiBadge color={o === 'invalid' || o === 'conflict' ? 'danger' : o === 'unchanged' ? 'default' : 'success'}>
+          {o}
+        </EuiBadge>
+      ),
+    },
     {
       name: 'Problems',
       render: (item: ImportItemReport) =>
-        [...item.errors.map((e) => ({ ...e, kind: 'error' })), ...item.warnings.map((w) => ({ ...w, kind: 'warning' }))].map((p, i) => (
+        [
+          ...item.errors.map((e) => ({ ...e, kind: 'error' })),
+          ...item.warnings.map((w) => ({ ...w, kind: 'warning' })),
+        ].map((p, i) => (
           <EuiText size="xs" key={i} color={p.kind === 'error' ? 'danger' : 'default'}>
             {p.line !== undefined ? `line ${p.line}${p.column !== undefined ? `:${p.column}` : ''}: ` : ''}
             {p.key ? `${p.key}: ` : ''}
@@ -85,7 +96,12 @@ export function ImportReportTable({ report }: { report: ImportReport }) {
           .join(', ') || 'nothing'}
       </EuiText>
       <EuiSpacer size="s" />
-      <EuiBasicTable items={report.items} columns={columns} tableCaption="Import report per file" data-test-subj="importReport" />
+      <EuiBasicTable
+        items={report.items}
+        columns={columns}
+        tableCaption="Import report per file"
+        data-test-subj="importReport"
+      />
     </>
   );
 }
@@ -104,7 +120,10 @@ function ImportFlyout({ onClose, onImported }: { onClose: () => void; onImported
       const r = await services.api.importFiles({ files, dryRun, overwrite });
       setReport(r);
       if (!dryRun) {
-        services.core.notifications.toasts.addSuccess({ title: 'Signatures imported', text: `${r.counts.created} created, ${r.counts.updated} updated` });
+        services.core.notifications.toasts.addSuccess({
+          title: 'Signatures imported',
+          text: `${r.counts.created} created, ${r.counts.updated} updated`,
+        });
         onImported();
       }
     } catch (e) {
@@ -121,7 +140,13 @@ function ImportFlyout({ onClose, onImported }: { onClose: () => void; onImported
         </EuiTitle>
       </EuiFlyoutHeader>
       <EuiFlyoutBody>
-        {!canWrite && <EuiCallOut color="warning" title={`You have read-only access: import needs ${writeRequirement(access)}.`} data-test-subj="importReadOnly" />}
+        {!canWrite && (
+          <EuiCallOut
+            color="warning"
+            title={`You have read-only access: import needs ${writeRequirement(access)}.`}
+            data-test-subj="importReadOnly"
+          />
+        )}
         <EuiFormRow label="queries/<bug>.yaml files or a bundle">
           <EuiFilePicker
             multiple
@@ -133,16 +158,32 @@ function ImportFlyout({ onClose, onImported }: { onClose: () => void; onImported
             data-test-subj="importFiles"
           />
         </EuiFormRow>
-        <EuiSwitch label="Replace signatures that exist" checked={overwrite} onChange={(e) => setOverwrite(e.target.checked)} data-test-subj="importOverwrite" />
+        <EuiSwitch
+          label="Replace signatures that exist"
+          checked={overwrite}
+          onChange={(e) => setOverwrite(e.target.checked)}
+          data-test-subj="importOverwrite"
+        />
         <EuiSpacer />
         <EuiFlexGroup gutterSize="s">
           <EuiFlexItem grow={false}>
-            <EuiButton onClick={() => run(true)} isDisabled={!files.length || !canWrite} isLoading={busy} data-test-subj="importDryRun">
+            <EuiButton
+              onClick={() => run(true)}
+              isDisabled={!files.length || !canWrite}
+              isLoading={busy}
+              data-test-subj="importDryRun"
+            >
               Check {files.length ? `${files.length} file${files.length > 1 ? 's' : ''}` : ''}
             </EuiButton>
           </EuiFlexItem>
           <EuiFlexItem grow={false}>
-            <EuiButton fill onClick={() => run(false)} isDisabled={!report?.dryRun || !canWrite} isLoading={busy} data-test-subj="importConfirm">
+            <EuiButton
+              fill
+              onClick={() => run(false)}
+              isDisabled={!report?.dryRun || !canWrite}
+              isLoading={busy}
+              data-test-subj="importConfirm"
+            >
               Import
             </EuiButton>
           </EuiFlexItem>
@@ -173,7 +214,14 @@ export function SignaturesPage() {
   const list = useRequest(
     (signal) =>
       services.api.signatures(
-        { search: search || undefined, mode: (mode || undefined) as 'explains' | 'track' | undefined, stale: stale === '' ? undefined : stale === 'true', bugStatus: (bugStatus || undefined) as BugStatus | undefined, page, perPage: SIGNATURES_PER_PAGE },
+        {
+          search: search || undefined,
+          mode: (mode || undefined) as 'explains' | 'track' | undefined,
+          stale: stale === '' ? undefined : stale === 'true',
+          bugStatus: (bugStatus || undefined) as BugStatus | undefined,
+          page,
+          perPage: SIGNATURES_PER_PAGE,
+        },
         signal,
       ),
     [search, mode, stale, bugStatus, page],
@@ -186,14 +234,32 @@ export function SignaturesPage() {
       name: 'Title',
       render: (s: Row) => (
         <div>
-          {s.title ? s.title : !s.bugInfo?.title && <EuiText size="xs" color="subdued">{s.query.slice(0, 80)}</EuiText>}
+          {s.title
+            ? s.title
+            : !s.bugInfo?.title && (
+                <EuiText size="xs" color="subdued">
+                  {s.query.slice(0, 80)}
+                </EuiText>
+              )}
           <BugSummary info={s.bugInfo} compact />
         </div>
       ),
     },
-    { name: 'Mode', width: '90px', render: (s: Row) => <EuiBadge color={s.mode === 'explains' ? 'primary' : 'default'}>{s.mode}</EuiBadge> },
-    { name: 'Hits in window', width: '110px', render: (s: Row) => <span data-test-subj="hitsInWindow">{formatNumber(s.hitsInWindow)}</span> },
-    { name: 'Last hit', width: '110px', render: (s: Row) => <span title={s.lastHit ? formatDate(s.lastHit) : undefined}>{formatAge(s.lastHit)}</span> },
+    {
+      name: 'Mode',
+      width: '90px',
+      render: (s: Row) => <EuiBadge color={s.mode === 'explains' ? 'primary' : 'default'}>{s.mode}</EuiBadge>,
+    },
+    {
+      name: 'Hits in window',
+      width: '110px',
+      render: (s: Row) => <span data-test-subj="hitsInWindow">{formatNumber(s.hitsInWindow)}</span>,
+    },
+    {
+      name: 'Last hit',
+      width: '110px',
+      render: (s: Row) => <span title={s.lastHit ? formatDate(s.lastHit) : undefined}>{formatAge(s.lastHit)}</span>,
+    },
     { name: 'Owner', width: '120px', render: (s: Row) => s.owner ?? '–' },
     { name: 'Updated', width: '170px', render: (s: Row) => formatDate(s.updated) },
     { name: 'Bug link', width: '80px', render: (s: Row) => <SafeLink url={s.bug.url}>open</SafeLink> },
@@ -257,22 +323,44 @@ export function SignaturesPage() {
           />
         </EuiFlexItem>
         <EuiFlexItem grow={false}>
-          <EuiButton size="s" fill iconType="plusInCircle" {...newProps} isDisabled={!canWrite} data-test-subj="newSignature">
+          <EuiButton
+            size="s"
+            fill
+            iconType="plusInCircle"
+            {...newProps}
+            isDisabled={!canWrite}
+            data-test-subj="newSignature"
+          >
             New signature
           </EuiButton>
         </EuiFlexItem>
         <EuiFlexItem grow={false}>
-          <EuiButtonEmpty size="s" iconType="importAction" onClick={() => setImporting(true)} data-test-subj="importButton">
+          <EuiButtonEmpty
+            size="s"
+            iconType="importAction"
+            onClick={() => setImporting(true)}
+            data-test-subj="importButton"
+          >
             Import
           </EuiButtonEmpty>
         </EuiFlexItem>
         <EuiFlexItem grow={false}>
-          <EuiButtonEmpty size="s" iconType="exportAction" href={services.api.exportHref('bundle')} data-test-subj="exportBundle">
+          <EuiButtonEmpty
+            size="s"
+            iconType="exportAction"
+            href={services.api.exportHref('bundle')}
+            data-test-subj="exportBundle"
+          >
             Export bundle
           </EuiButtonEmpty>
         </EuiFlexItem>
         <EuiFlexItem grow={false}>
-          <EuiButtonEmpty size="s" iconType="exportAction" href={services.api.exportHref('zip')} data-test-subj="exportZip">
+          <EuiButtonEmpty
+            size="s"
+            iconType="exportAction"
+            href={services.api.exportHref('zip')}
+            data-test-subj="exportZip"
+          >
             Export zip
           </EuiButtonEmpty>
         </EuiFlexItem>
@@ -288,12 +376,29 @@ export function SignaturesPage() {
             loading={list.loading}
             tableCaption="Signatures"
             data-test-subj="signaturesTable"
-            rowProps={(s: Row) => ({ 'data-test-subj': `signatureRow-${s.id}`, style: (s.hitsInWindow ?? 1) === 0 ? { opacity: 0.6 } : undefined })}
-            pagination={{ pageIndex: page - 1, pageSize: SIGNATURES_PER_PAGE, totalItemCount: list.data.total, showPerPageOptions: false }}
+            rowProps={(s: Row) => ({
+              'data-test-subj': `signatureRow-${s.id}`,
+              style: (s.hitsInWindow ?? 1) === 0 ? { opacity: 0.6 } : undefined,
+            })}
+            pagination={{
+              pageIndex: page - 1,
+              pageSize: SIGNATURES_PER_PAGE,
+              totalItemCount: list.data.total,
+              showPerPageOptions: false,
+            }}
             onChange={({ page: p }: { page?: { index: number } }) => p && setParams({ page: p.index + 1 })}
           />
         ) : (
-          <EmptyState title="No signature matches" body={<p>{search ? `Nothing matches "${search}".` : 'No signatures yet: create one or import elastic-recheck YAML.'}</p>} />
+          <EmptyState
+            title="No signature matches"
+            body={
+              <p>
+                {search
+                  ? `Nothing matches "${search}".`
+                  : 'No signatures yet: create one or import elastic-recheck YAML.'}
+              </p>
+            }
+          />
         ))}
       {importing && <ImportFlyout onClose={() => setImporting(false)} onImported={list.reload} />}
     </div>

@@ -18,17 +18,29 @@ describe('uncategorized failures page', () => {
     const rows = bodyRows(table);
     expect(rows).toHaveLength(20);
     expect(within(rows[0]).getByTestId('logLink').getAttribute('href')).toBe('https://logs.example.org/build/0/');
-    expect(decodeURIComponent(within(rows[0]).getByTestId('buildDiscoverLink').getAttribute('href')!)).toContain(`query:(language:lucene,query:'build_uuid:"abcdef000000"')`);
+    expect(decodeURIComponent(within(rows[0]).getByTestId('buildDiscoverLink').getAttribute('href')!)).toContain(
+      `query:(language:lucene,query:'build_uuid:"abcdef000000"')`,
+    );
   });
 
   it('paginates through the route, newest first', async () => {
     const user = setupUser();
     const { requests } = renderApp('/uncategorized', {
-      [UNCAT]: (r: RecordedRequest) => uncategorizedResult(unexplained(r.query.page === 3 ? 5 : 20, ((Number(r.query.page) || 1) - 1) * 20), Number(r.query.page) || 1),
+      [UNCAT]: (r: RecordedRequest) =>
+        uncategorizedResult(
+          unexplained(r.query.page === 3 ? 5 : 20, ((Number(r.query.page) || 1) - 1) * 20),
+          Number(r.query.page) || 1,
+        ),
     });
     await screen.findByTestId('unexplainedTable');
     await user.click(screen.getByLabelText('Page 3 of 3'));
-    await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/uncategorized')).at(-1)!.query).toEqual({ days: 10, page: 3, perPage: 20 }));
+    await waitFor(() =>
+      expect(requests.filter((r) => r.path.endsWith('/uncategorized')).at(-1)!.query).toEqual({
+        days: 10,
+        page: 3,
+        perPage: 20,
+      }),
+    );
     await waitFor(() => expect(bodyRows(screen.getByTestId('unexplainedTable'))).toHaveLength(5));
     expect(bodyRows(screen.getByTestId('unexplainedTable'))[0].textContent).toContain('tempest-full-1');
   });
@@ -47,8 +59,13 @@ describe('uncategorized failures page', () => {
   });
 
   it('says so when every failure is explained', async () => {
-    renderApp('/uncategorized', { [UNCAT]: { ...uncategorizedResult([], 1, 0), failedBuilds: 0, explainedBuilds: 0, rate: null, jobs: [] } });
+    renderApp('/uncategorized', {
+      [UNCAT]: { ...uncategorizedResult([], 1, 0), failedBuilds: 0, explainedBuilds: 0, rate: null, jobs: [] },
+    });
     expect((await screen.findByTestId('categorizationRate')).textContent).toBe('–');
-    expect(screen.getAllByTestId('emptyState').map((e) => e.textContent)).toEqual(['No failed builds in the window', 'Every failed build is explainedNo unexplained failure in the window.']);
+    expect(screen.getAllByTestId('emptyState').map((e) => e.textContent)).toEqual([
+      'No failed builds in the window',
+      'Every failed build is explainedNo unexplained failure in the window.',
+    ]);
   });
 });

@@ -5,7 +5,18 @@
  */
 import React from 'react';
 import { Axis, BarSeries, Chart, LIGHT_THEME, Position, ScaleType, Settings } from '@elastic/charts';
-import { EuiBasicTable, EuiButtonEmpty, EuiFlexGroup, EuiFlexItem, EuiInMemoryTable, EuiLink, EuiPanel, EuiSpacer, EuiText, EuiTitle } from '@elastic/eui';
+import {
+  EuiBasicTable,
+  EuiButtonEmpty,
+  EuiFlexGroup,
+  EuiFlexItem,
+  EuiInMemoryTable,
+  EuiLink,
+  EuiPanel,
+  EuiSpacer,
+  EuiText,
+  EuiTitle,
+} from '@elastic/eui';
 import type { JobCategorization, UnexplainedBuild } from '../../common/api/uncategorized';
 import { useApp, usePageChrome } from '../services/app_context';
 import { buildQuery, discoverPath } from '../services/discover';
@@ -45,19 +56,57 @@ export function UncategorizedPage() {
   const clusterPage = Math.max(1, Number(router.location.params.get('clusterPage') ?? 1) || 1);
   const clusterSort: ClusterSort = router.location.params.get('clusterSort') === 'growth' ? 'growth' : 'size';
   const result = useRequest(
-    (signal) => services.api.uncategorized({ days, queues: filters.queues, projects: filters.projects, branches: filters.branches, page, perPage: UNEXPLAINED_PER_PAGE }, signal),
+    (signal) =>
+      services.api.uncategorized(
+        {
+          days,
+          queues: filters.queues,
+          projects: filters.projects,
+          branches: filters.branches,
+          page,
+          perPage: UNEXPLAINED_PER_PAGE,
+        },
+        signal,
+      ),
     [JSON.stringify([days, filters.queues, filters.projects, filters.branches, page])],
   );
   const data = result.data;
   const unexplainedTotal = data ? data.failedBuilds - data.explainedBuilds : 0;
-  const discover = (q: string) => services.core.http.basePath.prepend(discoverPath({ query: q, dataViewId: indexPattern, from: filters.range.from, to: filters.range.to }));
+  const discover = (q: string) =>
+    services.core.http.basePath.prepend(
+      discoverPath({ query: q, dataViewId: indexPattern, from: filters.range.from, to: filters.range.to }),
+    );
 
   const jobColumns = [
     { field: 'job', name: 'Job', sortable: true, truncateText: true },
-    { field: 'failedBuilds', name: 'Failed builds', sortable: true, dataType: 'number' as const, render: (n: number) => formatNumber(n) },
-    { field: 'explainedBuilds', name: 'Explained', sortable: true, dataType: 'number' as const, render: (n: number) => formatNumber(n) },
-    { field: 'unexplainedBuilds', name: 'Unexplained', sortable: true, dataType: 'number' as const, render: (n: number) => formatNumber(n) },
-    { field: 'rate', name: 'Categorized', sortable: true, dataType: 'number' as const, render: (n: number) => formatPercent(n) },
+    {
+      field: 'failedBuilds',
+      name: 'Failed builds',
+      sortable: true,
+      dataType: 'number' as const,
+      render: (n: number) => formatNumber(n),
+    },
+    {
+      field: 'explainedBuilds',
+      name: 'Explained',
+      sortable: true,
+      dataType: 'number' as const,
+      render: (n: number) => formatNumber(n),
+    },
+    {
+      field: 'unexplainedBuilds',
+      name: 'Unexplained',
+      sortable: true,
+      dataType: 'number' as const,
+      render: (n: number) => formatNumber(n),
+    },
+    {
+      field: 'rate',
+      name: 'Categorized',
+      sortable: true,
+      dataType: 'number' as const,
+      render: (n: number) => formatPercent(n),
+    },
   ];
 
   const buildColumns = [
@@ -68,7 +117,8 @@ export function UncategorizedPage() {
     {
       name: 'Change',
       width: '110px',
-      render: (b: UnexplainedBuild) => (b.change !== undefined ? `${b.change}${b.patchset ? `,${b.patchset}` : ''}` : '–'),
+      render: (b: UnexplainedBuild) =>
+        b.change !== undefined ? `${b.change}${b.patchset ? `,${b.patchset}` : ''}` : '–',
     },
     {
       name: 'Links',
@@ -95,10 +145,14 @@ export function UncategorizedPage() {
           size="xs"
           iconType="plusInCircle"
           data-test-subj="newSignatureFromBuild"
-          href={router.href(`/signatures/new${queryString({ build: b.uuid, from: filters.range.from, to: filters.range.to })}`)}
+          href={router.href(
+            `/signatures/new${queryString({ build: b.uuid, from: filters.range.from, to: filters.range.to })}`,
+          )}
           onClick={(e: React.MouseEvent) => {
             e.preventDefault();
-            router.navigate(`/signatures/new${queryString({ build: b.uuid, from: filters.range.from, to: filters.range.to })}`);
+            router.navigate(
+              `/signatures/new${queryString({ build: b.uuid, from: filters.range.from, to: filters.range.to })}`,
+            );
           }}
         >
           New signature from this build
@@ -111,19 +165,29 @@ export function UncategorizedPage() {
     <div data-test-subj="uncategorizedPage">
       <FilterBar filters={filters} onRefresh={result.reload} isLoading={result.loading} />
       <EuiSpacer size="m" />
-      {result.error && <ErrorState title="Could not load uncategorized failures" error={result.error} onRetry={result.reload} />}
+      {result.error && (
+        <ErrorState title="Could not load uncategorized failures" error={result.error} onRetry={result.reload} />
+      )}
       {result.loading && !data && <Loading label="Loading uncategorized failures" />}
       {data && (
         <>
           <EuiFlexGroup gutterSize="m" wrap>
             <EuiFlexItem>
-              <Stat label={`Categorization rate (last ${days} days)`} value={formatPercent(data.rate)} testSubj="categorizationRate" />
+              <Stat
+                label={`Categorization rate (last ${days} days)`}
+                value={formatPercent(data.rate)}
+                testSubj="categorizationRate"
+              />
             </EuiFlexItem>
             <EuiFlexItem>
               <Stat label="Failed builds" value={formatNumber(data.failedBuilds)} testSubj="failedBuilds" />
             </EuiFlexItem>
             <EuiFlexItem>
-              <Stat label="Explained by a signature" value={formatNumber(data.explainedBuilds)} testSubj="explainedBuilds" />
+              <Stat
+                label="Explained by a signature"
+                value={formatNumber(data.explainedBuilds)}
+                testSubj="explainedBuilds"
+              />
             </EuiFlexItem>
             <EuiFlexItem>
               <Stat label="Unexplained" value={formatNumber(unexplainedTotal)} testSubj="unexplainedBuilds" />
@@ -147,10 +211,17 @@ export function UncategorizedPage() {
                       yScaleType={ScaleType.Linear}
                       xAccessor="job"
                       yAccessors={['rate']}
-                      data={data.jobs.slice(0, 15).map((j: JobCategorization) => ({ job: j.job, rate: Math.round(j.rate * 10) / 10 }))}
+                      data={data.jobs
+                        .slice(0, 15)
+                        .map((j: JobCategorization) => ({ job: j.job, rate: Math.round(j.rate * 10) / 10 }))}
                     />
                     <Axis id="job" position={Position.Left} />
-                    <Axis id="rate" position={Position.Bottom} domain={{ min: 0, max: 100 }} tickFormat={(v: number) => `${v}%`} />
+                    <Axis
+                      id="rate"
+                      position={Position.Bottom}
+                      domain={{ min: 0, max: 100 }}
+                      tickFormat={(v: number) => `${v}%`}
+                    />
                   </Chart>
                 </div>
               </EuiFlexItem>
@@ -190,7 +261,12 @@ export function UncategorizedPage() {
               rowHeader="job"
               tableCaption="Unexplained failed builds"
               data-test-subj="unexplainedTable"
-              pagination={{ pageIndex: page - 1, pageSize: UNEXPLAINED_PER_PAGE, totalItemCount: unexplainedTotal, showPerPageOptions: false }}
+              pagination={{
+                pageIndex: page - 1,
+                pageSize: UNEXPLAINED_PER_PAGE,
+                totalItemCount: unexplainedTotal,
+                showPerPageOptions: false,
+              }}
               onChange={({ page: p }: { page?: { index: number } }) => p && setParams({ page: p.index + 1 })}
             />
           ) : (

@@ -4,7 +4,13 @@
  */
 import { HEALTH_PATH, HealthResponse } from '../../common/api/health';
 import { ACCESS_PATH, AccessResponse } from '../../common/api/access';
-import { CLASSIFY_PATH, QUERY_PREVIEW_PATH, RATES_PATH, RESULTS_PATH, UNCATEGORIZED_PATH } from '../../common/api/paths';
+import {
+  CLASSIFY_PATH,
+  QUERY_PREVIEW_PATH,
+  RATES_PATH,
+  RESULTS_PATH,
+  UNCATEGORIZED_PATH,
+} from '../../common/api/paths';
 import type { BuildRef, ClassifyResult } from '../../common/api/classify';
 import type { PreviewRequest, PreviewResponse } from '../../common/api/preview';
 import type { RatesFilters, RatesResult } from '../../common/api/rates';
@@ -25,7 +31,14 @@ import {
 } from '../../common/api/signatures';
 import type { UncategorizedResult } from '../../common/api/uncategorized';
 import { CLUSTERS_PATH, type ClustersQuery, type ClustersResult } from '../../common/api/clusters';
-import { ALARMS_PATH, AlarmsResponse, BUGS_PATH, BugsResponse, CLEANUP_PATH, CleanupResponse } from '../../common/api/bugs';
+import {
+  ALARMS_PATH,
+  AlarmsResponse,
+  BUGS_PATH,
+  BugsResponse,
+  CLEANUP_PATH,
+  CleanupResponse,
+} from '../../common/api/bugs';
 import type { HttpFetchOptions, HttpSetup } from '../types/host';
 
 export interface WindowParams extends RatesFilters {
@@ -78,7 +91,10 @@ export class ApiClient {
     return this.http.get<RatesResult>(RATES_PATH, { query: query({ ...params }), signal });
   }
 
-  uncategorized(params: WindowParams & { page?: number; perPage?: number }, signal?: AbortSignal): Promise<UncategorizedResult> {
+  uncategorized(
+    params: WindowParams & { page?: number; perPage?: number },
+    signal?: AbortSignal,
+  ): Promise<UncategorizedResult> {
     return this.http.get<UncategorizedResult>(UNCATEGORIZED_PATH, { query: query({ ...params }), signal });
   }
 

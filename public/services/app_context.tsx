@@ -34,7 +34,8 @@ export function useApp(): AppContextValue {
 /** What changing signatures needs on this host, for read-only notices. */
 export function writeRequirement(access: AccessResponse | undefined): string {
   if (access?.source === 'osd-security') return `one of the roles ${(access.writerRoles ?? []).join(', ')}`;
-  if (access?.source === 'osd-no-security') return 'the security plugin (this OpenSearch Dashboards is configured read-only without it)';
+  if (access?.source === 'osd-no-security')
+    return 'the security plugin (this OpenSearch Dashboards is configured read-only without it)';
   return `the all privilege of the ${PLUGIN_NAME} feature`;
 }
 
@@ -44,7 +45,10 @@ export function usePageChrome(trail: Array<{ text: string; path?: string }>): vo
   const router = useRouter();
   const key = JSON.stringify(trail);
   useEffect(() => {
-    const crumbs = [{ text: PLUGIN_NAME, href: router.href('/') }, ...trail.map((t) => ({ text: t.text, ...(t.path ? { href: router.href(t.path) } : {}) }))];
+    const crumbs = [
+      { text: PLUGIN_NAME, href: router.href('/') },
+      ...trail.map((t) => ({ text: t.text, ...(t.path ? { href: router.href(t.path) } : {}) })),
+    ];
     services.core.chrome.setBreadcrumbs(crumbs);
     services.core.chrome.docTitle.change(trail.length ? [trail[trail.length - 1].text, PLUGIN_NAME] : PLUGIN_NAME);
     // Keyed by the trail's JSON: pages pass a new array literal on every render.

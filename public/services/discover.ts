@@ -19,7 +19,9 @@ export interface DiscoverTarget {
 }
 
 export function detectHost(): HostFlavor {
-  return typeof window !== 'undefined' && (window as any).__osdBundles__ && !(window as any).__kbnBundles__ ? 'osd' : 'kibana';
+  return typeof window !== 'undefined' && (window as any).__osdBundles__ && !(window as any).__kbnBundles__
+    ? 'osd'
+    : 'kibana';
 }
 
 /** The Discover path (before the host's base path is prepended). */
@@ -27,7 +29,10 @@ export function discoverPath(t: DiscoverTarget, host: HostFlavor = detectHost())
   const time = { from: t.from, to: t.to };
   const query = { language: 'lucene', query: t.query };
   if (host === 'osd') {
-    const a = rison.encode({ discover: { columns: ['_source'], isDirty: false, sort: [] }, metadata: { indexPattern: t.dataViewId, view: 'discover' } });
+    const a = rison.encode({
+      discover: { columns: ['_source'], isDirty: false, sort: [] },
+      metadata: { indexPattern: t.dataViewId, view: 'discover' },
+    });
     const g = rison.encode({ filters: [], refreshInterval: { pause: true, value: 0 }, time });
     const q = rison.encode({ filters: [], query });
     return `/app/data-explorer/discover#?_a=${encodeURIComponent(a)}&_g=${encodeURIComponent(g)}&_q=${encodeURIComponent(q)}`;

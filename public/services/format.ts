@@ -15,7 +15,11 @@ export function formatDate(value: string | number | null | undefined): string {
   if (value === null || value === undefined || value === '') return '–';
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) return String(value);
-  return d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC');
+  return d
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC')
+    .replace(/Z$/, ' UTC');
 }
 
 /** A lag in seconds as elastic-recheck said it: "N hours", minutes below two hours. */

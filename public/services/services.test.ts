@@ -22,7 +22,9 @@ describe('safeHttpUrl', () => {
 
 describe('Discover links', () => {
   it('builds the OpenSearch Dashboards data-explorer URL with _a, _g and _q', () => {
-    const p = decodeURIComponent(discoverPath({ query: "message:\"it's\"", dataViewId: 'logstash-logs-*', from: 'now-1d', to: 'now' }, 'osd'));
+    const p = decodeURIComponent(
+      discoverPath({ query: 'message:"it\'s"', dataViewId: 'logstash-logs-*', from: 'now-1d', to: 'now' }, 'osd'),
+    );
     expect(p).toBe(
       "/app/data-explorer/discover#?_a=(discover:(columns:!(_source),isDirty:!f,sort:!()),metadata:(indexPattern:'logstash-logs-*',view:discover))&_g=(filters:!(),refreshInterval:(pause:!t,value:0),time:(from:now-1d,to:now))&_q=(filters:!(),query:(language:lucene,query:'message:\"it!'s\"'))",
     );
@@ -33,16 +35,26 @@ describe('Discover links', () => {
 
 describe('new signature from a log line', () => {
   it('prefers exception lines over tracebacks and info lines', () => {
-    expect(lineScore('oslo.messaging.exceptions.MessagingTimeout: Timed out waiting for a reply')).toBeGreaterThan(lineScore('ERROR something'));
+    expect(lineScore('oslo.messaging.exceptions.MessagingTimeout: Timed out waiting for a reply')).toBeGreaterThan(
+      lineScore('ERROR something'),
+    );
     expect(lineScore('Traceback (most recent call last):')).toBeLessThan(0);
-    expect(lineScore('controller | sphinx.errors.SphinxWarning: doc/source/index.rst:12:undefined label')).toBeGreaterThan(lineScore('controller | {2} tempest.api.compute.test_servers [1.2s] ... ok'));
+    expect(
+      lineScore('controller | sphinx.errors.SphinxWarning: doc/source/index.rst:12:undefined label'),
+    ).toBeGreaterThan(lineScore('controller | {2} tempest.api.compute.test_servers [1.2s] ... ok'));
   });
 
   it('keeps the stable words and produces a valid query', () => {
     for (const [line, query] of [
-      ['2026-11-20 ERROR nova.compute [req-1] oslo_messaging.exceptions.MessagingTimeout: Timed out waiting for a reply to message ID 4f2a9c81d', 'message:"MessagingTimeout: Timed out waiting for a reply to message ID"'],
+      [
+        '2026-11-20 ERROR nova.compute [req-1] oslo_messaging.exceptions.MessagingTimeout: Timed out waiting for a reply to message ID 4f2a9c81d',
+        'message:"MessagingTimeout: Timed out waiting for a reply to message ID"',
+      ],
       ['ERROR: Could not "install" packages', 'message:"Could not \\"install\\" packages"'],
-      ['compute1 | fatal: [controller]: UNREACHABLE! => {"changed": false}', 'message:"fatal: [controller]: UNREACHABLE! => {\\"changed\\": false}"'],
+      [
+        'compute1 | fatal: [controller]: UNREACHABLE! => {"changed": false}',
+        'message:"fatal: [controller]: UNREACHABLE! => {\\"changed\\": false}"',
+      ],
     ]) {
       expect(queryFromLine(line)).toBe(query);
       expect(validateQuery(queryFromLine(line)).ok).toBe(true);
@@ -62,7 +74,9 @@ describe('time range to window', () => {
 
 describe('highlighting', () => {
   it('takes positive message terms, not negated ones or other fields', () => {
-    expect(highlightTerms('message:"No valid host" AND NOT message:ignored AND tags:console AND message:conn*')).toEqual(['No valid host', 'conn']);
+    expect(
+      highlightTerms('message:"No valid host" AND NOT message:ignored AND tags:console AND message:conn*'),
+    ).toEqual(['No valid host', 'conn']);
   });
   it('splits text into marked parts case-insensitively', () => {
     expect(splitMatches('x no  valid HOST y', ['No valid host'])).toEqual([

@@ -44,7 +44,11 @@ export const EMPTY_FORM: SignatureForm = {
   queues: '',
 };
 
-export const splitList = (s: string) => s.split(/[,\n]/).map((x) => x.trim()).filter(Boolean);
+export const splitList = (s: string) =>
+  s
+    .split(/[,\n]/)
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 export function formFromSignature(s: Signature): SignatureForm {
   return {
@@ -88,7 +92,11 @@ export function formToInput(f: SignatureForm): Validated<SignatureInput> {
 }
 
 /** The signature the form describes (for the YAML view), or undefined while the form is invalid. */
-export function formToSignature(f: SignatureForm, id?: string, stamps?: { created?: string; updated?: string }): Signature | undefined {
+export function formToSignature(
+  f: SignatureForm,
+  id?: string,
+  stamps?: { created?: string; updated?: string },
+): Signature | undefined {
   const input = formToInput(f);
   if (!input.ok) return undefined;
   const sig = signatureFromInput({ ...input.value, ...(id ? { id } : {}) }, stamps?.updated ?? '');
@@ -154,7 +162,10 @@ export function queryFromLine(line: string): string {
     words.push(w);
     if (words.length >= 10) break;
   }
-  const phrase = (words.length >= 2 ? words.join(' ') : text.split(/\s+/).slice(0, 6).join(' ')).replace(/[:,;.]+$/, '');
+  const phrase = (words.length >= 2 ? words.join(' ') : text.split(/\s+/).slice(0, 6).join(' ')).replace(
+    /[:,;.]+$/,
+    '',
+  );
   return `message:"${phrase.replace(/["\\]/g, '\\$&')}"`;
 }
 
@@ -185,7 +196,12 @@ export function editorQueryCheck(query: string): EditorQueryCheck {
     rewrites: v.rewrites,
     errors: v.errors.filter((e) => !measuredByHost(e)),
     warnings: [
-      ...v.errors.filter(measuredByHost).map((e) => ({ ...e, message: `${e.message.replace(/; not measured on the engine, so refused.*$/, '')}; the host measures its cost on the log indices when you save` })),
+      ...v.errors
+        .filter(measuredByHost)
+        .map((e) => ({
+          ...e,
+          message: `${e.message.replace(/; not measured on the engine, so refused.*$/, '')}; the host measures its cost on the log indices when you save`,
+        })),
       ...v.warnings.filter((w) => !writtenWarnings.includes(w)),
     ],
     writtenWarnings,

@@ -48,8 +48,22 @@ export function stored(id: string, extra: Partial<StoredSignature> = {}): Stored
   };
 }
 
-export function signatureList(list: StoredSignature[], total = list.length, page = 1, perPage = 20): SignatureListResponse {
-  return { page, perPage, total, signatures: list.map((s, i) => ({ ...s, hitsInWindow: i === 0 ? 0 : 10 * i, ...(i ? { lastHit: '2026-11-20T08:00:00.000Z' } : {}) })) };
+export function signatureList(
+  list: StoredSignature[],
+  total = list.length,
+  page = 1,
+  perPage = 20,
+): SignatureListResponse {
+  return {
+    page,
+    perPage,
+    total,
+    signatures: list.map((s, i) => ({
+      ...s,
+      hitsInWindow: i === 0 ? 0 : 10 * i,
+      ...(i ? { lastHit: '2026-11-20T08:00:00.000Z' } : {}),
+    })),
+  };
 }
 
 export function unexplained(n: number, offset = 0, extra: Partial<UnexplainedBuild> = {}): UnexplainedBuild[] {
@@ -96,9 +110,26 @@ export function preview(extra: Partial<PreviewResponse> = {}): PreviewResponse {
     ],
     buildsByStatus: { FAILURE: 4, SUCCESS: 1 },
     samples: [
-      { uuid: 'abcdef000001', job: 'tempest-full-1', status: 'FAILURE', file: 'job-output.txt', line: 'ERROR nova.compute No valid host was found', timestamp: '2026-11-20T10:00:00.000Z', link: 'https://logs.example.org/1/job-output.txt#L10' },
+      {
+        uuid: 'abcdef000001',
+        job: 'tempest-full-1',
+        status: 'FAILURE',
+        file: 'job-output.txt',
+        line: 'ERROR nova.compute No valid host was found',
+        timestamp: '2026-11-20T10:00:00.000Z',
+        link: 'https://logs.example.org/1/job-output.txt#L10',
+      },
     ],
-    success: { signatureId: 'preview', hitsByStatus: { FAILURE: 10, SUCCESS: 2 }, buildsByStatus: { FAILURE: 4, SUCCESS: 1 }, failedBuilds: 4, successBuilds: 1, precision: 0.8, successShare: 0.2, warning: true },
+    success: {
+      signatureId: 'preview',
+      hitsByStatus: { FAILURE: 10, SUCCESS: 2 },
+      buildsByStatus: { FAILURE: 4, SUCCESS: 1 },
+      failedBuilds: 4,
+      successBuilds: 1,
+      precision: 0.8,
+      successShare: 0.2,
+      warning: true,
+    },
     overlap: [{ signatureId: '2031001', sharedBuilds: 3, shareOfOther: 0.5, jaccard: 0.3 }],
     took: 5,
     ...extra,
@@ -107,15 +138,43 @@ export function preview(extra: Partial<PreviewResponse> = {}): PreviewResponse {
 
 export function buildResult(uuid: string, extra: Partial<BuildResult> = {}): BuildResult {
   return {
-    build: { uuid, tenant: 'openstack', zuulId: 1, job: 'tempest-full-1', result: 'FAILURE', voting: true, pipeline: 'gate', project: 'openstack/nova', change: 812345, patchset: '3', logUrl: `https://logs.example.org/${uuid}/` },
+    build: {
+      uuid,
+      tenant: 'openstack',
+      zuulId: 1,
+      job: 'tempest-full-1',
+      result: 'FAILURE',
+      voting: true,
+      pipeline: 'gate',
+      project: 'openstack/nova',
+      change: 812345,
+      patchset: '3',
+      logUrl: `https://logs.example.org/${uuid}/`,
+    },
     stage: 'classified',
     takenAt: '2026-11-20T11:00:00.000Z',
     updatedAt: '2026-11-20T11:05:00.000Z',
     matches: [
-      { signatureId: '2031001', bug: { tracker: 'launchpad', id: '2031001', url: 'https://bugs.launchpad.net/bugs/2031001' }, title: 'No valid host', mode: 'explains', hits: 2, lines: [] },
+      {
+        signatureId: '2031001',
+        bug: { tracker: 'launchpad', id: '2031001', url: 'https://bugs.launchpad.net/bugs/2031001' },
+        title: 'No valid host',
+        mode: 'explains',
+        hits: 2,
+        lines: [],
+      },
     ],
     explained: true,
-    reports: { gerrit: { channel: 'gerrit', kind: 'gerrit', event: 'positive', status: 'sent', attempts: 1, sentAt: '2026-11-20T11:06:00.000Z' } },
+    reports: {
+      gerrit: {
+        channel: 'gerrit',
+        kind: 'gerrit',
+        event: 'positive',
+        status: 'sent',
+        attempts: 1,
+        sentAt: '2026-11-20T11:06:00.000Z',
+      },
+    },
     reportPending: false,
     ...extra,
   };
@@ -124,7 +183,15 @@ export function buildResult(uuid: string, extra: Partial<BuildResult> = {}): Bui
 export function classified(lines: Array<{ line: string; link: string }>): ClassifyResult {
   return {
     kind: 'classified',
-    build: { uuid: 'abcdef123456', job: 'tempest-full-1', status: 'FAILURE', project: 'openstack/nova', change: 812345, patchset: '3', logRoot: 'javascript:alert(1)//' },
+    build: {
+      uuid: 'abcdef123456',
+      job: 'tempest-full-1',
+      status: 'FAILURE',
+      project: 'openstack/nova',
+      change: 812345,
+      patchset: '3',
+      logRoot: 'javascript:alert(1)//',
+    },
     matches: [
       {
         signatureId: '2031001',
@@ -132,7 +199,12 @@ export function classified(lines: Array<{ line: string; link: string }>): Classi
         title: 'No valid host',
         mode: 'explains',
         hits: lines.length,
-        lines: lines.map((l) => ({ file: 'job-output.txt', line: l.line, timestamp: '2026-11-20T10:00:00.000Z', link: l.link })),
+        lines: lines.map((l) => ({
+          file: 'job-output.txt',
+          line: l.line,
+          timestamp: '2026-11-20T10:00:00.000Z',
+          link: l.link,
+        })),
       },
     ],
     explained: true,

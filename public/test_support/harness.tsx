@@ -57,16 +57,23 @@ export class HttpError extends Error {
 export function recordingHttp(routes: Record<string, Answer>) {
   const requests: RecordedRequest[] = [];
   const call = async (method: string, path: string, o: HttpFetchOptions = {}) => {
-    const req: RecordedRequest = { method, path, query: { ...(o.query ?? {}) }, body: typeof o.body === 'string' ? JSON.parse(o.body) : o.body };
+    const req: RecordedRequest = {
+      method,
+      path,
+      query: { ...(o.query ?? {}) },
+      body: typeof o.body === 'string' ? JSON.parse(o.body) : o.body,
+    };
     requests.push(req);
     const key = `${method} ${path}`;
-    if (!(key in routes)) throw Object.assign(new Error(`Not Found: ${key}`), { body: { statusCode: 404, message: `no route ${key}` } });
+    if (!(key in routes))
+      throw Object.assign(new Error(`Not Found: ${key}`), { body: { statusCode: 404, message: `no route ${key}` } });
     const answer = routes[key];
     try {
       const value = typeof answer === 'function' ? await (answer as (r: RecordedRequest) => unknown)(req) : answer;
       return JSON.parse(JSON.stringify(value ?? null));
     } catch (e) {
-      if (e instanceof HttpError) throw Object.assign(new Error(e.message), { body: { statusCode: e.statusCode, message: e.message } });
+      if (e instanceof HttpError)
+        throw Object.assign(new Error(e.message), { body: { statusCode: e.statusCode, message: e.message } });
       throw e;
     }
   };
@@ -128,7 +135,11 @@ export function accessAnswer(canWrite: boolean): AccessResponse {
 }
 
 export function renderApp(path: string, routes: Record<string, Answer>, options: { canWrite?: boolean } = {}) {
-  const rec = recordingHttp({ 'GET /api/elastic_recheck/health': HEALTH, 'GET /api/elastic_recheck/access': accessAnswer(options.canWrite ?? true), ...routes });
+  const rec = recordingHttp({
+    'GET /api/elastic_recheck/health': HEALTH,
+    'GET /api/elastic_recheck/access': accessAnswer(options.canWrite ?? true),
+    ...routes,
+  });
   const history = memoryHistory(path);
   const breadcrumbs: Array<Array<{ text: string; href?: string }>> = [];
   const toasts: Array<{ kind: string; toast: unknown }> = [];
@@ -141,8 +152,18 @@ export function renderApp(path: string, routes: Record<string, Answer>, options:
       getUrlForApp: (id: string) => `/kbn/app/${id}`,
       capabilities: { elasticRecheck: { show: true, save: options.canWrite ?? true } },
     },
-    chrome: { setBreadcrumbs: (b: any) => breadcrumbs.push(b), docTitle: { change: () => undefined, reset: () => undefined } },
-    notifications: { toasts: { addSuccess: toast('success'), addWarning: toast('warning'), addDanger: toast('danger'), addError: toast('error') } },
+    chrome: {
+      setBreadcrumbs: (b: any) => breadcrumbs.push(b),
+      docTitle: { change: () => undefined, reset: () => undefined },
+    },
+    notifications: {
+      toasts: {
+        addSuccess: toast('success'),
+        addWarning: toast('warning'),
+        addDanger: toast('danger'),
+        addError: toast('error'),
+      },
+    },
   } as unknown as CoreStart;
   const services: AppServices = { core, api: new ApiClient(rec.http), history };
   const utils = render(<ElasticRecheckApp services={services} />);

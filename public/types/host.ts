@@ -32,7 +32,9 @@ export interface AppMountParameters<S = unknown> {
   history: ScopedHistory<S>;
   /** @deprecated use history. */
   appBasePath: string;
-  onAppLeave(handler: (actions: { default(): unknown; confirm(text: string, title?: string): unknown }) => unknown): void;
+  onAppLeave(
+    handler: (actions: { default(): unknown; confirm(text: string, title?: string): unknown }) => unknown,
+  ): void;
   setHeaderActionMenu(menuMount: ((element: HTMLElement) => () => void) | undefined): void;
   /** Kibana only. */
   theme$?: Observable<CoreTheme>;

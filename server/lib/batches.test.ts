@@ -45,7 +45,14 @@ beforeAll(async () => {
     const fields = build(`b${b}`, { build_name: `job-${b % 4}`, build_status: b % 5 === 0 ? 'SUCCESS' : 'FAILURE' });
     for (let l = 0; l < 12; l++) {
       const k = (b * 7 + l * 13) % 150; // tokens 120-149 are no signature's
-      docs.push(logDoc({ build: fields, message: `step ${l}: tok${k} common failure`, timestamp: new Date(NOW - ((b * 12 + l) % 72) * 60_000 - HOUR_MS).toISOString(), line: l + 1 }));
+      docs.push(
+        logDoc({
+          build: fields,
+          message: `step ${l}: tok${k} common failure`,
+          timestamp: new Date(NOW - ((b * 12 + l) % 72) * 60_000 - HOUR_MS).toISOString(),
+          line: l + 1,
+        }),
+      );
     }
   }
   await index.add(docs);
@@ -56,7 +63,11 @@ afterAll(async () => {
 });
 
 /** The real client, with every request recorded and the requests in flight counted. */
-function recorded(engine: EngineClient): { client: EngineClient; requests: EngineRequest[]; maxInFlight: () => number } {
+function recorded(engine: EngineClient): {
+  client: EngineClient;
+  requests: EngineRequest[];
+  maxInFlight: () => number;
+} {
   const requests: EngineRequest[] = [];
   let inFlight = 0;
   let max = 0;
@@ -82,7 +93,8 @@ function filtersIn(x: unknown): number {
   if (!x || typeof x !== 'object') return 0;
   let n = 0;
   for (const [k, v] of Object.entries(x)) {
-    if (k === 'filters' && v && typeof v === 'object' && 'filters' in v && typeof (v as any).filters === 'object') n += Object.keys((v as any).filters).length;
+    if (k === 'filters' && v && typeof v === 'object' && 'filters' in v && typeof (v as any).filters === 'object')
+      n += Object.keys((v as any).filters).length;
     else n += filtersIn(v);
   }
   return n;
@@ -136,7 +148,13 @@ describe('batched signatures give exactly the unbatched results', () => {
     const rec = recorded(index.engine);
     const batched = await previewSignature(rec.client, req, signatures, { ...options, ...BATCHED });
     // both windows end "now": compare what does not depend on the exact bucket boundaries
-    const stable = (p: typeof whole) => ({ hits: p.hits, buildsByStatus: p.buildsByStatus, samples: p.samples, success: p.success, overlap: p.overlap });
+    const stable = (p: typeof whole) => ({
+      hits: p.hits,
+      buildsByStatus: p.buildsByStatus,
+      samples: p.samples,
+      success: p.success,
+      overlap: p.overlap,
+    });
     expect(stable(batched)).toEqual(stable(whole));
     expect(whole.overlap.length).toBeGreaterThan(10);
     expectBounded(rec.requests);
@@ -155,8 +173,16 @@ describe('batched signatures give exactly the unbatched results', () => {
 describe('batched uncategorized', () => {
   it('explains exactly the builds the unbatched request explains', async () => {
     // only own-token signatures (tokens 100-149 occur) and a few test_ids ones: some builds stay unexplained
-    const subset = compiled.filter((_, i) => i % 3 === 1 && i >= 100).map((c, i) => (i % 400 === 5 ? compileSignatures([{ ...c.signature, testIds: ['tempest.t'] }])[0] : c));
-    const options = { index: index.name, subunitIndex: `${index.name}-no-subunit`, end: END, windowMs: 10 * 24 * HOUR_MS, perPage: 100 };
+    const subset = compiled
+      .filter((_, i) => i % 3 === 1 && i >= 100)
+      .map((c, i) => (i % 400 === 5 ? compileSignatures([{ ...c.signature, testIds: ['tempest.t'] }])[0] : c));
+    const options = {
+      index: index.name,
+      subunitIndex: `${index.name}-no-subunit`,
+      end: END,
+      windowMs: 10 * 24 * HOUR_MS,
+      perPage: 100,
+    };
     const whole = await uncategorizedFailures(index.engine, subset, { ...options, ...UNBATCHED });
     const rec = recorded(index.engine);
     const batched = await uncategorizedFailures(rec.client, subset, { ...options, ...BATCHED });
@@ -168,7 +194,10 @@ describe('batched uncategorized', () => {
     const perRequest = rec.requests
       .map((r: any) => r.body?.aggs?.builds?.aggs)
       .filter((aggs: any) => aggs?.explained) // not the failed-tests lookup
-      .map((aggs: any) => (aggs.explained.filter.bool.should?.length ?? 0) + Object.keys(aggs).filter((k) => /^t\d+$/.test(k)).length);
+      .map(
+        (aggs: any) =>
+          (aggs.explained.filter.bool.should?.length ?? 0) + Object.keys(aggs).filter((k) => /^t\d+$/.test(k)).length,
+      );
     expect(perRequest.reduce((a: number, b: number) => a + b, 0)).toBe(subset.length);
     expect(perRequest.length).toBe(Math.ceil(subset.length / BATCH));
     expect(Math.max(...perRequest)).toBeLessThanOrEqual(BATCH);

@@ -67,7 +67,11 @@ export function pack<T>(items: T[], weight: (item: T) => number, limit: number):
 }
 
 /** `fn` over every item with at most `concurrency` calls in flight; results in the items' order. */
-export async function mapBounded<T, R>(items: T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let failed = false;

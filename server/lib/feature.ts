@@ -17,7 +17,12 @@ export const elasticRecheckFeature: KibanaFeatureConfig = {
   category: { id: 'observability', label: 'Observability' },
   app: [PLUGIN_ID],
   privileges: {
-    all: { app: [PLUGIN_ID], api: [API_PRIVILEGE_READ, API_PRIVILEGE_WRITE], savedObject: { all: TYPES, read: [] }, ui: ['show', 'save'] },
+    all: {
+      app: [PLUGIN_ID],
+      api: [API_PRIVILEGE_READ, API_PRIVILEGE_WRITE],
+      savedObject: { all: TYPES, read: [] },
+      ui: ['show', 'save'],
+    },
     read: { app: [PLUGIN_ID], api: [API_PRIVILEGE_READ], savedObject: { all: [], read: TYPES }, ui: ['show'] },
   },
 };

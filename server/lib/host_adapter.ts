@@ -66,15 +66,22 @@ export async function savedObjectsClient(context: RequestHandlerContext): Promis
  * A route config with its `security` required; the router from hostRouter turns it into the host's
  * shape (kept for Kibana, which enforces it; on OSD stripped and enforced by the access guard).
  */
-export function hostRoute<P, Q, B>(_host: HostKind, route: RouteConfig<P, Q, B> & { security: NonNullable<RouteConfig<P, Q, B>['security']> }): RouteConfig<P, Q, B> {
+export function hostRoute<P, Q, B>(
+  _host: HostKind,
+  route: RouteConfig<P, Q, B> & { security: NonNullable<RouteConfig<P, Q, B>['security']> },
+): RouteConfig<P, Q, B> {
   return route;
 }
 
 /** What a route's `security` asks for, in our two levels (none: authz disabled on purpose). */
-export function requiredAccess(security: RouteConfig<unknown, unknown, unknown>['security']): 'read' | 'write' | 'none' {
+export function requiredAccess(
+  security: RouteConfig<unknown, unknown, unknown>['security'],
+): 'read' | 'write' | 'none' {
   if (!security) throw new Error('route without security');
   if (!('requiredPrivileges' in security.authz)) return 'none';
-  const names = security.authz.requiredPrivileges.flatMap((p) => (typeof p === 'string' ? [p] : [...(p.allRequired ?? []), ...(p.anyRequired ?? [])]));
+  const names = security.authz.requiredPrivileges.flatMap((p) =>
+    typeof p === 'string' ? [p] : [...(p.allRequired ?? []), ...(p.anyRequired ?? [])],
+  );
   if (names.includes(API_PRIVILEGE_WRITE)) return 'write';
   if (names.includes(API_PRIVILEGE_READ)) return 'read';
   throw new Error(`route security names none of this plugin's privileges: ${JSON.stringify(security.authz)}`);
@@ -82,7 +89,10 @@ export function requiredAccess(security: RouteConfig<unknown, unknown, unknown>[
 
 /** The OSD access check (lib/access/access_service.ts): null when allowed, else the refusal. */
 export interface AccessGuard {
-  check(context: RequestHandlerContext, need: 'read' | 'write'): Promise<{ statusCode: number; message: string } | null>;
+  check(
+    context: RequestHandlerContext,
+    need: 'read' | 'write',
+  ): Promise<{ statusCode: number; message: string } | null>;
 }
 
 /**
@@ -105,7 +115,8 @@ export function hostRouter(router: IRouter, host: HostKind, guard: AccessGuard):
         } catch (error) {
           return errorResponse(response, error);
         }
-        if (refusal) return response.customError({ statusCode: refusal.statusCode, body: { message: refusal.message } });
+        if (refusal)
+          return response.customError({ statusCode: refusal.statusCode, body: { message: refusal.message } });
         return handler(context, request, response);
       };
       return register(rest, guarded);
@@ -143,7 +154,13 @@ export function errorResponse(response: KibanaResponseFactory, error: unknown): 
   const status = errorStatus(error);
   const message = error instanceof Error ? error.message : String(error);
   if (status && status >= 400 && status <= 599) {
-    return response.customError({ statusCode: status, body: { message, attributes: error instanceof EngineRequestError ? { type: error.type, reason: error.reason } : undefined } });
+    return response.customError({
+      statusCode: status,
+      body: {
+        message,
+        attributes: error instanceof EngineRequestError ? { type: error.type, reason: error.reason } : undefined,
+      },
+    });
   }
   throw error;
 }

@@ -30,20 +30,37 @@ export function draftSignature(req: PreviewRequest): Signature {
   };
 }
 
-export async function previewSignature(engine: EngineClient, req: PreviewRequest, saved: Signature[], options: { index: string; defaultDays: number } & BatchOptions): Promise<PreviewResponse> {
+export async function previewSignature(
+  engine: EngineClient,
+  req: PreviewRequest,
+  saved: Signature[],
+  options: { index: string; defaultDays: number } & BatchOptions,
+): Promise<PreviewResponse> {
   const draft = draftSignature(req);
   const others = saved.filter((s) => s.id !== req.signatureId && s.id !== PREVIEW_ID);
   const [compiledDraft, ...compiledOthers] = compileSignatures([draft, ...others]);
   const windowMs = (req.days ?? options.defaultDays) * DAY_MS;
   const bucketMs = (req.bucketHours ?? 1) * HOUR_MS;
-  const rates = await failureRates(engine, [compiledDraft], { index: options.index, windowMs, bucketMs, includeSuppressed: true });
+  const rates = await failureRates(engine, [compiledDraft], {
+    index: options.index,
+    windowMs,
+    bucketMs,
+    includeSuppressed: true,
+  });
   const rate = rates.signatures[0];
   const samplesRes = await search(
     engine,
     options.index,
     {
       size: req.samples ?? 10,
-      query: { bool: { filter: [compiledDraft.query, { range: { [LOG_FIELDS.timestamp]: { gte: rates.start, lt: rates.end, format: 'epoch_millis' } } }] } },
+      query: {
+        bool: {
+          filter: [
+            compiledDraft.query,
+            { range: { [LOG_FIELDS.timestamp]: { gte: rates.start, lt: rates.end, format: 'epoch_millis' } } },
+          ],
+        },
+      },
       sort: [{ [LOG_FIELDS.timestamp]: 'desc' }],
     },
     { ignore_unavailable: true, allow_no_indices: true },
@@ -58,7 +75,13 @@ export async function previewSignature(engine: EngineClient, req: PreviewRequest
     status: h._source.build_status,
     ...(h._source.project ? { project: h._source.project } : {}),
   }));
-  const builds = await signatureBuilds(engine, [compiledDraft, ...compiledOthers], { index: options.index, end: rates.end, windowMs, batchSize: options.batchSize, concurrency: options.concurrency });
+  const builds = await signatureBuilds(engine, [compiledDraft, ...compiledOthers], {
+    index: options.index,
+    end: rates.end,
+    windowMs,
+    batchSize: options.batchSize,
+    concurrency: options.concurrency,
+  });
   const success = successChecks(builds).find((c) => c.signatureId === PREVIEW_ID)!;
   return {
     start: rates.start,

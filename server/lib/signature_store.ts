@@ -30,7 +30,10 @@ const PAGE = 1000;
 /** An error with an HTTP status, shaped like the saved-objects errors the routes already map. */
 export class StoreError extends Error {
   readonly output: { statusCode: number };
-  constructor(readonly statusCode: number, message: string) {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'StoreError';
     this.output = { statusCode };
@@ -80,12 +83,21 @@ export async function checkStoredQuery(query: string, checks: StoreQueryChecks =
 }
 
 /** Query syntax problems as a 400 with the position of the first one. */
-export async function assertQueryValid(query: string, allowUnknownFields = false, checks: StoreQueryChecks = {}): Promise<void> {
+export async function assertQueryValid(
+  query: string,
+  allowUnknownFields = false,
+  checks: StoreQueryChecks = {},
+): Promise<void> {
   const v = await checkStoredQuery(query, checks);
-  const errors = allowUnknownFields ? v.errors.filter((e) => e.code !== 'legacy_field' && e.code !== 'unknown_field') : v.errors;
+  const errors = allowUnknownFields
+    ? v.errors.filter((e) => e.code !== 'legacy_field' && e.code !== 'unknown_field')
+    : v.errors;
   if (errors.length) {
     const first = errors[0];
-    throw new StoreError(400, `query: ${first.message}${(first as any).line !== undefined ? ` (line ${(first as any).line}, column ${(first as any).column})` : ''}`);
+    throw new StoreError(
+      400,
+      `query: ${first.message}${(first as any).line !== undefined ? ` (line ${(first as any).line}, column ${(first as any).column})` : ''}`,
+    );
   }
 }
 
@@ -97,7 +109,9 @@ export class SignatureStore {
     private readonly checks: StoreQueryChecks = {},
   ) {}
 
-  async list(q: SignatureListQuery = {}): Promise<{ total: number; page: number; perPage: number; signatures: StoredSignature[] }> {
+  async list(
+    q: SignatureListQuery = {},
+  ): Promise<{ total: number; page: number; perPage: number; signatures: StoredSignature[] }> {
     const filters: string[] = [];
     if (q.mode) filters.push(`${SIGNATURE_SAVED_OBJECT_TYPE}.attributes.mode: ${q.mode}`);
     if (q.tracker) filters.push(`${SIGNATURE_SAVED_OBJECT_TYPE}.attributes.bug.tracker: ${q.tracker}`);
@@ -118,7 +132,11 @@ export class SignatureStore {
   async all(): Promise<StoredSignature[]> {
     const out: StoredSignature[] = [];
     for (let page = 1; page <= 10000 / PAGE; page++) {
-      const res = await this.client.find<SignatureAttributes>({ type: SIGNATURE_SAVED_OBJECT_TYPE, page, perPage: PAGE });
+      const res = await this.client.find<SignatureAttributes>({
+        type: SIGNATURE_SAVED_OBJECT_TYPE,
+        page,
+        perPage: PAGE,
+      });
       out.push(...res.saved_objects.map(toSignature));
       if (res.saved_objects.length < PAGE || out.length >= res.total) break;
     }
@@ -129,7 +147,13 @@ export class SignatureStore {
     return toSignature(await this.client.get<SignatureAttributes>(SIGNATURE_SAVED_OBJECT_TYPE, id));
   }
 
-  private async record(signatureId: string, action: HistoryAction, before: Signature | null, after: Signature | null, refresh: boolean): Promise<void> {
+  private async record(
+    signatureId: string,
+    action: HistoryAction,
+    before: Signature | null,
+    after: Signature | null,
+    refresh: boolean,
+  ): Promise<void> {
     const entry: SignatureHistoryEntry = { signatureId, action, user: this.user, at: this.now(), before, after };
     await this.client.create(SIGNATURE_HISTORY_SAVED_OBJECT_TYPE, entry, { refresh });
   }
@@ -143,21 +167,40 @@ export class SignatureStore {
     await assertQueryValid(sig.query, action === 'import', this.checks);
     const at = this.now();
     const stored: Signature = { ...plainSignature(sig), created: sig.created ?? at, updated: at };
-    const obj = await this.client.create<SignatureAttributes>(SIGNATURE_SAVED_OBJECT_TYPE, attributesOf(stored, this.user), { id: sig.id, refresh: false });
+    const obj = await this.client.create<SignatureAttributes>(
+      SIGNATURE_SAVED_OBJECT_TYPE,
+      attributesOf(stored, this.user),
+      { id: sig.id, refresh: false },
+    );
     await this.record(sig.id, action, null, stored, refresh);
     return toSignature({ ...obj, id: sig.id });
   }
 
   /** Applies a partial change; with `version`, refuses (409) if someone changed it since that read. */
-  async update(id: string, patch: Partial<SignatureInput> & { version?: string }, action: HistoryAction = 'update', refresh = true): Promise<StoredSignature> {
+  async update(
+    id: string,
+    patch: Partial<SignatureInput> & { version?: string },
+    action: HistoryAction = 'update',
+    refresh = true,
+  ): Promise<StoredSignature> {
     const current = await this.get(id);
-    if (patch.id !== undefined && patch.id !== id) throw new StoreError(400, `id: cannot be changed (was "${id}", got "${patch.id}")`);
-    if (patch.version !== undefined && patch.version !== current.version) throw new StoreError(409, `signature ${id} was changed by someone else since version ${patch.version}; reload it and apply your change again`);
+    if (patch.id !== undefined && patch.id !== id)
+      throw new StoreError(400, `id: cannot be changed (was "${id}", got "${patch.id}")`);
+    if (patch.version !== undefined && patch.version !== current.version)
+      throw new StoreError(
+        409,
+        `signature ${id} was changed by someone else since version ${patch.version}; reload it and apply your change again`,
+      );
     const { version, id: _id, ...fields } = patch;
     const before = plainSignature(current);
     const after: Signature = { ...before, ...(fields as Partial<Signature>), id, updated: this.now() };
     await assertQueryValid(after.query, action === 'import', this.checks);
-    const obj = await this.client.update<SignatureAttributes>(SIGNATURE_SAVED_OBJECT_TYPE, id, attributesOf(after, this.user), { version: current.version, refresh: false });
+    const obj = await this.client.update<SignatureAttributes>(
+      SIGNATURE_SAVED_OBJECT_TYPE,
+      id,
+      attributesOf(after, this.user),
+      { version: current.version, refresh: false },
+    );
     await this.record(id, action, before, after, refresh);
     return { ...after, version: obj.version, updatedBy: this.user };
   }
@@ -189,18 +232,39 @@ export class SignatureStore {
     const dryRun = req.dryRun !== false;
     const items: ImportItemReport[] = [];
     const candidates: Array<{ item: ImportItemReport; sig: Signature }> = [];
-    const problems = (list: SignatureProblem[]) => list.map(({ line, column, key, message }) => ({ ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}), ...(key ? { key } : {}), message }));
+    const problems = (list: SignatureProblem[]) =>
+      list.map(({ line, column, key, message }) => ({
+        ...(line !== undefined ? { line } : {}),
+        ...(column !== undefined ? { column } : {}),
+        ...(key ? { key } : {}),
+        message,
+      }));
     const seen = new Map<string, string>();
     for (const file of req.files) {
-      const isBundle = new RegExp(`^kind:\\s*["']?${BUNDLE_KIND}`, 'm').test(file.content) || /"kind"\s*:\s*"elastic-recheck-signatures"/.test(file.content);
-      const parsed = isBundle ? parseSignatureBundle(file.content, file.name) : parseSignatureYaml(file.content, file.name);
+      const isBundle =
+        new RegExp(`^kind:\\s*["']?${BUNDLE_KIND}`, 'm').test(file.content) ||
+        /"kind"\s*:\s*"elastic-recheck-signatures"/.test(file.content);
+      const parsed = isBundle
+        ? parseSignatureBundle(file.content, file.name)
+        : parseSignatureYaml(file.content, file.name);
       if (!parsed.ok) {
-        items.push({ file: file.name, outcome: 'invalid', errors: problems(parsed.errors), warnings: problems(parsed.warnings) });
+        items.push({
+          file: file.name,
+          outcome: 'invalid',
+          errors: problems(parsed.errors),
+          warnings: problems(parsed.warnings),
+        });
         continue;
       }
       const sigs = 'signatures' in parsed ? parsed.signatures : [parsed.signature];
       for (const sig of sigs) {
-        const item: ImportItemReport = { file: file.name, id: sig.id, outcome: 'created', errors: [], warnings: problems(parsed.warnings) };
+        const item: ImportItemReport = {
+          file: file.name,
+          id: sig.id,
+          outcome: 'created',
+          errors: [],
+          warnings: problems(parsed.warnings),
+        };
         items.push(item);
         if (!SIGNATURE_ID_RE.test(sig.id)) {
           item.outcome = 'invalid';
@@ -220,7 +284,10 @@ export class SignatureStore {
         const v = await checkStoredQuery(sig.query, this.checks);
         if (v.rewrites.length) Object.assign(item, { rewrites: v.rewrites, translated: v.translated });
         // positions inside the query text (not lines of the file)
-        const asProblem = (e: any) => ({ key: 'query', message: e.line !== undefined ? `${e.message} (query line ${e.line}, column ${e.column})` : e.message });
+        const asProblem = (e: any) => ({
+          key: 'query',
+          message: e.line !== undefined ? `${e.message} (query line ${e.line}, column ${e.column})` : e.message,
+        });
         const lenient = (e: any) => e.code === 'legacy_field' || e.code === 'unknown_field';
         item.warnings.push(...v.errors.filter(lenient).map(asProblem), ...v.warnings.map(asProblem));
         const hard = v.errors.filter((e: any) => !lenient(e));
@@ -233,7 +300,11 @@ export class SignatureStore {
       }
     }
     const existing = candidates.length
-      ? (await this.client.bulkGet<SignatureAttributes>(candidates.map((c) => ({ type: SIGNATURE_SAVED_OBJECT_TYPE, id: c.sig.id })))).saved_objects
+      ? (
+          await this.client.bulkGet<SignatureAttributes>(
+            candidates.map((c) => ({ type: SIGNATURE_SAVED_OBJECT_TYPE, id: c.sig.id })),
+          )
+        ).saved_objects
       : [];
     for (let i = 0; i < candidates.length; i++) {
       const { item, sig } = candidates[i];
@@ -259,7 +330,12 @@ export class SignatureStore {
         if (item.outcome === 'created') await this.create(sig, 'import', last);
         else {
           const { id, created: _c, updated: _u, ...fields } = sig;
-          const reset: Partial<Signature> = { testIds: undefined, title: undefined, owner: undefined, scope: undefined };
+          const reset: Partial<Signature> = {
+            testIds: undefined,
+            title: undefined,
+            owner: undefined,
+            scope: undefined,
+          };
           await this.update(id, { ...reset, ...fields } as any, 'import', last);
         }
       }

@@ -14,7 +14,12 @@ export function registerAccessRoutes({ router, host, access }: RouteDeps): void 
       path: ACCESS_PATH,
       validate: { query: validation(noQuery) },
       options: { access: 'public', summary: 'What the current user may do' },
-      security: { authz: { enabled: false, reason: 'Answers every authenticated user what they may do; it reveals only their own roles' } },
+      security: {
+        authz: {
+          enabled: false,
+          reason: 'Answers every authenticated user what they may do; it reveals only their own roles',
+        },
+      },
     }),
     async (context, request, response) => {
       try {

@@ -3,7 +3,17 @@
  * bugs (as cached by the background work), what each signature's failures cost, the signatures that
  * could be deleted, and the regression/spike alarms. All read only.
  */
-import { ALARMS_PATH, BUGS_PATH, CLEANUP_PATH, IMPACT_PATH, bugKey, unknownBug, validateBugsQuery, validateCleanupQuery, validateImpactQuery } from '../../common/api/bugs';
+import {
+  ALARMS_PATH,
+  BUGS_PATH,
+  CLEANUP_PATH,
+  IMPACT_PATH,
+  bugKey,
+  unknownBug,
+  validateBugsQuery,
+  validateCleanupQuery,
+  validateImpactQuery,
+} from '../../common/api/bugs';
 import { listAlarms } from '../lib/bugs/alarms';
 import { readBugCache } from '../lib/bugs/bug_cache';
 import { cleanupFiles, cleanupReport } from '../lib/bugs/cleanup';
@@ -29,7 +39,9 @@ export function registerBugRoutes({ router, host, config }: RouteDeps): void {
         const signatures = await (await signatureStoreFor(context)).all();
         const refs = new Map(signatures.map((s) => [bugKey(s.bug), s.bug]));
         const wanted = request.query.ids ?? [...new Set([...refs.keys(), ...cache.keys()])];
-        const bugs = wanted.map((key) => cache.get(key) ?? (refs.get(key) ? unknownBug(refs.get(key)!) : null)).filter((b) => b !== null);
+        const bugs = wanted
+          .map((key) => cache.get(key) ?? (refs.get(key) ? unknownBug(refs.get(key)!) : null))
+          .filter((b) => b !== null);
         return response.ok({ body: { bugs } });
       } catch (error) {
         return errorResponse(response, error);
@@ -41,7 +53,7 @@ export function registerBugRoutes({ router, host, config }: RouteDeps): void {
     hostRoute(host, {
       path: IMPACT_PATH,
       validate: { query: validation(validateImpactQuery) },
-      options: { access: 'public', summary: 'Node-hours and rechecks caused by each signature\'s failed builds' },
+      options: { access: 'public', summary: "Node-hours and rechecks caused by each signature's failed builds" },
       security: READ_SECURITY,
     }),
     async (context, request, response) => {
@@ -59,7 +71,10 @@ export function registerBugRoutes({ router, host, config }: RouteDeps): void {
     hostRoute(host, {
       path: CLEANUP_PATH,
       validate: { query: validation(validateCleanupQuery) },
-      options: { access: 'public', summary: 'Signatures whose bug is closed and that are silent, and silent signatures' },
+      options: {
+        access: 'public',
+        summary: 'Signatures whose bug is closed and that are silent, and silent signatures',
+      },
       security: READ_SECURITY,
     }),
     async (context, request, response) => {
@@ -69,7 +84,13 @@ export function registerBugRoutes({ router, host, config }: RouteDeps): void {
         const bugs = await readBugCache(engine, config().state.index);
         const report = await cleanupReport(engine, config(), signatures, bugs, Date.now(), request.query);
         if (request.query.format === 'files') {
-          return response.ok({ body: cleanupFiles(report), headers: { 'content-type': 'text/plain; charset=utf-8', 'content-disposition': 'attachment; filename="elastic-recheck-cleanup.txt"' } });
+          return response.ok({
+            body: cleanupFiles(report),
+            headers: {
+              'content-type': 'text/plain; charset=utf-8',
+              'content-disposition': 'attachment; filename="elastic-recheck-cleanup.txt"',
+            },
+          });
         }
         return response.ok({ body: report });
       } catch (error) {
@@ -88,7 +109,9 @@ export function registerBugRoutes({ router, host, config }: RouteDeps): void {
     async (context, _request, response) => {
       try {
         const hits = await listAlarms(await engineAsCurrentUser(context), config().state.index, 200);
-        return response.ok({ body: { alarms: hits.map((h) => h.source).sort((a, b) => b.raisedAt.localeCompare(a.raisedAt)) } });
+        return response.ok({
+          body: { alarms: hits.map((h) => h.source).sort((a, b) => b.raisedAt.localeCompare(a.raisedAt)) },
+        });
       } catch (error) {
         return errorResponse(response, error);
       }

@@ -10,20 +10,26 @@ import { engineAndSignatures } from './signature_routes';
 
 /** `{ uuid }` or `{ change, patchset, job }`. */
 export function validateClassifyBody(body: unknown): Validated<BuildRef> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return fail(['body'], 'expected { uuid } or { change, patchset, job }');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    return fail(['body'], 'expected { uuid } or { change, patchset, job }');
   const b = body as Record<string, unknown>;
   if ('uuid' in b) {
     const extra = Object.keys(b).filter((k) => k !== 'uuid');
     if (extra.length) return fail([extra[0]], 'unknown field next to uuid');
-    if (typeof b.uuid !== 'string' || !/^[0-9a-fA-F-]{7,64}$/.test(b.uuid)) return fail(['uuid'], 'expected a Zuul build uuid (hex)');
+    if (typeof b.uuid !== 'string' || !/^[0-9a-fA-F-]{7,64}$/.test(b.uuid))
+      return fail(['uuid'], 'expected a Zuul build uuid (hex)');
     return { ok: true, value: { uuid: b.uuid } };
   }
-  for (const key of Object.keys(b)) if (!['change', 'patchset', 'job'].includes(key)) return fail([key], 'unknown field (allowed: uuid, or change, patchset, job)');
+  for (const key of Object.keys(b))
+    if (!['change', 'patchset', 'job'].includes(key))
+      return fail([key], 'unknown field (allowed: uuid, or change, patchset, job)');
   if (b.change === undefined) return fail(['uuid'], 'required (or change, patchset and job)');
   const change = Number(b.change);
   if (!Number.isInteger(change) || change < 1) return fail(['change'], 'expected a change number');
-  if ((typeof b.patchset !== 'string' && typeof b.patchset !== 'number') || !/^\d+$/.test(String(b.patchset))) return fail(['patchset'], 'expected a patchset number');
-  if (typeof b.job !== 'string' || b.job.trim() === '' || b.job.length > 200) return fail(['job'], 'expected a job name');
+  if ((typeof b.patchset !== 'string' && typeof b.patchset !== 'number') || !/^\d+$/.test(String(b.patchset)))
+    return fail(['patchset'], 'expected a patchset number');
+  if (typeof b.job !== 'string' || b.job.trim() === '' || b.job.length > 200)
+    return fail(['job'], 'expected a job name');
   return { ok: true, value: { change, patchset: String(b.patchset), job: b.job } };
 }
 
@@ -40,8 +46,14 @@ export function registerClassifyRoutes({ router, host, config }: RouteDeps): voi
         const { engine, compiled } = await engineAndSignatures(context);
         const { timeoutMs: _t, ...readiness } = config().readiness;
         // one look at readiness: a half-indexed build is classified on what is there and marked incomplete
-        const result = await classifyBuild(engine, compiled, request.body, { index: config().logs.indexPattern, purpose: 'on-demand', readiness, classifyIncomplete: true });
-        if (result.kind === 'not_found') return response.notFound({ body: { message: `no indexed logs for build ${JSON.stringify(request.body)}` } });
+        const result = await classifyBuild(engine, compiled, request.body, {
+          index: config().logs.indexPattern,
+          purpose: 'on-demand',
+          readiness,
+          classifyIncomplete: true,
+        });
+        if (result.kind === 'not_found')
+          return response.notFound({ body: { message: `no indexed logs for build ${JSON.stringify(request.body)}` } });
         return response.ok({ body: result });
       } catch (error) {
         return errorResponse(response, error);

@@ -12,7 +12,10 @@ export function registerClusterRoutes({ router, host, config }: RouteDeps): void
     hostRoute(host, {
       path: CLUSTERS_PATH,
       validate: { query: validation(validateClustersQuery) },
-      options: { access: 'public', summary: 'Uncategorized failed builds clustered by their telling lines, with a proposed signature per cluster' },
+      options: {
+        access: 'public',
+        summary: 'Uncategorized failed builds clustered by their telling lines, with a proposed signature per cluster',
+      },
       security: READ_SECURITY,
     }),
     async (context, request, response) => {

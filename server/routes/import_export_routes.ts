@@ -4,7 +4,13 @@
  * GET /api/elastic_recheck/export?format=bundle|zip[&ids=a,b]: one bundle (YAML), or a zip of
  * `<bug>.yaml` files ready for a git repository of signatures.
  */
-import { MAX_IMPORT_BYTES, SIGNATURES_EXPORT_PATH, SIGNATURES_IMPORT_PATH, validateImportRequest, Validated } from '../../common/api/signatures';
+import {
+  MAX_IMPORT_BYTES,
+  SIGNATURES_EXPORT_PATH,
+  SIGNATURES_IMPORT_PATH,
+  validateImportRequest,
+  Validated,
+} from '../../common/api/signatures';
 import { formatSignatureBundle } from '../../common/signature/bundle';
 import { formatSignatureYaml } from '../../common/signature/yaml_codec';
 import { errorResponse, hostRoute } from '../lib/host_adapter';
@@ -35,7 +41,11 @@ export function registerImportExportRoutes({ router, host, config }: RouteDeps):
     hostRoute(host, {
       path: SIGNATURES_IMPORT_PATH,
       validate: { body: validation(validateImportRequest) },
-      options: { access: 'public', summary: 'Import elastic-recheck YAML files or a bundle (dry run by default)', body: { maxBytes: MAX_IMPORT_BYTES } },
+      options: {
+        access: 'public',
+        summary: 'Import elastic-recheck YAML files or a bundle (dry run by default)',
+        body: { maxBytes: MAX_IMPORT_BYTES },
+      },
       security: WRITE_SECURITY,
     }),
     async (context, request, response) => {
@@ -68,11 +78,20 @@ export function registerImportExportRoutes({ router, host, config }: RouteDeps):
         const stamp = new Date().toISOString();
         if (format === 'zip') {
           const zip = zipFiles(signatures.map((s) => ({ name: `${s.id}.yaml`, content: formatSignatureYaml(s) })));
-          return response.ok({ body: zip, headers: { 'content-type': 'application/zip', 'content-disposition': 'attachment; filename="elastic-recheck-queries.zip"' } });
+          return response.ok({
+            body: zip,
+            headers: {
+              'content-type': 'application/zip',
+              'content-disposition': 'attachment; filename="elastic-recheck-queries.zip"',
+            },
+          });
         }
         return response.ok({
           body: formatSignatureBundle(signatures, { format: 'yaml', exported: stamp }),
-          headers: { 'content-type': 'application/yaml; charset=utf-8', 'content-disposition': 'attachment; filename="elastic-recheck-signatures.yaml"' },
+          headers: {
+            'content-type': 'application/yaml; charset=utf-8',
+            'content-disposition': 'attachment; filename="elastic-recheck-signatures.yaml"',
+          },
         });
       } catch (error) {
         return errorResponse(response, error);

@@ -28,7 +28,12 @@ function validateWindowQuery(allowed: string[]) {
     const unknown = unknownKeys(q, allowed);
     if (unknown) return unknown;
     const out: WindowQuery = {};
-    for (const [key, min, max] of [['days', 1, 90], ['bucketHours', 1, 24], ['page', 1, 1000], ['perPage', 1, 1000]] as const) {
+    for (const [key, min, max] of [
+      ['days', 1, 90],
+      ['bucketHours', 1, 24],
+      ['page', 1, 1000],
+      ['perPage', 1, 1000],
+    ] as const) {
       const v = intParam(q, key, min, max);
       if (!v.ok) return v;
       if (v.value !== undefined) out[key] = v.value;
@@ -39,7 +44,8 @@ function validateWindowQuery(allowed: string[]) {
       if (v.value) out[key] = v.value;
     }
     if (q.excludeJobs !== undefined) {
-      if (typeof q.excludeJobs !== 'string' || q.excludeJobs.length > 500) return fail(['excludeJobs'], 'expected a regular expression');
+      if (typeof q.excludeJobs !== 'string' || q.excludeJobs.length > 500)
+        return fail(['excludeJobs'], 'expected a regular expression');
       try {
         new RegExp(q.excludeJobs);
       } catch (error) {
@@ -47,7 +53,8 @@ function validateWindowQuery(allowed: string[]) {
       }
       out.excludeJobs = q.excludeJobs;
     }
-    if (out.days !== undefined && out.bucketHours !== undefined && (out.days * 24) % out.bucketHours !== 0) return fail(['bucketHours'], 'the window (days * 24) must be a multiple of bucketHours');
+    if (out.days !== undefined && out.bucketHours !== undefined && (out.days * 24) % out.bucketHours !== 0)
+      return fail(['bucketHours'], 'the window (days * 24) must be a multiple of bucketHours');
     return { ok: true, value: out };
   };
 }
@@ -57,7 +64,10 @@ export function registerRatesRoutes({ router, host, config }: RouteDeps): void {
     hostRoute(host, {
       path: RATES_PATH,
       validate: { query: validation(validateWindowQuery(['days', 'bucketHours', 'queues', 'projects', 'branches'])) },
-      options: { access: 'public', summary: 'Failure rates of all graphed signatures (hits over time by build status)' },
+      options: {
+        access: 'public',
+        summary: 'Failure rates of all graphed signatures (hits over time by build status)',
+      },
       security: READ_SECURITY,
     }),
     async (context, request, response) => {
@@ -79,7 +89,17 @@ export function registerRatesRoutes({ router, host, config }: RouteDeps): void {
         const signatures = result.signatures.map((r) => ({
           ...r,
           ...(bugs.has(bugKey(r.bug)) ? { bugInfo: bugs.get(bugKey(r.bug)) } : {}),
-          ...(impact ? { impact: byId.get(r.signatureId) ?? { signatureId: r.signatureId, failedBuilds: 0, nodeHours: 0, rechecks: 0, withoutDuration: 0 } } : {}),
+          ...(impact
+            ? {
+                impact: byId.get(r.signatureId) ?? {
+                  signatureId: r.signatureId,
+                  failedBuilds: 0,
+                  nodeHours: 0,
+                  rechecks: 0,
+                  withoutDuration: 0,
+                },
+              }
+            : {}),
         }));
         return response.ok({ body: { ...result, signatures } });
       } catch (error) {
@@ -91,7 +111,11 @@ export function registerRatesRoutes({ router, host, config }: RouteDeps): void {
   router.get(
     hostRoute(host, {
       path: UNCATEGORIZED_PATH,
-      validate: { query: validation(validateWindowQuery(['days', 'queues', 'projects', 'branches', 'page', 'perPage', 'excludeJobs'])) },
+      validate: {
+        query: validation(
+          validateWindowQuery(['days', 'queues', 'projects', 'branches', 'page', 'perPage', 'excludeJobs']),
+        ),
+      },
       options: { access: 'public', summary: 'Failed builds no signature explains, and the categorization rate' },
       security: READ_SECURITY,
     }),

@@ -26,8 +26,13 @@ export function validateResultsQuery(data: unknown): Validated<ResultsQuery> {
   const q = (data ?? {}) as Record<string, unknown>;
   const unknown = unknownKeys(q, ['build', 'change', 'signature', 'page', 'perPage']);
   if (unknown) return unknown;
-  if (q.build !== undefined && (typeof q.build !== 'string' || !/^[0-9a-fA-F-]{7,64}$/.test(q.build))) return fail(['build'], 'expected a build uuid');
-  if (q.signature !== undefined && (typeof q.signature !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(q.signature))) return fail(['signature'], 'expected a signature id');
+  if (q.build !== undefined && (typeof q.build !== 'string' || !/^[0-9a-fA-F-]{7,64}$/.test(q.build)))
+    return fail(['build'], 'expected a build uuid');
+  if (
+    q.signature !== undefined &&
+    (typeof q.signature !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(q.signature))
+  )
+    return fail(['signature'], 'expected a signature id');
   const change = intParam(q, 'change', 1, Number.MAX_SAFE_INTEGER);
   if (!change.ok) return change;
   const page = intParam(q, 'page', 1, 1000);
@@ -35,7 +40,16 @@ export function validateResultsQuery(data: unknown): Validated<ResultsQuery> {
   const perPage = intParam(q, 'perPage', 1, 500);
   if (!perPage.ok) return perPage;
   if ((page.value ?? 1) * (perPage.value ?? 50) > 10000) return fail(['page'], 'page * perPage must not exceed 10000');
-  return { ok: true, value: { build: q.build as string | undefined, change: change.value, signature: q.signature as string | undefined, page: page.value ?? 1, perPage: perPage.value ?? 50 } };
+  return {
+    ok: true,
+    value: {
+      build: q.build as string | undefined,
+      change: change.value,
+      signature: q.signature as string | undefined,
+      page: page.value ?? 1,
+      perPage: perPage.value ?? 50,
+    },
+  };
 }
 
 export function registerResultsRoutes({ router, host, config }: RouteDeps): void {
@@ -57,10 +71,21 @@ export function registerResultsRoutes({ router, host, config }: RouteDeps): void
         const res = await search<BuildResult>(
           engine,
           config().results.index,
-          { from: (page - 1) * perPage, size: perPage, track_total_hits: true, query: { bool: { filter } }, sort: [{ takenAt: 'desc' }] },
+          {
+            from: (page - 1) * perPage,
+            size: perPage,
+            track_total_hits: true,
+            query: { bool: { filter } },
+            sort: [{ takenAt: 'desc' }],
+          },
           { ignore_unavailable: true, allow_no_indices: true },
         );
-        const body: ResultsResponse = { total: res.hits.total.value, page, perPage, results: res.hits.hits.map((h) => h._source) };
+        const body: ResultsResponse = {
+          total: res.hits.total.value,
+          page,
+          perPage,
+          results: res.hits.hits.map((h) => h._source),
+        };
         return response.ok({ body });
       } catch (error) {
         return errorResponse(response, error);

@@ -17,12 +17,17 @@ export function validation<T>(validate: (data: unknown) => Validated<T>): RouteV
 
 export type Checked<T> = Validated<T>;
 
-export const fail = <T>(path: string[], message: string): Validated<T> => ({ ok: false, message: `${path.join('.')}: ${message}`, path });
+export const fail = <T>(path: string[], message: string): Validated<T> => ({
+  ok: false,
+  message: `${path.join('.')}: ${message}`,
+  path,
+});
 
 /** Path params `{ id }` with a signature-like id. */
 export function idParams(data: unknown): Validated<{ id: string }> {
   const id = (data as any)?.id;
-  if (typeof id !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id)) return fail(['id'], 'expected 1-128 letters, digits, ".", "_" or "-"');
+  if (typeof id !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id))
+    return fail(['id'], 'expected 1-128 letters, digits, ".", "_" or "-"');
   return { ok: true, value: { id } };
 }
 
@@ -37,7 +42,12 @@ export async function currentUserName(context: RequestHandlerContext): Promise<s
   return hostUserName(context);
 }
 
-export function intParam(q: Record<string, unknown>, key: string, min: number, max: number): Validated<number | undefined> {
+export function intParam(
+  q: Record<string, unknown>,
+  key: string,
+  min: number,
+  max: number,
+): Validated<number | undefined> {
   if (q[key] === undefined) return { ok: true, value: undefined };
   const n = Number(q[key]);
   if (!Number.isInteger(n) || n < min || n > max) return fail([key], `expected an integer from ${min} to ${max}`);
@@ -49,11 +59,13 @@ export function listParam(q: Record<string, unknown>, key: string): Validated<st
   const v = q[key];
   if (v === undefined) return { ok: true, value: undefined };
   const list = (Array.isArray(v) ? v : [v]).flatMap((x) => (typeof x === 'string' ? x.split(',') : [x]));
-  if (list.some((x) => typeof x !== 'string' || x.trim() === '' || x.length > 200)) return fail([key], 'expected a comma-separated list of names');
+  if (list.some((x) => typeof x !== 'string' || x.trim() === '' || x.length > 200))
+    return fail([key], 'expected a comma-separated list of names');
   return { ok: true, value: list as string[] };
 }
 
 export function unknownKeys(q: Record<string, unknown>, allowed: string[]): Validated<never> | null {
-  for (const key of Object.keys(q)) if (!allowed.includes(key)) return fail([key], `unknown parameter (allowed: ${allowed.join(', ')})`);
+  for (const key of Object.keys(q))
+    if (!allowed.includes(key)) return fail([key], `unknown parameter (allowed: ${allowed.join(', ')})`);
   return null;
 }

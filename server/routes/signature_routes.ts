@@ -37,13 +37,21 @@ export async function signatureStoreFor(context: RequestHandlerContext, logsInde
   if (!logsIndex) return new SignatureStore(client, user);
   const engine = await engineAsCurrentUser(context);
   // a user who may not read the log indices gets the built-in field list and unmeasured wildcards refused
-  const fields = await fetchIndexFields(engine, logsIndex).then((f) => f.catalog, () => null);
-  const checks: StoreQueryChecks = { fields, measure: (query, problems) => measureLeadingWildcards(engine, logsIndex, query, problems, { fields }) };
+  const fields = await fetchIndexFields(engine, logsIndex).then(
+    (f) => f.catalog,
+    () => null,
+  );
+  const checks: StoreQueryChecks = {
+    fields,
+    measure: (query, problems) => measureLeadingWildcards(engine, logsIndex, query, problems, { fields }),
+  };
   return new SignatureStore(client, user, undefined, checks);
 }
 
 /** What the query-core routes start from: the current user's engine and every stored signature, compiled. */
-export async function engineAndSignatures(context: RequestHandlerContext): Promise<{ engine: EngineClient; compiled: CompiledSignature[] }> {
+export async function engineAndSignatures(
+  context: RequestHandlerContext,
+): Promise<{ engine: EngineClient; compiled: CompiledSignature[] }> {
   const signatures = await (await signatureStoreFor(context)).all();
   return { engine: await engineAsCurrentUser(context), compiled: compileSignatures(signatures) };
 }
@@ -69,19 +77,41 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
           logger.debug(`signature list without bug data: ${error?.message ?? error}`);
           return new Map<string, BugInfo>();
         });
-        const withBug = <S extends { bug: { tracker: string; id: string } }>(s: S) => (bugs.has(bugKey(s.bug)) ? { ...s, bugInfo: bugs.get(bugKey(s.bug)) } : s);
+        const withBug = <S extends { bug: { tracker: string; id: string } }>(s: S) =>
+          bugs.has(bugKey(s.bug)) ? { ...s, bugInfo: bugs.get(bugKey(s.bug)) } : s;
         const bugStatus = (s: { bug: { tracker: string; id: string } }) => bugs.get(bugKey(s.bug))?.status ?? 'unknown';
         if (q.stale === undefined && q.bugStatus === undefined) {
           const page = await store.list(q);
           // the counts are extra information: a user who may not read the log indices still gets the list
-          const hits = await signatureHits(engine, compileSignatures(page.signatures), config().logs.indexPattern, start, end).catch((error) => {
+          const hits = await signatureHits(
+            engine,
+            compileSignatures(page.signatures),
+            config().logs.indexPattern,
+            start,
+            end,
+          ).catch((error) => {
             logger.debug(`signature list without hit counts: ${error?.message ?? error}`);
             return {} as Record<string, { hits: number; lastHit?: string }>;
           });
-          body = { ...page, signatures: page.signatures.map((s) => withBug(hits[s.id] ? { ...s, hitsInWindow: hits[s.id].hits, ...(hits[s.id].lastHit ? { lastHit: hits[s.id].lastHit } : {}) } : s)) };
+          body = {
+            ...page,
+            signatures: page.signatures.map((s) =>
+              withBug(
+                hits[s.id]
+                  ? {
+                      ...s,
+                      hitsInWindow: hits[s.id].hits,
+                      ...(hits[s.id].lastHit ? { lastHit: hits[s.id].lastHit } : {}),
+                    }
+                  : s,
+              ),
+            ),
+          };
         } else {
           // stale and bugStatus need every candidate: filter all matching signatures, then page
-          const all = (await store.list({ ...q, page: 1, perPage: 10000 })).signatures.filter((s) => q.bugStatus === undefined || bugStatus(s) === q.bugStatus);
+          const all = (await store.list({ ...q, page: 1, perPage: 10000 })).signatures.filter(
+            (s) => q.bugStatus === undefined || bugStatus(s) === q.bugStatus,
+          );
           const hits = await signatureHits(engine, compileSignatures(all), config().logs.indexPattern, start, end);
           const kept = all.filter((s) => q.stale === undefined || ((hits[s.id]?.hits ?? 0) === 0) === q.stale);
           const page = q.page ?? 1;
@@ -90,7 +120,15 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
             page,
             perPage,
             total: kept.length,
-            signatures: kept.slice((page - 1) * perPage, page * perPage).map((s) => withBug({ ...s, hitsInWindow: hits[s.id]?.hits ?? 0, ...(hits[s.id]?.lastHit ? { lastHit: hits[s.id].lastHit } : {}) })),
+            signatures: kept
+              .slice((page - 1) * perPage, page * perPage)
+              .map((s) =>
+                withBug({
+                  ...s,
+                  hitsInWindow: hits[s.id]?.hits ?? 0,
+                  ...(hits[s.id]?.lastHit ? { lastHit: hits[s.id].lastHit } : {}),
+                }),
+              ),
           };
         }
         return response.ok({ body });
@@ -126,7 +164,9 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
     async (context, request, response) => {
       try {
         const store = await signatureStoreFor(context, config().logs.indexPattern);
-        const created = await store.create(signatureFromInput(request.body as SignatureInput, new Date().toISOString()));
+        const created = await store.create(
+          signatureFromInput(request.body as SignatureInput, new Date().toISOString()),
+        );
         return response.ok({ body: created });
       } catch (error) {
         return errorResponse(response, error);
@@ -138,13 +178,19 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
     hostRoute(host, {
       path: SIGNATURE_PATH,
       validate: { params: validation(idParams), body: validation((b) => validateSignatureInput(b, { partial: true })) },
-      options: { access: 'public', summary: 'Change a signature (send `version` to refuse lost updates)', body: { maxBytes: 256 * 1024 } },
+      options: {
+        access: 'public',
+        summary: 'Change a signature (send `version` to refuse lost updates)',
+        body: { maxBytes: 256 * 1024 },
+      },
       security: WRITE_SECURITY,
     }),
     async (context, request, response) => {
       try {
         const store = await signatureStoreFor(context, config().logs.indexPattern);
-        return response.ok({ body: await store.update(request.params.id, request.body as Partial<SignatureInput> & { version?: string }) });
+        return response.ok({
+          body: await store.update(request.params.id, request.body as Partial<SignatureInput> & { version?: string }),
+        });
       } catch (error) {
         return errorResponse(response, error);
       }
@@ -179,7 +225,8 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
       try {
         const store = await signatureStoreFor(context);
         const entries = await store.history(request.params.id);
-        if (!entries.length) return response.notFound({ body: { message: `no signature ${request.params.id} and no history for it` } });
+        if (!entries.length)
+          return response.notFound({ body: { message: `no signature ${request.params.id} and no history for it` } });
         return response.ok({ body: { signatureId: request.params.id, entries } });
       } catch (error) {
         return errorResponse(response, error);

@@ -50,7 +50,12 @@ export const signatureHistorySavedObjectType: SavedObjectsType<SignatureHistoryE
   namespaceType: 'single',
   mappings: {
     dynamic: false,
-    properties: { signatureId: { type: 'keyword' }, action: { type: 'keyword' }, user: { type: 'keyword' }, at: { type: 'date' } },
+    properties: {
+      signatureId: { type: 'keyword' },
+      action: { type: 'keyword' },
+      user: { type: 'keyword' },
+      at: { type: 'date' },
+    },
   },
   management: { importableAndExportable: false, displayName: 'elastic-recheck signature change' },
 };

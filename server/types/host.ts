@@ -30,12 +30,17 @@ export interface LoggerFactory {
 
 /** The subset of an rxjs Observable we rely on (the host hands a real Observable). */
 export interface ObservableLike<T> {
-  subscribe(observer: ((value: T) => void) | { next?: (value: T) => void; error?: (e: unknown) => void }): { unsubscribe(): void };
+  subscribe(observer: ((value: T) => void) | { next?: (value: T) => void; error?: (e: unknown) => void }): {
+    unsubscribe(): void;
+  };
 }
 
 export interface PluginInitializerContext<ConfigSchema = unknown> {
   opaqueId?: symbol;
-  env: { mode: { dev: boolean; prod: boolean; name: string }; packageInfo: { version: string; branch?: string; buildNum?: number; dist?: boolean } };
+  env: {
+    mode: { dev: boolean; prod: boolean; name: string };
+    packageInfo: { version: string; branch?: string; buildNum?: number; dist?: boolean };
+  };
   logger: LoggerFactory;
   config: {
     /** Kibana only (OSD has create() only). */
@@ -153,7 +158,12 @@ export interface KibanaResponseFactory {
   custom<T>(options: HttpResponseOptions<T> & { statusCode: number }): KibanaResponse<T>;
 }
 
-export type RequestHandler<P = unknown, Q = unknown, B = unknown, Ctx extends RequestHandlerContext = RequestHandlerContext> = (
+export type RequestHandler<
+  P = unknown,
+  Q = unknown,
+  B = unknown,
+  Ctx extends RequestHandlerContext = RequestHandlerContext,
+> = (
   context: Ctx,
   request: KibanaRequest<P, Q, B>,
   response: KibanaResponseFactory,
@@ -226,10 +236,19 @@ export interface SavedObjectsFindResponse<T = unknown> {
  * 409 (conflict: create without overwrite on an existing id, or a stale `version` on update), 400 (bad type).
  */
 export interface SavedObjectsClientContract {
-  create<T = unknown>(type: string, attributes: T, options?: { id?: string; overwrite?: boolean; references?: SavedObjectReference[]; refresh?: boolean | 'wait_for' }): Promise<SavedObject<T>>;
+  create<T = unknown>(
+    type: string,
+    attributes: T,
+    options?: { id?: string; overwrite?: boolean; references?: SavedObjectReference[]; refresh?: boolean | 'wait_for' },
+  ): Promise<SavedObject<T>>;
   get<T = unknown>(type: string, id: string): Promise<SavedObject<T>>;
   find<T = unknown>(options: SavedObjectsFindOptions): Promise<SavedObjectsFindResponse<T>>;
-  update<T = unknown>(type: string, id: string, attributes: Partial<T>, options?: { version?: string; references?: SavedObjectReference[]; refresh?: boolean | 'wait_for' }): Promise<SavedObject<Partial<T>>>;
+  update<T = unknown>(
+    type: string,
+    id: string,
+    attributes: Partial<T>,
+    options?: { version?: string; references?: SavedObjectReference[]; refresh?: boolean | 'wait_for' },
+  ): Promise<SavedObject<Partial<T>>>;
   delete(type: string, id: string, options?: { refresh?: boolean | 'wait_for' }): Promise<Record<string, never>>;
   bulkGet<T = unknown>(objects: Array<{ type: string; id: string }>): Promise<{ saved_objects: Array<SavedObject<T>> }>;
 }
@@ -239,7 +258,10 @@ export interface CoreRequestHandlerContext {
   elasticsearch?: { client: ScopedClusterClient };
   /** OpenSearch Dashboards. */
   opensearch?: { client: ScopedClusterClient };
-  savedObjects: { client: SavedObjectsClientContract; getClient?(options?: { includedHiddenTypes?: string[] }): SavedObjectsClientContract };
+  savedObjects: {
+    client: SavedObjectsClientContract;
+    getClient?(options?: { includedHiddenTypes?: string[] }): SavedObjectsClientContract;
+  };
   uiSettings?: { client: { get<T = unknown>(key: string): Promise<T> } };
   security?: { authc: { getCurrentUser(): { username: string; roles: string[] } | null } };
 }
@@ -262,7 +284,13 @@ export interface SavedObjectsType<Attributes = any> {
   hidden: boolean;
   namespaceType: 'single' | 'multiple' | 'multiple-isolated' | 'agnostic';
   mappings: { dynamic?: false | 'strict'; properties: Record<string, SavedObjectsFieldMapping> };
-  management?: { importableAndExportable?: boolean; displayName?: string; icon?: string; getTitle?(obj: SavedObject<Attributes>): string; defaultSearchField?: string };
+  management?: {
+    importableAndExportable?: boolean;
+    displayName?: string;
+    icon?: string;
+    getTitle?(obj: SavedObject<Attributes>): string;
+    defaultSearchField?: string;
+  };
   /** Kibana ≥ 8.10; values are opaque to the stand-in. */
   modelVersions?: Record<string, unknown>;
   /** OSD. */
@@ -366,7 +394,9 @@ export interface CoreSetup<TPluginsStart = unknown> {
 
 export interface CoreStart {
   /** Kibana. */
-  elasticsearch?: { client: { asInternalUser: HostSearchClient; asScoped(request: KibanaRequest): ScopedClusterClient } };
+  elasticsearch?: {
+    client: { asInternalUser: HostSearchClient; asScoped(request: KibanaRequest): ScopedClusterClient };
+  };
   /** OpenSearch Dashboards. */
   opensearch?: { client: { asInternalUser: HostSearchClient; asScoped(request: KibanaRequest): ScopedClusterClient } };
   savedObjects: {
@@ -375,11 +405,19 @@ export interface CoreStart {
   };
   /** Kibana (src/core/packages/capabilities/server): the capabilities of the request's user; `capabilityPath` e.g. 'myFeature.*'. */
   capabilities?: {
-    resolveCapabilities(request: KibanaRequest, options: { capabilityPath: string | string[]; useDefaultCapabilities?: boolean }): Promise<Record<string, Record<string, boolean | Record<string, boolean>>>>;
+    resolveCapabilities(
+      request: KibanaRequest,
+      options: { capabilityPath: string | string[]; useDefaultCapabilities?: boolean },
+    ): Promise<Record<string, Record<string, boolean | Record<string, boolean>>>>;
   };
 }
 
-export interface Plugin<TSetup = void, TStart = void, TPluginsSetup extends object = object, TPluginsStart extends object = object> {
+export interface Plugin<
+  TSetup = void,
+  TStart = void,
+  TPluginsSetup extends object = object,
+  TPluginsStart extends object = object,
+> {
   setup(core: CoreSetup<TPluginsStart>, plugins: TPluginsSetup): TSetup;
   start(core: CoreStart, plugins: TPluginsStart): TStart;
   stop?(): void;

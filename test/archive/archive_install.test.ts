@@ -72,8 +72,13 @@ describe('the installable Kibana archive', () => {
 
     // a log document 90 s old: the route must report that lag
     const timestamp = new Date(Date.now() - 90_000).toISOString();
-    await engineRequest('PUT', `/${logIndex}`, { mappings: { properties: { '@timestamp': { type: 'date' }, message: { type: 'text' } } } });
-    await engineRequest('POST', `/${logIndex}/_doc?refresh=true`, { '@timestamp': timestamp, message: 'ERROR something broke' });
+    await engineRequest('PUT', `/${logIndex}`, {
+      mappings: { properties: { '@timestamp': { type: 'date' }, message: { type: 'text' } } },
+    });
+    await engineRequest('POST', `/${logIndex}/_doc?refresh=true`, {
+      '@timestamp': timestamp,
+      message: 'ERROR something broke',
+    });
 
     standIn = await startStandIn({
       pluginDir,

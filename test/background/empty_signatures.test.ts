@@ -34,18 +34,39 @@ test('no signature: ready builds wait and the log says so; the first signature g
     readiness: { timeout: '1h' },
   });
   const build = zuul.addBuild(tenant, { project: 'openstack/nova', job_name: 'tempest-full', pipeline: 'gate' });
-  const lines = zuulBuildLogLines(build, { 'job-output.txt': ['Kernel panic - not syncing'] }, { start: Date.parse('2026-11-22T01:00:00Z') });
-  await engineRequest('POST', `/${prefix}-logs-2026.11.22/_bulk?refresh=true`, lines.map((l) => JSON.stringify(l)).join('\n') + '\n', 'application/x-ndjson');
+  const lines = zuulBuildLogLines(
+    build,
+    { 'job-output.txt': ['Kernel panic - not syncing'] },
+    { start: Date.parse('2026-11-22T01:00:00Z') },
+  );
+  await engineRequest(
+    'POST',
+    `/${prefix}-logs-2026.11.22/_bulk?refresh=true`,
+    lines.map((l) => JSON.stringify(l)).join('\n') + '\n',
+    'application/x-ndjson',
+  );
 
   const said: string[] = [];
-  const logger: LoopLogger = { debug() {}, info: (m: string) => said.push(m), warn: (m: string) => said.push(`warn: ${m}`), error: (m: string) => said.push(`error: ${m}`) };
+  const logger: LoopLogger = {
+    debug() {},
+    info: (m: string) => said.push(m),
+    warn: (m: string) => said.push(`warn: ${m}`),
+    error: (m: string) => said.push(`error: ${m}`),
+  };
   let stored: Signature[] = [];
-  const loop = new RecheckLoop({ engine: httpEngineClient(engineUrl()), config, loadSignatures: async () => stored, logger });
+  const loop = new RecheckLoop({
+    engine: httpEngineClient(engineUrl()),
+    config,
+    loadSignatures: async () => stored,
+    logger,
+  });
 
   const first = await loop.runOnce();
   expect(first.errors).toEqual([]);
   expect(first).toMatchObject({ classified: 0, waiting: 1 });
-  expect(said).toContain('no signatures stored: builds whose logs are ready wait unclassified until signatures are imported');
+  expect(said).toContain(
+    'no signatures stored: builds whose logs are ready wait unclassified until signatures are imported',
+  );
   await engineRequest('POST', `/${prefix}-results/_refresh`);
   expect((await engineRequest('GET', `/${prefix}-results/_doc/${build.uuid}`))._source.stage).toBe('waiting');
 
@@ -53,5 +74,8 @@ test('no signature: ready builds wait and the log says so; the first signature g
   const second = await loop.runOnce();
   expect(second).toMatchObject({ classified: 1, errors: [] });
   await engineRequest('POST', `/${prefix}-results/_refresh`);
-  expect((await engineRequest('GET', `/${prefix}-results/_doc/${build.uuid}`))._source).toMatchObject({ stage: 'classified', explained: true });
+  expect((await engineRequest('GET', `/${prefix}-results/_doc/${build.uuid}`))._source).toMatchObject({
+    stage: 'classified',
+    explained: true,
+  });
 });

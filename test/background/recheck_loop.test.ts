@@ -83,9 +83,29 @@ function setup(overrides: { gerrit?: object; report?: object; readiness?: object
     readiness: { timeout: '1h', ...(overrides.readiness ?? {}) },
     gerrit: { url: gerrit.url, username: GERRIT_USER, password: GERRIT_PASSWORD, ...(overrides.gerrit ?? {}) },
     webhooks: overrides.webhooks ?? [
-      { name: 'qa', type: 'slack', url: `${chat.url}/slack/T0/B0/secret`, projects: ['all'], events: ['positive', 'negative'] },
-      { name: 'nova', type: 'matrix', url: chat.url, roomId: '!nova:example.org', token: 'matrix-access-token', projects: ['nova'], events: ['positive'] },
-      { name: 'neutron', type: 'json', url: `${chat.url}/json/neutron`, projects: ['neutron'], events: ['positive', 'negative'] },
+      {
+        name: 'qa',
+        type: 'slack',
+        url: `${chat.url}/slack/T0/B0/secret`,
+        projects: ['all'],
+        events: ['positive', 'negative'],
+      },
+      {
+        name: 'nova',
+        type: 'matrix',
+        url: chat.url,
+        roomId: '!nova:example.org',
+        token: 'matrix-access-token',
+        projects: ['nova'],
+        events: ['positive'],
+      },
+      {
+        name: 'neutron',
+        type: 'json',
+        url: `${chat.url}/json/neutron`,
+        projects: ['neutron'],
+        events: ['positive', 'negative'],
+      },
     ],
     report: { retryInitial: '10ms', retryMax: '20ms', timeout: '2s', ...(overrides.report ?? {}) },
   });
@@ -93,9 +113,19 @@ function setup(overrides: { gerrit?: object; report?: object; readiness?: object
 }
 
 /** Indexes a build's log lines like ci-log-processing's logsender does (one document per line). */
-async function indexLogs(index: string, build: FakeZuulBuild, files: Record<string, string[]>, marker = true): Promise<void> {
+async function indexLogs(
+  index: string,
+  build: FakeZuulBuild,
+  files: Record<string, string[]>,
+  marker = true,
+): Promise<void> {
   const lines = zuulBuildLogLines(build, files, { marker, start: Date.parse('2026-11-22T01:00:00Z') });
-  await engineRequest('POST', `/${index}/_bulk?refresh=true`, lines.map((l) => JSON.stringify(l)).join('\n') + '\n', 'application/x-ndjson');
+  await engineRequest(
+    'POST',
+    `/${index}/_bulk?refresh=true`,
+    lines.map((l) => JSON.stringify(l)).join('\n') + '\n',
+    'application/x-ndjson',
+  );
 }
 
 async function results(config: RecheckConfig): Promise<Record<string, BuildResult>> {
@@ -107,10 +137,16 @@ async function results(config: RecheckConfig): Promise<Record<string, BuildResul
 /** The loop's clock: tests move it forward instead of sleeping. */
 let clock = Date.now();
 const later = (ms: number) => (clock += ms);
-const loopFor = (config: RecheckConfig, e: EngineClient = engine) => new RecheckLoop({ engine: e, config, loadSignatures: async () => SIGNATURES, logger: quiet, now: () => clock });
+const loopFor = (config: RecheckConfig, e: EngineClient = engine) =>
+  new RecheckLoop({ engine: e, config, loadSignatures: async () => SIGNATURES, logger: quiet, now: () => clock });
 const reviewsFor = (build: FakeZuulBuild) => gerrit.reviews.filter((r) => r.change === build.change);
 const chatsAbout = (build: FakeZuulBuild) =>
-  chat.delivered.filter((d) => (d.text ?? '').includes(`/${build.change} `) || (d.text ?? '').includes(build.uuid) || d.body?.build?.uuid === build.uuid);
+  chat.delivered.filter(
+    (d) =>
+      (d.text ?? '').includes(`/${build.change} `) ||
+      (d.text ?? '').includes(build.uuid) ||
+      d.body?.build?.uuid === build.uuid,
+  );
 
 beforeAll(async () => {
   zuul = await new FakeZuul().start();
@@ -132,8 +168,16 @@ describe('background loop', () => {
   test('full loop: failed build in Zuul -> classified -> one Gerrit comment and routed chat messages, once', async () => {
     const { config, tenant, logsIndex } = setup();
     const known = zuul.addBuild(tenant, { project: 'openstack/nova', job_name: 'tempest-full', pipeline: 'gate' });
-    const unknown = zuul.addBuild(tenant, { project: 'openstack/neutron', job_name: 'neutron-functional', pipeline: 'check' });
-    const suppressed = zuul.addBuild(tenant, { project: 'openstack/glance', job_name: 'requirements-check', pipeline: 'gate' });
+    const unknown = zuul.addBuild(tenant, {
+      project: 'openstack/neutron',
+      job_name: 'neutron-functional',
+      pipeline: 'check',
+    });
+    const suppressed = zuul.addBuild(tenant, {
+      project: 'openstack/glance',
+      job_name: 'requirements-check',
+      pipeline: 'gate',
+    });
     await indexLogs(logsIndex, known, { 'screen-n-cpu.txt': ['nova-compute started', KNOWN_ERROR] });
     await indexLogs(logsIndex, unknown, { 'job-output.txt': ['AssertionError: 1 != 2'] });
     await indexLogs(logsIndex, suppressed, { 'job-output.txt': [SUPPRESSED_ERROR] });
@@ -167,8 +211,14 @@ describe('background loop', () => {
     const unknownChats = chatsAbout(unknown);
     expect(unknownChats.map((d) => d.kind).sort()).toEqual(['json', 'slack']);
     const json = unknownChats.find((d) => d.kind === 'json')!.body;
-    expect(json).toMatchObject({ event: 'negative', build: { uuid: unknown.uuid, job: 'neutron-functional', project: 'openstack/neutron' }, bugs: [] });
-    expect(json.text).toBe(`openstack/neutron change: https://review.example.org/${unknown.change} failed neutron-functional in the check queue with an unrecognized error`);
+    expect(json).toMatchObject({
+      event: 'negative',
+      build: { uuid: unknown.uuid, job: 'neutron-functional', project: 'openstack/neutron' },
+      bugs: [],
+    });
+    expect(json.text).toBe(
+      `openstack/neutron change: https://review.example.org/${unknown.change} failed neutron-functional in the check queue with an unrecognized error`,
+    );
     expect(chatsAbout(suppressed).map((d) => d.kind)).toEqual(['slack']); // negative event: the suppressed bug is not named
     expect(chatsAbout(suppressed)[0].text).toContain('with an unrecognized error');
 
@@ -178,8 +228,21 @@ describe('background loop', () => {
       stage: 'classified',
       explained: true,
       reportPending: false,
-      build: { uuid: known.uuid, tenant, job: 'tempest-full', project: 'openstack/nova', change: known.change, patchset: '1', pipeline: 'gate', result: 'FAILURE' },
-      reports: { gerrit: { status: 'sent', attempts: 1 }, 'chat:qa': { status: 'sent' }, 'chat:nova': { status: 'sent' } },
+      build: {
+        uuid: known.uuid,
+        tenant,
+        job: 'tempest-full',
+        project: 'openstack/nova',
+        change: known.change,
+        patchset: '1',
+        pipeline: 'gate',
+        result: 'FAILURE',
+      },
+      reports: {
+        gerrit: { status: 'sent', attempts: 1 },
+        'chat:qa': { status: 'sent' },
+        'chat:nova': { status: 'sent' },
+      },
     });
     expect(stored[known.uuid].matches).toHaveLength(1);
     expect(stored[known.uuid].matches[0]).toMatchObject({ signatureId: '1708704', hits: 1 });
@@ -199,7 +262,10 @@ describe('background loop', () => {
     const slow = zuul.addBuild(tenant, {});
     let pass = await loopFor(config).runOnce();
     expect(pass).toMatchObject({ classified: 0, waiting: 1 });
-    expect((await results(config))[slow.uuid]).toMatchObject({ stage: 'waiting', readiness: { attempts: 1, missingFiles: ['job-output.txt'] } });
+    expect((await results(config))[slow.uuid]).toMatchObject({
+      stage: 'waiting',
+      readiness: { attempts: 1, missingFiles: ['job-output.txt'] },
+    });
     await indexLogs(logsIndex, slow, { 'screen-n-cpu.txt': [KNOWN_ERROR] });
     pass = await loopFor(config).runOnce();
     expect(pass.classified).toBe(1);
@@ -212,8 +278,14 @@ describe('background loop', () => {
     pass = await loopFor(impatient).runOnce();
     expect(pass.notReady).toBe(1);
     const stored = (await results(impatient))[lost.uuid];
-    expect(stored).toMatchObject({ stage: 'not_ready', readiness: { markerFound: false }, reports: { gerrit: { status: 'skipped' }, 'chat:qa': { status: 'sent' } } });
-    expect(chatsAbout(lost)[0].text).toBe(`Required files not ready after 1.0s for tempest-full ${lost.change},1,${lost.uuid}`);
+    expect(stored).toMatchObject({
+      stage: 'not_ready',
+      readiness: { markerFound: false },
+      reports: { gerrit: { status: 'skipped' }, 'chat:qa': { status: 'sent' } },
+    });
+    expect(chatsAbout(lost)[0].text).toBe(
+      `Required files not ready after 1.0s for tempest-full ${lost.change},1,${lost.uuid}`,
+    );
     expect(reviewsFor(lost)).toEqual([]);
   });
 
@@ -269,13 +341,21 @@ describe('background loop', () => {
     await loopFor(config).runOnce();
     expect(reviewsFor(build)).toEqual([]);
 
-    const { config: wrongPassword, tenant: t2, logsIndex: l2 } = setup({ webhooks: [], gerrit: { password: 'wrong-password-123' } });
+    const {
+      config: wrongPassword,
+      tenant: t2,
+      logsIndex: l2,
+    } = setup({ webhooks: [], gerrit: { password: 'wrong-password-123' } });
     const b2 = zuul.addBuild(t2, {});
     await indexLogs(l2, b2, { 'screen-n-cpu.txt': [KNOWN_ERROR] });
     const pass = await loopFor(wrongPassword).runOnce();
     expect(pass.failed).toBe(1);
     const s2 = (await results(wrongPassword))[b2.uuid];
-    expect(s2.reports.gerrit).toMatchObject({ status: 'failed', attempts: 1, reason: 'the service refused the report' });
+    expect(s2.reports.gerrit).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      reason: 'the service refused the report',
+    });
     expect(s2.reports.gerrit.lastError).toContain('401');
     expect(JSON.stringify(s2)).not.toContain('wrong-password-123');
   });
@@ -285,7 +365,15 @@ describe('background loop', () => {
       report: { timeout: '100ms' }, // a claim older than 200 ms is an interrupted delivery
       webhooks: [
         { name: 'qa', type: 'slack', url: `${chat.url}/slack/T0/B0/secret`, projects: ['all'], events: ['positive'] },
-        { name: 'nova', type: 'matrix', url: chat.url, roomId: '!nova:example.org', token: 'matrix-access-token', projects: ['nova'], events: ['positive'] },
+        {
+          name: 'nova',
+          type: 'matrix',
+          url: chat.url,
+          roomId: '!nova:example.org',
+          token: 'matrix-access-token',
+          projects: ['nova'],
+          events: ['positive'],
+        },
       ],
     });
     const build = zuul.addBuild(tenant, {});
@@ -299,7 +387,8 @@ describe('background loop', () => {
         const body = req.body as BuildResult | undefined;
         if (req.method === 'PUT' && req.path.startsWith(`/${config.results.index}/_doc/`) && body?.reports) {
           const states = Object.values(body.reports);
-          if (states.some((s) => s.status === 'sent')) return Promise.reject(new EngineRequestError('engine unreachable: ECONNREFUSED', 0));
+          if (states.some((s) => s.status === 'sent'))
+            return Promise.reject(new EngineRequestError('engine unreachable: ECONNREFUSED', 0));
           if (states.some((s) => s.status === 'sending')) claims++;
         }
         return real.request<T>(req);
@@ -308,7 +397,9 @@ describe('background loop', () => {
     const pass = await loopFor(config, crashing).runOnce();
     expect(pass.errors.join()).toContain('engine unreachable');
     expect(claims).toBe(1); // the first channel was claimed and delivered, then the process "died"
-    const firstChannel = Object.entries((await results(config))[build.uuid].reports).find(([, s]) => s.status === 'sending')![0];
+    const firstChannel = Object.entries((await results(config))[build.uuid].reports).find(
+      ([, s]) => s.status === 'sending',
+    )![0];
     expect(firstChannel).toBe('gerrit');
     expect(reviewsFor(build)).toHaveLength(1);
 
@@ -318,11 +409,18 @@ describe('background loop', () => {
     later(30);
     await loopFor(config).runOnce();
     const stored = (await results(config))[build.uuid];
-    expect(stored.reports.gerrit).toMatchObject({ status: 'sent', reason: 'found on the change after an interrupted delivery' });
+    expect(stored.reports.gerrit).toMatchObject({
+      status: 'sent',
+      reason: 'found on the change after an interrupted delivery',
+    });
     expect(stored.reports['chat:qa'].status).toBe('sent');
     expect(stored.reports['chat:nova'].status).toBe('sent');
     expect(reviewsFor(build)).toHaveLength(1);
-    expect(chatsAbout(build).map((d) => d.kind).sort()).toEqual(['matrix', 'slack']);
+    expect(
+      chatsAbout(build)
+        .map((d) => d.kind)
+        .sort(),
+    ).toEqual(['matrix', 'slack']);
   });
 
   test('restart mid-way: a claim whose delivery never happened is sent later, even when another build of the change got the same text', async () => {
@@ -341,7 +439,8 @@ describe('background loop', () => {
       request<T>(req: EngineRequest): Promise<T> {
         const body = req.body as BuildResult | undefined;
         // ... and the process dies before it can record the failure: the claim stays
-        if (req.method === 'PUT' && body?.reports?.gerrit?.status === 'pending' && body.reports.gerrit.attempts > 0) return Promise.reject(new EngineRequestError('engine unreachable: ECONNREFUSED', 0));
+        if (req.method === 'PUT' && body?.reports?.gerrit?.status === 'pending' && body.reports.gerrit.attempts > 0)
+          return Promise.reject(new EngineRequestError('engine unreachable: ECONNREFUSED', 0));
         return real.request<T>(req);
       },
     };
@@ -358,7 +457,10 @@ describe('background loop', () => {
     const onChange = gerrit.reviews.filter((r) => r.change === 990001);
     expect(onChange).toHaveLength(2);
     expect(onChange[0].message).toBe(onChange[1].message);
-    expect(onChange.map((r) => r.tag)).toEqual([`autogenerated:elastic-recheck:${first.uuid.slice(0, 12)}`, `autogenerated:elastic-recheck:${second.uuid.slice(0, 12)}`]);
+    expect(onChange.map((r) => r.tag)).toEqual([
+      `autogenerated:elastic-recheck:${first.uuid.slice(0, 12)}`,
+      `autogenerated:elastic-recheck:${second.uuid.slice(0, 12)}`,
+    ]);
   });
 
   test('restart mid-way: a Slack delivery interrupted is not resent; Matrix is resent with the same transaction id', async () => {
@@ -367,7 +469,15 @@ describe('background loop', () => {
       report: { timeout: '100ms' },
       webhooks: [
         { name: 'qa', type: 'slack', url: `${chat.url}/slack/T0/B0/secret`, projects: ['all'], events: ['positive'] },
-        { name: 'nova', type: 'matrix', url: chat.url, roomId: '!nova:example.org', token: 'matrix-access-token', projects: ['nova'], events: ['positive'] },
+        {
+          name: 'nova',
+          type: 'matrix',
+          url: chat.url,
+          roomId: '!nova:example.org',
+          token: 'matrix-access-token',
+          projects: ['nova'],
+          events: ['positive'],
+        },
       ],
     });
     const build = zuul.addBuild(tenant, {});
@@ -430,7 +540,10 @@ describe('background loop', () => {
           concurrent--;
         }
       };
-      return new IntervalScheduler(new EngineLock(engine, config.state.index, 'recheck', owner, 60000), 1000, run, { debug() {}, warn() {} });
+      return new IntervalScheduler(new EngineLock(engine, config.state.index, 'recheck', owner, 60000), 1000, run, {
+        debug() {},
+        warn() {},
+      });
     };
     const a = instance('kibana-a');
     const b = instance('kibana-b');

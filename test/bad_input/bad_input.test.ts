@@ -10,7 +10,12 @@ import { engineUrl } from '../setup/engine';
 import { deleteStandInIndices, startSourceStandIn, uniqueIndexPrefix } from '../../dev/host/testing';
 import type { StandIn } from '../../dev/host/stand_in';
 import { QUERY_PREVIEW_PATH, QUERY_STATS_PATH, QUERY_VALIDATE_PATH, UNCATEGORIZED_PATH } from '../../common/api/paths';
-import { SIGNATURES_IMPORT_PATH, SIGNATURES_PATH, signatureHistoryPath, signaturePath } from '../../common/api/signatures';
+import {
+  SIGNATURES_IMPORT_PATH,
+  SIGNATURES_PATH,
+  signatureHistoryPath,
+  signaturePath,
+} from '../../common/api/signatures';
 import { API_BASE_PATH } from '../../common/constants';
 import { build, createLogIndex, logDoc, TestIndex } from '../fixtures/log_index';
 
@@ -36,7 +41,10 @@ async function refused(method: string, path: string, body: unknown, expected: { 
   const t0 = Date.now();
   const res = await standIn.request(method, path, { user: 'writer', body });
   const ms = Date.now() - t0;
-  expect({ status: res.status, message: res.body?.message }).toEqual({ status: expected.status ?? 400, message: expect.stringMatching(expected.message) });
+  expect({ status: res.status, message: res.body?.message }).toEqual({
+    status: expected.status ?? 400,
+    message: expect.stringMatching(expected.message),
+  });
   expect(ms).toBeLessThan(FAST_MS);
   expect(await snapshot()).toEqual(before);
   return res;
@@ -67,11 +75,22 @@ beforeAll(async () => {
   const now = Date.now();
   await logs.add(
     Array.from({ length: 5 }, (_, i) =>
-      logDoc({ build: build(`bad-input-${i}`, { build_name: `tempest-full-${'x'.repeat(28 + i)}` }), message: 'AssertionError: 1 != 2', timestamp: new Date(now - 3600000 + i * 1000).toISOString() }),
+      logDoc({
+        build: build(`bad-input-${i}`, { build_name: `tempest-full-${'x'.repeat(28 + i)}` }),
+        message: 'AssertionError: 1 != 2',
+        timestamp: new Date(now - 3600000 + i * 1000).toISOString(),
+      }),
     ),
   );
-  standIn = await startSourceStandIn({ engineUrl: engineUrl(), indexPrefix, config: { logs: { indexPattern: `${indexPrefix}-logs-*` } } });
-  const created = await standIn.request('POST', SIGNATURES_PATH, { user: 'writer', body: { bug: { tracker: 'launchpad', id: KEPT }, query: QUERY, title: 'kept' } });
+  standIn = await startSourceStandIn({
+    engineUrl: engineUrl(),
+    indexPrefix,
+    config: { logs: { indexPattern: `${indexPrefix}-logs-*` } },
+  });
+  const created = await standIn.request('POST', SIGNATURES_PATH, {
+    user: 'writer',
+    body: { bug: { tracker: 'launchpad', id: KEPT }, query: QUERY, title: 'kept' },
+  });
   expect(created.status).toBe(200);
 });
 
@@ -98,11 +117,19 @@ describe.each(BAD_QUERIES)('query: %s', (_name, query, message) => {
     const t0 = Date.now();
     const res = await standIn.request('POST', QUERY_VALIDATE_PATH, { user: 'reader', body: { query } });
     expect(Date.now() - t0).toBeLessThan(FAST_MS);
-    if (res.status === 400) expect(res.body.message).toMatch(message); // over the route's length limit
+    if (res.status === 400)
+      expect(res.body.message).toMatch(message); // over the route's length limit
     else {
       expect(res.status).toBe(200);
       expect(res.body.ok).toBe(false);
-      expect(res.body.errors.map((e: { message: string; line?: number; column?: number }) => `${e.message} (line ${e.line}, column ${e.column})`).join('\n')).toMatch(message);
+      expect(
+        res.body.errors
+          .map(
+            (e: { message: string; line?: number; column?: number }) =>
+              `${e.message} (line ${e.line}, column ${e.column})`,
+          )
+          .join('\n'),
+      ).toMatch(message);
     }
   });
   test('import: that file is invalid, the good one is applied', async () => {
@@ -110,7 +137,13 @@ describe.each(BAD_QUERIES)('query: %s', (_name, query, message) => {
     const before = await snapshot();
     const res = await standIn.request('POST', SIGNATURES_IMPORT_PATH, {
       user: 'writer',
-      body: { dryRun: true, files: [{ name: '7100003.yaml', content: `query: ${JSON.stringify(query)}\n` }, { name: '7100004.yaml', content: `query: '${QUERY}'\n` }] },
+      body: {
+        dryRun: true,
+        files: [
+          { name: '7100003.yaml', content: `query: ${JSON.stringify(query)}\n` },
+          { name: '7100004.yaml', content: `query: '${QUERY}'\n` },
+        ],
+      },
     });
     expect(res.status).toBe(200);
     expect(res.body.items.map((i: { outcome: string }) => i.outcome)).toEqual(['invalid', 'created']);
@@ -121,7 +154,11 @@ describe.each(BAD_QUERIES)('query: %s', (_name, query, message) => {
 
 describe('requests', () => {
   test('a catastrophic excludeJobs regex: 400 within a few seconds while the host keeps answering', async () => {
-    const slow = standIn.request('GET', `${UNCATEGORIZED_PATH}?days=1&excludeJobs=${encodeURIComponent('^([a-z0-9-]+)*X$')}`, { user: 'reader' });
+    const slow = standIn.request(
+      'GET',
+      `${UNCATEGORIZED_PATH}?days=1&excludeJobs=${encodeURIComponent('^([a-z0-9-]+)*X$')}`,
+      { user: 'reader' },
+    );
     const t0 = Date.now();
     const other = await standIn.request('GET', `${SIGNATURES_PATH}?perPage=1`, { user: 'reader' });
     const otherMs = Date.now() - t0;
@@ -129,10 +166,17 @@ describe('requests', () => {
     const ms = Date.now() - t0;
     expect(other.status).toBe(200);
     expect(otherMs).toBeLessThan(FAST_MS);
-    expect({ status: res.status, message: res.body.message }).toEqual({ status: 400, message: expect.stringMatching(/^excludeJobs: the regular expression ran longer than 1000 ms/) });
+    expect({ status: res.status, message: res.body.message }).toEqual({
+      status: 400,
+      message: expect.stringMatching(/^excludeJobs: the regular expression ran longer than 1000 ms/),
+    });
     expect(ms).toBeLessThan(FAST_MS);
     // the same filter as a simple pattern works on the same builds
-    const fine = await standIn.request('GET', `${UNCATEGORIZED_PATH}?days=1&excludeJobs=${encodeURIComponent('^tempest-full-x{30}')}`, { user: 'reader' });
+    const fine = await standIn.request(
+      'GET',
+      `${UNCATEGORIZED_PATH}?days=1&excludeJobs=${encodeURIComponent('^tempest-full-x{30}')}`,
+      { user: 'reader' },
+    );
     expect(fine.status).toBe(200);
   });
 
@@ -140,13 +184,25 @@ describe('requests', () => {
     const nested = '['.repeat(50000) + ']'.repeat(50000);
     const body = `{"bug":{"tracker":"launchpad","id":"7100005"},"query":${JSON.stringify(QUERY)},"scope":{"projects":${nested}}}`;
     const before = await snapshot();
-    const res = await standIn.request('POST', SIGNATURES_PATH, { user: 'writer', body, headers: { 'content-type': 'application/json' } });
-    expect({ status: res.status, message: res.body.message }).toEqual({ status: 400, message: expect.stringContaining('scope.projects') });
+    const res = await standIn.request('POST', SIGNATURES_PATH, {
+      user: 'writer',
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect({ status: res.status, message: res.body.message }).toEqual({
+      status: 400,
+      message: expect.stringContaining('scope.projects'),
+    });
     expect(await snapshot()).toEqual(before);
   });
 
   test('create with a version: 400 naming version, nothing stored', async () => {
-    await refused('POST', SIGNATURES_PATH, { bug: BUG, query: QUERY, version: 'WzEyLDFd' }, { message: /version: only an update takes/ });
+    await refused(
+      'POST',
+      SIGNATURES_PATH,
+      { bug: BUG, query: QUERY, version: 'WzEyLDFd' },
+      { message: /version: only an update takes/ },
+    );
   });
 
   test.each([
@@ -156,7 +212,10 @@ describe('requests', () => {
     [`${API_BASE_PATH}/health?__proto__=x`, /__proto__/],
   ])('unknown query parameter %s: 400', async (path, message) => {
     const res = await standIn.request('GET', path, { user: 'reader' });
-    expect({ status: res.status, message: res.body.message }).toEqual({ status: 400, message: expect.stringMatching(message) });
+    expect({ status: res.status, message: res.body.message }).toEqual({
+      status: 400,
+      message: expect.stringMatching(message),
+    });
     expect(({} as any).polluted).toBeUndefined();
   });
 });

@@ -32,7 +32,10 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
   const resultsIndex = uniqueName('er-results');
 
   beforeAll(async () => {
-    [build, data] = await Promise.all([buildForTest(host), indexGeneratedData({ builds: 160, seed: `app-pages-${host}` })]);
+    [build, data] = await Promise.all([
+      buildForTest(host),
+      indexGeneratedData({ builds: 160, seed: `app-pages-${host}` }),
+    ]);
     standIn = await startStandIn({
       host,
       pluginDir: build.build.pluginDir,
@@ -63,17 +66,42 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
       if (c.kind !== 'classified') throw new Error(`build ${b.uuid} not classified: ${c.kind}`);
       const at = new Date(Date.now() - i * 60000).toISOString();
       const result: BuildResult = {
-        build: { uuid: b.uuid, tenant: 'openstack', zuulId: 1000 + i, job: c.build.job, result: c.build.status, voting: c.build.voting !== 0, pipeline: c.build.queue ?? 'gate', project: c.build.project ?? '', change: c.build.change, patchset: c.build.patchset, logUrl: c.build.logRoot },
+        build: {
+          uuid: b.uuid,
+          tenant: 'openstack',
+          zuulId: 1000 + i,
+          job: c.build.job,
+          result: c.build.status,
+          voting: c.build.voting !== 0,
+          pipeline: c.build.queue ?? 'gate',
+          project: c.build.project ?? '',
+          change: c.build.change,
+          patchset: c.build.patchset,
+          logUrl: c.build.logRoot,
+        },
         stage: 'classified',
         takenAt: at,
         updatedAt: at,
         classifiedAt: at,
         matches: c.matches,
         explained: c.explained,
-        reports: { gerrit: { channel: 'gerrit', kind: 'gerrit', event: c.explained ? 'positive' : 'negative', status: i === 2 ? 'pending' : 'sent', attempts: 1, ...(i === 2 ? {} : { sentAt: at }) } },
+        reports: {
+          gerrit: {
+            channel: 'gerrit',
+            kind: 'gerrit',
+            event: c.explained ? 'positive' : 'negative',
+            status: i === 2 ? 'pending' : 'sent',
+            attempts: 1,
+            ...(i === 2 ? {} : { sentAt: at }),
+          },
+        },
         reportPending: i === 2,
       };
-      const put = await fetch(`${engineUrl()}/${resultsIndex}/_doc/${b.uuid}?refresh=true`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) });
+      const put = await fetch(`${engineUrl()}/${resultsIndex}/_doc/${b.uuid}?refresh=true`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(result),
+      });
       expect(put.status).toBeLessThan(300);
     }
   }
@@ -97,8 +125,12 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
     const cards = page.locator('[data-test-subj^="rate-"]');
     expect(await cards.count()).toBeGreaterThan(0);
     const first = cards.first();
-    expect(Number((await first.locator(sel('failsWindow')).textContent())!.split(' ')[0].replace(/,/g, ''))).toBeGreaterThan(0);
-    expect(await first.locator(sel('discoverLink')).getAttribute('href')).toMatch(host === 'kibana' ? /^\/app\/discover#\/\?_g=/ : /^\/app\/data-explorer\/discover#\?_a=/);
+    expect(
+      Number((await first.locator(sel('failsWindow')).textContent())!.split(' ')[0].replace(/,/g, '')),
+    ).toBeGreaterThan(0);
+    expect(await first.locator(sel('discoverLink')).getAttribute('href')).toMatch(
+      host === 'kibana' ? /^\/app\/discover#\/\?_g=/ : /^\/app\/data-explorer\/discover#\?_a=/,
+    );
     await first.locator(`${sel('statusChart')} canvas`).waitFor({ timeout: 20000 });
     expect(await page.textContent(sel('indexingLag'))).toMatch(/Indexing (behind by|up to date)/);
     await page.waitForTimeout(500);
@@ -195,7 +227,11 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
         kbn: w.__kbnSharedDeps__ !== undefined,
         osd: w.__osdSharedDeps__ !== undefined,
         euiProvider: typeof deps.ElasticEui.EuiProvider,
-        ouiCss: [...document.querySelectorAll('style,link')].some((n) => /euiBody|\.euiButton/.test(n.textContent ?? '') || /shared-deps-osd\.css/.test((n as HTMLLinkElement).href ?? '')),
+        ouiCss: [...document.querySelectorAll('style,link')].some(
+          (n) =>
+            /euiBody|\.euiButton/.test(n.textContent ?? '') ||
+            /shared-deps-osd\.css/.test((n as HTMLLinkElement).href ?? ''),
+        ),
         react: deps.React.version,
         createRoot: typeof deps.ReactDom.createRoot,
         chartsDefault: typeof deps.ElasticCharts.LIGHT_THEME,
@@ -207,7 +243,13 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
     expect(seen.chartsDefault).toBe('object');
     if (host === 'osd') {
       // OUI has no EuiProvider; charts 31 has no <Tooltip> spec (added in later majors)
-      expect(seen).toMatchObject({ kbn: false, osd: true, euiProvider: 'undefined', ouiCss: true, chartsTooltip: 'undefined' });
+      expect(seen).toMatchObject({
+        kbn: false,
+        osd: true,
+        euiProvider: 'undefined',
+        ouiCss: true,
+        chartsTooltip: 'undefined',
+      });
     } else {
       expect(seen).toMatchObject({ kbn: true, osd: false, euiProvider: 'function', chartsTooltip: 'function' });
     }
@@ -222,7 +264,11 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
     expect(await page.isDisabled(sel('saveSignature'))).toBe(true);
     expect(await page.getAttribute(sel('queryInput'), 'readonly')).not.toBeNull();
     const status = await page.evaluate(async (id) => {
-      const r = await fetch(`/api/elastic_recheck/signatures/${id}`, { method: 'PUT', headers: { 'kbn-xsrf': 'x', 'content-type': 'application/json' }, body: JSON.stringify({ title: 'reader edit' }) });
+      const r = await fetch(`/api/elastic_recheck/signatures/${id}`, {
+        method: 'PUT',
+        headers: { 'kbn-xsrf': 'x', 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'reader edit' }),
+      });
       return r.status;
     }, newId);
     expect(status).toBe(403);

@@ -30,14 +30,17 @@ export interface Browser {
 }
 
 export async function launch(options: { username?: string; password?: string } = {}): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: run scripts/setup_browser.sh (apt-get install chromium)`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: run scripts/setup_browser.sh (apt-get install chromium)`);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'er-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: FLAGS,
     viewport: { width: 1280, height: 800 },
-    httpCredentials: options.username ? { username: options.username, password: options.password ?? 'changeme' } : undefined,
+    httpCredentials: options.username
+      ? { username: options.username, password: options.password ?? 'changeme' }
+      : undefined,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];

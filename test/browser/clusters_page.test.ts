@@ -27,10 +27,15 @@ describe('from a cluster of unexplained failures to a saved signature in Chromiu
   const indexPrefix = uniqueIndexPrefix('e2e-clusters');
 
   beforeAll(async () => {
-    [build, data] = await Promise.all([buildForTest('kibana'), indexGeneratedData({ builds: 300, seed: 'e2e-clusters', days: 5 })]);
+    [build, data] = await Promise.all([
+      buildForTest('kibana'),
+      indexGeneratedData({ builds: 300, seed: 'e2e-clusters', days: 5 }),
+    ]);
     const failed = new Set<string>(FAILED_BUILD_STATUSES);
     const counts = new Map<string, number>();
-    for (const b of data.truth.builds) if (b.cause.signature && failed.has(b.status) && b.voting === 1) counts.set(b.cause.signature, (counts.get(b.cause.signature) ?? 0) + 1);
+    for (const b of data.truth.builds)
+      if (b.cause.signature && failed.has(b.status) && b.voting === 1)
+        counts.set(b.cause.signature, (counts.get(b.cause.signature) ?? 0) + 1);
     withheld = [...counts.entries()]
       .filter(([id]) => !data.signatures.find((s) => s.id === id)!.testIds?.length)
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
@@ -46,7 +51,10 @@ describe('from a cluster of unexplained failures to a saved signature in Chromiu
     });
     const files = data.signatures
       .filter((s) => !withheld.includes(s.id))
-      .map((s) => ({ name: `${s.id}.yaml`, content: fs.readFileSync(path.join(DEMO_SIGNATURES_DIR, `${s.id}.yaml`), 'utf8') }));
+      .map((s) => ({
+        name: `${s.id}.yaml`,
+        content: fs.readFileSync(path.join(DEMO_SIGNATURES_DIR, `${s.id}.yaml`), 'utf8'),
+      }));
     const imported = await standIn.request('POST', '/api/elastic_recheck/import', { body: { files, dryRun: false } });
     expect(imported.status).toBe(200);
     writer = await launch({ username: 'writer' });
@@ -62,7 +70,8 @@ describe('from a cluster of unexplained failures to a saved signature in Chromiu
 
   it('Create signature on the cluster, type the bug, Save: the cluster is explained', async () => {
     const { page } = writer;
-    const before = (await standIn.request('GET', `${CLUSTERS_PATH}?perPage=500`, { user: 'writer' })).body as ClustersResult;
+    const before = (await standIn.request('GET', `${CLUSTERS_PATH}?perPage=500`, { user: 'writer' }))
+      .body as ClustersResult;
     // the withheld bug's cluster, and the page of clusters it is on (largest first)
     const bugBuilds = new Set(data.truth.builds.filter((b) => b.cause.signature === withheld[0]).map((b) => b.uuid));
     const index = before.clusters.findIndex((c) => c.builds.some((u) => bugBuilds.has(u)));
@@ -84,7 +93,9 @@ describe('from a cluster of unexplained failures to a saved signature in Chromiu
     await panel.locator(sel('createSignatureFromCluster')).click();
     await page.locator(sel('clusterNote')).waitFor({ timeout: 30000 });
     expect(await page.inputValue(sel('queryInput'))).toBe(cluster.proposal.query);
-    expect(await page.textContent(sel('clusterNote'))).toContain(`From cluster ${cluster.id} of ${cluster.size} unexplained builds`);
+    expect(await page.textContent(sel('clusterNote'))).toContain(
+      `From cluster ${cluster.id} of ${cluster.size} unexplained builds`,
+    );
     expect(page.url()).toContain('from=now-6d');
     await page.locator(sel('previewHits')).waitFor({ timeout: 60000 });
     await page.fill(sel('bugId'), '9990015');
@@ -92,7 +103,8 @@ describe('from a cluster of unexplained failures to a saved signature in Chromiu
     await page.click(sel('saveSignature'));
     await page.waitForURL(/\/app\/elasticRecheck\/signatures\/9990015$/, { timeout: 30000 });
 
-    const after = (await standIn.request('GET', `${CLUSTERS_PATH}?perPage=500`, { user: 'writer' })).body as ClustersResult;
+    const after = (await standIn.request('GET', `${CLUSTERS_PATH}?perPage=500`, { user: 'writer' }))
+      .body as ClustersResult;
     for (const uuid of cluster.builds) expect(after.clusters.some((c) => c.builds.includes(uuid))).toBe(false);
     expect(after.uncategorizedBuilds).toBeLessThanOrEqual(before.uncategorizedBuilds - cluster.size);
     expect(writer.errors.filter((e) => !/favicon|status of 40[34]/.test(e))).toEqual([]);

@@ -22,7 +22,12 @@ describe('the plugin in Chromium on the Kibana stand-in', () => {
 
   beforeAll(async () => {
     build = await buildForTest('kibana');
-    standIn = await startStandIn({ pluginDir: build.build.pluginDir, engineUrl: engineUrl(), indexPrefix, onLog: () => undefined });
+    standIn = await startStandIn({
+      pluginDir: build.build.pluginDir,
+      engineUrl: engineUrl(),
+      indexPrefix,
+      onLog: () => undefined,
+    });
     browser = await launch({ username: 'reader' });
   });
 
@@ -57,24 +62,33 @@ describe('the plugin in Chromium on the Kibana stand-in', () => {
     const { page } = browser;
     await page.click('[data-test-subj="standinDiscoverLink"]');
     await page.locator('[data-test-subj="discoverPlaceholder"]').waitFor({ timeout: 10000 });
-    expect(await page.textContent('[data-test-subj="discoverPlaceholder"]')).toContain('Discover is not part of the host stand-in');
+    expect(await page.textContent('[data-test-subj="discoverPlaceholder"]')).toContain(
+      'Discover is not part of the host stand-in',
+    );
     expect(page.url()).toBe(`${standIn.url}/app/discover`);
   });
 
-  it("Discover's export menu offers \"Save as signature\", which opens the editor with the KQL query converted to Lucene", async () => {
+  it('Discover\'s export menu offers "Save as signature", which opens the editor with the KQL query converted to Lucene', async () => {
     const { page } = browser;
     const g = rison.encode({ time: { from: 'now-7d', to: 'now' } });
-    const a = rison.encode({ dataSource: { dataViewId: 'logstash-logs-*', type: 'dataView' }, query: { language: 'kuery', query: 'message:"No valid host was found" and not build_status:SUCCESS' } });
+    const a = rison.encode({
+      dataSource: { dataViewId: 'logstash-logs-*', type: 'dataView' },
+      query: { language: 'kuery', query: 'message:"No valid host was found" and not build_status:SUCCESS' },
+    });
     await page.goto(`${standIn.url}/app/discover#/?_g=${encodeURIComponent(g)}&_a=${encodeURIComponent(a)}`);
     await page.click('[data-test-subj="standinShareButton"]');
     await page.click('[data-test-subj="standinShareEntry-Save as signature"]');
-    expect(await page.textContent('[data-test-subj="saveAsSignatureQuery"]')).toBe('message:"No valid host was found" AND NOT build_status:SUCCESS');
+    expect(await page.textContent('[data-test-subj="saveAsSignatureQuery"]')).toBe(
+      'message:"No valid host was found" AND NOT build_status:SUCCESS',
+    );
     await page.screenshot({ path: artifactPath('discover_save_as_signature.png'), fullPage: true });
     await page.click('[data-test-subj="standinShareGenerate"]');
     const input = page.locator('[data-test-subj="queryInput"]');
     await input.waitFor({ timeout: 20000 });
     expect(await input.inputValue()).toBe('message:"No valid host was found" AND NOT build_status:SUCCESS');
-    expect(await page.textContent('[data-test-subj="discoverQueryNote"]')).toContain('Converted from Discover’s KQL query');
+    expect(await page.textContent('[data-test-subj="discoverQueryNote"]')).toContain(
+      'Converted from Discover’s KQL query',
+    );
     const url = new URL(page.url());
     expect(url.pathname).toBe('/app/elasticRecheck/signatures/new');
     expect([url.searchParams.get('from'), url.searchParams.get('to')]).toEqual(['now-7d', 'now']);
@@ -83,14 +97,25 @@ describe('the plugin in Chromium on the Kibana stand-in', () => {
   it('reports a bundle that does not register itself, as Kibana does', async () => {
     const broken = path.join(build.dir, 'broken', 'elasticRecheck');
     fs.cpSync(build.build.pluginDir, broken, { recursive: true });
-    fs.writeFileSync(path.join(broken, 'target', 'public', 'elasticRecheck.plugin.js'), 'window.__loadedButNotRegistered = true;\n');
-    const other = await startStandIn({ pluginDir: broken, engineUrl: engineUrl(), indexPrefix, onLog: () => undefined, taskManager: false });
+    fs.writeFileSync(
+      path.join(broken, 'target', 'public', 'elasticRecheck.plugin.js'),
+      'window.__loadedButNotRegistered = true;\n',
+    );
+    const other = await startStandIn({
+      pluginDir: broken,
+      engineUrl: engineUrl(),
+      indexPrefix,
+      onLog: () => undefined,
+      taskManager: false,
+    });
     try {
       const { page } = browser;
       await page.goto(`${other.url}/app/elasticRecheck`);
       const fatal = page.locator('[data-test-subj="fatalError"]');
       await fatal.waitFor({ state: 'visible', timeout: 20000 });
-      expect(await fatal.textContent()).toContain('Definition of plugin "elasticRecheck" not found and may have failed to load.');
+      expect(await fatal.textContent()).toContain(
+        'Definition of plugin "elasticRecheck" not found and may have failed to load.',
+      );
       expect(await page.evaluate(() => (window as any).__loadedButNotRegistered)).toBe(true);
     } finally {
       await other.stop();
@@ -106,7 +131,13 @@ describe('the plugin in Chromium on the OpenSearch Dashboards stand-in', () => {
 
   beforeAll(async () => {
     build = await buildForTest('osd');
-    standIn = await startStandIn({ host: 'osd', pluginDir: build.build.pluginDir, engineUrl: engineUrl(), indexPrefix, onLog: () => undefined });
+    standIn = await startStandIn({
+      host: 'osd',
+      pluginDir: build.build.pluginDir,
+      engineUrl: engineUrl(),
+      indexPrefix,
+      onLog: () => undefined,
+    });
     browser = await launch({ username: 'reader' });
   });
 
@@ -124,7 +155,9 @@ describe('the plugin in Chromium on the OpenSearch Dashboards stand-in', () => {
     const recorded = await page.evaluate(() => (window as any).__standin__);
     expect(recorded.mounted).toEqual(['elasticRecheck']);
     expect(recorded.fetches).toContainEqual({ method: 'GET', url: '/api/elastic_recheck/health', status: 200 });
-    expect(await page.evaluate(() => typeof (window as any).__osdBundles__.get('plugin/elasticRecheck/public').plugin)).toBe('function');
+    expect(
+      await page.evaluate(() => typeof (window as any).__osdBundles__.get('plugin/elasticRecheck/public').plugin),
+    ).toBe('function');
     expect(await page.evaluate(() => (window as any).__kbnBundles__)).toBeUndefined();
     expect(browser.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
     await page.screenshot({ path: artifactPath('stand_in_app_osd.png'), fullPage: true });
@@ -134,10 +167,16 @@ describe('the plugin in Chromium on the OpenSearch Dashboards stand-in', () => {
     const { page } = browser;
     await page.goto(`${standIn.url}/app/elasticRecheck/signatures/new?query=message%3A%22boom%22`);
     await page.locator('[data-test-subj="readOnlyNotice"]').waitFor({ timeout: 30000 });
-    expect(await page.textContent('[data-test-subj="readOnlyNotice"]')).toContain('one of the roles all_access, elastic_recheck_writer');
+    expect(await page.textContent('[data-test-subj="readOnlyNotice"]')).toContain(
+      'one of the roles all_access, elastic_recheck_writer',
+    );
     expect(await page.isDisabled('[data-test-subj="saveSignature"]')).toBe(true);
     const answer = await page.evaluate(async () => {
-      const r = await fetch('/api/elastic_recheck/signatures', { method: 'POST', headers: { 'osd-xsrf': 'true', 'content-type': 'application/json' }, body: JSON.stringify({ bug: { tracker: 'launchpad', id: '4700001' }, query: 'message:"boom"' }) });
+      const r = await fetch('/api/elastic_recheck/signatures', {
+        method: 'POST',
+        headers: { 'osd-xsrf': 'true', 'content-type': 'application/json' },
+        body: JSON.stringify({ bug: { tracker: 'launchpad', id: '4700001' }, query: 'message:"boom"' }),
+      });
       return { status: r.status, body: await r.json() };
     });
     expect(answer.status).toBe(403);

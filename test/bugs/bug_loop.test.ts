@@ -40,11 +40,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([zuul.stop(), trackers.stop(), chat.stop()]);
-  for (const index of [`${prefix}-results`, `${prefix}-state`, `${prefix}-logs-2026.11.22`]) await engineRequest('DELETE', `/${index}?ignore_unavailable=true`);
+  for (const index of [`${prefix}-results`, `${prefix}-state`, `${prefix}-logs-2026.11.22`])
+    await engineRequest('DELETE', `/${index}?ignore_unavailable=true`);
 });
 
 test('a fixed bug that fails again raises one alarm, sent once; bug data is fetched by the pass', async () => {
-  trackers.launchpad.set('1708704', { id: '1708704', title: 'RPC timeout in nova-compute', tasks: [{ target: 'nova', status: 'Fix Released', fixedAt: '2026-11-21T00:00:00.000Z' }] });
+  trackers.launchpad.set('1708704', {
+    id: '1708704',
+    title: 'RPC timeout in nova-compute',
+    tasks: [{ target: 'nova', status: 'Fix Released', fixedAt: '2026-11-21T00:00:00.000Z' }],
+  });
   const config = parseConfig({
     schedule: { enabled: true },
     logs: { indexPattern: `${prefix}-logs-*` },
@@ -54,7 +59,13 @@ test('a fixed bug that fails again raises one alarm, sent once; bug data is fetc
     readiness: { timeout: '1h' },
     webhooks: [
       { name: 'nova', type: 'slack', url: `${chat.url}/slack/nova`, projects: ['nova'], events: ['positive'] },
-      { name: 'infra', type: 'slack', url: `${chat.url}/slack/infra`, projects: ['zuul'], events: ['positive', 'negative'] },
+      {
+        name: 'infra',
+        type: 'slack',
+        url: `${chat.url}/slack/infra`,
+        projects: ['zuul'],
+        events: ['positive', 'negative'],
+      },
     ],
     bugs: { launchpad: { url: trackers.urls.launchpad }, alarms: { spikeMinFailures: 100 } },
   });
@@ -62,17 +73,45 @@ test('a fixed bug that fails again raises one alarm, sent once; bug data is fetc
   const now = () => clock;
   const engine = httpEngineClient(engineUrl());
   const loadSignatures = async () => [SIGNATURE];
-  const loop = new RecheckLoop({ engine, config, loadSignatures, logger: quiet, now, extraSteps: bugSteps({ engine, config, loadSignatures, logger: quiet, now }) });
+  const loop = new RecheckLoop({
+    engine,
+    config,
+    loadSignatures,
+    logger: quiet,
+    now,
+    extraSteps: bugSteps({ engine, config, loadSignatures, logger: quiet, now }),
+  });
 
   // first pass: nothing failed yet; the bug is fetched and seen fixed
   zuul.addBuild('openstack', { result: 'SUCCESS' });
   expect((await loop.runOnce()).errors).toEqual([]);
-  expect((await readBugCache(engine, config.state.index)).get('launchpad:1708704')).toMatchObject({ status: 'fixed', title: 'RPC timeout in nova-compute', statusSince: new Date(clock).toISOString() });
+  expect((await readBugCache(engine, config.state.index)).get('launchpad:1708704')).toMatchObject({
+    status: 'fixed',
+    title: 'RPC timeout in nova-compute',
+    statusSince: new Date(clock).toISOString(),
+  });
 
   // the bug comes back
-  const build = zuul.addBuild('openstack', { project: 'openstack/nova', job_name: 'tempest-full', nodeset: 'multinode-3' } as any);
-  const lines = zuulBuildLogLines(build, { 'screen-n-cpu.txt': ['oslo_messaging.exceptions.MessagingTimeout: Timed out waiting for a reply to message ID 5ab1c0de'] }, { start: Date.parse('2026-11-22T01:00:00Z') });
-  await engineRequest('POST', `/${prefix}-logs-2026.11.22/_bulk?refresh=true`, lines.map((l) => JSON.stringify(l)).join('\n') + '\n', 'application/x-ndjson');
+  const build = zuul.addBuild('openstack', {
+    project: 'openstack/nova',
+    job_name: 'tempest-full',
+    nodeset: 'multinode-3',
+  } as any);
+  const lines = zuulBuildLogLines(
+    build,
+    {
+      'screen-n-cpu.txt': [
+        'oslo_messaging.exceptions.MessagingTimeout: Timed out waiting for a reply to message ID 5ab1c0de',
+      ],
+    },
+    { start: Date.parse('2026-11-22T01:00:00Z') },
+  );
+  await engineRequest(
+    'POST',
+    `/${prefix}-logs-2026.11.22/_bulk?refresh=true`,
+    lines.map((l) => JSON.stringify(l)).join('\n') + '\n',
+    'application/x-ndjson',
+  );
   clock += 60000;
   const second = await loop.runOnce();
   expect(second.errors).toEqual([]);
@@ -80,7 +119,12 @@ test('a fixed bug that fails again raises one alarm, sent once; bug data is fetc
   const alarms = await listAlarms(engine, config.state.index);
   expect(alarms).toHaveLength(1);
   expect(alarms[0].id).toBe('alarm:regression:1708704:2026-11-21T00:00:00.000Z'); // keyed by the tracker's fix date
-  expect(alarms[0].source).toMatchObject({ kind: 'regression', signatureId: '1708704', bugStatus: 'fixed', evidence: [{ uuid: build.uuid, job: 'tempest-full', project: 'openstack/nova' }] });
+  expect(alarms[0].source).toMatchObject({
+    kind: 'regression',
+    signatureId: '1708704',
+    bugStatus: 'fixed',
+    evidence: [{ uuid: build.uuid, job: 'tempest-full', project: 'openstack/nova' }],
+  });
   expect(alarms[0].source.evidence[0].line).toContain('MessagingTimeout');
   expect(Object.keys(alarms[0].source.reports)).toEqual(['chat:nova']);
   const stored = await engineRequest('GET', `/${prefix}-results/_doc/${build.uuid}`);
@@ -98,6 +142,8 @@ test('a fixed bug that fails again raises one alarm, sent once; bug data is fetc
   expect(regressions[0].text).toContain(build.log_url);
   // the build report itself keeps elastic-recheck's wording (no title)
   const report = chat.delivered.find((d) => d.text?.includes('failed because of'))!;
-  expect(report.text).toBe(`openstack/nova change: ${build.ref_url} failed because of: tempest-full: https://bugs.launchpad.net/bugs/1708704`);
+  expect(report.text).toBe(
+    `openstack/nova change: ${build.ref_url} failed because of: tempest-full: https://bugs.launchpad.net/bugs/1708704`,
+  );
   expect(await listAlarms(engine, config.state.index)).toHaveLength(1);
 });

@@ -64,7 +64,8 @@ function parsedFile(file: string): Omit<Signature, 'created' | 'updated'> {
   return rest;
 }
 
-const total = async (s: StandIn) => (await s.request('GET', `${SIGNATURES_PATH}?perPage=1`, { user: 'reader' })).body.total as number;
+const total = async (s: StandIn) =>
+  (await s.request('GET', `${SIGNATURES_PATH}?perPage=1`, { user: 'reader' })).body.total as number;
 
 /** A port nothing listens on (bound once, then closed). */
 async function closedPort(): Promise<number> {
@@ -88,7 +89,10 @@ afterAll(async () => {
 });
 
 describe('import and export against a Kibana stand-in', () => {
-  const demoFiles = fs.readdirSync(DEMO).filter((f) => f.endsWith('.yaml')).sort();
+  const demoFiles = fs
+    .readdirSync(DEMO)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
 
   test('the demo signatures: dry run, import, export as <bug>.yaml files and as a bundle; the round trip is equivalent', async () => {
     expect(demoFiles.length).toBeGreaterThan(10);
@@ -97,7 +101,9 @@ describe('import and export against a Kibana stand-in', () => {
     expect(dry.code).toBe(0);
     expect(dry.out).toContain(`dry run on ${kibana.url}: ${demoFiles.length} file(s)`);
     expect(dry.out).toContain(`  create     ${demoFiles[0].replace('.yaml', '')}  ${path.join(DEMO, demoFiles[0])}`);
-    expect(dry.out).toContain(`${demoFiles.length} signature(s): ${demoFiles.length} to create, 0 to update, 0 unchanged, 0 conflict(s), 0 invalid`);
+    expect(dry.out).toContain(
+      `${demoFiles.length} signature(s): ${demoFiles.length} to create, 0 to update, 0 unchanged, 0 conflict(s), 0 invalid`,
+    );
     expect(dry.out).toContain('nothing imported (--dry-run)');
     expect(await total(kibana)).toBe(0);
 
@@ -108,12 +114,19 @@ describe('import and export against a Kibana stand-in', () => {
 
     const out = tempDir('export');
     const exported = await cli(as('reader'), 'export', '--host', kibana.url, out);
-    expect(exported).toMatchObject({ code: 0, err: '', out: `wrote ${demoFiles.length} signature file(s) from ${kibana.url} to ${out}\n` });
+    expect(exported).toMatchObject({
+      code: 0,
+      err: '',
+      out: `wrote ${demoFiles.length} signature file(s) from ${kibana.url} to ${out}\n`,
+    });
     expect(fs.readdirSync(out).sort()).toEqual(demoFiles);
     for (const f of demoFiles) expect(parsedFile(path.join(out, f))).toEqual(parsedFile(path.join(DEMO, f)));
 
     const bundle = path.join(tempDir('bundle'), 'all.yaml');
-    expect(await cli(as('reader'), 'export', '--host', kibana.url, '--bundle', bundle)).toMatchObject({ code: 0, err: '' });
+    expect(await cli(as('reader'), 'export', '--host', kibana.url, '--bundle', bundle)).toMatchObject({
+      code: 0,
+      err: '',
+    });
     const parsed = parseSignatureBundle(fs.readFileSync(bundle, 'utf8'), 'all.yaml');
     if (!parsed.ok) throw new Error(parsed.errors[0].message);
     expect(parsed.signatures.map((s) => `${s.id}.yaml`)).toEqual(demoFiles);
@@ -127,18 +140,35 @@ describe('import and export against a Kibana stand-in', () => {
       const again = await cli(as('writer'), 'import', input, '--host', kibana.url, '--json');
       expect(again).toMatchObject({ code: 0, err: '' });
       const report = JSON.parse(again.out);
-      expect(report.check.counts).toEqual({ created: 0, updated: 0, unchanged: demoFiles.length, conflict: 0, invalid: 0 });
+      expect(report.check.counts).toEqual({
+        created: 0,
+        updated: 0,
+        unchanged: demoFiles.length,
+        conflict: 0,
+        invalid: 0,
+      });
       expect(report.applied).toBeUndefined();
     }
     // the same signature twice in one import (files and a bundle) is refused
     const both = await cli(as('writer'), 'import', out, bundle, '--host', kibana.url);
     expect(both.code).toBe(1);
-    expect(both.out).toContain(`${bundle} [${demoFiles[0].replace('.yaml', '')}]: error: signature ${demoFiles[0].replace('.yaml', '')} is also in ${demoFiles[0]}`);
+    expect(both.out).toContain(
+      `${bundle} [${demoFiles[0].replace('.yaml', '')}]: error: signature ${demoFiles[0].replace('.yaml', '')} is also in ${demoFiles[0]}`,
+    );
     const twice = await cli(as('reader'), 'export', '--host', kibana.url, out);
     expect(twice.code).toBe(2);
     expect(twice.err).toMatch(/^error: .* use --overwrite to replace them .*nothing written\n$/);
     fs.writeFileSync(path.join(out, '999.yaml'), 'query: message:"local only"\n');
-    const over = await cli(as('reader'), 'export', '--host', kibana.url, out, '--overwrite', '--ids', `${demoFiles[0].replace('.yaml', '')}`);
+    const over = await cli(
+      as('reader'),
+      'export',
+      '--host',
+      kibana.url,
+      out,
+      '--overwrite',
+      '--ids',
+      `${demoFiles[0].replace('.yaml', '')}`,
+    );
     expect(over).toMatchObject({ code: 0, out: `wrote 1 signature file(s) from ${kibana.url} to ${out}\n` });
     const all = await cli(as('reader'), 'export', '--host', kibana.url, out, '--overwrite');
     expect(all.out).toContain(`note: 1 file(s) in ${out} are not on the host and were left as they are: 999.yaml`);
@@ -146,18 +176,25 @@ describe('import and export against a Kibana stand-in', () => {
 
   test('a changed signature is a conflict (nothing imported, exit 1) until --overwrite', async () => {
     const dir = tempDir('conflict');
-    const id = fs.readdirSync(DEMO).find((f) => f.endsWith('.yaml'))!.replace('.yaml', '');
+    const id = fs
+      .readdirSync(DEMO)
+      .find((f) => f.endsWith('.yaml'))!
+      .replace('.yaml', '');
     fs.writeFileSync(path.join(dir, `${id}.yaml`), 'query: message:"changed in the repository"\n');
     fs.writeFileSync(path.join(dir, '7000001.yaml'), 'query: message:"brand new"\n');
     const r = await cli(as('writer'), 'import', dir, '--host', kibana.url);
     expect(r.code).toBe(1);
     expect(r.out).toContain(`${path.join(dir, `${id}.yaml`)}: error: signature ${id} exists and differs`);
-    expect(r.out).toContain('nothing imported: 1 signature(s) rejected (conflicts: signatures that exist on the host and differ; --overwrite replaces them)');
+    expect(r.out).toContain(
+      'nothing imported: 1 signature(s) rejected (conflicts: signatures that exist on the host and differ; --overwrite replaces them)',
+    );
     expect((await kibana.request('GET', signaturePath('7000001'), { user: 'reader' })).status).toBe(404);
     const o = await cli(as('writer'), 'import', dir, '--host', kibana.url, '--overwrite');
     expect(o.code).toBe(0);
     expect(o.out).toContain(`imported into ${kibana.url}: 1 created, 1 updated, 0 unchanged`);
-    expect((await kibana.request('GET', signaturePath(id), { user: 'reader' })).body.query).toBe('message:"changed in the repository"');
+    expect((await kibana.request('GET', signaturePath(id), { user: 'reader' })).body.query).toBe(
+      'message:"changed in the repository"',
+    );
   });
 
   test('a bad file: the per-file report names the reason and the line, nothing is imported, exit 1', async () => {
@@ -169,7 +206,11 @@ describe('import and export against a Kibana stand-in', () => {
     const before = await total(kibana);
     const r = await cli(as('writer'), 'import', dir, '--host', kibana.url);
     expect(r.code).toBe(1);
-    const line = (file: string) => r.out.split('\n').filter((l) => l.startsWith(path.join(dir, file))).join('\n');
+    const line = (file: string) =>
+      r.out
+        .split('\n')
+        .filter((l) => l.startsWith(path.join(dir, file)))
+        .join('\n');
     expect(r.out).toContain(`  invalid    -        ${path.join(dir, '7100004.yaml')}`);
     expect(line('7100002.yaml')).toContain('error: query: Lucene syntax error: unbalanced quote');
     expect(line('7100003.yaml:2')).toContain("error: supress-graph: unknown key 'supress-graph'");
@@ -185,28 +226,45 @@ describe('import and export against a Kibana stand-in', () => {
     const r = await cli(as('reader'), 'import', DEMO, '--host', kibana.url, '--overwrite');
     expect(r.code).toBe(3);
     expect(r.out).toBe('');
-    expect(r.err).toMatch(/^error: user 'reader' may not import signatures on http:\/\/127\.0\.0\.1:\d+: it needs the 'all' privilege of the elasticRecheck feature \(elasticRecheck-write\) \(403: .*\)\n$/);
+    expect(r.err).toMatch(
+      /^error: user 'reader' may not import signatures on http:\/\/127\.0\.0\.1:\d+: it needs the 'all' privilege of the elasticRecheck feature \(elasticRecheck-write\) \(403: .*\)\n$/,
+    );
     expect(await total(kibana)).toBe(before);
   });
 
   test('wrong password, no credentials, unknown path: one line each, exit 3', async () => {
-    const wrong = await cli({ ELASTIC_RECHECK_USER: 'writer', ELASTIC_RECHECK_PASSWORD: 'nope' }, 'import', DEMO, '--host', kibana.url);
+    const wrong = await cli(
+      { ELASTIC_RECHECK_USER: 'writer', ELASTIC_RECHECK_PASSWORD: 'nope' },
+      'import',
+      DEMO,
+      '--host',
+      kibana.url,
+    );
     expect(wrong).toMatchObject({ code: 3, out: '' });
-    expect(wrong.err).toMatch(/^error: http:\/\/127\.0\.0\.1:\d+ did not accept the credentials of user 'writer' \(401: .*\)\n$/);
+    expect(wrong.err).toMatch(
+      /^error: http:\/\/127\.0\.0\.1:\d+ did not accept the credentials of user 'writer' \(401: .*\)\n$/,
+    );
     const none = await cli({}, 'export', '--host', kibana.url, tempDir('none'));
     expect(none.err).toMatch(/^error: http:\/\/127\.0\.0\.1:\d+ requires a login \(401\): give --user .*\n$/);
     const basePath = await cli(as('reader'), 'export', '--host', `${kibana.url}/kbn`, tempDir('base'));
     expect(basePath.code).toBe(3);
-    expect(basePath.err).toMatch(/^error: http:\/\/127\.0\.0\.1:\d+\/kbn has no \/api\/elastic_recheck\/export\?format=zip \(404: .*\): is the elastic-recheck plugin installed, and is the URL right \(base path, space\)\?\n$/);
+    expect(basePath.err).toMatch(
+      /^error: http:\/\/127\.0\.0\.1:\d+\/kbn has no \/api\/elastic_recheck\/export\?format=zip \(404: .*\): is the elastic-recheck plugin installed, and is the URL right \(base path, space\)\?\n$/,
+    );
   });
 
   test('the bin shim with credentials from the environment (a real process, exit codes)', async () => {
     const run = promisify(execFile);
     const env = { ...process.env, ...as('reader') };
     const dir = tempDir('bin');
-    const { stdout } = await run(process.execPath, [BIN, 'export', '--host', kibana.url, dir, '--ids', '7000001'], { env });
+    const { stdout } = await run(process.execPath, [BIN, 'export', '--host', kibana.url, dir, '--ids', '7000001'], {
+      env,
+    });
     expect(stdout).toBe(`wrote 1 signature file(s) from ${kibana.url} to ${dir}\n`);
-    await expect(run(process.execPath, [BIN, 'import', dir, '--host', kibana.url], { env })).rejects.toMatchObject({ code: 3, stderr: expect.stringContaining('(403: ') });
+    await expect(run(process.execPath, [BIN, 'import', dir, '--host', kibana.url], { env })).rejects.toMatchObject({
+      code: 3,
+      stderr: expect.stringContaining('(403: '),
+    });
   });
 });
 
@@ -239,12 +297,27 @@ describe('hosts that cannot answer', () => {
     try {
       const down = await cli(as('writer'), 'import', DEMO, '--host', `${url}/down`);
       expect(down).toMatchObject({ code: 3, out: '' });
-      expect(down.err).toBe(`error: ${url}/down answered POST /api/elastic_recheck/import with 503 Service Unavailable: 503 Service Unavailable\n`);
+      expect(down.err).toBe(
+        `error: ${url}/down answered POST /api/elastic_recheck/import with 503 Service Unavailable: 503 Service Unavailable\n`,
+      );
       const other = await cli(as('writer'), 'import', DEMO, '--host', url);
-      expect(other.err).toMatch(/^error: http:\/\/127\.0\.0\.1:\d+ answered \/api\/elastic_recheck\/import with text\/html \(Welcome to nginx!\), not the elastic-recheck API .*\n$/);
+      expect(other.err).toMatch(
+        /^error: http:\/\/127\.0\.0\.1:\d+ answered \/api\/elastic_recheck\/import with text\/html \(Welcome to nginx!\), not the elastic-recheck API .*\n$/,
+      );
       // both hosts' XSRF headers on every request; an API key from the environment when no user is given
-      expect(seen.at(-1)).toMatchObject({ 'kbn-xsrf': 'true', 'osd-xsrf': 'true', authorization: `Basic ${Buffer.from('writer:changeme').toString('base64')}` });
-      await cli({ ELASTIC_RECHECK_API_KEY: 'a2V5OnNlY3JldA==' }, 'export', '--host', url, '--bundle', path.join(tempDir('key'), 'b.yaml'));
+      expect(seen.at(-1)).toMatchObject({
+        'kbn-xsrf': 'true',
+        'osd-xsrf': 'true',
+        authorization: `Basic ${Buffer.from('writer:changeme').toString('base64')}`,
+      });
+      await cli(
+        { ELASTIC_RECHECK_API_KEY: 'a2V5OnNlY3JldA==' },
+        'export',
+        '--host',
+        url,
+        '--bundle',
+        path.join(tempDir('key'), 'b.yaml'),
+      );
       expect(seen.at(-1)).toMatchObject({ authorization: 'ApiKey a2V5OnNlY3JldA==' });
       const slow = await cli(as('writer'), 'import', DEMO, '--host', `${url}/slow`, '--timeout', '1');
       expect(slow).toMatchObject({ code: 3, err: `error: no answer from ${url}/slow within 1 s\n` });
@@ -255,7 +328,10 @@ describe('hosts that cannot answer', () => {
   });
 
   test('usage problems are found before anything is sent: exit 2', async () => {
-    expect(await cli({}, 'import', DEMO)).toMatchObject({ code: 2, err: expect.stringContaining('import needs --host URL') });
+    expect(await cli({}, 'import', DEMO)).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('import needs --host URL'),
+    });
     expect((await cli({}, 'import', '--host', 'http://writer:changeme@127.0.0.1:1', DEMO)).err).toBe(
       'error: --host must not contain credentials: use --user with ELASTIC_RECHECK_PASSWORD (or --password)\n',
     );
@@ -263,11 +339,24 @@ describe('hosts that cannot answer', () => {
     expect((await cli({}, 'import', '--host', 'http://127.0.0.1:1', '--user', 'writer', DEMO)).err).toBe(
       "error: no password for user 'writer': set ELASTIC_RECHECK_PASSWORD (or give --password)\n",
     );
-    expect((await cli(as('writer'), 'import', '--host', 'http://127.0.0.1:1', path.join(DEMO, 'missing'))).err).toBe(`error: no such file or directory: ${path.join(DEMO, 'missing')}\n`);
+    expect((await cli(as('writer'), 'import', '--host', 'http://127.0.0.1:1', path.join(DEMO, 'missing'))).err).toBe(
+      `error: no such file or directory: ${path.join(DEMO, 'missing')}\n`,
+    );
     const dup = tempDir('dup');
     fs.mkdirSync(path.join(dup, 'a'));
     fs.writeFileSync(path.join(dup, 'a', '1.yaml'), 'query: x\n');
-    expect((await cli(as('writer'), 'import', '--host', 'http://127.0.0.1:1', path.join(dup, 'a'), path.join(dup, 'a', '1.yaml'))).err).toContain('two files named 1.yaml');
+    expect(
+      (
+        await cli(
+          as('writer'),
+          'import',
+          '--host',
+          'http://127.0.0.1:1',
+          path.join(dup, 'a'),
+          path.join(dup, 'a', '1.yaml'),
+        )
+      ).err,
+    ).toContain('two files named 1.yaml');
     expect((await cli(as('reader'), 'export', '--host', 'http://127.0.0.1:1')).code).toBe(2);
   });
 });
@@ -276,7 +365,10 @@ describe('OpenSearch Dashboards stand-in (osd-xsrf)', () => {
   let osd: StandIn;
   beforeAll(async () => {
     const dir = tempDir('osd');
-    fs.writeFileSync(path.join(dir, 'opensearch_dashboards.json'), JSON.stringify(manifestFor(TARGETS.find((t) => t.host === 'osd')!)));
+    fs.writeFileSync(
+      path.join(dir, 'opensearch_dashboards.json'),
+      JSON.stringify(manifestFor(TARGETS.find((t) => t.host === 'osd')!)),
+    );
     const indexPrefix = uniqueIndexPrefix('hostcli-osd');
     prefixes.push(indexPrefix);
     osd = await startSourceStandIn({ host: 'osd', pluginDir: dir, engineUrl: engineUrl(), indexPrefix });

@@ -46,13 +46,17 @@ describeWithCorpus('uncategorized template variables (golden/uncategorized_tvars
       // same (job, unclassified) pairs in descending order; ER left ties in dict order, we break them by job name
       expect([...o.jobs].sort()).toEqual([...g.jobs].sort());
       expect(o.jobs.map(([, n]) => n)).toEqual(g.jobs.map(([, n]: [string, number]) => n));
-      for (let i = 1; i < o.jobs.length; i++) if (o.jobs[i][1] === o.jobs[i - 1][1]) expect(o.jobs[i - 1][0] < o.jobs[i][0]).toBe(true);
+      for (let i = 1; i < o.jobs.length; i++)
+        if (o.jobs[i][1] === o.jobs[i - 1][1]) expect(o.jobs[i - 1][0] < o.jobs[i][0]).toBe(true);
       expect(o.total_job_failures).toEqual(g.total_job_failures);
       expect(o.generated_at).toBe(g.generated_at);
     });
 
     it(`${group}: same unexplained builds with the same log directories, newest first`, () => {
-      const g = golden[group].tvars.urls as Record<string, Array<{ build_uuid: string; log: string; timestamp: string }>>;
+      const g = golden[group].tvars.urls as Record<
+        string,
+        Array<{ build_uuid: string; log: string; timestamp: string }>
+      >;
       const o = ours[group].urls;
       expect(Object.keys(o).sort()).toEqual(Object.keys(g).sort());
       for (const job of Object.keys(g)) {

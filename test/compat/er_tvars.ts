@@ -60,7 +60,16 @@ export function toErTvars(result: UncategorizedResult, generatedAt: string): ErT
   for (const b of result.unexplained) {
     (urls[b.job] ??= []).push({ build_uuid: b.uuid, log: b.logRoot ?? '', timestamp: b.timestamp.slice(0, 16) });
   }
-  return { count: result.explainedBuilds, total: result.failedBuilds, uncounted: result.failedBuilds - result.explainedBuilds, rate, jobs, total_job_failures: total, urls, generated_at: generatedAt };
+  return {
+    count: result.explainedBuilds,
+    total: result.failedBuilds,
+    uncounted: result.failedBuilds - result.explainedBuilds,
+    rate,
+    jobs,
+    total_job_failures: total,
+    urls,
+    generated_at: generatedAt,
+  };
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -75,7 +84,10 @@ export async function erUncategorizedTvars(
   const base = { excludeJobs: ER_EXCLUDED_JOBS, perPage: 10000, ...options };
   const [gate, others] = await Promise.all([
     uncategorizedFailures(engine, signatures, { ...base, includeProjects: integrated }),
-    uncategorizedFailures(engine, signatures, { ...base, includeProjects: `^(?!${integrated.slice(1, -1)}$)(?=[\\s\\S]*${ER_INCLUDED_PROJECTS})` }),
+    uncategorizedFailures(engine, signatures, {
+      ...base,
+      includeProjects: `^(?!${integrated.slice(1, -1)}$)(?=[\\s\\S]*${ER_INCLUDED_PROJECTS})`,
+    }),
   ]);
   return { integrated_gate: toErTvars(gate, options.generatedAt), others: toErTvars(others, options.generatedAt) };
 }

@@ -27,7 +27,10 @@ function loadTestQueries(): Signature[] {
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => {
       const doc = yaml.load(fs.readFileSync(path.join(dir, f), 'utf8')) as Record<string, any>;
-      return sig(f.replace(/\.yaml$/, ''), doc.query, { allowNonvoting: !!doc['allow-nonvoting'], suppressGraph: !!doc['suppress-graph'] });
+      return sig(f.replace(/\.yaml$/, ''), doc.query, {
+        allowNonvoting: !!doc['allow-nonvoting'],
+        suppressGraph: !!doc['suppress-graph'],
+      });
     });
 }
 
@@ -50,7 +53,9 @@ function independent(id: string, queue?: string) {
 
 describeWithCorpus('graph.json compatibility (golden/graph_all.json, graph_gate.json)', () => {
   const golden: ErGraphJson = JSON.parse(fs.readFileSync(path.join(CORPUS_DIR, 'golden', 'graph_all.json'), 'utf8'));
-  const goldenGate: ErGraphJson = JSON.parse(fs.readFileSync(path.join(CORPUS_DIR, 'golden', 'graph_gate.json'), 'utf8'));
+  const goldenGate: ErGraphJson = JSON.parse(
+    fs.readFileSync(path.join(CORPUS_DIR, 'golden', 'graph_gate.json'), 'utf8'),
+  );
   const signatures = loadTestQueries();
   const compiled: CompiledSignature[] = signatures.map((s) => ({ signature: s, query: fakeEsQuery(s.id) }));
   const bugData = (s: Signature) => golden.buglist.find((b) => b.number === s.id)!.bug_data;
@@ -66,8 +71,16 @@ describeWithCorpus('graph.json compatibility (golden/graph_all.json, graph_gate.
   it('has the header of elastic-recheck-graph', () => {
     expect(ours.now).toBe(golden.now);
     // golden last_indexed came from a stub; ours is the newest gate/check console line of the samples
-    const consoles = Object.keys(golden.buglist).length && signatures.flatMap((s) => (sampleForBug(s.id) ? sampleDocs(sampleForBug(s.id)!) : []));
-    const newest = Math.max(...(consoles as any[]).filter((d) => ['console.html', 'job-output.txt'].includes(d.filename) && ['gate', 'check'].includes(d.build_queue)).map((d) => Date.parse(d['@timestamp'])));
+    const consoles =
+      Object.keys(golden.buglist).length &&
+      signatures.flatMap((s) => (sampleForBug(s.id) ? sampleDocs(sampleForBug(s.id)!) : []));
+    const newest = Math.max(
+      ...(consoles as any[])
+        .filter(
+          (d) => ['console.html', 'job-output.txt'].includes(d.filename) && ['gate', 'check'].includes(d.build_queue),
+        )
+        .map((d) => Date.parse(d['@timestamp'])),
+    );
     expect(ours.last_indexed).toBe(newest);
     expect(ours.behind).toBe(NOW_HOUR - newest);
     expect(['green', 'yellow']).toContain(ours.status);
@@ -112,7 +125,9 @@ describeWithCorpus('graph.json compatibility (golden/graph_all.json, graph_gate.
       expect(o.fails24).toBe(exp.last24);
       expect(g.fails).toBe(exp.allHits); // the original's count: every returned hit, in range or not
       const failure = g.data.find((d) => d.label === 'FAILURE');
-      const summed23 = failure ? failure.data.filter(([ts]) => ts > NOW_HOUR - 24 * HOUR).reduce((n, [, c]) => n + c, 0) : 0;
+      const summed23 = failure
+        ? failure.data.filter(([ts]) => ts > NOW_HOUR - 24 * HOUR).reduce((n, [, c]) => n + c, 0)
+        : 0;
       expect(g.fails24).toBe(summed23);
       if (g.fails !== o.fails) outside++;
       if (g.fails24 !== o.fails24) shortDay++;
@@ -133,7 +148,13 @@ describeWithCorpus('graph.json compatibility (golden/graph_all.json, graph_gate.
   });
 
   it('-q gate filters the queue (ER appended build_queue twice, so its gate graph was empty)', async () => {
-    const gate = await graphJson(index.engine, compiled, { index: index.name, now: NOW, queryText: erQueryText, bugData, queue: 'gate' });
+    const gate = await graphJson(index.engine, compiled, {
+      index: index.name,
+      now: NOW,
+      queryText: erQueryText,
+      bugData,
+      queue: 'gate',
+    });
     expect(goldenGate.buglist.every((b) => b.fails === 0 && b.data.length === 0)).toBe(true);
     for (const g of goldenGate.buglist) {
       const o = gate.buglist.find((b) => b.number === g.number)!;

@@ -81,7 +81,10 @@ export async function lastIndexed(engine: EngineClient, index = DEFAULT_LOG_INDE
       track_total_hits: false,
       query: {
         bool: {
-          filter: [{ terms: { [LOG_FIELDS.filename]: ['console.html', 'job-output.txt'] } }, { terms: { [LOG_FIELDS.buildQueue]: ['gate', 'check'] } }],
+          filter: [
+            { terms: { [LOG_FIELDS.filename]: ['console.html', 'job-output.txt'] } },
+            { terms: { [LOG_FIELDS.buildQueue]: ['gate', 'check'] } },
+          ],
           must_not: [{ term: { 'tags.keyword': '_grokparsefailure' } }],
         },
       },
@@ -92,11 +95,21 @@ export async function lastIndexed(engine: EngineClient, index = DEFAULT_LOG_INDE
   return res.aggregations?.newest?.value ?? 0;
 }
 
-export async function graphJson(engine: EngineClient, signatures: CompiledSignature[], options: GraphJsonOptions): Promise<ErGraphJson> {
+export async function graphJson(
+  engine: EngineClient,
+  signatures: CompiledSignature[],
+  options: GraphJsonOptions,
+): Promise<ErGraphJson> {
   const days = options.days ?? 10;
   const nowHour = Math.floor(options.now / HOUR_MS) * HOUR_MS;
   const [rates, indexed, health] = await Promise.all([
-    failureRates(engine, signatures, { index: options.index, end: nowHour, windowMs: days * DAY_MS, bucketMs: HOUR_MS, queues: options.queue ? [options.queue] : undefined }),
+    failureRates(engine, signatures, {
+      index: options.index,
+      end: nowHour,
+      windowMs: days * DAY_MS,
+      bucketMs: HOUR_MS,
+      queues: options.queue ? [options.queue] : undefined,
+    }),
     lastIndexed(engine, options.index),
     engine.request<{ status: string }>({ method: 'GET', path: '/_cluster/health' }),
   ]);

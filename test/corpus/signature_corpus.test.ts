@@ -24,9 +24,18 @@ interface Tally {
   flaggedFields: Record<string, number>;
 }
 
-function tallyDirectory(dir: string): { tally: Tally; perFile: Map<string, { lint?: SignatureLint; loadError?: string }> } {
+function tallyDirectory(dir: string): {
+  tally: Tally;
+  perFile: Map<string, { lint?: SignatureLint; loadError?: string }>;
+} {
   const loaded = readSignatureDirectory(dir);
-  const tally: Tally = { files: 0, outcomes: { 'as-is': 0, rewritten: 0, flagged: 0, rejected: 0 }, rejectedReasons: {}, rewriteKinds: {}, flaggedFields: {} };
+  const tally: Tally = {
+    files: 0,
+    outcomes: { 'as-is': 0, rewritten: 0, flagged: 0, rejected: 0 },
+    rejectedReasons: {},
+    rewriteKinds: {},
+    flaggedFields: {},
+  };
   const perFile = new Map<string, { lint?: SignatureLint; loadError?: string }>();
   const bump = (o: Record<string, number>, k: string) => (o[k] = (o[k] ?? 0) + 1);
   for (const e of loaded.errors) {
@@ -41,7 +50,8 @@ function tallyDirectory(dir: string): { tally: Tally; perFile: Map<string, { lin
     tally.outcomes[lint.outcome]++;
     if (lint.outcome === 'rejected') bump(tally.rejectedReasons, lint.errors[0].code);
     for (const r of lint.rewrites) bump(tally.rewriteKinds, r.reason.split(/[:;(]/)[0].trim());
-    if (lint.outcome === 'flagged') for (const w of lint.warnings.filter((x) => x.code === 'legacy_field')) bump(tally.flaggedFields, w.field!);
+    if (lint.outcome === 'flagged')
+      for (const w of lint.warnings.filter((x) => x.code === 'legacy_field')) bump(tally.flaggedFields, w.field!);
   }
   tally.files = perFile.size;
   return { tally, perFile };
@@ -65,7 +75,9 @@ describeWithCorpus('the elastic-recheck signature corpus', () => {
     const { tally, perFile } = tallyDirectory(dir);
     print('current signatures (queries/)', tally);
     expect(tally.files).toBe(91);
-    const rejected = [...perFile].filter(([, v]) => v.loadError || v.lint?.outcome === 'rejected').map(([f, v]) => `${f}: ${v.loadError ?? v.lint!.errors[0].message}`);
+    const rejected = [...perFile]
+      .filter(([, v]) => v.loadError || v.lint?.outcome === 'rejected')
+      .map(([f, v]) => `${f}: ${v.loadError ?? v.lint!.errors[0].message}`);
     expect(rejected).toEqual([]);
   });
 
@@ -80,7 +92,10 @@ describeWithCorpus('the elastic-recheck signature corpus', () => {
       const lint = v.lint!;
       if (lint.outcome === 'rejected') {
         // a reason with a code, a message naming the problem and a position
-        expect({ file, ok: lint.errors.length > 0 && lint.errors.every((e) => e.message.length > 10 && e.offset !== undefined) }).toEqual({ file, ok: true });
+        expect({
+          file,
+          ok: lint.errors.length > 0 && lint.errors.every((e) => e.message.length > 10 && e.offset !== undefined),
+        }).toEqual({ file, ok: true });
       } else {
         // anything loaded must run on the engine as our validator understands it
         const q = lint.translated ?? '';
@@ -117,7 +132,9 @@ describeWithCorpus('the elastic-recheck signature corpus', () => {
   });
 
   it('mutated corpus queries never crash the parser: a precise error or a tree that prints back the same', () => {
-    const queries = ['queries', 'queries-historical'].flatMap((sub) => readSignatureDirectory(path.join(CORPUS_DIR, sub)).signatures.map((s) => s.query));
+    const queries = ['queries', 'queries-historical'].flatMap((sub) =>
+      readSignatureDirectory(path.join(CORPUS_DIR, sub)).signatures.map((s) => s.query),
+    );
     let seed = 7;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const noise = '()"\\:*?~^[]{}/ -+!&|\n';
@@ -126,12 +143,18 @@ describeWithCorpus('the elastic-recheck signature corpus', () => {
       let q = queries[Math.floor(rnd() * queries.length)];
       for (let j = 0; j < 2; j++) {
         const p = Math.floor(rnd() * q.length);
-        q = rnd() < 0.5 ? q.slice(0, p) + q.slice(p + 1) : q.slice(0, p) + noise[Math.floor(rnd() * noise.length)] + q.slice(p);
+        q =
+          rnd() < 0.5
+            ? q.slice(0, p) + q.slice(p + 1)
+            : q.slice(0, p) + noise[Math.floor(rnd() * noise.length)] + q.slice(p);
       }
       const r = parseLucene(q);
       if (!r.ok) {
         outcomes.rejected++;
-        expect({ q, bad: /disagreement|^syntax error:/.test(r.error.message) || r.error.offset < 0 || r.error.offset > q.length }).toEqual({ q, bad: false });
+        expect({
+          q,
+          bad: /disagreement|^syntax error:/.test(r.error.message) || r.error.offset < 0 || r.error.offset > q.length,
+        }).toEqual({ q, bad: false });
         continue;
       }
       outcomes.valid++;
@@ -143,7 +166,7 @@ describeWithCorpus('the elastic-recheck signature corpus', () => {
 
   describe.each([
     ['the production ci-log-processing mapping', () => productionMapping()],
-    ['the generator\'s index template', () => logMappings()],
+    ["the generator's index template", () => logMappings()],
   ])('on the real engine with %s', (_name, mapping) => {
     let index: TestIndex;
     beforeAll(async () => {
@@ -154,7 +177,11 @@ describeWithCorpus('the elastic-recheck signature corpus', () => {
     it('every current signature and a fixed 20 % slice of the historical ones are accepted by the engine as we would run them', async () => {
       const rejectedByEngine: string[] = [];
       const matchNothing: string[] = [];
-      const work: { sub: string; s: (ReturnType<typeof readSignatureDirectory>)['signatures'][number]; lint: SignatureLint }[] = [];
+      const work: {
+        sub: string;
+        s: ReturnType<typeof readSignatureDirectory>['signatures'][number];
+        lint: SignatureLint;
+      }[] = [];
       for (const sub of ['queries', 'queries-historical']) {
         const { signatures } = readSignatureDirectory(path.join(CORPUS_DIR, sub));
         signatures.forEach((s, i) => {
@@ -173,12 +200,17 @@ describeWithCorpus('the elastic-recheck signature corpus', () => {
           if (r.matchesNothing) {
             matchNothing.push(`${sub}/${s.id}: ${r.matchesNothing.join('; ')}`);
             // our pure lint saw it coming: a flagged old field or an unfielded term that also hits number fields
-            expect({ id: s.id, seen: lint.outcome === 'flagged' || lint.warnings.some((w) => w.code === 'no_field') }).toEqual({ id: s.id, seen: true });
+            expect({
+              id: s.id,
+              seen: lint.outcome === 'flagged' || lint.warnings.some((w) => w.code === 'no_field'),
+            }).toEqual({ id: s.id, seen: true });
           }
         }
       };
       await Promise.all([worker(), worker(), worker(), worker()]);
-      process.stdout.write(`engine-validated ${work.length} signatures; parts the engine turns into match-nothing: ${matchNothing.length}\n${matchNothing.sort().join('\n')}\n`);
+      process.stdout.write(
+        `engine-validated ${work.length} signatures; parts the engine turns into match-nothing: ${matchNothing.length}\n${matchNothing.sort().join('\n')}\n`,
+      );
       expect(work.filter((w) => w.sub === 'queries')).toHaveLength(91);
       expect(rejectedByEngine).toEqual([]);
     });
@@ -190,7 +222,8 @@ function productionMapping(): object {
   const properties: Record<string, object> = {};
   for (const [f, type] of Object.entries(CI_LOG_PROCESSING_FIELDS)) {
     if (f.startsWith('_') || f.endsWith('.keyword')) continue;
-    properties[f] = type === 'text' ? { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } } : { type };
+    properties[f] =
+      type === 'text' ? { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } } : { type };
   }
   return { properties };
 }

@@ -26,11 +26,13 @@ export class FakeChat extends HttpFake {
     const matrix = /^\/_matrix\/client\/v3\/rooms\/([^/]+)\/send\/m\.room\.message\/([^/]+)$/.exec(req.path);
     if (matrix) {
       if (req.method !== 'PUT') return { status: 405, body: { errcode: 'M_UNRECOGNIZED' } };
-      if (req.headers.authorization !== `Bearer ${this.matrixToken}`) return { status: 401, body: { errcode: 'M_UNKNOWN_TOKEN', error: 'Invalid access token' } };
+      if (req.headers.authorization !== `Bearer ${this.matrixToken}`)
+        return { status: 401, body: { errcode: 'M_UNKNOWN_TOKEN', error: 'Invalid access token' } };
       const key = `${matrix[1]}/${matrix[2]}`;
       const existing = this.txns.get(key);
       if (existing) return { status: 200, body: { event_id: existing } };
-      if (req.json?.msgtype !== 'm.text' || typeof req.json?.body !== 'string') return { status: 400, body: { errcode: 'M_BAD_JSON' } };
+      if (req.json?.msgtype !== 'm.text' || typeof req.json?.body !== 'string')
+        return { status: 400, body: { errcode: 'M_BAD_JSON' } };
       const eventId = `$event${this.txns.size + 1}`;
       this.txns.set(key, eventId);
       this.delivered.push({ kind: 'matrix', path: req.path, text: req.json.body, body: req.json });

@@ -59,7 +59,12 @@ export class FakeTrackers extends HttpFake {
 
   /** Base URLs for the client config. */
   get urls() {
-    return { launchpad: `${this.url}/launchpad/1.0`, github: `${this.url}/github`, jira: `${this.url}/jira`, storyboard: `${this.url}/storyboard/api/v1` };
+    return {
+      launchpad: `${this.url}/launchpad/1.0`,
+      github: `${this.url}/github`,
+      jira: `${this.url}/jira`,
+      storyboard: `${this.url}/storyboard/api/v1`,
+    };
   }
 
   /** Answers wait until release() (a tracker that does not answer in time). */
@@ -95,10 +100,23 @@ export class FakeTrackers extends HttpFake {
     const m = /^\/launchpad\/1\.0\/bugs\/(\d+)(\/bug_tasks)?$/.exec(req.path);
     const bug = m ? this.launchpad.get(m[1]) : undefined;
     // anonymous clients cannot tell a private bug from a missing one
-    if (!bug || (bug.private && !this.authorized(req))) return { status: 404, body: `Object: <lp.bugs.model.bug.BugSet>, name: '${m?.[1]}'` };
+    if (!bug || (bug.private && !this.authorized(req)))
+      return { status: 404, body: `Object: <lp.bugs.model.bug.BugSet>, name: '${m?.[1]}'` };
     const self = `${this.url}/launchpad/1.0/bugs/${bug.id}`;
     if (!m![2]) {
-      return { status: 200, body: { self_link: self, resource_type_link: `${this.url}/launchpad/1.0/#bug`, id: Number(bug.id), title: bug.title, private: bug.private === true, information_type: bug.private ? 'Private' : 'Public', bug_tasks_collection_link: `${self}/bug_tasks`, web_link: `https://bugs.launchpad.net/bugs/${bug.id}` } };
+      return {
+        status: 200,
+        body: {
+          self_link: self,
+          resource_type_link: `${this.url}/launchpad/1.0/#bug`,
+          id: Number(bug.id),
+          title: bug.title,
+          private: bug.private === true,
+          information_type: bug.private ? 'Private' : 'Public',
+          bug_tasks_collection_link: `${self}/bug_tasks`,
+          web_link: `https://bugs.launchpad.net/bugs/${bug.id}`,
+        },
+      };
     }
     const start = Number(req.query.get('ws.start') ?? 0);
     const size = Math.min(Number(req.query.get('ws.size') ?? this.pageSize), this.pageSize);
@@ -113,21 +131,40 @@ export class FakeTrackers extends HttpFake {
       date_closed: t.status.startsWith('Fix') ? (t.fixedAt ?? null) : null,
     }));
     const body: any = { total_size: bug.tasks.length, start, entries };
-    if (start + size < bug.tasks.length) body.next_collection_link = `${self}/bug_tasks?ws.size=${size}&memo=${start + size}&ws.start=${start + size}`;
+    if (start + size < bug.tasks.length)
+      body.next_collection_link = `${self}/bug_tasks?ws.size=${size}&memo=${start + size}&ws.start=${start + size}`;
     return { status: 200, body };
   }
 
   private gh(req: RecordedRequest): FakeReply {
     const m = /^\/github\/repos\/([\w.-]+\/[\w.-]+)\/issues\/(\d+)$/.exec(req.path);
     const issue = m ? this.github.get(`${m[1]}#${m[2]}`) : undefined;
-    if (!issue || (issue.private && !this.authorized(req))) return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/issues/issues#get-an-issue' } };
-    return { status: 200, body: { number: issue.number, title: issue.title, state: issue.state, state_reason: issue.stateReason ?? null, html_url: `https://github.com/${issue.repo}/issues/${issue.number}`, labels: [] } };
+    if (!issue || (issue.private && !this.authorized(req)))
+      return {
+        status: 404,
+        body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/issues/issues#get-an-issue' },
+      };
+    return {
+      status: 200,
+      body: {
+        number: issue.number,
+        title: issue.title,
+        state: issue.state,
+        state_reason: issue.stateReason ?? null,
+        html_url: `https://github.com/${issue.repo}/issues/${issue.number}`,
+        labels: [],
+      },
+    };
   }
 
   private jr(req: RecordedRequest): FakeReply {
     const m = /^\/jira\/rest\/api\/2\/issue\/([A-Z][A-Z0-9_]*-\d+)$/.exec(req.path);
     const issue = m ? this.jira.get(m[1]) : undefined;
-    if (!issue || (issue.private && !this.authorized(req))) return { status: 404, body: { errorMessages: ['Issue does not exist or you do not have permission to see it.'], errors: {} } };
+    if (!issue || (issue.private && !this.authorized(req)))
+      return {
+        status: 404,
+        body: { errorMessages: ['Issue does not exist or you do not have permission to see it.'], errors: {} },
+      };
     const project = issue.key.split('-')[0];
     return {
       status: 200,
@@ -149,15 +186,34 @@ export class FakeTrackers extends HttpFake {
     const names = [...new Set([...this.stories.values()].flatMap((s) => s.tasks.map((t) => t.project)))];
     if (project) {
       const name = names[Number(project[1]) - 1];
-      return name ? { status: 200, body: { id: Number(project[1]), name } } : { status: 404, body: { faultstring: 'Project not found' } };
+      return name
+        ? { status: 200, body: { id: Number(project[1]), name } }
+        : { status: 404, body: { faultstring: 'Project not found' } };
     }
     const m = /^\/storyboard\/api\/v1\/stories\/(\d+)(\/tasks)?$/.exec(req.path);
     const story = m ? this.stories.get(Number(m[1])) : undefined;
-    if (!story || (story.private && !this.authorized(req))) return { status: 404, body: { faultstring: 'Story not found' } };
-    if (!m![2]) return { status: 200, body: { id: story.id, title: story.title, status: story.status, private: story.private === true, is_bug: true } };
+    if (!story || (story.private && !this.authorized(req)))
+      return { status: 404, body: { faultstring: 'Story not found' } };
+    if (!m![2])
+      return {
+        status: 200,
+        body: { id: story.id, title: story.title, status: story.status, private: story.private === true, is_bug: true },
+      };
     const offset = Number(req.query.get('offset') ?? 0);
     const limit = Math.min(Number(req.query.get('limit') ?? this.pageSize), this.pageSize);
-    const tasks = story.tasks.slice(offset, offset + limit).map((t, i) => ({ id: offset + i + 1, story_id: story.id, status: t.status, project_id: names.indexOf(t.project) + 1, title: `task ${offset + i + 1}` }));
-    return { status: 200, body: tasks, headers: { 'x-total': String(story.tasks.length), 'x-limit': String(limit), 'x-offset': String(offset) } };
+    const tasks = story.tasks
+      .slice(offset, offset + limit)
+      .map((t, i) => ({
+        id: offset + i + 1,
+        story_id: story.id,
+        status: t.status,
+        project_id: names.indexOf(t.project) + 1,
+        title: `task ${offset + i + 1}`,
+      }));
+    return {
+      status: 200,
+      body: tasks,
+      headers: { 'x-total': String(story.tasks.length), 'x-limit': String(limit), 'x-offset': String(offset) },
+    };
   }
 }

@@ -30,7 +30,13 @@ export interface FakeZuulBuild {
 let uuidCounter = 0;
 export function fakeUuid(): string {
   uuidCounter++;
-  return (Date.now().toString(16) + uuidCounter.toString(16).padStart(8, '0') + Math.floor(Math.random() * 1e16).toString(16)).padEnd(32, '0').slice(0, 32);
+  return (
+    Date.now().toString(16) +
+    uuidCounter.toString(16).padStart(8, '0') +
+    Math.floor(Math.random() * 1e16).toString(16)
+  )
+    .padEnd(32, '0')
+    .slice(0, 32);
 }
 
 export class FakeZuul extends HttpFake {
@@ -54,7 +60,10 @@ export class FakeZuul extends HttpFake {
       branch: 'master',
       change,
       patchset,
-      ref: change === null ? 'refs/heads/master' : `refs/changes/${String(change).slice(-2).padStart(2, '0')}/${change}/${patchset}`,
+      ref:
+        change === null
+          ? 'refs/heads/master'
+          : `refs/changes/${String(change).slice(-2).padStart(2, '0')}/${change}/${patchset}`,
       ref_url: change === null ? '' : `https://review.example.org/${change}`,
       log_url: `https://logs.example.org/${uuid.slice(0, 3)}/${uuid}/`,
       start_time: new Date(Date.now() - 3600000).toISOString().slice(0, 19),
@@ -90,12 +99,14 @@ export class FakeZuul extends HttpFake {
     const m = /^\/api\/tenant\/([^/]+)\/builds$/.exec(req.path);
     if (req.method !== 'GET' || !m) return { status: 404, body: { error: 'not found' } };
     const builds = this.tenants.get(decodeURIComponent(m[1]));
-    if (!builds) return { status: 404, body: { description: `Tenant ${m[1]} does not exist.`, error: 'Not Found', code: 404 } };
+    if (!builds)
+      return { status: 404, body: { description: `Tenant ${m[1]} does not exist.`, error: 'Not Found', code: 404 } };
     const q = req.query;
     const results = q.getAll('result');
     const int = (name: string): number | undefined => (q.has(name) ? Number(q.get(name)) : undefined);
     for (const name of ['idx_min', 'idx_max', 'skip', 'limit']) {
-      if (q.has(name) && !/^\d+$/.test(q.get(name)!)) return { status: 400, body: { description: `invalid ${name}`, error: 'Bad Request', code: 400 } };
+      if (q.has(name) && !/^\d+$/.test(q.get(name)!))
+        return { status: 400, body: { description: `invalid ${name}`, error: 'Bad Request', code: 400 } };
     }
     const idxMin = int('idx_min');
     const idxMax = int('idx_max');
@@ -125,16 +136,28 @@ export class FakeZuul extends HttpFake {
  * How a stored job-output.txt of a job on OpenDev's base job ends (server/lib/classify/readiness.ts): the END of
  * the base post playbook, then the START of the log-upload playbook, which readiness waits for.
  */
-export const BEFORE_END_OF_LOG = 'POST-RUN END RESULT_NORMAL: [trusted : opendev.org/opendev/base-jobs/playbooks/base/post.yaml@master]';
-export const END_OF_LOG_MARKER = 'POST-RUN START: [trusted : opendev.org/opendev/base-jobs/playbooks/base/post-logs.yaml@master]';
+export const BEFORE_END_OF_LOG =
+  'POST-RUN END RESULT_NORMAL: [trusted : opendev.org/opendev/base-jobs/playbooks/base/post.yaml@master]';
+export const END_OF_LOG_MARKER =
+  'POST-RUN START: [trusted : opendev.org/opendev/base-jobs/playbooks/base/post-logs.yaml@master]';
 
 /**
  * The log documents logsender would index for a fake Zuul build: one per line, per file, in the
  * ci-log-processing schema, one second apart from `start`. job-output.txt gets the end-of-log
  * marker unless `marker` is false.
  */
-export function zuulBuildLogLines(build: FakeZuulBuild, files: Record<string, string[]>, options: { marker?: boolean; start?: number } = {}): unknown[] {
-  const all = { ...files, 'job-output.txt': [...(files['job-output.txt'] ?? ['TASK [run tests]']), ...(options.marker === false ? [BEFORE_END_OF_LOG] : [BEFORE_END_OF_LOG, END_OF_LOG_MARKER])] };
+export function zuulBuildLogLines(
+  build: FakeZuulBuild,
+  files: Record<string, string[]>,
+  options: { marker?: boolean; start?: number } = {},
+): unknown[] {
+  const all = {
+    ...files,
+    'job-output.txt': [
+      ...(files['job-output.txt'] ?? ['TASK [run tests]']),
+      ...(options.marker === false ? [BEFORE_END_OF_LOG] : [BEFORE_END_OF_LOG, END_OF_LOG_MARKER]),
+    ],
+  };
   let t = options.start ?? Date.now() - 600000;
   const lines: unknown[] = [];
   for (const [filename, messages] of Object.entries(all)) {

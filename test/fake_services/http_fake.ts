@@ -42,7 +42,13 @@ export abstract class HttpFake {
       req.on('data', (c) => chunks.push(c));
       req.on('end', async () => {
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-        const recorded: RecordedRequest = { method: req.method ?? 'GET', path: decodeURIComponentSafe(url.pathname), query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+        const recorded: RecordedRequest = {
+          method: req.method ?? 'GET',
+          path: decodeURIComponentSafe(url.pathname),
+          query: url.searchParams,
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        };
         if (recorded.body) {
           try {
             recorded.json = JSON.parse(recorded.body);
@@ -58,8 +64,12 @@ export abstract class HttpFake {
           reply = { status: 500, body: String(error?.message ?? error) };
         }
         recorded.status = reply.status;
-        const payload = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-        res.writeHead(reply.status, { 'content-type': typeof reply.body === 'object' ? 'application/json' : 'text/plain', ...(reply.headers ?? {}) });
+        const payload =
+          reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+        res.writeHead(reply.status, {
+          'content-type': typeof reply.body === 'object' ? 'application/json' : 'text/plain',
+          ...(reply.headers ?? {}),
+        });
         res.end(payload);
       });
     });

@@ -63,7 +63,11 @@ let clock = Date.now();
 let seq = 0;
 
 async function request(method: string, urlPath: string, body?: string): Promise<any> {
-  const res = await fetch(`${running.url}${urlPath}`, { method, headers: body ? { 'content-type': 'application/x-ndjson' } : {}, body });
+  const res = await fetch(`${running.url}${urlPath}`, {
+    method,
+    headers: body ? { 'content-type': 'application/x-ndjson' } : {},
+    body,
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${urlPath} -> ${res.status}: ${text.slice(0, 300)}`);
   return text ? JSON.parse(text) : undefined;
@@ -102,7 +106,15 @@ function setup(): { config: RecheckConfig; tenant: string; logsIndex: string } {
     engine: { timeout: '5s' },
     webhooks: [
       { name: 'qa', type: 'slack', url: `${chat.url}/slack/T0/B0/secret`, projects: ['all'], events: ['positive'] },
-      { name: 'nova', type: 'matrix', url: chat.url, roomId: '!nova:example.org', token: 'matrix-access-token', projects: ['nova'], events: ['positive'] },
+      {
+        name: 'nova',
+        type: 'matrix',
+        url: chat.url,
+        roomId: '!nova:example.org',
+        token: 'matrix-access-token',
+        projects: ['nova'],
+        events: ['positive'],
+      },
       { name: 'bot', type: 'json', url: `${chat.url}/json/bot`, projects: ['all'], events: ['positive'] },
     ],
     report: { retryInitial: '10ms', retryMax: '20ms', timeout: '300ms', giveUpAfter: '1h' },
@@ -112,13 +124,24 @@ function setup(): { config: RecheckConfig; tenant: string; logsIndex: string } {
 
 async function failedBuild(tenant: string, logsIndex: string): Promise<FakeZuulBuild> {
   const build = zuul.addBuild(tenant, { project: 'openstack/nova', job_name: 'tempest-full', pipeline: 'gate' });
-  const lines = zuulBuildLogLines(build, { 'screen-n-cpu.txt': [KNOWN_ERROR] }, { marker: true, start: Date.parse('2026-11-22T01:00:00Z') });
+  const lines = zuulBuildLogLines(
+    build,
+    { 'screen-n-cpu.txt': [KNOWN_ERROR] },
+    { marker: true, start: Date.parse('2026-11-22T01:00:00Z') },
+  );
   await request('POST', `/${logsIndex}/_bulk?refresh=true`, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
   return build;
 }
 
 const loop = (config: RecheckConfig, checkpoint?: ConstructorParameters<typeof RecheckLoop>[0]['checkpoint']) =>
-  new RecheckLoop({ engine, config, loadSignatures: async () => SIGNATURES, logger: quiet, now: () => clock, checkpoint });
+  new RecheckLoop({
+    engine,
+    config,
+    loadSignatures: async () => SIGNATURES,
+    logger: quiet,
+    now: () => clock,
+    checkpoint,
+  });
 
 async function stored(config: RecheckConfig): Promise<Record<string, BuildResult>> {
   await request('POST', `/${config.results.index}/_refresh`);
@@ -139,7 +162,9 @@ async function drain(config: RecheckConfig, make = () => loop(config)): Promise<
 
 /** What each service received about one build. */
 function arrived(build: FakeZuulBuild): Record<(typeof CHANNELS)[number], number> {
-  const chats = chat.delivered.filter((d) => (d.text ?? '').includes(`/${build.change} `) || d.body?.build?.uuid === build.uuid);
+  const chats = chat.delivered.filter(
+    (d) => (d.text ?? '').includes(`/${build.change} `) || d.body?.build?.uuid === build.uuid,
+  );
   return {
     gerrit: gerrit.reviews.filter((r) => r.change === build.change).length,
     'chat:qa': chats.filter((d) => d.kind === 'slack').length,
@@ -173,7 +198,8 @@ describe('exactly-once reporting under faults', () => {
     const { config, tenant, logsIndex } = setup();
     // one build per kill point: (step, channel)
     const points: Array<{ build: FakeZuulBuild; step: ReportStep; channel: string }> = [];
-    for (const step of STEPS) for (const channel of CHANNELS) points.push({ build: await failedBuild(tenant, logsIndex), step, channel });
+    for (const step of STEPS)
+      for (const channel of CHANNELS) points.push({ build: await failedBuild(tenant, logsIndex), step, channel });
     const remaining = new Set(points);
     let hosts = 0;
     while (remaining.size && hosts < 30) {
@@ -181,7 +207,9 @@ describe('exactly-once reporting under faults', () => {
       let killed!: () => void;
       const died = new Promise<void>((resolve) => (killed = resolve));
       const host = loop(config, (step, at) => {
-        const point = [...remaining].find((p) => p.step === step && p.channel === at.channel && p.build.uuid === at.uuid);
+        const point = [...remaining].find(
+          (p) => p.step === step && p.channel === at.channel && p.build.uuid === at.uuid,
+        );
         if (!point) return;
         remaining.delete(point);
         killed();
@@ -199,12 +227,20 @@ describe('exactly-once reporting under faults', () => {
     for (const { build, step, channel } of points) {
       const got = arrived(build);
       const slackLost = channel === 'chat:qa' && step === 'claimed'; // claimed, then the host died before sending
-      expect({ step, channel, got }).toEqual({ step, channel, got: { gerrit: 1, 'chat:qa': slackLost ? 0 : 1, 'chat:nova': 1, 'chat:bot': 1 } });
+      expect({ step, channel, got }).toEqual({
+        step,
+        channel,
+        got: { gerrit: 1, 'chat:qa': slackLost ? 0 : 1, 'chat:nova': 1, 'chat:bot': 1 },
+      });
       const reports = results[build.uuid].reports;
       expect(reports.gerrit.status).toBe('sent');
       expect(reports['chat:nova'].status).toBe('sent');
       expect(reports['chat:bot'].status).toBe('sent');
-      if (channel === 'chat:qa' && step !== 'recorded') expect(reports['chat:qa']).toMatchObject({ status: 'failed', reason: expect.stringContaining('not resent to avoid a duplicate') });
+      if (channel === 'chat:qa' && step !== 'recorded')
+        expect(reports['chat:qa']).toMatchObject({
+          status: 'failed',
+          reason: expect.stringContaining('not resent to avoid a duplicate'),
+        });
       else expect(reports['chat:qa'].status).toBe('sent');
       expect(results[build.uuid].reportPending).toBe(false);
     }
@@ -225,7 +261,8 @@ describe('exactly-once reporting under faults', () => {
     await drain(config, () => host); // the same host, which survived the engine
     expect(arrived(build)).toEqual({ gerrit: 1, 'chat:qa': 1, 'chat:nova': 1, 'chat:bot': 1 });
     const reports = (await stored(config))[build.uuid].reports;
-    for (const channel of CHANNELS) expect({ channel, status: reports[channel].status }).toEqual({ channel, status: 'sent' });
+    for (const channel of CHANNELS)
+      expect({ channel, status: reports[channel].status }).toEqual({ channel, status: 'sent' });
   });
 
   test('services down or silent: retried, each report once', async () => {
@@ -254,7 +291,13 @@ describe('exactly-once reporting under faults', () => {
     const onRejection = (reason: unknown) => rejections.push(reason);
     process.on('unhandledRejection', onRejection);
     const warnings: string[] = [];
-    const logger = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m), get: () => logger } as any;
+    const logger = {
+      debug() {},
+      info() {},
+      warn: (m: string) => warnings.push(m),
+      error: (m: string) => warnings.push(m),
+      get: () => logger,
+    } as any;
     const tasks = `faults-tasks-${process.pid}`;
     const tm = new StandInTaskManager(engine, tasks, { logger, pollIntervalMs: 3600000 });
     let kills = 0;
@@ -276,7 +319,13 @@ describe('exactly-once reporting under faults', () => {
     });
     try {
       const start = await tm.start();
-      await start.ensureScheduled({ id: 'faults-recheck', taskType: 'faults:recheck', schedule: { interval: '1h' }, params: {}, state: {} });
+      await start.ensureScheduled({
+        id: 'faults-recheck',
+        taskType: 'faults:recheck',
+        schedule: { interval: '1h' },
+        params: {},
+        state: {},
+      });
       await tm.tick(); // the pass delivers to Gerrit, the engine dies, nothing can be recorded
       await tm.tick(); // the poll itself fails: logged, not thrown
       expect(kills).toBe(1);
@@ -289,7 +338,8 @@ describe('exactly-once reporting under faults', () => {
       await drain(config, () => host);
       expect(arrived(build)).toEqual({ gerrit: 1, 'chat:qa': 1, 'chat:nova': 1, 'chat:bot': 1 });
       const reports = (await stored(config))[build.uuid].reports;
-      for (const channel of CHANNELS) expect({ channel, status: reports[channel].status }).toEqual({ channel, status: 'sent' });
+      for (const channel of CHANNELS)
+        expect({ channel, status: reports[channel].status }).toEqual({ channel, status: 'sent' });
       await tm.stop();
       await new Promise((r) => setImmediate(r));
       expect(rejections).toEqual([]);

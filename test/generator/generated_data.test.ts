@@ -27,11 +27,22 @@ describe('generated CI log data on the engine (demo signatures)', () => {
   it('creates daily indices with the ci-log-processing mapping (keyword build fields, text message)', async () => {
     const indices = Object.keys(data.truth.counts.indices);
     expect(indices.length).toBeGreaterThanOrEqual(10);
-    for (const name of indices) expect(name).toMatch(new RegExp(`^${data.prefix.replace(/[.]/g, '\\.')}\\d{4}\\.\\d{2}\\.\\d{2}$`));
+    for (const name of indices)
+      expect(name).toMatch(new RegExp(`^${data.prefix.replace(/[.]/g, '\\.')}\\d{4}\\.\\d{2}\\.\\d{2}$`));
     const mapping = await data.engine.request<any>({ method: 'GET', path: `/${indices[0]}/_mapping` });
     const props = mapping[indices[0]].mappings.properties;
     expect(props.message.type).toBe('text');
-    for (const f of ['build_name', 'build_status', 'build_uuid', 'build_queue', 'build_branch', 'project', 'tags', 'filename', 'log_url']) {
+    for (const f of [
+      'build_name',
+      'build_status',
+      'build_uuid',
+      'build_queue',
+      'build_branch',
+      'project',
+      'tags',
+      'filename',
+      'log_url',
+    ]) {
       expect(props[f].type).toBe('keyword');
       expect(props[f].fields.keyword.type).toBe('keyword');
     }
@@ -55,7 +66,12 @@ describe('generated CI log data on the engine (demo signatures)', () => {
       data.engine,
       known.map((b) => ({
         index: data.indexPattern,
-        body: { size: 1, query: { bool: { filter: [signatureQuery(bySig.get(b.cause.signature!)!), { term: { build_uuid: b.uuid } }] } } },
+        body: {
+          size: 1,
+          query: {
+            bool: { filter: [signatureQuery(bySig.get(b.cause.signature!)!), { term: { build_uuid: b.uuid } }] },
+          },
+        },
       })),
     );
     res.responses.forEach((r, i) => {
@@ -88,26 +104,43 @@ describe('generated CI log data on the engine (demo signatures)', () => {
     expect(result.matchedPairs).toBe(data.truth.builds.reduce((n, b) => n + b.expectedSignatures.length, 0));
   });
 
-  it('writes every build\'s test results to the subunit indices', async () => {
+  it("writes every build's test results to the subunit indices", async () => {
     expect(data.subunitPattern).toBeDefined();
     const withFailures = data.truth.builds.filter((b) => b.failedTests.length > 0);
     expect(withFailures.length).toBeGreaterThan(5);
     const res = await search(data.engine, data.subunitPattern!, {
       size: 0,
       query: { term: { test_status: 'fail' } },
-      aggs: { builds: { terms: { field: 'build_uuid.keyword', size: 1000 }, aggs: { tests: { terms: { field: 'test_name.keyword', size: 100 } } } } },
+      aggs: {
+        builds: {
+          terms: { field: 'build_uuid.keyword', size: 1000 },
+          aggs: { tests: { terms: { field: 'test_name.keyword', size: 100 } } },
+        },
+      },
     });
-    const engineFailed = Object.fromEntries(res.aggregations.builds.buckets.map((b: any) => [b.key, b.tests.buckets.map((t: any) => t.key).sort()]));
+    const engineFailed = Object.fromEntries(
+      res.aggregations.builds.buckets.map((b: any) => [b.key, b.tests.buckets.map((t: any) => t.key).sort()]),
+    );
     expect(engineFailed).toEqual(Object.fromEntries(withFailures.map((b) => [b.uuid, [...b.failedTests].sort()])));
-    const count = await data.engine.request<{ count: number }>({ method: 'GET', path: `/${data.subunitPattern}/_count` });
+    const count = await data.engine.request<{ count: number }>({
+      method: 'GET',
+      path: `/${data.subunitPattern}/_count`,
+    });
     expect(count.count).toBe(data.truth.counts.tests);
   });
 
   it('predicts the engine tokenizer for the generated messages', async () => {
     const { analyze } = await import('../../generator');
-    const res = await search<{ message: string }>(data.engine, data.indexPattern, { size: 200, query: { function_score: { random_score: { seed: 7, field: '_seq_no' } } } });
+    const res = await search<{ message: string }>(data.engine, data.indexPattern, {
+      size: 200,
+      query: { function_score: { random_score: { seed: 7, field: '_seq_no' } } },
+    });
     for (const hit of res.hits.hits.slice(0, 60)) {
-      const a = await data.engine.request<{ tokens: Array<{ token: string }> }>({ method: 'POST', path: '/_analyze', body: { analyzer: 'standard', text: hit._source.message } });
+      const a = await data.engine.request<{ tokens: Array<{ token: string }> }>({
+        method: 'POST',
+        path: '/_analyze',
+        body: { analyzer: 'standard', text: hit._source.message },
+      });
       expect(analyze(hit._source.message)).toEqual(a.tokens.map((t) => t.token));
     }
   });
@@ -116,7 +149,12 @@ describe('generated CI log data on the engine (demo signatures)', () => {
 describeWithCorpus('generated CI log data on the engine (the 91 production signatures of the corpus)', () => {
   let data: GeneratedData;
   beforeAll(async () => {
-    data = await indexGeneratedData({ builds: 600, linesPerBuild: 12, seed: 'corpus', signatures: path.join(CORPUS_DIR, 'queries') });
+    data = await indexGeneratedData({
+      builds: 600,
+      linesPerBuild: 12,
+      seed: 'corpus',
+      signatures: path.join(CORPUS_DIR, 'queries'),
+    });
   });
   afterAll(async () => {
     await data?.cleanup();
@@ -140,19 +178,27 @@ describeWithCorpus('generated CI log data on the engine (the 91 production signa
   });
 });
 
-describeWithCorpus('generated CI log data on the engine (875 historical signatures: the evaluator against the engine)', () => {
-  let data: GeneratedData;
-  beforeAll(async () => {
-    data = await indexGeneratedData({ builds: 1500, linesPerBuild: 8, seed: 'historical', signatures: path.join(CORPUS_DIR, 'queries-historical') });
-  });
-  afterAll(async () => {
-    await data?.cleanup();
-  });
+describeWithCorpus(
+  'generated CI log data on the engine (875 historical signatures: the evaluator against the engine)',
+  () => {
+    let data: GeneratedData;
+    beforeAll(async () => {
+      data = await indexGeneratedData({
+        builds: 1500,
+        linesPerBuild: 8,
+        seed: 'historical',
+        signatures: path.join(CORPUS_DIR, 'queries-historical'),
+      });
+    });
+    afterAll(async () => {
+      await data?.cleanup();
+    });
 
-  it('agrees with the engine on every build-signature pair', async () => {
-    expect(data.truth.signatures.used.length).toBeGreaterThan(800);
-    const result = await verifyGroundTruth(data.engine, data.truth, data.signatures);
-    expect(result.mismatches).toEqual([]);
-    expect(result.matchedPairs).toBeGreaterThan(100);
-  });
-});
+    it('agrees with the engine on every build-signature pair', async () => {
+      expect(data.truth.signatures.used.length).toBeGreaterThan(800);
+      const result = await verifyGroundTruth(data.engine, data.truth, data.signatures);
+      expect(result.mismatches).toEqual([]);
+      expect(result.matchedPairs).toBeGreaterThan(100);
+    });
+  },
+);

@@ -12,7 +12,8 @@ import { REPO_ROOT } from '../../dev/build/build';
 import type { StandIn } from '../../dev/host/stand_in';
 import { SIGNATURES_PATH, signatureHistoryPath } from '../../common/api/signatures';
 
-const SO_PRIVILEGES = 'x-pack/platform/packages/private/security/authorization_core/src/privileges/feature_privilege_builder/saved_object.ts';
+const SO_PRIVILEGES =
+  'x-pack/platform/packages/private/security/authorization_core/src/privileges/feature_privilege_builder/saved_object.ts';
 const FEATURE_SCHEMA = 'x-pack/platform/plugins/shared/features/server/feature_schema.ts';
 const CONFIG = 'src/core/packages/plugins/server-internal/src/plugin.ts + src/core/packages/config/server-internal';
 
@@ -56,7 +57,11 @@ afterAll(async () => {
   for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-const SIG = (id: string) => ({ bug: { tracker: 'launchpad', id }, query: 'message:"Timed out waiting for a reply" AND tags:console', title: 'RPC timeout' });
+const SIG = (id: string) => ({
+  bug: { tracker: 'launchpad', id },
+  query: 'message:"Timed out waiting for a reply" AND tags:console',
+  title: 'RPC timeout',
+});
 
 describe('saved-object privileges per type', () => {
   test(`${SO_PRIVILEGES}: a writer who is not a superuser saves a signature and reads its history`, async () => {
@@ -79,7 +84,9 @@ describe('saved-object privileges per type', () => {
 
   test(`${SO_PRIVILEGES}: with the old privileges (the signature type only) the writer's save is refused for the history type`, async () => {
     const s = await start(
-      changedPlugin(`const p = feature.elasticRecheckFeature.privileges; p.all.savedObject.all = ['elastic_recheck_signature']; p.read.savedObject.read = ['elastic_recheck_signature'];`) as any,
+      changedPlugin(
+        `const p = feature.elasticRecheckFeature.privileges; p.all.savedObject.all = ['elastic_recheck_signature']; p.read.savedObject.read = ['elastic_recheck_signature'];`,
+      ) as any,
     );
     const refused = await s.request('POST', SIGNATURES_PATH, { user: 'writer', body: SIG('7000003') });
     expect(refused.status).toBe(403);
@@ -91,28 +98,37 @@ describe('saved-object privileges per type', () => {
 
 describe('feature registration', () => {
   test(`${FEATURE_SCHEMA}: the old feature definition (with \`scope\`) fails to register and the host does not start`, async () => {
-    await expect(start(changedPlugin(`feature.elasticRecheckFeature.scope = ['spaces', 'security'];`) as any)).rejects.toThrow('[scope]: definition for this key is missing');
+    await expect(
+      start(changedPlugin(`feature.elasticRecheckFeature.scope = ['spaces', 'security'];`) as any),
+    ).rejects.toThrow('[scope]: definition for this key is missing');
   });
 });
 
 describe('the config descriptor', () => {
   test(`${CONFIG}: settings without a schema stop the host with "No validation schema has been defined"`, async () => {
-    await expect(start({ ...changedPlugin(`module.exports = { plugin: index.plugin };`), config: { logs: { indexPattern: 'x-*' } } } as any)).rejects.toThrow(
-      'No validation schema has been defined for [elastic_recheck]',
-    );
+    await expect(
+      start({
+        ...changedPlugin(`module.exports = { plugin: index.plugin };`),
+        config: { logs: { indexPattern: 'x-*' } },
+      } as any),
+    ).rejects.toThrow('No validation schema has been defined for [elastic_recheck]');
   });
 
   test(`${CONFIG}: a \`config\` export that is not a config-schema type is refused`, async () => {
-    await expect(start(changedPlugin(`module.exports = { plugin: index.plugin, config: { schema: { validate: (v) => v } } };`) as any)).rejects.toThrow(
-      'Configuration schema expected to be an instance of Type',
-    );
+    await expect(
+      start(
+        changedPlugin(`module.exports = { plugin: index.plugin, config: { schema: { validate: (v) => v } } };`) as any,
+      ),
+    ).rejects.toThrow('Configuration schema expected to be an instance of Type');
   });
 
   test(`${CONFIG}: the settings reach the plugin through the schema, which reports the full key`, async () => {
     const strict = changedPlugin(
       `const { schema } = require('@kbn/config-schema'); module.exports = { plugin: index.plugin, config: { schema: schema.object({ logs: schema.object({ indexPattern: schema.string() }) }) } };`,
     );
-    await expect(start({ ...strict, config: { zuul: { url: 'https://zuul.example.org' } } } as any)).rejects.toThrow('[config validation of [elastic_recheck].zuul]: definition for this key is missing');
+    await expect(start({ ...strict, config: { zuul: { url: 'https://zuul.example.org' } } } as any)).rejects.toThrow(
+      '[config validation of [elastic_recheck].zuul]: definition for this key is missing',
+    );
     const s = await start({ ...strict, config: { logs: { indexPattern: 'from-schema-*' } } } as any);
     expect(s.logs.some((l) => l.level === 'error')).toBe(false);
   });

@@ -21,7 +21,8 @@ import { LOG_MAPPING } from '../fixtures/log_index';
 
 const FILES: Record<string, string> = {
   // the directory of the file is gone in ci-log-processing: filename is the basename
-  '1900001.yaml': 'query: >-\n  message:"Timed out waiting for a reply to message ID" AND\n  filename:"logs/screen-n-cpu.txt"\n',
+  '1900001.yaml':
+    'query: >-\n  message:"Timed out waiting for a reply to message ID" AND\n  filename:"logs/screen-n-cpu.txt"\n',
   // the 2013 schema
   '1900002.yaml': 'query: >-\n  @message:"Lock wait timeout exceeded" AND @fields.build_name:"tempest-full-py3"\n',
   // Jenkins reported every failed build as FAILURE; Zuul says POST_FAILURE, TIMED_OUT, ...
@@ -34,7 +35,8 @@ const FILES: Record<string, string> = {
   '1900008.yaml': 'query: message:"Connection refused" AND message:"keystone"\n',
   // console.html became job-output.txt, tagged console.html by ci-log-processing
   '1900009.yaml': 'query: message:"SSHTimeout" AND filename:"console.html"\n',
-  '1900010.yaml': 'query: >-\n  @message:"AMQP server on" AND @message:"is unreachable" AND\n  @fields.filename:"logs/screen-q-svc.txt"\n',
+  '1900010.yaml':
+    'query: >-\n  @message:"AMQP server on" AND @message:"is unreachable" AND\n  @fields.filename:"logs/screen-q-svc.txt"\n',
 };
 
 type Line = [file: string, message: string];
@@ -52,22 +54,182 @@ interface HeldOutBuild {
 
 const u = (n: number) => `${n.toString(16).padStart(2, '0')}e1d0a7${'0'.repeat(24)}`;
 const BUILDS: HeldOutBuild[] = [
-  { uuid: u(1), job: 'tempest-full-py3', status: 'FAILURE', voting: 1, lines: [['screen-n-cpu.txt', 'ERROR nova.compute.manager oslo_messaging.exceptions.MessagingTimeout: Timed out waiting for a reply to message ID 6e4c0f']], matches: ['1900001'], why: 'the line is in screen-n-cpu.txt' },
-  { uuid: u(2), job: 'grenade', status: 'FAILURE', voting: 1, lines: [['job-output.txt', 'MessagingTimeout: Timed out waiting for a reply to message ID 11aa']], matches: [], why: 'the line is in the console, not screen-n-cpu.txt' },
-  { uuid: u(3), job: 'tempest-full-py3', status: 'FAILURE', voting: 1, lines: [['screen-n-api.txt', "pymysql.err.InternalError: (1205, 'Lock wait timeout exceeded; try restarting transaction')"]], matches: ['1900002'], why: '@message and @fields.build_name' },
-  { uuid: u(4), job: 'nova-next', status: 'FAILURE', voting: 1, lines: [['screen-n-api.txt', "pymysql.err.InternalError: (1205, 'Lock wait timeout exceeded; try restarting transaction')"]], matches: [], why: 'another job than @fields.build_name names' },
-  { uuid: u(5), job: 'tempest-full-py3', status: 'POST_FAILURE', voting: 1, lines: [['job-output.txt', 'rsync: connection unexpectedly closed (0 bytes received so far) [sender]']], matches: ['1900003'], why: 'build_status:FAILURE meant every failed build' },
-  { uuid: u(6), job: 'tempest-multinode-full', status: 'FAILURE', voting: 1, lines: [['job-output.txt', 'No valid host was found. There are not enough hosts available.']], matches: ['1900004'], why: 'the job name contains tempest' },
-  { uuid: u(7), job: 'neutron-functional', status: 'FAILURE', voting: 1, lines: [['job-output.txt', 'No valid host was found. There are not enough hosts available.']], matches: [], why: 'the job name does not contain tempest' },
-  { uuid: u(8), job: 'tempest-full-py3', status: 'FAILURE', voting: 0, lines: [['job-output.txt', 'Failed to attach volume 3b1f to instance 77c2'], ['job-output.txt', 'Kernel panic - not syncing: Fatal exception']], matches: ['1900005'], why: 'non-voting: only the allow-nonvoting signature counts' },
-  { uuid: u(9), job: 'devstack', status: 'FAILURE', voting: 1, lines: [['job-output.txt', 'Kernel panic - not syncing: Fatal exception']], matches: ['1900006'], why: 'voting job' },
-  { uuid: u(10), job: 'neutron-tempest-plugin-ovn', status: 'FAILURE', voting: 1, lines: [['screen-q-svc.txt', 'ovsdbapp.exceptions.TimeoutException: Commands [DbSetCommand] exceeded timeout 180 seconds']], matches: [], suppressed: ['1900007'], why: 'suppress-notification: listed apart' },
-  { uuid: u(11), job: 'keystone-dsvm-functional', status: 'FAILURE', voting: 1, lines: [['job-output.txt', 'curl: (7) Failed to connect: Connection refused'], ['job-output.txt', 'waiting for keystone to come up']], matches: [], why: 'the two phrases are on two lines' },
-  { uuid: u(12), job: 'heat-functional', status: 'FAILURE', voting: 1, lines: [['job-output.txt', 'Unable to establish connection to keystone: Connection refused']], matches: ['1900008'], why: 'both phrases on one line' },
-  { uuid: u(13), job: 'tempest-full-py3', status: 'FAILURE', voting: 1, lines: [['job-output.txt', 'Details: SSHTimeout: Connection to the 10.0.0.5 via SSH timed out.']], matches: ['1900009'], why: 'the console' },
-  { uuid: u(14), job: 'tempest-full-py3', status: 'FAILURE', voting: 1, lines: [['job-output.txt', 'ERROR: some failure nobody has seen before']], matches: [], why: 'no signature' },
-  { uuid: u(15), job: 'neutron-grenade', status: 'FAILURE', voting: 1, lines: [['screen-q-svc.txt', 'ERROR oslo.messaging._drivers.impl_rabbit AMQP server on 10.0.0.3:5672 is unreachable: timed out']], matches: ['1900010'], why: '@message twice and @fields.filename with a path' },
-  { uuid: u(16), job: 'devstack', status: 'SUCCESS', voting: 1, lines: [['job-output.txt', 'Kernel panic - not syncing: Fatal exception']], matches: ['1900006'], why: 'a successful build: never a failure to categorize' },
+  {
+    uuid: u(1),
+    job: 'tempest-full-py3',
+    status: 'FAILURE',
+    voting: 1,
+    lines: [
+      [
+        'screen-n-cpu.txt',
+        'ERROR nova.compute.manager oslo_messaging.exceptions.MessagingTimeout: Timed out waiting for a reply to message ID 6e4c0f',
+      ],
+    ],
+    matches: ['1900001'],
+    why: 'the line is in screen-n-cpu.txt',
+  },
+  {
+    uuid: u(2),
+    job: 'grenade',
+    status: 'FAILURE',
+    voting: 1,
+    lines: [['job-output.txt', 'MessagingTimeout: Timed out waiting for a reply to message ID 11aa']],
+    matches: [],
+    why: 'the line is in the console, not screen-n-cpu.txt',
+  },
+  {
+    uuid: u(3),
+    job: 'tempest-full-py3',
+    status: 'FAILURE',
+    voting: 1,
+    lines: [
+      [
+        'screen-n-api.txt',
+        "pymysql.err.InternalError: (1205, 'Lock wait timeout exceeded; try restarting transaction')",
+      ],
+    ],
+    matches: ['1900002'],
+    why: '@message and @fields.build_name',
+  },
+  {
+    uuid: u(4),
+    job: 'nova-next',
+    status: 'FAILURE',
+    voting: 1,
+    lines: [
+      [
+        'screen-n-api.txt',
+        "pymysql.err.InternalError: (1205, 'Lock wait timeout exceeded; try restarting transaction')",
+      ],
+    ],
+    matches: [],
+    why: 'another job than @fields.build_name names',
+  },
+  {
+    uuid: u(5),
+    job: 'tempest-full-py3',
+    status: 'POST_FAILURE',
+    voting: 1,
+    lines: [['job-output.txt', 'rsync: connection unexpectedly closed (0 bytes received so far) [sender]']],
+    matches: ['1900003'],
+    why: 'build_status:FAILURE meant every failed build',
+  },
+  {
+    uuid: u(6),
+    job: 'tempest-multinode-full',
+    status: 'FAILURE',
+    voting: 1,
+    lines: [['job-output.txt', 'No valid host was found. There are not enough hosts available.']],
+    matches: ['1900004'],
+    why: 'the job name contains tempest',
+  },
+  {
+    uuid: u(7),
+    job: 'neutron-functional',
+    status: 'FAILURE',
+    voting: 1,
+    lines: [['job-output.txt', 'No valid host was found. There are not enough hosts available.']],
+    matches: [],
+    why: 'the job name does not contain tempest',
+  },
+  {
+    uuid: u(8),
+    job: 'tempest-full-py3',
+    status: 'FAILURE',
+    voting: 0,
+    lines: [
+      ['job-output.txt', 'Failed to attach volume 3b1f to instance 77c2'],
+      ['job-output.txt', 'Kernel panic - not syncing: Fatal exception'],
+    ],
+    matches: ['1900005'],
+    why: 'non-voting: only the allow-nonvoting signature counts',
+  },
+  {
+    uuid: u(9),
+    job: 'devstack',
+    status: 'FAILURE',
+    voting: 1,
+    lines: [['job-output.txt', 'Kernel panic - not syncing: Fatal exception']],
+    matches: ['1900006'],
+    why: 'voting job',
+  },
+  {
+    uuid: u(10),
+    job: 'neutron-tempest-plugin-ovn',
+    status: 'FAILURE',
+    voting: 1,
+    lines: [
+      [
+        'screen-q-svc.txt',
+        'ovsdbapp.exceptions.TimeoutException: Commands [DbSetCommand] exceeded timeout 180 seconds',
+      ],
+    ],
+    matches: [],
+    suppressed: ['1900007'],
+    why: 'suppress-notification: listed apart',
+  },
+  {
+    uuid: u(11),
+    job: 'keystone-dsvm-functional',
+    status: 'FAILURE',
+    voting: 1,
+    lines: [
+      ['job-output.txt', 'curl: (7) Failed to connect: Connection refused'],
+      ['job-output.txt', 'waiting for keystone to come up'],
+    ],
+    matches: [],
+    why: 'the two phrases are on two lines',
+  },
+  {
+    uuid: u(12),
+    job: 'heat-functional',
+    status: 'FAILURE',
+    voting: 1,
+    lines: [['job-output.txt', 'Unable to establish connection to keystone: Connection refused']],
+    matches: ['1900008'],
+    why: 'both phrases on one line',
+  },
+  {
+    uuid: u(13),
+    job: 'tempest-full-py3',
+    status: 'FAILURE',
+    voting: 1,
+    lines: [['job-output.txt', 'Details: SSHTimeout: Connection to the 10.0.0.5 via SSH timed out.']],
+    matches: ['1900009'],
+    why: 'the console',
+  },
+  {
+    uuid: u(14),
+    job: 'tempest-full-py3',
+    status: 'FAILURE',
+    voting: 1,
+    lines: [['job-output.txt', 'ERROR: some failure nobody has seen before']],
+    matches: [],
+    why: 'no signature',
+  },
+  {
+    uuid: u(15),
+    job: 'neutron-grenade',
+    status: 'FAILURE',
+    voting: 1,
+    lines: [
+      [
+        'screen-q-svc.txt',
+        'ERROR oslo.messaging._drivers.impl_rabbit AMQP server on 10.0.0.3:5672 is unreachable: timed out',
+      ],
+    ],
+    matches: ['1900010'],
+    why: '@message twice and @fields.filename with a path',
+  },
+  {
+    uuid: u(16),
+    job: 'devstack',
+    status: 'SUCCESS',
+    voting: 1,
+    lines: [['job-output.txt', 'Kernel panic - not syncing: Fatal exception']],
+    matches: ['1900006'],
+    why: 'a successful build: never a failure to categorize',
+  },
 ];
 
 const TAGS: Record<string, string[]> = {
@@ -80,20 +242,36 @@ const END_LINES = [
 ];
 
 // half indexed: job-output.txt has not reached its last banner yet (non-voting, so outside the uncategorized count)
-const HALF = { uuid: 'ab1f0000000000000000000000000000', job: 'tempest-full-py3', status: 'FAILURE', voting: 0 as const };
+const HALF = {
+  uuid: 'ab1f0000000000000000000000000000',
+  job: 'tempest-full-py3',
+  status: 'FAILURE',
+  voting: 0 as const,
+};
 
 let standIn: StandIn;
 const indexPrefix = uniqueIndexPrefix('heldout');
 const logsPrefix = uniqueName('er-heldout');
 
 beforeAll(async () => {
-  standIn = await startSourceStandIn({ engineUrl: engineUrl(), indexPrefix, config: { logs: { indexPattern: `${logsPrefix}-*` } } });
+  standIn = await startSourceStandIn({
+    engineUrl: engineUrl(),
+    indexPrefix,
+    config: { logs: { indexPattern: `${logsPrefix}-*` } },
+  });
   const index = `${logsPrefix}-logs`;
-  await engineRequest('PUT', `/${index}`, { settings: { number_of_shards: 1, number_of_replicas: 0 }, mappings: LOG_MAPPING });
+  await engineRequest('PUT', `/${index}`, {
+    settings: { number_of_shards: 1, number_of_replicas: 0 },
+    mappings: LOG_MAPPING,
+  });
   const lines: string[] = [];
   let t = Date.now() - 6 * 3600_000;
   for (const b of BUILDS) {
-    const all: Line[] = [['job-output.txt', 'TASK [run tempest]'], ...b.lines, ...END_LINES.map((m): Line => ['job-output.txt', m])];
+    const all: Line[] = [
+      ['job-output.txt', 'TASK [run tempest]'],
+      ...b.lines,
+      ...END_LINES.map((m): Line => ['job-output.txt', m]),
+    ];
     all.forEach(([file, message], i) => {
       t += 1000;
       const stamp = new Date(t).toISOString();
@@ -119,7 +297,11 @@ beforeAll(async () => {
       );
     });
   }
-  for (const [i, message] of ['TASK [run tempest]', 'Failed to attach volume 9d0 to instance 1e2', END_LINES[0]].entries()) {
+  for (const [i, message] of [
+    'TASK [run tempest]',
+    'Failed to attach volume 9d0 to instance 1e2',
+    END_LINES[0],
+  ].entries()) {
     lines.push(JSON.stringify({ index: { _index: index } }));
     lines.push(
       JSON.stringify({
@@ -159,23 +341,31 @@ describe('a held-out elastic-recheck migration through the REST API', () => {
     const byFile = Object.fromEntries(dry.body.items.map((i: any) => [i.file, i]));
     expect(byFile['1900001.yaml'].translated).toContain('filename:"screen-n-cpu.txt"');
     expect(byFile['1900003.yaml'].rewrites.map((r: any) => r.from)).toEqual(['build_status:FAILURE']);
-    expect(byFile['1900004.yaml'].warnings.map((w: any) => w.message).join()).toMatch(/leading wildcard in '\*tempest\*' on 'build_name': build_name has \d+ distinct value/);
+    expect(byFile['1900004.yaml'].warnings.map((w: any) => w.message).join()).toMatch(
+      /leading wildcard in '\*tempest\*' on 'build_name': build_name has \d+ distinct value/,
+    );
     expect(byFile['1900006.yaml'].rewrites).toBeUndefined();
-    const applied = await standIn.request('POST', SIGNATURES_IMPORT_PATH, { user: 'writer', body: { files, dryRun: false } });
+    const applied = await standIn.request('POST', SIGNATURES_IMPORT_PATH, {
+      user: 'writer',
+      body: { files, dryRun: false },
+    });
     expect(applied.body.counts.created).toBe(files.length);
     const stored = await standIn.request('GET', '/api/elastic_recheck/signatures/1900002', { user: 'reader' });
     expect(stored.body.query).toBe('@message:"Lock wait timeout exceeded" AND @fields.build_name:"tempest-full-py3"');
   });
 
-  test.each(BUILDS.filter((b) => b.status !== 'SUCCESS').map((b) => [b.uuid.slice(0, 2), b.why, b] as const))('build %s (%s) is classified as elastic-recheck would', async (_n, _why, b) => {
-    const r = await standIn.request('POST', CLASSIFY_PATH, { user: 'reader', body: { uuid: b.uuid } });
-    expect(r.status).toBe(200);
-    expect(r.body.kind).toBe('classified');
-    expect(r.body.incomplete).toBeUndefined();
-    expect(r.body.matches.map((m: any) => m.signatureId).sort()).toEqual(b.matches);
-    expect(r.body.suppressed.map((m: any) => m.signatureId)).toEqual(b.suppressed ?? []);
-    expect(r.body.explained).toBe(b.matches.length > 0);
-  });
+  test.each(BUILDS.filter((b) => b.status !== 'SUCCESS').map((b) => [b.uuid.slice(0, 2), b.why, b] as const))(
+    'build %s (%s) is classified as elastic-recheck would',
+    async (_n, _why, b) => {
+      const r = await standIn.request('POST', CLASSIFY_PATH, { user: 'reader', body: { uuid: b.uuid } });
+      expect(r.status).toBe(200);
+      expect(r.body.kind).toBe('classified');
+      expect(r.body.incomplete).toBeUndefined();
+      expect(r.body.matches.map((m: any) => m.signatureId).sort()).toEqual(b.matches);
+      expect(r.body.suppressed.map((m: any) => m.signatureId)).toEqual(b.suppressed ?? []);
+      expect(r.body.explained).toBe(b.matches.length > 0);
+    },
+  );
 
   test('a half-indexed build on demand: classified on what is there and marked incomplete, saying what is missing', async () => {
     const r = await standIn.request('POST', CLASSIFY_PATH, { user: 'reader', body: { uuid: HALF.uuid } });
@@ -183,8 +373,21 @@ describe('a held-out elastic-recheck migration through the REST API', () => {
     expect(r.body.kind).toBe('classified');
     expect(r.body.matches.map((m: any) => m.signatureId)).toEqual(['1900005']);
     // the END of the base post playbook is there; the last banner (the log upload's START) is not
-    expect(r.body.incomplete).toMatchObject({ ready: false, markerFound: false, missingFiles: [], files: ['job-output.txt'], lines: 3 });
-    expect((await standIn.request('POST', CLASSIFY_PATH, { user: 'reader', body: { uuid: 'ab2f0000000000000000000000000000' } })).status).toBe(404);
+    expect(r.body.incomplete).toMatchObject({
+      ready: false,
+      markerFound: false,
+      missingFiles: [],
+      files: ['job-output.txt'],
+      lines: 3,
+    });
+    expect(
+      (
+        await standIn.request('POST', CLASSIFY_PATH, {
+          user: 'reader',
+          body: { uuid: 'ab2f0000000000000000000000000000' },
+        })
+      ).status,
+    ).toBe(404);
   });
 
   test('validate answers the rewrites and the query as it runs; query stats run the translated query', async () => {
@@ -192,8 +395,13 @@ describe('a held-out elastic-recheck migration through the REST API', () => {
     const v = await standIn.request('POST', QUERY_VALIDATE_PATH, { user: 'reader', body: { query } });
     expect(v.status).toBe(200);
     expect(v.body.ok).toBe(true);
-    expect(v.body.rewrites.map((r: any) => r.from)).toEqual(['@message:"Lock wait timeout exceeded"', 'build_status:FAILURE']);
-    expect(v.body.translated).toBe('message:"Lock wait timeout exceeded" AND build_status:(FAILURE OR TIMED_OUT OR POST_FAILURE OR NODE_FAILURE OR RETRY_LIMIT)');
+    expect(v.body.rewrites.map((r: any) => r.from)).toEqual([
+      '@message:"Lock wait timeout exceeded"',
+      'build_status:FAILURE',
+    ]);
+    expect(v.body.translated).toBe(
+      'message:"Lock wait timeout exceeded" AND build_status:(FAILURE OR TIMED_OUT OR POST_FAILURE OR NODE_FAILURE OR RETRY_LIMIT)',
+    );
     const stats = await standIn.request('POST', QUERY_STATS_PATH, { user: 'reader', body: { query, days: 1 } });
     expect(stats.status).toBe(200);
     // builds 03 and 04 hold the line

@@ -47,9 +47,21 @@ describe('query core on generated data (ground truth)', () => {
       // every other build by each strategy: both must agree with the truth
       results.push(
         ...(await Promise.all(
-          builds.slice(i, i + 8).map((b, k) =>
-            classifyBuild(data.engine, compiled, { uuid: b.uuid }, { index: data.indexPattern, subunitIndex: data.subunitPattern, strategy: k % 2 ? 'filters' : 'percolator', percolatorPrefix: PERCOLATOR_PREFIX }),
-          ),
+          builds
+            .slice(i, i + 8)
+            .map((b, k) =>
+              classifyBuild(
+                data.engine,
+                compiled,
+                { uuid: b.uuid },
+                {
+                  index: data.indexPattern,
+                  subunitIndex: data.subunitPattern,
+                  strategy: k % 2 ? 'filters' : 'percolator',
+                  percolatorPrefix: PERCOLATOR_PREFIX,
+                },
+              ),
+            ),
         )),
       );
     }
@@ -61,7 +73,8 @@ describe('query core on generated data (ground truth)', () => {
       }
       // on demand: suppress-notification signatures are evaluated too, reported apart
       const got = [...r.matches, ...r.suppressed].map((m) => m.signatureId).sort();
-      if (JSON.stringify(got) !== JSON.stringify(b.confirmedSignatures)) wrong.push(`${b.uuid}: got [${got}] expected [${b.confirmedSignatures}]`);
+      if (JSON.stringify(got) !== JSON.stringify(b.confirmedSignatures))
+        wrong.push(`${b.uuid}: got [${got}] expected [${b.confirmedSignatures}]`);
       const notConfirmed = b.expectedSignatures.filter((s) => !b.confirmedSignatures.includes(s)).sort();
       expect(r.unconfirmed.map((u) => u.signatureId).sort()).toEqual(notConfirmed);
       if (got.length) matchedBuilds++;
@@ -74,12 +87,21 @@ describe('query core on generated data (ground truth)', () => {
     });
     expect(wrong).toEqual([]);
     expect(matchedBuilds).toBeGreaterThan(5);
-    const notify = await classifyBuild(data.engine, compiled, { uuid: data.truth.builds[0].uuid }, { index: data.indexPattern, subunitIndex: data.subunitPattern, purpose: 'notification', strategy: 'filters' });
+    const notify = await classifyBuild(
+      data.engine,
+      compiled,
+      { uuid: data.truth.builds[0].uuid },
+      { index: data.indexPattern, subunitIndex: data.subunitPattern, purpose: 'notification', strategy: 'filters' },
+    );
     expect(notify.kind === 'classified' && notify.suppressed).toEqual([]);
   }, 120_000);
 
   it('failure rates equal the counts from the ground truth', async () => {
-    const rates = await failureRates(data.engine, compiled, { ...windowOpts(), bucketMs: 3600_000, includeSuppressed: true });
+    const rates = await failureRates(data.engine, compiled, {
+      ...windowOpts(),
+      bucketMs: 3600_000,
+      includeSuppressed: true,
+    });
     for (const row of rates.signatures) {
       const builds = data.truth.builds.filter((b) => b.expectedSignatures.includes(row.signatureId));
       expect([row.signatureId, row.failedBuilds]).toEqual([row.signatureId, builds.filter(failed).length]);
@@ -88,17 +110,29 @@ describe('query core on generated data (ground truth)', () => {
       expect(row.buildsByStatus).toEqual(byStatus);
       const jobs = new Map<string, number>();
       for (const b of builds.filter(failed)) jobs.set(b.job, (jobs.get(b.job) ?? 0) + 1);
-      const top = [...jobs.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5).map(([job, failedBuilds]) => ({ job, failedBuilds }));
+      const top = [...jobs.entries()]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, 5)
+        .map(([job, failedBuilds]) => ({ job, failedBuilds }));
       expect(row.topJobs).toEqual(top);
     }
     expect(rates.signatures.some((r) => r.failedBuilds > 0)).toBe(true);
     // suppress-graph signatures are left out by default
     const graphed = await failureRates(data.engine, compiled, windowOpts());
-    expect(graphed.signatures.map((r) => r.signatureId).sort()).toEqual(data.signatures.filter((s) => !s.suppressGraph).map((s) => s.id).sort());
+    expect(graphed.signatures.map((r) => r.signatureId).sort()).toEqual(
+      data.signatures
+        .filter((s) => !s.suppressGraph)
+        .map((s) => s.id)
+        .sort(),
+    );
   });
 
   it('uncategorized counts and rates equal the counts from the ground truth', async () => {
-    const r = await uncategorizedFailures(data.engine, compiled, { ...windowOpts(), subunitIndex: data.subunitPattern, perPage: 10000 });
+    const r = await uncategorizedFailures(data.engine, compiled, {
+      ...windowOpts(),
+      subunitIndex: data.subunitPattern,
+      perPage: 10000,
+    });
     const explains = new Set(data.signatures.filter((s) => s.mode === 'explains').map((s) => s.id));
     const failures = data.truth.builds.filter((b) => failed(b) && b.voting === 1);
     const explained = failures.filter((b) => b.confirmedSignatures.some((s) => explains.has(s)));
@@ -109,7 +143,11 @@ describe('query core on generated data (ground truth)', () => {
     expect(r.unexplained.map((b) => b.uuid).sort()).toEqual(unexplained.map((b) => b.uuid).sort());
     for (const job of r.jobs) {
       const fj = failures.filter((b) => b.job === job.job);
-      expect([job.job, job.failedBuilds, job.explainedBuilds]).toEqual([job.job, fj.length, fj.filter((b) => explained.includes(b)).length]);
+      expect([job.job, job.failedBuilds, job.explainedBuilds]).toEqual([
+        job.job,
+        fj.length,
+        fj.filter((b) => explained.includes(b)).length,
+      ]);
     }
     // newest first
     const times = r.unexplained.map((b) => Date.parse(b.timestamp));
@@ -120,7 +158,11 @@ describe('query core on generated data (ground truth)', () => {
     const checks = await successCheck(data.engine, compiled, windowOpts());
     for (const c of checks) {
       const builds = data.truth.builds.filter((b) => b.expectedSignatures.includes(c.signatureId));
-      expect([c.signatureId, c.successBuilds, c.failedBuilds]).toEqual([c.signatureId, builds.filter((b) => b.status === 'SUCCESS').length, builds.filter(failed).length]);
+      expect([c.signatureId, c.successBuilds, c.failedBuilds]).toEqual([
+        c.signatureId,
+        builds.filter((b) => b.status === 'SUCCESS').length,
+        builds.filter(failed).length,
+      ]);
     }
   });
 });

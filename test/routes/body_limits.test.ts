@@ -13,7 +13,14 @@ import { deleteStandInIndices, startSourceStandIn, uniqueIndexPrefix } from '../
 import { DEFAULT_BODY_MAX_BYTES, StandIn } from '../../dev/host/stand_in';
 import { API_BASE_PATH } from '../../common/constants';
 import { CLASSIFY_PATH, QUERY_PREVIEW_PATH, QUERY_STATS_PATH, QUERY_VALIDATE_PATH } from '../../common/api/paths';
-import { MAX_IMPORT_BYTES, SIGNATURE_PATH, SIGNATURES_IMPORT_PATH, SIGNATURES_PATH, signatureHistoryPath, signaturePath } from '../../common/api/signatures';
+import {
+  MAX_IMPORT_BYTES,
+  SIGNATURE_PATH,
+  SIGNATURES_IMPORT_PATH,
+  SIGNATURES_PATH,
+  signatureHistoryPath,
+  signaturePath,
+} from '../../common/api/signatures';
 import { HostClient } from '../../cli/host_client';
 import { importToHost, LocalFile, LocalInputError } from '../../cli/host_commands';
 
@@ -22,7 +29,8 @@ const indexPrefix = uniqueIndexPrefix('bodylimits');
 const KEPT = '7000001';
 const QUERY = 'message:"Timed out waiting for a reply to message ID"';
 
-const total = async () => (await standIn.request('GET', `${SIGNATURES_PATH}?perPage=1`, { user: 'reader' })).body.total as number;
+const total = async () =>
+  (await standIn.request('GET', `${SIGNATURES_PATH}?perPage=1`, { user: 'reader' })).body.total as number;
 const snapshot = async () => ({
   total: await total(),
   kept: (await standIn.request('GET', signaturePath(KEPT), { user: 'reader' })).body,
@@ -39,10 +47,22 @@ function padded(body: unknown, bytes: number): string {
 
 /** Per route that takes a body: the concrete path and a body it would act on (and change things with). */
 const CALLS: Record<string, { method: string; path: string; body: unknown }> = {
-  [`POST ${SIGNATURES_PATH}`]: { method: 'POST', path: SIGNATURES_PATH, body: { bug: { tracker: 'launchpad', id: '7000002' }, query: QUERY } },
-  [`PUT ${SIGNATURE_PATH}`]: { method: 'PUT', path: signaturePath(KEPT), body: { title: 'changed by an oversized request' } },
+  [`POST ${SIGNATURES_PATH}`]: {
+    method: 'POST',
+    path: SIGNATURES_PATH,
+    body: { bug: { tracker: 'launchpad', id: '7000002' }, query: QUERY },
+  },
+  [`PUT ${SIGNATURE_PATH}`]: {
+    method: 'PUT',
+    path: signaturePath(KEPT),
+    body: { title: 'changed by an oversized request' },
+  },
   [`DELETE ${SIGNATURE_PATH}`]: { method: 'DELETE', path: signaturePath(KEPT), body: {} },
-  [`POST ${SIGNATURES_IMPORT_PATH}`]: { method: 'POST', path: SIGNATURES_IMPORT_PATH, body: { files: [{ name: '7000003.yaml', content: `query: ${QUERY}\n` }], dryRun: false } },
+  [`POST ${SIGNATURES_IMPORT_PATH}`]: {
+    method: 'POST',
+    path: SIGNATURES_IMPORT_PATH,
+    body: { files: [{ name: '7000003.yaml', content: `query: ${QUERY}\n` }], dryRun: false },
+  },
   [`POST ${CLASSIFY_PATH}`]: { method: 'POST', path: CLASSIFY_PATH, body: { uuid: 'a'.repeat(32) } },
   [`POST ${QUERY_VALIDATE_PATH}`]: { method: 'POST', path: QUERY_VALIDATE_PATH, body: { query: QUERY } },
   [`POST ${QUERY_PREVIEW_PATH}`]: { method: 'POST', path: QUERY_PREVIEW_PATH, body: { query: QUERY, days: 1 } },
@@ -56,8 +76,15 @@ const limitOf = (key: string): number => {
 };
 
 beforeAll(async () => {
-  standIn = await startSourceStandIn({ engineUrl: engineUrl(), indexPrefix, config: { logs: { indexPattern: `${indexPrefix}-logs-*` } } });
-  const created = await standIn.request('POST', SIGNATURES_PATH, { user: 'writer', body: { bug: { tracker: 'launchpad', id: KEPT }, query: QUERY, title: 'kept' } });
+  standIn = await startSourceStandIn({
+    engineUrl: engineUrl(),
+    indexPrefix,
+    config: { logs: { indexPattern: `${indexPrefix}-logs-*` } },
+  });
+  const created = await standIn.request('POST', SIGNATURES_PATH, {
+    user: 'writer',
+    body: { bug: { tracker: 'launchpad', id: KEPT }, query: QUERY, title: 'kept' },
+  });
   expect(created.status).toBe(200);
 });
 
@@ -67,7 +94,9 @@ afterAll(async () => {
 });
 
 test('the table below covers every route of the API that takes a body', () => {
-  const withBody = standIn.routes.filter((r) => r.method !== 'get' && r.path.startsWith(API_BASE_PATH)).map((r) => `${r.method.toUpperCase()} ${r.path}`);
+  const withBody = standIn.routes
+    .filter((r) => r.method !== 'get' && r.path.startsWith(API_BASE_PATH))
+    .map((r) => `${r.method.toUpperCase()} ${r.path}`);
   expect(withBody.sort()).toEqual(Object.keys(CALLS).sort());
   // the import takes what the CLI sends at most (cli/host_commands.ts checks MAX_IMPORT_BYTES)
   expect(limitOf(`POST ${SIGNATURES_IMPORT_PATH}`)).toBe(MAX_IMPORT_BYTES);
@@ -78,15 +107,27 @@ describe('a body one byte over the route limit: 413 with a message, nothing chan
     const { method, path, body } = CALLS[key];
     const limit = limitOf(key);
     const before = await snapshot();
-    const res = await standIn.request(method, path, { user: 'writer', body: padded(body, limit + 1), headers: { 'content-type': 'application/json' } });
+    const res = await standIn.request(method, path, {
+      user: 'writer',
+      body: padded(body, limit + 1),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(413);
-    expect(res.body).toEqual({ statusCode: 413, error: 'Request Entity Too Large', message: `Payload content length greater than maximum allowed: ${limit}` });
+    expect(res.body).toEqual({
+      statusCode: 413,
+      error: 'Request Entity Too Large',
+      message: `Payload content length greater than maximum allowed: ${limit}`,
+    });
     expect(await snapshot()).toEqual(before);
   });
 
   test('the same body within the limit is taken (so the 413 above was the size alone)', async () => {
     const { method, path, body } = CALLS[`PUT ${SIGNATURE_PATH}`];
-    const res = await standIn.request(method, path, { user: 'writer', body: padded(body, limitOf(`PUT ${SIGNATURE_PATH}`)), headers: { 'content-type': 'application/json' } });
+    const res = await standIn.request(method, path, {
+      user: 'writer',
+      body: padded(body, limitOf(`PUT ${SIGNATURE_PATH}`)),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(200);
     expect(res.body.title).toBe('changed by an oversized request');
   });
@@ -94,8 +135,13 @@ describe('a body one byte over the route limit: 413 with a message, nothing chan
 
 /** One import file whose YAML comment pads the request `{ files, dryRun, overwrite }` to `bytes`. */
 function importFileOfRequestSize(id: string, bytes: number, dryRun: boolean): LocalFile {
-  const file = (pad: number): LocalFile => ({ name: `${id}.yaml`, path: `${id}.yaml`, content: `query: ${QUERY}\n# ${'p'.repeat(pad)}\n` });
-  const size = (f: LocalFile) => Buffer.byteLength(JSON.stringify({ files: [{ name: f.name, content: f.content }], dryRun, overwrite: false }));
+  const file = (pad: number): LocalFile => ({
+    name: `${id}.yaml`,
+    path: `${id}.yaml`,
+    content: `query: ${QUERY}\n# ${'p'.repeat(pad)}\n`,
+  });
+  const size = (f: LocalFile) =>
+    Buffer.byteLength(JSON.stringify({ files: [{ name: f.name, content: f.content }], dryRun, overwrite: false }));
   const pad = bytes - size(file(0));
   const f = file(pad);
   expect(size(f)).toBe(bytes);
@@ -106,12 +152,21 @@ describe('import at the 5 MB limit, through the route and through the CLI', () =
   test('a request of exactly MAX_IMPORT_BYTES is imported; one byte more is 413 and imports nothing', async () => {
     const before = await total();
     const exact = importFileOfRequestSize('7000004', MAX_IMPORT_BYTES, false);
-    const ok = await standIn.request('POST', SIGNATURES_IMPORT_PATH, { user: 'writer', body: { files: [{ name: exact.name, content: exact.content }], dryRun: false, overwrite: false } });
+    const ok = await standIn.request('POST', SIGNATURES_IMPORT_PATH, {
+      user: 'writer',
+      body: { files: [{ name: exact.name, content: exact.content }], dryRun: false, overwrite: false },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.counts.created).toBe(1);
     const over = importFileOfRequestSize('7000005', MAX_IMPORT_BYTES + 1, false);
-    const refused = await standIn.request('POST', SIGNATURES_IMPORT_PATH, { user: 'writer', body: { files: [{ name: over.name, content: over.content }], dryRun: false, overwrite: false } });
-    expect([refused.status, refused.body.message]).toEqual([413, `Payload content length greater than maximum allowed: ${MAX_IMPORT_BYTES}`]);
+    const refused = await standIn.request('POST', SIGNATURES_IMPORT_PATH, {
+      user: 'writer',
+      body: { files: [{ name: over.name, content: over.content }], dryRun: false, overwrite: false },
+    });
+    expect([refused.status, refused.body.message]).toEqual([
+      413,
+      `Payload content length greater than maximum allowed: ${MAX_IMPORT_BYTES}`,
+    ]);
     expect(await total()).toBe(before + 1);
   });
 
@@ -127,7 +182,9 @@ describe('import at the 5 MB limit, through the route and through the CLI', () =
       (e) => e,
     );
     expect(err).toBeInstanceOf(LocalInputError);
-    expect(err.message).toBe(`the files take ${MAX_IMPORT_BYTES + 1} bytes as a request; the host takes at most ${MAX_IMPORT_BYTES}: import them in parts`);
+    expect(err.message).toBe(
+      `the files take ${MAX_IMPORT_BYTES + 1} bytes as a request; the host takes at most ${MAX_IMPORT_BYTES}: import them in parts`,
+    );
     expect(await total()).toBe(before + 1);
     expect((await standIn.request('GET', signaturePath('7000007'), { user: 'reader' })).status).toBe(404);
   });

@@ -25,17 +25,43 @@ const get = (path: string, user = 'reader') => standIn.request('GET', path, { us
 
 beforeAll(async () => {
   trackers = await new FakeTrackers().start();
-  trackers.launchpad.set('1111', { id: '1111', title: 'Fixed long ago', tasks: [{ target: 'nova', status: 'Fix Released' }] });
-  trackers.launchpad.set('2222', { id: '2222', title: 'Still happening', tasks: [{ target: 'neutron', status: 'Confirmed' }] });
-  const config = { logs: { indexPattern: `${prefix}-logs-*` }, results: { index: `${prefix}-results` }, state: { index: stateIndex }, bugs: { launchpad: { url: trackers.urls.launchpad } } };
+  trackers.launchpad.set('1111', {
+    id: '1111',
+    title: 'Fixed long ago',
+    tasks: [{ target: 'nova', status: 'Fix Released' }],
+  });
+  trackers.launchpad.set('2222', {
+    id: '2222',
+    title: 'Still happening',
+    tasks: [{ target: 'neutron', status: 'Confirmed' }],
+  });
+  const config = {
+    logs: { indexPattern: `${prefix}-logs-*` },
+    results: { index: `${prefix}-results` },
+    state: { index: stateIndex },
+    bugs: { launchpad: { url: trackers.urls.launchpad } },
+  };
   standIn = await startSourceStandIn({ engineUrl: engineUrl(), indexPrefix, config });
   for (const id of ['1111', '2222', '3333']) {
-    const res = await standIn.request('POST', SIGNATURES_PATH, { user: 'writer', body: { bug: { tracker: 'launchpad', id }, query: `message:"error number ${id}"` } });
+    const res = await standIn.request('POST', SIGNATURES_PATH, {
+      user: 'writer',
+      body: { bug: { tracker: 'launchpad', id }, query: `message:"error number ${id}"` },
+    });
     expect(res.status).toBe(200);
   }
   // what the background step does in a pass (3333 is unknown to the tracker)
   const parsed = parseConfig(config);
-  await refreshBugs(httpEngineClient(engineUrl()), stateIndex, parsed.bugs, ['1111', '2222', '3333'].map((id) => ({ tracker: 'launchpad' as const, id, url: `https://bugs.launchpad.net/bugs/${id}` })), Date.now);
+  await refreshBugs(
+    httpEngineClient(engineUrl()),
+    stateIndex,
+    parsed.bugs,
+    ['1111', '2222', '3333'].map((id) => ({
+      tracker: 'launchpad' as const,
+      id,
+      url: `https://bugs.launchpad.net/bugs/${id}`,
+    })),
+    Date.now,
+  );
 });
 
 afterAll(async () => {
@@ -45,11 +71,16 @@ afterAll(async () => {
   await engineRequest('DELETE', `/${stateIndex}?ignore_unavailable=true`);
 });
 
-test('GET /bugs gives each signature\'s bug with title, status and projects', async () => {
+test("GET /bugs gives each signature's bug with title, status and projects", async () => {
   const res = await get(BUGS_PATH);
   expect(res.status).toBe(200);
   const byId = Object.fromEntries(res.body.bugs.map((b: any) => [b.id, b]));
-  expect(byId['1111']).toMatchObject({ availability: 'ok', title: 'Fixed long ago', status: 'fixed', tasks: [{ target: 'nova', status: 'Fix Released' }] });
+  expect(byId['1111']).toMatchObject({
+    availability: 'ok',
+    title: 'Fixed long ago',
+    status: 'fixed',
+    tasks: [{ target: 'nova', status: 'Fix Released' }],
+  });
   expect(byId['2222']).toMatchObject({ status: 'open' });
   expect(byId['3333']).toMatchObject({ availability: 'missing', status: 'unknown' });
   const one = await get(`${BUGS_PATH}?ids=launchpad:2222`);
@@ -58,7 +89,10 @@ test('GET /bugs gives each signature\'s bug with title, status and projects', as
 
 test('the signature list carries bugInfo and filters by bug status', async () => {
   const all = await get(`${SIGNATURES_PATH}?perPage=10`);
-  expect(all.body.signatures.find((s: any) => s.id === '1111').bugInfo).toMatchObject({ title: 'Fixed long ago', status: 'fixed' });
+  expect(all.body.signatures.find((s: any) => s.id === '1111').bugInfo).toMatchObject({
+    title: 'Fixed long ago',
+    status: 'fixed',
+  });
   const fixed = await get(`${SIGNATURES_PATH}?bugStatus=fixed`);
   expect(fixed.body.signatures.map((s: any) => s.id)).toEqual(['1111']);
   expect((await get(`${SIGNATURES_PATH}?bugStatus=unknown`)).body.signatures.map((s: any) => s.id)).toEqual(['3333']);
@@ -113,14 +147,43 @@ test('`elastic-recheck cleanup --host` prints the report and the file list, and 
     const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) });
     return { code, out, err };
   };
-  const files = await run('cleanup', '--host', standIn.url, '--user', 'reader', '--password', 'changeme', '--closed-days', '5', '--silent-days', '10', '--files');
+  const files = await run(
+    'cleanup',
+    '--host',
+    standIn.url,
+    '--user',
+    'reader',
+    '--password',
+    'changeme',
+    '--closed-days',
+    '5',
+    '--silent-days',
+    '10',
+    '--files',
+  );
   expect(files).toEqual({ code: 0, out: 'queries/1111.yaml\nqueries/2222.yaml\nqueries/3333.yaml\n', err: '' });
-  const table = await run('cleanup', '--host', standIn.url, '--user', 'reader', '--password', 'changeme', '--closed-days', '5', '--silent-days', '10');
+  const table = await run(
+    'cleanup',
+    '--host',
+    standIn.url,
+    '--user',
+    'reader',
+    '--password',
+    'changeme',
+    '--closed-days',
+    '5',
+    '--silent-days',
+    '10',
+  );
   expect(table.code).toBe(0);
-  expect(table.out).toContain('bug fixed or invalid, no hit for 5 days: 1\n  queries/1111.yaml  bug 1111 fixed "Fixed long ago", last hit none kept');
+  expect(table.out).toContain(
+    'bug fixed or invalid, no hit for 5 days: 1\n  queries/1111.yaml  bug 1111 fixed "Fixed long ago", last hit none kept',
+  );
   expect(table.out).toContain('no hit for 10 days: 2');
   expect((await run('cleanup')).code).toBe(2);
-  expect((await run('cleanup', '--host', standIn.url, '--closed-days', '0')).err).toContain('--closed-days must be from 1 to 3650');
+  expect((await run('cleanup', '--host', standIn.url, '--closed-days', '0')).err).toContain(
+    '--closed-days must be from 1 to 3650',
+  );
   const wrong = await run('cleanup', '--host', standIn.url, '--user', 'reader', '--password', 'wrong');
   expect(wrong.code).toBe(3);
 });

@@ -16,7 +16,15 @@ import { manifestFor } from '../../dev/build/build';
 import { TARGETS } from '../../dev/build/targets';
 import { FakeZuul, FakeZuulBuild, zuulBuildLogLines } from '../fake_services/fake_zuul';
 import { FakeGerrit } from '../fake_services/fake_gerrit';
-import { CLASSIFY_PATH, QUERY_PREVIEW_PATH, QUERY_STATS_PATH, QUERY_VALIDATE_PATH, RATES_PATH, RESULTS_PATH, UNCATEGORIZED_PATH } from '../../common/api/paths';
+import {
+  CLASSIFY_PATH,
+  QUERY_PREVIEW_PATH,
+  QUERY_STATS_PATH,
+  QUERY_VALIDATE_PATH,
+  RATES_PATH,
+  RESULTS_PATH,
+  UNCATEGORIZED_PATH,
+} from '../../common/api/paths';
 import { SIGNATURES_PATH } from '../../common/api/signatures';
 
 const prefix = uniqueName('er-buildapi');
@@ -50,10 +58,19 @@ function pluginConfig(extra: Record<string, unknown> = {}) {
 
 async function indexLogs(build: FakeZuulBuild, files: Record<string, string[]>): Promise<void> {
   const lines = zuulBuildLogLines(build, files);
-  await engineRequest('POST', `/${logsIndex}/_bulk?refresh=true`, lines.map((l) => JSON.stringify(l)).join('\n') + '\n', 'application/x-ndjson');
+  await engineRequest(
+    'POST',
+    `/${logsIndex}/_bulk?refresh=true`,
+    lines.map((l) => JSON.stringify(l)).join('\n') + '\n',
+    'application/x-ndjson',
+  );
 }
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 20000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -75,9 +92,17 @@ beforeAll(async () => {
   gerrit = await new FakeGerrit('recheck-bot', 'gerrit-http-password').start();
   const soPrefix = uniqueIndexPrefix('buildapi');
   soPrefixes.push(soPrefix);
-  kibana = await startSourceStandIn({ engineUrl: engineUrl(), indexPrefix: soPrefix, config: pluginConfig(), taskPollIntervalMs: 200 });
+  kibana = await startSourceStandIn({
+    engineUrl: engineUrl(),
+    indexPrefix: soPrefix,
+    config: pluginConfig(),
+    taskPollIntervalMs: 200,
+  });
   standIns.push(kibana);
-  const created = await kibana.request('POST', SIGNATURES_PATH, { user: 'writer', body: { bug: { tracker: 'launchpad', id: '1708704' }, query: QUERY, title: 'RPC timeout' } });
+  const created = await kibana.request('POST', SIGNATURES_PATH, {
+    user: 'writer',
+    body: { bug: { tracker: 'launchpad', id: '1708704' }, query: QUERY, title: 'RPC timeout' },
+  });
   expect(created.status).toBe(200);
 });
 
@@ -106,12 +131,24 @@ describe('background work inside the host', () => {
     for (let i = 0; i < 2; i++) {
       const soPrefix = uniqueIndexPrefix(`buildapi-osd${i}`);
       soPrefixes.push(soPrefix);
-      const s = await startSourceStandIn({ host: 'osd', pluginDir: dir, engineUrl: engineUrl(), indexPrefix: soPrefix, config: pluginConfig({ schedule: { enabled: true, interval: '100ms' } }) });
+      const s = await startSourceStandIn({
+        host: 'osd',
+        pluginDir: dir,
+        engineUrl: engineUrl(),
+        indexPrefix: soPrefix,
+        config: pluginConfig({ schedule: { enabled: true, interval: '100ms' } }),
+      });
       standIns.push(s);
-      const imported = await s.request('POST', SIGNATURES_PATH, { user: 'writer', body: { bug: { tracker: 'launchpad', id: '1708704' }, query: QUERY } });
+      const imported = await s.request('POST', SIGNATURES_PATH, {
+        user: 'writer',
+        body: { bug: { tracker: 'launchpad', id: '1708704' }, query: QUERY },
+      });
       expect(imported.status).toBe(200);
     }
-    const more = [zuul.addBuild(TENANT, { project: 'openstack/nova' }), zuul.addBuild(TENANT, { project: 'openstack/glance' })];
+    const more = [
+      zuul.addBuild(TENANT, { project: 'openstack/nova' }),
+      zuul.addBuild(TENANT, { project: 'openstack/glance' }),
+    ];
     for (const b of more) await indexLogs(b, { 'screen-n-cpu.txt': [ERROR_LINE] });
     await until('two Gerrit reviews', () => more.every((b) => gerrit.reviews.some((r) => r.change === b.change)));
     await new Promise((r) => setTimeout(r, 1000));
@@ -125,7 +162,12 @@ describe('read routes over the same data', () => {
     const byChange = await kibana.request('GET', `${RESULTS_PATH}?change=${build.change}`, { user: 'reader' });
     expect(byChange.status).toBe(200);
     expect(byChange.body.total).toBe(1);
-    expect(byChange.body.results[0]).toMatchObject({ stage: 'classified', explained: true, build: { uuid: build.uuid }, reports: { gerrit: { status: 'sent' } } });
+    expect(byChange.body.results[0]).toMatchObject({
+      stage: 'classified',
+      explained: true,
+      build: { uuid: build.uuid },
+      reports: { gerrit: { status: 'sent' } },
+    });
     expect(byChange.body.results[0].matches[0].lines[0].line).toBe(ERROR_LINE);
     const byBuild = await kibana.request('GET', `${RESULTS_PATH}?build=${build.uuid}`, { user: 'reader' });
     expect(byBuild.body.total).toBe(1);
@@ -145,9 +187,16 @@ describe('read routes over the same data', () => {
   test('classify on demand by uuid and by change/patchset/job; unknown build 404; bad bodies 400', async () => {
     const byUuid = await kibana.request('POST', CLASSIFY_PATH, { user: 'reader', body: { uuid: build.uuid } });
     expect(byUuid.status).toBe(200);
-    expect(byUuid.body).toMatchObject({ kind: 'classified', explained: true, build: { uuid: build.uuid, job: 'tempest-full' } });
+    expect(byUuid.body).toMatchObject({
+      kind: 'classified',
+      explained: true,
+      build: { uuid: build.uuid, job: 'tempest-full' },
+    });
     expect(byUuid.body.matches.map((m: any) => m.signatureId)).toEqual(['1708704']);
-    const byChange = await kibana.request('POST', CLASSIFY_PATH, { user: 'reader', body: { change: build.change, patchset: '1', job: 'tempest-full' } });
+    const byChange = await kibana.request('POST', CLASSIFY_PATH, {
+      user: 'reader',
+      body: { change: build.change, patchset: '1', job: 'tempest-full' },
+    });
     expect(byChange.body.build.uuid).toBe(build.uuid);
     const unknown = await kibana.request('POST', CLASSIFY_PATH, { user: 'reader', body: { uuid: 'f'.repeat(32) } });
     expect([unknown.status, unknown.body.message]).toEqual([404, expect.stringContaining('no indexed logs')]);
@@ -171,7 +220,8 @@ describe('read routes over the same data', () => {
     expect(sig.series.find((s: any) => s.status === 'FAILURE').data).toHaveLength(24);
     const filtered = await kibana.request('GET', `${RATES_PATH}?days=1&projects=openstack/glance`, { user: 'reader' });
     expect(filtered.body.signatures.find((s: any) => s.signatureId === '1708704').failedBuilds).toBe(1);
-    for (const q of ['days=0', 'days=2&bucketHours=5', 'queues=', 'window=3']) expect((await kibana.request('GET', `${RATES_PATH}?${q}`, { user: 'reader' })).status).toBe(400);
+    for (const q of ['days=0', 'days=2&bucketHours=5', 'queues=', 'window=3'])
+      expect((await kibana.request('GET', `${RATES_PATH}?${q}`, { user: 'reader' })).status).toBe(400);
 
     const unknownFailure = zuul.addBuild(TENANT, { project: 'openstack/nova', job_name: 'nova-tox-py3' });
     await indexLogs(unknownFailure, { 'job-output.txt': ['AssertionError: 1 != 2'] });
@@ -186,22 +236,34 @@ describe('read routes over the same data', () => {
   test('query validate, preview and stats', async () => {
     const good = await kibana.request('POST', QUERY_VALIDATE_PATH, { user: 'reader', body: { query: QUERY } });
     expect({ status: good.status, body: good.body }).toMatchObject({ status: 200, body: { ok: true } }); // a failure shows the answer's message
-    const broken = await kibana.request('POST', QUERY_VALIDATE_PATH, { user: 'reader', body: { query: 'message:"unclosed AND x' } });
+    const broken = await kibana.request('POST', QUERY_VALIDATE_PATH, {
+      user: 'reader',
+      body: { query: 'message:"unclosed AND x' },
+    });
     expect(broken.status).toBe(200);
     expect(broken.body.ok).toBe(false);
     expect(broken.body.errors[0].message).toContain('syntax');
 
-    const preview = await kibana.request('POST', QUERY_PREVIEW_PATH, { user: 'reader', body: { query: 'message:"Timed out waiting for a reply"', days: 1, samples: 2 } });
+    const preview = await kibana.request('POST', QUERY_PREVIEW_PATH, {
+      user: 'reader',
+      body: { query: 'message:"Timed out waiting for a reply"', days: 1, samples: 2 },
+    });
     expect(preview.status).toBe(200);
     expect(preview.body.hits).toBe(3);
     expect(preview.body.samples).toHaveLength(2);
     expect(preview.body.samples[0].line).toBe(ERROR_LINE);
     expect(preview.body.success).toMatchObject({ failedBuilds: 3, successBuilds: 0, warning: false });
     expect(preview.body.overlap).toEqual([expect.objectContaining({ signatureId: '1708704', sharedBuilds: 3 })]);
-    const editing = await kibana.request('POST', QUERY_PREVIEW_PATH, { user: 'reader', body: { query: QUERY, signatureId: '1708704', days: 1 } });
+    const editing = await kibana.request('POST', QUERY_PREVIEW_PATH, {
+      user: 'reader',
+      body: { query: QUERY, signatureId: '1708704', days: 1 },
+    });
     expect(editing.body.overlap).toEqual([]);
 
-    const stats = await kibana.request('POST', QUERY_STATS_PATH, { user: 'reader', body: { query: 'message:"Timed out waiting for a reply"', quantity: 3 } });
+    const stats = await kibana.request('POST', QUERY_STATS_PATH, {
+      user: 'reader',
+      body: { query: 'message:"Timed out waiting for a reply"', quantity: 3 },
+    });
     expect(stats.status).toBe(200);
     expect(stats.body.totalHits).toBe(3);
     const project = stats.body.fields.find((f: any) => f.field === 'project');

@@ -50,7 +50,9 @@ beforeAll(async () => {
   data = await indexGeneratedData({ builds: 500, seed: 'clusters-api', days: 5 });
   const failed = new Set<string>(FAILED_BUILD_STATUSES);
   const counts = new Map<string, number>();
-  for (const b of data.truth.builds) if (b.cause.signature && failed.has(b.status) && b.voting === 1) counts.set(b.cause.signature, (counts.get(b.cause.signature) ?? 0) + 1);
+  for (const b of data.truth.builds)
+    if (b.cause.signature && failed.has(b.status) && b.voting === 1)
+      counts.set(b.cause.signature, (counts.get(b.cause.signature) ?? 0) + 1);
   // the three bugs with the most failed builds whose signature needs no test result (test_ids)
   withheld = [...counts.entries()]
     .filter(([id]) => !data.signatures.find((s) => s.id === id)!.testIds?.length)
@@ -60,13 +62,27 @@ beforeAll(async () => {
   for (const b of data.truth.builds) {
     const bug = b.cause.signature;
     // a build another stored signature also matches is explained: not the withheld bug's to find
-    if (!bug || !withheld.includes(bug) || !failed.has(b.status) || b.voting !== 1 || b.confirmedSignatures.some((s) => !withheld.includes(s))) continue;
+    if (
+      !bug ||
+      !withheld.includes(bug) ||
+      !failed.has(b.status) ||
+      b.voting !== 1 ||
+      b.confirmedSignatures.some((s) => !withheld.includes(s))
+    )
+      continue;
     (bugBuilds.get(bug) ?? bugBuilds.set(bug, new Set()).get(bug)!).add(b.uuid);
   }
-  standIn = await startSourceStandIn({ engineUrl: engineUrl(), indexPrefix, config: { logs: { indexPattern: data.indexPattern }, windows: { uncategorizedDays: 6 } } });
+  standIn = await startSourceStandIn({
+    engineUrl: engineUrl(),
+    indexPrefix,
+    config: { logs: { indexPattern: data.indexPattern }, windows: { uncategorizedDays: 6 } },
+  });
   const files = data.signatures
     .filter((s) => !withheld.includes(s.id))
-    .map((s) => ({ name: `${s.id}.yaml`, content: fs.readFileSync(path.join(DEMO_SIGNATURES_DIR, `${s.id}.yaml`), 'utf8') }));
+    .map((s) => ({
+      name: `${s.id}.yaml`,
+      content: fs.readFileSync(path.join(DEMO_SIGNATURES_DIR, `${s.id}.yaml`), 'utf8'),
+    }));
   const imported = await standIn.request('POST', '/api/elastic_recheck/import', { body: { files, dryRun: false } });
   expect(imported.status).toBe(200);
   expect(imported.body.counts.created).toBe(files.length);
@@ -109,14 +125,30 @@ test('each withheld bug is one cluster with a proposal checked on the engine', a
       expect(cluster.builds).toContain(s.uuid);
     }
     // the proposal's counts are what the engine matches, by the ground truth's statuses
-    const sig = compileSignatures([{ id: 'p', bug: { tracker: 'launchpad', id: '1', url: '' }, query: cluster.proposal.query, allowNonvoting: false, suppressGraph: false, suppressNotification: false, mode: 'explains' }])[0];
-    const found = await search(data.engine, data.indexPattern, { size: 0, query: sig.query, aggs: { b: { terms: { field: LOG_FIELDS.buildUuid, size: 10000 } } } });
+    const sig = compileSignatures([
+      {
+        id: 'p',
+        bug: { tracker: 'launchpad', id: '1', url: '' },
+        query: cluster.proposal.query,
+        allowNonvoting: false,
+        suppressGraph: false,
+        suppressNotification: false,
+        mode: 'explains',
+      },
+    ])[0];
+    const found = await search(data.engine, data.indexPattern, {
+      size: 0,
+      query: sig.query,
+      aggs: { b: { terms: { field: LOG_FIELDS.buildUuid, size: 10000 } } },
+    });
     const matched: string[] = found.aggregations.b.buckets.map((b: any) => b.key);
     const check = cluster.proposal.check!;
     expect(check.clusterBuilds).toBe(matched.filter((u) => cluster.builds.includes(u)).length);
     expect(check.clusterBuilds).toBe(cluster.size);
     expect(check.successBuilds).toBe(matched.filter((u) => status.get(u) === 'SUCCESS').length);
-    expect(check.otherFailedBuilds).toBe(matched.filter((u) => status.get(u) !== 'SUCCESS' && !cluster.builds.includes(u)).length);
+    expect(check.otherFailedBuilds).toBe(
+      matched.filter((u) => status.get(u) !== 'SUCCESS' && !cluster.builds.includes(u)).length,
+    );
   }
   // the same data gives the same ids
   const again = (await get('?perPage=500')).body as ClustersResult;
@@ -138,7 +170,14 @@ test('scope and caps bound the work', async () => {
 });
 
 test('bad parameters are a 400 naming the parameter', async () => {
-  for (const [q, field] of [['?maxBuilds=0', 'maxBuilds'], ['?maxBuilds=10001', 'maxBuilds'], ['?sort=newest', 'sort'], ['?perPage=501', 'perPage'], ['?days=91', 'days'], ['?color=red', 'color']]) {
+  for (const [q, field] of [
+    ['?maxBuilds=0', 'maxBuilds'],
+    ['?maxBuilds=10001', 'maxBuilds'],
+    ['?sort=newest', 'sort'],
+    ['?perPage=501', 'perPage'],
+    ['?days=91', 'days'],
+    ['?color=red', 'color'],
+  ]) {
     const res = await get(q);
     expect(res.status).toBe(400);
     expect(res.body.message).toContain(field);
@@ -151,10 +190,14 @@ test('elastic-recheck clusters prints the same clusters as JSON and as text, and
   expect(json.err).toBe('');
   expect(json.code).toBe(0);
   const parsed = JSON.parse(json.out) as ClustersResult;
-  expect(parsed.clusters.map((c) => [c.id, c.size, c.proposal.query])).toEqual(api.clusters.map((c) => [c.id, c.size, c.proposal.query]));
+  expect(parsed.clusters.map((c) => [c.id, c.size, c.proposal.query])).toEqual(
+    api.clusters.map((c) => [c.id, c.size, c.proposal.query]),
+  );
   const text = await cli('clusters', '--host', standIn.url, '--per-page', '5', '--sort', 'growth');
   expect(text.code).toBe(0);
-  expect(text.out).toContain(`${api.clusteredBuilds} of ${api.uncategorizedBuilds} uncategorized builds in ${api.totalClusters} clusters`);
+  expect(text.out).toContain(
+    `${api.clusteredBuilds} of ${api.uncategorizedBuilds} uncategorized builds in ${api.totalClusters} clusters`,
+  );
   for (const c of api.clusters) {
     expect(text.out).toContain(`cluster ${c.id}: ${c.size} builds`);
     expect(text.out).toContain(`proposed signature: ${c.proposal.query}`);
@@ -178,11 +221,20 @@ test('saving a proposal explains its cluster', async () => {
   const before = (await get('?perPage=500')).body as ClustersResult;
   const bug = withheld[0];
   const cluster = clusterOf(before, [...bugBuilds.get(bug)!][0])!;
-  const saved = await standIn.request('POST', SIGNATURES_PATH, { user: 'writer', body: { bug: { tracker: 'launchpad', id: '9990001' }, query: cluster.proposal.query, title: cluster.proposal.title } });
+  const saved = await standIn.request('POST', SIGNATURES_PATH, {
+    user: 'writer',
+    body: {
+      bug: { tracker: 'launchpad', id: '9990001' },
+      query: cluster.proposal.query,
+      title: cluster.proposal.title,
+    },
+  });
   expect(saved.status).toBe(200);
   const after = (await get('?perPage=500')).body as ClustersResult;
   // the cluster's builds, and at most the other failed builds the proposal matched, are explained now
   expect(after.uncategorizedBuilds).toBeLessThanOrEqual(before.uncategorizedBuilds - cluster.size);
-  expect(after.uncategorizedBuilds).toBeGreaterThanOrEqual(before.uncategorizedBuilds - cluster.size - cluster.proposal.check!.otherFailedBuilds);
+  expect(after.uncategorizedBuilds).toBeGreaterThanOrEqual(
+    before.uncategorizedBuilds - cluster.size - cluster.proposal.check!.otherFailedBuilds,
+  );
   for (const uuid of cluster.builds) expect(clusterOf(after, uuid)).toBeUndefined();
 });

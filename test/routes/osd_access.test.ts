@@ -17,14 +17,22 @@ import { deleteStandInIndices, startSourceStandIn, uniqueIndexPrefix } from '../
 import type { StandIn } from '../../dev/host/stand_in';
 import { ACCESS_PATH } from '../../common/api/access';
 import { API_PRIVILEGE_READ, API_PRIVILEGE_WRITE } from '../../common/privileges';
-import { SIGNATURES_IMPORT_PATH, SIGNATURES_PATH, signatureHistoryPath, signaturePath } from '../../common/api/signatures';
+import {
+  SIGNATURES_IMPORT_PATH,
+  SIGNATURES_PATH,
+  signatureHistoryPath,
+  signaturePath,
+} from '../../common/api/signatures';
 
 const logsPrefix = uniqueName('er-osdaccess');
 const prefixes: string[] = [];
 const standIns: StandIn[] = [];
 // The source tree has kibana.json only: the OSD flavour reads its manifest from a folder of its own.
 const osdDir = fs.mkdtempSync(path.join(os.tmpdir(), 'er-osdaccess-'));
-fs.writeFileSync(path.join(osdDir, 'opensearch_dashboards.json'), JSON.stringify(manifestFor(TARGETS.find((t) => t.host === 'osd')!)));
+fs.writeFileSync(
+  path.join(osdDir, 'opensearch_dashboards.json'),
+  JSON.stringify(manifestFor(TARGETS.find((t) => t.host === 'osd')!)),
+);
 
 type StartOptions = Omit<Parameters<typeof startSourceStandIn>[0], 'engineUrl' | 'indexPrefix'>;
 
@@ -32,7 +40,13 @@ async function start(options: StartOptions, access?: Record<string, unknown>): P
   const indexPrefix = uniqueIndexPrefix(`osdaccess${prefixes.length}`);
   prefixes.push(indexPrefix);
   const pluginDir = options.host === 'osd' ? osdDir : undefined;
-  const s = await startSourceStandIn({ ...options, ...(pluginDir ? { pluginDir } : {}), engineUrl: engineUrl(), indexPrefix, config: { logs: { indexPattern: `${logsPrefix}-*` }, ...(access ? { access } : {}) } });
+  const s = await startSourceStandIn({
+    ...options,
+    ...(pluginDir ? { pluginDir } : {}),
+    engineUrl: engineUrl(),
+    indexPrefix,
+    config: { logs: { indexPattern: `${logsPrefix}-*` }, ...(access ? { access } : {}) },
+  });
   standIns.push(s);
   return s;
 }
@@ -51,14 +65,27 @@ afterAll(async () => {
   fs.rmSync(osdDir, { recursive: true, force: true });
 });
 
-const sig = (id: string) => ({ bug: { tracker: 'launchpad', id }, query: 'message:"Timed out waiting for a reply" AND tags:"screen-n-cpu.txt"', title: `bug ${id}` });
+const sig = (id: string) => ({
+  bug: { tracker: 'launchpad', id },
+  query: 'message:"Timed out waiting for a reply" AND tags:"screen-n-cpu.txt"',
+  title: `bug ${id}`,
+});
 const yamlFile = (id: string) => ({ name: `${id}.yaml`, content: 'query: message:"imported failure"\n' });
 
 /** The routes whose Kibana `security` requires the given privilege (the registry of the Kibana flavour). */
 function routesNeeding(privilege: string): Array<{ method: string; path: string }> {
   return kibana.routes
-    .filter((r) => r.security && 'requiredPrivileges' in r.security.authz && r.security.authz.requiredPrivileges.includes(privilege))
-    .filter((r) => privilege === API_PRIVILEGE_WRITE || !(r.security!.authz as any).requiredPrivileges.includes(API_PRIVILEGE_WRITE))
+    .filter(
+      (r) =>
+        r.security &&
+        'requiredPrivileges' in r.security.authz &&
+        r.security.authz.requiredPrivileges.includes(privilege),
+    )
+    .filter(
+      (r) =>
+        privilege === API_PRIVILEGE_WRITE ||
+        !(r.security!.authz as any).requiredPrivileges.includes(API_PRIVILEGE_WRITE),
+    )
     .map((r) => ({ method: r.method.toUpperCase(), path: r.path }));
 }
 
@@ -93,8 +120,17 @@ async function logLine(s: StandIn, pattern: RegExp): Promise<string> {
 
 describe('OpenSearch Dashboards with the security plugin (default elastic_recheck.access)', () => {
   test('the write routes are the four signature changes and import', () => {
-    expect(routesNeeding(API_PRIVILEGE_WRITE).map((r) => `${r.method} ${r.path}`).sort()).toEqual(
-      ['DELETE /api/elastic_recheck/signatures/{id}', 'POST /api/elastic_recheck/import', 'POST /api/elastic_recheck/signatures', 'PUT /api/elastic_recheck/signatures/{id}'].sort(),
+    expect(
+      routesNeeding(API_PRIVILEGE_WRITE)
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    ).toEqual(
+      [
+        'DELETE /api/elastic_recheck/signatures/{id}',
+        'POST /api/elastic_recheck/import',
+        'POST /api/elastic_recheck/signatures',
+        'PUT /api/elastic_recheck/signatures/{id}',
+      ].sort(),
     );
   });
 
@@ -102,10 +138,16 @@ describe('OpenSearch Dashboards with the security plugin (default elastic_rechec
     const created = await osd.request('POST', SIGNATURES_PATH, { user: 'writer', body: sig('4100001') });
     expect(created.status).toBe(200);
     expect(created.body.updatedBy).toBe('writer');
-    const updated = await osd.request('PUT', signaturePath('4100001'), { user: 'elastic', body: { title: 'changed by the admin' } });
+    const updated = await osd.request('PUT', signaturePath('4100001'), {
+      user: 'elastic',
+      body: { title: 'changed by the admin' },
+    });
     expect(updated.status).toBe(200);
     expect(updated.body.updatedBy).toBe('elastic');
-    const imported = await osd.request('POST', SIGNATURES_IMPORT_PATH, { user: 'writer', body: { files: [yamlFile('4100002')], dryRun: false } });
+    const imported = await osd.request('POST', SIGNATURES_IMPORT_PATH, {
+      user: 'writer',
+      body: { files: [yamlFile('4100002')], dryRun: false },
+    });
     expect(imported.status).toBe(200);
     expect(imported.body.counts.created).toBe(1);
     expect((await osd.request('DELETE', signaturePath('4100001'), { user: 'writer' })).status).toBe(200);
@@ -130,10 +172,15 @@ describe('OpenSearch Dashboards with the security plugin (default elastic_rechec
     expect(before.status).toBe(200);
     const newId = `${id}2`;
     for (const route of routesNeeding(API_PRIVILEGE_WRITE)) {
-      const { path, body } = validRequest(route, route.method === 'POST' && route.path === SIGNATURES_PATH ? newId : id);
+      const { path, body } = validRequest(
+        route,
+        route.method === 'POST' && route.path === SIGNATURES_PATH ? newId : id,
+      );
       const r = await osd.request(route.method, path, { user, body });
       expect([route.method, route.path, r.status]).toEqual([route.method, route.path, 403]);
-      expect(r.body.message).toContain(`user '${user}' may not change signatures: it needs one of the roles [all_access, elastic_recheck_writer]`);
+      expect(r.body.message).toContain(
+        `user '${user}' may not change signatures: it needs one of the roles [all_access, elastic_recheck_writer]`,
+      );
       expect(r.body.message).toContain('elastic_recheck.access.writers');
     }
     const after = await osd.request('GET', signaturePath(id), { user });
@@ -156,7 +203,8 @@ describe('OpenSearch Dashboards with the security plugin (default elastic_rechec
 
   test('the access route says what each user may do, from authinfo', async () => {
     const answers: Record<string, any> = {};
-    for (const user of ['elastic', 'writer', 'reader', 'nobody']) answers[user] = (await osd.request('GET', ACCESS_PATH, { user })).body;
+    for (const user of ['elastic', 'writer', 'reader', 'nobody'])
+      answers[user] = (await osd.request('GET', ACCESS_PATH, { user })).body;
     expect(answers.writer).toEqual({
       host: 'osd',
       source: 'osd-security',
@@ -170,7 +218,13 @@ describe('OpenSearch Dashboards with the security plugin (default elastic_rechec
     });
     expect(answers.elastic).toMatchObject({ user: 'elastic', canWrite: true, roles: ['all_access'] });
     expect(answers.reader).toMatchObject({ user: 'reader', canRead: true, canWrite: false });
-    expect(answers.nobody).toMatchObject({ user: 'nobody', canRead: true, canWrite: false, roles: [], backendRoles: [] });
+    expect(answers.nobody).toMatchObject({
+      user: 'nobody',
+      canRead: true,
+      canWrite: false,
+      roles: [],
+      backendRoles: [],
+    });
   });
 });
 
@@ -185,7 +239,9 @@ describe('OpenSearch Dashboards with elastic_recheck.access configured', () => {
     expect((await custom.request('POST', SIGNATURES_PATH, { user: 'writer', body: sig('4300001') })).status).toBe(200);
     const refused = await custom.request('POST', SIGNATURES_PATH, { user: 'elastic', body: sig('4300002') });
     expect(refused.status).toBe(403);
-    expect(refused.body.message).toContain("user 'elastic' may not change signatures: it needs one of the roles [ci-core]");
+    expect(refused.body.message).toContain(
+      "user 'elastic' may not change signatures: it needs one of the roles [ci-core]",
+    );
   });
 
   test('with readers set, a user with neither role gets 403 on every read route; readers and writers read', async () => {
@@ -195,28 +251,47 @@ describe('OpenSearch Dashboards with elastic_recheck.access configured', () => {
       const { path, body } = validRequest(route, '4300001');
       const refused = await custom.request(route.method, path, { user: 'nobody', body });
       expect([route.method, route.path, refused.status]).toEqual([route.method, route.path, 403]);
-      expect(refused.body.message).toContain("user 'nobody' may not read elastic-recheck data: it needs one of the roles [elastic_recheck_reader, ci-core]");
+      expect(refused.body.message).toContain(
+        "user 'nobody' may not read elastic-recheck data: it needs one of the roles [elastic_recheck_reader, ci-core]",
+      );
       for (const user of ['reader', 'writer']) {
         const r = await custom.request(route.method, path, { user, body });
         expect([route.path, user, r.status]).not.toEqual([route.path, user, 403]);
       }
     }
-    expect((await custom.request('GET', ACCESS_PATH, { user: 'nobody' })).body).toMatchObject({ canRead: false, canWrite: false });
+    expect((await custom.request('GET', ACCESS_PATH, { user: 'nobody' })).body).toMatchObject({
+      canRead: false,
+      canWrite: false,
+    });
   });
 });
 
 describe('OpenSearch Dashboards without the security plugin', () => {
   test('every user can write, history has no user to name, and the plugin says so at start', async () => {
     const open = await start({ host: 'osd', osdSecurity: false, logLevel: 'info' });
-    expect(await logLine(open, /security plugin not found: every user who can reach OpenSearch Dashboards can create, change, delete and import signatures/)).toContain('readOnlyWithoutSecurity: true');
+    expect(
+      await logLine(
+        open,
+        /security plugin not found: every user who can reach OpenSearch Dashboards can create, change, delete and import signatures/,
+      ),
+    ).toContain('readOnlyWithoutSecurity: true');
     const created = await open.request('POST', SIGNATURES_PATH, { user: null, body: sig('4400001') });
     expect(created.status).toBe(200);
     expect(created.body.updatedBy).toBe('unknown');
-    expect((await open.request('GET', ACCESS_PATH, { user: null })).body).toEqual({ host: 'osd', source: 'osd-no-security', user: null, canRead: true, canWrite: true });
+    expect((await open.request('GET', ACCESS_PATH, { user: null })).body).toEqual({
+      host: 'osd',
+      source: 'osd-no-security',
+      user: null,
+      canRead: true,
+      canWrite: true,
+    });
   });
 
   test('readOnlyWithoutSecurity makes every write route 403 for everyone; reads still work', async () => {
-    const closed = await start({ host: 'osd', osdSecurity: false, logLevel: 'info' }, { readOnlyWithoutSecurity: true });
+    const closed = await start(
+      { host: 'osd', osdSecurity: false, logLevel: 'info' },
+      { readOnlyWithoutSecurity: true },
+    );
     expect(await logLine(closed, /security plugin not found/)).toContain('read-only for every user');
     for (const route of routesNeeding(API_PRIVILEGE_WRITE)) {
       const { path, body } = validRequest(route, '4500001');
@@ -225,7 +300,10 @@ describe('OpenSearch Dashboards without the security plugin', () => {
       expect(r.body.message).toContain('elastic_recheck.access.readOnlyWithoutSecurity is true');
     }
     expect((await closed.request('GET', SIGNATURES_PATH, { user: null })).body.total).toBe(0);
-    expect((await closed.request('GET', ACCESS_PATH, { user: null })).body).toMatchObject({ canRead: true, canWrite: false });
+    expect((await closed.request('GET', ACCESS_PATH, { user: null })).body).toMatchObject({
+      canRead: true,
+      canWrite: false,
+    });
   });
 });
 
@@ -237,8 +315,24 @@ describe('Kibana: nothing changes', () => {
     const refused = await kibana.request('POST', SIGNATURES_PATH, { user: 'reader', body: sig('4600002') });
     expect(refused.status).toBe(403);
     expect(refused.body.message).toContain('this action is granted by the Kibana privileges [elasticRecheck-write]');
-    expect((await kibana.request('GET', signatureHistoryPath('4600001'), { user: 'reader' })).body.entries.map((e: any) => e.user)).toEqual(['writer']);
-    expect((await kibana.request('GET', ACCESS_PATH, { user: 'writer' })).body).toEqual({ host: 'kibana', source: 'kibana', user: 'writer', canRead: true, canWrite: true });
-    expect((await kibana.request('GET', ACCESS_PATH, { user: 'reader' })).body).toEqual({ host: 'kibana', source: 'kibana', user: 'reader', canRead: true, canWrite: false });
+    expect(
+      (await kibana.request('GET', signatureHistoryPath('4600001'), { user: 'reader' })).body.entries.map(
+        (e: any) => e.user,
+      ),
+    ).toEqual(['writer']);
+    expect((await kibana.request('GET', ACCESS_PATH, { user: 'writer' })).body).toEqual({
+      host: 'kibana',
+      source: 'kibana',
+      user: 'writer',
+      canRead: true,
+      canWrite: true,
+    });
+    expect((await kibana.request('GET', ACCESS_PATH, { user: 'reader' })).body).toEqual({
+      host: 'kibana',
+      source: 'kibana',
+      user: 'reader',
+      canRead: true,
+      canWrite: false,
+    });
   });
 });

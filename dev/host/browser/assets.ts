@@ -21,13 +21,18 @@ export interface BrowserAssets {
   files: Record<string, string>;
 }
 
-const SOURCES = ['shared_deps_kibana.js', 'shared_deps_osd.js', 'core.tsx', 'bundle_registry.ts', 'assets.ts'].map((f) => path.join(__dirname, f));
+const SOURCES = ['shared_deps_kibana.js', 'shared_deps_osd.js', 'core.tsx', 'bundle_registry.ts', 'assets.ts'].map(
+  (f) => path.join(__dirname, f),
+);
 const HOSTS: HostKind[] = ['kibana', 'osd'];
 const nm = (...p: string[]) => path.join(REPO_ROOT, 'node_modules', ...p);
 /** The CSS each host loads globally: Kibana the charts theme (EUI is Emotion); OSD OUI's theme and its charts'. */
 const HOST_CSS: Record<HostKind, string[]> = {
   kibana: [nm('@elastic', 'charts', 'dist', 'theme_only_light.css')],
-  osd: [nm('@opensearch-project', 'oui', 'dist', 'eui_theme_next_light.css'), nm('osd-elastic-charts', 'dist', 'theme_only_light.css')],
+  osd: [
+    nm('@opensearch-project', 'oui', 'dist', 'eui_theme_next_light.css'),
+    nm('osd-elastic-charts', 'dist', 'theme_only_light.css'),
+  ],
 };
 /** `@opensearch/datemath` is an OSD workspace package (not on npm), forked from @elastic/datemath 5.0.3. */
 const OSD_ALIASES = { '@opensearch/datemath': '@elastic/datemath' };
@@ -38,12 +43,16 @@ export async function prepareBrowserAssets(o: { log?: (line: string) => void } =
   for (const f of SOURCES) hash.update(fs.readFileSync(f));
   const dir = path.join(BUILD_DIR, 'standin', hash.digest('hex').slice(0, 16));
   const files: Record<string, string> = {};
-  for (const host of HOSTS) for (const f of [`shared-deps-${host}.js`, `shared-deps-${host}.css`, `core-${host}.js`]) files[f] = path.join(dir, f);
+  for (const host of HOSTS)
+    for (const f of [`shared-deps-${host}.js`, `shared-deps-${host}.css`, `core-${host}.js`])
+      files[f] = path.join(dir, f);
   if (Object.values(files).every((f) => fs.existsSync(f))) return { dir, files };
   const tmp = `${dir}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
-  o.log?.('building the stand-in browser files (per host: shared deps with React, EUI or OUI, charts; browser core)...');
+  o.log?.(
+    'building the stand-in browser files (per host: shared deps with React, EUI or OUI, charts; browser core)...',
+  );
   const common: esbuild.BuildOptions = {
     bundle: true,
     format: 'iife',
@@ -55,8 +64,16 @@ export async function prepareBrowserAssets(o: { log?: (line: string) => void } =
     logLevel: 'silent',
   };
   for (const host of HOSTS) {
-    await esbuild.build({ ...common, alias: host === 'osd' ? OSD_ALIASES : {}, entryPoints: [path.join(__dirname, `shared_deps_${host}.js`)], outfile: path.join(tmp, `shared-deps-${host}.js`) });
-    fs.writeFileSync(path.join(tmp, `shared-deps-${host}.css`), HOST_CSS[host].map((f) => fs.readFileSync(f, 'utf8')).join('\n'));
+    await esbuild.build({
+      ...common,
+      alias: host === 'osd' ? OSD_ALIASES : {},
+      entryPoints: [path.join(__dirname, `shared_deps_${host}.js`)],
+      outfile: path.join(tmp, `shared-deps-${host}.js`),
+    });
+    fs.writeFileSync(
+      path.join(tmp, `shared-deps-${host}.css`),
+      HOST_CSS[host].map((f) => fs.readFileSync(f, 'utf8')).join('\n'),
+    );
     await esbuild.build({
       ...common,
       entryPoints: [path.join(__dirname, 'core.tsx')],
@@ -93,7 +110,14 @@ export function renderPage(o: PageOptions): string {
   const bundles = `${o.basePath}/${o.buildNum}/bundles`;
   // Kibana: /{buildNum}/bundles/plugin/{id}/{version}/ ; OSD has no version segment, kept the same here.
   const pluginPublicPath = `${bundles}/plugin/${o.pluginId}/${o.pluginVersion}/`;
-  const config = { host: o.host, hostVersion: o.hostVersion, basePath: o.basePath, bundlesGlobal: layout.bundlesGlobal, pluginIds: [o.pluginId], user: o.user };
+  const config = {
+    host: o.host,
+    hostVersion: o.hostVersion,
+    basePath: o.basePath,
+    bundlesGlobal: layout.bundlesGlobal,
+    pluginIds: [o.pluginId],
+    user: o.user,
+  };
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

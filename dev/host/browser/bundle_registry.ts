@@ -39,8 +39,10 @@ export function installBundleRegistry(win: any, globalName: string): BundleRegis
 /** The plugin's initializer from its bundle, or the host's error when the bundle did not register. */
 export function readPluginInitializer(registry: BundleRegistry, pluginId: string): (ctx: unknown) => any {
   const key = 'plugin/' + pluginId + '/public';
-  if (!registry.has(key)) throw new Error('Definition of plugin "' + pluginId + '" not found and may have failed to load.');
+  if (!registry.has(key))
+    throw new Error('Definition of plugin "' + pluginId + '" not found and may have failed to load.');
   const pluginExport = registry.get(key);
-  if (!pluginExport || typeof pluginExport.plugin !== 'function') throw new Error('Definition of plugin "' + pluginId + '" should be a function.');
+  if (!pluginExport || typeof pluginExport.plugin !== 'function')
+    throw new Error('Definition of plugin "' + pluginId + '" should be a function.');
   return pluginExport.plugin;
 }

@@ -15,7 +15,21 @@
 import React, { useEffect, useState } from 'react';
 import * as ReactDOM from 'react-dom';
 import * as rison from 'rison-node';
-import { EuiBreadcrumbs, EuiButton, EuiButtonEmpty, EuiCallOut, EuiGlobalToastList, EuiHeader, EuiHeaderSection, EuiHeaderSectionItem, EuiLink, EuiPanel, EuiProvider, EuiText, EuiTitle } from '@elastic/eui';
+import {
+  EuiBreadcrumbs,
+  EuiButton,
+  EuiButtonEmpty,
+  EuiCallOut,
+  EuiGlobalToastList,
+  EuiHeader,
+  EuiHeaderSection,
+  EuiHeaderSectionItem,
+  EuiLink,
+  EuiPanel,
+  EuiProvider,
+  EuiText,
+  EuiTitle,
+} from '@elastic/eui';
 import { BundleRegistry, readPluginInitializer } from './bundle_registry';
 
 interface StandInConfig {
@@ -108,7 +122,13 @@ export function bootstrap(): void {
       ...(config.host === 'kibana' ? { 'x-elastic-internal-origin': 'Kibana' } : {}),
     };
     if (options.version) headers['elastic-api-version'] = options.version;
-    const request = new Request(url.toString(), { method, headers, body: options.body, credentials: 'same-origin', signal: options.signal });
+    const request = new Request(url.toString(), {
+      method,
+      headers,
+      body: options.body,
+      credentials: 'same-origin',
+      signal: options.signal,
+    });
     const response = await window.fetch(request);
     recorded.fetches.push({ method, url: url.pathname + url.search, status: response.status });
     const type = response.headers.get('content-type') ?? '';
@@ -126,7 +146,12 @@ export function bootstrap(): void {
   }
 
   const http = {
-    basePath: { get: () => base, prepend, remove: (p: string) => (base && p.startsWith(base) ? p.slice(base.length) || '/' : p), serverBasePath: base },
+    basePath: {
+      get: () => base,
+      prepend,
+      remove: (p: string) => (base && p.startsWith(base) ? p.slice(base.length) || '/' : p),
+      serverBasePath: base,
+    },
     fetch: (p: string, o?: any) => fetchJson(p, o),
     get: (p: string, o?: any) => fetchJson(p, { ...o, method: 'GET' }),
     post: (p: string, o?: any) => fetchJson(p, { ...o, method: 'POST' }),
@@ -143,8 +168,18 @@ export function bootstrap(): void {
 
   const appPrefix = (id: string) => `${base}/app/${id}`;
   const parseLocation = (): { appId?: string; rest: Location_ } => {
-    const m = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/app/([^/?#]+)(.*)$`).exec(window.location.pathname);
-    return { appId: m?.[1], rest: { pathname: m?.[2] || '/', search: window.location.search, hash: window.location.hash, state: window.history.state } };
+    const m = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/app/([^/?#]+)(.*)$`).exec(
+      window.location.pathname,
+    );
+    return {
+      appId: m?.[1],
+      rest: {
+        pathname: m?.[2] || '/',
+        search: window.location.search,
+        hash: window.location.hash,
+        state: window.history.state,
+      },
+    };
   };
 
   function scopedHistory(appId: string) {
@@ -213,7 +248,10 @@ export function bootstrap(): void {
     element.setAttribute('data-app-id', appId ?? '');
     container.appendChild(element);
     if (!app) {
-      renderPlain(element, appId ? `Application "${appId}" is not registered in this stand-in.` : 'No application selected.');
+      renderPlain(
+        element,
+        appId ? `Application "${appId}" is not registered in this stand-in.` : 'No application selected.',
+      );
       return;
     }
     try {
@@ -238,7 +276,8 @@ export function bootstrap(): void {
   const application = {
     register(app: any) {
       if (phase !== 'setup') throw new Error('Applications cannot be registered after "setup"');
-      if (!app || typeof app.id !== 'string' || typeof app.mount !== 'function') throw new Error('An application needs an id and a mount function');
+      if (!app || typeof app.id !== 'string' || typeof app.mount !== 'function')
+        throw new Error('An application needs an id and a mount function');
       if (apps.has(app.id)) throw new Error(`An application is already registered with the id "${app.id}"`);
       apps.set(app.id, app);
     },
@@ -248,7 +287,11 @@ export function bootstrap(): void {
     notify('PUSH');
   };
   const navigateToApp = async (appId: string, o: { path?: string; state?: unknown } = {}) => {
-    const path = o.path ? (o.path.startsWith('/') || o.path.startsWith('?') || o.path.startsWith('#') ? o.path : `/${o.path}`) : '';
+    const path = o.path
+      ? o.path.startsWith('/') || o.path.startsWith('?') || o.path.startsWith('#')
+        ? o.path
+        : `/${o.path}`
+      : '';
     window.history.pushState(o.state ?? null, '', `${appPrefix(appId)}${path}`);
     notify('PUSH');
   };
@@ -260,14 +303,26 @@ export function bootstrap(): void {
     config.host === 'kibana'
       ? {
           registerShareIntegration(objectType: string, integration: any) {
-            if (shareIntegrations.some((r) => r.objectType === objectType && r.integration.id === integration.id && r.integration.groupId === integration.groupId))
-              throw new Error(`Share action with type [integration] for app [${objectType}] has already been registered.`);
+            if (
+              shareIntegrations.some(
+                (r) =>
+                  r.objectType === objectType &&
+                  r.integration.id === integration.id &&
+                  r.integration.groupId === integration.groupId,
+              )
+            )
+              throw new Error(
+                `Share action with type [integration] for app [${objectType}] has already been registered.`,
+              );
             shareIntegrations.push({ objectType, integration });
           },
         }
       : {
           register(provider: any) {
-            if (shareProviders.some((p) => p.id === provider.id)) throw new Error(`Share menu provider with id [${provider.id}] has already been registered. Use a unique id.`);
+            if (shareProviders.some((p) => p.id === provider.id))
+              throw new Error(
+                `Share menu provider with id [${provider.id}] has already been registered. Use a unique id.`,
+              );
             shareProviders.push(provider);
           },
         };
@@ -284,11 +339,23 @@ export function bootstrap(): void {
       }
     }
     const a = state._a ?? {};
-    const params = { query: a.query ?? state._q?.query, timeRange: state._g?.time, dataViewId: a.dataSource?.dataViewId ?? a.index ?? a.metadata?.indexPattern, filters: [] };
+    const params = {
+      query: a.query ?? state._q?.query,
+      timeRange: state._g?.time,
+      dataViewId: a.dataSource?.dataViewId ?? a.index ?? a.metadata?.indexPattern,
+      filters: [],
+    };
     return {
       objectType: 'search',
       shareableUrl: window.location.href,
-      sharingData: config.host === 'kibana' ? { title: 'Untitled Discover session', locatorParams: [{ id: 'DISCOVER_APP_LOCATOR', params }] } : { title: 'new search', indexPatternId: params.dataViewId, searchRequest: { index: params.dataViewId, body: {} } },
+      sharingData:
+        config.host === 'kibana'
+          ? { title: 'Untitled Discover session', locatorParams: [{ id: 'DISCOVER_APP_LOCATOR', params }] }
+          : {
+              title: 'new search',
+              indexPatternId: params.dataViewId,
+              searchRequest: { index: params.dataViewId, body: {} },
+            },
       isDirty: true,
       onClose,
     };
@@ -306,15 +373,24 @@ export function bootstrap(): void {
       if (open) return close();
       const ctx = discoverShareContext(close);
       if (config.host === 'kibana') {
-        const found = shareIntegrations.filter((r) => (r.objectType === 'search' || r.objectType === '*') && r.integration.groupId === 'export');
-        const configs = await Promise.all(found.map((r) => (r.integration.getShareIntegrationConfig ?? r.integration.config)(ctx)));
+        const found = shareIntegrations.filter(
+          (r) => (r.objectType === 'search' || r.objectType === '*') && r.integration.groupId === 'export',
+        );
+        const configs = await Promise.all(
+          found.map((r) => (r.integration.getShareIntegrationConfig ?? r.integration.config)(ctx)),
+        );
         setEntries(
           configs.map((c: any) => ({
             label: c.label,
             render: () => (
               <>
                 {c.generateAssetComponent}
-                <EuiButton fill size="s" onClick={() => c.generateAssetExport({}).then(close)} data-test-subj="standinShareGenerate">
+                <EuiButton
+                  fill
+                  size="s"
+                  onClick={() => c.generateAssetExport({}).then(close)}
+                  data-test-subj="standinShareGenerate"
+                >
                   {c.generateExportButtonLabel ?? `Export ${c.label}`}
                 </EuiButton>
               </>
@@ -322,7 +398,11 @@ export function bootstrap(): void {
           })),
         );
       } else {
-        setEntries(shareProviders.flatMap((p) => p.getShareMenuItems(ctx)).map((i: any) => ({ label: i.shareMenuItem.name, render: () => i.panel.content })));
+        setEntries(
+          shareProviders
+            .flatMap((p) => p.getShareMenuItems(ctx))
+            .map((i: any) => ({ label: i.shareMenuItem.name, render: () => i.panel.content })),
+        );
       }
       setOpen(true);
     };
@@ -336,7 +416,11 @@ export function bootstrap(): void {
             {entries.length === 0 && <EuiText size="s">No entries registered.</EuiText>}
             {selected === undefined
               ? entries.map((e, i) => (
-                  <EuiButtonEmpty key={i} onClick={() => setSelected(i)} data-test-subj={`standinShareEntry-${e.label}`}>
+                  <EuiButtonEmpty
+                    key={i}
+                    onClick={() => setSelected(i)}
+                    data-test-subj={`standinShareEntry-${e.label}`}
+                  >
                     {e.label}
                   </EuiButtonEmpty>
                 ))
@@ -356,10 +440,15 @@ export function bootstrap(): void {
         element,
         <EuiPanel paddingSize="l" data-test-subj="discoverPlaceholder">
           <EuiCallOut title="Discover is not part of the host stand-in" color="warning" iconType="help">
-            <p>This stand-in runs only the elasticRecheck plugin. In Kibana this link opens Discover with the state below.</p>
+            <p>
+              This stand-in runs only the elasticRecheck plugin. In Kibana this link opens Discover with the state
+              below.
+            </p>
           </EuiCallOut>
           <EuiText size="s">
-            <pre style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{decodeURIComponent(window.location.pathname + window.location.search + window.location.hash)}</pre>
+            <pre style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+              {decodeURIComponent(window.location.pathname + window.location.search + window.location.hash)}
+            </pre>
           </EuiText>
           <DiscoverShareMenu />
         </EuiPanel>,
@@ -368,7 +457,13 @@ export function bootstrap(): void {
     },
   });
 
-  const coreSetup = { application, http, getStartServices: () => startServices, uiSettings: { get: uiGet }, notifications: { toasts: toastsApi() } };
+  const coreSetup = {
+    application,
+    http,
+    getStartServices: () => startServices,
+    uiSettings: { get: uiGet },
+    notifications: { toasts: toastsApi() },
+  };
   let resolveStart!: (v: unknown) => void;
   const startServices = new Promise((r) => (resolveStart = r));
 
@@ -378,13 +473,20 @@ export function bootstrap(): void {
       addWarning: addToast('warning'),
       addDanger: addToast('danger'),
       addInfo: addToast('primary'),
-      addError: (error: Error, o: { title: string; toastMessage?: string }) => addToast('danger')({ title: o.title, text: o.toastMessage ?? error.message }),
-      remove: (t: Toast | string) => toasts.set(toasts.get().filter((x) => x.id !== (typeof t === 'string' ? t : t.id))),
+      addError: (error: Error, o: { title: string; toastMessage?: string }) =>
+        addToast('danger')({ title: o.title, text: o.toastMessage ?? error.message }),
+      remove: (t: Toast | string) =>
+        toasts.set(toasts.get().filter((x) => x.id !== (typeof t === 'string' ? t : t.id))),
     };
   }
 
   function uiGet(key: string, fallback?: unknown) {
-    const defaults: Record<string, unknown> = { dateFormat: 'MMM D, YYYY @ HH:mm:ss.SSS', 'dateFormat:tz': 'Browser', 'theme:darkMode': false, 'timepicker:timeDefaults': { from: 'now-15m', to: 'now' } };
+    const defaults: Record<string, unknown> = {
+      dateFormat: 'MMM D, YYYY @ HH:mm:ss.SSS',
+      'dateFormat:tz': 'Browser',
+      'theme:darkMode': false,
+      'timepicker:timeDefaults': { from: 'now-15m', to: 'now' },
+    };
     return key in defaults ? defaults[key] : fallback;
   }
 
@@ -430,7 +532,9 @@ export function bootstrap(): void {
           <EuiHeaderSection grow={false}>
             <EuiHeaderSectionItem>
               <EuiTitle size="xxs">
-                <span style={{ padding: '0 12px' }}>{config.host === 'kibana' ? 'Kibana' : 'OpenSearch Dashboards'} {config.hostVersion} stand-in</span>
+                <span style={{ padding: '0 12px' }}>
+                  {config.host === 'kibana' ? 'Kibana' : 'OpenSearch Dashboards'} {config.hostVersion} stand-in
+                </span>
               </EuiTitle>
             </EuiHeaderSectionItem>
           </EuiHeaderSection>
@@ -438,7 +542,13 @@ export function bootstrap(): void {
             <EuiHeaderSectionItem>
               <EuiBreadcrumbs
                 data-test-subj="breadcrumbs"
-                breadcrumbs={crumbs.map((c) => ({ text: c.text, href: c.href, onClick: c.href ? (e: React.MouseEvent) => (e.preventDefault(), void navigateToUrl(c.href!)) : undefined }))}
+                breadcrumbs={crumbs.map((c) => ({
+                  text: c.text,
+                  href: c.href,
+                  onClick: c.href
+                    ? (e: React.MouseEvent) => (e.preventDefault(), void navigateToUrl(c.href!))
+                    : undefined,
+                }))}
               />
             </EuiHeaderSectionItem>
           </EuiHeaderSection>
@@ -455,7 +565,11 @@ export function bootstrap(): void {
             </EuiHeaderSectionItem>
           </EuiHeaderSection>
         </EuiHeader>
-        <EuiGlobalToastList toasts={list} dismissToast={(t) => toasts.set(toasts.get().filter((x) => x.id !== t.id))} toastLifeTimeMs={8000} />
+        <EuiGlobalToastList
+          toasts={list}
+          dismissToast={(t) => toasts.set(toasts.get().filter((x) => x.id !== t.id))}
+          toastLifeTimeMs={8000}
+        />
       </>
     );
   }
@@ -469,7 +583,13 @@ export function bootstrap(): void {
     }
     const coreStart = {
       http,
-      application: { navigateToApp, navigateToUrl, getUrlForApp: (id: string, o: { path?: string; absolute?: boolean } = {}) => `${o.absolute ? window.location.origin : ''}${appPrefix(id)}${o.path ?? ''}`, capabilities },
+      application: {
+        navigateToApp,
+        navigateToUrl,
+        getUrlForApp: (id: string, o: { path?: string; absolute?: boolean } = {}) =>
+          `${o.absolute ? window.location.origin : ''}${appPrefix(id)}${o.path ?? ''}`,
+        capabilities,
+      },
       chrome: {
         setBreadcrumbs: (b: Array<{ text: string; href?: string }>) => {
           recorded.breadcrumbs = b.map((x) => ({ text: x.text, href: x.href }));
@@ -492,8 +612,14 @@ export function bootstrap(): void {
     for (const id of config.pluginIds) {
       try {
         const initializer = readPluginInitializer(registry, id);
-        const instance = initializer({ env: { mode: { dev: false, prod: true }, packageInfo: { version: config.hostVersion, buildNum: 1 } }, config: { get: () => ({}) } });
-        if (!instance || typeof instance.setup !== 'function' || typeof instance.start !== 'function') throw new Error(`Initializer for plugin "${id}" is expected to return plugin instance, but returned "${instance}".`);
+        const instance = initializer({
+          env: { mode: { dev: false, prod: true }, packageInfo: { version: config.hostVersion, buildNum: 1 } },
+          config: { get: () => ({}) },
+        });
+        if (!instance || typeof instance.setup !== 'function' || typeof instance.start !== 'function')
+          throw new Error(
+            `Initializer for plugin "${id}" is expected to return plugin instance, but returned "${instance}".`,
+          );
         plugins.push(instance);
       } catch (e: any) {
         fatal(e?.message ?? String(e));
@@ -515,4 +641,7 @@ export function bootstrap(): void {
   })();
 }
 
-(window as any)[((window as any).__standinConfig__?.bundlesGlobal as string) ?? '__kbnBundles__'].define('entry/core/public', () => ({ __kbnBootstrap__: bootstrap }));
+(window as any)[((window as any).__standinConfig__?.bundlesGlobal as string) ?? '__kbnBundles__'].define(
+  'entry/core/public',
+  () => ({ __kbnBootstrap__: bootstrap }),
+);

@@ -33,7 +33,8 @@ function create(flavour) {
       try {
         return this.run(value, '', context);
       } catch (error) {
-        if (error instanceof ValidationError && namespace) throw new ValidationError(error.key, error.detail, namespace);
+        if (error instanceof ValidationError && namespace)
+          throw new ValidationError(error.key, error.detail, namespace);
         throw error;
       }
     }
@@ -61,16 +62,26 @@ function create(flavour) {
     string: (options = {}) =>
       new Type((v, key) => {
         if (typeof v !== 'string') expected('string', key, v);
-        if (options.minLength !== undefined && v.length < options.minLength) throw new ValidationError(key, `value has length [${v.length}] but it must have a minimum length of [${options.minLength}].`);
-        if (options.maxLength !== undefined && v.length > options.maxLength) throw new ValidationError(key, `value has length [${v.length}] but it must have a maximum length of [${options.maxLength}].`);
+        if (options.minLength !== undefined && v.length < options.minLength)
+          throw new ValidationError(
+            key,
+            `value has length [${v.length}] but it must have a minimum length of [${options.minLength}].`,
+          );
+        if (options.maxLength !== undefined && v.length > options.maxLength)
+          throw new ValidationError(
+            key,
+            `value has length [${v.length}] but it must have a maximum length of [${options.maxLength}].`,
+          );
         return v;
       }, options),
     number: (options = {}) =>
       new Type((v, key) => {
         const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
         if (typeof n !== 'number' || Number.isNaN(n)) expected('number', key, v);
-        if (options.min !== undefined && n < options.min) throw new ValidationError(key, `Value must be equal to or greater than [${options.min}].`);
-        if (options.max !== undefined && n > options.max) throw new ValidationError(key, `Value must be equal to or lower than [${options.max}].`);
+        if (options.min !== undefined && n < options.min)
+          throw new ValidationError(key, `Value must be equal to or greater than [${options.min}].`);
+        if (options.max !== undefined && n > options.max)
+          throw new ValidationError(key, `Value must be equal to or lower than [${options.max}].`);
         return n;
       }, options),
     boolean: (options) =>

@@ -20,7 +20,9 @@ interface Seen {
 }
 
 /** An upstream that records what it receives; `behave` may answer or break the connection. */
-async function fakeUpstream(behave: (req: http.IncomingMessage, res: http.ServerResponse, nthOnConnection: number) => void) {
+async function fakeUpstream(
+  behave: (req: http.IncomingMessage, res: http.ServerResponse, nthOnConnection: number) => void,
+) {
   const seen: Seen[] = [];
   const sockets: Socket[] = [];
   const server = http.createServer((req, res) => {
@@ -29,7 +31,13 @@ async function fakeUpstream(behave: (req: http.IncomingMessage, res: http.Server
     req.on('end', () => {
       const socket = req.socket as Socket & { _n?: number };
       socket._n = (socket._n ?? 0) + 1;
-      seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), connection: sockets.indexOf(socket) });
+      seen.push({
+        method: req.method!,
+        url: req.url!,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        connection: sockets.indexOf(socket),
+      });
       behave(req, res, socket._n);
     });
   });
@@ -49,18 +57,29 @@ async function fakeUpstream(behave: (req: http.IncomingMessage, res: http.Server
 
 const json = (res: http.ServerResponse, status: number, body: unknown) => {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=UTF-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 };
 
 /** One request through the proxy with a raw client (so nothing is hidden by a client library). */
-function call(url: string, options: http.RequestOptions & { body?: string[] }, agent?: http.Agent): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function call(
+  url: string,
+  options: http.RequestOptions & { body?: string[] },
+  agent?: http.Agent,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(`${url}${options.path ?? '/'}`, { ...options, agent: agent ?? false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c) => chunks.push(c));
       res.on('error', reject);
-      res.on('end', () => (res.complete ? resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }) : reject(new Error('incomplete answer'))));
+      res.on('end', () =>
+        res.complete
+          ? resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') })
+          : reject(new Error('incomplete answer')),
+      );
     });
     req.on('error', reject);
     const parts = options.body ?? [];
@@ -120,7 +139,13 @@ test('forwards a streamed body complete, with its exact content-length, and no h
   const answer = await call(proxy.url, {
     method: 'POST',
     path: '/idx/_search?size=1',
-    headers: { 'content-type': 'application/vnd.elasticsearch+json; compatible-with=9', accept: 'application/vnd.elasticsearch+json; compatible-with=9', connection: 'keep-alive, x-client-hop', 'x-client-hop': '1', 'x-opaque-id': 'abc' },
+    headers: {
+      'content-type': 'application/vnd.elasticsearch+json; compatible-with=9',
+      accept: 'application/vnd.elasticsearch+json; compatible-with=9',
+      connection: 'keep-alive, x-client-hop',
+      'x-client-hop': '1',
+      'x-opaque-id': 'abc',
+    },
     body: ['{"query":', '{"match_all":{}}', '}'],
   });
   expect(answer.status).toBe(200);
@@ -145,7 +170,12 @@ test('a keep-alive socket the engine closed as it was reused: the request is sen
     else json(res, 200, { n: upstream.seen.length });
   });
   const first = await call(proxy.url, { method: 'GET', path: '/_cluster/health' });
-  const second = await call(proxy.url, { method: 'POST', path: '/idx/_validate/query', headers: { 'content-type': 'application/json' }, body: ['{"query":{"match_all":{}}}'] });
+  const second = await call(proxy.url, {
+    method: 'POST',
+    path: '/idx/_validate/query',
+    headers: { 'content-type': 'application/json' },
+    body: ['{"query":{"match_all":{}}}'],
+  });
   expect([first.status, second.status]).toEqual([200, 200]);
   // the second request went out twice: on the reused socket (dropped), then on a new one
   expect(upstream.seen.map((s) => [s.url, s.connection])).toEqual([
@@ -160,7 +190,10 @@ test('an engine that drops a fresh connection is a 502 with the reason (not retr
   const { upstream, proxy } = await setUp((req) => req.socket.destroy());
   const answer = await call(proxy.url, { method: 'GET', path: '/' });
   expect(answer.status).toBe(502);
-  expect(JSON.parse(answer.body).error).toMatchObject({ type: 'proxy_error', reason: expect.stringContaining('engine unreachable') });
+  expect(JSON.parse(answer.body).error).toMatchObject({
+    type: 'proxy_error',
+    reason: expect.stringContaining('engine unreachable'),
+  });
   expect(upstream.seen).toHaveLength(1);
 });
 
@@ -177,7 +210,8 @@ test('close() ends every connection on both sides, keep-alive ones included', as
   const { upstream, proxy } = await setUp((_req, res) => json(res, 200, {}));
   const clientAgent = new http.Agent({ keepAlive: true });
   try {
-    for (let i = 0; i < 3; i++) expect((await call(proxy.url, { method: 'GET', path: `/${i}` }, clientAgent)).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await call(proxy.url, { method: 'GET', path: `/${i}` }, clientAgent)).status).toBe(200);
     const clientSockets = Object.values(clientAgent.freeSockets).flat() as Socket[];
     expect(clientSockets.length).toBeGreaterThan(0);
     expect(upstream.sockets.some((s) => !s.destroyed)).toBe(true);

@@ -32,7 +32,17 @@ export interface EngineProxy {
 }
 
 /** Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus the proxy ones. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 /** Errors of a reused keep-alive socket that the engine closed before reading our request. */
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 const MAX_ATTEMPTS = 3;
@@ -41,12 +51,17 @@ const MAX_BODY_BYTES = 100 * 1024 * 1024;
 
 function plainMediaType(value: string | string[] | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
-  return value.replace(/application\/vnd\.elasticsearch\+(x-ndjson|json)\s*;\s*compatible-with=\d+/gi, (_m, kind) => (kind.toLowerCase() === 'x-ndjson' ? 'application/x-ndjson' : 'application/json'));
+  return value.replace(/application\/vnd\.elasticsearch\+(x-ndjson|json)\s*;\s*compatible-with=\d+/gi, (_m, kind) =>
+    kind.toLowerCase() === 'x-ndjson' ? 'application/x-ndjson' : 'application/json',
+  );
 }
 
 /** Names listed in a Connection header are hop-by-hop too. */
 function connectionTokens(value: string | string[] | undefined): string[] {
-  return (Array.isArray(value) ? value.join(',') : (value ?? '')).split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  return (Array.isArray(value) ? value.join(',') : (value ?? ''))
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 function endToEnd(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
@@ -77,7 +92,10 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 }
 
 /** `intercept` may answer a request itself (true) instead of forwarding it (osd_security.ts). */
-export async function startEngineProxy(engineUrl: string, options: { intercept?(req: http.IncomingMessage, res: http.ServerResponse): boolean } = {}): Promise<EngineProxy> {
+export async function startEngineProxy(
+  engineUrl: string,
+  options: { intercept?(req: http.IncomingMessage, res: http.ServerResponse): boolean } = {},
+): Promise<EngineProxy> {
   const target = new URL(engineUrl);
   const basePath = target.pathname.replace(/\/$/, '');
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -91,7 +109,11 @@ export async function startEngineProxy(engineUrl: string, options: { intercept?(
       return;
     }
     const body = JSON.stringify({ error: { type: 'proxy_error', reason }, status });
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-elastic-product': 'Elasticsearch' });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      'x-elastic-product': 'Elasticsearch',
+    });
     res.end(body);
   };
 
@@ -103,12 +125,21 @@ export async function startEngineProxy(engineUrl: string, options: { intercept?(
       if (fixed !== undefined) headers[key] = fixed;
     }
     // The body as read, with its exact length (GET/HEAD/DELETE without a body send none).
-    if (body.length > 0 || !['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(req.method ?? 'GET')) headers['content-length'] = body.length;
+    if (body.length > 0 || !['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(req.method ?? 'GET'))
+      headers['content-length'] = body.length;
     else delete headers['content-length'];
 
     let answered = false;
     const upstream = http.request(
-      { protocol: target.protocol, hostname: target.hostname, port: target.port, method: req.method, path: `${basePath}${req.url}`, headers, agent },
+      {
+        protocol: target.protocol,
+        hostname: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: `${basePath}${req.url}`,
+        headers,
+        agent,
+      },
       (answer) => {
         answered = true;
         const out = endToEnd(answer.headers);
@@ -126,7 +157,8 @@ export async function startEngineProxy(engineUrl: string, options: { intercept?(
         res.destroy();
         return;
       }
-      const stale = upstream.reusedSocket && (STALE_SOCKET_CODES.has(error.code ?? '') || error.message === 'socket hang up');
+      const stale =
+        upstream.reusedSocket && (STALE_SOCKET_CODES.has(error.code ?? '') || error.message === 'socket hang up');
       if (stale && attempt < MAX_ATTEMPTS && !closing && !res.destroyed) {
         forward(req, res, body, attempt + 1);
         return;

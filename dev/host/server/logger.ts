@@ -13,7 +13,7 @@ export interface LogRecord {
 export function createLogger(context: string, sink: (r: LogRecord) => void, minLevel: LogLevel = 'info'): Logger {
   const emit = (level: LogLevel) => (message: string | Error) => {
     if (ORDER.indexOf(level) < ORDER.indexOf(minLevel)) return;
-    sink({ level, context, message: message instanceof Error ? message.stack ?? message.message : message });
+    sink({ level, context, message: message instanceof Error ? (message.stack ?? message.message) : message });
   };
   return {
     trace: emit('trace'),

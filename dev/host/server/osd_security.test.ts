@@ -23,10 +23,25 @@ describe('authinfo of the stand-in security plugin', () => {
   test('security src/main/java/org/opensearch/security/rest/SecurityInfoAction.java: GET /_plugins/_security/authinfo names the user, backend roles and mapped roles', async () => {
     const client = new Client({ node: proxy.url, headers: { authorization: basic('writer') } });
     try {
-      const { body, statusCode } = await client.transport.request({ method: 'GET', path: '/_plugins/_security/authinfo' });
+      const { body, statusCode } = await client.transport.request({
+        method: 'GET',
+        path: '/_plugins/_security/authinfo',
+      });
       expect(statusCode).toBe(200);
       expect(Object.keys(body).sort()).toEqual(
-        ['backend_roles', 'custom_attribute_names', 'peer_certificates', 'principal', 'remote_address', 'roles', 'sso_logout_url', 'tenants', 'user', 'user_name', 'user_requested_tenant'].sort(),
+        [
+          'backend_roles',
+          'custom_attribute_names',
+          'peer_certificates',
+          'principal',
+          'remote_address',
+          'roles',
+          'sso_logout_url',
+          'tenants',
+          'user',
+          'user_name',
+          'user_requested_tenant',
+        ].sort(),
       );
       expect(body.user_name).toBe('writer');
       expect(body.backend_roles).toEqual(['ci-core']);
@@ -40,17 +55,33 @@ describe('authinfo of the stand-in security plugin', () => {
   test('security ConfigModelV7.java RoleMappingHolder / mapTenants: each user gets the roles its backend roles map to', async () => {
     const answers: Record<string, any> = {};
     for (const user of ['elastic', 'reader', 'nobody']) {
-      const r = await fetch(`${proxy.url}/_opendistro/_security/authinfo`, { method: 'POST', headers: { authorization: basic(user) } });
+      const r = await fetch(`${proxy.url}/_opendistro/_security/authinfo`, {
+        method: 'POST',
+        headers: { authorization: basic(user) },
+      });
       expect(r.status).toBe(200);
       answers[user] = await r.json();
     }
-    expect(answers.elastic).toMatchObject({ user_name: 'elastic', backend_roles: ['admin'], roles: ['all_access'], tenants: { elastic: true, global_tenant: true } });
-    expect(answers.reader).toMatchObject({ user_name: 'reader', backend_roles: ['ci-observer'], roles: ['elastic_recheck_reader'] });
+    expect(answers.elastic).toMatchObject({
+      user_name: 'elastic',
+      backend_roles: ['admin'],
+      roles: ['all_access'],
+      tenants: { elastic: true, global_tenant: true },
+    });
+    expect(answers.reader).toMatchObject({
+      user_name: 'reader',
+      backend_roles: ['ci-observer'],
+      roles: ['elastic_recheck_reader'],
+    });
     expect(answers.nobody).toMatchObject({ user_name: 'nobody', backend_roles: [], roles: [] });
   });
 
   test('security src/main/java/org/opensearch/security/http/HTTPBasicAuthenticator.java: no or wrong credentials are 401 with the Basic challenge', async () => {
-    const attempts: Array<Record<string, string>> = [{}, { authorization: basic('writer', 'wrong') }, { authorization: 'Bearer abc' }];
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { authorization: basic('writer', 'wrong') },
+      { authorization: 'Bearer abc' },
+    ];
     for (const headers of attempts) {
       const r = await fetch(`${proxy.url}/_plugins/_security/authinfo`, { headers });
       expect(r.status).toBe(401);

@@ -70,7 +70,8 @@ export function basicUser(config: OsdSecurityConfig, authorization: string | str
   return config.users.find((u) => u.username === name && u.password === password) ?? null;
 }
 
-const matches = (patterns: string[] | undefined, value: string) => (patterns ?? []).some((p) => p === '*' || p === value);
+const matches = (patterns: string[] | undefined, value: string) =>
+  (patterns ?? []).some((p) => p === '*' || p === value);
 
 /** Security roles of a user through the roles mapping (by user name or backend role). */
 export function mapRoles(config: OsdSecurityConfig, user: OsdUser): string[] {
@@ -105,12 +106,18 @@ function answerAuthInfo(config: OsdSecurityConfig, req: http.IncomingMessage, re
   req.on('end', () => {
     const user = basicUser(config, req.headers.authorization);
     if (!user) {
-      res.writeHead(401, { 'www-authenticate': 'Basic realm="OpenSearch Security"', 'content-type': 'text/plain; charset=UTF-8' });
+      res.writeHead(401, {
+        'www-authenticate': 'Basic realm="OpenSearch Security"',
+        'content-type': 'text/plain; charset=UTF-8',
+      });
       res.end('Unauthorized');
       return;
     }
     const body = JSON.stringify(authInfoBody(config, user, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
-    res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(body) });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=UTF-8',
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(body);
   });
 }

@@ -40,7 +40,10 @@ export function installHostPackages(pluginDir: string, host: HostKind): string |
   fs.mkdirSync(dir, { recursive: true });
   fs.copyFileSync(path.join(sources, 'config_schema.js'), path.join(dir, 'config_schema.js'));
   fs.copyFileSync(path.join(sources, file), path.join(dir, 'index.js'));
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version: '0.0.0-standin', main: 'index.js', private: true }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name, version: '0.0.0-standin', main: 'index.js', private: true }, null, 2),
+  );
   return dir;
 }
 
@@ -69,11 +72,18 @@ const SCHEMA_MARKER: Record<HostKind, string> = { kibana: '__isKbnConfigSchemaTy
  * "No validation schema has been defined for [path]", config.get() returns the schema's validated value).
  * OSD: src/core/server/plugins/plugin.ts and src/core/server/config, same rules with @osd/config-schema.
  */
-export function validatedPluginConfig(definition: any, manifest: PluginManifest, host: HostKind, raw: Record<string, unknown>, context: Record<string, unknown>): { value: unknown } | { error: string } {
+export function validatedPluginConfig(
+  definition: any,
+  manifest: PluginManifest,
+  host: HostKind,
+  raw: Record<string, unknown>,
+  context: Record<string, unknown>,
+): { value: unknown } | { error: string } {
   const configPath = Array.isArray(manifest.configPath) ? manifest.configPath.join('.') : manifest.configPath;
   const descriptor = definition?.config;
   if (!descriptor) return { error: `No validation schema has been defined for [${configPath}]` };
-  if (!descriptor.schema || descriptor.schema[SCHEMA_MARKER[host]] !== true) throw new PluginLoadError('Configuration schema expected to be an instance of Type');
+  if (!descriptor.schema || descriptor.schema[SCHEMA_MARKER[host]] !== true)
+    throw new PluginLoadError('Configuration schema expected to be an instance of Type');
   return { value: descriptor.schema.validate(raw, context, `config validation of [${configPath}]`) };
 }
 
@@ -85,18 +95,24 @@ export async function initializeServerPlugin(
   ctx: PluginInitializerContext,
   definition: any = requireServerDefinition(entry, host),
 ): Promise<Plugin<unknown, unknown, any, any>> {
-  if (!fs.existsSync(entry)) throw new PluginLoadError(`Plugin "${manifest.id}" has "server: true" but ${entry} does not exist`);
+  if (!fs.existsSync(entry))
+    throw new PluginLoadError(`Plugin "${manifest.id}" has "server: true" but ${entry} does not exist`);
   const mod = definition;
   if (!mod || typeof mod.plugin !== 'function') {
     throw new PluginLoadError(`Plugin "${manifest.id}" does not export "plugin" definition (${entry}).`);
   }
   let instance = mod.plugin(ctx);
   if (instance && typeof instance.then === 'function') {
-    if (host === 'osd') throw new PluginLoadError(`Initializer for plugin "${manifest.id}" returned a promise; OpenSearch Dashboards needs a synchronous initializer`);
+    if (host === 'osd')
+      throw new PluginLoadError(
+        `Initializer for plugin "${manifest.id}" returned a promise; OpenSearch Dashboards needs a synchronous initializer`,
+      );
     instance = await instance;
   }
   if (!instance || typeof instance !== 'object') {
-    throw new PluginLoadError(`Initializer for plugin "${manifest.id}" is expected to return plugin instance, but returned "${instance}".`);
+    throw new PluginLoadError(
+      `Initializer for plugin "${manifest.id}" is expected to return plugin instance, but returned "${instance}".`,
+    );
   }
   if (typeof instance.setup !== 'function' || typeof instance.start !== 'function') {
     throw new PluginLoadError(`Plugin "${manifest.id}" instance must have setup and start methods`);

@@ -64,25 +64,50 @@ export class Router implements IRouter {
   private registrar(method: RouteMethod) {
     return <P, Q, B>(route: RouteConfig<P, Q, B>, handler: RequestHandler<P, Q, B, any>): void => {
       const name = `[${method.toUpperCase()} ${route?.path}]`;
-      if (!route || typeof route.path !== 'string' || !route.path.startsWith('/')) throw new RouteConfigError(`Route path ${name} must start with a slash`);
-      if (route.path.length > 1 && route.path.endsWith('/')) throw new RouteConfigError(`The route path ${name} must not end with a slash`);
-      if (route.validate === undefined) throw new RouteConfigError(`The [${method}] at [${route.path}] does not have a 'validate' specified. Use 'false' as the value if you want to bypass validation.`);
+      if (!route || typeof route.path !== 'string' || !route.path.startsWith('/'))
+        throw new RouteConfigError(`Route path ${name} must start with a slash`);
+      if (route.path.length > 1 && route.path.endsWith('/'))
+        throw new RouteConfigError(`The route path ${name} must not end with a slash`);
+      if (route.validate === undefined)
+        throw new RouteConfigError(
+          `The [${method}] at [${route.path}] does not have a 'validate' specified. Use 'false' as the value if you want to bypass validation.`,
+        );
       if (route.validate !== false) {
-        if (typeof route.validate !== 'object' || route.validate === null) throw new RouteConfigError(`${name}: validate must be false or an object`);
+        if (typeof route.validate !== 'object' || route.validate === null)
+          throw new RouteConfigError(`${name}: validate must be false or an object`);
         for (const [key, rule] of Object.entries(route.validate)) {
-          if (!['params', 'query', 'body'].includes(key)) throw new RouteConfigError(`${name}: unknown validate key "${key}"`);
-          const ok = rule === undefined || typeof rule === 'function' || (typeof rule === 'object' && rule !== null && typeof (rule as any).validate === 'function');
-          if (!ok) throw new RouteConfigError(`The [${key}] validation for ${name} must be a config-schema type or a validation function`);
+          if (!['params', 'query', 'body'].includes(key))
+            throw new RouteConfigError(`${name}: unknown validate key "${key}"`);
+          const ok =
+            rule === undefined ||
+            typeof rule === 'function' ||
+            (typeof rule === 'object' && rule !== null && typeof (rule as any).validate === 'function');
+          if (!ok)
+            throw new RouteConfigError(
+              `The [${key}] validation for ${name} must be a config-schema type or a validation function`,
+            );
         }
-        if ((method === 'get' || method === 'delete') && (route.validate as any).body && method === 'get') throw new RouteConfigError(`${name}: "validate.body" must be empty for GET routes`);
+        if ((method === 'get' || method === 'delete') && (route.validate as any).body && method === 'get')
+          throw new RouteConfigError(`${name}: "validate.body" must be empty for GET routes`);
       }
-      if (method === 'get' && route.options?.body) throw new RouteConfigError(`${name}: "options.body" must be empty for GET routes`);
+      if (method === 'get' && route.options?.body)
+        throw new RouteConfigError(`${name}: "options.body" must be empty for GET routes`);
       if (typeof handler !== 'function') throw new RouteConfigError(`${name}: the handler must be a function`);
       let security: RouteSecurity | undefined;
       if (this.host === 'kibana') security = validateRouteSecurity(route.security, name);
-      if (this.routes.some((r) => r.method === method && r.path === route.path)) throw new RouteConfigError(`${name} is already registered`);
+      if (this.routes.some((r) => r.method === method && r.path === route.path))
+        throw new RouteConfigError(`${name} is already registered`);
       const { pattern, paramNames } = compilePath(route.path);
-      this.routes.push({ method, path: route.path, pattern, paramNames, config: route, security, handler, pluginId: this.pluginId });
+      this.routes.push({
+        method,
+        path: route.path,
+        pattern,
+        paramNames,
+        config: route,
+        security,
+        handler,
+        pluginId: this.pluginId,
+      });
     };
   }
 }
@@ -90,7 +115,10 @@ export class Router implements IRouter {
 /* ------------------------------------------------------------------ validation */
 
 export class RequestValidationError extends Error {
-  constructor(message: string, readonly path?: string[]) {
+  constructor(
+    message: string,
+    readonly path?: string[],
+  ) {
     super(message);
   }
 }
@@ -111,10 +139,13 @@ function safetyPrechecks(data: unknown, namespace: string): void {
     const { value: node, trail } = stack.pop()!;
     if (!node || typeof node !== 'object' || Buffer.isBuffer(node)) continue;
     for (const key of Object.keys(node)) {
-      if (key === '__proto__') throw new RequestValidationError(`[${namespace}.${[...trail, key].join('.')}]: '__proto__' is an invalid key`);
+      if (key === '__proto__')
+        throw new RequestValidationError(`[${namespace}.${[...trail, key].join('.')}]: '__proto__' is an invalid key`);
       const value = (node as any)[key];
       if (key === 'constructor' && value && typeof value === 'object' && 'prototype' in value) {
-        throw new RequestValidationError(`[${namespace}.${[...trail, key, 'prototype'].join('.')}]: 'constructor.prototype' is an invalid key`);
+        throw new RequestValidationError(
+          `[${namespace}.${[...trail, key, 'prototype'].join('.')}]: 'constructor.prototype' is an invalid key`,
+        );
       }
       if (value && typeof value === 'object') stack.push({ value, trail: trail.length < 32 ? [...trail, key] : trail });
     }
@@ -151,7 +182,11 @@ export function runValidation(rule: unknown, data: unknown, namespace: string): 
 
 export class ResponseFactoryError extends Error {}
 
-function response(status: number, payload: unknown, options: HttpResponseOptions | ErrorHttpResponseOptions = {}): KibanaResponse<any> {
+function response(
+  status: number,
+  payload: unknown,
+  options: HttpResponseOptions | ErrorHttpResponseOptions = {},
+): KibanaResponse<any> {
   return { status, payload, options };
 }
 
@@ -170,7 +205,9 @@ export const responseFactory: KibanaResponseFactory = {
   conflict: (o = {}) => response(409, o.body ?? 'Conflict', o),
   customError: (o) => {
     if (!o || !Number.isInteger(o.statusCode) || o.statusCode < 400 || o.statusCode > 599) {
-      throw new ResponseFactoryError(`Unexpected Http status code. Expected from 400 to 599, but given: ${o?.statusCode}`);
+      throw new ResponseFactoryError(
+        `Unexpected Http status code. Expected from 400 to 599, but given: ${o?.statusCode}`,
+      );
     }
     return response(o.statusCode, o.body ?? 'Error', o);
   },

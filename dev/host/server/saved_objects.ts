@@ -31,11 +31,15 @@ export class SavedObjectsClientError extends Error {
   }
 }
 
-const notFound = (type: string, id?: string) => new SavedObjectsClientError(404, 'Not Found', id ? `Saved object [${type}/${id}] not found` : 'Not Found');
-const conflict = (type: string, id: string) => new SavedObjectsClientError(409, 'Conflict', `Saved object [${type}/${id}] conflict`);
-const unsupported = (type: string) => new SavedObjectsClientError(400, 'Bad Request', `Unsupported saved object type: '${type}': Bad Request`);
+const notFound = (type: string, id?: string) =>
+  new SavedObjectsClientError(404, 'Not Found', id ? `Saved object [${type}/${id}] not found` : 'Not Found');
+const conflict = (type: string, id: string) =>
+  new SavedObjectsClientError(409, 'Conflict', `Saved object [${type}/${id}] conflict`);
+const unsupported = (type: string) =>
+  new SavedObjectsClientError(400, 'Bad Request', `Unsupported saved object type: '${type}': Bad Request`);
 const badRequest = (message: string) => new SavedObjectsClientError(400, 'Bad Request', message);
-const forbidden = (operation: string, type: string) => new SavedObjectsClientError(403, 'Forbidden', `Unable to ${operation} ${type}`);
+const forbidden = (operation: string, type: string) =>
+  new SavedObjectsClientError(403, 'Forbidden', `Unable to ${operation} ${type}`);
 
 /**
  * Whether the current user may run `operation` on `type` (Kibana's saved-objects security extension,
@@ -63,16 +67,29 @@ export class SavedObjectTypeRegistry {
 
   register(type: SavedObjectsType): void {
     if (this.frozen) throw new Error('saved-object types can only be registered during setup');
-    if (!type || typeof type.name !== 'string' || !/^[a-z0-9_-]+$/.test(type.name)) throw new Error(`Invalid saved-object type name ${JSON.stringify(type?.name)}`);
+    if (!type || typeof type.name !== 'string' || !/^[a-z0-9_-]+$/.test(type.name))
+      throw new Error(`Invalid saved-object type name ${JSON.stringify(type?.name)}`);
     if (this.types.has(type.name)) throw new Error(`Type '${type.name}' is already registered`);
-    if (!type.mappings || typeof type.mappings !== 'object' || typeof type.mappings.properties !== 'object') throw new Error(`Type '${type.name}': mappings.properties is required`);
-    if (!['single', 'multiple', 'multiple-isolated', 'agnostic'].includes(type.namespaceType)) throw new Error(`Type '${type.name}': invalid namespaceType ${JSON.stringify(type.namespaceType)}`);
+    if (!type.mappings || typeof type.mappings !== 'object' || typeof type.mappings.properties !== 'object')
+      throw new Error(`Type '${type.name}': mappings.properties is required`);
+    if (!['single', 'multiple', 'multiple-isolated', 'agnostic'].includes(type.namespaceType))
+      throw new Error(`Type '${type.name}': invalid namespaceType ${JSON.stringify(type.namespaceType)}`);
     if (typeof type.hidden !== 'boolean') throw new Error(`Type '${type.name}': hidden must be a boolean`);
     // validateType in src/core/packages/saved-objects/base-server-internal/src/saved_objects_type_registry.ts
-    const t = type as SavedObjectsType & { hiddenFromHttpApis?: boolean; management?: { onExport?: unknown; visibleInManagement?: boolean; importableAndExportable?: boolean } };
-    if (t.management?.onExport && !t.management.importableAndExportable) throw new Error(`Type ${t.name}: 'management.importableAndExportable' must be 'true' when specifying 'management.onExport'`);
-    if (t.management?.visibleInManagement !== undefined && !t.management.importableAndExportable) throw new Error(`Type ${t.name}: 'management.importableAndExportable' must be 'true' when specifying 'management.visibleInManagement'`);
-    if (t.hidden === true && t.hiddenFromHttpApis === false) throw new Error(`Type ${t.name}: 'hiddenFromHttpApis' cannot be 'false' when specifying 'hidden' as 'true'`);
+    const t = type as SavedObjectsType & {
+      hiddenFromHttpApis?: boolean;
+      management?: { onExport?: unknown; visibleInManagement?: boolean; importableAndExportable?: boolean };
+    };
+    if (t.management?.onExport && !t.management.importableAndExportable)
+      throw new Error(
+        `Type ${t.name}: 'management.importableAndExportable' must be 'true' when specifying 'management.onExport'`,
+      );
+    if (t.management?.visibleInManagement !== undefined && !t.management.importableAndExportable)
+      throw new Error(
+        `Type ${t.name}: 'management.importableAndExportable' must be 'true' when specifying 'management.visibleInManagement'`,
+      );
+    if (t.hidden === true && t.hiddenFromHttpApis === false)
+      throw new Error(`Type ${t.name}: 'hiddenFromHttpApis' cannot be 'false' when specifying 'hidden' as 'true'`);
     this.types.set(type.name, type);
   }
 
@@ -103,13 +120,24 @@ export class SavedObjectsStore {
       namespaces: { type: 'keyword' },
       created_at: { type: 'date' },
       updated_at: { type: 'date' },
-      references: { type: 'nested', properties: { name: { type: 'keyword' }, type: { type: 'keyword' }, id: { type: 'keyword' } } },
+      references: {
+        type: 'nested',
+        properties: { name: { type: 'keyword' }, type: { type: 'keyword' }, id: { type: 'keyword' } },
+      },
     };
-    for (const t of this.registry.all()) properties[t.name] = { dynamic: t.mappings.dynamic ?? false, properties: t.mappings.properties };
+    for (const t of this.registry.all())
+      properties[t.name] = { dynamic: t.mappings.dynamic ?? false, properties: t.mappings.properties };
     const exists = await this.engine.request<boolean>({ method: 'HEAD', path: `/${this.index}` });
     if (!exists) {
       try {
-        await this.engine.request({ method: 'PUT', path: `/${this.index}`, body: { settings: { number_of_shards: 1, auto_expand_replicas: '0-1', refresh_interval: '100ms' }, mappings: { dynamic: 'strict', properties } } });
+        await this.engine.request({
+          method: 'PUT',
+          path: `/${this.index}`,
+          body: {
+            settings: { number_of_shards: 1, auto_expand_replicas: '0-1', refresh_interval: '100ms' },
+            mappings: { dynamic: 'strict', properties },
+          },
+        });
         return;
       } catch (error) {
         if (!(error instanceof EngineRequestError && error.type === 'resource_already_exists_exception')) throw error;
@@ -127,19 +155,47 @@ export class SavedObjectsStore {
     };
     const store = { engine: this.engine, index: this.index, toSavedObject: this.toSavedObject.bind(this) };
     return {
-      async create<T>(type: string, attributes: T, options: { id?: string; overwrite?: boolean; references?: SavedObjectReference[]; refresh?: boolean | 'wait_for' } = {}) {
+      async create<T>(
+        type: string,
+        attributes: T,
+        options: {
+          id?: string;
+          overwrite?: boolean;
+          references?: SavedObjectReference[];
+          refresh?: boolean | 'wait_for';
+        } = {},
+      ) {
         const t = allowed(type, 'create');
         const id = options.id ?? randomUUID();
         const now = new Date().toISOString();
-        const source = { type, [type]: attributes, references: options.references ?? [], namespaces: t.namespaceType === 'agnostic' ? undefined : ['default'], created_at: now, updated_at: now };
+        const source = {
+          type,
+          [type]: attributes,
+          references: options.references ?? [],
+          namespaces: t.namespaceType === 'agnostic' ? undefined : ['default'],
+          created_at: now,
+          updated_at: now,
+        };
         try {
           const r = await store.engine.request<any>({
             method: 'PUT',
             path: `/${store.index}/_doc/${encodeURIComponent(`${type}:${id}`)}`,
-            querystring: { op_type: options.overwrite ? 'index' : 'create', refresh: String(options.refresh ?? 'wait_for') },
+            querystring: {
+              op_type: options.overwrite ? 'index' : 'create',
+              refresh: String(options.refresh ?? 'wait_for'),
+            },
             body: source,
           });
-          return { id, type, attributes, references: source.references, version: encodeVersion(r._seq_no, r._primary_term), created_at: now, updated_at: now, namespaces: source.namespaces };
+          return {
+            id,
+            type,
+            attributes,
+            references: source.references,
+            version: encodeVersion(r._seq_no, r._primary_term),
+            created_at: now,
+            updated_at: now,
+            namespaces: source.namespaces,
+          };
         } catch (error) {
           if (error instanceof EngineRequestError && error.statusCode === 409) throw conflict(type, id);
           if (error instanceof EngineRequestError && error.statusCode === 400) throw badRequest(error.message);
@@ -150,7 +206,10 @@ export class SavedObjectsStore {
       async get<T>(type: string, id: string) {
         allowed(type, 'get');
         try {
-          const r = await store.engine.request<any>({ method: 'GET', path: `/${store.index}/_doc/${encodeURIComponent(`${type}:${id}`)}` });
+          const r = await store.engine.request<any>({
+            method: 'GET',
+            path: `/${store.index}/_doc/${encodeURIComponent(`${type}:${id}`)}`,
+          });
           if (!r.found || r._source?.type !== type) throw notFound(type, id);
           return store.toSavedObject<T>(r);
         } catch (error) {
@@ -169,18 +228,30 @@ export class SavedObjectsStore {
         const page = options.page ?? 1;
         const perPage = options.perPage ?? 20;
         if (types.length === 0) return { page, per_page: perPage, total: 0, saved_objects: [] };
-        if (!Number.isInteger(page) || page < 1 || !Number.isInteger(perPage) || perPage < 0) throw badRequest('page must be >= 1 and perPage >= 0');
+        if (!Number.isInteger(page) || page < 1 || !Number.isInteger(perPage) || perPage < 0)
+          throw badRequest('page must be >= 1 and perPage >= 0');
         if (page * perPage > 10000) throw badRequest(`Invalid page/perPage: page * perPage must not exceed 10000`);
         const filter: unknown[] = [{ terms: { type: types } }];
         const must: unknown[] = [];
         if (options.search) {
-          const fields = (options.searchFields ?? []).flatMap((f) => types.map((t) => `${t}.${f.replace(/\^.*$/, '')}`));
-          must.push({ simple_query_string: { query: options.search, ...(fields.length ? { fields } : { fields: types.map((t) => `${t}.*`) }), default_operator: 'OR', lenient: true } });
+          const fields = (options.searchFields ?? []).flatMap((f) =>
+            types.map((t) => `${t}.${f.replace(/\^.*$/, '')}`),
+          );
+          must.push({
+            simple_query_string: {
+              query: options.search,
+              ...(fields.length ? { fields } : { fields: types.map((t) => `${t}.*`) }),
+              default_operator: 'OR',
+              lenient: true,
+            },
+          });
         }
         if (options.filter) filter.push(...kqlSubset(options.filter, types));
         const sort: unknown[] = [];
         if (options.sortField) {
-          const field = ['updated_at', 'created_at', 'type'].includes(options.sortField) ? options.sortField : `${types[0]}.${options.sortField}`;
+          const field = ['updated_at', 'created_at', 'type'].includes(options.sortField)
+            ? options.sortField
+            : `${types[0]}.${options.sortField}`;
           sort.push({ [field]: { order: options.sortOrder ?? 'asc', unmapped_type: 'keyword' } });
         }
         sort.push({ _score: 'desc' }, { updated_at: { order: 'desc', unmapped_type: 'date' } });
@@ -188,7 +259,13 @@ export class SavedObjectsStore {
           method: 'POST',
           path: `/${store.index}/_search`,
           querystring: { seq_no_primary_term: true },
-          body: { from: (page - 1) * perPage, size: perPage, track_total_hits: true, query: { bool: { filter, must } }, sort },
+          body: {
+            from: (page - 1) * perPage,
+            size: perPage,
+            track_total_hits: true,
+            query: { bool: { filter, must } },
+            sort,
+          },
         });
         return {
           page,
@@ -198,7 +275,12 @@ export class SavedObjectsStore {
         };
       },
 
-      async update<T>(type: string, id: string, attributes: Partial<T>, options: { version?: string; references?: SavedObjectReference[]; refresh?: boolean | 'wait_for' } = {}) {
+      async update<T>(
+        type: string,
+        id: string,
+        attributes: Partial<T>,
+        options: { version?: string; references?: SavedObjectReference[]; refresh?: boolean | 'wait_for' } = {},
+      ) {
         allowed(type, 'update');
         const now = new Date().toISOString();
         const doc: Record<string, unknown> = { [type]: attributes, updated_at: now };
@@ -207,11 +289,22 @@ export class SavedObjectsStore {
           const r = await store.engine.request<any>({
             method: 'POST',
             path: `/${store.index}/_update/${encodeURIComponent(`${type}:${id}`)}`,
-            querystring: { refresh: String(options.refresh ?? 'wait_for'), ...(options.version ? decodeVersion(options.version) : {}), _source: true },
+            querystring: {
+              refresh: String(options.refresh ?? 'wait_for'),
+              ...(options.version ? decodeVersion(options.version) : {}),
+              _source: true,
+            },
             body: { doc },
           });
           if (r.get?._source?.type !== undefined && r.get._source.type !== type) throw notFound(type, id);
-          return { id, type, attributes, references: r.get?._source?.references ?? options.references ?? [], version: encodeVersion(r._seq_no, r._primary_term), updated_at: now };
+          return {
+            id,
+            type,
+            attributes,
+            references: r.get?._source?.references ?? options.references ?? [],
+            version: encodeVersion(r._seq_no, r._primary_term),
+            updated_at: now,
+          };
         } catch (error) {
           if (error instanceof EngineRequestError && error.statusCode === 404) throw notFound(type, id);
           if (error instanceof EngineRequestError && error.statusCode === 409) throw conflict(type, id);
@@ -223,7 +316,11 @@ export class SavedObjectsStore {
       async delete(type: string, id: string, options: { refresh?: boolean | 'wait_for' } = {}) {
         allowed(type, 'delete');
         try {
-          const r = await store.engine.request<any>({ method: 'DELETE', path: `/${store.index}/_doc/${encodeURIComponent(`${type}:${id}`)}`, querystring: { refresh: String(options.refresh ?? 'wait_for') } });
+          const r = await store.engine.request<any>({
+            method: 'DELETE',
+            path: `/${store.index}/_doc/${encodeURIComponent(`${type}:${id}`)}`,
+            querystring: { refresh: String(options.refresh ?? 'wait_for') },
+          });
           if (r.result === 'not_found') throw notFound(type, id);
           return {};
         } catch (error) {
@@ -235,12 +332,26 @@ export class SavedObjectsStore {
       async bulkGet<T>(objects: Array<{ type: string; id: string }>) {
         objects.forEach((o) => allowed(o.type, 'bulk_get'));
         if (objects.length === 0) return { saved_objects: [] };
-        const r = await store.engine.request<any>({ method: 'POST', path: `/${store.index}/_mget`, body: { ids: objects.map((o) => `${o.type}:${o.id}`) } });
+        const r = await store.engine.request<any>({
+          method: 'POST',
+          path: `/${store.index}/_mget`,
+          body: { ids: objects.map((o) => `${o.type}:${o.id}`) },
+        });
         return {
           saved_objects: r.docs.map((d: any, i: number) =>
             d.found
               ? store.toSavedObject<T>(d)
-              : ({ id: objects[i].id, type: objects[i].type, attributes: undefined as unknown as T, references: [], error: { statusCode: 404, error: 'Not Found', message: `Saved object [${objects[i].type}/${objects[i].id}] not found` } } as SavedObject<T>),
+              : ({
+                  id: objects[i].id,
+                  type: objects[i].type,
+                  attributes: undefined as unknown as T,
+                  references: [],
+                  error: {
+                    statusCode: 404,
+                    error: 'Not Found',
+                    message: `Saved object [${objects[i].type}/${objects[i].id}] not found`,
+                  },
+                } as SavedObject<T>),
           ),
         };
       },
@@ -272,8 +383,14 @@ export class SavedObjectsStore {
 export function kqlSubset(filter: string, types: string[]): unknown[] {
   const clauses = filter.split(/\s+and\s+/i);
   return clauses.map((clause) => {
-    const m = /^\s*\(?\s*([a-z0-9_-]+)\.attributes\.([A-Za-z0-9_.]+)\s*:\s*(?:"((?:[^"\\]|\\.)*)"|([^\s()]+))\s*\)?\s*$/.exec(clause);
-    if (!m) throw badRequest(`KQLSyntaxError: the stand-in supports filters of the form <type>.attributes.<field>: <value> joined by "and"; got ${JSON.stringify(clause)}`);
+    const m =
+      /^\s*\(?\s*([a-z0-9_-]+)\.attributes\.([A-Za-z0-9_.]+)\s*:\s*(?:"((?:[^"\\]|\\.)*)"|([^\s()]+))\s*\)?\s*$/.exec(
+        clause,
+      );
+    if (!m)
+      throw badRequest(
+        `KQLSyntaxError: the stand-in supports filters of the form <type>.attributes.<field>: <value> joined by "and"; got ${JSON.stringify(clause)}`,
+      );
     const [, type, field, quoted, bare] = m;
     if (!types.includes(type)) throw badRequest(`This type ${type} is not allowed: Bad Request`);
     const value = quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : bare;

@@ -22,28 +22,35 @@ export function validateRouteSecurity(security: unknown, routeName: string): Rou
   const fail = (why: string): never => {
     throw new RouteSecurityError(`Invalid route config for ${routeName}: [security]: ${why}`);
   };
-  if (security === undefined || security === null) fail('expected value of type [object] but got [undefined] (every route must declare security.authz)');
+  if (security === undefined || security === null)
+    fail('expected value of type [object] but got [undefined] (every route must declare security.authz)');
   if (typeof security !== 'object') fail(`expected value of type [object] but got [${typeof security}]`);
   const s = security as Record<string, any>;
-  for (const key of Object.keys(s)) if (key !== 'authz' && key !== 'authc') fail(`[${key}]: definition for this key is missing`);
+  for (const key of Object.keys(s))
+    if (key !== 'authz' && key !== 'authc') fail(`[${key}]: definition for this key is missing`);
   const authz = s.authz;
   if (!authz || typeof authz !== 'object') fail('[authz]: expected value of type [object] but got [undefined]');
-  for (const key of Object.keys(authz)) if (!['enabled', 'requiredPrivileges', 'reason'].includes(key)) fail(`[authz.${key}]: definition for this key is missing`);
+  for (const key of Object.keys(authz))
+    if (!['enabled', 'requiredPrivileges', 'reason'].includes(key))
+      fail(`[authz.${key}]: definition for this key is missing`);
   if (authz.enabled !== undefined && authz.enabled !== false) fail(`[authz.enabled]: expected value to equal [false]`);
   if (authz.enabled === false) {
-    if (authz.requiredPrivileges !== undefined) fail('[authz.requiredPrivileges]: a value wasn\'t expected to be present');
+    if (authz.requiredPrivileges !== undefined)
+      fail("[authz.requiredPrivileges]: a value wasn't expected to be present");
     if (typeof authz.reason !== 'string') fail('[authz.reason]: expected value of type [string] but got [undefined]');
   } else {
-    if (authz.reason !== undefined) fail('[authz.reason]: a value wasn\'t expected to be present');
+    if (authz.reason !== undefined) fail("[authz.reason]: a value wasn't expected to be present");
     validateRequiredPrivileges(authz.requiredPrivileges, fail);
   }
   if (s.authc !== undefined) {
     const authc = s.authc;
     if (!authc || typeof authc !== 'object') fail('[authc]: expected value of type [object]');
     const enabled = authc.enabled ?? true;
-    if (enabled !== true && enabled !== 'optional' && enabled !== false) fail('[authc.enabled]: expected true, "optional" or false');
-    if (enabled === true && authc.reason !== undefined) fail('[authc.reason]: a value wasn\'t expected to be present');
-    if (enabled !== true && typeof authc.reason !== 'string') fail('[authc.reason]: expected value of type [string] but got [undefined]');
+    if (enabled !== true && enabled !== 'optional' && enabled !== false)
+      fail('[authc.enabled]: expected true, "optional" or false');
+    if (enabled === true && authc.reason !== undefined) fail("[authc.reason]: a value wasn't expected to be present");
+    if (enabled !== true && typeof authc.reason !== 'string')
+      fail('[authc.reason]: expected value of type [string] but got [undefined]');
   }
   return s as RouteSecurity;
 }
@@ -52,7 +59,8 @@ function unwind(list: unknown[], nestedKey: 'allOf' | 'anyOf', fail: (why: strin
   const out: string[] = [];
   for (const entry of list) {
     if (typeof entry === 'string') out.push(entry);
-    else if (entry && typeof entry === 'object' && isStringArray((entry as any)[nestedKey], 2)) out.push(...(entry as any)[nestedKey]);
+    else if (entry && typeof entry === 'object' && isStringArray((entry as any)[nestedKey], 2))
+      out.push(...(entry as any)[nestedKey]);
     else fail(`[authz.requiredPrivileges]: invalid entry ${JSON.stringify(entry)}`);
   }
   return out;
@@ -69,26 +77,36 @@ function validateRequiredPrivileges(value: unknown, fail: (why: string) => never
       allRequired.push(p);
       continue;
     }
-    if (!p || typeof p !== 'object') fail(`[authz.requiredPrivileges]: expected a string or a privilege set, got ${JSON.stringify(p)}`);
+    if (!p || typeof p !== 'object')
+      fail(`[authz.requiredPrivileges]: expected a string or a privilege set, got ${JSON.stringify(p)}`);
     const set = p as PrivilegeSet & Record<string, unknown>;
-    for (const key of Object.keys(set)) if (key !== 'anyRequired' && key !== 'allRequired') fail(`[authz.requiredPrivileges.${key}]: definition for this key is missing`);
+    for (const key of Object.keys(set))
+      if (key !== 'anyRequired' && key !== 'allRequired')
+        fail(`[authz.requiredPrivileges.${key}]: definition for this key is missing`);
     if (!set.anyRequired && !set.allRequired) fail('either anyRequired or allRequired must be specified');
     if (set.anyRequired !== undefined) {
-      if (!Array.isArray(set.anyRequired) || set.anyRequired.length < 2) fail('[authz.requiredPrivileges.anyRequired]: array size must be at least [2]');
+      if (!Array.isArray(set.anyRequired) || set.anyRequired.length < 2)
+        fail('[authz.requiredPrivileges.anyRequired]: array size must be at least [2]');
       anyRequired.push(...unwind(set.anyRequired as unknown[], 'allOf', fail));
     }
     if (set.allRequired !== undefined) {
-      if (!Array.isArray(set.allRequired) || set.allRequired.length < 1) fail('[authz.requiredPrivileges.allRequired]: array size must be at least [1]');
+      if (!Array.isArray(set.allRequired) || set.allRequired.length < 1)
+        fail('[authz.requiredPrivileges.allRequired]: array size must be at least [1]');
       allRequired.push(...unwind(set.allRequired as unknown[], 'anyOf', fail));
     }
   }
   if (anyRequired.includes(RESERVED.superuser)) fail('Using superuser privileges in anyRequired is not allowed');
   const su = allRequired.includes(RESERVED.superuser);
   const op = allRequired.includes(RESERVED.operator);
-  if (su && allRequired.length > 1 && !(op && allRequired.length === 2)) fail('Combining superuser with other privileges is redundant, superuser privileges set can be only used as a standalone privilege.');
+  if (su && allRequired.length > 1 && !(op && allRequired.length === 2))
+    fail(
+      'Combining superuser with other privileges is redundant, superuser privileges set can be only used as a standalone privilege.',
+    );
   if (anyRequired.includes(RESERVED.operator)) fail('Using operator privileges in anyRequired is not allowed');
-  if (op && allRequired.length === 1) fail('Operator privilege requires at least one additional non-operator privilege to be defined');
-  for (const p of anyRequired) if (allRequired.includes(p)) fail(`anyRequired and allRequired cannot have the same values: [${p}]`);
+  if (op && allRequired.length === 1)
+    fail('Operator privilege requires at least one additional non-operator privilege to be defined');
+  for (const p of anyRequired)
+    if (allRequired.includes(p)) fail(`anyRequired and allRequired cannot have the same values: [${p}]`);
   if (new Set(anyRequired).size !== anyRequired.length) fail('anyRequired privileges must contain unique values');
   if (new Set(allRequired).size !== allRequired.length) fail('allRequired privileges must contain unique values');
 }
@@ -180,7 +198,8 @@ export class SecurityService {
         if (!feature?.privileges) continue;
         for (const level of levels) {
           for (const api of feature.privileges[level]?.api ?? []) apiPrivileges.add(api);
-          for (const [type, op] of savedObjectOperations(feature.privileges[level])) savedObjectActions.add(`${type}/${op}`);
+          for (const [type, op] of savedObjectOperations(feature.privileges[level]))
+            savedObjectActions.add(`${type}/${op}`);
         }
       }
     }
@@ -208,9 +227,13 @@ export class SecurityService {
         continue;
       }
       for (const p of entry.allRequired ?? []) {
-        if (typeof p === 'string' ? !has(p) : !(p as any).anyOf.some(has)) missing.push(typeof p === 'string' ? p : (p as any).anyOf.join('|'));
+        if (typeof p === 'string' ? !has(p) : !(p as any).anyOf.some(has))
+          missing.push(typeof p === 'string' ? p : (p as any).anyOf.join('|'));
       }
-      if (entry.anyRequired && !entry.anyRequired.some((p: any) => (typeof p === 'string' ? has(p) : p.allOf.every(has)))) {
+      if (
+        entry.anyRequired &&
+        !entry.anyRequired.some((p: any) => (typeof p === 'string' ? has(p) : p.allOf.every(has)))
+      ) {
         missing.push(entry.anyRequired.map((p: any) => (typeof p === 'string' ? p : p.allOf.join('&'))).join('|'));
       }
     }

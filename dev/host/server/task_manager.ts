@@ -8,7 +8,15 @@
  * recurring ones; failures retry up to maxAttempts. `tick()` runs one poll cycle for tests.
  */
 import { randomUUID } from 'crypto';
-import type { ConcreteTaskInstance, Logger, TaskDefinition, TaskInstanceInput, TaskManagerSetupContract, TaskManagerStartContract, TaskRunResult } from '../../../server/types/host';
+import type {
+  ConcreteTaskInstance,
+  Logger,
+  TaskDefinition,
+  TaskInstanceInput,
+  TaskManagerSetupContract,
+  TaskManagerStartContract,
+  TaskRunResult,
+} from '../../../server/types/host';
 import { EngineClient, EngineRequestError } from '../../../lib/engine_client';
 
 export function parseIntervalMs(interval: string): number {
@@ -69,7 +77,8 @@ export class StandInTaskManager {
         if (this.started) throw new Error('Cannot register task definitions after the task manager has started');
         for (const [type, def] of Object.entries(defs)) {
           if (this.definitions.has(type)) throw new Error(`Task ${type} is already defined!`);
-          if (!def || typeof def.createTaskRunner !== 'function' || typeof def.title !== 'string') throw new Error(`Task ${type}: a definition needs a title and createTaskRunner`);
+          if (!def || typeof def.createTaskRunner !== 'function' || typeof def.title !== 'string')
+            throw new Error(`Task ${type}: a definition needs a title and createTaskRunner`);
           if (def.timeout) parseIntervalMs(def.timeout);
           this.definitions.set(type, def);
         }
@@ -90,9 +99,18 @@ export class StandInTaskManager {
             mappings: {
               dynamic: 'strict',
               properties: {
-                taskType: { type: 'keyword' }, params: { type: 'object', enabled: false }, state: { type: 'object', enabled: false },
-                schedule: { type: 'object', enabled: false }, runAt: { type: 'date' }, scheduledAt: { type: 'date' }, startedAt: { type: 'date' },
-                attempts: { type: 'integer' }, status: { type: 'keyword' }, scope: { type: 'keyword' }, ownerId: { type: 'keyword' }, lastError: { type: 'text', index: false },
+                taskType: { type: 'keyword' },
+                params: { type: 'object', enabled: false },
+                state: { type: 'object', enabled: false },
+                schedule: { type: 'object', enabled: false },
+                runAt: { type: 'date' },
+                scheduledAt: { type: 'date' },
+                startedAt: { type: 'date' },
+                attempts: { type: 'integer' },
+                status: { type: 'keyword' },
+                scope: { type: 'keyword' },
+                ownerId: { type: 'keyword' },
+                lastError: { type: 'text', index: false },
               },
             },
           },
@@ -106,7 +124,10 @@ export class StandInTaskManager {
       method: 'POST',
       path: `/${this.index}/_update_by_query`,
       querystring: { refresh: true, conflicts: 'proceed' },
-      body: { query: { term: { status: 'running' } }, script: { source: "ctx._source.status = 'idle'; ctx._source.ownerId = null", lang: 'painless' } },
+      body: {
+        query: { term: { status: 'running' } },
+        script: { source: "ctx._source.status = 'idle'; ctx._source.ownerId = null", lang: 'painless' },
+      },
     });
     this.timer = setInterval(() => void this.poll(), this.pollIntervalMs);
     this.timer.unref?.();
@@ -155,7 +176,10 @@ export class StandInTaskManager {
 
   private async schedule(task: TaskInstanceInput, ensure: boolean): Promise<ConcreteTaskInstance> {
     if (!task || typeof task.taskType !== 'string') throw new Error('a task needs a taskType');
-    if (!this.definitions.has(task.taskType)) throw new Error(`Unsupported task type "${task.taskType}". Supported types are ${[...this.definitions.keys()].join(', ')}`);
+    if (!this.definitions.has(task.taskType))
+      throw new Error(
+        `Unsupported task type "${task.taskType}". Supported types are ${[...this.definitions.keys()].join(', ')}`,
+      );
     if (task.schedule) parseIntervalMs(task.schedule.interval);
     const id = task.id ?? randomUUID();
     const now = new Date();
@@ -173,7 +197,12 @@ export class StandInTaskManager {
       ownerId: null,
     };
     try {
-      await this.engine.request({ method: 'PUT', path: this.docPath(id), querystring: { op_type: 'create', refresh: 'wait_for' }, body: doc });
+      await this.engine.request({
+        method: 'PUT',
+        path: this.docPath(id),
+        querystring: { op_type: 'create', refresh: 'wait_for' },
+        body: doc,
+      });
       return this.toInstance(id, doc);
     } catch (error) {
       if (!(error instanceof EngineRequestError && error.statusCode === 409)) throw error;
@@ -181,7 +210,12 @@ export class StandInTaskManager {
     }
     const existing = await this.get(id);
     if (task.schedule && existing.schedule?.interval !== task.schedule.interval) {
-      await this.engine.request({ method: 'POST', path: `/${this.index}/_update/${encodeURIComponent(id)}`, querystring: { refresh: 'wait_for' }, body: { doc: { schedule: task.schedule } } });
+      await this.engine.request({
+        method: 'POST',
+        path: `/${this.index}/_update/${encodeURIComponent(id)}`,
+        querystring: { refresh: 'wait_for' },
+        body: { doc: { schedule: task.schedule } },
+      });
       return { ...existing, schedule: task.schedule };
     }
     return existing;
@@ -192,15 +226,22 @@ export class StandInTaskManager {
       const r = await this.engine.request<any>({ method: 'GET', path: this.docPath(id) });
       return this.toInstance(id, r._source);
     } catch (error) {
-      if (error instanceof EngineRequestError && error.statusCode === 404) throw Object.assign(new Error(`Saved object [task/${id}] not found`), { statusCode: 404 });
+      if (error instanceof EngineRequestError && error.statusCode === 404)
+        throw Object.assign(new Error(`Saved object [task/${id}] not found`), { statusCode: 404 });
       throw error;
     }
   }
 
   private async runSoon(id: string): Promise<{ id: string }> {
     const task = await this.get(id);
-    if (task.status === 'running' || task.status === 'claiming') throw new Error(`Failed to run task "${id}" as it is currently running`);
-    await this.engine.request({ method: 'POST', path: `/${this.index}/_update/${encodeURIComponent(id)}`, querystring: { refresh: 'wait_for' }, body: { doc: { runAt: new Date().toISOString(), status: 'idle' } } });
+    if (task.status === 'running' || task.status === 'claiming')
+      throw new Error(`Failed to run task "${id}" as it is currently running`);
+    await this.engine.request({
+      method: 'POST',
+      path: `/${this.index}/_update/${encodeURIComponent(id)}`,
+      querystring: { refresh: 'wait_for' },
+      body: { doc: { runAt: new Date().toISOString(), status: 'idle' } },
+    });
     setImmediate(() => void this.poll());
     return { id };
   }
@@ -241,7 +282,15 @@ export class StandInTaskManager {
       querystring: { seq_no_primary_term: true, ignore_unavailable: true },
       body: {
         size: free,
-        query: { bool: { filter: [{ term: { status: 'idle' } }, { range: { runAt: { lte: 'now' } } }, { terms: { taskType: [...this.definitions.keys()] } }] } },
+        query: {
+          bool: {
+            filter: [
+              { term: { status: 'idle' } },
+              { range: { runAt: { lte: 'now' } } },
+              { terms: { taskType: [...this.definitions.keys()] } },
+            ],
+          },
+        },
         sort: [{ runAt: 'asc' }],
       },
     });
@@ -259,7 +308,11 @@ export class StandInTaskManager {
         throw error;
       }
       const run = this.runTask(hit._id, { ...hit._source, status: 'running', startedAt })
-        .catch((error) => this.options.logger.warn(`task ${hit._source.taskType} "${hit._id}" could not run: ${error?.message ?? error}`))
+        .catch((error) =>
+          this.options.logger.warn(
+            `task ${hit._source.taskType} "${hit._id}" could not run: ${error?.message ?? error}`,
+          ),
+        )
         .finally(() => this.running.delete(run));
       this.running.add(run);
     }
@@ -298,11 +351,32 @@ export class StandInTaskManager {
       const attempts = doc.attempts + 1;
       const message = failure instanceof Error ? failure.message : String(failure);
       this.options.logger.warn(`task ${doc.taskType} "${id}" failed (attempt ${attempts}): ${message}`);
-      if (schedule) update = { status: 'idle', attempts, runAt: new Date(now + parseIntervalMs(schedule.interval)).toISOString(), lastError: message };
-      else if (attempts < (def.maxAttempts ?? 3)) update = { status: 'idle', attempts, runAt: new Date(now + this.retryDelayMs * attempts).toISOString(), lastError: message };
+      if (schedule)
+        update = {
+          status: 'idle',
+          attempts,
+          runAt: new Date(now + parseIntervalMs(schedule.interval)).toISOString(),
+          lastError: message,
+        };
+      else if (attempts < (def.maxAttempts ?? 3))
+        update = {
+          status: 'idle',
+          attempts,
+          runAt: new Date(now + this.retryDelayMs * attempts).toISOString(),
+          lastError: message,
+        };
       else update = { status: 'failed', attempts, lastError: message };
     } else if (schedule) {
-      update = { status: 'idle', attempts: 0, state: (result && result.state) ?? doc.state, schedule, runAt: (result && result.runAt ? result.runAt : new Date(now + parseIntervalMs(schedule.interval))).toISOString() };
+      update = {
+        status: 'idle',
+        attempts: 0,
+        state: (result && result.state) ?? doc.state,
+        schedule,
+        runAt: (result && result.runAt
+          ? result.runAt
+          : new Date(now + parseIntervalMs(schedule.interval))
+        ).toISOString(),
+      };
     } else if (result && result.runAt) {
       update = { status: 'idle', attempts: 0, state: result.state ?? doc.state, runAt: result.runAt.toISOString() };
     } else {
@@ -312,7 +386,9 @@ export class StandInTaskManager {
       await this.settle(id, update);
     } catch (error: any) {
       // the engine went away: keep the outcome and write it on a later poll (a real Kibana keeps running too)
-      this.options.logger.warn(`task ${doc.taskType} "${id}": could not record the run, will retry: ${error?.message ?? error}`);
+      this.options.logger.warn(
+        `task ${doc.taskType} "${id}": could not record the run, will retry: ${error?.message ?? error}`,
+      );
       this.unsettled.set(id, update);
     }
   }
@@ -321,7 +397,12 @@ export class StandInTaskManager {
   private async settle(id: string, update: Partial<TaskDoc> | null): Promise<void> {
     try {
       if (update) {
-        await this.engine.request({ method: 'POST', path: `/${this.index}/_update/${encodeURIComponent(id)}`, querystring: { refresh: 'wait_for' }, body: { doc: { ...update, ownerId: null } } });
+        await this.engine.request({
+          method: 'POST',
+          path: `/${this.index}/_update/${encodeURIComponent(id)}`,
+          querystring: { refresh: 'wait_for' },
+          body: { doc: { ...update, ownerId: null } },
+        });
       } else {
         await this.engine.request({ method: 'DELETE', path: this.docPath(id), querystring: { refresh: 'wait_for' } });
       }

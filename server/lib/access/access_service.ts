@@ -66,7 +66,9 @@ export class AccessService {
   async check(context: RequestHandlerContext, need: AccessNeed): Promise<Refusal | null> {
     const identity = await osdIdentity(context);
     const access = this.config().access;
-    return allows(decideAccess(identity, access), need) ? null : { statusCode: 403, message: refusalMessage(identity, need, access) };
+    return allows(decideAccess(identity, access), need)
+      ? null
+      : { statusCode: 403, message: refusalMessage(identity, need, access) };
   }
 
   /** The answer of GET /api/elastic_recheck/access. */
@@ -89,7 +91,9 @@ export class AccessService {
     }
     const user = await currentUserName(context);
     const capabilities = this.core?.capabilities;
-    const caps = capabilities ? (await capabilities.resolveCapabilities(request, { capabilityPath: `${PLUGIN_ID}.*` }))[PLUGIN_ID] : undefined;
+    const caps = capabilities
+      ? (await capabilities.resolveCapabilities(request, { capabilityPath: `${PLUGIN_ID}.*` }))[PLUGIN_ID]
+      : undefined;
     // No feature registered (no features plugin, security off): the host enforces nothing, everyone may.
     const canRead = caps ? caps.show === true : true;
     const canWrite = caps ? caps.save === true : true;
@@ -108,15 +112,23 @@ export class AccessService {
       // 401 and the like: the security plugin is there (it refused the host's own user).
       if ((error?.meta?.statusCode ?? error?.statusCode) === 401) identity = { user: '', roles: [], backendRoles: [] };
       else {
-        this.logger.warn(`could not ask ${AUTHINFO_PATH} at start (${error?.message ?? error}); access is decided per request`);
+        this.logger.warn(
+          `could not ask ${AUTHINFO_PATH} at start (${error?.message ?? error}); access is decided per request`,
+        );
         return;
       }
     }
     if (identity) {
-      const readers = access.readers.length ? `roles [${access.readers.join(', ')}] (and writers)` : 'every authenticated user';
-      this.logger.info(`access by the OpenSearch security plugin: writers need one of the roles [${access.writers.join(', ')}]; readers: ${readers}`);
+      const readers = access.readers.length
+        ? `roles [${access.readers.join(', ')}] (and writers)`
+        : 'every authenticated user';
+      this.logger.info(
+        `access by the OpenSearch security plugin: writers need one of the roles [${access.writers.join(', ')}]; readers: ${readers}`,
+      );
     } else if (access.readOnlyWithoutSecurity) {
-      this.logger.warn('OpenSearch security plugin not found: elastic-recheck is read-only for every user (elastic_recheck.access.readOnlyWithoutSecurity)');
+      this.logger.warn(
+        'OpenSearch security plugin not found: elastic-recheck is read-only for every user (elastic_recheck.access.readOnlyWithoutSecurity)',
+      );
     } else {
       this.logger.warn(
         'OpenSearch security plugin not found: every user who can reach OpenSearch Dashboards can create, change, delete and import signatures; set elastic_recheck.access.readOnlyWithoutSecurity: true to make elastic-recheck read-only',

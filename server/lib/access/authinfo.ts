@@ -13,7 +13,10 @@ import type { OsdIdentity } from './roles';
 export const AUTHINFO_PATH = '/_plugins/_security/authinfo';
 
 export class AuthInfoError extends Error {
-  constructor(message: string, readonly statusCode: number) {
+  constructor(
+    message: string,
+    readonly statusCode: number,
+  ) {
     super(message);
     this.name = 'AuthInfoError';
   }
@@ -28,11 +31,15 @@ export function isSecurityAbsent(error: unknown): boolean {
   const status = statusOf(error);
   if (status !== 400 && status !== 404 && status !== 405) return false;
   const e = error as any;
-  const text = [typeof e?.meta?.body === 'string' ? e.meta.body : JSON.stringify(e?.meta?.body ?? ''), e?.message ?? ''].join(' ');
+  const text = [
+    typeof e?.meta?.body === 'string' ? e.meta.body : JSON.stringify(e?.meta?.body ?? ''),
+    e?.message ?? '',
+  ].join(' ');
   return /no handler found/i.test(text);
 }
 
-const stringList = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+const stringList = (v: unknown): string[] | undefined =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
 
 /** authinfo's JSON to an identity; anything else is an upstream fault (502). */
 export function parseAuthInfo(body: unknown): OsdIdentity {
@@ -40,7 +47,10 @@ export function parseAuthInfo(body: unknown): OsdIdentity {
   const roles = stringList(b.roles ?? []);
   const backendRoles = stringList(b.backend_roles ?? []);
   if (typeof b.user_name !== 'string' || b.user_name === '' || !roles || !backendRoles) {
-    throw new AuthInfoError(`unexpected answer from ${AUTHINFO_PATH}: expected user_name, roles and backend_roles`, 502);
+    throw new AuthInfoError(
+      `unexpected answer from ${AUTHINFO_PATH}: expected user_name, roles and backend_roles`,
+      502,
+    );
   }
   return { user: b.user_name, roles, backendRoles };
 }
@@ -55,5 +65,7 @@ export async function fetchAuthInfo(client: HostSearchClient): Promise<OsdIdenti
     throw error;
   }
   // OSD's client answers { body, statusCode }; Kibana's the body itself.
-  return parseAuthInfo(answer && typeof answer === 'object' && 'body' in answer && 'statusCode' in answer ? answer.body : answer);
+  return parseAuthInfo(
+    answer && typeof answer === 'object' && 'body' in answer && 'statusCode' in answer ? answer.body : answer,
+  );
 }

@@ -7,10 +7,17 @@ const who = (user: string, roles: string[], backendRoles: string[] = []) => ({ u
 
 describe('decideAccess', () => {
   test('defaults: all_access or elastic_recheck_writer write; every authenticated user reads', () => {
-    expect(defaults).toEqual({ writers: ['all_access', 'elastic_recheck_writer'], readers: [], readOnlyWithoutSecurity: false });
+    expect(defaults).toEqual({
+      writers: ['all_access', 'elastic_recheck_writer'],
+      readers: [],
+      readOnlyWithoutSecurity: false,
+    });
     expect(decideAccess(who('admin', ['all_access']), defaults)).toEqual({ canRead: true, canWrite: true });
     expect(decideAccess(who('w', ['elastic_recheck_writer']), defaults)).toEqual({ canRead: true, canWrite: true });
-    expect(decideAccess(who('r', ['readall', 'kibana_user'], ['ci']), defaults)).toEqual({ canRead: true, canWrite: false });
+    expect(decideAccess(who('r', ['readall', 'kibana_user'], ['ci']), defaults)).toEqual({
+      canRead: true,
+      canWrite: false,
+    });
     expect(decideAccess(who('n', []), defaults)).toEqual({ canRead: true, canWrite: false });
   });
 
@@ -31,29 +38,49 @@ describe('decideAccess', () => {
 
   test('no security plugin: everyone reads; writes unless readOnlyWithoutSecurity', () => {
     expect(decideAccess(null, defaults)).toEqual({ canRead: true, canWrite: true });
-    expect(decideAccess(null, { ...defaults, readOnlyWithoutSecurity: true })).toEqual({ canRead: true, canWrite: false });
+    expect(decideAccess(null, { ...defaults, readOnlyWithoutSecurity: true })).toEqual({
+      canRead: true,
+      canWrite: false,
+    });
   });
 
   test('the refusal names the user, the roles needed, the setting and what the user has', () => {
     expect(refusalMessage(who('reader', ['elastic_recheck_reader'], ['ci-observer']), 'write', defaults)).toBe(
       "user 'reader' may not change signatures: it needs one of the roles [all_access, elastic_recheck_writer] (a security role or backend role; elastic_recheck.access.writers); it has roles [elastic_recheck_reader] and backend roles [ci-observer]",
     );
-    expect(refusalMessage(who('n', []), 'read', { ...defaults, readers: ['observer'] })).toContain('it needs one of the roles [observer, all_access, elastic_recheck_writer]');
+    expect(refusalMessage(who('n', []), 'read', { ...defaults, readers: ['observer'] })).toContain(
+      'it needs one of the roles [observer, all_access, elastic_recheck_writer]',
+    );
     expect(refusalMessage(null, 'write', defaults)).toContain('readOnlyWithoutSecurity');
   });
 });
 
 describe('authinfo answers', () => {
   test('user_name, roles and backend_roles are taken; a malformed answer is a 502', () => {
-    expect(parseAuthInfo({ user_name: 'w', roles: ['a'], backend_roles: ['b'], tenants: {} })).toEqual({ user: 'w', roles: ['a'], backendRoles: ['b'] });
-    for (const body of [{}, { user_name: '', roles: [], backend_roles: [] }, { user_name: 'w', roles: 'a', backend_roles: [] }, { user_name: 'w', roles: [], backend_roles: [1] }, null]) {
+    expect(parseAuthInfo({ user_name: 'w', roles: ['a'], backend_roles: ['b'], tenants: {} })).toEqual({
+      user: 'w',
+      roles: ['a'],
+      backendRoles: ['b'],
+    });
+    for (const body of [
+      {},
+      { user_name: '', roles: [], backend_roles: [] },
+      { user_name: 'w', roles: 'a', backend_roles: [] },
+      { user_name: 'w', roles: [], backend_roles: [1] },
+      null,
+    ]) {
       expect(() => parseAuthInfo(body)).toThrow(AuthInfoError);
     }
   });
 
   test('only the engine\'s "no handler found" means the security plugin is absent', () => {
-    const error = (statusCode: number, body: unknown) => Object.assign(new Error('ResponseError'), { meta: { statusCode, body } });
-    expect(isSecurityAbsent(error(400, { error: 'no handler found for uri [/_plugins/_security/authinfo] and method [GET]' }))).toBe(true);
+    const error = (statusCode: number, body: unknown) =>
+      Object.assign(new Error('ResponseError'), { meta: { statusCode, body } });
+    expect(
+      isSecurityAbsent(
+        error(400, { error: 'no handler found for uri [/_plugins/_security/authinfo] and method [GET]' }),
+      ),
+    ).toBe(true);
     expect(isSecurityAbsent(error(400, 'no handler found for uri'))).toBe(true);
     expect(isSecurityAbsent(error(401, 'Unauthorized'))).toBe(false);
     expect(isSecurityAbsent(error(400, { error: 'bad request' }))).toBe(false);

@@ -17,7 +17,12 @@ import { BackgroundScheduler, IntervalScheduler, registerRecheckTask, TaskManage
 export function backgroundEngine(config: RecheckConfig, core: CoreStart): EngineClient {
   const { url, username, password, apiKey, timeoutMs } = config.engine;
   if (!url) return engineFromCoreStart(core);
-  return httpEngineClient(url, { username, password, timeoutMs, headers: apiKey ? { authorization: `ApiKey ${apiKey}` } : undefined });
+  return httpEngineClient(url, {
+    username,
+    password,
+    timeoutMs,
+    headers: apiKey ? { authorization: `ApiKey ${apiKey}` } : undefined,
+  });
 }
 
 export class BackgroundService {
@@ -52,9 +57,16 @@ export class BackgroundService {
     const log = { debug: (m: string) => this.logger.debug(m), warn: (m: string) => this.logger.warn(m) };
     this.scheduler = deps.taskManager
       ? new TaskManagerScheduler(deps.taskManager, this.config.schedule.intervalMs, log)
-      : new IntervalScheduler(new EngineLock(engine, this.config.state.index, 'recheck', this.instanceId, this.config.schedule.lockTtlMs), this.config.schedule.intervalMs, () => this.runPass(), log);
+      : new IntervalScheduler(
+          new EngineLock(engine, this.config.state.index, 'recheck', this.instanceId, this.config.schedule.lockTtlMs),
+          this.config.schedule.intervalMs,
+          () => this.runPass(),
+          log,
+        );
     this.scheduler.start();
-    this.logger.info(`background intake on (${deps.taskManager ? 'task manager' : 'interval with engine lock'}, every ${this.config.schedule.intervalMs} ms, tenants ${this.config.zuul.tenants.join(', ')})`);
+    this.logger.info(
+      `background intake on (${deps.taskManager ? 'task manager' : 'interval with engine lock'}, every ${this.config.schedule.intervalMs} ms, tenants ${this.config.zuul.tenants.join(', ')})`,
+    );
   }
 
   /** One pass; throws only if the service has not started (the task manager then records the failure). */

@@ -29,7 +29,10 @@ describe('EngineLock', () => {
 
     // the holder dies without releasing: after the TTL another instance takes over, once
     clock += 1500;
-    const takeover = await Promise.all([winner.acquire(), new EngineLock(engine, index, 'work', 'c', 1000, now).acquire()]);
+    const takeover = await Promise.all([
+      winner.acquire(),
+      new EngineLock(engine, index, 'work', 'c', 1000, now).acquire(),
+    ]);
     expect(takeover.filter(Boolean)).toHaveLength(1);
   });
 });

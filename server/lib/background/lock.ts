@@ -29,7 +29,13 @@ export class EngineLock {
 
   private doc(): LockDoc {
     const now = this.now();
-    return { kind: 'lock', name: this.name, owner: this.owner, acquiredAt: new Date(now).toISOString(), expiresAt: new Date(now + this.ttlMs).toISOString() };
+    return {
+      kind: 'lock',
+      name: this.name,
+      owner: this.owner,
+      acquiredAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + this.ttlMs).toISOString(),
+    };
   }
 
   /** True when this owner holds the lease now (newly acquired, renewed, or taken over after expiry). */

@@ -6,15 +6,37 @@ const NOW = Date.parse('2026-11-22T04:00:00Z');
 const config = parseConfig({
   gerrit: { url: 'https://review.example.org', username: 'bot', password: 'secret-pass' },
   webhooks: [
-    { name: 'qa', url: 'https://hooks.example.org/qa', projects: ['all'], events: ['positive', 'negative'], pipelines: ['gate'] },
+    {
+      name: 'qa',
+      url: 'https://hooks.example.org/qa',
+      projects: ['all'],
+      events: ['positive', 'negative'],
+      pipelines: ['gate'],
+    },
     { name: 'nova', url: 'https://hooks.example.org/nova', projects: ['nova'], events: ['positive'] },
     { name: 'neutron', type: 'json', url: 'https://hooks.example.org/neutron', projects: ['openstack/neutron'] },
   ],
 });
 
-function result(fields: Partial<BuildResult['build']> = {}, matches: BuildResult['matches'] = [], stage: BuildResult['stage'] = 'classified'): BuildResult {
+function result(
+  fields: Partial<BuildResult['build']> = {},
+  matches: BuildResult['matches'] = [],
+  stage: BuildResult['stage'] = 'classified',
+): BuildResult {
   return {
-    build: { uuid: 'abc123', tenant: 'openstack', zuulId: 1, job: 'tempest-full', result: 'FAILURE', voting: true, pipeline: 'gate', project: 'openstack/nova', change: 64750, patchset: '6', ...fields },
+    build: {
+      uuid: 'abc123',
+      tenant: 'openstack',
+      zuulId: 1,
+      job: 'tempest-full',
+      result: 'FAILURE',
+      voting: true,
+      pipeline: 'gate',
+      project: 'openstack/nova',
+      change: 64750,
+      patchset: '6',
+      ...fields,
+    },
     stage,
     takenAt: new Date(NOW).toISOString(),
     updatedAt: new Date(NOW).toISOString(),
@@ -25,7 +47,13 @@ function result(fields: Partial<BuildResult['build']> = {}, matches: BuildResult
   };
 }
 
-const match = (id: string, mode: 'explains' | 'track' = 'explains') => ({ signatureId: id, bug: { tracker: 'launchpad' as const, id, url: `https://bugs.launchpad.net/bugs/${id}` }, mode, hits: 1, lines: [] });
+const match = (id: string, mode: 'explains' | 'track' = 'explains') => ({
+  signatureId: id,
+  bug: { tracker: 'launchpad' as const, id, url: `https://bugs.launchpad.net/bugs/${id}` },
+  mode,
+  hits: 1,
+  lines: [],
+});
 
 describe('planReports', () => {
   test('a recognized gate failure of nova: Gerrit, qa and nova', () => {
@@ -33,7 +61,9 @@ describe('planReports', () => {
     expect(Object.keys(reports).sort()).toEqual(['chat:nova', 'chat:qa', 'gerrit']);
     expect(reports.gerrit).toMatchObject({ status: 'pending', event: 'positive', attempts: 0 });
     expect(reports.gerrit.text).toContain('- tempest-full: https://bugs.launchpad.net/bugs/123456');
-    expect(reports['chat:qa'].text).toBe('openstack/nova change: https://review.example.org/64750 failed because of: tempest-full: https://bugs.launchpad.net/bugs/123456');
+    expect(reports['chat:qa'].text).toBe(
+      'openstack/nova change: https://review.example.org/64750 failed because of: tempest-full: https://bugs.launchpad.net/bugs/123456',
+    );
   });
 
   test('unrecognized: no Gerrit comment (skipped with a reason), negative channels only', () => {
@@ -41,7 +71,9 @@ describe('planReports', () => {
     expect(reports.gerrit).toMatchObject({ status: 'skipped' });
     expect(reports.gerrit.reason).toContain('no known bug matched');
     expect(Object.keys(reports).sort()).toEqual(['chat:neutron', 'chat:qa', 'gerrit']);
-    expect(reports['chat:qa'].text).toBe('openstack/neutron change: https://review.example.org/64750 failed tempest-full in the gate queue with an unrecognized error');
+    expect(reports['chat:qa'].text).toBe(
+      'openstack/neutron change: https://review.example.org/64750 failed tempest-full in the gate queue with an unrecognized error',
+    );
   });
 
   test('track-mode matches are not reported as the cause', () => {
@@ -54,7 +86,11 @@ describe('planReports', () => {
     const check = planReports(result({ pipeline: 'check' }, [match('1')]), config, NOW);
     expect(check['chat:qa']).toBeUndefined(); // qa listens to gate only, like elastic-recheck's IRC
     expect(check['chat:nova'].status).toBe('pending');
-    const periodic = planReports(result({ change: undefined, patchset: undefined, pipeline: 'periodic', ref: 'refs/heads/master' }, [match('1')]), config, NOW);
+    const periodic = planReports(
+      result({ change: undefined, patchset: undefined, pipeline: 'periodic', ref: 'refs/heads/master' }, [match('1')]),
+      config,
+      NOW,
+    );
     expect(periodic.gerrit).toMatchObject({ status: 'skipped', reason: 'the build is not for a Gerrit change' });
   });
 
@@ -75,8 +111,22 @@ describe('planReports', () => {
 test('outbox bookkeeping and backoff', () => {
   const r = result();
   r.reports = {
-    a: { channel: 'a', kind: 'slack', event: 'positive', status: 'pending', attempts: 1, nextAttemptAt: '2026-11-22T04:05:00.000Z' },
-    b: { channel: 'b', kind: 'slack', event: 'positive', status: 'sending', attempts: 1, claimedAt: '2026-11-22T04:00:00.000Z' },
+    a: {
+      channel: 'a',
+      kind: 'slack',
+      event: 'positive',
+      status: 'pending',
+      attempts: 1,
+      nextAttemptAt: '2026-11-22T04:05:00.000Z',
+    },
+    b: {
+      channel: 'b',
+      kind: 'slack',
+      event: 'positive',
+      status: 'sending',
+      attempts: 1,
+      claimedAt: '2026-11-22T04:00:00.000Z',
+    },
     c: { channel: 'c', kind: 'slack', event: 'positive', status: 'sent', attempts: 1 },
   };
   expect(withOutbox(r, 60000)).toMatchObject({ reportPending: true, nextReportAt: '2026-11-22T04:01:00.000Z' });

@@ -89,17 +89,40 @@ export function planReports(result: BuildResult, config: RecheckConfig, now: num
   const { build } = result;
   const at = new Date(now).toISOString();
   const explaining = result.matches.filter((m) => m.mode === 'explains');
-  const event: 'positive' | 'negative' = result.stage === 'classified' && explaining.length > 0 ? 'positive' : 'negative';
+  const event: 'positive' | 'negative' =
+    result.stage === 'classified' && explaining.length > 0 ? 'positive' : 'negative';
   const jobs: JobBugs[] = [{ job: build.job, bugUrls: explaining.map((m) => m.bug.url) }];
   const changeUrl = changeUrlOf(build, config);
   const reports: Record<string, ReportState> = {};
-  const pending = (channel: string, kind: ReportState['kind'], text: string): ReportState => ({ channel, kind, event, status: 'pending', attempts: 0, nextAttemptAt: at, text });
-  const skipped = (channel: string, kind: ReportState['kind'], reason: string): ReportState => ({ channel, kind, event, status: 'skipped', attempts: 0, reason });
+  const pending = (channel: string, kind: ReportState['kind'], text: string): ReportState => ({
+    channel,
+    kind,
+    event,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: at,
+    text,
+  });
+  const skipped = (channel: string, kind: ReportState['kind'], reason: string): ReportState => ({
+    channel,
+    kind,
+    event,
+    status: 'skipped',
+    attempts: 0,
+    reason,
+  });
 
   if (config.gerrit.comment) {
-    if (build.change === undefined || build.patchset === undefined) reports[GERRIT] = skipped(GERRIT, 'gerrit', 'the build is not for a Gerrit change');
-    else if (result.stage !== 'classified') reports[GERRIT] = skipped(GERRIT, 'gerrit', 'logs were not ready; nothing to say on the change');
-    else if (event === 'negative') reports[GERRIT] = skipped(GERRIT, 'gerrit', 'no known bug matched (elastic-recheck comments only when it recognizes a bug)');
+    if (build.change === undefined || build.patchset === undefined)
+      reports[GERRIT] = skipped(GERRIT, 'gerrit', 'the build is not for a Gerrit change');
+    else if (result.stage !== 'classified')
+      reports[GERRIT] = skipped(GERRIT, 'gerrit', 'logs were not ready; nothing to say on the change');
+    else if (event === 'negative')
+      reports[GERRIT] = skipped(
+        GERRIT,
+        'gerrit',
+        'no known bug matched (elastic-recheck comments only when it recognizes a bug)',
+      );
     else reports[GERRIT] = pending(GERRIT, 'gerrit', gerritComment(jobs, config.gerrit.messages));
   }
   for (const hook of config.webhooks) {
@@ -121,10 +144,19 @@ export function planReports(result: BuildResult, config: RecheckConfig, now: num
 export function withOutbox(result: BuildResult, staleMs: number): BuildResult {
   let next: number | undefined;
   for (const r of Object.values(result.reports)) {
-    const due = r.status === 'pending' ? Date.parse(r.nextAttemptAt ?? result.updatedAt) : r.status === 'sending' ? Date.parse(r.claimedAt!) + staleMs : undefined;
+    const due =
+      r.status === 'pending'
+        ? Date.parse(r.nextAttemptAt ?? result.updatedAt)
+        : r.status === 'sending'
+          ? Date.parse(r.claimedAt!) + staleMs
+          : undefined;
     if (due !== undefined && (next === undefined || due < next)) next = due;
   }
-  return { ...result, reportPending: next !== undefined, nextReportAt: next === undefined ? undefined : new Date(next).toISOString() };
+  return {
+    ...result,
+    reportPending: next !== undefined,
+    nextReportAt: next === undefined ? undefined : new Date(next).toISOString(),
+  };
 }
 
 export function backoffMs(attempts: number, initialMs: number, maxMs: number): number {
@@ -149,7 +181,13 @@ export class RecheckLoop {
     this.secrets = configSecrets(config);
     if (config.zuul.url) this.zuul = new ZuulClient(config.zuul.url, config.zuul.timeoutMs);
     if (config.gerrit.comment && config.gerrit.url) {
-      this.gerrit = new GerritClient(config.gerrit.url, config.gerrit.username ?? '', config.gerrit.password ?? '', config.gerrit.tag, config.gerrit.timeoutMs);
+      this.gerrit = new GerritClient(
+        config.gerrit.url,
+        config.gerrit.username ?? '',
+        config.gerrit.password ?? '',
+        config.gerrit.tag,
+        config.gerrit.timeoutMs,
+      );
     }
   }
 
@@ -164,7 +202,16 @@ export class RecheckLoop {
 
   /** One full pass: intake, classify, report. Never throws; problems are in `errors` and logged. */
   async runOnce(): Promise<PassSummary> {
-    const summary: PassSummary = { intake: [], classified: 0, notReady: 0, waiting: 0, sent: 0, retried: 0, failed: 0, errors: [] };
+    const summary: PassSummary = {
+      intake: [],
+      classified: 0,
+      notReady: 0,
+      waiting: 0,
+      sent: 0,
+      retried: 0,
+      failed: 0,
+      errors: [],
+    };
     const step = async (name: string, work: () => Promise<void>) => {
       try {
         await work();
@@ -178,9 +225,15 @@ export class RecheckLoop {
       if (!this.zuul) return;
       for (const tenant of this.deps.config.zuul.tenants) {
         await step(`intake ${tenant}`, async () => {
-          const s = await pollTenant({ engine: this.deps.engine, zuul: this.zuul!, config: this.deps.config, now: this.now }, tenant);
+          const s = await pollTenant(
+            { engine: this.deps.engine, zuul: this.zuul!, config: this.deps.config, now: this.now },
+            tenant,
+          );
           summary.intake.push(s);
-          if (s.taken) this.deps.logger.info(`took ${s.taken} failed build(s) from Zuul tenant ${tenant} (ids ${s.from}..${s.to - 1})`);
+          if (s.taken)
+            this.deps.logger.info(
+              `took ${s.taken} failed build(s) from Zuul tenant ${tenant} (ids ${s.from}..${s.to - 1})`,
+            );
         });
       }
     });
@@ -197,7 +250,13 @@ export class RecheckLoop {
     if (!waiting.length) return;
     let compiled: CompiledSignature[] | undefined;
     let saidNoSignatures = false;
-    const readinessConfig = { requiredFiles: config.readiness.requiredFiles, requiredFilesByJob: config.readiness.requiredFilesByJob, endMarker: config.readiness.endMarker, timeoutMs: config.readiness.timeoutMs, pollIntervalMs: config.readiness.pollIntervalMs };
+    const readinessConfig = {
+      requiredFiles: config.readiness.requiredFiles,
+      requiredFilesByJob: config.readiness.requiredFilesByJob,
+      endMarker: config.readiness.endMarker,
+      timeoutMs: config.readiness.timeoutMs,
+      pollIntervalMs: config.readiness.pollIntervalMs,
+    };
     for (const hit of waiting) {
       const result = hit.source;
       const now = this.now();
@@ -209,19 +268,41 @@ export class RecheckLoop {
         compiled ??= compileSignatures(await this.deps.loadSignatures());
         if (!compiled.length) {
           // classifying against nothing would call every build unexplained: the builds wait for signatures
-          if (!saidNoSignatures) this.deps.logger.info('no signatures stored: builds whose logs are ready wait unclassified until signatures are imported');
+          if (!saidNoSignatures)
+            this.deps.logger.info(
+              'no signatures stored: builds whose logs are ready wait unclassified until signatures are imported',
+            );
           saidNoSignatures = true;
           summary.waiting++;
           continue;
         }
-        const classified = await classifyBuild(engine, compiled, ref, { index: config.logs.indexPattern, purpose: 'notification' });
+        const classified = await classifyBuild(engine, compiled, ref, {
+          index: config.logs.indexPattern,
+          purpose: 'notification',
+        });
         if (classified.kind !== 'classified') continue; // indexed lines vanished between the two looks: try again next pass
-        next = { ...result, stage: 'classified', classifiedAt: at, updatedAt: at, matches: classified.matches, explained: classified.explained };
+        next = {
+          ...result,
+          stage: 'classified',
+          classifiedAt: at,
+          updatedAt: at,
+          matches: classified.matches,
+          explained: classified.explained,
+        };
         summary.classified++;
       } else {
-        const since = Date.parse(result.build.endTime ? `${result.build.endTime}${/Z|[+-]\d\d:?\d\d$/.test(result.build.endTime) ? '' : 'Z'}` : result.takenAt);
+        const since = Date.parse(
+          result.build.endTime
+            ? `${result.build.endTime}${/Z|[+-]\d\d:?\d\d$/.test(result.build.endTime) ? '' : 'Z'}`
+            : result.takenAt,
+        );
         const attempts = (result.readiness?.attempts ?? 0) + 1;
-        const state = { attempts, lastCheckAt: at, missingFiles: readiness.missingFiles, markerFound: readiness.markerFound };
+        const state = {
+          attempts,
+          lastCheckAt: at,
+          missingFiles: readiness.missingFiles,
+          markerFound: readiness.markerFound,
+        };
         if (now - since < config.readiness.timeoutMs) {
           await replaceDoc(engine, config.results.index, hit.id, { ...result, readiness: state, updatedAt: at }, hit);
           summary.waiting++;
@@ -252,13 +333,19 @@ export class RecheckLoop {
       const dueNow = state.status === 'pending' && Date.parse(state.nextAttemptAt ?? result.updatedAt) <= now;
       const ours = state.claimId !== undefined && (this.unsent.has(state.claimId) || this.outcomes.has(state.claimId));
       const interrupted =
-        state.status === 'sending' && !(state.claimId && this.inFlight.has(state.claimId)) && (ours || Date.parse(state.claimedAt!) + this.staleMs <= now);
+        state.status === 'sending' &&
+        !(state.claimId && this.inFlight.has(state.claimId)) &&
+        (ours || Date.parse(state.claimedAt!) + this.staleMs <= now);
       if (!dueNow && !interrupted) continue;
 
       if (interrupted) {
         const settled = await this.settleInterrupted(result, state);
         if (settled) {
-          const written = await this.write(hit.id, { ...result, reports: { ...result.reports, [channel]: settled } }, version);
+          const written = await this.write(
+            hit.id,
+            { ...result, reports: { ...result.reports, [channel]: settled } },
+            version,
+          );
           if (!written) return;
           if (state.claimId) this.forget(state.claimId);
           ({ result, version } = written);
@@ -273,12 +360,23 @@ export class RecheckLoop {
       const current = result.reports[channel];
       const at = new Date(now).toISOString();
       const claimId = randomUUID();
-      const claim: ReportState = { ...current, status: 'sending', claimedAt: at, claimId, attempts: current.attempts + 1, firstAttemptAt: current.firstAttemptAt ?? at };
+      const claim: ReportState = {
+        ...current,
+        status: 'sending',
+        claimedAt: at,
+        claimId,
+        attempts: current.attempts + 1,
+        firstAttemptAt: current.firstAttemptAt ?? at,
+      };
       const where = { uuid: result.build.uuid, channel };
       this.unsent.add(claimId);
       this.inFlight.add(claimId);
       try {
-        const claimed = await this.write(hit.id, { ...result, reports: { ...result.reports, [channel]: claim } }, version);
+        const claimed = await this.write(
+          hit.id,
+          { ...result, reports: { ...result.reports, [channel]: claim } },
+          version,
+        );
         if (!claimed) {
           this.forget(claimId);
           return; // another instance is on it
@@ -291,7 +389,11 @@ export class RecheckLoop {
         this.outcomes.set(claimId, outcome); // known here even if recording it fails
         await this.deps.checkpoint?.('delivered', where);
 
-        const recorded = await this.write(hit.id, { ...result, reports: { ...result.reports, [channel]: outcome } }, version);
+        const recorded = await this.write(
+          hit.id,
+          { ...result, reports: { ...result.reports, [channel]: outcome } },
+          version,
+        );
         this.outcomes.delete(claimId);
         if (!recorded) return;
         ({ result, version } = recorded);
@@ -315,7 +417,15 @@ export class RecheckLoop {
     try {
       const found = await this.deliver(result, claim);
       summary.sent++;
-      return { ...claim, ...done, status: 'sent', sentAt: new Date(this.now()).toISOString(), lastError: undefined, nextAttemptAt: undefined, ...(found ? { reason: 'found on the change from an earlier attempt' } : {}) };
+      return {
+        ...claim,
+        ...done,
+        status: 'sent',
+        sentAt: new Date(this.now()).toISOString(),
+        lastError: undefined,
+        nextAttemptAt: undefined,
+        ...(found ? { reason: 'found on the change from an earlier attempt' } : {}),
+      };
     } catch (error) {
       const message = this.scrub(error);
       const uncertain = error instanceof DeliveryError && error.uncertain;
@@ -324,13 +434,28 @@ export class RecheckLoop {
       if (uncertain && claim.kind === 'slack') {
         // a Slack webhook cannot be asked whether the message arrived, and a resend could post it twice
         summary.failed++;
-        return { ...claim, ...done, status: 'failed', lastError: message, nextAttemptAt: undefined, reason: 'no answer, so the message may have arrived; not resent to avoid a duplicate' };
+        return {
+          ...claim,
+          ...done,
+          status: 'failed',
+          lastError: message,
+          nextAttemptAt: undefined,
+          reason: 'no answer, so the message may have arrived; not resent to avoid a duplicate',
+        };
       }
       if (retryable && elapsed < config.report.giveUpAfterMs) {
         const wait = backoffMs(claim.attempts, config.report.retryInitialMs, config.report.retryMaxMs);
         summary.retried++;
-        this.deps.logger.debug(`report ${channel} for build ${result.build.uuid} will be retried in ${wait}ms: ${message}`);
-        return { ...claim, ...done, status: 'pending', lastError: message, nextAttemptAt: new Date(this.now() + wait).toISOString() };
+        this.deps.logger.debug(
+          `report ${channel} for build ${result.build.uuid} will be retried in ${wait}ms: ${message}`,
+        );
+        return {
+          ...claim,
+          ...done,
+          status: 'pending',
+          lastError: message,
+          nextAttemptAt: new Date(this.now() + wait).toISOString(),
+        };
       }
       summary.failed++;
       this.deps.logger.warn(`report ${channel} for build ${result.build.uuid} failed: ${message}`);
@@ -340,7 +465,9 @@ export class RecheckLoop {
         status: 'failed',
         lastError: message,
         nextAttemptAt: undefined,
-        reason: retryable ? `gave up after ${claim.attempts} attempt(s) over ${Math.round(elapsed / 1000)}s` : 'the service refused the report',
+        reason: retryable
+          ? `gave up after ${claim.attempts} attempt(s) over ${Math.round(elapsed / 1000)}s`
+          : 'the service refused the report',
       };
     }
   }
@@ -355,22 +482,40 @@ export class RecheckLoop {
   private async settleInterrupted(result: BuildResult, state: ReportState): Promise<ReportState | null> {
     const base = { ...state, claimedAt: undefined, claimId: undefined };
     // this process made the claim: it knows whether it sent
-    if (state.claimId && this.unsent.has(state.claimId)) return { ...base, status: 'pending', nextAttemptAt: new Date(this.now()).toISOString() };
+    if (state.claimId && this.unsent.has(state.claimId))
+      return { ...base, status: 'pending', nextAttemptAt: new Date(this.now()).toISOString() };
     const known = state.claimId ? this.outcomes.get(state.claimId) : undefined;
     if (known) return known;
     if (state.kind === 'gerrit') {
       if (!this.gerrit) return { ...base, status: 'failed', reason: 'Gerrit is no longer configured' };
       const target = { project: result.build.project, change: result.build.change!, patchset: result.build.patchset! };
       try {
-        if (await this.gerrit.hasMessage(target, state.text ?? '', result.build.uuid)) return { ...base, status: 'sent', sentAt: new Date(this.now()).toISOString(), reason: 'found on the change after an interrupted delivery' };
+        if (await this.gerrit.hasMessage(target, state.text ?? '', result.build.uuid))
+          return {
+            ...base,
+            status: 'sent',
+            sentAt: new Date(this.now()).toISOString(),
+            reason: 'found on the change after an interrupted delivery',
+          };
       } catch (error) {
-        return { ...base, status: 'pending', lastError: this.scrub(error), nextAttemptAt: new Date(this.now() + this.deps.config.report.retryInitialMs).toISOString() };
+        return {
+          ...base,
+          status: 'pending',
+          lastError: this.scrub(error),
+          nextAttemptAt: new Date(this.now() + this.deps.config.report.retryInitialMs).toISOString(),
+        };
       }
       return { ...base, status: 'pending', nextAttemptAt: new Date(this.now()).toISOString() };
     }
     // same transaction id / Idempotency-Key: the receiver drops a repeat
-    if (state.kind === 'matrix' || state.kind === 'json') return { ...base, status: 'pending', nextAttemptAt: new Date(this.now()).toISOString() };
-    return { ...base, status: 'failed', reason: 'delivery was interrupted and this webhook cannot tell whether it arrived; not resent to avoid a duplicate' };
+    if (state.kind === 'matrix' || state.kind === 'json')
+      return { ...base, status: 'pending', nextAttemptAt: new Date(this.now()).toISOString() };
+    return {
+      ...base,
+      status: 'failed',
+      reason:
+        'delivery was interrupted and this webhook cannot tell whether it arrived; not resent to avoid a duplicate',
+    };
   }
 
   /** Delivers one report; true when an earlier attempt turned out to have arrived (nothing sent now). */
@@ -390,9 +535,20 @@ export class RecheckLoop {
     const payload: ChatPayload = {
       event: state.event,
       text: state.text ?? '',
-      build: { uuid: build.uuid, job: build.job, project: build.project, pipeline: build.pipeline, change: build.change, patchset: build.patchset, result: build.result, logUrl: build.logUrl },
+      build: {
+        uuid: build.uuid,
+        job: build.job,
+        project: build.project,
+        pipeline: build.pipeline,
+        change: build.change,
+        patchset: build.patchset,
+        result: build.result,
+        logUrl: build.logUrl,
+      },
       changeUrl: changeUrlOf(build, config),
-      bugs: result.matches.filter((m) => m.mode === 'explains').map((m) => ({ signatureId: m.signatureId, url: m.bug.url })),
+      bugs: result.matches
+        .filter((m) => m.mode === 'explains')
+        .map((m) => ({ signatureId: m.signatureId, url: m.bug.url })),
       deliveryId: deliveryIdOf(build.uuid, state.channel),
     };
     await sendWebhook(hook, payload, config.report.timeoutMs);

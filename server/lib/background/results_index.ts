@@ -42,9 +42,25 @@ export interface ResultHit extends Versioned<BuildResult> {
   id: string;
 }
 
-async function select(engine: EngineClient, index: string, query: object, sort: object[], size: number): Promise<ResultHit[]> {
-  const res = await search<BuildResult>(engine, index, { size, query, sort, seq_no_primary_term: true }, { ignore_unavailable: true });
-  return res.hits.hits.map((h: any) => ({ id: h._id, source: h._source, seqNo: h._seq_no, primaryTerm: h._primary_term }));
+async function select(
+  engine: EngineClient,
+  index: string,
+  query: object,
+  sort: object[],
+  size: number,
+): Promise<ResultHit[]> {
+  const res = await search<BuildResult>(
+    engine,
+    index,
+    { size, query, sort, seq_no_primary_term: true },
+    { ignore_unavailable: true },
+  );
+  return res.hits.hits.map((h: any) => ({
+    id: h._id,
+    source: h._source,
+    seqNo: h._seq_no,
+    primaryTerm: h._primary_term,
+  }));
 }
 
 /** Builds waiting for their logs, oldest first. */
@@ -57,7 +73,11 @@ export function dueReports(engine: EngineClient, index: string, now: number, siz
   return select(
     engine,
     index,
-    { bool: { filter: [{ term: { reportPending: true } }, { range: { nextReportAt: { lte: new Date(now).toISOString() } } }] } },
+    {
+      bool: {
+        filter: [{ term: { reportPending: true } }, { range: { nextReportAt: { lte: new Date(now).toISOString() } } }],
+      },
+    },
     [{ nextReportAt: 'asc' }],
     size,
   );

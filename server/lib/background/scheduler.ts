@@ -31,7 +31,11 @@ export function taskInterval(ms: number): string {
 }
 
 /** Setup half of the task-manager path: the task type, whose runner calls `run`. */
-export function registerRecheckTask(taskManager: TaskManagerSetupContract, run: () => Promise<unknown>, timeoutMs: number): void {
+export function registerRecheckTask(
+  taskManager: TaskManagerSetupContract,
+  run: () => Promise<unknown>,
+  timeoutMs: number,
+): void {
   taskManager.registerTaskDefinitions({
     [RECHECK_TASK_TYPE]: {
       title: 'elastic-recheck: Zuul intake, classification and reporting',
@@ -56,8 +60,17 @@ export class TaskManagerScheduler implements BackgroundScheduler {
 
   start(): void {
     this.taskManager
-      .ensureScheduled({ id: RECHECK_TASK_ID, taskType: RECHECK_TASK_TYPE, schedule: { interval: taskInterval(this.intervalMs) }, params: {}, state: {}, scope: [PLUGIN_ID] })
-      .catch((error) => this.logger.warn(`elastic-recheck: could not schedule the background task: ${error?.message ?? error}`));
+      .ensureScheduled({
+        id: RECHECK_TASK_ID,
+        taskType: RECHECK_TASK_TYPE,
+        schedule: { interval: taskInterval(this.intervalMs) },
+        params: {},
+        state: {},
+        scope: [PLUGIN_ID],
+      })
+      .catch((error) =>
+        this.logger.warn(`elastic-recheck: could not schedule the background task: ${error?.message ?? error}`),
+      );
   }
 
   async stop(): Promise<void> {

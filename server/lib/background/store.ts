@@ -18,7 +18,11 @@ export async function ensureIndex(engine: EngineClient, index: string, mappings:
   });
   if (exists) return;
   try {
-    await engine.request({ method: 'PUT', path: `/${encodeURIComponent(index)}`, body: { settings: { number_of_shards: 1, auto_expand_replicas: '0-1' }, mappings } });
+    await engine.request({
+      method: 'PUT',
+      path: `/${encodeURIComponent(index)}`,
+      body: { settings: { number_of_shards: 1, auto_expand_replicas: '0-1' }, mappings },
+    });
   } catch (error) {
     if (error instanceof EngineRequestError && error.type === 'resource_already_exists_exception') return;
     throw error;
@@ -27,7 +31,10 @@ export async function ensureIndex(engine: EngineClient, index: string, mappings:
 
 export async function getDoc<T>(engine: EngineClient, index: string, id: string): Promise<Versioned<T> | null> {
   try {
-    const res = await engine.request<any>({ method: 'GET', path: `/${encodeURIComponent(index)}/_doc/${encodeURIComponent(id)}` });
+    const res = await engine.request<any>({
+      method: 'GET',
+      path: `/${encodeURIComponent(index)}/_doc/${encodeURIComponent(id)}`,
+    });
     return { source: res._source as T, seqNo: res._seq_no, primaryTerm: res._primary_term };
   } catch (error) {
     if (error instanceof EngineRequestError && error.statusCode === 404) return null;
@@ -36,9 +43,20 @@ export async function getDoc<T>(engine: EngineClient, index: string, id: string)
 }
 
 /** Creates the document unless one with this id exists; false when it already existed. */
-export async function createDoc(engine: EngineClient, index: string, id: string, source: unknown, refresh: boolean | 'wait_for' = false): Promise<boolean> {
+export async function createDoc(
+  engine: EngineClient,
+  index: string,
+  id: string,
+  source: unknown,
+  refresh: boolean | 'wait_for' = false,
+): Promise<boolean> {
   try {
-    await engine.request({ method: 'PUT', path: `/${encodeURIComponent(index)}/_create/${encodeURIComponent(id)}`, body: source, querystring: { refresh: String(refresh) } });
+    await engine.request({
+      method: 'PUT',
+      path: `/${encodeURIComponent(index)}/_create/${encodeURIComponent(id)}`,
+      body: source,
+      querystring: { refresh: String(refresh) },
+    });
     return true;
   } catch (error) {
     if (error instanceof EngineRequestError && error.statusCode === 409) return false;
@@ -69,7 +87,12 @@ export async function replaceDoc(
   }
 }
 
-export async function deleteDoc(engine: EngineClient, index: string, id: string, version?: { seqNo: number; primaryTerm: number }): Promise<boolean> {
+export async function deleteDoc(
+  engine: EngineClient,
+  index: string,
+  id: string,
+  version?: { seqNo: number; primaryTerm: number },
+): Promise<boolean> {
   try {
     await engine.request({
       method: 'DELETE',
@@ -85,5 +108,10 @@ export async function deleteDoc(engine: EngineClient, index: string, id: string,
 
 export const STATE_MAPPINGS = {
   dynamic: false,
-  properties: { kind: { type: 'keyword' }, owner: { type: 'keyword' }, expiresAt: { type: 'date' }, updatedAt: { type: 'date' } },
+  properties: {
+    kind: { type: 'keyword' },
+    owner: { type: 'keyword' },
+    expiresAt: { type: 'date' },
+    updatedAt: { type: 'date' },
+  },
 };

@@ -35,7 +35,12 @@ type BugDoc = BugInfo & { kind: 'bug'; updatedAt: string };
 
 /** Every cached bug, keyed by `tracker:id`. */
 export async function readBugCache(engine: EngineClient, stateIndex: string): Promise<Map<string, BugInfo>> {
-  const res = await search<BugDoc>(engine, stateIndex, { size: 10000, query: { term: { kind: 'bug' } } }, { ignore_unavailable: true, allow_no_indices: true });
+  const res = await search<BugDoc>(
+    engine,
+    stateIndex,
+    { size: 10000, query: { term: { kind: 'bug' } } },
+    { ignore_unavailable: true, allow_no_indices: true },
+  );
   const out = new Map<string, BugInfo>();
   for (const h of res.hits.hits as any[]) {
     const { kind: _k, updatedAt: _u, ...info } = h._source as BugDoc;
@@ -64,7 +69,13 @@ async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<voi
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-export async function refreshBugs(engine: EngineClient, stateIndex: string, config: BugCacheConfig, refs: BugRef[], now: () => number): Promise<RefreshSummary> {
+export async function refreshBugs(
+  engine: EngineClient,
+  stateIndex: string,
+  config: BugCacheConfig,
+  refs: BugRef[],
+  now: () => number,
+): Promise<RefreshSummary> {
   await ensureIndex(engine, stateIndex, STATE_MAPPINGS);
   const cache = await readBugCache(engine, stateIndex);
   const unique = new Map<string, BugRef>();
@@ -95,27 +106,60 @@ export async function refreshBugs(engine: EngineClient, stateIndex: string, conf
       } else {
         const got = await fetching;
         const at = new Date(now()).toISOString();
-        next = { ...base, fixedAt: undefined, ...got, error: undefined, attempts: 0, fetchedAt: at, nextFetchAt: new Date(now() + config.maxAgeMs).toISOString() };
+        next = {
+          ...base,
+          fixedAt: undefined,
+          ...got,
+          error: undefined,
+          attempts: 0,
+          fetchedAt: at,
+          nextFetchAt: new Date(now() + config.maxAgeMs).toISOString(),
+        };
         summary.fetched++;
       }
     } catch (error) {
       const at = now();
       if (error instanceof TrackerError && error.kind !== 'unreachable') {
-        next = { ...unknownBug(ref, error.kind), attempts: 0, error: error.message, fetchedAt: new Date(at).toISOString(), nextFetchAt: new Date(at + config.maxAgeMs).toISOString() };
+        next = {
+          ...unknownBug(ref, error.kind),
+          attempts: 0,
+          error: error.message,
+          fetchedAt: new Date(at).toISOString(),
+          nextFetchAt: new Date(at + config.maxAgeMs).toISOString(),
+        };
         summary.fetched++;
       } else {
         const attempts = (previous?.attempts ?? 0) + 1;
-        const wait = error instanceof TrackerError && error.retryAfterMs ? error.retryAfterMs : backoff(attempts, config.retryInitialMs, config.retryMaxMs);
+        const wait =
+          error instanceof TrackerError && error.retryAfterMs
+            ? error.retryAfterMs
+            : backoff(attempts, config.retryInitialMs, config.retryMaxMs);
         const message = error instanceof Error ? error.message : String(error);
         // keep what the tracker said last time; without it the bug shows as unreachable
-        next = { ...base, availability: previous && previous.availability !== 'pending' && previous.availability !== 'unreachable' ? previous.availability : 'unreachable', attempts, error: message, nextFetchAt: new Date(at + wait).toISOString() };
+        next = {
+          ...base,
+          availability:
+            previous && previous.availability !== 'pending' && previous.availability !== 'unreachable'
+              ? previous.availability
+              : 'unreachable',
+          attempts,
+          error: message,
+          nextFetchAt: new Date(at + wait).toISOString(),
+        };
         summary.failed++;
         down.add(ref.tracker);
       }
     }
-    next.statusSince = previous && previous.status === next.status && previous.statusSince ? previous.statusSince : new Date(now()).toISOString();
+    next.statusSince =
+      previous && previous.status === next.status && previous.statusSince
+        ? previous.statusSince
+        : new Date(now()).toISOString();
     const doc: BugDoc = { ...next, kind: 'bug', updatedAt: new Date(now()).toISOString() };
-    await engine.request({ method: 'PUT', path: `/${encodeURIComponent(stateIndex)}/_doc/${encodeURIComponent(docId(key))}`, body: JSON.parse(JSON.stringify(doc)) });
+    await engine.request({
+      method: 'PUT',
+      path: `/${encodeURIComponent(stateIndex)}/_doc/${encodeURIComponent(docId(key))}`,
+      body: JSON.parse(JSON.stringify(doc)),
+    });
   });
   await engine.request({ method: 'POST', path: `/${encodeURIComponent(stateIndex)}/_refresh` }).catch((e) => {
     if (!(e instanceof EngineRequestError && e.statusCode === 404)) throw e;

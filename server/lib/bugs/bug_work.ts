@@ -27,8 +27,15 @@ export function bugSteps(deps: BugWorkDeps): Array<{ name: string; run: () => Pr
       name: 'bugs',
       run: async () => {
         const signatures = await deps.loadSignatures();
-        const s = await refreshBugs(deps.engine, config.state.index, { ...config.bugs }, signatures.map((x) => x.bug), now);
-        if (s.fetched || s.failed) deps.logger.info(`bug data: ${s.fetched} fetched, ${s.failed} failed, ${s.deferred} left for later`);
+        const s = await refreshBugs(
+          deps.engine,
+          config.state.index,
+          { ...config.bugs },
+          signatures.map((x) => x.bug),
+          now,
+        );
+        if (s.fetched || s.failed)
+          deps.logger.info(`bug data: ${s.fetched} fetched, ${s.failed} failed, ${s.deferred} left for later`);
       },
     },
     {

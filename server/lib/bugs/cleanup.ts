@@ -20,11 +20,21 @@ async function lastResultMatch(engine: EngineClient, index: string): Promise<Map
   const res = await search(
     engine,
     index,
-    { size: 0, query: { term: { stage: 'classified' } }, aggs: { sigs: { terms: { field: 'matches.signatureId', size: 10000 }, aggs: { last: { max: { field: 'build.endTime' } } } } } },
+    {
+      size: 0,
+      query: { term: { stage: 'classified' } },
+      aggs: {
+        sigs: {
+          terms: { field: 'matches.signatureId', size: 10000 },
+          aggs: { last: { max: { field: 'build.endTime' } } },
+        },
+      },
+    },
     { ignore_unavailable: true, allow_no_indices: true },
   );
   const out = new Map<string, number>();
-  for (const b of (res.aggregations?.sigs?.buckets ?? []) as any[]) if (typeof b.last?.value === 'number') out.set(b.key, b.last.value);
+  for (const b of (res.aggregations?.sigs?.buckets ?? []) as any[])
+    if (typeof b.last?.value === 'number') out.set(b.key, b.last.value);
   return out;
 }
 
@@ -39,7 +49,13 @@ export async function cleanupReport(
   const closedDays = days.closedDays ?? config.bugs.cleanup.closedDays;
   const silentDays = days.silentDays ?? config.bugs.cleanup.silentDays;
   const lookback = Math.max(closedDays, silentDays) * DAY_MS;
-  const hits = await signatureHits(engine, compileSignatures(signatures), config.logs.indexPattern, now - lookback, now);
+  const hits = await signatureHits(
+    engine,
+    compileSignatures(signatures),
+    config.logs.indexPattern,
+    now - lookback,
+    now,
+  );
   const results = await lastResultMatch(engine, config.results.index);
   const items: CleanupItem[] = [];
   for (const s of signatures) {
@@ -62,7 +78,13 @@ export async function cleanupReport(
       file: `queries/${s.id}.yaml`,
     });
   }
-  items.sort((a, b) => (a.reason === b.reason ? a.signatureId.localeCompare(b.signatureId, 'en', { numeric: true }) : a.reason === 'bug_closed_and_silent' ? -1 : 1));
+  items.sort((a, b) =>
+    a.reason === b.reason
+      ? a.signatureId.localeCompare(b.signatureId, 'en', { numeric: true })
+      : a.reason === 'bug_closed_and_silent'
+        ? -1
+        : 1,
+  );
   return { closedDays, silentDays, generatedAt: new Date(now).toISOString(), items };
 }
 

@@ -24,13 +24,26 @@ export function zuulTime(value: string | undefined): number | undefined {
 
 const MAX_RESULTS = 10000;
 
-export async function signatureImpact(engine: EngineClient, config: RecheckConfig, start: number, end: number): Promise<ImpactResponse> {
+export async function signatureImpact(
+  engine: EngineClient,
+  config: RecheckConfig,
+  start: number,
+  end: number,
+): Promise<ImpactResponse> {
   const res = await search<BuildResult>(
     engine,
     config.results.index,
     {
       size: MAX_RESULTS,
-      query: { bool: { filter: [{ term: { stage: 'classified' } }, { term: { explained: true } }, { range: { 'build.endTime': { gte: start, lt: end, format: 'epoch_millis' } } }] } },
+      query: {
+        bool: {
+          filter: [
+            { term: { stage: 'classified' } },
+            { term: { explained: true } },
+            { range: { 'build.endTime': { gte: start, lt: end, format: 'epoch_millis' } } },
+          ],
+        },
+      },
       sort: [{ 'build.endTime': 'asc' }],
     },
     { ignore_unavailable: true, allow_no_indices: true },
@@ -46,8 +59,27 @@ export async function signatureImpact(engine: EngineClient, config: RecheckConfi
       config.logs.indexPattern,
       {
         size: 0,
-        query: { bool: { filter: [{ terms: { [LOG_FIELDS.buildChange]: changes } }, { range: { [LOG_FIELDS.timestamp]: { gte: start, format: 'epoch_millis' } } }] } },
-        aggs: { builds: { multi_terms: { terms: [{ field: LOG_FIELDS.buildChange }, { field: LOG_FIELDS.buildName }, { field: LOG_FIELDS.buildUuid }], size: 65535 }, aggs: { first: { min: { field: LOG_FIELDS.timestamp } } } } },
+        query: {
+          bool: {
+            filter: [
+              { terms: { [LOG_FIELDS.buildChange]: changes } },
+              { range: { [LOG_FIELDS.timestamp]: { gte: start, format: 'epoch_millis' } } },
+            ],
+          },
+        },
+        aggs: {
+          builds: {
+            multi_terms: {
+              terms: [
+                { field: LOG_FIELDS.buildChange },
+                { field: LOG_FIELDS.buildName },
+                { field: LOG_FIELDS.buildUuid },
+              ],
+              size: 65535,
+            },
+            aggs: { first: { min: { field: LOG_FIELDS.timestamp } } },
+          },
+        },
       },
       { ignore_unavailable: true, allow_no_indices: true },
     );
@@ -66,7 +98,10 @@ export async function signatureImpact(engine: EngineClient, config: RecheckConfi
     const e = zuulTime(b.endTime);
     const nodes = (b.nodeset && config.bugs.impact.nodesetNodes[b.nodeset]) || config.bugs.impact.defaultNodes;
     const hours = s !== undefined && e !== undefined && e >= s ? ((e - s) / 3600000) * nodes : undefined;
-    const rechecked = b.change !== undefined && e !== undefined && (later.get(`${b.change}\n${b.job}`) ?? []).some((x) => x.uuid !== b.uuid && x.first > e);
+    const rechecked =
+      b.change !== undefined &&
+      e !== undefined &&
+      (later.get(`${b.change}\n${b.job}`) ?? []).some((x) => x.uuid !== b.uuid && x.first > e);
     for (const id of new Set(r.matches.filter((m) => m.mode === 'explains').map((m) => m.signatureId))) {
       const row = out.get(id) ?? { signatureId: id, failedBuilds: 0, nodeHours: 0, rechecks: 0, withoutDuration: 0 };
       row.failedBuilds++;
@@ -76,6 +111,8 @@ export async function signatureImpact(engine: EngineClient, config: RecheckConfi
       out.set(id, row);
     }
   }
-  const signatures = [...out.values()].map((x) => ({ ...x, nodeHours: Math.round(x.nodeHours * 1000) / 1000 })).sort((a, b) => b.nodeHours - a.nodeHours || b.rechecks - a.rechecks || a.signatureId.localeCompare(b.signatureId));
+  const signatures = [...out.values()]
+    .map((x) => ({ ...x, nodeHours: Math.round(x.nodeHours * 1000) / 1000 }))
+    .sort((a, b) => b.nodeHours - a.nodeHours || b.rechecks - a.rechecks || a.signatureId.localeCompare(b.signatureId));
   return { start, end, signatures };
 }

@@ -7,15 +7,29 @@ import { forgetPercolatorIndex } from './percolator';
 import { engineRequest, uniqueName } from '../../../test/setup/engine';
 import { checkReadiness, waitForReadiness } from './readiness';
 
-const A = build('aaaa0000000000000000000000000001', { build_change: 501, build_patchset: '2', build_name: 'tempest-full' });
-const B = build('bbbb0000000000000000000000000002', { build_status: 'SUCCESS', project: 'openstack/cinder', build_queue: 'check' });
+const A = build('aaaa0000000000000000000000000001', {
+  build_change: 501,
+  build_patchset: '2',
+  build_name: 'tempest-full',
+});
+const B = build('bbbb0000000000000000000000000002', {
+  build_status: 'SUCCESS',
+  project: 'openstack/cinder',
+  build_queue: 'check',
+});
 const NV = build('cccc0000000000000000000000000003', { voting: 0 });
-const OLD = build('dddd0000000000000000000000000004', { build_change: 501, build_patchset: '2', build_name: 'tempest-full' });
+const OLD = build('dddd0000000000000000000000000004', {
+  build_change: 501,
+  build_patchset: '2',
+  build_name: 'tempest-full',
+});
 const T = '2026-11-20T10:';
 // how a stored job-output.txt ends (server/lib/classify/readiness.ts): the END of the base post playbook, then the
 // START of the log-upload playbook
-const POST_END = '2026-11-20 10:08:59.123456 | POST-RUN END RESULT_NORMAL: [trusted : opendev.org/opendev/base-jobs/playbooks/base/post.yaml@master]';
-const LAST_BANNER = '2026-11-20 10:09:00.123456 | POST-RUN START: [trusted : opendev.org/opendev/base-jobs/playbooks/base/post-logs.yaml@master]';
+const POST_END =
+  '2026-11-20 10:08:59.123456 | POST-RUN END RESULT_NORMAL: [trusted : opendev.org/opendev/base-jobs/playbooks/base/post.yaml@master]';
+const LAST_BANNER =
+  '2026-11-20 10:09:00.123456 | POST-RUN START: [trusted : opendev.org/opendev/base-jobs/playbooks/base/post-logs.yaml@master]';
 
 let logs: TestIndex;
 let subunit: TestIndex;
@@ -29,7 +43,13 @@ beforeAll(async () => {
     logDoc({ build: A, message: 'Kernel panic again', timestamp: `${T}05:30Z`, line: 9 }),
     logDoc({ build: A, message: 'Kernel panic third', timestamp: `${T}06:00Z`, line: 12 }),
     logDoc({ build: A, message: 'Kernel panic fourth', timestamp: `${T}07:00Z`, line: 14 }),
-    logDoc({ build: A, message: 'ERROR nova.compute disk full', filename: 'screen-n-cpu.txt', timestamp: `${T}04:00Z`, line: 3 }),
+    logDoc({
+      build: A,
+      message: 'ERROR nova.compute disk full',
+      filename: 'screen-n-cpu.txt',
+      timestamp: `${T}04:00Z`,
+      line: 3,
+    }),
     logDoc({ build: A, message: 'Requirement foo does not match', timestamp: `${T}04:10Z`, line: 4 }),
     logDoc({ build: A, message: 'test_boot failed with SSHTimeout', timestamp: `${T}04:20Z`, line: 5 }),
     logDoc({ build: A, message: POST_END, timestamp: `${T}08:59Z`, line: 98 }),
@@ -66,7 +86,13 @@ afterAll(async () => {
 });
 
 describe.each(['filters', 'percolator'] as const)('classifyBuild on the real engine (%s)', (strategy) => {
-  const opts = (extra: Record<string, unknown> = {}) => ({ index: logs.name, subunitIndex: subunit.name, strategy, percolatorPrefix: PERCOLATOR_PREFIX, ...extra });
+  const opts = (extra: Record<string, unknown> = {}) => ({
+    index: logs.name,
+    subunitIndex: subunit.name,
+    strategy,
+    percolatorPrefix: PERCOLATOR_PREFIX,
+    ...extra,
+  });
   it('matches signatures in one round trip, honouring mode, scope, suppression and test_ids', async () => {
     const result = await classifyBuild(logs.engine, signatures, { uuid: A.build_uuid }, opts());
     if (result.kind !== 'classified') throw new Error(`expected classified, got ${result.kind}`);
@@ -85,13 +111,28 @@ describe.each(['filters', 'percolator'] as const)('classifyBuild on the real eng
     });
     expect(result.matches[1].mode).toBe('track');
     expect(result.matches[2].failedTestIds).toEqual(['tempest.api.compute.test_boot']);
-    expect(result.unconfirmed).toEqual([{ signatureId: '104', hits: 1, reason: 'test_ids_not_failed', testIds: ['tempest.api.compute.test_other'] }]);
+    expect(result.unconfirmed).toEqual([
+      { signatureId: '104', hits: 1, reason: 'test_ids_not_failed', testIds: ['tempest.api.compute.test_other'] },
+    ]);
     expect(result.suppressed.map((m) => m.signatureId)).toEqual(['102']);
-    expect(result.build).toMatchObject({ uuid: A.build_uuid, job: 'tempest-full', status: 'FAILURE', change: 501, patchset: '2', project: 'openstack/nova', logRoot: `https://logs.example.org/${A.build_uuid}/` });
+    expect(result.build).toMatchObject({
+      uuid: A.build_uuid,
+      job: 'tempest-full',
+      status: 'FAILURE',
+      change: 501,
+      patchset: '2',
+      project: 'openstack/nova',
+      logRoot: `https://logs.example.org/${A.build_uuid}/`,
+    });
   });
 
   it('skips suppress-notification signatures entirely for notifications', async () => {
-    const result = await classifyBuild(logs.engine, signatures, { uuid: A.build_uuid }, opts({ purpose: 'notification' }));
+    const result = await classifyBuild(
+      logs.engine,
+      signatures,
+      { uuid: A.build_uuid },
+      opts({ purpose: 'notification' }),
+    );
     if (result.kind !== 'classified') throw new Error(result.kind);
     expect(result.signaturesChecked).toBe(7);
     expect(result.suppressed).toEqual([]);
@@ -108,7 +149,12 @@ describe.each(['filters', 'percolator'] as const)('classifyBuild on the real eng
   });
 
   it('reports test_ids signatures as unconfirmed when the build has no test results', async () => {
-    const result = await classifyBuild(logs.engine, signatures, { uuid: A.build_uuid }, opts({ subunitIndex: `${subunit.name}-absent*` }));
+    const result = await classifyBuild(
+      logs.engine,
+      signatures,
+      { uuid: A.build_uuid },
+      opts({ subunitIndex: `${subunit.name}-absent*` }),
+    );
     if (result.kind !== 'classified') throw new Error(result.kind);
     expect(result.matches.map((m) => m.signatureId)).toEqual(['100', '101', '106']);
     expect(result.unconfirmed.map((u) => [u.signatureId, u.reason])).toEqual([
@@ -118,7 +164,12 @@ describe.each(['filters', 'percolator'] as const)('classifyBuild on the real eng
   });
 
   it('resolves change + patchset + job to the newest build, and says not_found for unknown builds', async () => {
-    const result = await classifyBuild(logs.engine, signatures, { change: 501, patchset: '2', job: 'tempest-full' }, opts());
+    const result = await classifyBuild(
+      logs.engine,
+      signatures,
+      { change: 501, patchset: '2', job: 'tempest-full' },
+      opts(),
+    );
     expect(result.kind === 'classified' && result.build.uuid).toBe(A.build_uuid);
     const missing = await classifyBuild(logs.engine, signatures, { uuid: 'ffff' }, opts());
     expect(missing).toEqual({ kind: 'not_found', ref: { uuid: 'ffff' } });
@@ -132,18 +183,62 @@ describe.each(['filters', 'percolator'] as const)('classifyBuild on the real eng
 
 describe('readiness', () => {
   it('is ready when required files and the end marker are indexed', async () => {
-    const report = await checkReadiness(logs.engine, { uuid: A.build_uuid }, { index: logs.name, config: { requiredFilesByJob: [{ job: '^tempest', files: ['screen-n-cpu.txt'] }] } });
-    expect(report).toMatchObject({ ready: true, files: ['job-output.txt', 'screen-n-cpu.txt'], missingFiles: [], markerFound: true });
+    const report = await checkReadiness(
+      logs.engine,
+      { uuid: A.build_uuid },
+      { index: logs.name, config: { requiredFilesByJob: [{ job: '^tempest', files: ['screen-n-cpu.txt'] }] } },
+    );
+    expect(report).toMatchObject({
+      ready: true,
+      files: ['job-output.txt', 'screen-n-cpu.txt'],
+      missingFiles: [],
+      markerFound: true,
+    });
   });
 
   it('waits with a bounded timeout and reports not_ready distinctly', async () => {
     let clock = 0;
     const sleeps: number[] = [];
-    const config = { requiredFilesByJob: [{ job: 'tempest', files: ['screen-n-cpu.txt', 'syslog.txt'] }], timeoutMs: 100, pollIntervalMs: 30 };
-    const report = await waitForReadiness(logs.engine, { uuid: A.build_uuid }, { index: logs.name, config, now: () => clock, sleep: async (ms) => { sleeps.push(ms); clock += ms; } });
-    expect(report).toMatchObject({ ready: false, missingFiles: ['syslog.txt'], markerFound: true, attempts: 4, waitedMs: 90 });
+    const config = {
+      requiredFilesByJob: [{ job: 'tempest', files: ['screen-n-cpu.txt', 'syslog.txt'] }],
+      timeoutMs: 100,
+      pollIntervalMs: 30,
+    };
+    const report = await waitForReadiness(
+      logs.engine,
+      { uuid: A.build_uuid },
+      {
+        index: logs.name,
+        config,
+        now: () => clock,
+        sleep: async (ms) => {
+          sleeps.push(ms);
+          clock += ms;
+        },
+      },
+    );
+    expect(report).toMatchObject({
+      ready: false,
+      missingFiles: ['syslog.txt'],
+      markerFound: true,
+      attempts: 4,
+      waitedMs: 90,
+    });
     expect(sleeps).toEqual([30, 30, 30]);
-    const result = await classifyBuild(logs.engine, signatures, { uuid: A.build_uuid }, { index: logs.name, readiness: config, percolatorPrefix: PERCOLATOR_PREFIX, now: () => clock, sleep: async (ms) => { clock += ms; } });
+    const result = await classifyBuild(
+      logs.engine,
+      signatures,
+      { uuid: A.build_uuid },
+      {
+        index: logs.name,
+        readiness: config,
+        percolatorPrefix: PERCOLATOR_PREFIX,
+        now: () => clock,
+        sleep: async (ms) => {
+          clock += ms;
+        },
+      },
+    );
     expect(result.kind).toBe('not_ready');
   });
 
@@ -151,18 +246,26 @@ describe('readiness', () => {
     const late = build('eeee0000000000000000000000000005');
     await logs.add([logDoc({ build: late, message: 'starting', timestamp: `${T}01:00Z` })]);
     let added = false;
-    const result = await classifyBuild(logs.engine, signatures, { uuid: late.build_uuid }, {
-      index: logs.name,
-      subunitIndex: subunit.name,
-      readiness: { timeoutMs: 10_000, pollIntervalMs: 1 },
-      percolatorPrefix: PERCOLATOR_PREFIX,
-      sleep: async () => {
-        if (!added) {
-          added = true;
-          await logs.add([logDoc({ build: late, message: 'Kernel panic', timestamp: `${T}01:59Z` }), logDoc({ build: late, message: LAST_BANNER, timestamp: `${T}02:00Z` })]);
-        }
+    const result = await classifyBuild(
+      logs.engine,
+      signatures,
+      { uuid: late.build_uuid },
+      {
+        index: logs.name,
+        subunitIndex: subunit.name,
+        readiness: { timeoutMs: 10_000, pollIntervalMs: 1 },
+        percolatorPrefix: PERCOLATOR_PREFIX,
+        sleep: async () => {
+          if (!added) {
+            added = true;
+            await logs.add([
+              logDoc({ build: late, message: 'Kernel panic', timestamp: `${T}01:59Z` }),
+              logDoc({ build: late, message: LAST_BANNER, timestamp: `${T}02:00Z` }),
+            ]);
+          }
+        },
       },
-    });
+    );
     if (result.kind !== 'classified') throw new Error(result.kind);
     expect(result.matches.map((m) => m.signatureId)).toEqual(['100', '106']);
   });
@@ -171,16 +274,32 @@ describe('readiness', () => {
     const half = build('ffff0000000000000000000000000006');
     await logs.add([
       logDoc({ build: half, message: 'Kernel panic', timestamp: `${T}03:00Z` }),
-      logDoc({ build: half, message: POST_END.replace('base/post.yaml', 'multinode/post.yaml'), timestamp: `${T}03:01Z` }),
+      logDoc({
+        build: half,
+        message: POST_END.replace('base/post.yaml', 'multinode/post.yaml'),
+        timestamp: `${T}03:01Z`,
+      }),
       logDoc({ build: half, message: POST_END, timestamp: `${T}03:02Z` }),
     ]);
     const before = await checkReadiness(logs.engine, { uuid: half.build_uuid }, { index: logs.name });
     expect(before).toMatchObject({ ready: false, markerFound: false, missingFiles: [] });
     // an operator whose base job ends differently names its own last line
-    const own = await checkReadiness(logs.engine, { uuid: half.build_uuid }, { index: logs.name, config: { endMarker: { file: 'job-output.txt', phrase: 'POST-RUN END', playbook: 'base-jobs/playbooks/base/post.yaml' } } });
+    const own = await checkReadiness(
+      logs.engine,
+      { uuid: half.build_uuid },
+      {
+        index: logs.name,
+        config: {
+          endMarker: { file: 'job-output.txt', phrase: 'POST-RUN END', playbook: 'base-jobs/playbooks/base/post.yaml' },
+        },
+      },
+    );
     expect(own).toMatchObject({ ready: true, markerFound: true });
     await logs.add([logDoc({ build: half, message: LAST_BANNER, timestamp: `${T}03:03Z` })]);
-    expect(await checkReadiness(logs.engine, { uuid: half.build_uuid }, { index: logs.name })).toMatchObject({ ready: true, markerFound: true });
+    expect(await checkReadiness(logs.engine, { uuid: half.build_uuid }, { index: logs.name })).toMatchObject({
+      ready: true,
+      markerFound: true,
+    });
   });
 
   it('on demand, classifies a half-indexed build on what is there and marks it incomplete', async () => {
@@ -190,23 +309,63 @@ describe('readiness', () => {
     const sleep = async () => {
       throw new Error('on demand never waits');
     };
-    const result = await classifyBuild(logs.engine, signatures, { uuid: half.build_uuid }, { index: logs.name, readiness: config, classifyIncomplete: true, percolatorPrefix: PERCOLATOR_PREFIX, sleep, now: () => 0 });
+    const result = await classifyBuild(
+      logs.engine,
+      signatures,
+      { uuid: half.build_uuid },
+      {
+        index: logs.name,
+        readiness: config,
+        classifyIncomplete: true,
+        percolatorPrefix: PERCOLATOR_PREFIX,
+        sleep,
+        now: () => 0,
+      },
+    );
     if (result.kind !== 'classified') throw new Error(result.kind);
     expect(result.matches.map((m) => m.signatureId)).toEqual(['100', '106']);
-    expect(result.incomplete).toMatchObject({ ready: false, missingFiles: ['screen-n-cpu.txt'], markerFound: false, attempts: 1 });
+    expect(result.incomplete).toMatchObject({
+      ready: false,
+      missingFiles: ['screen-n-cpu.txt'],
+      markerFound: false,
+      attempts: 1,
+    });
     // a complete build carries no mark; an unknown one is not found
-    const complete = await classifyBuild(logs.engine, signatures, { uuid: A.build_uuid }, { index: logs.name, readiness: {}, classifyIncomplete: true, percolatorPrefix: PERCOLATOR_PREFIX, sleep });
+    const complete = await classifyBuild(
+      logs.engine,
+      signatures,
+      { uuid: A.build_uuid },
+      { index: logs.name, readiness: {}, classifyIncomplete: true, percolatorPrefix: PERCOLATOR_PREFIX, sleep },
+    );
     expect(complete.kind === 'classified' && complete.incomplete).toBe(undefined);
-    expect((await classifyBuild(logs.engine, signatures, { uuid: 'abab9999' }, { index: logs.name, readiness: {}, classifyIncomplete: true, sleep })).kind).toBe('not_found');
+    expect(
+      (
+        await classifyBuild(
+          logs.engine,
+          signatures,
+          { uuid: 'abab9999' },
+          { index: logs.name, readiness: {}, classifyIncomplete: true, sleep },
+        )
+      ).kind,
+    ).toBe('not_found');
   });
 
   it('classifies against no signatures without asking the engine for an empty filters aggregation', async () => {
-    const result = await classifyBuild(logs.engine, [], { uuid: A.build_uuid }, { index: logs.name, strategy: 'filters' });
+    const result = await classifyBuild(
+      logs.engine,
+      [],
+      { uuid: A.build_uuid },
+      { index: logs.name, strategy: 'filters' },
+    );
     expect(result).toMatchObject({ kind: 'classified', matches: [], explained: false, signaturesChecked: 0 });
   });
 
   it('reports a build with no documents as not ready, with nothing found', async () => {
-    const report = await waitForReadiness(logs.engine, { uuid: 'nope' }, { index: logs.name, config: { timeoutMs: 0, pollIntervalMs: 1 } });
+    const report = await waitForReadiness(
+      logs.engine,
+      { uuid: 'nope' },
+      { index: logs.name, config: { timeoutMs: 0, pollIntervalMs: 1 } },
+    );
     expect(report.build).toBeUndefined();
     expect(report).toMatchObject({ ready: false, files: [], missingFiles: ['job-output.txt'], attempts: 1 });
   });

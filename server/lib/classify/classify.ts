@@ -25,14 +25,33 @@
  *    all the match is reported as unconfirmed (`no_test_results`); ER answered "no match" there too.
  *  - mode: `explains` matches make the build explained; `track` matches are listed but do not.
  */
-import type { BuildInfo, BuildRef, ClassifyResult, MatchedLine, ReadinessReport, SignatureMatch, UnconfirmedMatch } from '../../../common/api/classify';
+import type {
+  BuildInfo,
+  BuildRef,
+  ClassifyResult,
+  MatchedLine,
+  ReadinessReport,
+  SignatureMatch,
+  UnconfirmedMatch,
+} from '../../../common/api/classify';
 import { DEFAULT_LOG_INDEX_PATTERN } from '../../../common/constants';
-import { DEFAULT_SUBUNIT_INDEX_PATTERN, FAILED_TEST_STATUSES, LOG_FIELDS, SUBUNIT_FIELDS, sourceName } from '../../../common/log_fields';
+import {
+  DEFAULT_SUBUNIT_INDEX_PATTERN,
+  FAILED_TEST_STATUSES,
+  LOG_FIELDS,
+  SUBUNIT_FIELDS,
+  sourceName,
+} from '../../../common/log_fields';
 import { EngineClient, msearch, search } from '../../../lib/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
 import { batchSizeOf, chunks, MAX_CONCURRENT_BATCHES, mapBounded } from '../batches';
 import { buildInfoFromSource, buildRefFilter, ReadinessConfig, waitForReadiness } from './readiness';
-import { ensurePercolatorIndex, forgetPercolatorIndex, PERCOLATOR_ID_FIELD, PERCOLATOR_QUERY_FIELD } from './percolator';
+import {
+  ensurePercolatorIndex,
+  forgetPercolatorIndex,
+  PERCOLATOR_ID_FIELD,
+  PERCOLATOR_QUERY_FIELD,
+} from './percolator';
 
 export interface ClassifyOptions {
   index?: string;
@@ -67,7 +86,19 @@ export interface ClassifyOptions {
 }
 
 const LINE_SOURCE = ['@timestamp', 'filename', 'message', 'log_url', sourceName(LOG_FIELDS.lineNumber)];
-const BUILD_SOURCE = ['@timestamp', 'build_uuid', 'build_name', 'build_status', 'project', 'build_branch', 'build_queue', 'build_change', 'build_patchset', 'voting', 'log_url'];
+const BUILD_SOURCE = [
+  '@timestamp',
+  'build_uuid',
+  'build_name',
+  'build_status',
+  'project',
+  'build_branch',
+  'build_queue',
+  'build_change',
+  'build_patchset',
+  'voting',
+  'log_url',
+];
 
 /** Strips subunit `[attr,...]` suffixes: `tempest.api.x.test_y[id-1,smoke]` -> `tempest.api.x.test_y`. */
 export function bareTestId(name: string): string {
@@ -102,7 +133,15 @@ export function classificationSearches(
             ? {
                 signatures: {
                   filters: { filters },
-                  aggs: { first: { top_hits: { size: options.linesPerMatch ?? 3, sort: [{ [LOG_FIELDS.timestamp]: 'asc' }], _source: LINE_SOURCE } } },
+                  aggs: {
+                    first: {
+                      top_hits: {
+                        size: options.linesPerMatch ?? 3,
+                        sort: [{ [LOG_FIELDS.timestamp]: 'asc' }],
+                        _source: LINE_SOURCE,
+                      },
+                    },
+                  },
                 },
               }
             : {}),
@@ -117,14 +156,24 @@ export function classificationSearches(
         size: 0,
         track_total_hits: true,
         query: { bool: { filter: [{ term: { [SUBUNIT_FIELDS.buildUuid]: uuid } }] } },
-        aggs: { failed: { filter: { terms: { [SUBUNIT_FIELDS.testStatus]: FAILED_TEST_STATUSES } }, aggs: { names: { terms: { field: SUBUNIT_FIELDS.testName, size: 65000 } } } } },
+        aggs: {
+          failed: {
+            filter: { terms: { [SUBUNIT_FIELDS.testStatus]: FAILED_TEST_STATUSES } },
+            aggs: { names: { terms: { field: SUBUNIT_FIELDS.testName, size: 65000 } } },
+          },
+        },
       },
     });
   }
   return searches;
 }
 
-export async function classifyBuild(engine: EngineClient, signatures: CompiledSignature[], ref: BuildRef, options: ClassifyOptions = {}): Promise<ClassifyResult> {
+export async function classifyBuild(
+  engine: EngineClient,
+  signatures: CompiledSignature[],
+  ref: BuildRef,
+  options: ClassifyOptions = {},
+): Promise<ClassifyResult> {
   const purpose = options.purpose ?? 'on-demand';
   let uuid: string;
   let indices: string[] | undefined;
@@ -132,7 +181,12 @@ export async function classifyBuild(engine: EngineClient, signatures: CompiledSi
   let incomplete: ReadinessReport | undefined;
   if (options.readiness !== undefined && options.readiness !== false) {
     const config = options.classifyIncomplete ? { ...options.readiness, timeoutMs: 0 } : options.readiness;
-    const readiness = await waitForReadiness(engine, ref, { index: options.index, config, sleep: options.sleep, now: options.now });
+    const readiness = await waitForReadiness(engine, ref, {
+      index: options.index,
+      config,
+      sleep: options.sleep,
+      now: options.now,
+    });
     if (options.classifyIncomplete && !readiness.build) return { kind: 'not_found', ref };
     if (!readiness.ready && !options.classifyIncomplete) return { kind: 'not_ready', readiness };
     if (!readiness.ready) incomplete = readiness;
@@ -149,9 +203,14 @@ export async function classifyBuild(engine: EngineClient, signatures: CompiledSi
   }
 
   const active = purpose === 'notification' ? signatures.filter((c) => !c.signature.suppressNotification) : signatures;
-  const index = indices?.length ? indices.join(',') : options.index ?? DEFAULT_LOG_INDEX_PATTERN;
+  const index = indices?.length ? indices.join(',') : (options.index ?? DEFAULT_LOG_INDEX_PATTERN);
   const strategy = options.strategy ?? 'auto';
-  const percolate = active.length > 0 && (strategy === 'percolator' || (strategy === 'auto' && lines !== undefined && lines <= (options.maxPercolateLines ?? DEFAULT_MAX_PERCOLATE_LINES)));
+  const percolate =
+    active.length > 0 &&
+    (strategy === 'percolator' ||
+      (strategy === 'auto' &&
+        lines !== undefined &&
+        lines <= (options.maxPercolateLines ?? DEFAULT_MAX_PERCOLATE_LINES)));
   let raw: RawClassification | undefined;
   if (percolate) {
     try {
@@ -182,18 +241,33 @@ interface RawClassification {
 }
 
 function testResults(r: any): { failedTests: Set<string>; hasTestResults: boolean } {
-  if (r.error) throw new Error(`test results search failed: ${r.error.type ?? ''} ${r.error.reason ?? JSON.stringify(r.error)}`);
+  if (r.error)
+    throw new Error(`test results search failed: ${r.error.type ?? ''} ${r.error.reason ?? JSON.stringify(r.error)}`);
   const names: any[] = r.aggregations?.failed?.names?.buckets ?? [];
-  return { failedTests: new Set(names.map((b: any) => bareTestId(String(b.key)))), hasTestResults: r.hits.total.value > 0 };
+  return {
+    failedTests: new Set(names.map((b: any) => bareTestId(String(b.key)))),
+    hasTestResults: r.hits.total.value > 0,
+  };
 }
 
-const toLine = (src: any): MatchedLine => ({ file: src.filename, line: src.message, timestamp: src['@timestamp'], link: lineLink(src) });
+const toLine = (src: any): MatchedLine => ({
+  file: src.filename,
+  line: src.message,
+  timestamp: src['@timestamp'],
+  link: lineLink(src),
+});
 
 /**
  * The filters aggregation over the build's lines (+ its failed tests): one request, or for many
  * signatures batches of at most `batchSize` signatures run a few at a time (batches.ts), merged.
  */
-async function filtersBuild(engine: EngineClient, uuid: string, active: CompiledSignature[], index: string, options: ClassifyOptions): Promise<RawClassification | undefined> {
+async function filtersBuild(
+  engine: EngineClient,
+  uuid: string,
+  active: CompiledSignature[],
+  index: string,
+  options: ClassifyOptions,
+): Promise<RawClassification | undefined> {
   const started = Date.now();
   const opts = { ...options, index };
   const batches = chunks(active, batchSizeOf(options));
@@ -208,21 +282,36 @@ async function filtersBuild(engine: EngineClient, uuid: string, active: Compiled
   let took = 0;
   for (const res of answers) {
     const logs = res.responses[0];
-    if (logs.error) throw new Error(`classification search failed: ${logs.error.type ?? ''} ${logs.error.reason ?? JSON.stringify(logs.error)}`);
+    if (logs.error)
+      throw new Error(
+        `classification search failed: ${logs.error.type ?? ''} ${logs.error.reason ?? JSON.stringify(logs.error)}`,
+      );
     if (logs.hits.total.value === 0) return undefined;
     for (const [id, bucket] of Object.entries((logs.aggregations.signatures?.buckets ?? {}) as Record<string, any>)) {
-      if (bucket.doc_count > 0) perSignature.set(id, { hits: bucket.doc_count, lines: bucket.first.hits.hits.map((h: any) => toLine(h._source)) });
+      if (bucket.doc_count > 0)
+        perSignature.set(id, {
+          hits: bucket.doc_count,
+          lines: bucket.first.hits.hits.map((h: any) => toLine(h._source)),
+        });
     }
     took += res.responses.reduce((m, r) => Math.max(m, r.took ?? 0), 0); // summed over the batches
   }
   const metaHit = answers[0].responses[0].aggregations.meta.hits.hits[0];
   const build = buildInfoFromSource(metaHit._source, metaHit._source['@timestamp']);
-  const tests = answers[0].responses[1] ? testResults(answers[0].responses[1]) : { failedTests: undefined, hasTestResults: false };
+  const tests = answers[0].responses[1]
+    ? testResults(answers[0].responses[1])
+    : { failedTests: undefined, hasTestResults: false };
   return { build, perSignature, ...tests, took, elapsedMs, strategy: 'filters' };
 }
 
 /** The build's lines percolated against the signatures stored as percolator queries (+ its failed tests). */
-async function percolateBuild(engine: EngineClient, uuid: string, active: CompiledSignature[], index: string, options: ClassifyOptions): Promise<RawClassification | undefined> {
+async function percolateBuild(
+  engine: EngineClient,
+  uuid: string,
+  active: CompiledSignature[],
+  index: string,
+  options: ClassifyOptions,
+): Promise<RawClassification | undefined> {
   const percolatorIndex = await ensurePercolatorIndex(engine, active, index, options.percolatorPrefix);
   const started = Date.now();
   const docs = await search(engine, index, {
@@ -232,10 +321,19 @@ async function percolateBuild(engine: EngineClient, uuid: string, active: Compil
     sort: [{ [LOG_FIELDS.timestamp]: 'asc' }, { _doc: 'asc' }],
   });
   if (docs.hits.total.value === 0) return undefined;
-  if (docs.hits.total.value > docs.hits.hits.length) throw new Error(`build has ${docs.hits.total.value} lines, more than the percolator limit`);
+  if (docs.hits.total.value > docs.hits.hits.length)
+    throw new Error(`build has ${docs.hits.total.value} lines, more than the percolator limit`);
   const sources = docs.hits.hits.map((h) => h._source as any);
   const searches: Array<{ index: string; body: object }> = [
-    { index: percolatorIndex, body: { size: Math.min(active.length, MAX_RESULT_WINDOW), track_total_hits: true, _source: [PERCOLATOR_ID_FIELD], query: { percolate: { field: PERCOLATOR_QUERY_FIELD, documents: sources } } } },
+    {
+      index: percolatorIndex,
+      body: {
+        size: Math.min(active.length, MAX_RESULT_WINDOW),
+        track_total_hits: true,
+        _source: [PERCOLATOR_ID_FIELD],
+        query: { percolate: { field: PERCOLATOR_QUERY_FIELD, documents: sources } },
+      },
+    },
   ];
   const subunit = classificationSearches(uuid, active, options)[1];
   if (subunit) searches.push(subunit);
@@ -247,16 +345,28 @@ async function percolateBuild(engine: EngineClient, uuid: string, active: Compil
     throw new Error(`percolation failed: ${perc.error.type ?? ''} ${perc.error.reason ?? JSON.stringify(perc.error)}`);
   }
   // more matching signatures than one answer holds: the caller (auto) falls back to the filters way
-  if (perc.hits.total.value > perc.hits.hits.length) throw new Error(`${perc.hits.total.value} signatures matched, more than one percolation answer holds`);
+  if (perc.hits.total.value > perc.hits.hits.length)
+    throw new Error(`${perc.hits.total.value} signatures matched, more than one percolation answer holds`);
   const n = options.linesPerMatch ?? 3;
   const perSignature = new Map<string, { hits: number; lines: MatchedLine[] }>();
   for (const h of perc.hits.hits as any[]) {
     const slots: number[] = [...(h.fields?._percolator_document_slot ?? [])].sort((a: number, b: number) => a - b);
-    if (slots.length) perSignature.set(h._source[PERCOLATOR_ID_FIELD], { hits: slots.length, lines: slots.slice(0, n).map((i) => toLine(sources[i])) });
+    if (slots.length)
+      perSignature.set(h._source[PERCOLATOR_ID_FIELD], {
+        hits: slots.length,
+        lines: slots.slice(0, n).map((i) => toLine(sources[i])),
+      });
   }
   const tests = res.responses[1] ? testResults(res.responses[1]) : { failedTests: undefined, hasTestResults: false };
   const last = sources[sources.length - 1];
-  return { build: buildInfoFromSource(last, last['@timestamp']), perSignature, ...tests, took: docs.took + (perc.took ?? 0), elapsedMs, strategy: 'percolator' };
+  return {
+    build: buildInfoFromSource(last, last['@timestamp']),
+    perSignature,
+    ...tests,
+    took: docs.took + (perc.took ?? 0),
+    elapsedMs,
+    strategy: 'percolator',
+  };
 }
 
 function assemble(raw: RawClassification, active: CompiledSignature[]): ClassifyResult {
@@ -267,11 +377,24 @@ function assemble(raw: RawClassification, active: CompiledSignature[]): Classify
     const found = raw.perSignature.get(c.signature.id);
     if (!found) continue;
     const sig = c.signature;
-    const match: SignatureMatch = { signatureId: sig.id, bug: sig.bug, title: sig.title, mode: sig.mode, hits: found.hits, lines: found.lines, ...(c.translated ? { ranAs: c.translated } : {}) };
+    const match: SignatureMatch = {
+      signatureId: sig.id,
+      bug: sig.bug,
+      title: sig.title,
+      mode: sig.mode,
+      hits: found.hits,
+      lines: found.lines,
+      ...(c.translated ? { ranAs: c.translated } : {}),
+    };
     if (sig.testIds?.length) {
       const failed = sig.testIds.filter((t) => raw.failedTests!.has(bareTestId(t)));
       if (failed.length === 0) {
-        unconfirmed.push({ signatureId: sig.id, hits: found.hits, reason: raw.hasTestResults ? 'test_ids_not_failed' : 'no_test_results', testIds: sig.testIds });
+        unconfirmed.push({
+          signatureId: sig.id,
+          hits: found.hits,
+          reason: raw.hasTestResults ? 'test_ids_not_failed' : 'no_test_results',
+          testIds: sig.testIds,
+        });
         continue;
       }
       match.failedTestIds = failed;
@@ -299,7 +422,11 @@ function assemble(raw: RawClassification, active: CompiledSignature[]): Classify
  * indices is what keeps it fast. The readiness check returns the same, so a classification after
  * readiness needs no extra request. For change + patchset + job the newest build is taken.
  */
-export async function locateBuild(engine: EngineClient, ref: BuildRef, index?: string): Promise<{ uuid: string; indices: string[]; lines: number } | undefined> {
+export async function locateBuild(
+  engine: EngineClient,
+  ref: BuildRef,
+  index?: string,
+): Promise<{ uuid: string; indices: string[]; lines: number } | undefined> {
   const res = await search(
     engine,
     index ?? DEFAULT_LOG_INDEX_PATTERN,
@@ -318,5 +445,9 @@ export async function locateBuild(engine: EngineClient, ref: BuildRef, index?: s
   );
   const bucket = res.aggregations?.builds?.buckets?.[0];
   if (!bucket) return undefined;
-  return { uuid: String(bucket.key), indices: bucket.indices.buckets.map((b: any) => String(b.key)).sort(), lines: bucket.doc_count };
+  return {
+    uuid: String(bucket.key),
+    indices: bucket.indices.buckets.map((b: any) => String(b.key)).sort(),
+    lines: bucket.doc_count,
+  };
 }

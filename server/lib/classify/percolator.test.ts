@@ -13,7 +13,9 @@ describe('percolator indices', () => {
     const a = signatureSetHash(compileSignatures([sig('1', 'message:x'), sig('2', 'message:y')]));
     expect(signatureSetHash(compileSignatures([sig('1', 'message:x'), sig('2', 'message:y')]))).toBe(a);
     expect(signatureSetHash(compileSignatures([sig('1', 'message:x'), sig('2', 'message:z')]))).not.toBe(a);
-    expect(signatureSetHash(compileSignatures([sig('1', 'message:x', { allowNonvoting: true }), sig('2', 'message:y')]))).not.toBe(a);
+    expect(
+      signatureSetHash(compileSignatures([sig('1', 'message:x', { allowNonvoting: true }), sig('2', 'message:y')])),
+    ).not.toBe(a);
     expect(a).toMatch(/^[0-9a-f]{20}$/);
   });
 
@@ -21,9 +23,12 @@ describe('percolator indices', () => {
     const old = `${prefix}${'a'.repeat(20)}`;
     const current = `${prefix}${'b'.repeat(20)}`;
     const foreign = `${prefix}notahash`;
-    for (const name of [old, current, foreign]) await engineRequest('PUT', `/${name}`, { settings: { number_of_replicas: 0 } });
+    for (const name of [old, current, foreign])
+      await engineRequest('PUT', `/${name}`, { settings: { number_of_replicas: 0 } });
     await dropStale(httpEngineClient(engineUrl()), current, 0);
-    const left = (await engineRequest<Array<{ index: string }>>('GET', `/_cat/indices/${prefix}*?format=json&h=index`)).map((r) => r.index).sort();
+    const left = (await engineRequest<Array<{ index: string }>>('GET', `/_cat/indices/${prefix}*?format=json&h=index`))
+      .map((r) => r.index)
+      .sort();
     expect(left).toEqual([current, foreign].sort());
   });
 });

@@ -37,30 +37,56 @@ async function count(engine: EngineClient, index: string): Promise<number | unde
   }
 }
 
-async function build(engine: EngineClient, compiled: CompiledSignature[], logIndex: string, name: string): Promise<string> {
+async function build(
+  engine: EngineClient,
+  compiled: CompiledSignature[],
+  logIndex: string,
+  name: string,
+): Promise<string> {
   if ((await count(engine, name)) === compiled.length) return name;
-  const mapping = await engine.request<Record<string, { mappings: { properties?: Record<string, unknown> } }>>({ method: 'GET', path: `/${logIndex}/_mapping` });
+  const mapping = await engine.request<Record<string, { mappings: { properties?: Record<string, unknown> } }>>({
+    method: 'GET',
+    path: `/${logIndex}/_mapping`,
+  });
   const properties: Record<string, unknown> = {};
-  for (const m of Object.values(mapping)) for (const [k, v] of Object.entries(m.mappings?.properties ?? {})) if (!(k in properties)) properties[k] = v;
+  for (const m of Object.values(mapping))
+    for (const [k, v] of Object.entries(m.mappings?.properties ?? {})) if (!(k in properties)) properties[k] = v;
   properties[PERCOLATOR_QUERY_FIELD] = { type: 'percolator' };
   properties[PERCOLATOR_ID_FIELD] = { type: 'keyword' };
   try {
     await engine.request({
       method: 'PUT',
       path: `/${name}`,
-      body: { settings: { number_of_shards: 1, number_of_replicas: 0, 'index.percolator.map_unmapped_fields_as_text': true }, mappings: { properties } },
+      body: {
+        settings: { number_of_shards: 1, number_of_replicas: 0, 'index.percolator.map_unmapped_fields_as_text': true },
+        mappings: { properties },
+      },
     });
   } catch (error) {
     // another process creates the same set: its documents are the same, ours overwrite them by id
     if (!(error instanceof EngineRequestError && error.type === 'resource_already_exists_exception')) throw error;
   }
   const lines: unknown[] = [];
-  for (const c of compiled) lines.push({ index: { _index: name, _id: c.signature.id } }, { [PERCOLATOR_ID_FIELD]: c.signature.id, [PERCOLATOR_QUERY_FIELD]: c.query });
+  for (const c of compiled)
+    lines.push(
+      { index: { _index: name, _id: c.signature.id } },
+      { [PERCOLATOR_ID_FIELD]: c.signature.id, [PERCOLATOR_QUERY_FIELD]: c.query },
+    );
   for (let i = 0; i < lines.length; i += 2000) {
-    const res = await engine.request<{ errors: boolean; items: any[] }>({ method: 'POST', path: '/_bulk', bulkBody: lines.slice(i, i + 2000), querystring: { refresh: 'true' } });
+    const res = await engine.request<{ errors: boolean; items: any[] }>({
+      method: 'POST',
+      path: '/_bulk',
+      bulkBody: lines.slice(i, i + 2000),
+      querystring: { refresh: 'true' },
+    });
     if (res.errors) {
       const first = res.items.map((it) => Object.values(it)[0] as any).find((op) => op.error);
-      throw new EngineRequestError(`storing signature ${first?._id} as a percolator query failed: ${first?.error?.type}: ${first?.error?.reason}`, first?.status ?? 400, first?.error?.type, first?.error?.reason);
+      throw new EngineRequestError(
+        `storing signature ${first?._id} as a percolator query failed: ${first?.error?.type}: ${first?.error?.reason}`,
+        first?.status ?? 400,
+        first?.error?.type,
+        first?.error?.reason,
+      );
     }
   }
   await dropStale(engine, name).catch(() => undefined);
@@ -72,16 +98,29 @@ export const STALE_PERCOLATOR_MS = 3600_000;
 
 export async function dropStale(engine: EngineClient, current: string, maxAgeMs = STALE_PERCOLATOR_MS): Promise<void> {
   const prefix = current.slice(0, current.length - 20);
-  const rows = await engine.request<Array<{ index: string; 'creation.date': string }>>({ method: 'GET', path: `/_cat/indices/${prefix}*`, querystring: { format: 'json', h: 'index,creation.date' } });
+  const rows = await engine.request<Array<{ index: string; 'creation.date': string }>>({
+    method: 'GET',
+    path: `/_cat/indices/${prefix}*`,
+    querystring: { format: 'json', h: 'index,creation.date' },
+  });
   for (const r of rows) {
-    if (r.index !== current && /^[0-9a-f]{20}$/.test(r.index.slice(prefix.length)) && Date.now() - Number(r['creation.date']) >= maxAgeMs) {
+    if (
+      r.index !== current &&
+      /^[0-9a-f]{20}$/.test(r.index.slice(prefix.length)) &&
+      Date.now() - Number(r['creation.date']) >= maxAgeMs
+    ) {
       await engine.request({ method: 'DELETE', path: `/${r.index}` });
     }
   }
 }
 
 /** The percolator index holding exactly these compiled signatures (created on first use). */
-export function ensurePercolatorIndex(engine: EngineClient, compiled: CompiledSignature[], logIndex: string, prefix = PERCOLATOR_INDEX_PREFIX): Promise<string> {
+export function ensurePercolatorIndex(
+  engine: EngineClient,
+  compiled: CompiledSignature[],
+  logIndex: string,
+  prefix = PERCOLATOR_INDEX_PREFIX,
+): Promise<string> {
   const name = `${prefix}${signatureSetHash(compiled)}`;
   let p = ready.get(name);
   if (!p) {

@@ -43,7 +43,11 @@ export interface EndMarker {
  * so the last banner of a stored job-output.txt is that playbook's START (its END is never in the stored copy).
  * elastic-recheck keyed on the END of the playbook before it (reference/elastic-recheck.md, the ready query).
  */
-export const DEFAULT_END_MARKER: EndMarker = { file: 'job-output.txt', phrase: 'POST-RUN START', playbook: 'base-jobs/playbooks/base/post-logs.yaml' };
+export const DEFAULT_END_MARKER: EndMarker = {
+  file: 'job-output.txt',
+  phrase: 'POST-RUN START',
+  playbook: 'base-jobs/playbooks/base/post-logs.yaml',
+};
 
 export const DEFAULT_READINESS: ReadinessConfig = {
   requiredFiles: ['job-output.txt'],
@@ -61,7 +65,18 @@ export interface ReadinessOptions {
   now?: () => number;
 }
 
-const BUILD_SOURCE_FIELDS = ['build_uuid', 'build_name', 'build_status', 'project', 'build_branch', 'build_queue', 'build_change', 'build_patchset', 'voting', 'log_url'];
+const BUILD_SOURCE_FIELDS = [
+  'build_uuid',
+  'build_name',
+  'build_status',
+  'project',
+  'build_branch',
+  'build_queue',
+  'build_change',
+  'build_patchset',
+  'voting',
+  'log_url',
+];
 
 export function buildRefFilter(ref: BuildRef): object[] {
   if ('uuid' in ref) return [{ term: { [LOG_FIELDS.buildUuid]: ref.uuid } }];
@@ -105,20 +120,28 @@ export function resolveConfig(partial?: Partial<ReadinessConfig>): ReadinessConf
 
 export function requiredFilesFor(job: string, config: ReadinessConfig): string[] {
   const files = new Set(config.requiredFiles);
-  for (const rule of config.requiredFilesByJob) if (new RegExp(rule.job).test(job)) rule.files.forEach((f) => files.add(f));
+  for (const rule of config.requiredFilesByJob)
+    if (new RegExp(rule.job).test(job)) rule.files.forEach((f) => files.add(f));
   if (config.endMarker) files.add(config.endMarker.file);
   return [...files].sort();
 }
 
 /** One line of `marker.file` holding the phrase and the playbook. */
 export function markerFilter(marker: EndMarker): object[] {
-  const filter: object[] = [{ term: { [LOG_FIELDS.filename]: marker.file } }, { match_phrase: { [LOG_FIELDS.message]: marker.phrase } }];
+  const filter: object[] = [
+    { term: { [LOG_FIELDS.filename]: marker.file } },
+    { match_phrase: { [LOG_FIELDS.message]: marker.phrase } },
+  ];
   if (marker.playbook) filter.push({ match_phrase: { [LOG_FIELDS.message]: marker.playbook } });
   return filter;
 }
 
 /** One look: which build, which files, the marker. `build` is undefined when nothing is indexed yet. */
-export async function checkReadiness(engine: EngineClient, ref: BuildRef, options: ReadinessOptions = {}): Promise<Omit<ReadinessReport, 'attempts' | 'waitedMs'>> {
+export async function checkReadiness(
+  engine: EngineClient,
+  ref: BuildRef,
+  options: ReadinessOptions = {},
+): Promise<Omit<ReadinessReport, 'attempts' | 'waitedMs'>> {
   const config = resolveConfig(options.config);
   const marker = config.endMarker;
   const body = {
@@ -133,26 +156,45 @@ export async function checkReadiness(engine: EngineClient, ref: BuildRef, option
           files: { terms: { field: LOG_FIELDS.filename, size: 10000 } },
           indices: { terms: { field: '_index', size: 1000 } },
           meta: { top_hits: { size: 1, _source: BUILD_SOURCE_FIELDS } },
-          ...(marker
-            ? { marker: { filter: { bool: { filter: markerFilter(marker) } } } }
-            : {}),
+          ...(marker ? { marker: { filter: { bool: { filter: markerFilter(marker) } } } } : {}),
         },
       },
     },
   };
-  const res = await search(engine, options.index ?? DEFAULT_LOG_INDEX_PATTERN, body, { ignore_unavailable: true, allow_no_indices: true });
+  const res = await search(engine, options.index ?? DEFAULT_LOG_INDEX_PATTERN, body, {
+    ignore_unavailable: true,
+    allow_no_indices: true,
+  });
   const bucket = res.aggregations?.builds?.buckets?.[0];
-  if (!bucket) return { ready: false, files: [], missingFiles: [...config.requiredFiles].sort(), markerFound: marker ? false : undefined };
+  if (!bucket)
+    return {
+      ready: false,
+      files: [],
+      missingFiles: [...config.requiredFiles].sort(),
+      markerFound: marker ? false : undefined,
+    };
   const build = buildInfoFromSource(bucket.meta.hits.hits[0]._source, bucket.last.value_as_string);
   const files: string[] = bucket.files.buckets.map((b: any) => String(b.key)).sort();
   const missingFiles = requiredFilesFor(build.job, config).filter((f) => !files.includes(f));
   const markerFound = marker ? bucket.marker.doc_count > 0 : undefined;
   const indices: string[] = bucket.indices.buckets.map((b: any) => String(b.key)).sort();
-  return { ready: missingFiles.length === 0 && markerFound !== false, build, files, missingFiles, indices, lines: bucket.doc_count, markerFound };
+  return {
+    ready: missingFiles.length === 0 && markerFound !== false,
+    build,
+    files,
+    missingFiles,
+    indices,
+    lines: bucket.doc_count,
+    markerFound,
+  };
 }
 
 /** Polls until ready or until the timeout; always looks at least once. */
-export async function waitForReadiness(engine: EngineClient, ref: BuildRef, options: ReadinessOptions = {}): Promise<ReadinessReport> {
+export async function waitForReadiness(
+  engine: EngineClient,
+  ref: BuildRef,
+  options: ReadinessOptions = {},
+): Promise<ReadinessReport> {
   const config = resolveConfig(options.config);
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));

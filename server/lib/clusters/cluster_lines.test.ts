@@ -8,38 +8,72 @@ const uuid = (i: number) => `${String(i).padStart(8, '0')}-1234-4abc-8def-${Stri
 describe('normalising telling lines', () => {
   it('strips each log format prefix down to the message', () => {
     expect(messageCore('controller | Hash Sum mismatch')).toBe('Hash Sum mismatch');
-    expect(messageCore(`Nov 26 04:51:36.154541 np0097041197 nova-compute[8817]: ERROR nova.compute.manager [None req-${uuid(1)} tempest-X-1 tempest-X-1-project-member] Failed creating OVB stack`)).toBe('Failed creating OVB stack');
-    expect(messageCore(`2026-11-29 07:45:32.987 52210 ERROR tempest.lib.common.rest_client [req-${uuid(2)} req-${uuid(3)}] Request failed`)).toBe('Request failed');
-    expect(messageCore('Nov 29 06:59:31 np0075987127 kernel: [123.456] br-int: port 3 entered forwarding state')).toBe('br-int: port 3 entered forwarding state');
-    expect(messageCore('Nov 29 06:59:31 np0075987127 libvirtd[5001]: Domain id=57 started')).toBe('Domain id=57 started');
+    expect(
+      messageCore(
+        `Nov 26 04:51:36.154541 np0097041197 nova-compute[8817]: ERROR nova.compute.manager [None req-${uuid(1)} tempest-X-1 tempest-X-1-project-member] Failed creating OVB stack`,
+      ),
+    ).toBe('Failed creating OVB stack');
+    expect(
+      messageCore(
+        `2026-11-29 07:45:32.987 52210 ERROR tempest.lib.common.rest_client [req-${uuid(2)} req-${uuid(3)}] Request failed`,
+      ),
+    ).toBe('Request failed');
+    expect(messageCore('Nov 29 06:59:31 np0075987127 kernel: [123.456] br-int: port 3 entered forwarding state')).toBe(
+      'br-int: port 3 entered forwarding state',
+    );
+    expect(messageCore('Nov 29 06:59:31 np0075987127 libvirtd[5001]: Domain id=57 started')).toBe(
+      'Domain id=57 started',
+    );
     // an exception name followed by a colon is the message, not a prefix
     expect(messageCore("controller | AssertionError: 'ACTIVE' != 'ERROR'")).toBe("AssertionError: 'ACTIVE' != 'ERROR'");
   });
 
   it('replaces ids, uuids, hex, numbers, addresses, temporary paths, timestamps and numbered hosts', () => {
     const line = `controller | 2026-11-29T07:45:32.987Z req-${uuid(7)} on ze01.opendev.org from 10.0.3.17:5672 fa:16:3e:aa:bb:cc wrote /tmp/tmpab12cd/x.log id deadbeef1234 after 37 s at 12:01:02`;
-    expect(normaliseLine(line)).toBe('<ts> req-<uuid> on <host> from <ip> <mac> wrote <path> id <hex> after <num> s at <ts>');
+    expect(normaliseLine(line)).toBe(
+      '<ts> req-<uuid> on <host> from <ip> <mac> wrote <path> id <hex> after <num> s at <ts>',
+    );
     // words with digits in them stay (py312, E501, amd64), so do ordinary paths and hosts
-    expect(normaliseLine('py312: E501 amd64 ./nova/api/utils.py git.openstack.org')).toBe('py312: E501 amd64 ./nova/api/utils.py git.openstack.org');
-    expect(tokens(normaliseLine(`Timed out waiting for ${uuid(1)} after 30 s`))).toEqual(['timed', 'out', 'waiting', 'for', 'after']);
+    expect(normaliseLine('py312: E501 amd64 ./nova/api/utils.py git.openstack.org')).toBe(
+      'py312: E501 amd64 ./nova/api/utils.py git.openstack.org',
+    );
+    expect(tokens(normaliseLine(`Timed out waiting for ${uuid(1)} after 30 s`))).toEqual([
+      'timed',
+      'out',
+      'waiting',
+      'for',
+      'after',
+    ]);
   });
 
   it('splits a line into phrase candidates at its variable words', () => {
-    expect(wordRuns(`Timed out waiting for a reply to message ID ${uuid(4).replace(/-/g, '')} after 60 seconds`)).toEqual(['Timed out waiting for a reply to message ID', 'after', 'seconds']);
+    expect(
+      wordRuns(`Timed out waiting for a reply to message ID ${uuid(4).replace(/-/g, '')} after 60 seconds`),
+    ).toEqual(['Timed out waiting for a reply to message ID', 'after', 'seconds']);
   });
 });
 
 function build(i: number, line: string, extra: Partial<BuildLines> = {}): BuildLines {
-  return { uuid: `b${i}`, job: i % 2 ? 'tempest-full-py3' : 'grenade', project: 'openstack/nova', time: 1_000_000 + i * 1000, lines: [{ line, file: 'job-output.txt' }], ...extra };
+  return {
+    uuid: `b${i}`,
+    job: i % 2 ? 'tempest-full-py3' : 'grenade',
+    project: 'openstack/nova',
+    time: 1_000_000 + i * 1000,
+    lines: [{ line, file: 'job-output.txt' }],
+    ...extra,
+  };
 }
 
 describe('clustering builds by their telling lines', () => {
   const bugA = (i: number) => `controller | Timed out waiting for a reply to message ID ${uuid(i).replace(/-/g, '')}`;
-  const bugAOslo = (i: number) => `Nov 26 04:51:36.${100000 + i} np00${9000000 + i} nova-compute[${800 + i}]: ERROR nova.compute.manager [None req-${uuid(i)} tempest-T-${i} tempest-T-${i}-project-member] Timed out waiting for a reply to message ID ${uuid(i + 50).replace(/-/g, '')}`;
+  const bugAOslo = (i: number) =>
+    `Nov 26 04:51:36.${100000 + i} np00${9000000 + i} nova-compute[${800 + i}]: ERROR nova.compute.manager [None req-${uuid(i)} tempest-T-${i} tempest-T-${i}-project-member] Timed out waiting for a reply to message ID ${uuid(i + 50).replace(/-/g, '')}`;
   const bugB = (i: number) => `controller | Hash Sum mismatch for mirror.ovh-bhs1.opendev.org after ${i} tries`;
   const builds = [
     ...Array.from({ length: 6 }, (_, i) => build(i, bugA(i))),
-    ...Array.from({ length: 3 }, (_, i) => build(10 + i, bugAOslo(i), { lines: [{ line: bugAOslo(i), file: 'screen-n-cpu.txt' }] })),
+    ...Array.from({ length: 3 }, (_, i) =>
+      build(10 + i, bugAOslo(i), { lines: [{ line: bugAOslo(i), file: 'screen-n-cpu.txt' }] }),
+    ),
     ...Array.from({ length: 4 }, (_, i) => build(20 + i, bugB(i))),
     build(30, "controller | AssertionError: 'ACTIVE' != 'ERROR'"),
   ];
@@ -53,7 +87,9 @@ describe('clustering builds by their telling lines', () => {
     expect(clusters).toHaveLength(3);
     // builds newest first
     const a = clusters.find((c) => c.builds.length === 9)!;
-    expect(a.builds.slice(0, 6).map((b) => b.time)).toEqual([...a.builds.slice(0, 6).map((b) => b.time)].sort((x, y) => y - x));
+    expect(a.builds.slice(0, 6).map((b) => b.time)).toEqual(
+      [...a.builds.slice(0, 6).map((b) => b.time)].sort((x, y) => y - x),
+    );
   });
 
   it('proposes the common text as phrases, with the file only when the builds share it', () => {
@@ -71,7 +107,11 @@ describe('clustering builds by their telling lines', () => {
 
   it('keeps a cluster id from one run to the next while its leading text stays, whatever else changes', () => {
     const first = clusterBuilds(builds);
-    const more = clusterBuilds([...builds.slice(2), build(40, bugA(40)), build(41, 'controller | something else entirely went wrong here')]);
+    const more = clusterBuilds([
+      ...builds.slice(2),
+      build(40, bugA(40)),
+      build(41, 'controller | something else entirely went wrong here'),
+    ]);
     const id = (cs: typeof first, uuid: string) => cs.find((c) => c.builds.some((b) => b.uuid === uuid))!.id;
     expect(id(more, 'b3')).toBe(id(first, 'b3'));
     expect(id(more, 'b20')).toBe(id(first, 'b20'));
@@ -79,7 +119,9 @@ describe('clustering builds by their telling lines', () => {
   });
 
   it('escapes quotes and backslashes of the common text in the query', () => {
-    expect(proposalQuery({ phrases: ['say "hi" \\ now'], file: 'a"b.txt' })).toBe('message:"say \\"hi\\" \\\\ now" AND tags:"a\\"b.txt"');
+    expect(proposalQuery({ phrases: ['say "hi" \\ now'], file: 'a"b.txt' })).toBe(
+      'message:"say \\"hi\\" \\\\ now" AND tags:"a\\"b.txt"',
+    );
   });
 });
 
@@ -91,27 +133,47 @@ describe('choosing the telling lines of a build', () => {
     'Nov 26 04:52:36.154541 np0097041198 nova-compute[8818]: WARNING oslo_config.cfg [-] Deprecated: Option "use_neutron" from group "DEFAULT" is deprecated for removal.',
     'controller | failed to get a lease',
   ]);
-  const cand = (line: string, time: number, score = 0): Candidate => ({ line, time, score, novel: novelty(line, ordinary.vocabulary) });
+  const cand = (line: string, time: number, score = 0): Candidate => ({
+    line,
+    time,
+    score,
+    novel: novelty(line, ordinary.vocabulary),
+  });
 
   it('learns the frequent ordinary templates (2+ words) and their words', () => {
-    expect(ordinary.templates).toEqual(['Deprecated: Option "use_neutron" from group "DEFAULT" is deprecated for removal.']);
+    expect(ordinary.templates).toEqual([
+      'Deprecated: Option "use_neutron" from group "DEFAULT" is deprecated for removal.',
+    ]);
     expect(ordinary.vocabulary.has('deprecated')).toBe(true);
     expect(novelty('controller | Job: tempest-full-py3', ordinary.vocabulary)).toBe(0);
     expect(novelty('controller | Hash Sum mismatch', ordinary.vocabulary)).toBe(1);
   });
 
   it('prefers a line ordinary lines do not have over a louder ordinary one, then the telling-line score', () => {
-    const warning = 'Nov 26 04:51:36.154541 np0097041197 nova-compute[8817]: WARNING oslo_config.cfg [-] Deprecated: Option "use_neutron" from group "DEFAULT" is deprecated for removal.';
-    const picked = pickTellingLines([cand(warning, 1, 2), cand('controller | Hash Sum mismatch on the mirror', 5, 0), cand('controller | Job: grenade', 0, 0)]);
+    const warning =
+      'Nov 26 04:51:36.154541 np0097041197 nova-compute[8817]: WARNING oslo_config.cfg [-] Deprecated: Option "use_neutron" from group "DEFAULT" is deprecated for removal.';
+    const picked = pickTellingLines([
+      cand(warning, 1, 2),
+      cand('controller | Hash Sum mismatch on the mirror', 5, 0),
+      cand('controller | Job: grenade', 0, 0),
+    ]);
     expect(picked.map((l) => l.line)).toEqual(['controller | Hash Sum mismatch on the mirror']);
     // word pairs count: known words in a new order are new
     expect(novelty('controller | a lease failed to get', ordinary.vocabulary)).toBeGreaterThan(0);
   });
 
   it('adds the next equally telling line when the best one says little', () => {
-    const picked = pickTellingLines([cand('controller | Boom', 1, 2), cand('controller | Boom: quota exceeded for ports', 2, 2), cand('controller | yet another novel line here', 3, 0)]);
+    const picked = pickTellingLines([
+      cand('controller | Boom', 1, 2),
+      cand('controller | Boom: quota exceeded for ports', 2, 2),
+      cand('controller | yet another novel line here', 3, 0),
+    ]);
     expect(picked.map((l) => l.line)).toEqual(['controller | Boom', 'controller | Boom: quota exceeded for ports']);
     // a best line with three words or more stands alone
-    expect(pickTellingLines([cand('controller | Boom: quota exceeded', 1, 2), cand('controller | Boom again', 2, 2)]).map((l) => l.line)).toEqual(['controller | Boom: quota exceeded']);
+    expect(
+      pickTellingLines([cand('controller | Boom: quota exceeded', 1, 2), cand('controller | Boom again', 2, 2)]).map(
+        (l) => l.line,
+      ),
+    ).toEqual(['controller | Boom: quota exceeded']);
   });
 });

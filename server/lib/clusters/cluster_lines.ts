@@ -155,7 +155,9 @@ export function clusterBuilds(builds: BuildLines[], similarity = SIMILARITY): Li
     if (!g) groups.set(key, (g = { key, toks: new Set(tokens(key)), builds: [] }));
     g.builds.push(b);
   }
-  const ordered = [...groups.values()].sort((a, b) => b.builds.length - a.builds.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const ordered = [...groups.values()].sort(
+    (a, b) => b.builds.length - a.builds.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
   const leaders: Group[] = [];
   const members: Group[][] = [];
   const postings = new Map<string, number[]>();
@@ -190,8 +192,17 @@ export function clusterBuilds(builds: BuildLines[], similarity = SIMILARITY): Li
   return leaders.map((lead, c) => {
     const all = members[c].flatMap((g) => g.builds);
     // the leading group's builds first, so that its line leads the phrases and samples
-    const sorted = [...lead.builds.sort((a, b) => b.time - a.time), ...all.filter((b) => !lead.builds.includes(b)).sort((a, b) => b.time - a.time)];
-    return { id: clusterId(lead.key), template: lead.key, builds: sorted, phrases: commonPhrases(sorted), file: sharedFile(sorted) };
+    const sorted = [
+      ...lead.builds.sort((a, b) => b.time - a.time),
+      ...all.filter((b) => !lead.builds.includes(b)).sort((a, b) => b.time - a.time),
+    ];
+    return {
+      id: clusterId(lead.key),
+      template: lead.key,
+      builds: sorted,
+      phrases: commonPhrases(sorted),
+      file: sharedFile(sorted),
+    };
   });
 }
 

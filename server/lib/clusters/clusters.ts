@@ -58,7 +58,27 @@ const MAX_NOISE_PHRASES = 150;
 /** Candidate lines fetched per build. */
 const CANDIDATES_PER_BUILD = 15;
 /** Words that make a line promising (they rank the candidates; no line is required to have one). */
-const ERROR_WORDS = ['error', 'errors', 'exception', 'traceback', 'failed', 'failure', 'fail', 'fatal', 'timeout', 'timed', 'refused', 'unable', 'cannot', 'denied', 'invalid', 'mismatch', 'unreachable', 'not', 'no'];
+const ERROR_WORDS = [
+  'error',
+  'errors',
+  'exception',
+  'traceback',
+  'failed',
+  'failure',
+  'fail',
+  'fatal',
+  'timeout',
+  'timed',
+  'refused',
+  'unable',
+  'cannot',
+  'denied',
+  'invalid',
+  'mismatch',
+  'unreachable',
+  'not',
+  'no',
+];
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -136,7 +156,14 @@ export function pickTellingLines(candidates: Candidate[]): TellingLine[] {
   return out;
 }
 
-async function candidateLines(engine: EngineClient, index: string, uuids: string[], filter: object[], mustNot: object[], vocabulary: Set<string>): Promise<{ byBuild: Map<string, Candidate[]>; took: number }> {
+async function candidateLines(
+  engine: EngineClient,
+  index: string,
+  uuids: string[],
+  filter: object[],
+  mustNot: object[],
+  vocabulary: Set<string>,
+): Promise<{ byBuild: Map<string, Candidate[]>; took: number }> {
   const byBuild = new Map<string, Candidate[]>();
   if (!uuids.length) return { byBuild, took: 0 };
   const res = await search(
@@ -155,7 +182,15 @@ async function candidateLines(engine: EngineClient, index: string, uuids: string
       aggs: {
         builds: {
           terms: { field: LOG_FIELDS.buildUuid, size: uuids.length },
-          aggs: { lines: { top_hits: { size: CANDIDATES_PER_BUILD, sort: [{ _score: 'desc' }, { [LOG_FIELDS.timestamp]: 'asc' }], _source: ['message', 'filename', 'log_url', '@timestamp'] } } },
+          aggs: {
+            lines: {
+              top_hits: {
+                size: CANDIDATES_PER_BUILD,
+                sort: [{ _score: 'desc' }, { [LOG_FIELDS.timestamp]: 'asc' }],
+                _source: ['message', 'filename', 'log_url', '@timestamp'],
+              },
+            },
+          },
         },
       },
     },
@@ -165,7 +200,14 @@ async function candidateLines(engine: EngineClient, index: string, uuids: string
     const list: Candidate[] = b.lines.hits.hits.map((h: any) => {
       const s = h._source ?? {};
       const line = String(s.message ?? '');
-      return { line, file: s.filename === undefined ? undefined : String(s.filename), logUrl: s.log_url, time: Date.parse(s['@timestamp']) || 0, score: lineScore(line), novel: novelty(line, vocabulary) };
+      return {
+        line,
+        file: s.filename === undefined ? undefined : String(s.filename),
+        logUrl: s.log_url,
+        time: Date.parse(s['@timestamp']) || 0,
+        score: lineScore(line),
+        novel: novelty(line, vocabulary),
+      };
     });
     byBuild.set(String(b.key), list);
   }
@@ -173,14 +215,31 @@ async function candidateLines(engine: EngineClient, index: string, uuids: string
 }
 
 function proposalSignature(id: string, query: string): Signature {
-  return { id, bug: { tracker: 'launchpad', id: '0', url: '' }, query, allowNonvoting: false, suppressGraph: false, suppressNotification: false, mode: 'explains' };
+  return {
+    id,
+    bug: { tracker: 'launchpad', id: '0', url: '' },
+    query,
+    allowNonvoting: false,
+    suppressGraph: false,
+    suppressNotification: false,
+    mode: 'explains',
+  };
 }
 
 /** One request: for each proposal, the builds it matches by status, and which of the clustered builds. */
-async function checkProposals(engine: EngineClient, index: string, start: number, end: number, clusters: LineCluster[], clustered: string[]): Promise<{ checks: Map<string, ProposalCheck>; took: number }> {
+async function checkProposals(
+  engine: EngineClient,
+  index: string,
+  start: number,
+  end: number,
+  clusters: LineCluster[],
+  clustered: string[],
+): Promise<{ checks: Map<string, ProposalCheck>; took: number }> {
   const checks = new Map<string, ProposalCheck>();
   if (!clusters.length) return { checks, took: 0 };
-  const compiled: CompiledSignature[] = compileSignatures(clusters.map((c) => proposalSignature(c.id, proposalQuery(c))));
+  const compiled: CompiledSignature[] = compileSignatures(
+    clusters.map((c) => proposalSignature(c.id, proposalQuery(c))),
+  );
   const filters: Record<string, object> = {};
   compiled.forEach((c) => (filters[c.signature.id] = c.query));
   const res = await search(
@@ -190,12 +249,22 @@ async function checkProposals(engine: EngineClient, index: string, start: number
       size: 0,
       track_total_hits: false,
       // only lines some proposal matches reach the filters (one pass instead of one per proposal)
-      query: { bool: { filter: [{ range: { [LOG_FIELDS.timestamp]: { gte: start, lt: end, format: 'epoch_millis' } } }, { bool: { should: compiled.map((c) => c.query), minimum_should_match: 1 } }] } },
+      query: {
+        bool: {
+          filter: [
+            { range: { [LOG_FIELDS.timestamp]: { gte: start, lt: end, format: 'epoch_millis' } } },
+            { bool: { should: compiled.map((c) => c.query), minimum_should_match: 1 } },
+          ],
+        },
+      },
       aggs: {
         proposals: {
           filters: { filters },
           aggs: {
-            status: { terms: { field: LOG_FIELDS.buildStatus, size: 20 }, aggs: { builds: { cardinality: { field: LOG_FIELDS.buildUuid, precision_threshold: 1000 } } } },
+            status: {
+              terms: { field: LOG_FIELDS.buildStatus, size: 20 },
+              aggs: { builds: { cardinality: { field: LOG_FIELDS.buildUuid, precision_threshold: 1000 } } },
+            },
             clustered: { terms: { field: LOG_FIELDS.buildUuid, size: clustered.length, include: clustered } },
           },
         },
@@ -230,18 +299,25 @@ async function checkProposals(engine: EngineClient, index: string, start: number
 function counted<K extends string>(values: string[], key: K): Array<Record<K, string> & { builds: number }> {
   const m = new Map<string, number>();
   for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
-  return [...m.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([v, n]) => ({ [key]: v, builds: n }) as Record<K, string> & { builds: number });
+  return [...m.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([v, n]) => ({ [key]: v, builds: n }) as Record<K, string> & { builds: number });
 }
 
 /** The clusters (one page, as the API returns them) and every cluster with all its builds (for evaluation). */
-export async function clusterUncategorizedDetailed(engine: EngineClient, signatures: CompiledSignature[], options: ClusterOptions = {}): Promise<ClustersResult & { all: LineCluster[] }> {
+export async function clusterUncategorizedDetailed(
+  engine: EngineClient,
+  signatures: CompiledSignature[],
+  options: ClusterOptions = {},
+): Promise<ClustersResult & { all: LineCluster[] }> {
   const t0 = Date.now();
   const index = options.index ?? DEFAULT_LOG_INDEX_PATTERN;
   const end = options.end ?? Date.now();
   const windowMs = options.windowMs ?? 10 * DAY_MS;
   const start = end - windowMs;
   const maxBuilds = options.maxBuilds ?? DEFAULT_CLUSTER_BUILDS;
-  if (!Number.isInteger(maxBuilds) || maxBuilds < 1 || maxBuilds > MAX_CLUSTER_BUILDS) throw new Error(`maxBuilds must be a whole number from 1 to ${MAX_CLUSTER_BUILDS}, got ${maxBuilds}`);
+  if (!Number.isInteger(maxBuilds) || maxBuilds < 1 || maxBuilds > MAX_CLUSTER_BUILDS)
+    throw new Error(`maxBuilds must be a whole number from 1 to ${MAX_CLUSTER_BUILDS}, got ${maxBuilds}`);
   const page = options.page ?? 1;
   const perPage = options.perPage ?? 20;
   let engineMs = 0;
@@ -321,7 +397,14 @@ export async function clusterUncategorizedDetailed(engine: EngineClient, signatu
 
   // 4. check the proposals of the largest clusters in one request
   const bySize = all.slice().sort((a, b) => b.builds.length - a.builds.length || (a.id < b.id ? -1 : 1));
-  const checked = await checkProposals(engine, index, start, end, bySize.slice(0, MAX_CHECKED_PROPOSALS), input.map((b) => b.uuid));
+  const checked = await checkProposals(
+    engine,
+    index,
+    start,
+    end,
+    bySize.slice(0, MAX_CHECKED_PROPOSALS),
+    input.map((b) => b.uuid),
+  );
   engineMs += checked.took;
   lap('check');
 
@@ -336,19 +419,42 @@ export async function clusterUncategorizedDetailed(engine: EngineClient, signatu
       id: c.id,
       template: c.template,
       size: c.builds.length,
-      jobs: counted(c.builds.map((b) => b.job), 'job'),
-      projects: counted(c.builds.map((b) => b.project), 'project'),
+      jobs: counted(
+        c.builds.map((b) => b.job),
+        'job',
+      ),
+      projects: counted(
+        c.builds.map((b) => b.project),
+        'project',
+      ),
       firstSeen: new Date(Math.min(...times)).toISOString(),
       lastSeen: new Date(Math.max(...times)).toISOString(),
       trend,
       growth: recent / (c.builds.length / 4),
-      samples: c.builds.slice(0, CLUSTER_SAMPLES).map((b) => ({ uuid: b.uuid, job: b.job, file: b.lines[0].file, line: b.lines[0].line, common: commonRanges(b.lines[0].line, c.phrases), logUrl: b.lines[0].logUrl })),
+      samples: c.builds
+        .slice(0, CLUSTER_SAMPLES)
+        .map((b) => ({
+          uuid: b.uuid,
+          job: b.job,
+          file: b.lines[0].file,
+          line: b.lines[0].line,
+          common: commonRanges(b.lines[0].line, c.phrases),
+          logUrl: b.lines[0].logUrl,
+        })),
       builds: c.builds.slice(0, MAX_CLUSTER_BUILD_IDS).map((b) => b.uuid),
-      proposal: { query, title: messageCore(c.builds[0].lines[0].line).slice(0, 120), check: checked.checks.get(c.id) ?? null },
+      proposal: {
+        query,
+        title: messageCore(c.builds[0].lines[0].line).slice(0, 120),
+        check: checked.checks.get(c.id) ?? null,
+      },
     };
   });
   const sort = options.sort ?? 'size';
-  out.sort((a, b) => (sort === 'growth' ? b.growth - a.growth || b.size - a.size : b.size - a.size || b.growth - a.growth) || (a.id < b.id ? -1 : 1));
+  out.sort(
+    (a, b) =>
+      (sort === 'growth' ? b.growth - a.growth || b.size - a.size : b.size - a.size || b.growth - a.growth) ||
+      (a.id < b.id ? -1 : 1),
+  );
   return {
     start,
     end,
@@ -365,7 +471,11 @@ export async function clusterUncategorizedDetailed(engine: EngineClient, signatu
 }
 
 /** GET /api/elastic_recheck/clusters: one page of clusters. */
-export async function clusterUncategorized(engine: EngineClient, signatures: CompiledSignature[], options: ClusterOptions = {}): Promise<ClustersResult> {
+export async function clusterUncategorized(
+  engine: EngineClient,
+  signatures: CompiledSignature[],
+  options: ClusterOptions = {},
+): Promise<ClustersResult> {
   const { all, ...result } = await clusterUncategorizedDetailed(engine, signatures, options);
   return result;
 }

@@ -52,7 +52,10 @@ const PLACEHOLDER = /<(?:ts|uuid|ip|mac|path|host|hex|num)>/;
 
 /** The normalised text without its placeholders (the words every such line has). */
 export function literalText(normalised: string): string {
-  return normalised.replace(/<(?:ts|uuid|ip|mac|path|host|hex|num)>/g, ' ').replace(/\s+/g, ' ').trim();
+  return normalised
+    .replace(/<(?:ts|uuid|ip|mac|path|host|hex|num)>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Lower-case word tokens of a normalised line, without placeholders (what similarity compares). */

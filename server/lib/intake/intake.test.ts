@@ -98,13 +98,18 @@ describe('Zuul intake', () => {
         return real.request<T>(req);
       },
     };
-    await expect(pollTenant({ engine: dying, zuul: new ZuulClient(config.zuul.url!), config }, tenant)).rejects.toThrow('engine unreachable');
+    await expect(pollTenant({ engine: dying, zuul: new ZuulClient(config.zuul.url!), config }, tenant)).rejects.toThrow(
+      'engine unreachable',
+    );
     expect(await takenUuids(config)).toHaveLength(3);
     const cp = await engineRequest('GET', `/${config.state.index}/_doc/${encodeURIComponent(checkpointId(tenant))}`);
     expect(cp._source.idxMin).toBe(0); // not moved: the first poll never completed
 
     // "restart": new clients, same engine state
-    const again = await pollTenant({ engine: httpEngineClient(engineUrl()), zuul: new ZuulClient(config.zuul.url!), config }, tenant);
+    const again = await pollTenant(
+      { engine: httpEngineClient(engineUrl()), zuul: new ZuulClient(config.zuul.url!), config },
+      tenant,
+    );
     expect(again).toMatchObject({ taken: 4, duplicates: 3 });
     expect(await takenUuids(config)).toEqual(builds.map((b) => b.uuid).sort());
   });
@@ -151,7 +156,9 @@ describe('Zuul intake', () => {
 
   test('an unknown tenant is a clear, non-retryable error', async () => {
     const config = configFor();
-    const error = await pollTenant({ engine, zuul: new ZuulClient(config.zuul.url!), config }, 'no-such-tenant').catch((e) => e);
+    const error = await pollTenant({ engine, zuul: new ZuulClient(config.zuul.url!), config }, 'no-such-tenant').catch(
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(ZuulError);
     expect(error.message).toContain('Zuul answered 404 for tenant no-such-tenant');
     expect(error.retryable).toBe(false);

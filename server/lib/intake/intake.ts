@@ -91,7 +91,16 @@ export function buildFilter(config: RecheckConfig): (b: ZuulBuild) => boolean {
 
 export function newResult(build: ZuulBuild, now: number): BuildResult {
   const at = new Date(now).toISOString();
-  return { build: storedBuild(build), stage: 'waiting', takenAt: at, updatedAt: at, matches: [], explained: false, reports: {}, reportPending: false };
+  return {
+    build: storedBuild(build),
+    stage: 'waiting',
+    takenAt: at,
+    updatedAt: at,
+    matches: [],
+    explained: false,
+    reports: {},
+    reportPending: false,
+  };
 }
 
 export async function pollTenant(deps: IntakeDeps, tenant: string): Promise<IntakeSummary> {
@@ -107,7 +116,12 @@ export async function pollTenant(deps: IntakeDeps, tenant: string): Promise<Inta
   const newestId = newest[0]?.id ?? 0;
   let current = await getDoc<Checkpoint>(engine, stateIndex, checkpointId(tenant));
   if (!current) {
-    const start: Checkpoint = { kind: 'checkpoint', tenant, idxMin: config.zuul.startFrom === 'now' ? newestId + 1 : 0, updatedAt: new Date(now()).toISOString() };
+    const start: Checkpoint = {
+      kind: 'checkpoint',
+      tenant,
+      idxMin: config.zuul.startFrom === 'now' ? newestId + 1 : 0,
+      updatedAt: new Date(now()).toISOString(),
+    };
     await createDoc(engine, stateIndex, checkpointId(tenant), start, true);
     current = await getDoc<Checkpoint>(engine, stateIndex, checkpointId(tenant));
     if (!current) throw new Error(`checkpoint ${checkpointId(tenant)} vanished after creation`);
@@ -134,14 +148,27 @@ export async function pollTenant(deps: IntakeDeps, tenant: string): Promise<Inta
   const pipeline = config.zuul.pipelines.length === 1 ? config.zuul.pipelines[0] : undefined;
   const failed = await zuul.allBuilds(
     tenant,
-    { complete: true, result: config.zuul.results, idxMin: from, idxMax: frontier - 1, pipeline, voting: config.zuul.includeNonVoting ? undefined : true },
+    {
+      complete: true,
+      result: config.zuul.results,
+      idxMin: from,
+      idxMax: frontier - 1,
+      pipeline,
+      voting: config.zuul.includeNonVoting ? undefined : true,
+    },
     pageSize,
   );
   const keep = buildFilter(config);
   // Oldest first, so that a poll interrupted half way has taken a prefix.
   for (const build of failed.sort((a, b) => a.id - b.id)) {
     summary.seen++;
-    if (build.id < from || build.id >= frontier || build.result === null || !config.zuul.results.includes(build.result) || !keep(build)) {
+    if (
+      build.id < from ||
+      build.id >= frontier ||
+      build.result === null ||
+      !config.zuul.results.includes(build.result) ||
+      !keep(build)
+    ) {
       summary.filtered++;
       continue;
     }

@@ -29,7 +29,10 @@ export interface BuildQuery {
 }
 
 export class ZuulError extends Error {
-  constructor(message: string, readonly statusCode: number) {
+  constructor(
+    message: string,
+    readonly statusCode: number,
+  ) {
     super(message);
     this.name = 'ZuulError';
   }
@@ -41,7 +44,10 @@ export class ZuulError extends Error {
 
 export class ZuulClient {
   private readonly base: string;
-  constructor(url: string, private readonly timeoutMs = 30000) {
+  constructor(
+    url: string,
+    private readonly timeoutMs = 30000,
+  ) {
     this.base = url.replace(/\/+$/, '');
   }
 
@@ -60,12 +66,16 @@ export class ZuulClient {
     const target = `${this.base}/api/tenant/${encodeURIComponent(tenant)}/builds?${params}`;
     let res: Response;
     try {
-      res = await fetch(target, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await fetch(target, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
     } catch (error: any) {
       throw new ZuulError(`Zuul unreachable at ${this.base}: ${error?.cause?.code ?? error?.message ?? error}`, 0);
     }
     const text = await res.text();
-    if (!res.ok) throw new ZuulError(`Zuul answered ${res.status} for tenant ${tenant}: ${text.slice(0, 200)}`, res.status);
+    if (!res.ok)
+      throw new ZuulError(`Zuul answered ${res.status} for tenant ${tenant}: ${text.slice(0, 200)}`, res.status);
     let body: unknown;
     try {
       body = JSON.parse(text);

@@ -14,7 +14,17 @@ import { LOG_FIELDS } from '../../../common/log_fields';
 import { EngineClient, search } from '../../../lib/engine_client';
 
 /** Shown only with `verbose` (ER's IGNORED_ATTRIBUTES). */
-export const NOISE_ATTRIBUTES = ['build_master', 'build_patchset', 'build_ref', 'build_short_uuid', 'build_uuid', 'error_pr', 'host', 'received_at', 'type'];
+export const NOISE_ATTRIBUTES = [
+  'build_master',
+  'build_patchset',
+  'build_ref',
+  'build_short_uuid',
+  'build_uuid',
+  'error_pr',
+  'host',
+  'received_at',
+  'type',
+];
 
 export interface QueryStatsOptions {
   index?: string;
@@ -48,12 +58,21 @@ export async function mappedAttributes(engine: EngineClient, index: string): Pro
   return [...names].sort();
 }
 
-export async function queryStats(engine: EngineClient, query: object, options: QueryStatsOptions = {}): Promise<QueryStatsResult> {
+export async function queryStats(
+  engine: EngineClient,
+  query: object,
+  options: QueryStatsOptions = {},
+): Promise<QueryStatsResult> {
   const index = options.index ?? DEFAULT_LOG_INDEX_PATTERN;
   const quantity = options.quantity ?? 5;
-  if (!Number.isInteger(quantity) || quantity < 1) throw new Error(`quantity must be a whole number >= 1, got ${quantity}`);
+  if (!Number.isInteger(quantity) || quantity < 1)
+    throw new Error(`quantity must be a whole number >= 1, got ${quantity}`);
   const attributes = (options.fields ?? (await mappedAttributes(engine, index))).filter(
-    (f) => !f.startsWith('@') && f !== 'message' && !options.exclude?.includes(f) && (options.verbose || !NOISE_ATTRIBUTES.includes(f)),
+    (f) =>
+      !f.startsWith('@') &&
+      f !== 'message' &&
+      !options.exclude?.includes(f) &&
+      (options.verbose || !NOISE_ATTRIBUTES.includes(f)),
   );
   const filter: object[] = [query];
   if (options.start !== undefined || options.end !== undefined) {
@@ -71,7 +90,12 @@ export async function queryStats(engine: EngineClient, query: object, options: Q
       },
     };
   });
-  const res = await search(engine, index, { size: 0, track_total_hits: true, query: { bool: { filter } }, aggs }, { ignore_unavailable: true, allow_no_indices: true });
+  const res = await search(
+    engine,
+    index,
+    { size: 0, track_total_hits: true, query: { bool: { filter } }, aggs },
+    { ignore_unavailable: true, allow_no_indices: true },
+  );
   const fields: FieldBreakdown[] = [];
   attributes.forEach((field, i) => {
     const agg = res.aggregations?.[`a${i}`];
@@ -82,7 +106,11 @@ export async function queryStats(engine: EngineClient, query: object, options: Q
       field,
       total,
       countError: agg.doc_count_error_upper_bound ?? 0,
-      values: agg.buckets.map((b: any) => ({ value: String(b.key), count: b.doc_count, percent: (100 * b.doc_count) / total })),
+      values: agg.buckets.map((b: any) => ({
+        value: String(b.key),
+        count: b.doc_count,
+        percent: (100 * b.doc_count) / total,
+      })),
     });
   });
   return { totalHits: res.hits.total.value, fields, took: res.took };

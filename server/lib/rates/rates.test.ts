@@ -3,7 +3,15 @@ import { build, createLogIndex, logDoc, TestIndex } from '../../../test/fixtures
 import { sig } from '../../../test/fixtures/signatures';
 import { compileSignatures } from '../signatures/compile';
 import { messageDocFrequencies } from '../signatures/anchors';
-import { absentTokens, failureRates, HOUR_MS, IncompleteCountError, isFailedStatus, planRatesSearches, windowFilter } from './rates';
+import {
+  absentTokens,
+  failureRates,
+  HOUR_MS,
+  IncompleteCountError,
+  isFailedStatus,
+  planRatesSearches,
+  windowFilter,
+} from './rates';
 
 /* A deterministic scenario: 1,200 builds over 12 days in two indices (3 shards each, so terms
  * results are merged across 6 shards), some builds with lines in two hours and across the index
@@ -25,7 +33,7 @@ interface Scenario {
 
 function rng(seed: number): () => number {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
 }
 
 const random = rng(7);
@@ -34,7 +42,11 @@ for (let i = 0; i < 1200; i++) {
   const t0 = END - Math.floor(random() * 12 * 24 * HOUR_MS);
   const lines: Scenario['lines'] = [];
   const n = 1 + Math.floor(random() * 4);
-  for (let j = 0; j < n; j++) lines.push({ t: t0 + Math.floor(random() * 2 * HOUR_MS) - HOUR_MS, word: WORDS[Math.floor(random() * WORDS.length)] });
+  for (let j = 0; j < n; j++)
+    lines.push({
+      t: t0 + Math.floor(random() * 2 * HOUR_MS) - HOUR_MS,
+      word: WORDS[Math.floor(random() * WORDS.length)],
+    });
   builds.push({
     uuid: `b${i.toString(16).padStart(31, '0')}`,
     status: STATUSES[Math.floor(random() * STATUSES.length)],
@@ -96,11 +108,16 @@ beforeAll(async () => {
   const docs2: Array<Record<string, unknown>> = [];
   for (const b of builds) {
     const fields = build(b.uuid, { build_status: b.status, build_name: b.job, build_queue: b.queue, voting: b.voting });
-    for (const l of b.lines) (l.t < split ? docs1 : docs2).push(logDoc({ build: fields, message: `line with ${l.word} inside`, timestamp: new Date(l.t).toISOString() }));
+    for (const l of b.lines)
+      (l.t < split ? docs1 : docs2).push(
+        logDoc({ build: fields, message: `line with ${l.word} inside`, timestamp: new Date(l.t).toISOString() }),
+      );
     // `delta` only in the smaller index: absent from the statistics (largest index), present in the window
     if (b.lines[0].t >= split && b.lines[0].t < END && deltaBuilds.size < 40) {
       deltaBuilds.add(b.uuid);
-      docs2.push(logDoc({ build: fields, message: 'line with delta inside', timestamp: new Date(b.lines[0].t).toISOString() }));
+      docs2.push(
+        logDoc({ build: fields, message: 'line with delta inside', timestamp: new Date(b.lines[0].t).toISOString() }),
+      );
     }
   }
   await day1.add(docs1);
@@ -114,22 +131,35 @@ afterAll(async () => {
 describe('failureRates (one aggregation request, exact distinct-build counts)', () => {
   it('equals counts computed independently from the scenario, for every signature, status and hour', async () => {
     const windowMs = 10 * 24 * HOUR_MS;
-    const result = await failureRates(day1.engine, signatures, { index: `${day1.name},${day2.name}`, end: END, windowMs, bucketMs: HOUR_MS });
+    const result = await failureRates(day1.engine, signatures, {
+      index: `${day1.name},${day2.name}`,
+      end: END,
+      windowMs,
+      bucketMs: HOUR_MS,
+    });
     expect(result.start).toBe(END - windowMs);
     expect(result.signatures.map((s) => s.signatureId).sort()).toEqual(['alpha', 'alpha-wild', 'bravo', 'charlie']);
     for (const row of result.signatures) {
-      const exp = expected(wordOf(row.signatureId), { nonvoting: row.signatureId === 'bravo', windowMs, bucketMs: HOUR_MS });
+      const exp = expected(wordOf(row.signatureId), {
+        nonvoting: row.signatureId === 'bravo',
+        windowMs,
+        bucketMs: HOUR_MS,
+      });
       expect(row.failedBuilds).toBe(exp.failed);
       expect(row.failedBuilds24h).toBe(exp.failed24);
       expect(row.hits).toBe(exp.hits);
       expect(row.buildsByStatus).toEqual(exp.byStatus);
       expect(row.voting).toBe(row.signatureId !== 'bravo');
-      expect(row.series.map((s) => s.status)).toEqual(['FAILURE', 'TIMED_OUT', 'POST_FAILURE', 'SUCCESS'].filter((s) => exp.byStatus[s]));
+      expect(row.series.map((s) => s.status)).toEqual(
+        ['FAILURE', 'TIMED_OUT', 'POST_FAILURE', 'SUCCESS'].filter((s) => exp.byStatus[s]),
+      );
       for (const series of row.series) {
         expect(series.data).toHaveLength(240);
         for (const [ts, count] of series.data) expect(count).toBe(exp.perHour.get(series.status)?.get(ts)?.size ?? 0);
       }
-      const jobs = [...exp.jobs.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([job, failedBuilds]) => ({ job, failedBuilds }));
+      const jobs = [...exp.jobs.entries()]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .map(([job, failedBuilds]) => ({ job, failedBuilds }));
       expect(row.topJobs).toEqual(jobs.slice(0, 5));
       // ER's fails24 summed 23 hourly buckets per status, counting a build once per hour: not ours.
       expect(row.failedBuilds).toBeGreaterThan(100);
@@ -141,12 +171,23 @@ describe('failureRates (one aggregation request, exact distinct-build counts)', 
   it('filters by queue and honours bucket and window sizes', async () => {
     const windowMs = 3 * 24 * HOUR_MS;
     const bucketMs = 6 * HOUR_MS;
-    const result = await failureRates(day1.engine, signatures, { index: `${day1.name},${day2.name}`, end: END, windowMs, bucketMs, queues: ['gate'], includeSuppressed: true });
+    const result = await failureRates(day1.engine, signatures, {
+      index: `${day1.name},${day2.name}`,
+      end: END,
+      windowMs,
+      bucketMs,
+      queues: ['gate'],
+      includeSuppressed: true,
+    });
     expect(result.signatures).toHaveLength(5);
     for (const row of result.signatures) {
       const word = wordOf(row.signatureId);
       const exp = expected(word, { queue: 'gate', nonvoting: row.signatureId === 'bravo', windowMs, bucketMs });
-      expect([row.signatureId, row.failedBuilds, row.failedBuilds24h]).toEqual([row.signatureId, exp.failed, exp.failed24]);
+      expect([row.signatureId, row.failedBuilds, row.failedBuilds24h]).toEqual([
+        row.signatureId,
+        exp.failed,
+        exp.failed24,
+      ]);
       for (const series of row.series) {
         expect(series.data).toHaveLength(12);
         for (const [ts, count] of series.data) expect(count).toBe(exp.perHour.get(series.status)?.get(ts)?.size ?? 0);
@@ -159,19 +200,45 @@ describe('failureRates (one aggregation request, exact distinct-build counts)', 
     const strip = (r: Awaited<ReturnType<typeof failureRates>>) => ({ ...r, took: 0 });
     const planned = strip(await failureRates(day1.engine, signatures, { index, end: END, includeSuppressed: true }));
     // 0: a search per anchor set; huge: one narrowed search for all anchored signatures
-    for (const searchCost of [0, 1e12]) expect(strip(await failureRates(day1.engine, signatures, { index, end: END, includeSuppressed: true, searchCost }))).toEqual(planned);
+    for (const searchCost of [0, 1e12])
+      expect(
+        strip(await failureRates(day1.engine, signatures, { index, end: END, includeSuppressed: true, searchCost })),
+      ).toEqual(planned);
     expect(planned.signatures.find((s) => s.signatureId === 'alpha')!.failedBuilds).toBeGreaterThan(100);
   });
 
   it('skips signatures whose anchor tokens occur in no line of the window, with the same result', async () => {
     const index = `${day1.name},${day2.name}`;
-    const more = compileSignatures([sig('delta', 'message:delta', { allowNonvoting: true }), sig('ghost', 'message:zebra'), sig('ghost-or-alpha', 'message:zebra OR message:alpha')]);
+    const more = compileSignatures([
+      sig('delta', 'message:delta', { allowNonvoting: true }),
+      sig('ghost', 'message:zebra'),
+      sig('ghost-or-alpha', 'message:zebra OR message:alpha'),
+    ]);
     const strip = (r: Awaited<ReturnType<typeof failureRates>>) => ({ ...r, took: 0 });
-    const skipped = strip(await failureRates(day1.engine, [...signatures, ...more], { index, end: END, includeSuppressed: true }));
-    expect(strip(await failureRates(day1.engine, [...signatures, ...more], { index, end: END, includeSuppressed: true, skipAbsent: false }))).toEqual(skipped);
+    const skipped = strip(
+      await failureRates(day1.engine, [...signatures, ...more], { index, end: END, includeSuppressed: true }),
+    );
+    expect(
+      strip(
+        await failureRates(day1.engine, [...signatures, ...more], {
+          index,
+          end: END,
+          includeSuppressed: true,
+          skipAbsent: false,
+        }),
+      ),
+    ).toEqual(skipped);
     // both look absent to the statistics (largest index); over the window only zebra is
-    expect(await messageDocFrequencies(day1.engine, index, ['delta', 'zebra', 'alpha'])).toEqual(new Map([['delta', 0], ['zebra', 0], ['alpha', expect.any(Number)]]));
-    expect(await absentTokens(day1.engine, index, ['delta', 'zebra'], windowFilter(END - 10 * 24 * HOUR_MS, END, {}))).toEqual(new Set(['zebra']));
+    expect(await messageDocFrequencies(day1.engine, index, ['delta', 'zebra', 'alpha'])).toEqual(
+      new Map([
+        ['delta', 0],
+        ['zebra', 0],
+        ['alpha', expect.any(Number)],
+      ]),
+    );
+    expect(
+      await absentTokens(day1.engine, index, ['delta', 'zebra'], windowFilter(END - 10 * 24 * HOUR_MS, END, {})),
+    ).toEqual(new Set(['zebra']));
     const row = (id: string) => skipped.signatures.find((s) => s.signatureId === id)!;
     expect(Object.values(row('delta').buildsByStatus).reduce((a, b) => a + b, 0)).toBe(deltaBuilds.size);
     expect([row('ghost').hits, row('ghost').series, row('ghost').failedBuilds]).toEqual([0, [], 0]);
@@ -179,11 +246,19 @@ describe('failureRates (one aggregation request, exact distinct-build counts)', 
   });
 
   it('refuses to return a count it cannot make exact', async () => {
-    await expect(failureRates(day1.engine, signatures, { index: `${day1.name},${day2.name}`, end: END, maxBuildsPerSignature: 50 })).rejects.toBeInstanceOf(IncompleteCountError);
+    await expect(
+      failureRates(day1.engine, signatures, {
+        index: `${day1.name},${day2.name}`,
+        end: END,
+        maxBuildsPerSignature: 50,
+      }),
+    ).rejects.toBeInstanceOf(IncompleteCountError);
   });
 
   it('rejects a window that is not a multiple of the bucket', async () => {
-    await expect(failureRates(day1.engine, signatures, { index: day1.name, end: END, windowMs: 5000, bucketMs: 3000 })).rejects.toThrow('windowMs (5000) must be a positive multiple of bucketMs (3000)');
+    await expect(
+      failureRates(day1.engine, signatures, { index: day1.name, end: END, windowMs: 5000, bucketMs: 3000 }),
+    ).rejects.toThrow('windowMs (5000) must be a positive multiple of bucketMs (3000)');
   });
 });
 
@@ -203,12 +278,16 @@ describe('planRatesSearches (how the signatures are split into the searches of o
     ['never', 150000],
     ['seen', 150000],
   ]);
-  const ids = (groups: ReturnType<typeof planRatesSearches>) => groups.map((g) => [g.signatures.map((c) => c.signature.id).sort(), g.anchors]);
+  const ids = (groups: ReturnType<typeof planRatesSearches>) =>
+    groups.map((g) => [g.signatures.map((c) => c.signature.id).sort(), g.anchors]);
 
   it('keeps a common anchor away from the rare ones, shares searches by token, leaves the unanchored un-narrowed', () => {
     expect(anchors).toEqual([['portbindingfailed'], ['virtualinterfacecreateexception'], ['failed'], ['failed'], null]);
     expect(ids(planRatesSearches(compiled, anchors, df, 3000))).toEqual([
-      [['rare-1', 'rare-2'], ['portbindingfailed', 'virtualinterfacecreateexception']],
+      [
+        ['rare-1', 'rare-2'],
+        ['portbindingfailed', 'virtualinterfacecreateexception'],
+      ],
       [['common-1', 'common-2'], ['failed']],
       [['wild'], null],
     ]);
@@ -217,7 +296,10 @@ describe('planRatesSearches (how the signatures are split into the searches of o
   it('without statistics every token counts alike; a search cost of 0 gives each signature its own search', () => {
     // each token then costs the same, so a third token is not worth a third check per line: 2 searches
     expect(ids(planRatesSearches(compiled, anchors, undefined, 3000))).toEqual([
-      [['rare-1', 'rare-2'], ['portbindingfailed', 'virtualinterfacecreateexception']],
+      [
+        ['rare-1', 'rare-2'],
+        ['portbindingfailed', 'virtualinterfacecreateexception'],
+      ],
       [['common-1', 'common-2'], ['failed']],
       [['wild'], null],
     ]);

@@ -29,7 +29,12 @@
  *  - "failed" means every failed Zuul result (FAILURE, TIMED_OUT, POST_FAILURE, ...), not only FAILURE.
  */
 import type { RatesFilters, RatesResult, SignatureRate, StatusSeries } from '../../../common/api/rates';
-import { ALL_BUILD_STATUSES, DEFAULT_LOG_INDEX_PATTERN, DEFAULT_WINDOW_DAYS, FAILED_BUILD_STATUSES } from '../../../common/constants';
+import {
+  ALL_BUILD_STATUSES,
+  DEFAULT_LOG_INDEX_PATTERN,
+  DEFAULT_WINDOW_DAYS,
+  FAILED_BUILD_STATUSES,
+} from '../../../common/constants';
 import { LOG_FIELDS } from '../../../common/log_fields';
 import { EngineClient, MsearchResponse } from '../../../lib/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
@@ -64,8 +69,13 @@ export class IncompleteCountError extends Error {
   /** The caller asked for more than exact counting allows: a client error (routes answer 400). */
   readonly statusCode = 400;
 
-  constructor(readonly signatureIds: string[], readonly limit: number) {
-    super(`signature(s) ${signatureIds.join(', ')} matched more than ${limit} builds in the window; counts would not be exact (raise maxBuildsPerSignature)`);
+  constructor(
+    readonly signatureIds: string[],
+    readonly limit: number,
+  ) {
+    super(
+      `signature(s) ${signatureIds.join(', ')} matched more than ${limit} builds in the window; counts would not be exact (raise maxBuildsPerSignature)`,
+    );
     this.name = 'IncompleteCountError';
   }
 }
@@ -86,13 +96,19 @@ export function windowFilter(start: number, end: number, filters: RatesFilters):
 export function resolveWindow(options: RatesOptions): { start: number; end: number; bucketMs: number } {
   const bucketMs = options.bucketMs ?? HOUR_MS;
   const windowMs = options.windowMs ?? DEFAULT_WINDOW_DAYS * DAY_MS;
-  if (!(bucketMs > 0) || !Number.isInteger(bucketMs)) throw new Error(`bucketMs must be a positive whole number of milliseconds, got ${bucketMs}`);
-  if (!(windowMs >= bucketMs) || windowMs % bucketMs !== 0) throw new Error(`windowMs (${windowMs}) must be a positive multiple of bucketMs (${bucketMs})`);
+  if (!(bucketMs > 0) || !Number.isInteger(bucketMs))
+    throw new Error(`bucketMs must be a positive whole number of milliseconds, got ${bucketMs}`);
+  if (!(windowMs >= bucketMs) || windowMs % bucketMs !== 0)
+    throw new Error(`windowMs (${windowMs}) must be a positive multiple of bucketMs (${bucketMs})`);
   const end = options.end ?? Math.ceil(Date.now() / bucketMs) * bucketMs;
   return { start: end - windowMs, end, bucketMs };
 }
 
-export function ratesRequest(signatures: CompiledSignature[], options: RatesOptions = {}, anchors: Array<string[] | null | undefined> = signatures.map((c) => c.anchors)): object {
+export function ratesRequest(
+  signatures: CompiledSignature[],
+  options: RatesOptions = {},
+  anchors: Array<string[] | null | undefined> = signatures.map((c) => c.anchors),
+): object {
   const { start, end, bucketMs } = resolveWindow(options);
   const limit = options.maxBuildsPerSignature ?? 10000;
   const filters: Record<string, object> = {};
@@ -110,11 +126,24 @@ export function ratesRequest(signatures: CompiledSignature[], options: RatesOpti
         aggs: {
           builds: {
             multi_terms: {
-              terms: [{ field: LOG_FIELDS.buildUuid }, { field: LOG_FIELDS.buildStatus, missing: '' }, { field: LOG_FIELDS.buildName, missing: '' }],
+              terms: [
+                { field: LOG_FIELDS.buildUuid },
+                { field: LOG_FIELDS.buildStatus, missing: '' },
+                { field: LOG_FIELDS.buildName, missing: '' },
+              ],
               size: limit,
               shard_size: limit,
             },
-            aggs: { buckets: { date_histogram: { field: LOG_FIELDS.timestamp, fixed_interval: `${bucketMs}ms`, offset: `${offset}ms`, min_doc_count: 1 } } },
+            aggs: {
+              buckets: {
+                date_histogram: {
+                  field: LOG_FIELDS.timestamp,
+                  fixed_interval: `${bucketMs}ms`,
+                  offset: `${offset}ms`,
+                  min_doc_count: 1,
+                },
+              },
+            },
           },
         },
       },
@@ -137,7 +166,11 @@ function statusOrder(a: string, b: string): number {
  * Anchors chosen with the engine's term statistics (as refineAnchors), plus the statistics, which
  * the search plan below uses to estimate how many candidate lines each group of signatures reads.
  */
-async function anchorsWithStats(engine: EngineClient, index: string, compiled: CompiledSignature[]): Promise<{ anchors: Array<string[] | null | undefined>; df?: Map<string, number> }> {
+async function anchorsWithStats(
+  engine: EngineClient,
+  index: string,
+  compiled: CompiledSignature[],
+): Promise<{ anchors: Array<string[] | null | undefined>; df?: Map<string, number> }> {
   // signatures without a plan (unanchorable, or a custom query builder) keep their anchors (none)
   const all = new Set<string>();
   compiled.forEach((c) => c.anchorPlan && planTokens(c.anchorPlan, all));
@@ -174,7 +207,12 @@ export interface RatesSearchGroup {
  * only the group's candidate lines). Signatures that cannot be anchored form one un-narrowed group.
  * Exact for any split: every line a signature matches holds one of its own anchors.
  */
-export function planRatesSearches(signatures: CompiledSignature[], anchors: Array<string[] | null | undefined>, df?: Map<string, number>, searchCost = SEARCH_COST): RatesSearchGroup[] {
+export function planRatesSearches(
+  signatures: CompiledSignature[],
+  anchors: Array<string[] | null | undefined>,
+  df?: Map<string, number>,
+  searchCost = SEARCH_COST,
+): RatesSearchGroup[] {
   const freq = (t: string) => (df ? (df.get(t) ?? 0) : UNKNOWN_DF);
   const unanchored: CompiledSignature[] = [];
   const items: Array<{ sig: CompiledSignature; tokens: string[]; cand: number }> = [];
@@ -216,7 +254,14 @@ export function planRatesSearches(signatures: CompiledSignature[], anchors: Arra
  * Which of these `message` tokens occur in no line selected by `filter`: small aggregations of at most
  * `batchSize` token filters each (batches.ts), a few at a time.
  */
-export async function absentTokens(engine: EngineClient, index: string, tokens: string[], filter: object[], requestCache?: boolean, batch: BatchOptions = {}): Promise<Set<string>> {
+export async function absentTokens(
+  engine: EngineClient,
+  index: string,
+  tokens: string[],
+  filter: object[],
+  requestCache?: boolean,
+  batch: BatchOptions = {},
+): Promise<Set<string>> {
   if (tokens.length === 0) return new Set();
   const buckets: Record<string, { doc_count: number }> = {};
   try {
@@ -226,8 +271,17 @@ export async function absentTokens(engine: EngineClient, index: string, tokens: 
       const res = await engine.request<any>({
         method: 'POST',
         path: `/${index}/_search`,
-        querystring: { ignore_unavailable: true, allow_no_indices: true, ...(requestCache === false ? { request_cache: false } : {}) },
-        body: { size: 0, track_total_hits: false, query: { bool: { filter: [...filter, { terms: { message: part } }] } }, aggs: { tokens: { filters: { filters } } } },
+        querystring: {
+          ignore_unavailable: true,
+          allow_no_indices: true,
+          ...(requestCache === false ? { request_cache: false } : {}),
+        },
+        body: {
+          size: 0,
+          track_total_hits: false,
+          query: { bool: { filter: [...filter, { terms: { message: part } }] } },
+          aggs: { tokens: { filters: { filters } } },
+        },
       });
       Object.assign(buckets, res.aggregations?.tokens?.buckets ?? {});
     });
@@ -238,7 +292,11 @@ export async function absentTokens(engine: EngineClient, index: string, tokens: 
   return new Set(tokens.filter((t) => !(buckets[t]?.doc_count > 0)));
 }
 
-export async function failureRates(engine: EngineClient, signatures: CompiledSignature[], options: RatesOptions = {}): Promise<RatesResult> {
+export async function failureRates(
+  engine: EngineClient,
+  signatures: CompiledSignature[],
+  options: RatesOptions = {},
+): Promise<RatesResult> {
   const graphed = options.includeSuppressed ? signatures : signatures.filter((c) => !c.signature.suppressGraph);
   const { start, end, bucketMs } = resolveWindow(options);
   const limit = options.maxBuildsPerSignature ?? 10000;
@@ -251,7 +309,14 @@ export async function failureRates(engine: EngineClient, signatures: CompiledSig
     // Anchor tokens the statistics found in no line are checked over the window (cheap: few lines hold
     // them); a signature none of whose anchors occurs there matches nothing and is not searched (its
     // row is empty, as the aggregation would give), and absent tokens no longer widen a group.
-    const absent = await absentTokens(engine, index, [...new Set(anchors.flatMap((a) => a ?? []))].filter((t) => (df.get(t) ?? 0) === 0), windowFilter(start, end, options), options.requestCache, options);
+    const absent = await absentTokens(
+      engine,
+      index,
+      [...new Set(anchors.flatMap((a) => a ?? []))].filter((t) => (df.get(t) ?? 0) === 0),
+      windowFilter(start, end, options),
+      options.requestCache,
+      options,
+    );
     if (absent.size) {
       const kept = anchors.map((a) => (a?.length ? a.filter((t) => !absent.has(t)) : a));
       searched = graphed.filter((_, i) => !anchors[i]?.length || kept[i]!.length > 0);
@@ -267,13 +332,29 @@ export async function failureRates(engine: EngineClient, signatures: CompiledSig
   const bound = batchSizeOf(options);
   const anchorsOf = new Map(searched.map((c, i) => [c, anchors[i]]));
   const parts = planRatesSearches(searched, anchors, df, options.searchCost).flatMap((g) =>
-    chunks(g.signatures, bound).map((sigs) => ({ signatures: sigs, anchors: g.anchors === null ? null : [...new Set(sigs.flatMap((c) => anchorsOf.get(c) ?? []))].sort() })),
+    chunks(g.signatures, bound).map((sigs) => ({
+      signatures: sigs,
+      anchors: g.anchors === null ? null : [...new Set(sigs.flatMap((c) => anchorsOf.get(c) ?? []))].sort(),
+    })),
   );
-  const header = { index, ignore_unavailable: true, allow_no_indices: true, ...(options.requestCache === false ? { request_cache: false } : {}) };
+  const header = {
+    index,
+    ignore_unavailable: true,
+    allow_no_indices: true,
+    ...(options.requestCache === false ? { request_cache: false } : {}),
+  };
   const requests = pack(parts, (p) => p.signatures.length, bound);
   const answers = await mapBounded(requests, options.concurrency ?? MAX_CONCURRENT_BATCHES, async (batch) => {
     const lines: unknown[] = [];
-    for (const p of batch) lines.push(header, ratesRequest(p.signatures, options, p.signatures.map(() => p.anchors)));
+    for (const p of batch)
+      lines.push(
+        header,
+        ratesRequest(
+          p.signatures,
+          options,
+          p.signatures.map(() => p.anchors),
+        ),
+      );
     return engine.request<MsearchResponse>({ method: 'POST', path: '/_msearch', bulkBody: lines });
   });
   const buckets: Record<string, any> = {};
@@ -282,7 +363,10 @@ export async function failureRates(engine: EngineClient, signatures: CompiledSig
   for (const res of answers) {
     took += res.responses.reduce((m, r) => Math.max(m, r.took ?? 0), res.took ?? 0);
     for (const r of res.responses) {
-      if (r.error) throw new Error(`failure-rate aggregation failed: ${r.error.type ?? ''} ${r.error.reason ?? JSON.stringify(r.error)}`);
+      if (r.error)
+        throw new Error(
+          `failure-rate aggregation failed: ${r.error.type ?? ''} ${r.error.reason ?? JSON.stringify(r.error)}`,
+        );
       Object.assign(buckets, r.aggregations?.signatures?.buckets ?? {});
     }
   }
@@ -343,6 +427,10 @@ export async function failureRates(engine: EngineClient, signatures: CompiledSig
     };
   });
   if (incomplete.length) throw new IncompleteCountError(incomplete, limit);
-  rows.sort((a, b) => b.failedBuilds24h * 100000 + b.failedBuilds - (a.failedBuilds24h * 100000 + a.failedBuilds) || (a.signatureId < b.signatureId ? -1 : a.signatureId > b.signatureId ? 1 : 0));
+  rows.sort(
+    (a, b) =>
+      b.failedBuilds24h * 100000 + b.failedBuilds - (a.failedBuilds24h * 100000 + a.failedBuilds) ||
+      (a.signatureId < b.signatureId ? -1 : a.signatureId > b.signatureId ? 1 : 0),
+  );
   return { start, end, bucketMs, signatures: rows, took };
 }

@@ -34,12 +34,19 @@ describeWithCorpus('report texts match elastic-recheck golden output', () => {
     const expectedIrc = c.irc_messages[0][1];
     const irc = jobs.some((j) => j.bugUrls.length)
       ? chatFoundText('openstack/keystone', CHANGE_URL, jobs)
-      : chatUnrecognizedText('openstack/keystone', CHANGE_URL, jobs.map((j) => j.job), c.queue);
+      : chatUnrecognizedText(
+          'openstack/keystone',
+          CHANGE_URL,
+          jobs.map((j) => j.job),
+          c.queue,
+        );
     expect(irc).toBe(expectedIrc);
   });
 
   test('the not-ready text', () => {
-    expect(notReadyText(1200000, 'tempest-full', 64750, '6', '5dd41fe')).toBe(golden.irc[0].timeout_message_to_negative_channels[0][1]);
+    expect(notReadyText(1200000, 'tempest-full', 64750, '6', '5dd41fe')).toBe(
+      golden.irc[0].timeout_message_to_negative_channels[0][1],
+    );
   });
 });
 

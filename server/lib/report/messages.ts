@@ -23,7 +23,11 @@ export function gerritComment(jobs: JobBugs[], messages: GerritMessages): string
   if (!jobs.some((j) => j.bugUrls.length)) return messages.noBugsFound;
   const bugs = '- ' + jobs.map(jobLine).sort().join('\n- ');
   const fully = jobs.every((j) => j.bugUrls.length > 0);
-  return [messages.foundBug.replace('%(bugs)s', bugs), fully ? messages.recheckInstructions : messages.unrecognized, messages.footer].join('\n');
+  return [
+    messages.foundBug.replace('%(bugs)s', bugs),
+    fully ? messages.recheckInstructions : messages.unrecognized,
+    messages.footer,
+  ].join('\n');
 }
 
 /** IRC `error_found`: "<project> change: <url> failed because of: job: urls, job: unrecognized error". */
@@ -37,7 +41,13 @@ export function chatUnrecognizedText(project: string, changeUrl: string, jobs: s
 }
 
 /** ResultTimedOut: "Required files not ready after 1200.0s for <job> <change>,<patchset>,<uuid>". */
-export function notReadyText(timeoutMs: number, job: string, change: number | undefined, patchset: string | undefined, uuid: string): string {
+export function notReadyText(
+  timeoutMs: number,
+  job: string,
+  change: number | undefined,
+  patchset: string | undefined,
+  uuid: string,
+): string {
   const seconds = timeoutMs / 1000;
   const shown = Number.isInteger(seconds) ? seconds.toFixed(1) : String(seconds);
   return `Required files not ready after ${shown}s for ${job} ${change ?? '-'},${patchset ?? '-'},${uuid}`;

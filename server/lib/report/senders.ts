@@ -7,14 +7,25 @@ import { createHash } from 'crypto';
 import type { WebhookConfig } from '../../config';
 
 /** Connection failures that happen before any byte of the request left: the service cannot have it. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+]);
 
 export class DeliveryError extends Error {
   /**
    * @param uncertain no answer came although the request may have reached the service (time-out, connection
    * reset): the report may or may not have arrived.
    */
-  constructor(message: string, readonly statusCode: number, readonly uncertain = false) {
+  constructor(
+    message: string,
+    readonly statusCode: number,
+    readonly uncertain = false,
+  ) {
     super(message);
     this.name = 'DeliveryError';
   }
@@ -24,7 +35,12 @@ export class DeliveryError extends Error {
   }
 }
 
-async function send(what: string, url: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; text: string }> {
+async function send(
+  what: string,
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+): Promise<{ status: number; text: string }> {
   let res: Response;
   try {
     res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
@@ -36,9 +52,14 @@ async function send(what: string, url: string, init: RequestInit, timeoutMs: num
   try {
     text = await res.text();
   } catch (error: any) {
-    throw new DeliveryError(`${what}: the answer broke off (${error?.cause?.code ?? error?.name ?? 'error'})`, 0, res.ok);
+    throw new DeliveryError(
+      `${what}: the answer broke off (${error?.cause?.code ?? error?.name ?? 'error'})`,
+      0,
+      res.ok,
+    );
   }
-  if (!res.ok) throw new DeliveryError(`${what}: answered ${res.status} ${text.slice(0, 200).replace(/\s+/g, ' ')}`, res.status);
+  if (!res.ok)
+    throw new DeliveryError(`${what}: answered ${res.status} ${text.slice(0, 200).replace(/\s+/g, ' ')}`, res.status);
   return { status: res.status, text };
 }
 
@@ -59,7 +80,13 @@ export interface GerritTarget {
 export class GerritClient {
   private readonly base: string;
   private readonly auth: string;
-  constructor(url: string, username: string, password: string, private readonly tag: string, private readonly timeoutMs = 30000) {
+  constructor(
+    url: string,
+    username: string,
+    password: string,
+    private readonly tag: string,
+    private readonly timeoutMs = 30000,
+  ) {
     this.base = url.replace(/\/+$/, '');
     this.auth = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   }
@@ -80,11 +107,20 @@ export class GerritClient {
   /** POST /a/changes/{project~change}/revisions/{patchset}/review with { message, tag }. */
   async review(target: GerritTarget, message: string, buildUuid: string): Promise<void> {
     const url = `${this.base}/a/changes/${this.changeId(target)}/revisions/${encodeURIComponent(target.patchset)}/review`;
-    const res = await send(`Gerrit review on ${target.change},${target.patchset}`, url, {
-      method: 'POST',
-      headers: { authorization: this.auth, 'content-type': 'application/json; charset=UTF-8', accept: 'application/json' },
-      body: JSON.stringify({ message, tag: this.buildTag(buildUuid) }),
-    }, this.timeoutMs);
+    const res = await send(
+      `Gerrit review on ${target.change},${target.patchset}`,
+      url,
+      {
+        method: 'POST',
+        headers: {
+          authorization: this.auth,
+          'content-type': 'application/json; charset=UTF-8',
+          accept: 'application/json',
+        },
+        body: JSON.stringify({ message, tag: this.buildTag(buildUuid) }),
+      },
+      this.timeoutMs,
+    );
     try {
       parseGerritJson(res.text);
     } catch {
@@ -95,17 +131,34 @@ export class GerritClient {
   /** Whether this build's comment (its tag and text) is already on the change (to settle an interrupted delivery). */
   async hasMessage(target: GerritTarget, message: string, buildUuid: string): Promise<boolean> {
     const url = `${this.base}/a/changes/${this.changeId(target)}/messages`;
-    const res = await send(`Gerrit messages of ${target.change}`, url, { method: 'GET', headers: { authorization: this.auth, accept: 'application/json' } }, this.timeoutMs);
+    const res = await send(
+      `Gerrit messages of ${target.change}`,
+      url,
+      { method: 'GET', headers: { authorization: this.auth, accept: 'application/json' } },
+      this.timeoutMs,
+    );
     const list = parseGerritJson(res.text);
     const tag = this.buildTag(buildUuid);
-    return Array.isArray(list) && list.some((m: any) => m?.tag === tag && typeof m?.message === 'string' && m.message.includes(message));
+    return (
+      Array.isArray(list) &&
+      list.some((m: any) => m?.tag === tag && typeof m?.message === 'string' && m.message.includes(message))
+    );
   }
 }
 
 export interface ChatPayload {
   event: 'positive' | 'negative';
   text: string;
-  build: { uuid: string; job: string; project: string; pipeline: string; change?: number; patchset?: string; result: string; logUrl?: string };
+  build: {
+    uuid: string;
+    job: string;
+    project: string;
+    pipeline: string;
+    change?: number;
+    patchset?: string;
+    result: string;
+    logUrl?: string;
+  };
   changeUrl?: string;
   bugs: Array<{ signatureId: string; url: string }>;
   /** Stable per build and channel: the same on a resend (generic webhooks drop repeats of it). */
@@ -123,20 +176,33 @@ export const deliveryIdOf = matrixTxnId;
 export async function sendWebhook(hook: WebhookConfig, payload: ChatPayload, timeoutMs: number): Promise<void> {
   const what = `webhook ${hook.name} (${hook.type})`;
   if (hook.type === 'slack') {
-    await send(what, hook.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: payload.text }) }, timeoutMs);
+    await send(
+      what,
+      hook.url,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: payload.text }) },
+      timeoutMs,
+    );
     return;
   }
   if (hook.type === 'matrix') {
     const url = `${hook.url.replace(/\/+$/, '')}/_matrix/client/v3/rooms/${encodeURIComponent(hook.roomId!)}/send/m.room.message/${matrixTxnId(payload.build.uuid, `chat:${hook.name}`)}`;
-    await send(what, url, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${hook.token}` },
-      body: JSON.stringify({ msgtype: 'm.text', body: payload.text }),
-    }, timeoutMs);
+    await send(
+      what,
+      url,
+      {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${hook.token}` },
+        body: JSON.stringify({ msgtype: 'm.text', body: payload.text }),
+      },
+      timeoutMs,
+    );
     return;
   }
   // our generic webhook contract: a receiver drops a repeated Idempotency-Key (docs/api.md)
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': payload.deliveryId ?? '' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'idempotency-key': payload.deliveryId ?? '',
+  };
   if (hook.token) headers.authorization = `Bearer ${hook.token}`;
   await send(what, hook.url, { method: 'POST', headers, body: JSON.stringify(payload) }, timeoutMs);
 }

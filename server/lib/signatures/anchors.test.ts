@@ -7,7 +7,7 @@ describe('anchor tokens (necessary message tokens of a signature)', () => {
     expect(safeToken('No valid host was found')).toBe('valid'); // first of the longest
     expect(safeToken('Timed out waiting for thing')).toBe('waiting');
     // joined by digits, "_", ".", "'" or ":" in the standard tokenizer: not safe
-    expect(safeToken('abc123 x.y foo_bar it\'s a:b')).toBeNull();
+    expect(safeToken("abc123 x.y foo_bar it's a:b")).toBeNull();
     // identifiers first; `:` or `.` before a space or at the end breaks
     expect(safeToken('tempest.lib.exceptions.SSHTimeout: Connection to the')).toBe('connection');
     expect(safeToken('PortBindingFailed: Binding failed for port')).toBe('portbindingfailed');
@@ -20,7 +20,10 @@ describe('anchor tokens (necessary message tokens of a signature)', () => {
   it('follows the classic parser: a required clause suffices, optional clauses all need anchors', () => {
     expect(anchorTokens('message:"No valid host was found" AND tags:"screen-n-sch.txt"')).toEqual(['valid']);
     expect(anchorTokens('message:"connection refused" AND message:"Timed out waiting"')).toEqual(['connection']);
-    expect(anchorTokens('message:"connection refused" OR message:"Timed out waiting"')).toEqual(['connection', 'waiting']);
+    expect(anchorTokens('message:"connection refused" OR message:"Timed out waiting"')).toEqual([
+      'connection',
+      'waiting',
+    ]);
     expect(anchorTokens('message:"connection refused" OR tags:console')).toBeNull();
     expect(anchorTokens('tags:console AND build_name:"tempest-full"')).toBeNull();
     expect(anchorTokens('message:(bravo OR charlie) AND voting:1')).toEqual(['bravo', 'charlie']);
@@ -33,10 +36,25 @@ describe('anchor tokens (necessary message tokens of a signature)', () => {
   it('picks the rarest token when document frequencies are known', () => {
     const plan = anchorPlan('message:"AMQP server on" AND message:"is unreachable" AND tags:x')!;
     expect(chooseAnchors(plan).tokens).toEqual(['unreachable']);
-    const df = new Map([['amqp', 3], ['server', 6000], ['on', 9000], ['is', 9000], ['unreachable', 40]]);
+    const df = new Map([
+      ['amqp', 3],
+      ['server', 6000],
+      ['on', 9000],
+      ['is', 9000],
+      ['unreachable', 40],
+    ]);
     expect(chooseAnchors(plan, df)).toEqual({ tokens: ['amqp'], cost: 3 });
     const or = anchorPlan('message:"alpha beta" OR message:gamma')!;
-    expect(chooseAnchors(or, new Map([['alpha', 5], ['beta', 1], ['gamma', 2]]))).toEqual({ tokens: ['beta', 'gamma'], cost: 3 });
+    expect(
+      chooseAnchors(
+        or,
+        new Map([
+          ['alpha', 5],
+          ['beta', 1],
+          ['gamma', 2],
+        ]),
+      ),
+    ).toEqual({ tokens: ['beta', 'gamma'], cost: 3 });
   });
 
   it('is attached only to signatures compiled to their own query, and combines into one filter', () => {

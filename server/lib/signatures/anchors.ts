@@ -62,7 +62,8 @@ export function safeToken(text: string): string | null {
  * Which tokens could anchor a query: `leaf` (any one of its tokens is necessary), `all` (required
  * clauses: any one option suffices), `any` (optional clauses: every part is needed, their union).
  */
-export type AnchorPlan = { kind: 'leaf'; tokens: string[] } | { kind: 'all'; options: AnchorPlan[] } | { kind: 'any'; parts: AnchorPlan[] };
+export type AnchorPlan =
+  { kind: 'leaf'; tokens: string[] } | { kind: 'all'; options: AnchorPlan[] } | { kind: 'any'; parts: AnchorPlan[] };
 
 function planOf(node: LuceneNode, field: FieldRef | undefined): AnchorPlan | null {
   if (node.type === 'bool') {
@@ -144,16 +145,31 @@ export function anchorTokens(query: string): string[] | null {
  * pattern (`_termvectors` of an artificial document). They only steer which anchors are chosen; on
  * any failure the answer is undefined and the heuristic choice stands.
  */
-export async function messageDocFrequencies(engine: EngineClient, index: string, tokens: string[]): Promise<Map<string, number> | undefined> {
+export async function messageDocFrequencies(
+  engine: EngineClient,
+  index: string,
+  tokens: string[],
+): Promise<Map<string, number> | undefined> {
   if (tokens.length === 0) return undefined;
   try {
-    const indices = await engine.request<Array<{ index: string }>>({ method: 'GET', path: `/_cat/indices/${index}`, querystring: { format: 'json', h: 'index', s: 'docs.count:desc', expand_wildcards: 'open' } });
+    const indices = await engine.request<Array<{ index: string }>>({
+      method: 'GET',
+      path: `/_cat/indices/${index}`,
+      querystring: { format: 'json', h: 'index', s: 'docs.count:desc', expand_wildcards: 'open' },
+    });
     const largest = indices.map((i) => i.index).find((name) => !name.startsWith('.'));
     if (!largest) return undefined;
     const tv = await engine.request<any>({
       method: 'POST',
       path: `/${encodeURIComponent(largest)}/_termvectors`,
-      body: { doc: { message: tokens.join(' ') }, fields: ['message'], term_statistics: true, field_statistics: false, positions: false, offsets: false },
+      body: {
+        doc: { message: tokens.join(' ') },
+        fields: ['message'],
+        term_statistics: true,
+        field_statistics: false,
+        positions: false,
+        offsets: false,
+      },
     });
     const terms = tv?.term_vectors?.message?.terms ?? {};
     return new Map(tokens.map((t) => [t, Number(terms[t]?.doc_freq ?? 0)]));
@@ -163,7 +179,11 @@ export async function messageDocFrequencies(engine: EngineClient, index: string,
 }
 
 /** Anchors chosen with the engine's statistics, for compiled signatures that carry a plan. */
-export async function refineAnchors(engine: EngineClient, index: string, compiled: CompiledSignature[]): Promise<Array<string[] | null | undefined>> {
+export async function refineAnchors(
+  engine: EngineClient,
+  index: string,
+  compiled: CompiledSignature[],
+): Promise<Array<string[] | null | undefined>> {
   if (compiled.length === 0 || !compiled.every((c) => c.anchorPlan)) return compiled.map((c) => c.anchors);
   const all = new Set<string>();
   compiled.forEach((c) => planTokens(c.anchorPlan!, all));

@@ -38,7 +38,9 @@ export function compileSignatures(signatures: Signature[], build?: SignatureQuer
     const query = build ? build(signature) : standard;
     // anchors are only sound for the signature's own query (a custom builder may select anything)
     if (query !== standard && JSON.stringify(query) !== JSON.stringify(standard)) return { signature, query };
-    const translated = engineQuery.rewrites.length ? { translated: engineQuery.text, rewrites: engineQuery.rewrites } : {};
+    const translated = engineQuery.rewrites.length
+      ? { translated: engineQuery.text, rewrites: engineQuery.rewrites }
+      : {};
     const plan = anchorPlan(engineQuery.text);
     return { signature, query, ...translated, anchors: plan ? chooseAnchors(plan).tokens : null, anchorPlan: plan };
   });

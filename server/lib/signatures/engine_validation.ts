@@ -47,7 +47,11 @@ export interface EngineQueryCheck {
 }
 
 /** `_validate/query?explain` for an engine query over the indices of `pattern`. */
-export async function validateOnEngine(engine: EngineClient, pattern: string, query: object): Promise<EngineQueryCheck> {
+export async function validateOnEngine(
+  engine: EngineClient,
+  pattern: string,
+  query: object,
+): Promise<EngineQueryCheck> {
   let r: any;
   try {
     r = await engine.request({
@@ -57,7 +61,8 @@ export async function validateOnEngine(engine: EngineClient, pattern: string, qu
       body: { query },
     });
   } catch (e) {
-    if (e instanceof EngineRequestError && e.type === 'index_not_found_exception') return { valid: true, noIndex: true };
+    if (e instanceof EngineRequestError && e.type === 'index_not_found_exception')
+      return { valid: true, noIndex: true };
     throw e;
   }
   const ex: any[] = r.explanations ?? [];
@@ -70,18 +75,20 @@ export async function validateOnEngine(engine: EngineClient, pattern: string, qu
     return { valid: false, error: m ? m[1].trim() : text };
   }
   const explanation: string | undefined = ex[0]?.explanation;
-  const matchesNothing = [...new Set(ex.flatMap((e) => [...String(e.explanation ?? '').matchAll(/MatchNoDocsQuery\("(.*?)"\)(?=\s|\)|$)/g)].map((m) => m[1])))];
+  const matchesNothing = [
+    ...new Set(
+      ex.flatMap((e) =>
+        [...String(e.explanation ?? '').matchAll(/MatchNoDocsQuery\("(.*?)"\)(?=\s|\)|$)/g)].map((m) => m[1]),
+      ),
+    ),
+  ];
   return { valid: true, explanation, ...(matchesNothing.length ? { matchesNothing } : {}) };
 }
 
 /** Replace the `leading_wildcard` errors of a validation by what measuring them on the engine says. */
-export async function withMeasuredWildcards<V extends { ok: boolean; errors: QueryProblem[]; warnings: QueryProblem[] }>(
-  engine: EngineClient,
-  pattern: string,
-  query: string,
-  v: V,
-  fields: FieldCatalog | null,
-): Promise<V> {
+export async function withMeasuredWildcards<
+  V extends { ok: boolean; errors: QueryProblem[]; warnings: QueryProblem[] },
+>(engine: EngineClient, pattern: string, query: string, v: V, fields: FieldCatalog | null): Promise<V> {
   if (!v.errors.some((e) => e.code === 'leading_wildcard')) return v;
   const m = await measureLeadingWildcards(engine, pattern, query, v.errors, { fields });
   const errors = [...v.errors.filter((e) => e.code !== 'leading_wildcard'), ...m.errors];
@@ -106,14 +113,23 @@ export async function validateSignatureOnEngine(
 ): Promise<EngineSignatureValidation> {
   const indexFields = await fetchIndexFields(engine, pattern);
   // the translated text is what runs (signatureEngineQuery), so that is what is validated; rewrites are listed
-  const v0 = validateSignature(sig, { ...opts, legacy: true, ...(indexFields.catalog ? { fields: indexFields.catalog } : {}) });
+  const v0 = validateSignature(sig, {
+    ...opts,
+    legacy: true,
+    ...(indexFields.catalog ? { fields: indexFields.catalog } : {}),
+  });
   const v = await withMeasuredWildcards(engine, pattern, v0.translated ?? sig.query, v0, indexFields.catalog);
   if (!v.ok) return { ...v, indexFields };
   const check = await validateOnEngine(engine, pattern, signatureQuery(sig));
   const errors: QueryProblem[] = [...v.errors];
   const warnings: QueryProblem[] = [...v.warnings];
   if (!check.valid) errors.push({ code: 'syntax', message: `the engine rejects the query: ${check.error}` });
-  for (const m of check.matchesNothing ?? []) warnings.push({ code: 'type_mismatch', message: `the engine turns part of the query into "match nothing": ${m}` });
-  if (check.noIndex) warnings.push({ code: 'unknown_field', message: `no index matches '${pattern}': fields checked against the built-in ci-log-processing list, engine validation skipped` });
+  for (const m of check.matchesNothing ?? [])
+    warnings.push({ code: 'type_mismatch', message: `the engine turns part of the query into "match nothing": ${m}` });
+  if (check.noIndex)
+    warnings.push({
+      code: 'unknown_field',
+      message: `no index matches '${pattern}': fields checked against the built-in ci-log-processing list, engine validation skipped`,
+    });
   return { ...v, ok: errors.length === 0, errors, warnings, engine: check, indexFields };
 }

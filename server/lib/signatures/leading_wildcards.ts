@@ -29,7 +29,11 @@ export interface LeadingWildcardVerdicts {
   warnings: QueryProblem[];
 }
 
-function leadingWildcardAt(node: LuceneNode, offset: number, inherited?: string): { field?: string; raw: string } | undefined {
+function leadingWildcardAt(
+  node: LuceneNode,
+  offset: number,
+  inherited?: string,
+): { field?: string; raw: string } | undefined {
   if (node.type === 'bool') {
     for (const c of node.clauses) {
       const found = leadingWildcardAt(c.node, offset, inherited);
@@ -38,7 +42,8 @@ function leadingWildcardAt(node: LuceneNode, offset: number, inherited?: string)
     return undefined;
   }
   if (node.type === 'group') return leadingWildcardAt(node.body, offset, node.field?.name ?? inherited);
-  if (node.type === 'wildcard' && node.leading && node.start === offset) return { field: node.field?.name ?? inherited, raw: node.raw };
+  if (node.type === 'wildcard' && node.leading && node.start === offset)
+    return { field: node.field?.name ?? inherited, raw: node.raw };
   return undefined;
 }
 
@@ -73,7 +78,10 @@ export async function measureLeadingWildcards(
     const head = `leading wildcard in '${clause.raw}' on ${field ? `'${field}'` : 'every field'}`;
     const keyword = field ? keywordFormOf(field, opts.fields) : undefined;
     if (!keyword) {
-      out.errors.push({ ...p, message: `${head}: its cost cannot be measured (${field ? `no keyword form of '${field}' in '${pattern}' to count its values` : 'no field named'}), so it is refused; list the values with OR or anchor the start` });
+      out.errors.push({
+        ...p,
+        message: `${head}: its cost cannot be measured (${field ? `no keyword form of '${field}' in '${pattern}' to count its values` : 'no field named'}), so it is refused; list the values with OR or anchor the start`,
+      });
       continue;
     }
     let distinct: number;
@@ -83,22 +91,42 @@ export async function measureLeadingWildcards(
       const r: any = await search(
         engine,
         pattern,
-        { size: 0, track_total_hits: true, terminate_after: sampleLines, timeout: '5s', aggs: { distinct: { cardinality: { field: keyword, precision_threshold: Math.min(40_000, maxDistinct * 4) } } } },
+        {
+          size: 0,
+          track_total_hits: true,
+          terminate_after: sampleLines,
+          timeout: '5s',
+          aggs: {
+            distinct: { cardinality: { field: keyword, precision_threshold: Math.min(40_000, maxDistinct * 4) } },
+          },
+        },
         { ignore_unavailable: true, allow_no_indices: true },
       );
       distinct = Number(r.aggregations?.distinct?.value ?? 0);
       lines = Number(r.hits?.total?.value ?? 0);
       shards = Number(r._shards?.total ?? 0);
     } catch (e) {
-      out.errors.push({ ...p, message: `${head}: measuring its cost failed (${(e as Error).message}), so it is refused` });
+      out.errors.push({
+        ...p,
+        message: `${head}: measuring its cost failed (${(e as Error).message}), so it is refused`,
+      });
       continue;
     }
     if (shards === 0 || lines === 0) {
-      out.warnings.push({ ...p, message: `${head}: no log line in '${pattern}' to measure on; accepted, it visits every term of the field once logs are indexed` });
+      out.warnings.push({
+        ...p,
+        message: `${head}: no log line in '${pattern}' to measure on; accepted, it visits every term of the field once logs are indexed`,
+      });
     } else if (distinct <= maxDistinct) {
-      out.warnings.push({ ...p, message: `${head}: ${field} has ${distinct} distinct value(s) in ${lines} log line(s) sampled from '${pattern}' (limit ${maxDistinct}), so accepted; each search visits the terms of all of them` });
+      out.warnings.push({
+        ...p,
+        message: `${head}: ${field} has ${distinct} distinct value(s) in ${lines} log line(s) sampled from '${pattern}' (limit ${maxDistinct}), so accepted; each search visits the terms of all of them`,
+      });
     } else {
-      out.errors.push({ ...p, message: `${head}: ${field} has ${distinct} distinct values in ${lines} log line(s) sampled from '${pattern}', more than ${maxDistinct}: each search would visit all their terms; list the values with OR or anchor the start` });
+      out.errors.push({
+        ...p,
+        message: `${head}: ${field} has ${distinct} distinct values in ${lines} log line(s) sampled from '${pattern}', more than ${maxDistinct}: each search would visit all their terms; list the values with OR or anchor the start`,
+      });
     }
   }
   return out;

@@ -15,14 +15,22 @@ beforeAll(async () => {
     const b = build(`s${i}`, { build_status: i < 14 ? (i % 2 ? 'TIMED_OUT' : 'FAILURE') : 'SUCCESS' });
     const t = new Date(END - (i + 1) * 3600_000).toISOString();
     docs.push(logDoc({ build: b, message: 'noise line', timestamp: t }));
-    if (i < 10 || i === 14 || i === 15) docs.push(logDoc({ build: b, message: 'Kernel panic', timestamp: t }), logDoc({ build: b, message: 'Kernel panic 2', timestamp: t }));
+    if (i < 10 || i === 14 || i === 15)
+      docs.push(
+        logDoc({ build: b, message: 'Kernel panic', timestamp: t }),
+        logDoc({ build: b, message: 'Kernel panic 2', timestamp: t }),
+      );
     if (i < 4 || i === 12 || i === 13) docs.push(logDoc({ build: b, message: 'Out of memory', timestamp: t }));
   }
   await logs.add(docs);
 });
 afterAll(async () => logs?.drop());
 
-const signatures = compileSignatures([sig('panic', 'message:"Kernel panic"'), sig('oom', 'message:"Out of memory"'), sig('noise', 'message:noise')]);
+const signatures = compileSignatures([
+  sig('panic', 'message:"Kernel panic"'),
+  sig('oom', 'message:"Out of memory"'),
+  sig('noise', 'message:noise'),
+]);
 
 describe('success check and overlap', () => {
   it('counts hits and builds per status and estimates precision, warning above 10 % successes', async () => {
@@ -38,8 +46,17 @@ describe('success check and overlap', () => {
       successShare: 2 / 12,
       warning: true,
     });
-    expect(checks.find((c) => c.signatureId === 'oom')).toMatchObject({ failedBuilds: 6, successBuilds: 0, precision: 1, warning: false });
-    expect(checks.find((c) => c.signatureId === 'noise')).toMatchObject({ failedBuilds: 14, successBuilds: 6, warning: true });
+    expect(checks.find((c) => c.signatureId === 'oom')).toMatchObject({
+      failedBuilds: 6,
+      successBuilds: 0,
+      precision: 1,
+      warning: false,
+    });
+    expect(checks.find((c) => c.signatureId === 'noise')).toMatchObject({
+      failedBuilds: 14,
+      successBuilds: 6,
+      warning: true,
+    });
   });
 
   it('lists the signatures that match the same builds', async () => {
@@ -52,6 +69,8 @@ describe('success check and overlap', () => {
         { signatureId: 'panic', sharedBuilds: 4, shareOfOther: 4 / 12, jaccard: 4 / 14 },
       ],
     });
-    await expect(signatureOverlap(logs.engine, signatures, 'nope', { index: logs.name, end: END })).rejects.toThrow('unknown signature "nope"');
+    await expect(signatureOverlap(logs.engine, signatures, 'nope', { index: logs.name, end: END })).rejects.toThrow(
+      'unknown signature "nope"',
+    );
   });
 });

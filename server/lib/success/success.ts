@@ -32,31 +32,52 @@ export interface SignatureBuilds {
 }
 
 /** Every signature's builds: batches of at most `batchSize` signatures, a few at a time (batches.ts), merged. */
-export async function signatureBuilds(engine: EngineClient, signatures: CompiledSignature[], options: SignatureBuildsOptions = {}): Promise<SignatureBuilds> {
+export async function signatureBuilds(
+  engine: EngineClient,
+  signatures: CompiledSignature[],
+  options: SignatureBuildsOptions = {},
+): Promise<SignatureBuilds> {
   const end = options.end ?? Date.now();
   const start = end - (options.windowMs ?? 10 * DAY_MS);
   const limit = options.maxBuildsPerSignature ?? 10000;
-  const answers = await mapBounded(chunks(signatures, batchSizeOf(options)), options.concurrency ?? MAX_CONCURRENT_BATCHES, (part) => {
-    const filters: Record<string, object> = {};
-    for (const c of part) filters[c.signature.id] = c.query;
-    return search(
-      engine,
-      options.index ?? DEFAULT_LOG_INDEX_PATTERN,
-      {
-        size: 0,
-        track_total_hits: false,
-        query: { bool: { filter: windowFilter(start, end, options) } },
-        aggs: {
-          signatures: {
-            filters: { filters },
-            aggs: { builds: { multi_terms: { terms: [{ field: LOG_FIELDS.buildUuid }, { field: LOG_FIELDS.buildStatus, missing: '' }], size: limit, shard_size: limit } } },
+  const answers = await mapBounded(
+    chunks(signatures, batchSizeOf(options)),
+    options.concurrency ?? MAX_CONCURRENT_BATCHES,
+    (part) => {
+      const filters: Record<string, object> = {};
+      for (const c of part) filters[c.signature.id] = c.query;
+      return search(
+        engine,
+        options.index ?? DEFAULT_LOG_INDEX_PATTERN,
+        {
+          size: 0,
+          track_total_hits: false,
+          query: { bool: { filter: windowFilter(start, end, options) } },
+          aggs: {
+            signatures: {
+              filters: { filters },
+              aggs: {
+                builds: {
+                  multi_terms: {
+                    terms: [{ field: LOG_FIELDS.buildUuid }, { field: LOG_FIELDS.buildStatus, missing: '' }],
+                    size: limit,
+                    shard_size: limit,
+                  },
+                },
+              },
+            },
           },
         },
-      },
-      { ignore_unavailable: true, allow_no_indices: true },
-    );
-  });
-  const res = { took: answers.reduce((sum, r) => sum + (r.took ?? 0), 0), aggregations: { signatures: { buckets: Object.assign({}, ...answers.map((r) => r.aggregations?.signatures?.buckets ?? {})) } } };
+        { ignore_unavailable: true, allow_no_indices: true },
+      );
+    },
+  );
+  const res = {
+    took: answers.reduce((sum, r) => sum + (r.took ?? 0), 0),
+    aggregations: {
+      signatures: { buckets: Object.assign({}, ...answers.map((r) => r.aggregations?.signatures?.buckets ?? {})) },
+    },
+  };
   const out = new Map<string, Map<string, { status: string; hits: number }>>();
   const incomplete: string[] = [];
   for (const c of signatures) {
@@ -109,17 +130,31 @@ export function overlapOf(builds: SignatureBuilds, signatureId: string): Overlap
     let shared = 0;
     for (const uuid of mine.keys()) if (theirs.has(uuid)) shared++;
     if (shared === 0) continue;
-    overlaps.push({ signatureId: other, sharedBuilds: shared, shareOfOther: shared / theirs.size, jaccard: shared / (mine.size + theirs.size - shared) });
+    overlaps.push({
+      signatureId: other,
+      sharedBuilds: shared,
+      shareOfOther: shared / theirs.size,
+      jaccard: shared / (mine.size + theirs.size - shared),
+    });
   }
   overlaps.sort((a, b) => b.sharedBuilds - a.sharedBuilds || (a.signatureId < b.signatureId ? -1 : 1));
   return { signatureId, builds: mine.size, overlaps };
 }
 
-export async function successCheck(engine: EngineClient, signatures: CompiledSignature[], options: SignatureBuildsOptions & { threshold?: number } = {}): Promise<SuccessCheck[]> {
+export async function successCheck(
+  engine: EngineClient,
+  signatures: CompiledSignature[],
+  options: SignatureBuildsOptions & { threshold?: number } = {},
+): Promise<SuccessCheck[]> {
   return successChecks(await signatureBuilds(engine, signatures, options), options.threshold);
 }
 
 /** Overlap for `signatureId` against all given signatures (one request). */
-export async function signatureOverlap(engine: EngineClient, signatures: CompiledSignature[], signatureId: string, options: SignatureBuildsOptions = {}): Promise<OverlapResult> {
+export async function signatureOverlap(
+  engine: EngineClient,
+  signatures: CompiledSignature[],
+  signatureId: string,
+  options: SignatureBuildsOptions = {},
+): Promise<OverlapResult> {
   return overlapOf(await signatureBuilds(engine, signatures, options), signatureId);
 }

@@ -2,7 +2,16 @@ import { matchAll, RegexLimitError } from './bounded_regex';
 
 describe('user regular expressions run off the event loop with a time limit', () => {
   it('matches like RegExp.test, once per distinct name', async () => {
-    expect([...(await matchAll('excludeJobs', '^docs-|manuals', ['docs-build', 'tempest-full', 'openstack-manuals', 'docs-build']))].sort()).toEqual(['docs-build', 'openstack-manuals']);
+    expect(
+      [
+        ...(await matchAll('excludeJobs', '^docs-|manuals', [
+          'docs-build',
+          'tempest-full',
+          'openstack-manuals',
+          'docs-build',
+        ])),
+      ].sort(),
+    ).toEqual(['docs-build', 'openstack-manuals']);
   });
 
   it('a catastrophic pattern is stopped with a 400 while the event loop keeps turning', async () => {
@@ -12,7 +21,10 @@ describe('user regular expressions run off the event loop with a time limit', ()
     try {
       const error = await matchAll('excludeJobs', '^([a-z0-9-]+)*X$', names, 300).catch((e) => e);
       expect(error).toBeInstanceOf(RegexLimitError);
-      expect(error).toMatchObject({ statusCode: 400, message: expect.stringContaining('excludeJobs: the regular expression ran longer than 300 ms') });
+      expect(error).toMatchObject({
+        statusCode: 400,
+        message: expect.stringContaining('excludeJobs: the regular expression ran longer than 300 ms'),
+      });
     } finally {
       clearInterval(timer);
     }
@@ -20,6 +32,9 @@ describe('user regular expressions run off the event loop with a time limit', ()
   });
 
   it('an invalid pattern is a 400 naming the parameter', async () => {
-    await expect(matchAll('includeProjects', '(', ['x'])).rejects.toMatchObject({ statusCode: 400, message: expect.stringMatching(/^includeProjects: invalid regular expression/) });
+    await expect(matchAll('includeProjects', '(', ['x'])).rejects.toMatchObject({
+      statusCode: 400,
+      message: expect.stringMatching(/^includeProjects: invalid regular expression/),
+    });
   });
 });

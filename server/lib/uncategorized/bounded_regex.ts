@@ -18,7 +18,12 @@ export class RegexLimitError extends Error {
 }
 
 /** Which of `values` match `pattern`. Throws RegexLimitError (400) for an invalid pattern or one that runs too long. */
-export async function matchAll(name: string, pattern: string, values: string[], timeLimitMs = REGEX_TIME_LIMIT_MS): Promise<Set<string>> {
+export async function matchAll(
+  name: string,
+  pattern: string,
+  values: string[],
+  timeLimitMs = REGEX_TIME_LIMIT_MS,
+): Promise<Set<string>> {
   try {
     new RegExp(pattern); // compiling is linear in the pattern; only matching can explode
   } catch (error) {
@@ -26,10 +31,22 @@ export async function matchAll(name: string, pattern: string, values: string[], 
   }
   const unique = [...new Set(values)];
   if (!unique.length) return new Set();
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { pattern, values: unique }, resourceLimits: { maxOldGenerationSizeMb: 64 } });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { pattern, values: unique },
+    resourceLimits: { maxOldGenerationSizeMb: 64 },
+  });
   try {
     const verdicts = await new Promise<boolean[]>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new RegexLimitError(`${name}: the regular expression ran longer than ${timeLimitMs} ms over ${unique.length} name(s) and was stopped; simplify it (no nested repetition such as (a+)*)`)), timeLimitMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new RegexLimitError(
+              `${name}: the regular expression ran longer than ${timeLimitMs} ms over ${unique.length} name(s) and was stopped; simplify it (no nested repetition such as (a+)*)`,
+            ),
+          ),
+        timeLimitMs,
+      );
       worker.once('message', (m: boolean[]) => {
         clearTimeout(timer);
         resolve(m);

@@ -31,7 +31,12 @@ beforeAll(async () => {
   subunit = await createLogIndex('er-core-uncat-subunit');
   const docs: Array<Record<string, unknown>> = [];
   for (const [uuid, job, status, h, message, voting] of scenario) {
-    const fields = build(uuid, { build_name: job, build_status: status, voting, project: job === 'docs-build' ? 'openstack/docs' : 'openstack/nova' });
+    const fields = build(uuid, {
+      build_name: job,
+      build_status: status,
+      voting,
+      project: job === 'docs-build' ? 'openstack/docs' : 'openstack/nova',
+    });
     docs.push(logDoc({ build: fields, message: 'setup line', timestamp: at(h + 0.5) }));
     docs.push(logDoc({ build: fields, message, timestamp: at(h) }));
   }
@@ -56,14 +61,26 @@ const signatures = compileSignatures([
 
 describe('uncategorizedFailures (exact, on the real engine)', () => {
   it('counts failed voting builds in the window and which ones signatures explain', async () => {
-    const r = await uncategorizedFailures(logs.engine, signatures, { index: logs.name, subunitIndex: subunit.name, end: END, windowMs: 10 * 24 * H });
+    const r = await uncategorizedFailures(logs.engine, signatures, {
+      index: logs.name,
+      subunitIndex: subunit.name,
+      end: END,
+      windowMs: 10 * 24 * H,
+    });
     // failed voting builds in the window: u01..u07, u11, u12 (u08 succeeded, u09 non-voting, u10 too old)
     expect(r.failedBuilds).toBe(9);
     // explained: u01 panic, u03 disk, u06 ssh + failed test, u12 suppressed-notification signature still explains
     expect(r.explainedBuilds).toBe(4);
     expect(r.rate).toBeCloseTo((4 / 9) * 100, 10);
     expect(r.unexplained.map((b) => b.uuid)).toEqual(['u02', 'u04', 'u05', 'u07', 'u11']);
-    expect(r.unexplained[0]).toMatchObject({ job: 'tempest-full', project: 'openstack/nova', status: 'FAILURE', timestamp: at(2), logRoot: 'https://logs.example.org/u02/', change: 1000 });
+    expect(r.unexplained[0]).toMatchObject({
+      job: 'tempest-full',
+      project: 'openstack/nova',
+      status: 'FAILURE',
+      timestamp: at(2),
+      logRoot: 'https://logs.example.org/u02/',
+      change: 1000,
+    });
     expect(r.jobs).toEqual([
       { job: 'grenade', failedBuilds: 5, explainedBuilds: 2, unexplainedBuilds: 3, rate: 40 },
       { job: 'docs-build', failedBuilds: 1, explainedBuilds: 0, unexplainedBuilds: 1, rate: 0 },
@@ -77,16 +94,30 @@ describe('uncategorizedFailures (exact, on the real engine)', () => {
     expect(p2.unexplained.map((b) => b.uuid)).toEqual(['u05', 'u07']);
     const p4 = await uncategorizedFailures(logs.engine, signatures, { ...opts, page: 4 });
     expect(p4.unexplained).toEqual([]);
-    const filtered = await uncategorizedFailures(logs.engine, signatures, { ...opts, excludeJobs: '^docs', includeProjects: '^openstack/', votingOnly: false });
+    const filtered = await uncategorizedFailures(logs.engine, signatures, {
+      ...opts,
+      excludeJobs: '^docs',
+      includeProjects: '^openstack/',
+      votingOnly: false,
+    });
     expect(filtered.failedBuilds).toBe(9); // u11 out (docs job), u09 in (non-voting counted)
     // u09's panic line is on a non-voting job: the signature's implied voting:1 does not explain it
     expect(filtered.explainedBuilds).toBe(4);
-    await expect(uncategorizedFailures(logs.engine, signatures, { ...opts, excludeJobs: '(' })).rejects.toThrow('excludeJobs: invalid regular expression "("');
-    await expect(uncategorizedFailures(logs.engine, signatures, { ...opts, page: 0 })).rejects.toThrow('page must be a whole number >= 1, got 0');
+    await expect(uncategorizedFailures(logs.engine, signatures, { ...opts, excludeJobs: '(' })).rejects.toThrow(
+      'excludeJobs: invalid regular expression "("',
+    );
+    await expect(uncategorizedFailures(logs.engine, signatures, { ...opts, page: 0 })).rejects.toThrow(
+      'page must be a whole number >= 1, got 0',
+    );
   });
 
   it('counts a build only when it has a line matching failuresQuery (e.g. the final console line)', async () => {
-    const r = await uncategorizedFailures(logs.engine, signatures, { index: logs.name, subunitIndex: subunit.name, end: END, failuresQuery: { match_phrase: { message: 'Kernel panic' } } });
+    const r = await uncategorizedFailures(logs.engine, signatures, {
+      index: logs.name,
+      subunitIndex: subunit.name,
+      end: END,
+      failuresQuery: { match_phrase: { message: 'Kernel panic' } },
+    });
     expect([r.failedBuilds, r.explainedBuilds]).toEqual([1, 1]);
   });
 });

@@ -17,7 +17,12 @@
 import { matchAll } from './bounded_regex';
 import type { JobCategorization, UncategorizedResult, UnexplainedBuild } from '../../../common/api/uncategorized';
 import { DEFAULT_LOG_INDEX_PATTERN, FAILED_BUILD_STATUSES } from '../../../common/constants';
-import { DEFAULT_SUBUNIT_INDEX_PATTERN, FAILED_TEST_STATUSES, LOG_FIELDS, SUBUNIT_FIELDS } from '../../../common/log_fields';
+import {
+  DEFAULT_SUBUNIT_INDEX_PATTERN,
+  FAILED_TEST_STATUSES,
+  LOG_FIELDS,
+  SUBUNIT_FIELDS,
+} from '../../../common/log_fields';
 import type { RatesFilters } from '../../../common/api/rates';
 import { EngineClient, search } from '../../../lib/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
@@ -58,14 +63,19 @@ interface FailedBuild {
   explained: boolean;
 }
 
-export async function uncategorizedFailures(engine: EngineClient, signatures: CompiledSignature[], options: UncategorizedOptions = {}): Promise<UncategorizedResult> {
+export async function uncategorizedFailures(
+  engine: EngineClient,
+  signatures: CompiledSignature[],
+  options: UncategorizedOptions = {},
+): Promise<UncategorizedResult> {
   const index = options.index ?? DEFAULT_LOG_INDEX_PATTERN;
   const end = options.end ?? Date.now();
   const start = end - (options.windowMs ?? 10 * DAY_MS);
   const page = options.page ?? 1;
   const perPage = options.perPage ?? 50;
   if (!Number.isInteger(page) || page < 1) throw new Error(`page must be a whole number >= 1, got ${page}`);
-  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 10000) throw new Error(`perPage must be a whole number from 1 to 10000, got ${perPage}`);
+  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 10000)
+    throw new Error(`perPage must be a whole number from 1 to 10000, got ${perPage}`);
   const maxBuilds = options.maxBuilds ?? 65000;
 
   const explaining = signatures.filter((c) => c.signature.mode === 'explains');
@@ -84,7 +94,11 @@ export async function uncategorizedFailures(engine: EngineClient, signatures: Co
     const mine = part.filter((x) => x.t < 0).map((x) => x.c);
     const subAggs: Record<string, object> = {
       last: { max: { field: LOG_FIELDS.timestamp } },
-      explained: { filter: mine.length ? { bool: { should: mine.map((c) => c.query), minimum_should_match: 1 } } : { bool: { must_not: [{ match_all: {} }] } } },
+      explained: {
+        filter: mine.length
+          ? { bool: { should: mine.map((c) => c.query), minimum_should_match: 1 } }
+          : { bool: { must_not: [{ match_all: {} }] } },
+      },
     };
     for (const x of part) if (x.t >= 0) subAggs[`t${x.t}`] = { filter: x.c.query };
     if (options.failuresQuery) subAggs.selected = { filter: options.failuresQuery };
@@ -98,7 +112,11 @@ export async function uncategorizedFailures(engine: EngineClient, signatures: Co
         aggs: {
           builds: {
             multi_terms: {
-              terms: [{ field: LOG_FIELDS.buildUuid }, { field: LOG_FIELDS.buildName, missing: '' }, { field: LOG_FIELDS.project, missing: '' }],
+              terms: [
+                { field: LOG_FIELDS.buildUuid },
+                { field: LOG_FIELDS.buildName, missing: '' },
+                { field: LOG_FIELDS.project, missing: '' },
+              ],
               size: maxBuilds,
               shard_size: maxBuilds,
             },
@@ -131,8 +149,22 @@ export async function uncategorizedFailures(engine: EngineClient, signatures: Co
 
   // user patterns run in a worker with a time limit (bounded_regex.ts), once per distinct name
   const keys = agg.buckets.map((b: any) => b.key as string[]);
-  const excluded = options.excludeJobs !== undefined ? await matchAll('excludeJobs', options.excludeJobs, keys.map((k: string[]) => k[1])) : undefined;
-  const included = options.includeProjects !== undefined ? await matchAll('includeProjects', options.includeProjects, keys.map((k: string[]) => k[2])) : undefined;
+  const excluded =
+    options.excludeJobs !== undefined
+      ? await matchAll(
+          'excludeJobs',
+          options.excludeJobs,
+          keys.map((k: string[]) => k[1]),
+        )
+      : undefined;
+  const included =
+    options.includeProjects !== undefined
+      ? await matchAll(
+          'includeProjects',
+          options.includeProjects,
+          keys.map((k: string[]) => k[2]),
+        )
+      : undefined;
 
   const builds: FailedBuild[] = [];
   const candidates = new Map<string, string[][]>(); // build -> test id lists of matched test_ids signatures
@@ -143,7 +175,9 @@ export async function uncategorizedFailures(engine: EngineClient, signatures: Co
     if (included && !included.has(project)) continue;
     const build: FailedBuild = { uuid, job, project, last: b.last.value, explained: b.explained.doc_count > 0 };
     if (!build.explained) {
-      const lists = withTests.map((c, i) => (b[`t${i}`].doc_count > 0 ? c.signature.testIds! : null)).filter((x): x is string[] => x !== null);
+      const lists = withTests
+        .map((c, i) => (b[`t${i}`].doc_count > 0 ? c.signature.testIds! : null))
+        .filter((x): x is string[] => x !== null);
       if (lists.length) candidates.set(uuid, lists);
     }
     builds.push(build);
@@ -155,14 +189,27 @@ export async function uncategorizedFailures(engine: EngineClient, signatures: Co
       options.subunitIndex ?? DEFAULT_SUBUNIT_INDEX_PATTERN,
       {
         size: 0,
-        query: { bool: { filter: [{ terms: { [SUBUNIT_FIELDS.buildUuid]: [...candidates.keys()] } }, { terms: { [SUBUNIT_FIELDS.testStatus]: FAILED_TEST_STATUSES } }] } },
-        aggs: { builds: { terms: { field: SUBUNIT_FIELDS.buildUuid, size: candidates.size }, aggs: { tests: { terms: { field: SUBUNIT_FIELDS.testName, size: 65000 } } } } },
+        query: {
+          bool: {
+            filter: [
+              { terms: { [SUBUNIT_FIELDS.buildUuid]: [...candidates.keys()] } },
+              { terms: { [SUBUNIT_FIELDS.testStatus]: FAILED_TEST_STATUSES } },
+            ],
+          },
+        },
+        aggs: {
+          builds: {
+            terms: { field: SUBUNIT_FIELDS.buildUuid, size: candidates.size },
+            aggs: { tests: { terms: { field: SUBUNIT_FIELDS.testName, size: 65000 } } },
+          },
+        },
       },
       { ignore_unavailable: true, allow_no_indices: true },
     );
     took += sub.took;
     const failedTests = new Map<string, Set<string>>();
-    for (const b of sub.aggregations?.builds?.buckets ?? []) failedTests.set(b.key, new Set(b.tests.buckets.map((t: any) => bareTestId(String(t.key)))));
+    for (const b of sub.aggregations?.builds?.buckets ?? [])
+      failedTests.set(b.key, new Set(b.tests.buckets.map((t: any) => bareTestId(String(t.key)))));
     for (const build of builds) {
       const lists = candidates.get(build.uuid);
       const failed = failedTests.get(build.uuid);
@@ -182,7 +229,9 @@ export async function uncategorizedFailures(engine: EngineClient, signatures: Co
     .map((j) => ({ ...j, rate: (100 * j.explainedBuilds) / j.failedBuilds }))
     .sort((a, b) => b.unexplainedBuilds - a.unexplainedBuilds || (a.job < b.job ? -1 : a.job > b.job ? 1 : 0));
   const explainedBuilds = builds.filter((b) => b.explained).length;
-  const unexplainedAll = builds.filter((b) => !b.explained).sort((a, b) => b.last - a.last || (a.uuid < b.uuid ? -1 : 1));
+  const unexplainedAll = builds
+    .filter((b) => !b.explained)
+    .sort((a, b) => b.last - a.last || (a.uuid < b.uuid ? -1 : 1));
   const pageBuilds = unexplainedAll.slice((page - 1) * perPage, page * perPage);
 
   const details = new Map<string, any>();
@@ -195,7 +244,15 @@ export async function uncategorizedFailures(engine: EngineClient, signatures: Co
         query: { bool: { filter: [{ terms: { [LOG_FIELDS.buildUuid]: pageBuilds.map((b) => b.uuid) } }] } },
         collapse: { field: LOG_FIELDS.buildUuid },
         sort: [{ [LOG_FIELDS.timestamp]: 'desc' }],
-        _source: ['build_uuid', 'build_status', 'log_url', 'build_change', 'build_patchset', 'build_queue', 'build_branch'],
+        _source: [
+          'build_uuid',
+          'build_status',
+          'log_url',
+          'build_change',
+          'build_patchset',
+          'build_queue',
+          'build_branch',
+        ],
       },
       { ignore_unavailable: true, allow_no_indices: true },
     );
