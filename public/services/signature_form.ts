@@ -196,12 +196,10 @@ export function editorQueryCheck(query: string): EditorQueryCheck {
     rewrites: v.rewrites,
     errors: v.errors.filter((e) => !measuredByHost(e)),
     warnings: [
-      ...v.errors
-        .filter(measuredByHost)
-        .map((e) => ({
-          ...e,
-          message: `${e.message.replace(/; not measured on the engine, so refused.*$/, '')}; the host measures its cost on the log indices when you save`,
-        })),
+      ...v.errors.filter(measuredByHost).map((e) => ({
+        ...e,
+        message: `${e.message.replace(/; not measured on the engine, so refused.*$/, '')}; the host measures its cost on the log indices when you save`,
+      })),
       ...v.warnings.filter((w) => !writtenWarnings.includes(w)),
     ],
     writtenWarnings,

@@ -120,15 +120,13 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
             page,
             perPage,
             total: kept.length,
-            signatures: kept
-              .slice((page - 1) * perPage, page * perPage)
-              .map((s) =>
-                withBug({
-                  ...s,
-                  hitsInWindow: hits[s.id]?.hits ?? 0,
-                  ...(hits[s.id]?.lastHit ? { lastHit: hits[s.id].lastHit } : {}),
-                }),
-              ),
+            signatures: kept.slice((page - 1) * perPage, page * perPage).map((s) =>
+              withBug({
+                ...s,
+                hitsInWindow: hits[s.id]?.hits ?? 0,
+                ...(hits[s.id]?.lastHit ? { lastHit: hits[s.id].lastHit } : {}),
+              }),
+            ),
           };
         }
         return response.ok({ body });

@@ -201,15 +201,13 @@ export class FakeTrackers extends HttpFake {
       };
     const offset = Number(req.query.get('offset') ?? 0);
     const limit = Math.min(Number(req.query.get('limit') ?? this.pageSize), this.pageSize);
-    const tasks = story.tasks
-      .slice(offset, offset + limit)
-      .map((t, i) => ({
-        id: offset + i + 1,
-        story_id: story.id,
-        status: t.status,
-        project_id: names.indexOf(t.project) + 1,
-        title: `task ${offset + i + 1}`,
-      }));
+    const tasks = story.tasks.slice(offset, offset + limit).map((t, i) => ({
+      id: offset + i + 1,
+      story_id: story.id,
+      status: t.status,
+      project_id: names.indexOf(t.project) + 1,
+      title: `task ${offset + i + 1}`,
+    }));
     return {
       status: 200,
       body: tasks,

@@ -47,21 +47,19 @@ describe('query core on generated data (ground truth)', () => {
       // every other build by each strategy: both must agree with the truth
       results.push(
         ...(await Promise.all(
-          builds
-            .slice(i, i + 8)
-            .map((b, k) =>
-              classifyBuild(
-                data.engine,
-                compiled,
-                { uuid: b.uuid },
-                {
-                  index: data.indexPattern,
-                  subunitIndex: data.subunitPattern,
-                  strategy: k % 2 ? 'filters' : 'percolator',
-                  percolatorPrefix: PERCOLATOR_PREFIX,
-                },
-              ),
+          builds.slice(i, i + 8).map((b, k) =>
+            classifyBuild(
+              data.engine,
+              compiled,
+              { uuid: b.uuid },
+              {
+                index: data.indexPattern,
+                subunitIndex: data.subunitPattern,
+                strategy: k % 2 ? 'filters' : 'percolator',
+                percolatorPrefix: PERCOLATOR_PREFIX,
+              },
             ),
+          ),
         )),
       );
     }

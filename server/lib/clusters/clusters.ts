@@ -431,16 +431,14 @@ export async function clusterUncategorizedDetailed(
       lastSeen: new Date(Math.max(...times)).toISOString(),
       trend,
       growth: recent / (c.builds.length / 4),
-      samples: c.builds
-        .slice(0, CLUSTER_SAMPLES)
-        .map((b) => ({
-          uuid: b.uuid,
-          job: b.job,
-          file: b.lines[0].file,
-          line: b.lines[0].line,
-          common: commonRanges(b.lines[0].line, c.phrases),
-          logUrl: b.lines[0].logUrl,
-        })),
+      samples: c.builds.slice(0, CLUSTER_SAMPLES).map((b) => ({
+        uuid: b.uuid,
+        job: b.job,
+        file: b.lines[0].file,
+        line: b.lines[0].line,
+        common: commonRanges(b.lines[0].line, c.phrases),
+        logUrl: b.lines[0].logUrl,
+      })),
       builds: c.builds.slice(0, MAX_CLUSTER_BUILD_IDS).map((b) => b.uuid),
       proposal: {
         query,
