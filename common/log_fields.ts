@@ -44,6 +44,22 @@ export function sourceName(field: string): string {
   return field.endsWith('.keyword') ? field.slice(0, -'.keyword'.length) : field;
 }
 
+/** The `_source` fields that describe a build (every line of a build carries them). */
+export const BUILD_SOURCE_FIELDS = (
+  [
+    'buildUuid',
+    'buildName',
+    'buildStatus',
+    'project',
+    'buildBranch',
+    'buildQueue',
+    'buildChange',
+    'buildPatchset',
+    'voting',
+    'logUrl',
+  ] as const
+).map((k) => sourceName(LOG_FIELDS[k]));
+
 /** ci-log-processing's test-result index (one document per test, `test_name`, `test_status`). */
 export const DEFAULT_SUBUNIT_INDEX_PATTERN = 'subunit-*';
 export const SUBUNIT_FIELDS = {

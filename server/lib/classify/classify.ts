@@ -36,6 +36,7 @@ import type {
 } from '../../../common/api/classify';
 import { DEFAULT_LOG_INDEX_PATTERN } from '../../../common/constants';
 import {
+  BUILD_SOURCE_FIELDS,
   DEFAULT_SUBUNIT_INDEX_PATTERN,
   FAILED_TEST_STATUSES,
   LOG_FIELDS,
@@ -86,19 +87,7 @@ export interface ClassifyOptions {
 }
 
 const LINE_SOURCE = ['@timestamp', 'filename', 'message', 'log_url', sourceName(LOG_FIELDS.lineNumber)];
-const BUILD_SOURCE = [
-  '@timestamp',
-  'build_uuid',
-  'build_name',
-  'build_status',
-  'project',
-  'build_branch',
-  'build_queue',
-  'build_change',
-  'build_patchset',
-  'voting',
-  'log_url',
-];
+const BUILD_SOURCE = [LOG_FIELDS.timestamp, ...BUILD_SOURCE_FIELDS];
 
 /** Strips subunit `[attr,...]` suffixes: `tempest.api.x.test_y[id-1,smoke]` -> `tempest.api.x.test_y`. */
 export function bareTestId(name: string): string {

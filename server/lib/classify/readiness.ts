@@ -4,7 +4,7 @@
  * request per attempt, and "not ready" is a result, not an exception.
  */
 import type { BuildInfo, BuildRef, ReadinessReport } from '../../../common/api/classify';
-import { LOG_FIELDS, sourceName } from '../../../common/log_fields';
+import { BUILD_SOURCE_FIELDS, LOG_FIELDS, sourceName } from '../../../common/log_fields';
 import { DEFAULT_LOG_INDEX_PATTERN } from '../../../common/constants';
 import { EngineClient, search } from '../../../lib/engine_client';
 
@@ -64,19 +64,6 @@ export interface ReadinessOptions {
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
-
-const BUILD_SOURCE_FIELDS = [
-  'build_uuid',
-  'build_name',
-  'build_status',
-  'project',
-  'build_branch',
-  'build_queue',
-  'build_change',
-  'build_patchset',
-  'voting',
-  'log_url',
-];
 
 export function buildRefFilter(ref: BuildRef): object[] {
   if ('uuid' in ref) return [{ term: { [LOG_FIELDS.buildUuid]: ref.uuid } }];
