@@ -321,7 +321,7 @@ export interface TaskRunResult {
 }
 
 export interface TaskDefinition {
-  title: string;
+  title?: string;
   description?: string;
   /** e.g. '5m'. */
   timeout?: string;
