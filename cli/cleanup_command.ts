@@ -4,11 +4,11 @@
  * delete (`--files`, e.g. `| xargs git rm`). It deletes nothing.
  */
 import { CLEANUP_PATH, CleanupResponse } from '../common/api/bugs';
-import { CallPurpose, HostClient } from './host_client';
+import { CallPurpose, HostClient, READ_PRIVILEGE } from './host_client';
 
 const READ: CallPurpose = {
   action: 'read the cleanup report',
-  privilege: "the 'read' privilege of the elasticRecheck feature (elasticRecheck-read)",
+  privilege: READ_PRIVILEGE,
 };
 
 export async function fetchCleanup(

@@ -3,12 +3,12 @@
  * its proposed signature (GET /api/elastic_recheck/clusters, docs/api.md), as text or JSON.
  */
 import { CLUSTERS_PATH, ClustersQuery, ClustersResult, validateClustersQuery } from '../common/api/clusters';
-import { CallPurpose, HostClient } from './host_client';
+import { CallPurpose, HostClient, READ_PRIVILEGE } from './host_client';
 import { LocalInputError } from './host_commands';
 
 const READ: CallPurpose = {
   action: 'read clusters of uncategorized failures',
-  privilege: "the 'read' privilege of the elasticRecheck feature (elasticRecheck-read)",
+  privilege: READ_PRIVILEGE,
 };
 
 /** The route's query from CLI options (`--max-builds` → maxBuilds); a bad value is a LocalInputError naming the option. */

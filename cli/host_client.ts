@@ -47,6 +47,12 @@ export interface CallPurpose {
   privilege: string;
 }
 
+/** What a write or a read needs, on each host (docs/api.md, Access). */
+export const WRITE_PRIVILEGE =
+  "the 'all' privilege of the elasticRecheck feature (elasticRecheck-write) on Kibana, or a writer role (elastic_recheck.access.writers) on OpenSearch Dashboards";
+export const READ_PRIVILEGE =
+  "the 'read' privilege of the elasticRecheck feature (elasticRecheck-read) on Kibana, or a reader role (elastic_recheck.access.readers, when set) on OpenSearch Dashboards";
+
 /** Checks and normalizes a host URL (no trailing slash); throws HostConfigError with the reason. */
 export function parseHostUrl(raw: string): URL {
   let url: URL;

@@ -22,15 +22,15 @@ import {
 import { parseSignatureBundle } from '../common/signature/bundle';
 import { parseSignatureYaml } from '../common/signature/yaml_codec';
 import type { Signature } from '../common/signature/types';
-import { CallPurpose, HostClient, HostError, notTheApi } from './host_client';
+import { CallPurpose, HostClient, HostError, notTheApi, READ_PRIVILEGE, WRITE_PRIVILEGE } from './host_client';
 
 const IMPORT: CallPurpose = {
   action: 'import signatures',
-  privilege: "the 'all' privilege of the elasticRecheck feature (elasticRecheck-write)",
+  privilege: WRITE_PRIVILEGE,
 };
 const EXPORT: CallPurpose = {
   action: 'export signatures',
-  privilege: "the 'read' privilege of the elasticRecheck feature (elasticRecheck-read)",
+  privilege: READ_PRIVILEGE,
 };
 
 /** A problem with the local files or arguments (exit 2, like a usage error). */

@@ -1,5 +1,6 @@
 /* GET /api/elastic_recheck/rates and /uncategorized: the failure-rate graphs and the unexplained failures. */
 import { RATES_PATH, UNCATEGORIZED_PATH } from '../../common/api/paths';
+import { MAX_USER_REGEX_LENGTH } from '../../common/constants';
 import type { Validated } from '../../common/api/signatures';
 import { errorResponse, hostRoute } from '../lib/host_adapter';
 import { DAY_MS, failureRates, HOUR_MS } from '../lib/rates/rates';
@@ -44,7 +45,7 @@ function validateWindowQuery(allowed: string[]) {
       if (v.value) out[key] = v.value;
     }
     if (q.excludeJobs !== undefined) {
-      if (typeof q.excludeJobs !== 'string' || q.excludeJobs.length > 500)
+      if (typeof q.excludeJobs !== 'string' || q.excludeJobs.length > MAX_USER_REGEX_LENGTH)
         return fail(['excludeJobs'], 'expected a regular expression');
       try {
         new RegExp(q.excludeJobs);

@@ -227,7 +227,7 @@ describe('import and export against a Kibana stand-in', () => {
     expect(r.code).toBe(3);
     expect(r.out).toBe('');
     expect(r.err).toMatch(
-      /^error: user 'reader' may not import signatures on http:\/\/127\.0\.0\.1:\d+: it needs the 'all' privilege of the elasticRecheck feature \(elasticRecheck-write\) \(403: .*\)\n$/,
+      /^error: user 'reader' may not import signatures on http:\/\/127\.0\.0\.1:\d+: it needs the 'all' privilege of the elasticRecheck feature \(elasticRecheck-write\) on Kibana, or a writer role \(elastic_recheck\.access\.writers\) on OpenSearch Dashboards \(403: .*\)\n$/,
     );
     expect(await total(kibana)).toBe(before);
   });
