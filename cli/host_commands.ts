@@ -21,6 +21,7 @@ import {
 } from '../common/api/signatures';
 import { parseSignatureBundle } from '../common/signature/bundle';
 import { parseSignatureYaml } from '../common/signature/yaml_codec';
+import { SIGNATURE_ID_RE } from '../common/signature/types';
 import type { Signature } from '../common/signature/types';
 import { CallPurpose, HostClient, HostError, notTheApi, READ_PRIVILEGE, WRITE_PRIVILEGE } from './host_client';
 
@@ -197,7 +198,6 @@ export function formatImportResult(
 
 /* ------------------------------------------------------------------------------------------ export */
 
-const FILE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\.yaml$/;
 /** Bounds on what an export zip may unpack to (the host's answer is checked like any input). */
 const MAX_ZIP_ENTRIES = 20_000;
 const MAX_UNZIPPED_BYTES = 64 * 1024 * 1024;
@@ -264,7 +264,7 @@ export async function exportToDirectory(
   const problems: string[] = [];
   const ids: string[] = [];
   for (const entry of entries) {
-    if (!FILE_NAME_RE.test(entry.name)) {
+    if (!(entry.name.endsWith('.yaml') && SIGNATURE_ID_RE.test(entry.name.slice(0, -'.yaml'.length)))) {
       problems.push(`unexpected file name ${JSON.stringify(entry.name)}`);
       continue;
     }

@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { SIGNATURE_ID_RE } from '../common/signature/types';
 import type { Signature } from '../common/signature/types';
 import { formatSignatureYaml, parseSignatureYaml, SignatureProblem } from '../common/signature/yaml_codec';
 
@@ -75,7 +76,7 @@ export function writeSignatureDirectory(
   signatures: Signature[],
   opts: { overwrite?: boolean } = {},
 ): string[] {
-  const bad = signatures.find((s) => !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(s.id));
+  const bad = signatures.find((s) => !SIGNATURE_ID_RE.test(s.id));
   if (bad) throw new Error(`signature id ${JSON.stringify(bad.id)} cannot be a file name`);
   fs.mkdirSync(dir, { recursive: true });
   const targets = signatures.map((s) => path.join(dir, signatureFileName(s)));

@@ -3,6 +3,7 @@
  * request bodies (shared by the server routes and the browser forms). Every problem names its field.
  */
 import { API_BASE_PATH } from '../constants';
+import { BUG_TRACKERS, SIGNATURE_ID_RE } from '../signature/types';
 import type { BugRef, BugTracker, Signature, SignatureMode, SignatureScope } from '../signature/types';
 import { bugUrl } from '../signature/yaml_codec';
 
@@ -19,7 +20,7 @@ export const signatureHistoryPath = (id: string) => `${signaturePath(id)}/histor
 /** Saved-object type of the change history of signatures (one object per change). */
 export const SIGNATURE_HISTORY_SAVED_OBJECT_TYPE = 'elastic_recheck_signature_history';
 
-export const SIGNATURE_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+export { SIGNATURE_ID_RE };
 export const MAX_QUERY_LENGTH = 10000;
 export const MAX_TEXT_LENGTH = 1000;
 export const MAX_LIST_LENGTH = 200;
@@ -27,7 +28,6 @@ export const MAX_LIST_LENGTH = 200;
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 export const MAX_IMPORT_FILES = 2000;
 
-const TRACKERS: BugTracker[] = ['launchpad', 'github', 'jira', 'storyboard'];
 const MODES: SignatureMode[] = ['explains', 'track'];
 
 /** A signature as clients send it: `id` optional on create (derived from the bug), flags default to false. */
@@ -203,8 +203,8 @@ export function validateSignatureInput(body: unknown, opts: { partial?: boolean 
     for (const key of Object.keys(bug))
       if (!['tracker', 'id', 'url'].includes(key))
         return fail(['bug', key], 'unknown field (allowed: tracker, id, url)');
-    if (typeof bug.tracker !== 'string' || !TRACKERS.includes(bug.tracker as BugTracker))
-      return fail(['bug', 'tracker'], `expected one of ${TRACKERS.join(', ')}`);
+    if (typeof bug.tracker !== 'string' || !(BUG_TRACKERS as readonly string[]).includes(bug.tracker as BugTracker))
+      return fail(['bug', 'tracker'], `expected one of ${BUG_TRACKERS.join(', ')}`);
     if (typeof bug.id !== 'string' || bug.id.trim() === '' || bug.id.length > 200)
       return fail(['bug', 'id'], 'expected a non-empty string');
     let url = bug.url;
@@ -300,7 +300,8 @@ export function validateListQuery(query: unknown): Validated<SignatureListQuery>
     out.mode = q.mode as SignatureMode;
   }
   if (q.tracker !== undefined) {
-    if (!TRACKERS.includes(q.tracker as BugTracker)) return fail(['tracker'], `expected one of ${TRACKERS.join(', ')}`);
+    if (!(BUG_TRACKERS as readonly string[]).includes(q.tracker as BugTracker))
+      return fail(['tracker'], `expected one of ${BUG_TRACKERS.join(', ')}`);
     out.tracker = q.tracker as BugTracker;
   }
   if (q.stale !== undefined) {

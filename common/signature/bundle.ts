@@ -12,6 +12,7 @@
  * Entries use the keys of the signature files plus `id`. YAML or JSON (JSON is YAML, so one reader serves both).
  */
 import * as yaml from 'js-yaml';
+import { SIGNATURE_ID_RE } from './types';
 import type { Signature } from './types';
 import { SignatureProblem, signatureFromObject, signatureToObject, YAML_DUMP_OPTIONS, yamlProblem } from './yaml_codec';
 
@@ -28,8 +29,6 @@ export interface SignatureBundle {
 export type BundleParseResult =
   | { ok: true; signatures: Signature[]; warnings: SignatureProblem[] }
   | { ok: false; errors: SignatureProblem[]; warnings: SignatureProblem[] };
-
-const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** Lines where each `- ` entry of the top-level `signatures:` list starts (0-based), for error positions. */
 function entryLines(lines: string[]): number[] {
@@ -99,7 +98,7 @@ export function parseSignatureBundle(text: string, fileName = 'bundle'): BundleP
     }
     const { id, ...rest } = entry;
     const sid = typeof id === 'number' ? String(id) : id;
-    if (typeof sid !== 'string' || !ID_RE.test(sid)) {
+    if (typeof sid !== 'string' || !SIGNATURE_ID_RE.test(sid)) {
       errors.push({
         file: where,
         key: 'id',

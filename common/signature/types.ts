@@ -2,7 +2,15 @@
  * The signature model. One signature fingerprints one known bug with a Lucene query over CI logs.
  * The first block of fields mirrors elastic-recheck's `queries/<bug>.yaml`; the rest is ours.
  */
-export type BugTracker = 'launchpad' | 'github' | 'jira' | 'storyboard';
+/** The trackers a signature's bug may live in. */
+export const BUG_TRACKERS = ['launchpad', 'github', 'jira', 'storyboard'] as const;
+export type BugTracker = (typeof BUG_TRACKERS)[number];
+
+/** A signature id: also its file name (`<id>.yaml`) and a saved-object id. */
+export const SIGNATURE_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** A Zuul build uuid, or the prefix of one (elastic-recheck's short uuids). */
+export const BUILD_UUID_RE = /^[0-9a-fA-F-]{7,64}$/;
 
 export interface BugRef {
   tracker: BugTracker;

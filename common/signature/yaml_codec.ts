@@ -10,6 +10,7 @@
  * but "gamma.yaml" became "g").
  */
 import * as yaml from 'js-yaml';
+import { BUG_TRACKERS } from './types';
 import type { BugRef, BugTracker, Signature, SignatureMode, SignatureScope } from './types';
 
 export interface SignatureProblem {
@@ -38,7 +39,6 @@ export const ER_KEYS = [
 export const OUR_KEYS = ['bug', 'title', 'owner', 'mode', 'scope', 'created', 'updated'] as const;
 export const SIGNATURE_KEYS: readonly string[] = [...ER_KEYS, ...OUR_KEYS];
 const SCOPE_KEYS = ['projects', 'branches', 'queues'];
-const TRACKERS: BugTracker[] = ['launchpad', 'github', 'jira', 'storyboard'];
 
 /** The signature id for a file name: the base name without `.yaml` / `.yml`. */
 export function idFromFileName(fileName: string): string {
@@ -277,8 +277,8 @@ export function signatureFromObject(doc: unknown, ctx: Ctx): SignatureParseResul
       if (!['tracker', 'id', 'url'].includes(k)) fail(k, `unknown key 'bug.${k}'; known keys: tracker, id, url`, 'bug');
     const tracker = bo.tracker ?? 'launchpad';
     const bid = bo.id;
-    if (typeof tracker !== 'string' || !TRACKERS.includes(tracker as BugTracker))
-      fail('tracker', `'bug.tracker' must be one of ${TRACKERS.join(', ')}`, 'bug');
+    if (typeof tracker !== 'string' || !(BUG_TRACKERS as readonly string[]).includes(tracker as BugTracker))
+      fail('tracker', `'bug.tracker' must be one of ${BUG_TRACKERS.join(', ')}`, 'bug');
     else if (typeof bid !== 'string' && typeof bid !== 'number') fail('id', "'bug.id' must be a string", 'bug');
     else {
       const url = bo.url === undefined ? bugUrl(tracker as BugTracker, String(bid)) : bo.url;

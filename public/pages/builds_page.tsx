@@ -21,6 +21,7 @@ import { bugKey } from '../../common/api/bugs';
 import { BugStatusBadge, BugSummary, useBugs } from '../components/bug_info';
 import type { BuildRef, ClassifyResult, SignatureMatch } from '../../common/api/classify';
 import type { BuildResult, ReportState } from '../../common/api/results';
+import { BUILD_UUID_RE } from '../../common/signature/types';
 import { useApp, usePageChrome } from '../services/app_context';
 import { formatDate, formatNumber } from '../services/format';
 import { queryString, useRouter } from '../services/router';
@@ -43,7 +44,7 @@ const REPORT_COLOR: Record<string, string> = {
 /** `{uuid}` or `{change, patchset, job}` from the form; an error message naming the field otherwise. */
 export function buildRefFrom(form: { uuid: string; change: string; patchset: string; job: string }): BuildRef | string {
   const uuid = form.uuid.trim();
-  if (uuid) return /^[0-9a-fA-F-]{7,64}$/.test(uuid) ? { uuid } : 'Build uuid: expected a Zuul build uuid (hex)';
+  if (uuid) return BUILD_UUID_RE.test(uuid) ? { uuid } : 'Build uuid: expected a Zuul build uuid (hex)';
   if (!form.change.trim() && !form.patchset.trim() && !form.job.trim())
     return 'Enter a build uuid, or a change, patchset and job';
   if (!/^\d+$/.test(form.change.trim())) return 'Change: expected a change number';
@@ -222,7 +223,7 @@ export function BuildsPage() {
   const classifyRef = useRef(classify);
   classifyRef.current = classify;
   useEffect(() => {
-    if (deepUuid && /^[0-9a-fA-F-]{7,64}$/.test(deepUuid)) void classifyRef.current({ uuid: deepUuid });
+    if (deepUuid && BUILD_UUID_RE.test(deepUuid)) void classifyRef.current({ uuid: deepUuid });
   }, [deepUuid]);
 
   const submit = (e: React.FormEvent) => {

@@ -30,6 +30,7 @@ import { bugKey } from '../../common/api/bugs';
 import { BugSummary, useBugs } from '../components/bug_info';
 import type { PreviewResponse } from '../../common/api/preview';
 import type { SignatureHistoryEntry, StoredSignature } from '../../common/api/signatures';
+import { BUG_TRACKERS } from '../../common/signature/types';
 import { effectiveQueryString } from '../../common/query/build';
 import { formatSignatureYaml } from '../../common/signature/yaml_codec';
 import { useApp, usePageChrome, writeRequirement } from '../services/app_context';
@@ -543,7 +544,7 @@ export function SignatureEditorPage({ id }: { id?: string }) {
                     disabled={readOnly}
                     value={form.tracker}
                     onChange={(e) => set('tracker', e.target.value as SignatureForm['tracker'])}
-                    options={['launchpad', 'github', 'jira', 'storyboard'].map((t) => ({ value: t, text: t }))}
+                    options={BUG_TRACKERS.map((t) => ({ value: t, text: t }))}
                     data-test-subj="bugTracker"
                   />
                 </EuiFormRow>

@@ -2,6 +2,7 @@
 import type { BuildRef } from '../../common/api/classify';
 import { CLASSIFY_PATH } from '../../common/api/paths';
 import type { Validated } from '../../common/api/signatures';
+import { BUILD_UUID_RE } from '../../common/signature/types';
 import { classifyBuild } from '../lib/classify/classify';
 import { errorResponse, hostRoute } from '../lib/host_adapter';
 import type { RouteDeps } from './index';
@@ -16,7 +17,7 @@ export function validateClassifyBody(body: unknown): Validated<BuildRef> {
   if ('uuid' in b) {
     const extra = Object.keys(b).filter((k) => k !== 'uuid');
     if (extra.length) return fail([extra[0]], 'unknown field next to uuid');
-    if (typeof b.uuid !== 'string' || !/^[0-9a-fA-F-]{7,64}$/.test(b.uuid))
+    if (typeof b.uuid !== 'string' || !BUILD_UUID_RE.test(b.uuid))
       return fail(['uuid'], 'expected a Zuul build uuid (hex)');
     return { ok: true, value: { uuid: b.uuid } };
   }

@@ -10,6 +10,7 @@ import type { PreviewRequest } from '../../common/api/preview';
 import { MAX_QUERY_LENGTH, Validated } from '../../common/api/signatures';
 import { signatureQuery } from '../../common/query/build';
 import { describeProblem, queryRefusal } from '../../common/query/refusal';
+import { SIGNATURE_ID_RE } from '../../common/signature/types';
 import type { SignatureScope } from '../../common/signature/types';
 import { engineAsCurrentUser, errorResponse, hostRoute } from '../lib/host_adapter';
 import { previewSignature } from '../lib/preview';
@@ -66,7 +67,7 @@ export function queryBody(allowed: string[], opts: { refuse?: boolean } = {}) {
       }
     }
     if (b.signatureId !== undefined) {
-      if (typeof b.signatureId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(b.signatureId))
+      if (typeof b.signatureId !== 'string' || !SIGNATURE_ID_RE.test(b.signatureId))
         return fail(['signatureId'], 'expected a signature id');
       out.signatureId = b.signatureId;
     }

@@ -2,6 +2,7 @@
 import { RESULTS_PATH } from '../../common/api/paths';
 import type { BuildResult } from '../../common/api/results';
 import type { Validated } from '../../common/api/signatures';
+import { SIGNATURE_ID_RE } from '../../common/signature/types';
 import { search } from '../../lib/engine_client';
 import { engineAsCurrentUser, errorResponse, hostRoute } from '../lib/host_adapter';
 import type { RouteDeps } from './index';
@@ -28,10 +29,7 @@ export function validateResultsQuery(data: unknown): Validated<ResultsQuery> {
   if (unknown) return unknown;
   if (q.build !== undefined && (typeof q.build !== 'string' || !/^[0-9a-fA-F-]{7,64}$/.test(q.build)))
     return fail(['build'], 'expected a build uuid');
-  if (
-    q.signature !== undefined &&
-    (typeof q.signature !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(q.signature))
-  )
+  if (q.signature !== undefined && (typeof q.signature !== 'string' || !SIGNATURE_ID_RE.test(q.signature)))
     return fail(['signature'], 'expected a signature id');
   const change = intParam(q, 'change', 1, Number.MAX_SAFE_INTEGER);
   if (!change.ok) return change;

@@ -1,5 +1,6 @@
 /* Small helpers shared by the route files: validation functions, security blocks, the current user. */
 import type { Validated } from '../../common/api/signatures';
+import { SIGNATURE_ID_RE } from '../../common/signature/types';
 import { API_PRIVILEGE_READ, API_PRIVILEGE_WRITE } from '../../common/privileges';
 import { currentUserName as hostUserName } from '../lib/access/access_service';
 import type { RequestHandlerContext, RouteSecurity, RouteValidationFunction } from '../types/host';
@@ -26,7 +27,7 @@ export const fail = <T>(path: string[], message: string): Validated<T> => ({
 /** Path params `{ id }` with a signature-like id. */
 export function idParams(data: unknown): Validated<{ id: string }> {
   const id = (data as any)?.id;
-  if (typeof id !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id))
+  if (typeof id !== 'string' || !SIGNATURE_ID_RE.test(id))
     return fail(['id'], 'expected 1-128 letters, digits, ".", "_" or "-"');
   return { ok: true, value: { id } };
 }
