@@ -65,32 +65,33 @@ describe('signatures page', () => {
     await waitFor(() => expect(bodyRows(screen.getByTestId('signaturesTable'))).toHaveLength(5));
   });
 
-  it('imports YAML files: dry run with a per-file report, then the import', async () => {
+  it('imports all files or none: a check that rejects a file blocks the import until it is removed', async () => {
     const user = setupUser();
-    const { requests } = renderApp('/signatures', {
+    const bad = {
+      file: 'bad.yaml',
+      outcome: 'invalid' as const,
+      errors: [{ line: 2, column: 1, key: 'query', message: 'required' }],
+      warnings: [],
+    };
+    const good = { file: '1.yaml', id: '1', outcome: 'created' as const, errors: [], warnings: [] };
+    const { requests, toasts } = renderApp('/signatures', {
       [LIST]: signatureList([stored('2031001')]),
-      'POST /api/elastic_recheck/import': (r: RecordedRequest) => ({
-        dryRun: r.body.dryRun,
-        counts: { created: 1, updated: 0, unchanged: 0, conflict: 0, invalid: 1 },
-        items: [
-          { file: '1.yaml', id: '1', outcome: 'created', errors: [], warnings: [] },
-          {
-            file: 'bad.yaml',
-            outcome: 'invalid',
-            errors: [{ line: 2, column: 1, key: 'query', message: 'required' }],
-            warnings: [],
-          },
-        ],
-      }),
+      'POST /api/elastic_recheck/import': (r: RecordedRequest) => {
+        const withBad = r.body.files.some((f: { name: string }) => f.name === 'bad.yaml');
+        return {
+          dryRun: r.body.dryRun,
+          counts: { created: 1, updated: 0, unchanged: 0, conflict: 0, invalid: withBad ? 1 : 0 },
+          items: withBad ? [good, bad] : [good],
+        };
+      },
     });
     await user.click(await screen.findByTestId('importButton'));
     const picker = within(screen.getByTestId('importFlyout')).getByTestId('importFiles') as HTMLInputElement;
-    const files = [
-      new File(['query: message:foo\n'], '1.yaml', { type: 'application/yaml' }),
-      new File(['title: x\n'], 'bad.yaml', { type: 'application/yaml' }),
-    ];
     const input = picker.tagName === 'INPUT' ? picker : (picker.querySelector('input[type=file]') as HTMLInputElement);
-    fireEvent.change(input, { target: { files } });
+    const goodFile = new File(['query: message:foo\n'], '1.yaml', { type: 'application/yaml' });
+    fireEvent.change(input, {
+      target: { files: [goodFile, new File(['title: x\n'], 'bad.yaml', { type: 'application/yaml' })] },
+    });
     await waitFor(() => expect(screen.getByTestId('importDryRun')).toBeEnabled());
     await user.click(screen.getByTestId('importDryRun'));
     expect((await screen.findByTestId('importCounts')).textContent).toBe(
@@ -105,9 +106,32 @@ describe('signatures page', () => {
       dryRun: true,
       overwrite: false,
     });
+    // the valid file alone is not imported behind the author's back
+    expect(screen.getByTestId('importConfirm')).toBeDisabled();
+    expect(screen.getByTestId('importBlocked').textContent).toContain(
+      'Nothing can be imported while 1 file is rejected',
+    );
+
+    // without the bad file the check is clean and the import goes through, with every count in the toast
+    fireEvent.change(input, { target: { files: [goodFile] } });
+    await waitFor(() => expect(screen.getByTestId('importDryRun')).toHaveTextContent('Check 1 file'));
+    await user.click(screen.getByTestId('importDryRun'));
+    await waitFor(() => expect(screen.getByTestId('importConfirm')).toBeEnabled());
+    expect(screen.queryByTestId('importBlocked')).toBeNull();
     await user.click(screen.getByTestId('importConfirm'));
-    await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/import'))).toHaveLength(2));
-    expect(requests.filter((r) => r.path.endsWith('/import'))[1].body.dryRun).toBe(false);
+    await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/import'))).toHaveLength(3));
+    const applied = requests.filter((r) => r.path.endsWith('/import'))[2].body;
+    expect(applied).toEqual({
+      files: [{ name: '1.yaml', content: 'query: message:foo\n' }],
+      dryRun: false,
+      overwrite: false,
+    });
+    await waitFor(() =>
+      expect(toasts.at(-1)).toEqual({
+        kind: 'success',
+        toast: { title: 'Signatures imported', text: '1 created, 0 updated, 0 unchanged' },
+      }),
+    );
   });
 
   it('links the exports and disables creation for readers', async () => {

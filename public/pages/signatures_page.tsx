@@ -28,7 +28,7 @@ import {
 } from '@elastic/eui';
 import type { ImportFile, ImportItemReport, ImportReport, StoredSignature } from '../../common/api/signatures';
 import { useApp, usePageChrome, writeRequirement } from '../services/app_context';
-import { formatAge, formatDate, formatNumber } from '../services/format';
+import { formatAge, formatDate, formatNumber, plural } from '../services/format';
 import { useLinkProps, useRouter } from '../services/router';
 import { errorMessage, useRequest } from '../services/use_request';
 import { useSetParams } from '../components/filter_bar';
@@ -113,6 +113,8 @@ function ImportFlyout({ onClose, onImported }: { onClose: () => void; onImported
   const [report, setReport] = useState<ImportReport>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // As the CLI: an import applies every file or none, so a check that rejects a file blocks it.
+  const rejected = report?.dryRun ? report.counts.invalid + report.counts.conflict : 0;
   const run = async (dryRun: boolean) => {
     setBusy(true);
     setError(undefined);
@@ -120,10 +122,14 @@ function ImportFlyout({ onClose, onImported }: { onClose: () => void; onImported
       const r = await services.api.importFiles({ files, dryRun, overwrite });
       setReport(r);
       if (!dryRun) {
-        services.core.notifications.toasts.addSuccess({
-          title: 'Signatures imported',
-          text: `${r.counts.created} created, ${r.counts.updated} updated`,
-        });
+        const refused = r.counts.invalid + r.counts.conflict;
+        const text = `${r.counts.created} created, ${r.counts.updated} updated, ${r.counts.unchanged} unchanged`;
+        if (refused)
+          services.core.notifications.toasts.addWarning({
+            title: `${refused} ${plural(refused, 'file')} refused: the signatures changed since the check`,
+            text: `${text}. Check again to see what changed.`,
+          });
+        else services.core.notifications.toasts.addSuccess({ title: 'Signatures imported', text });
         onImported();
       }
     } catch (e) {
@@ -161,7 +167,10 @@ function ImportFlyout({ onClose, onImported }: { onClose: () => void; onImported
         <EuiSwitch
           label="Replace signatures that exist"
           checked={overwrite}
-          onChange={(e) => setOverwrite(e.target.checked)}
+          onChange={(e) => {
+            setReport(undefined); // the check was made with the other setting
+            setOverwrite(e.target.checked);
+          }}
           data-test-subj="importOverwrite"
         />
         <EuiSpacer />
@@ -173,14 +182,14 @@ function ImportFlyout({ onClose, onImported }: { onClose: () => void; onImported
               isLoading={busy}
               data-test-subj="importDryRun"
             >
-              Check {files.length ? `${files.length} file${files.length > 1 ? 's' : ''}` : ''}
+              Check {files.length ? `${files.length} ${plural(files.length, 'file')}` : ''}
             </EuiButton>
           </EuiFlexItem>
           <EuiFlexItem grow={false}>
             <EuiButton
               fill
               onClick={() => run(false)}
-              isDisabled={!report?.dryRun || !canWrite}
+              isDisabled={!report?.dryRun || !canWrite || rejected > 0}
               isLoading={busy}
               data-test-subj="importConfirm"
             >
@@ -190,6 +199,17 @@ function ImportFlyout({ onClose, onImported }: { onClose: () => void; onImported
         </EuiFlexGroup>
         <EuiSpacer />
         {error && <ErrorState title="Import failed" error={error} />}
+        {rejected > 0 && (
+          <EuiCallOut
+            color="danger"
+            title={`Nothing can be imported while ${rejected} ${plural(rejected, 'file')} ${rejected > 1 ? 'are' : 'is'} rejected`}
+            data-test-subj="importBlocked"
+          >
+            An import applies every file or none. Fix or remove the files marked invalid below; for a conflict, turn on
+            “Replace signatures that exist” if the file should win. Then check again.
+          </EuiCallOut>
+        )}
+        {rejected > 0 && <EuiSpacer size="s" />}
         {report && <ImportReportTable report={report} />}
       </EuiFlyoutBody>
     </EuiFlyout>

@@ -11,6 +11,11 @@ export function formatPercent(rate: number | null | undefined, digits = 1): stri
   return `${rate.toFixed(digits)} %`;
 }
 
+/** "file" or "files" for a count: `${n} ${plural(n, 'file')}`. */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return n === 1 ? word : many;
+}
+
 export function formatDate(value: string | number | null | undefined): string {
   if (value === null || value === undefined || value === '') return '–';
   const d = new Date(value);
