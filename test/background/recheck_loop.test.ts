@@ -15,6 +15,7 @@ import { LoopLogger, RecheckLoop } from '../../server/lib/background/recheck_loo
 import { EngineLock } from '../../server/lib/background/lock';
 import { IntervalScheduler } from '../../server/lib/background/scheduler';
 import type { Signature } from '../../common/signature/types';
+import { MESSAGING_TIMEOUT_LINE, MESSAGING_TIMEOUT_SIGNATURE, sig } from '../fixtures/signatures';
 import type { BuildResult } from '../../common/api/results';
 
 const TENANT = 'openstack';
@@ -31,27 +32,14 @@ const logs: string[] = [];
 const quiet: LoopLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 const SIGNATURES: Signature[] = [
-  {
-    id: '1708704',
-    bug: { tracker: 'launchpad', id: '1708704', url: 'https://bugs.launchpad.net/bugs/1708704' },
-    query: 'message:"Timed out waiting for a reply to message ID" AND tags:"screen-n-cpu.txt"',
-    allowNonvoting: false,
-    suppressGraph: false,
-    suppressNotification: false,
-    mode: 'explains',
-  },
-  {
-    id: '1410969',
-    bug: { tracker: 'launchpad', id: '1410969', url: 'https://bugs.launchpad.net/bugs/1410969' },
-    query: 'message:"does not match openstack/requirements value"',
-    allowNonvoting: false,
+  MESSAGING_TIMEOUT_SIGNATURE,
+  sig('1410969', 'message:"does not match openstack/requirements value"', {
     suppressGraph: true,
     suppressNotification: true,
-    mode: 'explains',
-  },
+  }),
 ];
 
-const KNOWN_ERROR = 'oslo_messaging.exceptions.MessagingTimeout: Timed out waiting for a reply to message ID 5ab1c0de';
+const KNOWN_ERROR = MESSAGING_TIMEOUT_LINE;
 const SUPPRESSED_ERROR = 'Requirement foo>=1 does not match openstack/requirements value foo>=2';
 
 async function freePortThatIsClosed(): Promise<number> {

@@ -15,16 +15,9 @@ import { bugSteps } from '../../server/lib/bugs/bug_work';
 import { readBugCache } from '../../server/lib/bugs/bug_cache';
 import { listAlarms } from '../../server/lib/bugs/alarms';
 import type { Signature } from '../../common/signature/types';
+import { MESSAGING_TIMEOUT_LINE, MESSAGING_TIMEOUT_SIGNATURE } from '../fixtures/signatures';
 
-const SIGNATURE: Signature = {
-  id: '1708704',
-  bug: { tracker: 'launchpad', id: '1708704', url: 'https://bugs.launchpad.net/bugs/1708704' },
-  query: 'message:"Timed out waiting for a reply to message ID" AND tags:"screen-n-cpu.txt"',
-  allowNonvoting: false,
-  suppressGraph: false,
-  suppressNotification: false,
-  mode: 'explains',
-};
+const SIGNATURE: Signature = MESSAGING_TIMEOUT_SIGNATURE;
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const prefix = uniqueName('er-bugloop');
 
@@ -100,9 +93,7 @@ test('a fixed bug that fails again raises one alarm, sent once; bug data is fetc
   const lines = zuulBuildLogLines(
     build,
     {
-      'screen-n-cpu.txt': [
-        'oslo_messaging.exceptions.MessagingTimeout: Timed out waiting for a reply to message ID 5ab1c0de',
-      ],
+      'screen-n-cpu.txt': [MESSAGING_TIMEOUT_LINE],
     },
     { start: Date.parse('2026-11-22T01:00:00Z') },
   );

@@ -20,24 +20,15 @@ import { EngineClient, httpEngineClient } from '../../lib/engine_client';
 import { LoopLogger, RecheckLoop, ReportStep } from '../../server/lib/background/recheck_loop';
 import { StandInTaskManager } from '../../dev/host/server/task_manager';
 import type { Signature } from '../../common/signature/types';
+import { MESSAGING_TIMEOUT_LINE, MESSAGING_TIMEOUT_SIGNATURE } from '../fixtures/signatures';
 import type { BuildResult } from '../../common/api/results';
 
 jest.setTimeout(240000);
 
 const GERRIT_USER = 'recheck-bot';
 const GERRIT_PASSWORD = 'gerrit-http-password';
-const KNOWN_ERROR = 'oslo_messaging.exceptions.MessagingTimeout: Timed out waiting for a reply to message ID 5ab1c0de';
-const SIGNATURES: Signature[] = [
-  {
-    id: '1708704',
-    bug: { tracker: 'launchpad', id: '1708704', url: 'https://bugs.launchpad.net/bugs/1708704' },
-    query: 'message:"Timed out waiting for a reply to message ID" AND tags:"screen-n-cpu.txt"',
-    allowNonvoting: false,
-    suppressGraph: false,
-    suppressNotification: false,
-    mode: 'explains',
-  },
-];
+const KNOWN_ERROR = MESSAGING_TIMEOUT_LINE;
+const SIGNATURES: Signature[] = [MESSAGING_TIMEOUT_SIGNATURE];
 const CHANNELS = ['gerrit', 'chat:qa', 'chat:nova', 'chat:bot'] as const;
 const STEPS: ReportStep[] = ['claimed', 'delivered', 'recorded'];
 const quiet: LoopLogger = { debug() {}, info() {}, warn() {}, error() {} };
