@@ -71,22 +71,8 @@ function setup(overrides: { gerrit?: object; report?: object; readiness?: object
     readiness: { timeout: '1h', ...(overrides.readiness ?? {}) },
     gerrit: { url: gerrit.url, username: GERRIT_USER, password: GERRIT_PASSWORD, ...(overrides.gerrit ?? {}) },
     webhooks: overrides.webhooks ?? [
-      {
-        name: 'qa',
-        type: 'slack',
-        url: `${chat.url}/slack/T0/B0/secret`,
-        projects: ['all'],
-        events: ['positive', 'negative'],
-      },
-      {
-        name: 'nova',
-        type: 'matrix',
-        url: chat.url,
-        roomId: '!nova:example.org',
-        token: 'matrix-access-token',
-        projects: ['nova'],
-        events: ['positive'],
-      },
+      chat.slackWebhook('qa', ['all'], ['positive', 'negative']),
+      chat.matrixWebhook('nova', ['nova'], ['positive']),
       {
         name: 'neutron',
         type: 'json',
@@ -351,18 +337,7 @@ describe('background loop', () => {
   test('restart mid-way: a crash after delivery but before it was recorded sends nothing twice', async () => {
     const { config, tenant, logsIndex } = setup({
       report: { timeout: '100ms' }, // a claim older than 200 ms is an interrupted delivery
-      webhooks: [
-        { name: 'qa', type: 'slack', url: `${chat.url}/slack/T0/B0/secret`, projects: ['all'], events: ['positive'] },
-        {
-          name: 'nova',
-          type: 'matrix',
-          url: chat.url,
-          roomId: '!nova:example.org',
-          token: 'matrix-access-token',
-          projects: ['nova'],
-          events: ['positive'],
-        },
-      ],
+      webhooks: [chat.slackWebhook('qa', ['all'], ['positive']), chat.matrixWebhook('nova', ['nova'], ['positive'])],
     });
     const build = zuul.addBuild(tenant, {});
     await indexLogs(logsIndex, build, { 'screen-n-cpu.txt': [KNOWN_ERROR] });
@@ -455,18 +430,7 @@ describe('background loop', () => {
     const { config, tenant, logsIndex } = setup({
       gerrit: { comment: false },
       report: { timeout: '100ms' },
-      webhooks: [
-        { name: 'qa', type: 'slack', url: `${chat.url}/slack/T0/B0/secret`, projects: ['all'], events: ['positive'] },
-        {
-          name: 'nova',
-          type: 'matrix',
-          url: chat.url,
-          roomId: '!nova:example.org',
-          token: 'matrix-access-token',
-          projects: ['nova'],
-          events: ['positive'],
-        },
-      ],
+      webhooks: [chat.slackWebhook('qa', ['all'], ['positive']), chat.matrixWebhook('nova', ['nova'], ['positive'])],
     });
     const build = zuul.addBuild(tenant, {});
     await indexLogs(logsIndex, build, { 'screen-n-cpu.txt': [KNOWN_ERROR] });

@@ -22,6 +22,24 @@ export class FakeChat extends HttpFake {
     super();
   }
 
+  /** The plugin's `webhooks` entry for this fake's Slack endpoint. */
+  slackWebhook(name: string, projects: string[], events: string[]) {
+    return { name, type: 'slack', url: `${this.url}/slack/T0/B0/secret`, projects, events };
+  }
+
+  /** The plugin's `webhooks` entry for the Matrix room `!<name>:example.org`, with this fake's token. */
+  matrixWebhook(name: string, projects: string[], events: string[]) {
+    return {
+      name,
+      type: 'matrix',
+      url: this.url,
+      roomId: `!${name}:example.org`,
+      token: this.matrixToken,
+      projects,
+      events,
+    };
+  }
+
   protected handle(req: RecordedRequest): FakeReply {
     const matrix = /^\/_matrix\/client\/v3\/rooms\/([^/]+)\/send\/m\.room\.message\/([^/]+)$/.exec(req.path);
     if (matrix) {

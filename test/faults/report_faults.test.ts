@@ -96,16 +96,8 @@ function setup(): { config: RecheckConfig; tenant: string; logsIndex: string } {
     gerrit: { url: gerrit.url, username: GERRIT_USER, password: GERRIT_PASSWORD, timeout: '300ms' },
     engine: { timeout: '5s' },
     webhooks: [
-      { name: 'qa', type: 'slack', url: `${chat.url}/slack/T0/B0/secret`, projects: ['all'], events: ['positive'] },
-      {
-        name: 'nova',
-        type: 'matrix',
-        url: chat.url,
-        roomId: '!nova:example.org',
-        token: 'matrix-access-token',
-        projects: ['nova'],
-        events: ['positive'],
-      },
+      chat.slackWebhook('qa', ['all'], ['positive']),
+      chat.matrixWebhook('nova', ['nova'], ['positive']),
       { name: 'bot', type: 'json', url: `${chat.url}/json/bot`, projects: ['all'], events: ['positive'] },
     ],
     report: { retryInitial: '10ms', retryMax: '20ms', timeout: '300ms', giveUpAfter: '1h' },
