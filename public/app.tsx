@@ -86,7 +86,7 @@ export function ElasticRecheckApp({ services }: { services: AppServices }) {
   };
   return (
     <AppProvider value={value}>
-      <Router history={services.history}>
+      <Router history={services.history} guard={services.leaveGuard}>
         <EuiPanel paddingSize="l" hasShadow={false} data-test-subj="elasticRecheckApp">
           <EuiFlexGroup alignItems="center" justifyContent="spaceBetween" wrap>
             <EuiFlexItem grow={false}>

@@ -12,6 +12,8 @@ export const SIGNATURE_PATH = `${API_BASE_PATH}/signatures/{id}`;
 export const SIGNATURE_HISTORY_PATH = `${API_BASE_PATH}/signatures/{id}/history`;
 /** Not under /signatures/, so that no literal segment competes with `{id}`. */
 export const SIGNATURES_IMPORT_PATH = `${API_BASE_PATH}/import`;
+/** The dry run alone, open to readers: what an import would do, changing nothing. */
+export const SIGNATURES_IMPORT_CHECK_PATH = `${API_BASE_PATH}/import/check`;
 export const SIGNATURES_EXPORT_PATH = `${API_BASE_PATH}/export`;
 
 export const signaturePath = (id: string) => `${SIGNATURES_PATH}/${encodeURIComponent(id)}`;
@@ -325,6 +327,14 @@ export function validateListQuery(query: unknown): Validated<SignatureListQuery>
     }
   }
   return { ok: true, value: out };
+}
+
+/** The body of the import check: as an import, but only a dry run. */
+export function validateImportCheckRequest(body: unknown): Validated<ImportRequest> {
+  const r = validateImportRequest(body);
+  if (r.ok && !r.value.dryRun)
+    return fail(['dryRun'], `the check is always a dry run; importing is POST ${SIGNATURES_IMPORT_PATH}`);
+  return r;
 }
 
 export function validateImportRequest(body: unknown): Validated<ImportRequest> {

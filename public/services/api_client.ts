@@ -25,6 +25,7 @@ import {
   SignatureListQuery,
   SignatureListResponse,
   SIGNATURES_EXPORT_PATH,
+  SIGNATURES_IMPORT_CHECK_PATH,
   SIGNATURES_IMPORT_PATH,
   SIGNATURES_PATH,
   StoredSignature,
@@ -124,6 +125,13 @@ export class ApiClient {
 
   history(id: string, signal?: AbortSignal): Promise<SignatureHistoryResponse> {
     return this.http.get<SignatureHistoryResponse>(signatureHistoryPath(id), { signal });
+  }
+
+  /** The dry run (readers may): what importing these files would do. */
+  checkImport(request: Omit<ImportRequest, 'dryRun'>): Promise<ImportReport> {
+    return this.http.post<ImportReport>(SIGNATURES_IMPORT_CHECK_PATH, {
+      body: JSON.stringify({ ...request, dryRun: true }),
+    });
   }
 
   importFiles(request: ImportRequest): Promise<ImportReport> {

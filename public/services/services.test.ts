@@ -1,6 +1,6 @@
 import { safeHttpUrl } from './safe_url';
 import { discoverPath, phrase } from './discover';
-import { lineScore, queryFromLine } from './signature_form';
+import { lineScore, queryFromLine, titleFromLine, TITLE_FROM_LINE_MAX } from './signature_form';
 import { windowDays } from './time_range';
 import { highlightTerms, splitMatches } from '../components/highlight';
 import { validateQuery } from '../../common/query/validate';
@@ -72,11 +72,40 @@ describe('time range to window', () => {
   ])('%j -> %d days', (range, days) => expect(windowDays(range, now)).toBe(days));
 });
 
+describe('title from a log line', () => {
+  it.each([
+    [
+      '2026-11-20 10:00:00.123 12345 ERROR nova.compute.manager [req-1 admin] Instance failed to spawn',
+      'Instance failed to spawn',
+    ],
+    [
+      'controller | oslo_messaging.exceptions.MessagingTimeout: Timed out waiting for a reply to message ID 42',
+      'MessagingTimeout: Timed out waiting for a reply to message ID 42',
+    ],
+  ])('%s -> %s', (line, title) => expect(titleFromLine(line)).toBe(title));
+  it('cuts a long line at a word, with an ellipsis', () => {
+    const title = titleFromLine(`ERROR ${'word '.repeat(40)}end`);
+    expect(title.length).toBeLessThanOrEqual(TITLE_FROM_LINE_MAX);
+    expect(title).toMatch(/^word( word)+…$/);
+  });
+});
+
 describe('highlighting', () => {
   it('takes positive message terms, not negated ones or other fields', () => {
     expect(
       highlightTerms('message:"No valid host" AND NOT message:ignored AND tags:console AND message:conn*'),
-    ).toEqual(['No valid host', 'conn']);
+    ).toEqual(['No valid host', 'conn*']);
+  });
+  it('marks whole tokens as the standard analyzer makes them, not a term inside a longer word', () => {
+    const marked = (text: string, terms: string[]) =>
+      splitMatches(text, terms)
+        .filter((p) => p.match)
+        .map((p) => p.text);
+    expect(marked('tox InvocationError: Error in nova.compute, Error.', ['Error'])).toEqual(['Error', 'Error']);
+    expect(marked('nova.compute.manager compute failed', ['compute'])).toEqual(['compute']);
+    expect(marked('ERRORS and error_code and ERROR', ['error'])).toEqual(['ERROR']);
+    expect(marked('1.2.3 and 2 and 3', ['2'])).toEqual(['2']);
+    expect(marked('connection refused, Connecting', ['conn*'])).toEqual(['conn', 'Conn']);
   });
   it('splits text into marked parts case-insensitively', () => {
     expect(splitMatches('x no  valid HOST y', ['No valid host'])).toEqual([

@@ -97,7 +97,11 @@ export async function previewSignature(
     buildsByStatus: rate?.buildsByStatus ?? {},
     samples,
     success,
-    overlap: overlapOf(builds, PREVIEW_ID).overlaps,
+    // with the other signature's title, so the editor can name what it overlaps
+    overlap: overlapOf(builds, PREVIEW_ID).overlaps.map((o) => {
+      const title = others.find((s) => s.id === o.signatureId)?.title;
+      return title ? { ...o, title } : o;
+    }),
     took: rates.took + (samplesRes.took ?? 0) + builds.took,
   };
 }

@@ -1,13 +1,16 @@
 /*
  * POST /api/elastic_recheck/import: elastic-recheck `<bug>.yaml` files and/or our bundles, with a
  * per-file report; a dry run unless `dryRun: false`.
+ * POST /api/elastic_recheck/import/check: the same dry run with read privilege, so readers can check files.
  * GET /api/elastic_recheck/export?format=bundle|zip[&ids=a,b]: one bundle (YAML), or a zip of
  * `<bug>.yaml` files ready for a git repository of signatures.
  */
 import {
   MAX_IMPORT_BYTES,
   SIGNATURES_EXPORT_PATH,
+  SIGNATURES_IMPORT_CHECK_PATH,
   SIGNATURES_IMPORT_PATH,
+  validateImportCheckRequest,
   validateImportRequest,
   Validated,
 } from '../../common/api/signatures';
@@ -52,6 +55,27 @@ export function registerImportExportRoutes({ router, host, config }: RouteDeps):
       try {
         const store = await signatureStoreFor(context, config().logs.indexPattern);
         return response.ok({ body: await store.importFiles(request.body) });
+      } catch (error) {
+        return errorResponse(response, error);
+      }
+    },
+  );
+
+  router.post(
+    hostRoute(host, {
+      path: SIGNATURES_IMPORT_CHECK_PATH,
+      validate: { body: validation(validateImportCheckRequest) },
+      options: {
+        access: 'public',
+        summary: 'Check elastic-recheck YAML files or a bundle: what an import would do (always a dry run)',
+        body: { maxBytes: MAX_IMPORT_BYTES },
+      },
+      security: READ_SECURITY,
+    }),
+    async (context, request, response) => {
+      try {
+        const store = await signatureStoreFor(context, config().logs.indexPattern);
+        return response.ok({ body: await store.importFiles({ ...request.body, dryRun: true }) });
       } catch (error) {
         return errorResponse(response, error);
       }

@@ -254,6 +254,10 @@ describe('read routes over the same data', () => {
     expect(preview.body.samples[0].line).toBe(ERROR_LINE);
     expect(preview.body.success).toMatchObject({ failedBuilds: 3, successBuilds: 0, warning: false });
     expect(preview.body.overlap).toEqual([expect.objectContaining({ signatureId: '1708704', sharedBuilds: 3 })]);
+    // named by the other signature's title, as the editor links it
+    const other = await kibana.request('GET', `${SIGNATURES_PATH}/1708704`, { user: 'reader' });
+    expect(other.body.title).toBeTruthy();
+    expect(preview.body.overlap[0].title).toBe(other.body.title);
     const editing = await kibana.request('POST', QUERY_PREVIEW_PATH, {
       user: 'reader',
       body: { query: QUERY, signatureId: '1708704', days: 1 },
