@@ -1,8 +1,11 @@
 /* Result types of build classification and log readiness (shown by the browser, sent by routes). */
 import type { BugRef, SignatureMode } from '../signature/types';
 
-/** A build named by its Zuul uuid, or by change + patchset + job (the newest such build is taken). */
-export type BuildRef = { uuid: string } | { change: number; patchset: string; job: string };
+/**
+ * A build named by its Zuul uuid, or by its change with optional patchset and job: the newest matching build is
+ * taken (without a patchset that is the latest patchset's newest build).
+ */
+export type BuildRef = { uuid: string } | { change: number; patchset?: string; job?: string };
 
 export interface BuildInfo {
   uuid: string;

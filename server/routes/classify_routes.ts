@@ -9,7 +9,7 @@ import type { RouteDeps } from './index';
 import { fail, READ_SECURITY, validation } from './route_utils';
 import { engineAndSignatures } from './signature_routes';
 
-/** `{ uuid }` or `{ change, patchset, job }`. */
+/** `{ uuid }` or `{ change }` with optional `patchset` and `job`. */
 export function validateClassifyBody(body: unknown): Validated<BuildRef> {
   if (!body || typeof body !== 'object' || Array.isArray(body))
     return fail(['body'], 'expected { uuid } or { change, patchset, job }');
@@ -24,14 +24,22 @@ export function validateClassifyBody(body: unknown): Validated<BuildRef> {
   for (const key of Object.keys(b))
     if (!['change', 'patchset', 'job'].includes(key))
       return fail([key], 'unknown field (allowed: uuid, or change, patchset, job)');
-  if (b.change === undefined) return fail(['uuid'], 'required (or change, patchset and job)');
+  if (b.change === undefined) return fail(['change'], 'required when no uuid is given');
   const change = Number(b.change);
   if (!Number.isInteger(change) || change < 1) return fail(['change'], 'expected a change number');
-  if ((typeof b.patchset !== 'string' && typeof b.patchset !== 'number') || !/^\d+$/.test(String(b.patchset)))
-    return fail(['patchset'], 'expected a patchset number');
-  if (typeof b.job !== 'string' || b.job.trim() === '' || b.job.length > 200)
-    return fail(['job'], 'expected a job name');
-  return { ok: true, value: { change, patchset: String(b.patchset), job: b.job } };
+  const ref: { change: number; patchset?: string; job?: string } = { change };
+  // patchset and job narrow the choice; without them the change's newest build is taken (its latest patchset)
+  if (b.patchset !== undefined) {
+    if ((typeof b.patchset !== 'string' && typeof b.patchset !== 'number') || !/^\d+$/.test(String(b.patchset)))
+      return fail(['patchset'], 'expected a patchset number');
+    ref.patchset = String(b.patchset);
+  }
+  if (b.job !== undefined) {
+    if (typeof b.job !== 'string' || b.job.trim() === '' || b.job.length > 200)
+      return fail(['job'], 'expected a job name');
+    ref.job = b.job;
+  }
+  return { ok: true, value: ref };
 }
 
 export function registerClassifyRoutes({ router, host, config }: RouteDeps): void {

@@ -2,6 +2,7 @@
 import { RATES_PATH, UNCATEGORIZED_PATH } from '../../common/api/paths';
 import { MAX_USER_REGEX_LENGTH } from '../../common/constants';
 import type { Validated } from '../../common/api/signatures';
+import { alignWindow, bucketForWindow, readWindow, TimeWindow } from '../../common/time_window';
 import { errorResponse, hostRoute } from '../lib/host_adapter';
 import { DAY_MS, failureRates, HOUR_MS } from '../lib/rates/rates';
 import { bugKey, BugInfo } from '../../common/api/bugs';
@@ -14,6 +15,8 @@ import { engineAndSignatures } from './signature_routes';
 
 export interface WindowQuery {
   days?: number;
+  /** The window [from, to) in epoch ms (the browser's date-picker range); `days` ending now otherwise. */
+  window?: TimeWindow;
   bucketHours?: number;
   queues?: string[];
   projects?: string[];
@@ -29,6 +32,9 @@ function validateWindowQuery(allowed: string[]) {
     const unknown = unknownKeys(q, allowed);
     if (unknown) return unknown;
     const out: WindowQuery = {};
+    const window = readWindow(q);
+    if (!window.ok) return fail(window.path, window.message.slice(window.path[0].length + 2));
+    if (window.value) out.window = window.value;
     for (const [key, min, max] of [
       ['days', 1, 90],
       ['bucketHours', 1, 24],
@@ -54,6 +60,8 @@ function validateWindowQuery(allowed: string[]) {
       }
       out.excludeJobs = q.excludeJobs;
     }
+    if (out.window && out.bucketHours !== undefined && (out.window.to - out.window.from) / HOUR_MS < out.bucketHours)
+      return fail(['bucketHours'], 'must not exceed the window');
     if (out.days !== undefined && out.bucketHours !== undefined && (out.days * 24) % out.bucketHours !== 0)
       return fail(['bucketHours'], 'the window (days * 24) must be a multiple of bucketHours');
     return { ok: true, value: out };
@@ -64,7 +72,9 @@ export function registerRatesRoutes({ router, host, config }: RouteDeps): void {
   router.get(
     hostRoute(host, {
       path: RATES_PATH,
-      validate: { query: validation(validateWindowQuery(['days', 'bucketHours', 'queues', 'projects', 'branches'])) },
+      validate: {
+        query: validation(validateWindowQuery(['days', 'from', 'to', 'bucketHours', 'queues', 'projects', 'branches'])),
+      },
       options: {
         access: 'public',
         summary: 'Failure rates of all graphed signatures (hits over time by build status)',
@@ -75,10 +85,18 @@ export function registerRatesRoutes({ router, host, config }: RouteDeps): void {
       try {
         const q = request.query;
         const { engine, compiled } = await engineAndSignatures(context);
+        // a from/to window gets buckets wide enough to see (daily for long windows) unless bucketHours says otherwise
+        const bucketMs = q.bucketHours
+          ? q.bucketHours * HOUR_MS
+          : q.window
+            ? bucketForWindow(q.window.to - q.window.from)
+            : HOUR_MS;
         const result = await failureRates(engine, compiled, {
           index: config().logs.indexPattern,
-          windowMs: (q.days ?? config().windows.ratesDays) * DAY_MS,
-          bucketMs: (q.bucketHours ?? 1) * HOUR_MS,
+          ...(q.window
+            ? alignWindow(q.window, bucketMs)
+            : { windowMs: (q.days ?? config().windows.ratesDays) * DAY_MS }),
+          bucketMs,
           queues: q.queues,
           projects: q.projects,
           branches: q.branches,
@@ -114,7 +132,17 @@ export function registerRatesRoutes({ router, host, config }: RouteDeps): void {
       path: UNCATEGORIZED_PATH,
       validate: {
         query: validation(
-          validateWindowQuery(['days', 'queues', 'projects', 'branches', 'page', 'perPage', 'excludeJobs']),
+          validateWindowQuery([
+            'days',
+            'from',
+            'to',
+            'queues',
+            'projects',
+            'branches',
+            'page',
+            'perPage',
+            'excludeJobs',
+          ]),
         ),
       },
       options: { access: 'public', summary: 'Failed builds no signature explains, and the categorization rate' },
@@ -126,7 +154,9 @@ export function registerRatesRoutes({ router, host, config }: RouteDeps): void {
         const { engine, compiled } = await engineAndSignatures(context);
         const result = await uncategorizedFailures(engine, compiled, {
           index: config().logs.indexPattern,
-          windowMs: (q.days ?? config().windows.uncategorizedDays) * DAY_MS,
+          ...(q.window
+            ? { end: q.window.to, windowMs: q.window.to - q.window.from }
+            : { windowMs: (q.days ?? config().windows.uncategorizedDays) * DAY_MS }),
           queues: q.queues,
           projects: q.projects,
           branches: q.branches,
