@@ -33,8 +33,15 @@ describe('builds page', () => {
     act(() => history.push('/builds'));
     await user.click(await screen.findByLabelText('Page 2 of 2'));
     await waitFor(() =>
-      expect(requests.filter((r) => r.path.endsWith('/results')).at(-1)!.query).toEqual({ page: 2, perPage: 20 }),
+      expect(requests.filter((r) => r.path.endsWith('/results')).at(-1)!.query).toEqual({
+        page: 2,
+        perPage: 20,
+        from: expect.any(Number),
+        to: expect.any(Number),
+      }),
     );
+    // the intake time is named as such, with what it means
+    expect(screen.getByTestId('resultsTable').querySelector('thead')!.textContent).toContain('Taken in');
   });
 
   it('says when a build was classified on incomplete logs, and shows the query as it ran', async () => {
@@ -65,25 +72,106 @@ describe('builds page', () => {
     );
   });
 
-  it('classifies a build by change, patchset and job, and checks the form first', async () => {
+  it('classifies a build by its change alone, checks each field at that field, and puts the search in the URL', async () => {
     const user = setupUser();
-    const { requests } = renderApp('/builds', {
+    const { requests, history } = renderApp('/builds', {
       [RESULTS]: { total: 0, page: 1, perPage: 20, results: [] },
       [CLASSIFY]: classified([{ line: 'ERROR No valid host was found', link: 'https://logs.example.org/x#L3' }]),
     });
     expect((await screen.findByTestId('emptyState')).textContent).toContain('No classified failures yet');
-    await user.type(screen.getByTestId('classifyChange'), '812345');
     await user.click(screen.getByTestId('classifySubmit'));
-    expect(screen.getByTestId('classifyFormError').textContent).toBe('Patchset: expected a patchset number');
-    await user.type(screen.getByTestId('classifyPatchset'), '3');
-    await user.type(screen.getByTestId('classifyJob'), 'tempest-full-1');
+    expect(screen.getByTestId('classifyFormError').textContent).toBe('Change: enter a change number (or a build uuid)');
+    await user.type(screen.getByTestId('classifyChange'), '812345');
+    await user.type(screen.getByTestId('classifyPatchset'), 'latest');
+    await user.click(screen.getByTestId('classifySubmit'));
+    expect(screen.getByTestId('classifyFormError').textContent).toBe(
+      'Patchset: expected a patchset number (leave empty for the latest)',
+    );
+    expect(screen.getByTestId('classifyPatchset').getAttribute('aria-invalid')).toBe('true');
+    await user.clear(screen.getByTestId('classifyPatchset'));
     await user.click(screen.getByTestId('classifySubmit'));
     expect((await screen.findByTestId('classifyVerdict')).textContent).toContain('Explained by a known bug');
-    expect(requests.find((r) => r.path.endsWith('/classify'))!.body).toEqual({
-      change: 812345,
-      patchset: '3',
-      job: 'tempest-full-1',
+    expect(requests.find((r) => r.path.endsWith('/classify'))!.body).toEqual({ change: 812345 });
+    expect(history.location.search).toBe('?change=812345');
+    await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/results')).at(-1)!.query.change).toBe(812345));
+  });
+
+  it('/builds?change=964960 classifies the change and searches the list by it; project, job and result search too', async () => {
+    const user = setupUser();
+    const { requests, history } = renderApp('/builds?change=964960', {
+      [RESULTS]: {
+        total: 1,
+        page: 1,
+        perPage: 20,
+        results: [buildResult('abcdef000001', { explained: false, matches: [] })],
+      },
+      [CLASSIFY]: classified([{ line: 'ERROR No valid host was found', link: 'https://logs.example.org/x#L3' }]),
     });
+    await screen.findByTestId('classifyResult');
+    expect(requests.find((r) => r.path.endsWith('/classify'))!.body).toEqual({ change: 964960 });
+    expect((screen.getByTestId('classifyChange') as HTMLInputElement).value).toBe('964960');
+    expect(requests.find((r) => r.path.endsWith('/results'))!.query).toMatchObject({ change: 964960 });
+    await user.clear(screen.getByTestId('classifyChange'));
+    await user.type(screen.getByTestId('searchProject'), 'openstack/nova');
+    await user.type(screen.getByTestId('classifyJob'), 'tempest-full');
+    await user.selectOptions(screen.getByTestId('searchStatus'), 'TIMED_OUT');
+    await user.click(screen.getByTestId('searchSubmit'));
+    expect(history.location.search).toBe('?job=tempest-full&project=openstack%2Fnova&status=TIMED_OUT');
+    await waitFor(() =>
+      expect(requests.filter((r) => r.path.endsWith('/results')).at(-1)!.query).toMatchObject({
+        job: 'tempest-full',
+        project: 'openstack/nova',
+        status: 'TIMED_OUT',
+      }),
+    );
+    await user.click(screen.getByTestId('clearSearch'));
+    expect(history.location.search).toBe('');
+  });
+
+  it('an unexplained build says what to do next: logs, Discover, a signature pre-filled from it, recheck advice', async () => {
+    const user = setupUser();
+    const base = classified([]);
+    if (base.kind !== 'classified') throw new Error('fixture');
+    const { history } = renderApp('/builds?uuid=abcdef123456', {
+      [RESULTS]: { total: 0, page: 1, perPage: 20, results: [] },
+      [CLASSIFY]: {
+        ...base,
+        build: { ...base.build, logRoot: 'https://logs.example.org/abcdef123456/' },
+        matches: [],
+        explained: false,
+      },
+      'POST /api/elastic_recheck/query/preview': preview({ samples: [] }),
+    });
+    const next = await screen.findByTestId('nextSteps');
+    expect(screen.getByTestId('classifyVerdict').textContent).toContain('No signature matched: uncategorized');
+    expect(next.textContent).toContain('recheck');
+    expect(within(next).getByTestId('nextLogs').getAttribute('href')).toBe('https://logs.example.org/abcdef123456/');
+    expect(decodeURIComponent(within(next).getByTestId('nextDiscover').getAttribute('href')!)).toContain(
+      'build_uuid:"abcdef123456"',
+    );
+    await user.click(within(next).getByTestId('nextNewSignature'));
+    expect(history.location.pathname).toBe('/signatures/new');
+    expect(history.location.search).toBe('?build=abcdef123456');
+  });
+
+  it('an unreachable engine is named, never shown as raw proxy text, with a Retry', async () => {
+    let down = true;
+    const user = setupUser();
+    renderApp('/builds', {
+      [RESULTS]: () => {
+        if (down)
+          throw Object.assign(new Error('Bad Gateway'), {
+            body: { statusCode: 502, message: 'engine answered 502: proxy_error: connect ECONNREFUSED 127.0.0.1:9200' },
+          });
+        return { total: 0, page: 1, perPage: 20, results: [] };
+      },
+    });
+    const error = await screen.findByTestId('errorState');
+    expect(error.textContent).toContain('engine unreachable');
+    expect(document.body.textContent).not.toMatch(/ECONNREFUSED|proxy_error/);
+    down = false;
+    await user.click(screen.getByTestId('retryButton'));
+    expect((await screen.findByTestId('emptyState')).textContent).toContain('No classified failures yet');
   });
 
   it('classifies a build from a deep link by uuid and reports a build without logs', async () => {
@@ -111,9 +199,12 @@ describe('engine text is data, never markup', () => {
     expect(result.querySelector('script')).toBeNull();
     expect(result.querySelector('img')).toBeNull();
     expect(result.textContent).toContain('<script>window.__pwned = 1</script>');
-    expect(Array.from(result.querySelectorAll('a')).map((a) => a.getAttribute('href'))).toEqual([
-      'https://bugs.launchpad.net/bugs/2031001',
-    ]);
+    // the only links are the bug's and the app's own Discover link
+    expect(
+      Array.from(result.querySelectorAll('a'))
+        .map((a) => a.getAttribute('href')!)
+        .filter((h) => !h.startsWith('/kbn/app/discover#')),
+    ).toEqual(['https://bugs.launchpad.net/bugs/2031001']);
     // the build's javascript: logRoot and the line's javascript: link are plain text, not anchors
     expect(
       Array.from(document.querySelectorAll('a[href]')).some((a) => /^\s*javascript:/i.test(a.getAttribute('href')!)),
