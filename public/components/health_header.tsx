@@ -22,7 +22,7 @@ export function HealthHeader({
     const d = describeError(error);
     return (
       <EuiText size="s" color="danger" data-test-subj="healthError">
-        Engine health unavailable: {d.label.toLowerCase()}
+        Engine health unavailable: {d.label ? d.label.toLowerCase() : d.message}
       </EuiText>
     );
   }

@@ -32,7 +32,7 @@ export function ErrorState({ title, error, onRetry }: { title: string; error: un
   const d = describeError(error, engineDown);
   return (
     <EuiCallOut
-      title={`${title}: ${d.label.toLowerCase()}`}
+      title={d.label ? `${title}: ${d.label.toLowerCase()}` : title}
       color={d.cause === 'bad_input' || d.cause === 'not_found' ? 'warning' : 'danger'}
       iconType={d.cause === 'permission' ? 'lock' : 'alert'}
       data-test-subj="errorState"

@@ -136,7 +136,11 @@ describe('builds page', () => {
       [RESULTS]: { total: 0, page: 1, perPage: 20, results: [] },
       [CLASSIFY]: {
         ...base,
-        build: { ...base.build, logRoot: 'https://logs.example.org/abcdef123456/' },
+        build: {
+          ...base.build,
+          logRoot: 'https://logs.example.org/abcdef123456/',
+          lastTimestamp: '2026-11-10T12:00:00.000Z',
+        },
         matches: [],
         explained: false,
       },
@@ -151,7 +155,8 @@ describe('builds page', () => {
     );
     await user.click(within(next).getByTestId('nextNewSignature'));
     expect(history.location.pathname).toBe('/signatures/new');
-    expect(history.location.search).toBe('?build=abcdef123456');
+    // with a range that holds the build, so the editor finds its telling line
+    expect(history.location.search).toBe('?build=abcdef123456&from=2026-11-09T12%3A00%3A00.000Z&to=now');
   });
 
   it('an unreachable engine is named, never shown as raw proxy text, with a Retry', async () => {

@@ -27,7 +27,7 @@ import {
 import { FAILED_BUILD_STATUSES } from '../../common/constants';
 import { effectiveQueryString } from '../../common/query/build';
 import { buildQuery, discoverPath } from '../services/discover';
-import { resolveRange, TimeRange } from '../services/time_range';
+import { DAY_MS, resolveRange, TimeRange } from '../services/time_range';
 import { bugKey } from '../../common/api/bugs';
 import { BugStatusBadge, BugSummary, useBugs } from '../components/bug_info';
 import type { BuildInfo, BuildRef, ClassifyResult, SignatureMatch } from '../../common/api/classify';
@@ -182,7 +182,14 @@ function MatchList({ uuid, matches }: { uuid: string; matches: SignatureMatch[] 
 /** For a failure no known bug explains: what the developer can do now, said plainly. */
 function NextSteps({ build, explained }: { build: BuildInfo; explained: boolean }) {
   const { canWrite } = useApp();
-  const editor = useLinkProps(`/signatures/new${queryString({ build: build.uuid })}`);
+  // the editor previews a window ending now: from a day before the build's last line, so the build is in it
+  const lastLine = build.lastTimestamp ? Date.parse(build.lastTimestamp) : NaN;
+  const editor = useLinkProps(
+    `/signatures/new${queryString({
+      build: build.uuid,
+      ...(Number.isFinite(lastLine) ? { from: new Date(lastLine - DAY_MS).toISOString(), to: 'now' } : {}),
+    })}`,
+  );
   const discover = useDiscoverHref(build.uuid);
   return (
     <EuiCallOut
@@ -653,7 +660,6 @@ export function BuildsPage() {
         </EuiFlexItem>
         <EuiFlexItem grow={false}>
           <EuiSuperDatePicker
-            compressed
             start={search.range.from}
             end={search.range.to}
             isLoading={results.loading}

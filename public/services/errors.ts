@@ -3,11 +3,11 @@
  * do it, the input is wrong, or the server failed. Raw transport text (proxy_error, ECONNREFUSED) is never the
  * message; the server's own precise messages (bad input, permission) are kept.
  */
-export type ErrorCause = 'unreachable' | 'permission' | 'bad_input' | 'not_found' | 'timeout' | 'server';
+export type ErrorCause = 'unreachable' | 'permission' | 'bad_input' | 'not_found' | 'timeout' | 'server' | 'unknown';
 
 export interface DescribedError {
   cause: ErrorCause;
-  /** Short name of the cause ("Engine unreachable"). */
+  /** Short name of the cause ("Engine unreachable"); empty when the cause is not known. */
   label: string;
   /** What happened and what to do, for the user. */
   message: string;
@@ -56,6 +56,8 @@ export function describeError(e: unknown, engineDown = false): DescribedError {
       message: 'The server failed while the search engine is unreachable: try again when it is back.',
       status,
     };
+  // a bare message (no status): the caller's own words, without a guessed cause
+  if (status === undefined) return { cause: 'unknown', label: '', message: text };
   return {
     cause: 'server',
     label: 'Server error',
