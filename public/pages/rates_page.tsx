@@ -122,11 +122,7 @@ function SignatureCard({
           </EuiTitle>
           {query && (
             <details data-test-subj="signatureQuery">
-              <summary>
-                <EuiText size="xs" component="span">
-                  Query
-                </EuiText>
-              </summary>
+              <summary style={{ fontSize: 12, cursor: 'pointer' }}>Query</summary>
               <EuiText size="xs">
                 <code style={{ wordBreak: 'break-word' }}>{query}</code>
               </EuiText>
