@@ -4,6 +4,7 @@
  */
 import { API_BASE_PATH } from '../constants';
 import type { Validated } from './signatures';
+import { readWindow } from '../time_window';
 
 export const CLUSTERS_PATH = `${API_BASE_PATH}/clusters`;
 
@@ -25,6 +26,9 @@ export type ClusterSort = 'size' | 'growth';
 
 export interface ClustersQuery {
   days?: number;
+  /** The window [from, to) in epoch ms (instead of `days` ending now). */
+  from?: number;
+  to?: number;
   queues?: string[];
   projects?: string[];
   branches?: string[];
@@ -127,7 +131,7 @@ function listParam(q: Record<string, unknown>, key: string): Validated<string[] 
   return { ok: true, value: list as string[] };
 }
 
-const KEYS = ['days', 'queues', 'projects', 'branches', 'jobs', 'maxBuilds', 'sort', 'page', 'perPage'];
+const KEYS = ['days', 'from', 'to', 'queues', 'projects', 'branches', 'jobs', 'maxBuilds', 'sort', 'page', 'perPage'];
 
 /** Query parameters of the clusters route (shared by the route, the CLI and the page). */
 export function validateClustersQuery(data: unknown): Validated<ClustersQuery> {
@@ -135,6 +139,9 @@ export function validateClustersQuery(data: unknown): Validated<ClustersQuery> {
   for (const key of Object.keys(q))
     if (!KEYS.includes(key)) return fail([key], `unknown parameter (allowed: ${KEYS.join(', ')})`);
   const out: ClustersQuery = {};
+  const window = readWindow(q);
+  if (!window.ok) return fail(window.path, window.message.slice(window.path[0].length + 2));
+  if (window.value) Object.assign(out, window.value);
   for (const [key, min, max] of [
     ['days', 1, 90],
     ['maxBuilds', 1, MAX_CLUSTER_BUILDS],

@@ -31,6 +31,7 @@ import { queryString, useRouter } from '../services/router';
 import { useRequest } from '../services/use_request';
 import type { TimeRange } from '../services/time_range';
 import { LabelledSelect } from './labelled_select';
+import { windowRequest } from './filter_bar';
 import { EmptyState, ErrorState, Loading } from './page_state';
 
 /** Build uuids passed to the editor in its URL (the count is passed too). */
@@ -151,7 +152,6 @@ function ClusterPanel({ cluster, range }: { cluster: BuildCluster; range: TimeRa
 }
 
 export function ClusterList({
-  days,
   range,
   filters,
   page,
@@ -159,7 +159,6 @@ export function ClusterList({
   onPage,
   onSort,
 }: {
-  days: number;
   range: TimeRange;
   filters: { queues?: string[]; projects?: string[]; branches?: string[] };
   page: number;
@@ -169,8 +168,9 @@ export function ClusterList({
 }) {
   const { services } = useApp();
   const result = useRequest(
-    (signal) => services.api.clusters({ days, ...filters, page, perPage: CLUSTERS_PER_PAGE, sort }, signal),
-    [JSON.stringify([days, filters, page, sort])],
+    async (signal) =>
+      services.api.clusters({ ...windowRequest(range), ...filters, page, perPage: CLUSTERS_PER_PAGE, sort }, signal),
+    [JSON.stringify([range, filters, page, sort])],
   );
   const data = result.data;
   const pages = data ? Math.max(1, Math.ceil(data.totalClusters / CLUSTERS_PER_PAGE)) : 1;

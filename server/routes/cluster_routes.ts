@@ -24,7 +24,9 @@ export function registerClusterRoutes({ router, host, config }: RouteDeps): void
         const { engine, compiled } = await engineAndSignatures(context);
         const result = await clusterUncategorized(engine, compiled, {
           index: config().logs.indexPattern,
-          windowMs: (q.days ?? config().windows.uncategorizedDays) * DAY_MS,
+          ...(q.from !== undefined && q.to !== undefined
+            ? { end: q.to, windowMs: q.to - q.from }
+            : { windowMs: (q.days ?? config().windows.uncategorizedDays) * DAY_MS }),
           queues: q.queues,
           projects: q.projects,
           branches: q.branches,

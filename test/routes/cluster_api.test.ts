@@ -165,6 +165,13 @@ test('scope and caps bound the work', async () => {
   for (const c of scoped.clusters) expect(c.jobs.map((j) => j.job)).toEqual([job]);
   const paged = (await get('?perPage=1&page=2')).body as ClustersResult;
   expect(paged.clusters.map((c) => c.id)).toEqual([all.clusters[1].id]);
+  // a from/to window: the same clusters over a window holding the data, none over one long before it
+  const day = 86400000;
+  const windowed = (await get(`?from=${Date.now() - 11 * day}&to=${Date.now() + 60000}&perPage=500`))
+    .body as ClustersResult;
+  expect(windowed.clusters.map((c) => c.id).sort()).toEqual(all.clusters.map((c) => c.id).sort());
+  const before = (await get(`?from=${Date.now() - 80 * day}&to=${Date.now() - 70 * day}`)).body as ClustersResult;
+  expect(before.clusters).toEqual([]);
   const growth = (await get('?sort=growth&perPage=500')).body as ClustersResult;
   expect(growth.clusters.map((c) => c.growth)).toEqual([...growth.clusters.map((c) => c.growth)].sort((a, b) => b - a));
 });
@@ -176,6 +183,8 @@ test('bad parameters are a 400 naming the parameter', async () => {
     ['?sort=newest', 'sort'],
     ['?perPage=501', 'perPage'],
     ['?days=91', 'days'],
+    ['?from=yesterdayish&to=1', 'from: expected epoch ms or an ISO-8601 date'],
+    ['?from=5&to=1', 'to: must be after from'],
     ['?color=red', 'color'],
   ]) {
     const res = await get(q);
