@@ -177,8 +177,10 @@ describe('cleanup', () => {
         });
       },
     });
-    expect(await screen.findByText('Could not build the cleanup report')).toBeTruthy();
-    expect(screen.getByText(/the search engine could not be reached/)).toBeTruthy();
+    const error = await screen.findByTestId('errorState');
+    expect(error.textContent).toContain('Could not build the cleanup report: engine unreachable');
+    expect(error.getAttribute('data-cause')).toBe('unreachable');
+    expect(screen.getByTestId('retryButton')).toBeTruthy();
   });
 });
 

@@ -42,7 +42,7 @@ describe('builds page', () => {
     );
     // the intake time is named as such, with what it means
     expect(screen.getByTestId('resultsTable').querySelector('thead')!.textContent).toContain('Taken in');
-  });
+  }, 150000); // twenty rows, the editor and back: slow on a busy machine, never timed
 
   it('says when a build was classified on incomplete logs, and shows the query as it ran', async () => {
     const base = classified([{ line: 'ERROR No valid host was found', link: 'https://logs.example.org/x#L3' }]);
