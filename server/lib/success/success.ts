@@ -20,6 +20,8 @@ export interface SignatureBuildsOptions extends RatesFilters {
   end?: number;
   windowMs?: number;
   maxBuildsPerSignature?: number;
+  /** Only lines of these builds (the preview's overlap: the other signatures within the draft's builds). */
+  buildUuids?: string[];
   /** Most signatures per engine request, requests in flight, split notices (batches.ts). */
   batchSize?: number;
   concurrency?: number;
@@ -50,7 +52,14 @@ export async function signatureBuilds(
       {
         size: 0,
         track_total_hits: false,
-        query: { bool: { filter: windowFilter(start, end, options) } },
+        query: {
+          bool: {
+            filter: [
+              ...windowFilter(start, end, options),
+              ...(options.buildUuids ? [{ terms: { [LOG_FIELDS.buildUuid]: options.buildUuids } }] : []),
+            ],
+          },
+        },
         aggs: {
           signatures: {
             filters: { filters },
