@@ -52,6 +52,8 @@ import {
 
 /** Successful builds a proposal may match (share of its matched builds) before narrower ones are tried. */
 export const MAX_SUCCESS_SHARE = 0.01;
+/** Proposals narrowed at most (the largest clusters' first; three candidates each). */
+const MAX_NARROWED_PROPOSALS = 50;
 import { literalText, messageCore, normaliseLine, tokens, wordsAndPairs } from './normalise';
 
 export interface ClusterOptions extends RatesFilters {
@@ -483,10 +485,12 @@ export async function clusterUncategorizedDetailed(
 
   // 5. proposals matching more than MAX_SUCCESS_SHARE successful builds: narrower ones checked in one request,
   // the narrowest that keeps COMMON_SHARE of the cluster and matches fewer successful builds chosen
-  const noisy = bySize.filter((c) => {
-    const check = checked.checks.get(c.id);
-    return check && successShare(check) > MAX_SUCCESS_SHARE;
-  });
+  const noisy = bySize
+    .filter((c) => {
+      const check = checked.checks.get(c.id);
+      return check && successShare(check) > MAX_SUCCESS_SHARE;
+    })
+    .slice(0, MAX_NARROWED_PROPOSALS);
   const variants = noisy.flatMap((c) =>
     narrowedQueries(c).map((query, i) => ({ id: `${c.id}.${i}`, query, builds: c.builds.map((b) => b.uuid) })),
   );
