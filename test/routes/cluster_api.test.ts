@@ -166,7 +166,7 @@ test('scope and caps bound the work', async () => {
   const paged = (await get('?perPage=1&page=2')).body as ClustersResult;
   expect(paged.clusters.map((c) => c.id)).toEqual([all.clusters[1].id]);
   // search: over every cluster, not only a page; the pages divide the matching ones
-  const word = (all.clusters[1].samples[0].line.match(/[A-Za-z]{4,}/g) ?? []).sort((a, b) => b.length - a.length)[0];
+  const word = (all.clusters[1].samples[0].line.match(/[A-Za-z]{4,}/g) ?? []).sort((a, b) => b.length - a.length)[0]!;
   expect(word).toBeDefined();
   const matching = all.clusters.filter((c) =>
     [c.id, c.template, c.proposal.query, ...c.samples.map((x) => x.line), ...c.jobs.map((j) => j.job)]
