@@ -78,6 +78,11 @@ const MAX_NOISE_PHRASES = 150;
 const SAMPLE_PREFIX = '0';
 /** The most frequent ordinary phrases excluded by the engine (each costs a check per candidate line). */
 const MAX_EXCLUDED_PHRASES = 150;
+/**
+ * Words of an ordinary template the engine excludes lines by: its rarest three in the sample (a line
+ * holding those is that template; all its words cost four times as much, measured, for the same lines).
+ */
+const EXCLUSION_WORDS = 3;
 /** Candidate lines fetched per build. */
 const CANDIDATES_PER_BUILD = 15;
 /** Words that make a line promising (they rank the candidates; no line is required to have one). */
@@ -117,6 +122,11 @@ function scopeFilter(start: number, end: number, o: ClusterOptions): object[] {
 export interface OrdinaryLines {
   /** Literal text of the most frequent ordinary templates with 2+ words, most frequent first. */
   templates: string[];
+  /**
+   * Per template, its EXCLUSION_WORDS words that the fewest sampled lines have (distinct, in the
+   * template's order): what the engine excludes a line by (each word costs a term lookup per segment).
+   */
+  exclusions: string[];
   /** Every word and word pair of the sampled ordinary lines. */
   vocabulary: Set<string>;
 }
@@ -125,10 +135,12 @@ export interface OrdinaryLines {
 export function ordinaryLines(lines: string[], max = MAX_NOISE_PHRASES): OrdinaryLines {
   const counts = new Map<string, number>();
   const vocabulary = new Set<string>();
+  const lineCounts = new Map<string, number>();
   for (const line of lines) {
     const normalised = normaliseLine(line);
     const words = tokens(normalised);
     for (const t of wordsAndPairs(normalised)) vocabulary.add(t);
+    for (const w of new Set(words)) lineCounts.set(w, (lineCounts.get(w) ?? 0) + 1);
     if (words.length < 2) continue;
     const literal = literalText(normalised);
     counts.set(literal, (counts.get(literal) ?? 0) + 1);
@@ -138,7 +150,21 @@ export function ordinaryLines(lines: string[], max = MAX_NOISE_PHRASES): Ordinar
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, max)
     .map(([p]) => p);
-  return { templates, vocabulary };
+  const exclusions = [
+    ...new Set(
+      templates.map((t) => {
+        const words = [...new Set(tokens(t))];
+        const rare = new Set(
+          words
+            .slice()
+            .sort((a, b) => (lineCounts.get(a) ?? 0) - (lineCounts.get(b) ?? 0) || (a < b ? -1 : 1))
+            .slice(0, EXCLUSION_WORDS),
+        );
+        return words.filter((w) => rare.has(w)).join(' ');
+      }),
+    ),
+  ];
+  return { templates, vocabulary, exclusions };
 }
 
 /** Share of a line's words and word pairs that ordinary lines never use. */
@@ -437,8 +463,8 @@ export async function clusterUncategorizedDetailed(
   const noise = ordinaryLines(sample.lines);
   lap('uncategorized');
   // 3. candidate lines per build; a second look without the exclusion for builds with none
-  // a line holding every word of a frequent ordinary template is ordinary
-  const mustNot = noise.templates
+  // a line holding the rarest words of a frequent ordinary template (in the sample) is that template
+  const mustNot = noise.exclusions
     .slice(0, MAX_EXCLUDED_PHRASES)
     .map((t) => ({ match: { [LOG_FIELDS.message]: { query: t, operator: 'and' } } }));
   const first = await candidateLines(engine, index, uuids, filter, mustNot, noise.vocabulary);
