@@ -33,6 +33,8 @@ export interface ClustersQuery {
   /** At most this many uncategorized builds (newest first) are clustered. */
   maxBuilds?: number;
   sort?: ClusterSort;
+  /** Only clusters whose text, proposal, id, jobs or projects contain this (case-insensitive). */
+  search?: string;
   page?: number;
   perPage?: number;
 }
@@ -63,8 +65,13 @@ export interface ClusterProposal {
   /** Lucene query in elastic-recheck's format (phrases of the common text, the file tag when it narrows). */
   query: string;
   title: string;
-  /** Null when the proposal was not checked (beyond MAX_CHECKED_PROPOSALS). */
+  /** Null when the proposal was not checked (ordinary, or beyond MAX_CHECKED_PROPOSALS). */
   check: ProposalCheck | null;
+  /**
+   * Its phrases are only words and word pairs that successful builds log too: the cluster's builds have
+   * no telling line (it is not checked, as it would match the successful builds).
+   */
+  ordinary?: boolean;
 }
 
 export interface BuildCluster {
@@ -97,11 +104,22 @@ export interface ClustersResult {
   /** Builds without any log line to cluster on. */
   withoutLines: number;
   totalClusters: number;
+  /** Clusters matching `search` (what the pages divide), when a search was given. */
+  matchingClusters?: number;
   page: number;
   perPage: number;
   clusters: BuildCluster[];
-  /** engineMs: the engine's own `took`; stages: wall-clock ms of each step (uncategorized, ordinary, lines, clustering, check). */
-  took: { engineMs: number; clusteringMs: number; totalMs: number; stages: Record<string, number> };
+  /**
+   * engineMs: the engine's own `took`; stages: wall-clock ms of each step (uncategorized, ordinary, lines,
+   * clustering, check); engineStages: the engine's `took` within each step.
+   */
+  took: {
+    engineMs: number;
+    clusteringMs: number;
+    totalMs: number;
+    stages: Record<string, number>;
+    engineStages?: Record<string, number>;
+  };
 }
 
 const fail = <T>(path: string[], message: string): Validated<T> => ({
@@ -127,7 +145,9 @@ function listParam(q: Record<string, unknown>, key: string): Validated<string[] 
   return { ok: true, value: list as string[] };
 }
 
-const KEYS = ['days', 'queues', 'projects', 'branches', 'jobs', 'maxBuilds', 'sort', 'page', 'perPage'];
+const KEYS = ['days', 'queues', 'projects', 'branches', 'jobs', 'maxBuilds', 'sort', 'search', 'page', 'perPage'];
+/** Longest search text. */
+export const MAX_CLUSTER_SEARCH = 200;
 
 /** Query parameters of the clusters route (shared by the route, the CLI and the page). */
 export function validateClustersQuery(data: unknown): Validated<ClustersQuery> {
@@ -153,6 +173,11 @@ export function validateClustersQuery(data: unknown): Validated<ClustersQuery> {
   if (q.sort !== undefined) {
     if (q.sort !== 'size' && q.sort !== 'growth') return fail(['sort'], 'expected "size" or "growth"');
     out.sort = q.sort;
+  }
+  if (q.search !== undefined) {
+    if (typeof q.search !== 'string' || q.search.length > MAX_CLUSTER_SEARCH)
+      return fail(['search'], `expected text of at most ${MAX_CLUSTER_SEARCH} characters`);
+    if (q.search.trim()) out.search = q.search.trim();
   }
   return { ok: true, value: out };
 }

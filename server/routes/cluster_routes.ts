@@ -31,6 +31,7 @@ export function registerClusterRoutes({ router, host, config }: RouteDeps): void
           jobs: q.jobs,
           maxBuilds: q.maxBuilds,
           sort: q.sort,
+          search: q.search,
           page: q.page,
           perPage: q.perPage,
         });
