@@ -405,7 +405,9 @@ export function SignaturesPage() {
         </EuiFlexItem>
       </EuiFlexGroup>
       <EuiSpacer size="m" />
-      {list.error && <ErrorState title="Could not load signatures" error={list.error} onRetry={list.reload} />}
+      {list.error && (
+        <ErrorState title="Could not load signatures" error={list.failure ?? list.error} onRetry={list.reload} />
+      )}
       {list.loading && !list.data && <Loading label="Loading signatures" />}
       {list.data &&
         (list.data.signatures.length || page > 1 ? (

@@ -43,6 +43,10 @@ import {
 import type { HttpFetchOptions, HttpSetup } from '../types/host';
 
 export interface WindowParams extends RatesFilters {
+  /** The window [from, to) in epoch ms (time_range.ts resolves the date picker's range into it). */
+  from?: number;
+  to?: number;
+  /** A window of this many days ending now (older callers). */
   days?: number;
 }
 
@@ -50,6 +54,13 @@ export interface ResultsParams {
   build?: string;
   change?: number;
   signature?: string;
+  job?: string;
+  project?: string;
+  status?: string[];
+  explained?: boolean;
+  /** Intake time window [from, to), epoch ms. */
+  from?: number;
+  to?: number;
   page?: number;
   perPage?: number;
 }

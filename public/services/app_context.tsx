@@ -22,6 +22,8 @@ export interface AppContextValue {
   canWrite: boolean;
   access?: AccessResponse;
   health?: HealthResponse;
+  /** Asks the server for its health again (the Retry of an error state does, so the header follows). */
+  refreshHealth?: () => void;
   /** The log index pattern (data view id for Discover links). */
   indexPattern: string;
 }

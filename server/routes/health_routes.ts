@@ -17,7 +17,11 @@ export function registerHealthRoutes({ router, host, config }: RouteDeps): void 
     async (context, _request, response) => {
       try {
         const engine = await engineAsCurrentUser(context);
-        return response.ok({ body: await readHealth(engine, config().logs.indexPattern) });
+        const health = await readHealth(engine, config().logs.indexPattern);
+        const schedule = config().schedule;
+        return response.ok({
+          body: { ...health, ...(schedule.enabled ? { intakeIntervalSeconds: schedule.intervalMs / 1000 } : {}) },
+        });
       } catch (error) {
         return errorResponse(response, error);
       }
