@@ -1,6 +1,13 @@
-/* Failure rates of graphed signatures (the data behind the graphs page and graph.json). */
+/*
+ * GET /api/elastic_recheck/rates: failure rates of graphed signatures (the data behind the graphs page
+ * and graph.json); its path, the time-window query it shares with /uncategorized, and its validator.
+ */
+import { API_BASE_PATH, MAX_USER_REGEX_LENGTH } from '../constants';
 import type { BugRef, SignatureMode } from '../signature/types';
 import type { BugInfo, SignatureImpact } from './bugs';
+import { fail, intParam, listParam, unknownKeys, type Validated } from './validation';
+
+export const RATES_PATH = `${API_BASE_PATH}/rates`;
 
 export interface StatusSeries {
   /** Build status (Zuul result) of the builds counted in this series. */
@@ -53,3 +60,54 @@ export interface RatesFilters {
   projects?: string[];
   branches?: string[];
 }
+
+/** Query of the window routes (/rates, /uncategorized); each accepts its own subset of the keys. */
+export interface WindowQuery {
+  days?: number;
+  bucketHours?: number;
+  queues?: string[];
+  projects?: string[];
+  branches?: string[];
+  page?: number;
+  perPage?: number;
+  excludeJobs?: string;
+}
+
+export function validateWindowQuery(allowed: ReadonlyArray<keyof WindowQuery>) {
+  return (data: unknown): Validated<WindowQuery> => {
+    const q = (data ?? {}) as Record<string, unknown>;
+    const unknown = unknownKeys(q, allowed);
+    if (unknown) return unknown;
+    const out: WindowQuery = {};
+    for (const [key, min, max] of [
+      ['days', 1, 90],
+      ['bucketHours', 1, 24],
+      ['page', 1, 1000],
+      ['perPage', 1, 1000],
+    ] as const) {
+      const v = intParam(q, key, min, max);
+      if (!v.ok) return v;
+      if (v.value !== undefined) out[key] = v.value;
+    }
+    for (const key of ['queues', 'projects', 'branches'] as const) {
+      const v = listParam(q, key);
+      if (!v.ok) return v;
+      if (v.value) out[key] = v.value;
+    }
+    if (q.excludeJobs !== undefined) {
+      if (typeof q.excludeJobs !== 'string' || q.excludeJobs.length > MAX_USER_REGEX_LENGTH)
+        return fail(['excludeJobs'], 'expected a regular expression');
+      try {
+        new RegExp(q.excludeJobs);
+      } catch (error) {
+        return fail(['excludeJobs'], `invalid regular expression: ${(error as Error).message}`);
+      }
+      out.excludeJobs = q.excludeJobs;
+    }
+    if (out.days !== undefined && out.bucketHours !== undefined && (out.days * 24) % out.bucketHours !== 0)
+      return fail(['bucketHours'], 'the window (days * 24) must be a multiple of bucketHours');
+    return { ok: true, value: out };
+  };
+}
+
+export const validateRatesQuery = validateWindowQuery(['days', 'bucketHours', 'queues', 'projects', 'branches']);

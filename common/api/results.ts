@@ -1,9 +1,14 @@
 /*
  * A stored classification result: one document per failed Zuul build in the results index
  * (`elastic_recheck.results.index`), written by the background intake, updated by the classify and
- * report steps. Also the answer of the past-results routes.
+ * report steps. Also the answer of GET /api/elastic_recheck/results (path, query and validator below).
  */
+import { API_BASE_PATH } from '../constants';
+import { BUILD_UUID_RE, SIGNATURE_ID_RE } from '../signature/types';
 import type { SignatureMatch } from './classify';
+import { fail, intParam, unknownKeys, type Validated } from './validation';
+
+export const RESULTS_PATH = `${API_BASE_PATH}/results`;
 
 export type ResultStage = 'waiting' | 'classified' | 'not_ready' | 'not_found';
 export type ReportStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
@@ -68,4 +73,47 @@ export interface BuildResult {
   reportPending: boolean;
   /** Earliest time a pending channel is due. */
   nextReportAt?: string;
+}
+
+export interface ResultsQuery {
+  build?: string;
+  change?: number;
+  signature?: string;
+  page: number;
+  perPage: number;
+}
+
+/** The answer of GET /results: one page of stored results, newest first. */
+export interface ResultsResponse {
+  total: number;
+  page: number;
+  perPage: number;
+  results: BuildResult[];
+}
+
+export function validateResultsQuery(data: unknown): Validated<ResultsQuery> {
+  const q = (data ?? {}) as Record<string, unknown>;
+  const unknown = unknownKeys(q, ['build', 'change', 'signature', 'page', 'perPage']);
+  if (unknown) return unknown;
+  if (q.build !== undefined && (typeof q.build !== 'string' || !BUILD_UUID_RE.test(q.build)))
+    return fail(['build'], 'expected a build uuid');
+  if (q.signature !== undefined && (typeof q.signature !== 'string' || !SIGNATURE_ID_RE.test(q.signature)))
+    return fail(['signature'], 'expected a signature id');
+  const change = intParam(q, 'change', 1, Number.MAX_SAFE_INTEGER);
+  if (!change.ok) return change;
+  const page = intParam(q, 'page', 1, 1000);
+  if (!page.ok) return page;
+  const perPage = intParam(q, 'perPage', 1, 500);
+  if (!perPage.ok) return perPage;
+  if ((page.value ?? 1) * (perPage.value ?? 50) > 10000) return fail(['page'], 'page * perPage must not exceed 10000');
+  return {
+    ok: true,
+    value: {
+      build: q.build as string | undefined,
+      change: change.value,
+      signature: q.signature as string | undefined,
+      page: page.value ?? 1,
+      perPage: perPage.value ?? 50,
+    },
+  };
 }

@@ -43,7 +43,7 @@ import {
   SUBUNIT_FIELDS,
   sourceName,
 } from '../../../common/log_fields';
-import { EngineClient, msearch, search } from '../../../lib/engine_client';
+import { EngineClient, msearch, msearchItemError, search } from '../../../lib/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
 import { batchSizeOf, chunks, MAX_CONCURRENT_BATCHES, mapBounded } from '../batches';
 import { buildInfoFromSource, buildRefFilter, ReadinessConfig, waitForReadiness } from './readiness';
@@ -230,8 +230,7 @@ interface RawClassification {
 }
 
 function testResults(r: any): { failedTests: Set<string>; hasTestResults: boolean } {
-  if (r.error)
-    throw new Error(`test results search failed: ${r.error.type ?? ''} ${r.error.reason ?? JSON.stringify(r.error)}`);
+  if (r.error) throw msearchItemError('test results search failed', r);
   const names: any[] = r.aggregations?.failed?.names?.buckets ?? [];
   return {
     failedTests: new Set(names.map((b: any) => bareTestId(String(b.key)))),
@@ -271,10 +270,7 @@ async function filtersBuild(
   let took = 0;
   for (const res of answers) {
     const logs = res.responses[0];
-    if (logs.error)
-      throw new Error(
-        `classification search failed: ${logs.error.type ?? ''} ${logs.error.reason ?? JSON.stringify(logs.error)}`,
-      );
+    if (logs.error) throw msearchItemError('classification search failed', logs);
     if (logs.hits.total.value === 0) return undefined;
     for (const [id, bucket] of Object.entries((logs.aggregations.signatures?.buckets ?? {}) as Record<string, any>)) {
       if (bucket.doc_count > 0)
@@ -331,7 +327,7 @@ async function percolateBuild(
   const perc = res.responses[0];
   if (perc.error) {
     forgetPercolatorIndex(percolatorIndex);
-    throw new Error(`percolation failed: ${perc.error.type ?? ''} ${perc.error.reason ?? JSON.stringify(perc.error)}`);
+    throw msearchItemError('percolation failed', perc);
   }
   // more matching signatures than one answer holds: the caller (auto) falls back to the filters way
   if (perc.hits.total.value > perc.hits.hits.length)

@@ -36,7 +36,8 @@ import {
   FAILED_BUILD_STATUSES,
 } from '../../../common/constants';
 import { LOG_FIELDS } from '../../../common/log_fields';
-import { EngineClient, MsearchResponse } from '../../../lib/engine_client';
+import { EngineClient, MsearchResponse, msearchItemError } from '../../../lib/engine_client';
+import { RequestError } from '../errors';
 import type { CompiledSignature } from '../signatures/compile';
 import { anchorFilter, chooseAnchors, messageDocFrequencies, planTokens } from '../signatures/anchors';
 import { BatchOptions, batchSizeOf, chunks, MAX_CONCURRENT_BATCHES, mapBounded, pack } from '../batches';
@@ -65,15 +66,14 @@ export interface RatesOptions extends RatesFilters {
   concurrency?: number;
 }
 
-export class IncompleteCountError extends Error {
-  /** The caller asked for more than exact counting allows: a client error (routes answer 400). */
-  readonly statusCode = 400;
-
+/** The caller asked for more than exact counting allows: a client error (routes answer 400). */
+export class IncompleteCountError extends RequestError {
   constructor(
     readonly signatureIds: string[],
     readonly limit: number,
   ) {
     super(
+      400,
       `signature(s) ${signatureIds.join(', ')} matched more than ${limit} builds in the window; counts would not be exact (raise maxBuildsPerSignature)`,
     );
     this.name = 'IncompleteCountError';
@@ -363,10 +363,7 @@ export async function failureRates(
   for (const res of answers) {
     took += res.responses.reduce((m, r) => Math.max(m, r.took ?? 0), res.took ?? 0);
     for (const r of res.responses) {
-      if (r.error)
-        throw new Error(
-          `failure-rate aggregation failed: ${r.error.type ?? ''} ${r.error.reason ?? JSON.stringify(r.error)}`,
-        );
+      if (r.error) throw msearchItemError('failure-rate aggregation failed', r);
       Object.assign(buckets, r.aggregations?.signatures?.buckets ?? {});
     }
   }
