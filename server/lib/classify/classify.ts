@@ -43,7 +43,7 @@ import {
   SUBUNIT_FIELDS,
   sourceName,
 } from '../../../common/log_fields';
-import { EngineClient, msearch, search } from '../../../lib/engine_client';
+import { EngineClient, msearch, msearchItemError, search } from '../../../lib/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
 import { BatchOptions, batchSizeOf, chunks, mapSplitting } from '../batches';
 import { buildInfoFromSource, buildRefFilter, ReadinessConfig, waitForReadiness } from './readiness';
@@ -231,8 +231,7 @@ interface RawClassification {
 }
 
 function testResults(r: any): { failedTests: Set<string>; hasTestResults: boolean } {
-  if (r.error)
-    throw new Error(`test results search failed: ${r.error.type ?? ''} ${r.error.reason ?? JSON.stringify(r.error)}`);
+  if (r.error) throw msearchItemError('test results search failed', r);
   const names: any[] = r.aggregations?.failed?.names?.buckets ?? [];
   return {
     failedTests: new Set(names.map((b: any) => bareTestId(String(b.key)))),
@@ -270,11 +269,7 @@ async function filtersBuild(
       ...(first && subunit ? [subunit] : []),
     ]);
     const logs = res.responses[0];
-    if (logs.error)
-      throw new Error(
-        `classification search failed: ${logs.error.type ?? ''} ${logs.error.reason ?? JSON.stringify(logs.error)}`,
-        { cause: logs.error },
-      );
+    if (logs.error) throw msearchItemError('classification search failed', logs);
     return res;
   });
   const elapsedMs = Date.now() - started;
@@ -338,7 +333,7 @@ async function percolateBuild(
   const perc = res.responses[0];
   if (perc.error) {
     forgetPercolatorIndex(percolatorIndex);
-    throw new Error(`percolation failed: ${perc.error.type ?? ''} ${perc.error.reason ?? JSON.stringify(perc.error)}`);
+    throw msearchItemError('percolation failed', perc);
   }
   // more matching signatures than one answer holds: the caller (auto) falls back to the filters way
   if (perc.hits.total.value > perc.hits.hits.length)

@@ -36,7 +36,8 @@ import {
   FAILED_BUILD_STATUSES,
 } from '../../../common/constants';
 import { LOG_FIELDS } from '../../../common/log_fields';
-import { EngineClient, MsearchResponse } from '../../../lib/engine_client';
+import { EngineClient, MsearchResponse, msearchItemError } from '../../../lib/engine_client';
+import { RequestError } from '../errors';
 import type { CompiledSignature } from '../signatures/compile';
 import { anchorFilter, chooseAnchors, messageDocFrequencies, planTokens } from '../signatures/anchors';
 import {
@@ -75,15 +76,14 @@ export interface RatesOptions extends RatesFilters {
   onSplit?: BatchOptions['onSplit'];
 }
 
-export class IncompleteCountError extends Error {
-  /** The caller asked for more than exact counting allows: a client error (routes answer 400). */
-  readonly statusCode = 400;
-
+/** The caller asked for more than exact counting allows: a client error (routes answer 400). */
+export class IncompleteCountError extends RequestError {
   constructor(
     readonly signatureIds: string[],
     readonly limit: number,
   ) {
     super(
+      400,
       `signature(s) ${signatureIds.join(', ')} matched more than ${limit} builds in the window; counts would not be exact (raise maxBuildsPerSignature)`,
     );
     this.name = 'IncompleteCountError';
@@ -383,11 +383,7 @@ export async function failureRates(
         );
       const res = await engine.request<MsearchResponse>({ method: 'POST', path: '/_msearch', bulkBody: lines });
       const failed = res.responses.find((r) => r.error);
-      if (failed)
-        throw new Error(
-          `failure-rate aggregation failed: ${failed.error.type ?? ''} ${failed.error.reason ?? JSON.stringify(failed.error)}`,
-          { cause: failed.error },
-        );
+      if (failed) throw msearchItemError('failure-rate aggregation failed', failed);
       return res;
     },
     halve,
