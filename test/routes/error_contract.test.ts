@@ -14,7 +14,10 @@ import { RegisteredRoute, responseFactory, Router } from '../../dev/host/server/
 import { QUERY_PREVIEW_PATH, QUERY_STATS_PATH } from '../../common/api/query';
 import { RESULTS_PATH } from '../../common/api/results';
 import { SIGNATURES_PATH } from '../../common/api/signatures';
-import { msearchItemError } from '../../lib/engine_client';
+import { EngineRequestError, httpEngineClient, msearchItemError } from '../../lib/engine_client';
+import { failureRates } from '../../server/lib/rates/rates';
+import { compileSignatures } from '../../server/lib/signatures/compile';
+import { sig } from '../fixtures/signatures';
 import { parseConfig } from '../../server/config';
 import { AccessService } from '../../server/lib/access/access_service';
 import { errorResponse, RequestError } from '../../server/lib/errors';
@@ -55,19 +58,33 @@ afterAll(async () => {
   await engineRequest('DELETE', `/${prefix}-*?ignore_unavailable=true`);
 });
 
-test("a query the engine refuses inside an _msearch is a 400 naming the engine's reason", async () => {
+test("a query the engine refuses in the preview is a 400 naming the engine's reason", async () => {
   const res = await standIn.request('POST', QUERY_PREVIEW_PATH, {
     user: 'reader',
     body: { query: 'message:/abcdefghij/', days: 1 },
   });
+  // the preview's searches run at the same time: whichever the engine refuses first names the reason
   expect({ status: res.status, message: res.body.message }).toEqual({
     status: 400,
-    // the rates aggregation of the preview is the _msearch
+    message: expect.stringMatching(/engine answered 400: .*The length of regex \[10\]/),
+  });
+  expect(res.body.attributes).toMatchObject({ reason: expect.stringContaining('The length of regex [10]') });
+});
+
+test("the failure-rate _msearch turns an item's refusal into the engine's 400 and reason", async () => {
+  const engine = httpEngineClient(engineUrl());
+  const error = await failureRates(engine, compileSignatures([sig('regex', 'message:/abcdefghij/')]), {
+    index: logsIndex,
+    windowMs: 24 * 3600_000,
+    skipAbsent: false,
+  }).catch((e) => e);
+  expect(error).toBeInstanceOf(EngineRequestError);
+  expect({ status: error.statusCode, message: error.message }).toEqual({
+    status: 400,
     message: expect.stringMatching(
       /^failure-rate aggregation failed: engine answered 400: .*The length of regex \[10\]/,
     ),
   });
-  expect(res.body.attributes).toMatchObject({ reason: expect.stringContaining('The length of regex [10]') });
 });
 
 test('the same query in a plain search is the same 400', async () => {
