@@ -19,6 +19,8 @@ export interface BugScore {
   clusterMatch: number;
   successShare: number;
   query?: string;
+  /** Clusters scored together (more than 1 only for an OR-signature bug split by failure text). */
+  clusters: number;
 }
 
 export interface ClusterMembership {
@@ -27,30 +29,59 @@ export interface ClusterMembership {
   query: string;
 }
 
-/** The bug's cluster (most of its builds, then the smaller cluster) and its purity and completeness. */
+/** Purity a cluster needs to count towards an OR-signature bug's union of clusters. */
+export const UNION_PURITY = 0.95;
+
+/**
+ * How many different messages a signature's query ORs (`message:"a" OR message:"b"` gives 2), else 1.
+ * A bug whose signature ORs n failure texts may fairly come out as up to n clusters, one per text.
+ */
+export function messageAlternatives(query: string): number {
+  const phrases = new Set<string>();
+  const re = /message:"((?:[^"\\]|\\.)*)"/g;
+  for (let m = re.exec(query); m; m = re.exec(query)) {
+    const before = query.slice(0, m.index);
+    const after = query.slice(re.lastIndex);
+    if (/\bOR\s*\(?\s*$/.test(before) || /^\s*\)?\s*OR\s*\(?\s*message:/.test(after)) phrases.add(m[1]);
+  }
+  return Math.max(1, phrases.size);
+}
+
+/**
+ * The bug's cluster (most of its builds, then the smaller cluster) and its purity and completeness.
+ * With `alternatives` > 1 (its signature ORs that many messages), the next-largest pure clusters of its
+ * builds (purity >= UNION_PURITY, at most `alternatives` clusters in all) count with it: completeness
+ * is then over their union and purity the union's (`clusters` lists them).
+ */
 export function scoreBug(
   bug: string,
   bugBuilds: Set<string>,
   clusters: ClusterMembership[],
+  alternatives = 1,
 ): Omit<BugScore, 'recall' | 'precision' | 'clusterMatch' | 'successShare'> {
-  let best: ClusterMembership | undefined;
-  let bestShared = 0;
-  for (const c of clusters) {
-    const shared = c.builds.filter((u) => bugBuilds.has(u)).length;
-    if (shared > bestShared || (shared === bestShared && shared > 0 && best && c.builds.length < best.builds.length)) {
-      best = c;
-      bestShared = shared;
+  const shares = clusters
+    .map((c) => ({ c, shared: c.builds.filter((u) => bugBuilds.has(u)).length }))
+    .filter((x) => x.shared > 0)
+    .sort((a, b) => b.shared - a.shared || a.c.builds.length - b.c.builds.length || (a.c.id < b.c.id ? -1 : 1));
+  if (!shares.length) return { bug, builds: bugBuilds.size, clusterSize: 0, purity: 0, completeness: 0, clusters: 0 };
+  const best = shares[0];
+  const union = [best];
+  if (best.shared / best.c.builds.length >= UNION_PURITY)
+    for (const x of shares.slice(1)) {
+      if (union.length >= alternatives) break;
+      if (x.shared / x.c.builds.length >= UNION_PURITY) union.push(x);
     }
-  }
-  if (!best) return { bug, builds: bugBuilds.size, clusterSize: 0, purity: 0, completeness: 0 };
+  const shared = union.reduce((n, x) => n + x.shared, 0);
+  const size = union.reduce((n, x) => n + x.c.builds.length, 0);
   return {
     bug,
     builds: bugBuilds.size,
-    clusterId: best.id,
-    clusterSize: best.builds.length,
-    purity: bestShared / best.builds.length,
-    completeness: bestShared / bugBuilds.size,
-    query: best.query,
+    clusterId: best.c.id,
+    clusterSize: size,
+    purity: shared / size,
+    completeness: shared / bugBuilds.size,
+    query: best.c.query,
+    clusters: union.length,
   };
 }
 

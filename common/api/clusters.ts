@@ -3,7 +3,7 @@
  * lines look alike, with a proposed signature checked on the engine. See docs/api.md.
  */
 import { API_BASE_PATH } from '../constants';
-import type { Validated } from './signatures';
+import { fail, intParam, listParam, type Validated } from './validation';
 import { readWindow } from '../time_window';
 
 export const CLUSTERS_PATH = `${API_BASE_PATH}/clusters`;
@@ -37,6 +37,8 @@ export interface ClustersQuery {
   /** At most this many uncategorized builds (newest first) are clustered. */
   maxBuilds?: number;
   sort?: ClusterSort;
+  /** Only clusters whose text, proposal, id, jobs or projects contain this (case-insensitive). */
+  search?: string;
   page?: number;
   perPage?: number;
 }
@@ -67,8 +69,13 @@ export interface ClusterProposal {
   /** Lucene query in elastic-recheck's format (phrases of the common text, the file tag when it narrows). */
   query: string;
   title: string;
-  /** Null when the proposal was not checked (beyond MAX_CHECKED_PROPOSALS). */
+  /** Null when the proposal was not checked (ordinary, or beyond MAX_CHECKED_PROPOSALS). */
   check: ProposalCheck | null;
+  /**
+   * Its phrases are only words and word pairs that successful builds log too: the cluster's builds have
+   * no telling line (it is not checked, as it would match the successful builds).
+   */
+  ordinary?: boolean;
 }
 
 export interface BuildCluster {
@@ -101,37 +108,40 @@ export interface ClustersResult {
   /** Builds without any log line to cluster on. */
   withoutLines: number;
   totalClusters: number;
+  /** Clusters matching `search` (what the pages divide), when a search was given. */
+  matchingClusters?: number;
   page: number;
   perPage: number;
   clusters: BuildCluster[];
-  /** engineMs: the engine's own `took`; stages: wall-clock ms of each step (uncategorized, ordinary, lines, clustering, check). */
-  took: { engineMs: number; clusteringMs: number; totalMs: number; stages: Record<string, number> };
+  /**
+   * engineMs: the engine's own `took`; stages: wall-clock ms of each step (uncategorized, ordinary, lines,
+   * clustering, check); engineStages: the engine's `took` within each step.
+   */
+  took: {
+    engineMs: number;
+    clusteringMs: number;
+    totalMs: number;
+    stages: Record<string, number>;
+    engineStages?: Record<string, number>;
+  };
 }
 
-const fail = <T>(path: string[], message: string): Validated<T> => ({
-  ok: false,
-  message: `${path.join('.')}: ${message}`,
-  path,
-});
-
-function intParam(q: Record<string, unknown>, key: string, min: number, max: number): Validated<number | undefined> {
-  if (q[key] === undefined) return { ok: true, value: undefined };
-  const n = Number(q[key]);
-  if (!Number.isInteger(n) || n < min || n > max) return fail([key], `expected an integer from ${min} to ${max}`);
-  return { ok: true, value: n };
-}
-
-function listParam(q: Record<string, unknown>, key: string): Validated<string[] | undefined> {
-  const v = q[key];
-  if (v === undefined) return { ok: true, value: undefined };
-  const list = (Array.isArray(v) ? v : [v]).flatMap((x) => (typeof x === 'string' ? x.split(',') : [x]));
-  if (list.some((x) => typeof x !== 'string' || x.trim() === '' || x.length > 200))
-    return fail([key], 'expected a comma-separated list of names');
-  if (list.length > 100) return fail([key], 'at most 100 names');
-  return { ok: true, value: list as string[] };
-}
-
-const KEYS = ['days', 'from', 'to', 'queues', 'projects', 'branches', 'jobs', 'maxBuilds', 'sort', 'page', 'perPage'];
+const KEYS = [
+  'days',
+  'from',
+  'to',
+  'queues',
+  'projects',
+  'branches',
+  'jobs',
+  'maxBuilds',
+  'sort',
+  'search',
+  'page',
+  'perPage',
+];
+/** Longest search text. */
+export const MAX_CLUSTER_SEARCH = 200;
 
 /** Query parameters of the clusters route (shared by the route, the CLI and the page). */
 export function validateClustersQuery(data: unknown): Validated<ClustersQuery> {
@@ -153,13 +163,18 @@ export function validateClustersQuery(data: unknown): Validated<ClustersQuery> {
     if (v.value !== undefined) out[key] = v.value;
   }
   for (const key of ['queues', 'projects', 'branches', 'jobs'] as const) {
-    const v = listParam(q, key);
+    const v = listParam(q, key, 100);
     if (!v.ok) return v;
     if (v.value) out[key] = v.value;
   }
   if (q.sort !== undefined) {
     if (q.sort !== 'size' && q.sort !== 'growth') return fail(['sort'], 'expected "size" or "growth"');
     out.sort = q.sort;
+  }
+  if (q.search !== undefined) {
+    if (typeof q.search !== 'string' || q.search.length > MAX_CLUSTER_SEARCH)
+      return fail(['search'], `expected text of at most ${MAX_CLUSTER_SEARCH} characters`);
+    if (q.search.trim()) out.search = q.search.trim();
   }
   return { ok: true, value: out };
 }

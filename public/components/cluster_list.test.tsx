@@ -138,6 +138,46 @@ describe('unexplained failures by cluster', () => {
     expect(note.textContent).toContain('u0-0, u0-1');
   });
 
+  it('searches all the clusters through the route, from page 1, and says how many match', async () => {
+    const user = userEvent.setup();
+    const { requests, history } = renderApp('/uncategorized?clusterPage=4', {
+      [UNCAT]: uncategorizedResult(unexplained(2)),
+      [CLUSTERS]: (r: RecordedRequest) =>
+        r.query.search === 'nomatch'
+          ? { ...clustersResult(1, 0), totalClusters: 500, matchingClusters: 0 }
+          : r.query.search
+            ? { ...clustersResult(1, 13), totalClusters: 500, matchingClusters: 13 }
+            : clustersResult(Number(r.query.page)),
+    });
+    await screen.findAllByTestId('clusterPanel');
+    const last = () => requests.filter((r) => r.path.endsWith('/clusters')).at(-1)!.query;
+    expect(last()).toEqual({ days: 10, page: 4, perPage: 10, sort: 'size' });
+    await user.type(screen.getByTestId('clusterSearch'), 'reply to{Enter}');
+    await waitFor(() => expect(last()).toEqual({ days: 10, page: 1, perPage: 10, sort: 'size', search: 'reply to' }));
+    expect(new URLSearchParams(history.location.search).get('clusterSearch')).toBe('reply to');
+    await waitFor(() =>
+      expect(screen.getByTestId('clusterSummary').textContent).toContain(
+        'the rest); 13 match “reply to”; page 1 of 2.',
+      ),
+    );
+    await user.clear(screen.getByTestId('clusterSearch'));
+    await user.type(screen.getByTestId('clusterSearch'), 'nomatch{Enter}');
+    expect((await screen.findByText('No cluster matches')).textContent).toBe('No cluster matches');
+  });
+
+  it('says a proposal made of ordinary text is not checked', async () => {
+    const ordinary = cluster(0, {
+      proposal: { query: 'message:"Collecting"', title: 'Collecting', check: null, ordinary: true },
+    });
+    renderApp('/uncategorized', {
+      [UNCAT]: uncategorizedResult(unexplained(2)),
+      [CLUSTERS]: { ...clustersResult(1, 1), clusters: [ordinary] },
+    });
+    expect((await screen.findByTestId('clusterProposalOrdinary')).textContent).toContain(
+      'logged by successful builds too',
+    );
+  });
+
   it('says what to do when there is nothing to cluster', async () => {
     renderApp('/uncategorized', { [UNCAT]: uncategorizedResult(unexplained(2)), [CLUSTERS]: clustersResult(1, 0) });
     expect((await screen.findAllByTestId('emptyState')).map((e) => e.textContent).join(' ')).toContain(

@@ -4,11 +4,12 @@
  * proposed signature with its check; "Create signature" opens the editor with the query, the time
  * range and the cluster's builds. Server-side pagination keeps the page light with hundreds of clusters.
  */
-import React from 'react';
+import React, { useEffect, useState } from 'react';
 import {
   EuiBadge,
   EuiButton,
   EuiCode,
+  EuiFieldSearch,
   EuiFlexGroup,
   EuiFlexItem,
   EuiPagination,
@@ -140,6 +141,11 @@ function ClusterPanel({ cluster, range }: { cluster: BuildCluster; range: TimeRa
             builds (precision {formatPercent(check.precision === null ? null : 100 * check.precision)}).{' '}
             {check.warning && <EuiBadge color="danger">more than 10 % of its builds succeeded</EuiBadge>}
           </p>
+        ) : cluster.proposal.ordinary ? (
+          <p data-test-subj="clusterProposalOrdinary">
+            Not checked: its common text is logged by successful builds too, so these builds have no telling line to
+            make a signature of.
+          </p>
         ) : (
           <p>
             Not checked on the engine (only the {formatNumber(MAX_CHECKED_PROPOSALS)} largest clusters are); the
@@ -156,24 +162,35 @@ export function ClusterList({
   filters,
   page,
   sort,
+  search,
   onPage,
   onSort,
+  onSearch,
 }: {
   range: TimeRange;
   filters: { queues?: string[]; projects?: string[]; branches?: string[] };
   page: number;
   sort: ClusterSort;
+  /** Only clusters containing this text (server-side, over every cluster, not only this page). */
+  search?: string;
   onPage: (page: number) => void;
   onSort: (sort: ClusterSort) => void;
+  onSearch: (search: string | undefined) => void;
 }) {
   const { services } = useApp();
+  const [text, setText] = useState(search ?? '');
+  useEffect(() => setText(search ?? ''), [search]);
   const result = useRequest(
     async (signal) =>
-      services.api.clusters({ ...windowRequest(range), ...filters, page, perPage: CLUSTERS_PER_PAGE, sort }, signal),
-    [JSON.stringify([range, filters, page, sort])],
+      services.api.clusters(
+        { ...windowRequest(range), ...filters, page, perPage: CLUSTERS_PER_PAGE, sort, ...(search ? { search } : {}) },
+        signal,
+      ),
+    [JSON.stringify([range, filters, page, sort, search])],
   );
   const data = result.data;
-  const pages = data ? Math.max(1, Math.ceil(data.totalClusters / CLUSTERS_PER_PAGE)) : 1;
+  const shown = data ? (data.matchingClusters ?? data.totalClusters) : 0;
+  const pages = data ? Math.max(1, Math.ceil(shown / CLUSTERS_PER_PAGE)) : 1;
   return (
     <div data-test-subj="clusterList">
       <EuiFlexGroup alignItems="flexEnd" justifyContent="spaceBetween" gutterSize="m" wrap>
@@ -190,10 +207,25 @@ export function ClusterList({
                 {data.clusteredBuilds + data.withoutLines < data.uncategorizedBuilds
                   ? ' (the newest ones; narrow the filters to see the rest)'
                   : ''}
-                .
+                {data.matchingClusters !== undefined
+                  ? `; ${formatNumber(data.matchingClusters)} match “${search}”`
+                  : ''}
+                {pages > 1 ? `; page ${data.page} of ${formatNumber(pages)}` : ''}.
               </p>
             </EuiText>
           )}
+        </EuiFlexItem>
+        <EuiFlexItem style={{ minWidth: 260 }}>
+          <EuiFieldSearch
+            placeholder="Search clusters: text, query, job, project"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            onSearch={(value) => onSearch(value.trim() || undefined)}
+            isClearable
+            fullWidth
+            data-test-subj="clusterSearch"
+            aria-label="Search clusters"
+          />
         </EuiFlexItem>
         <EuiFlexItem grow={false}>
           <LabelledSelect
@@ -217,7 +249,17 @@ export function ClusterList({
         />
       )}
       {result.loading && !data && <Loading label="Clustering unexplained failures" />}
-      {data && !data.clusters.length && (
+      {data && !data.clusters.length && search && (
+        <EmptyState
+          title="No cluster matches"
+          body={
+            <p>
+              No cluster of the {formatNumber(data.totalClusters)} contains “{search}”. Clear the search.
+            </p>
+          }
+        />
+      )}
+      {data && !data.clusters.length && !search && (
         <EmptyState
           title="No cluster"
           body={

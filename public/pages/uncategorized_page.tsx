@@ -59,6 +59,7 @@ export function UncategorizedPage() {
     : undefined;
   const clusterPage = Math.max(1, Number(router.location.params.get('clusterPage') ?? 1) || 1);
   const clusterSort: ClusterSort = router.location.params.get('clusterSort') === 'growth' ? 'growth' : 'size';
+  const clusterSearch = router.location.params.get('clusterSearch') || undefined;
   const result = useRequest(
     (signal) =>
       services.api.uncategorized(
@@ -257,8 +258,10 @@ export function UncategorizedPage() {
             filters={{ queues: filters.queues, projects: filters.projects, branches: filters.branches }}
             page={clusterPage}
             sort={clusterSort}
+            search={clusterSearch}
             onPage={(p) => setParams({ clusterPage: p })}
             onSort={(s) => setParams({ clusterSort: s, clusterPage: undefined })}
+            onSearch={(q) => setParams({ clusterSearch: q, clusterPage: undefined })}
           />
           <EuiSpacer />
           <EuiTitle size="xs">

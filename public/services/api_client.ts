@@ -4,17 +4,11 @@
  */
 import { HEALTH_PATH, HealthResponse } from '../../common/api/health';
 import { ACCESS_PATH, AccessResponse } from '../../common/api/access';
-import {
-  CLASSIFY_PATH,
-  QUERY_PREVIEW_PATH,
-  RATES_PATH,
-  RESULTS_PATH,
-  UNCATEGORIZED_PATH,
-} from '../../common/api/paths';
-import type { BuildRef, ClassifyResult } from '../../common/api/classify';
+import { CLASSIFY_PATH, type BuildRef, type ClassifyResult } from '../../common/api/classify';
 import type { PreviewRequest, PreviewResponse } from '../../common/api/preview';
-import type { RatesFilters, RatesResult } from '../../common/api/rates';
-import type { BuildResult } from '../../common/api/results';
+import { QUERY_PREVIEW_PATH } from '../../common/api/query';
+import { RATES_PATH, type RatesFilters, type RatesResult } from '../../common/api/rates';
+import { RESULTS_PATH, type ResultsResponse } from '../../common/api/results';
 import {
   ImportReport,
   ImportRequest,
@@ -30,7 +24,7 @@ import {
   SIGNATURES_PATH,
   StoredSignature,
 } from '../../common/api/signatures';
-import type { UncategorizedResult } from '../../common/api/uncategorized';
+import { UNCATEGORIZED_PATH, type UncategorizedResult } from '../../common/api/uncategorized';
 import { CLUSTERS_PATH, type ClustersQuery, type ClustersResult } from '../../common/api/clusters';
 import {
   ALARMS_PATH,
@@ -63,14 +57,6 @@ export interface ResultsParams {
   to?: number;
   page?: number;
   perPage?: number;
-}
-
-/** The answer of GET /results (server/routes/results_routes.ts). */
-export interface ResultsPage {
-  total: number;
-  page: number;
-  perPage: number;
-  results: BuildResult[];
 }
 
 type Query = NonNullable<HttpFetchOptions['query']>;
@@ -162,8 +148,8 @@ export class ApiClient {
     return this.http.post<ClassifyResult>(CLASSIFY_PATH, { body: JSON.stringify(ref), signal });
   }
 
-  results(params: ResultsParams, signal?: AbortSignal): Promise<ResultsPage> {
-    return this.http.get<ResultsPage>(RESULTS_PATH, { query: query({ ...params }), signal });
+  results(params: ResultsParams, signal?: AbortSignal): Promise<ResultsResponse> {
+    return this.http.get<ResultsResponse>(RESULTS_PATH, { query: query({ ...params }), signal });
   }
 
   /** Tracker data of the given bugs (`tracker:id`), or of every signature's bug. */

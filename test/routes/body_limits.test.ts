@@ -12,7 +12,8 @@ import { engineUrl } from '../setup/engine';
 import { deleteStandInIndices, startSourceStandIn, uniqueIndexPrefix } from '../../dev/host/testing';
 import { DEFAULT_BODY_MAX_BYTES, StandIn } from '../../dev/host/stand_in';
 import { API_BASE_PATH } from '../../common/constants';
-import { CLASSIFY_PATH, QUERY_PREVIEW_PATH, QUERY_STATS_PATH, QUERY_VALIDATE_PATH } from '../../common/api/paths';
+import { CLASSIFY_PATH } from '../../common/api/classify';
+import { QUERY_PREVIEW_PATH, QUERY_STATS_PATH, QUERY_VALIDATE_PATH } from '../../common/api/query';
 import {
   MAX_IMPORT_BYTES,
   SIGNATURE_PATH,

@@ -16,15 +16,11 @@ import { manifestFor } from '../../dev/build/build';
 import { TARGETS } from '../../dev/build/targets';
 import { FakeZuul, FakeZuulBuild, zuulBuildLogLines } from '../fake_services/fake_zuul';
 import { FakeGerrit } from '../fake_services/fake_gerrit';
-import {
-  CLASSIFY_PATH,
-  QUERY_PREVIEW_PATH,
-  QUERY_STATS_PATH,
-  QUERY_VALIDATE_PATH,
-  RATES_PATH,
-  RESULTS_PATH,
-  UNCATEGORIZED_PATH,
-} from '../../common/api/paths';
+import { CLASSIFY_PATH } from '../../common/api/classify';
+import { QUERY_PREVIEW_PATH, QUERY_STATS_PATH, QUERY_VALIDATE_PATH } from '../../common/api/query';
+import { RATES_PATH } from '../../common/api/rates';
+import { RESULTS_PATH } from '../../common/api/results';
+import { UNCATEGORIZED_PATH } from '../../common/api/uncategorized';
 import { SIGNATURES_PATH } from '../../common/api/signatures';
 
 const prefix = uniqueName('er-buildapi');

@@ -172,6 +172,19 @@ test('scope and caps bound the work', async () => {
   expect(windowed.clusters.map((c) => c.id).sort()).toEqual(all.clusters.map((c) => c.id).sort());
   const before = (await get(`?from=${Date.now() - 80 * day}&to=${Date.now() - 70 * day}`)).body as ClustersResult;
   expect(before.clusters).toEqual([]);
+  // search: over every cluster, not only a page; the pages divide the matching ones
+  const word = (all.clusters[1].samples[0].line.match(/[A-Za-z]{4,}/g) ?? []).sort((a, b) => b.length - a.length)[0]!;
+  expect(word).toBeDefined();
+  const matching = all.clusters.filter((c) =>
+    [c.id, c.template, c.proposal.query, ...c.samples.map((x) => x.line), ...c.jobs.map((j) => j.job)]
+      .concat(c.projects.map((p) => p.project))
+      .some((t) => t.toLowerCase().includes(word.toLowerCase())),
+  );
+  const searched = (await get(`?search=${encodeURIComponent(word.toUpperCase())}&perPage=500`)).body as ClustersResult;
+  expect(searched.matchingClusters).toBe(matching.length);
+  expect(searched.totalClusters).toBe(all.totalClusters);
+  expect(searched.clusters.map((c) => c.id)).toEqual(matching.map((c) => c.id));
+  expect(((await get('?search=zzzzqqqqxxxx')).body as ClustersResult).clusters).toEqual([]);
   const growth = (await get('?sort=growth&perPage=500')).body as ClustersResult;
   expect(growth.clusters.map((c) => c.growth)).toEqual([...growth.clusters.map((c) => c.growth)].sort((a, b) => b - a));
 });
@@ -186,6 +199,7 @@ test('bad parameters are a 400 naming the parameter', async () => {
     ['?from=yesterdayish&to=1', 'from: expected epoch ms or an ISO-8601 date'],
     ['?from=5&to=1', 'to: must be after from'],
     ['?color=red', 'color'],
+    [`?search=${'x'.repeat(201)}`, 'search'],
   ]) {
     const res = await get(q);
     expect(res.status).toBe(400);

@@ -12,7 +12,7 @@ import { manifestFor } from '../../dev/build/build';
 import { TARGETS } from '../../dev/build/targets';
 import { deleteStandInIndices, startSourceStandIn, uniqueIndexPrefix } from '../../dev/host/testing';
 import type { StandIn } from '../../dev/host/stand_in';
-import { QUERY_PREVIEW_PATH } from '../../common/api/paths';
+import { QUERY_PREVIEW_PATH } from '../../common/api/query';
 import {
   SIGNATURES_IMPORT_CHECK_PATH,
   SIGNATURES_IMPORT_PATH,

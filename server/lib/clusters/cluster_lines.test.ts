@@ -1,5 +1,12 @@
 import { validateQuery } from '../../../common/query/validate';
-import { clusterBuilds, commonRanges, proposalQuery, wordRuns, type BuildLines } from './cluster_lines';
+import {
+  clusterBuilds,
+  commonRanges,
+  narrowedQueries,
+  proposalQuery,
+  wordRuns,
+  type BuildLines,
+} from './cluster_lines';
 import { novelty, ordinaryLines, pickTellingLines, type Candidate } from './clusters';
 import { messageCore, normaliseLine, tokens } from './normalise';
 
@@ -116,6 +123,28 @@ describe('clustering builds by their telling lines', () => {
     expect(id(more, 'b3')).toBe(id(first, 'b3'));
     expect(id(more, 'b20')).toBe(id(first, 'b20'));
     expect(id(first, 'b3')).not.toBe(id(first, 'b20'));
+  });
+
+  it('offers narrower proposals: a further phrase every build has, its few jobs, and both', () => {
+    const lines = (i: number) => [
+      { line: `controller | WARN: failed: route add -net 10.${i}.0.0 gw 10.0.0.1`, file: 'job-output.txt' },
+      { line: `controller | RTNETLINK answers: File exists on br-ex ${i}`, file: 'job-output.txt' },
+    ];
+    const [c] = clusterBuilds(Array.from({ length: 4 }, (_, i) => build(i, '', { lines: lines(i) })));
+    expect(c.builds).toHaveLength(4);
+    const base = proposalQuery(c);
+    expect(narrowedQueries(c)).toEqual([
+      `${base} AND message:"RTNETLINK answers: File exists on br-ex"`,
+      `${base} AND (build_name:"grenade" OR build_name:"tempest-full-py3")`,
+      `${base} AND message:"RTNETLINK answers: File exists on br-ex" AND (build_name:"grenade" OR build_name:"tempest-full-py3")`,
+    ]);
+    for (const q of narrowedQueries(c)) expect(validateQuery(q).ok).toBe(true);
+    // a phrase only some builds have narrows nothing, and many jobs are not named
+    const mixed = {
+      ...c,
+      builds: c.builds.map((b, i) => ({ ...b, job: `job-${i}`, lines: i ? b.lines : b.lines.slice(0, 1) })),
+    };
+    expect(narrowedQueries(mixed)).toEqual([]);
   });
 
   it('escapes quotes and backslashes of the common text in the query', () => {

@@ -14,7 +14,7 @@
 import { createHash } from 'crypto';
 import { isVolatileWord, messageCore, normaliseText, tokens } from './normalise';
 
-export const SIMILARITY = 0.5;
+export const SIMILARITY = 0.6;
 const MAX_POSTINGS = 2000;
 /** A phrase is "common" when this share of the cluster's builds contain it. */
 export const COMMON_SHARE = 0.95;
@@ -207,6 +207,43 @@ export function clusterBuilds(builds: BuildLines[], similarity = SIMILARITY): Li
 }
 
 const escapePhrase = (p: string) => p.replace(/["\\]/g, '\\$&');
+
+/** Jobs a narrowed proposal may name at most. */
+const MAX_NARROWING_JOBS = 3;
+
+/**
+ * Narrower proposals for a cluster whose proposal matches successful builds too (issue 15): a further
+ * phrase that COMMON_SHARE of its builds contain (from any of their telling lines), the jobs of its builds
+ * when there are few, and both. Each still matches the cluster's builds that contain its parts.
+ */
+export function narrowedQueries(c: LineCluster): string[] {
+  const texts = c.builds
+    .slice(0, PHRASE_SAMPLE)
+    .map((b) => squash(b.lines.map((l) => messageCore(l.line)).join(' \n ')));
+  const need = Math.ceil(texts.length * COMMON_SHARE);
+  const taken = c.phrases.map(squash);
+  const extra: string[] = [];
+  for (const line of c.builds[0].lines)
+    for (const run of wordRuns(messageCore(line.line))) {
+      const p = squash(run);
+      if (p.split(' ').length < 2 || taken.some((t) => t.includes(p) || p.includes(t))) continue;
+      if (texts.filter((t) => t.includes(p)).length >= need && !extra.includes(run)) extra.push(run);
+    }
+  const base = proposalQuery(c);
+  const jobs = [...new Set(c.builds.map((b) => b.job))].sort();
+  const jobClause =
+    jobs.length <= MAX_NARROWING_JOBS
+      ? jobs.length === 1
+        ? `build_name:"${escapePhrase(jobs[0])}"`
+        : `(${jobs.map((j) => `build_name:"${escapePhrase(j)}"`).join(' OR ')})`
+      : undefined;
+  const out: string[] = [];
+  const longest = extra.sort((a, b) => b.length - a.length)[0];
+  if (longest) out.push(`${base} AND message:"${escapePhrase(longest)}"`);
+  if (jobClause) out.push(`${base} AND ${jobClause}`);
+  if (longest && jobClause) out.push(`${base} AND message:"${escapePhrase(longest)}" AND ${jobClause}`);
+  return out;
+}
 
 /** The proposed signature query of a cluster (elastic-recheck's format). */
 export function proposalQuery(c: Pick<LineCluster, 'phrases' | 'file'>): string {

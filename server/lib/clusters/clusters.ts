@@ -2,16 +2,19 @@
  * Clusters of the uncategorized failed builds of a window and scope, each with a proposed signature
  * checked on the engine (issue 15; REST: GET /api/elastic_recheck/clusters, docs/api.md).
  *
- * Engine requests, each bounded:
- *  1. the uncategorized builds (uncategorizedFailures: one aggregation, then the newest `maxBuilds`);
- *  2. a random sample of lines of successful builds in the window: their frequent phrases are the
- *     ordinary lines, which cannot tell why a build failed;
- *  3. per uncategorized build, its most promising lines that are none of those ordinary lines
- *     (terms on build_uuid, top_hits ranked by the error words), then ranked with the shared
+ * Engine requests, each bounded, the first two in parallel:
+ *  1. the uncategorized builds (uncategorizedFailures without its per-build details: one aggregation);
+ *  2. a sample of lines of successful builds in the window (the builds whose uuid starts with
+ *     SAMPLE_PREFIX, so the engine sorts a sixteenth of them; all of them when that is too few):
+ *     their frequent phrases are the ordinary lines, which cannot tell why a build failed;
+ *  3. per uncategorized build, its most promising lines that are none of the most frequent ordinary
+ *     lines (terms on build_uuid, top_hits ranked by the error words), then ranked with the shared
  *     telling-line score (common/telling_line.ts); builds whose every line is ordinary get a second
  *     look without the exclusion;
- *  4. one filters aggregation checking every proposal (builds of the cluster, other failed builds and
+ *  4. one filters aggregation checking the proposals (builds of the cluster, other failed builds and
  *     successful builds it matches), compiled as a saved signature would be (signatures/compile.ts).
+ *     A proposal made only of words and word pairs that successful builds log is not checked (it
+ *     would match them all, and such filters cost the most): its cluster has no telling line.
  * The clustering itself runs in the plugin (cluster_lines.ts).
  */
 import {
@@ -36,7 +39,21 @@ import { EngineClient, search } from '../../../lib/engine_client';
 import { DAY_MS } from '../rates/rates';
 import { compileSignatures, CompiledSignature } from '../signatures/compile';
 import { uncategorizedFailures } from '../uncategorized/uncategorized';
-import { BuildLines, clusterBuilds, commonRanges, LineCluster, proposalQuery, TellingLine } from './cluster_lines';
+import {
+  BuildLines,
+  clusterBuilds,
+  COMMON_SHARE,
+  commonRanges,
+  LineCluster,
+  narrowedQueries,
+  proposalQuery,
+  TellingLine,
+} from './cluster_lines';
+
+/** Successful builds a proposal may match (share of its matched builds) before narrower ones are tried. */
+export const MAX_SUCCESS_SHARE = 0.01;
+/** Proposals narrowed at most (the largest clusters' first; three candidates each). */
+const MAX_NARROWED_PROPOSALS = 50;
 import { literalText, messageCore, normaliseLine, tokens, wordsAndPairs } from './normalise';
 
 export interface ClusterOptions extends RatesFilters {
@@ -48,13 +65,24 @@ export interface ClusterOptions extends RatesFilters {
   jobs?: string[];
   maxBuilds?: number;
   sort?: ClusterSort;
+  /** Only clusters whose template, sample lines, proposal, id, jobs or projects contain it (case-insensitive). */
+  search?: string;
   page?: number;
   perPage?: number;
 }
 
-/** Lines of successful builds sampled to learn the ordinary lines, and ordinary phrases excluded at most. */
+/** Lines of successful builds sampled to learn the ordinary lines, and ordinary phrases learnt at most. */
 const NOISE_SAMPLE = 6000;
 const MAX_NOISE_PHRASES = 150;
+/** Successful builds sampled: those whose uuid starts with this (uuids are random hex: a sixteenth). */
+const SAMPLE_PREFIX = '0';
+/** The most frequent ordinary phrases excluded by the engine (each costs a check per candidate line). */
+const MAX_EXCLUDED_PHRASES = 150;
+/**
+ * Words of an ordinary template the engine excludes lines by: its rarest three in the sample (a line
+ * holding those is that template; all its words cost four times as much, measured, for the same lines).
+ */
+const EXCLUSION_WORDS = 3;
 /** Candidate lines fetched per build. */
 const CANDIDATES_PER_BUILD = 15;
 /** Words that make a line promising (they rank the candidates; no line is required to have one). */
@@ -94,6 +122,11 @@ function scopeFilter(start: number, end: number, o: ClusterOptions): object[] {
 export interface OrdinaryLines {
   /** Literal text of the most frequent ordinary templates with 2+ words, most frequent first. */
   templates: string[];
+  /**
+   * Per template, its EXCLUSION_WORDS words that the fewest sampled lines have (distinct, in the
+   * template's order): what the engine excludes a line by (each word costs a term lookup per segment).
+   */
+  exclusions: string[];
   /** Every word and word pair of the sampled ordinary lines. */
   vocabulary: Set<string>;
 }
@@ -102,10 +135,12 @@ export interface OrdinaryLines {
 export function ordinaryLines(lines: string[], max = MAX_NOISE_PHRASES): OrdinaryLines {
   const counts = new Map<string, number>();
   const vocabulary = new Set<string>();
+  const lineCounts = new Map<string, number>();
   for (const line of lines) {
     const normalised = normaliseLine(line);
     const words = tokens(normalised);
     for (const t of wordsAndPairs(normalised)) vocabulary.add(t);
+    for (const w of new Set(words)) lineCounts.set(w, (lineCounts.get(w) ?? 0) + 1);
     if (words.length < 2) continue;
     const literal = literalText(normalised);
     counts.set(literal, (counts.get(literal) ?? 0) + 1);
@@ -115,7 +150,21 @@ export function ordinaryLines(lines: string[], max = MAX_NOISE_PHRASES): Ordinar
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, max)
     .map(([p]) => p);
-  return { templates, vocabulary };
+  const exclusions = [
+    ...new Set(
+      templates.map((t) => {
+        const words = [...new Set(tokens(t))];
+        const rare = new Set(
+          words
+            .slice()
+            .sort((a, b) => (lineCounts.get(a) ?? 0) - (lineCounts.get(b) ?? 0) || (a < b ? -1 : 1))
+            .slice(0, EXCLUSION_WORDS),
+        );
+        return words.filter((w) => rare.has(w)).join(' ');
+      }),
+    ),
+  ];
+  return { templates, vocabulary, exclusions };
 }
 
 /** Share of a line's words and word pairs that ordinary lines never use. */
@@ -154,6 +203,35 @@ export function pickTellingLines(candidates: Candidate[]): TellingLine[] {
     words += tokens(normaliseLine(c.line)).length;
   }
   return out;
+}
+
+const successQuery = (filter: object[], extra: object[]) => ({
+  size: NOISE_SAMPLE,
+  track_total_hits: false,
+  query: { bool: { filter: [...filter, { term: { [LOG_FIELDS.buildStatus]: 'SUCCESS' } }, ...extra] } },
+  // whole successful builds in build-uuid order, chosen by the data only (not by index names or how it was
+  // indexed), so that the same data gives the same clusters and ids
+  sort: [{ [LOG_FIELDS.buildUuid]: 'asc' }, { [LOG_FIELDS.timestamp]: 'asc' }, { [LOG_FIELDS.logUrl]: 'asc' }],
+  _source: ['message'],
+});
+
+/** Lines of successful builds: the builds whose uuid starts with SAMPLE_PREFIX, or all when they are too few. */
+export async function successLines(
+  engine: EngineClient,
+  index: string,
+  filter: object[],
+): Promise<{ lines: string[]; took: number }> {
+  const opts = { ignore_unavailable: true, allow_no_indices: true };
+  const lines = (res: any) => res.hits.hits.map((h: any) => String(h._source?.message ?? ''));
+  const sampled = await search(
+    engine,
+    index,
+    successQuery(filter, [{ prefix: { [LOG_FIELDS.buildUuid]: SAMPLE_PREFIX } }]),
+    opts,
+  );
+  if (sampled.hits.hits.length >= NOISE_SAMPLE / 2) return { lines: lines(sampled), took: sampled.took };
+  const whole = await search(engine, index, successQuery(filter, []), opts);
+  return { lines: lines(whole), took: sampled.took + whole.took };
 }
 
 async function candidateLines(
@@ -226,20 +304,34 @@ function proposalSignature(id: string, query: string): Signature {
   };
 }
 
+/** A proposal to check: its id, query and the builds of its cluster. */
+interface Proposal {
+  id: string;
+  query: string;
+  builds: string[];
+}
+
+/** Share of a checked proposal's matched builds that succeeded. */
+const successShare = (c: ProposalCheck) =>
+  c.successBuilds ? c.successBuilds / (c.clusterBuilds + c.otherFailedBuilds + c.successBuilds) : 0;
+
 /** One request: for each proposal, the builds it matches by status, and which of the clustered builds. */
+/** Whether a cluster's proposal says something successful builds do not: a phrase with a new word or word pair. */
+export function telling(c: Pick<LineCluster, 'phrases'>, vocabulary: Set<string>): boolean {
+  return c.phrases.some((p) => novelty(p, vocabulary) > 0);
+}
+
 async function checkProposals(
   engine: EngineClient,
   index: string,
   start: number,
   end: number,
-  clusters: LineCluster[],
+  clusters: Proposal[],
   clustered: string[],
 ): Promise<{ checks: Map<string, ProposalCheck>; took: number }> {
   const checks = new Map<string, ProposalCheck>();
   if (!clusters.length) return { checks, took: 0 };
-  const compiled: CompiledSignature[] = compileSignatures(
-    clusters.map((c) => proposalSignature(c.id, proposalQuery(c))),
-  );
+  const compiled: CompiledSignature[] = compileSignatures(clusters.map((c) => proposalSignature(c.id, c.query)));
   const filters: Record<string, object> = {};
   compiled.forEach((c) => (filters[c.signature.id] = c.query));
   const res = await search(
@@ -276,7 +368,7 @@ async function checkProposals(
   for (const c of clusters) {
     const b = res.aggregations?.proposals?.buckets?.[c.id];
     if (!b) continue;
-    const own = new Set(c.builds.map((x) => x.uuid));
+    const own = new Set(c.builds);
     let failedBuilds = 0;
     let successBuilds = 0;
     for (const s of b.status.buckets) {
@@ -304,12 +396,26 @@ function counted<K extends string>(values: string[], key: K): Array<Record<K, st
     .map(([v, n]) => ({ [key]: v, builds: n }) as Record<K, string> & { builds: number });
 }
 
+/** What a search within the clusters looks at, lower-case. */
+function clusterText(c: BuildCluster): string {
+  return [
+    c.id,
+    c.template,
+    c.proposal.query,
+    ...c.samples.map((s) => s.line),
+    ...c.jobs.map((j) => j.job),
+    ...c.projects.map((p) => p.project),
+  ]
+    .join('\n')
+    .toLowerCase();
+}
+
 /** The clusters (one page, as the API returns them) and every cluster with all its builds (for evaluation). */
 export async function clusterUncategorizedDetailed(
   engine: EngineClient,
   signatures: CompiledSignature[],
   options: ClusterOptions = {},
-): Promise<ClustersResult & { all: LineCluster[] }> {
+): Promise<ClustersResult & { all: Array<LineCluster & { ordinary: boolean; query: string }> }> {
   const t0 = Date.now();
   const index = options.index ?? DEFAULT_LOG_INDEX_PATTERN;
   const end = options.end ?? Date.now();
@@ -322,57 +428,45 @@ export async function clusterUncategorizedDetailed(
   const perPage = options.perPage ?? 20;
   let engineMs = 0;
   const stages: Record<string, number> = {};
+  const engineStages: Record<string, number> = {};
   let mark = t0;
+  let engineMark = 0;
   const lap = (name: string) => {
     const t = Date.now();
     stages[name] = t - mark;
+    engineStages[name] = engineMs - engineMark;
     mark = t;
+    engineMark = engineMs;
   };
 
-  // 1. the uncategorized builds, newest first
-  const uncat = await uncategorizedFailures(engine, signatures, {
-    index,
-    subunitIndex: options.subunitIndex,
-    end,
-    windowMs,
-    queues: options.queues,
-    projects: options.projects,
-    branches: options.branches,
-    ...(options.jobs?.length ? { excludeJobs: `^(?!(?:${options.jobs.map(esc).join('|')})$)` } : {}),
-    page: 1,
-    perPage: maxBuilds,
-  });
-  engineMs += uncat.took;
-  lap('uncategorized');
+  const filter = scopeFilter(start, end, options);
+  // 1. the uncategorized builds, newest first, and 2. the ordinary lines, in parallel
+  const [uncat, sample] = await Promise.all([
+    uncategorizedFailures(engine, signatures, {
+      index,
+      subunitIndex: options.subunitIndex,
+      end,
+      windowMs,
+      queues: options.queues,
+      projects: options.projects,
+      branches: options.branches,
+      ...(options.jobs?.length ? { excludeJobs: `^(?!(?:${options.jobs.map(esc).join('|')})$)` } : {}),
+      page: 1,
+      perPage: maxBuilds,
+      details: false,
+    }),
+    successLines(engine, index, filter),
+  ]);
+  engineMs += uncat.took + sample.took;
   const builds = uncat.unexplained;
   const uuids = builds.map((b) => b.uuid);
-  const filter = scopeFilter(start, end, options);
-
-  // 2. ordinary lines: a random sample of successful builds' lines
-  let noise: OrdinaryLines = { templates: [], vocabulary: new Set() };
-  if (uuids.length) {
-    const sample = await search(
-      engine,
-      index,
-      {
-        size: NOISE_SAMPLE,
-        track_total_hits: false,
-        // whole successful builds in build-uuid order: random builds (uuids are random), chosen by the data only
-        // (not by index names or how it was indexed), so that the same data gives the same clusters and ids
-        query: { bool: { filter: [...filter, { term: { [LOG_FIELDS.buildStatus]: 'SUCCESS' } }] } },
-        sort: [{ [LOG_FIELDS.buildUuid]: 'asc' }, { [LOG_FIELDS.timestamp]: 'asc' }, { [LOG_FIELDS.logUrl]: 'asc' }],
-        _source: ['message'],
-      },
-      { ignore_unavailable: true, allow_no_indices: true },
-    );
-    engineMs += sample.took;
-    noise = ordinaryLines(sample.hits.hits.map((h) => String((h._source as any)?.message ?? '')));
-  }
-
-  lap('ordinary');
+  const noise = ordinaryLines(sample.lines);
+  lap('uncategorized');
   // 3. candidate lines per build; a second look without the exclusion for builds with none
-  // a line holding every word of a frequent ordinary template is ordinary
-  const mustNot = noise.templates.map((t) => ({ match: { [LOG_FIELDS.message]: { query: t, operator: 'and' } } }));
+  // a line holding the rarest words of a frequent ordinary template (in the sample) is that template
+  const mustNot = noise.exclusions
+    .slice(0, MAX_EXCLUDED_PHRASES)
+    .map((t) => ({ match: { [LOG_FIELDS.message]: { query: t, operator: 'and' } } }));
   const first = await candidateLines(engine, index, uuids, filter, mustNot, noise.vocabulary);
   engineMs += first.took;
   const missing = uuids.filter((u) => !first.byBuild.get(u)?.length);
@@ -395,18 +489,52 @@ export async function clusterUncategorizedDetailed(
   const clusteringMs = Date.now() - t1;
   lap('clustering');
 
-  // 4. check the proposals of the largest clusters in one request
-  const bySize = all.slice().sort((a, b) => b.builds.length - a.builds.length || (a.id < b.id ? -1 : 1));
+  // 4. check the proposals of the largest clusters with a telling line in one request
+  const ordinary = new Set(all.filter((c) => !telling(c, noise.vocabulary)).map((c) => c.id));
+  const bySize = all
+    .filter((c) => !ordinary.has(c.id))
+    .sort((a, b) => b.builds.length - a.builds.length || (a.id < b.id ? -1 : 1));
+  const clustered = input.map((b) => b.uuid);
+  const queries = new Map(all.map((c) => [c.id, proposalQuery(c)]));
   const checked = await checkProposals(
     engine,
     index,
     start,
     end,
-    bySize.slice(0, MAX_CHECKED_PROPOSALS),
-    input.map((b) => b.uuid),
+    bySize
+      .slice(0, MAX_CHECKED_PROPOSALS)
+      .map((c) => ({ id: c.id, query: queries.get(c.id)!, builds: c.builds.map((b) => b.uuid) })),
+    clustered,
   );
   engineMs += checked.took;
   lap('check');
+
+  // 5. proposals matching more than MAX_SUCCESS_SHARE successful builds: narrower ones checked in one request,
+  // the narrowest that keeps COMMON_SHARE of the cluster and matches fewer successful builds chosen
+  const noisy = bySize
+    .filter((c) => {
+      const check = checked.checks.get(c.id);
+      return check && successShare(check) > MAX_SUCCESS_SHARE;
+    })
+    .slice(0, MAX_NARROWED_PROPOSALS);
+  const variants = noisy.flatMap((c) =>
+    narrowedQueries(c).map((query, i) => ({ id: `${c.id}.${i}`, query, builds: c.builds.map((b) => b.uuid) })),
+  );
+  const narrowed = await checkProposals(engine, index, start, end, variants, clustered);
+  engineMs += narrowed.took;
+  for (const c of noisy) {
+    let best = checked.checks.get(c.id)!;
+    for (const v of variants.filter((x) => x.id.startsWith(`${c.id}.`))) {
+      const check = narrowed.checks.get(v.id);
+      if (!check || check.clusterBuilds < Math.ceil(c.builds.length * COMMON_SHARE)) continue;
+      if (successShare(check) < successShare(best)) {
+        best = check;
+        queries.set(c.id, v.query);
+        checked.checks.set(c.id, check);
+      }
+    }
+  }
+  lap('narrow');
 
   const bucket = windowMs / TREND_BUCKETS;
   const out: BuildCluster[] = all.map((c) => {
@@ -414,7 +542,7 @@ export async function clusterUncategorizedDetailed(
     for (const b of c.builds) trend[Math.min(TREND_BUCKETS - 1, Math.max(0, Math.floor((b.time - start) / bucket)))]++;
     const recent = c.builds.filter((b) => b.time >= end - windowMs / 4).length;
     const times = c.builds.map((b) => b.time);
-    const query = proposalQuery(c);
+    const query = queries.get(c.id)!;
     return {
       id: c.id,
       template: c.template,
@@ -444,6 +572,7 @@ export async function clusterUncategorizedDetailed(
         query,
         title: messageCore(c.builds[0].lines[0].line).slice(0, 120),
         check: checked.checks.get(c.id) ?? null,
+        ...(ordinary.has(c.id) ? { ordinary: true } : {}),
       },
     };
   });
@@ -453,6 +582,8 @@ export async function clusterUncategorizedDetailed(
       (sort === 'growth' ? b.growth - a.growth || b.size - a.size : b.size - a.size || b.growth - a.growth) ||
       (a.id < b.id ? -1 : 1),
   );
+  const needle = options.search?.trim().toLowerCase();
+  const shown = needle ? out.filter((c) => clusterText(c).includes(needle)) : out;
   return {
     start,
     end,
@@ -460,11 +591,12 @@ export async function clusterUncategorizedDetailed(
     clusteredBuilds: input.length,
     withoutLines,
     totalClusters: out.length,
+    ...(needle ? { matchingClusters: shown.length } : {}),
     page,
     perPage,
-    clusters: out.slice((page - 1) * perPage, page * perPage),
-    took: { engineMs, clusteringMs, totalMs: Date.now() - t0, stages },
-    all,
+    clusters: shown.slice((page - 1) * perPage, page * perPage),
+    took: { engineMs, clusteringMs, totalMs: Date.now() - t0, stages, engineStages },
+    all: all.map((c) => ({ ...c, ordinary: ordinary.has(c.id), query: queries.get(c.id)! })),
   };
 }
 

@@ -53,6 +53,8 @@ export interface UncategorizedOptions extends RatesFilters {
   /** Most explaining signatures per engine request, and requests in flight (server/lib/batches.ts). */
   batchSize?: number;
   concurrency?: number;
+  /** Fetch the page's builds' status, change, queue, branch and log URL (default true; the clusters need none). */
+  details?: boolean;
 }
 
 interface FailedBuild {
@@ -235,7 +237,7 @@ export async function uncategorizedFailures(
   const pageBuilds = unexplainedAll.slice((page - 1) * perPage, page * perPage);
 
   const details = new Map<string, any>();
-  if (pageBuilds.length) {
+  if (pageBuilds.length && options.details !== false) {
     const d = await search(
       engine,
       index,
