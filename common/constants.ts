@@ -28,3 +28,8 @@ export const REGEX_TIME_LIMIT_MS = 1000;
 export const MAX_USER_REGEX_LENGTH = 500;
 /** Engine-side time limit of every search the plugin sends (the search `timeout`); a timed-out search is an error, never a partial answer. */
 export const ENGINE_SEARCH_TIMEOUT_MS = 8000;
+
+/** The editor's broad-query warnings: a query matching more failed builds than this in the preview window… */
+export const BROAD_QUERY_FAILED_BUILDS = 25;
+/** …or sharing at least this share of another signature's builds (a near-duplicate of it). */
+export const HIGH_OVERLAP_SHARE = 0.8;

@@ -58,6 +58,43 @@ function describeError(statusCode: number, body: any, fallback: string): EngineR
   return new EngineRequestError(`engine answered ${statusCode}: ${text}`, statusCode, type, reason, body);
 }
 
+/**
+ * A host client's error as our one engine error: an answer keeps the engine's status, type and reason
+ * (`meta.statusCode` / `meta.body` in both client libraries); no answer at all is "unreachable" (status 0).
+ */
+export function engineErrorFromHostClient(error: unknown): EngineRequestError {
+  if (error instanceof EngineRequestError) return error;
+  const e = error as {
+    message?: string;
+    statusCode?: number;
+    body?: unknown;
+    meta?: { statusCode?: number; body?: unknown };
+  };
+  const statusCode = e?.meta?.statusCode ?? e?.statusCode ?? 0;
+  if (statusCode) return describeError(statusCode, e?.meta?.body ?? e?.body, e?.message ?? 'request failed');
+  return new EngineRequestError(`engine unreachable: ${e?.message ?? String(error)}`, 0);
+}
+
+/** One failed search of an `_msearch` answer as an engine error: its own status, type and reason. */
+export function msearchItemError(what: string, item: { status?: number; error?: unknown }): EngineRequestError {
+  const error = item.error as {
+    type?: string;
+    reason?: string;
+    root_cause?: Array<{ type?: string; reason?: string }>;
+  };
+  const root = error?.root_cause?.[0] ?? error;
+  const type = root?.type ?? error?.type;
+  const reason = root?.reason ?? error?.reason ?? JSON.stringify(item.error);
+  const status = item.status ?? 500;
+  return new EngineRequestError(
+    `${what}: engine answered ${status}: ${type ? `${type}: ` : ''}${reason}`,
+    status,
+    type,
+    reason,
+    item,
+  );
+}
+
 /** The part of either host client we rely on. */
 export interface HostClientLike {
   transport: { request(params: any, options?: any): Promise<any> };
@@ -77,11 +114,8 @@ export function engineFromHostClient(client: HostClientLike): EngineClient {
       let result: any;
       try {
         result = await client.transport.request(params);
-      } catch (error: any) {
-        const statusCode: number = error?.meta?.statusCode ?? error?.statusCode ?? 0;
-        const body = error?.meta?.body ?? error?.body;
-        if (statusCode) throw describeError(statusCode, body, error?.message ?? 'request failed');
-        throw new EngineRequestError(`engine unreachable: ${error?.message ?? String(error)}`, 0);
+      } catch (error) {
+        throw engineErrorFromHostClient(error);
       }
       // OpenSearch's client answers { body, statusCode, headers, meta }; Kibana's answers the body.
       if (result && typeof result === 'object' && 'body' in result && 'statusCode' in result) return result.body as T;

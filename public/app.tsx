@@ -1,5 +1,5 @@
 /* The app: header with engine health, tabs, and the page for the current URL. */
-import React, { useEffect, useState } from 'react';
+import React, { useCallback, useEffect, useState } from 'react';
 import { EuiCallOut, EuiFlexGroup, EuiFlexItem, EuiPanel, EuiSpacer, EuiTab, EuiTabs, EuiTitle } from '@elastic/eui';
 import { DEFAULT_LOG_INDEX_PATTERN, PLUGIN_NAME } from '../common/constants';
 import type { HealthResponse } from '../common/api/health';
@@ -15,6 +15,7 @@ import { SignatureEditorPage } from './pages/signature_editor_page';
 import { BuildsPage } from './pages/builds_page';
 import { CleanupPage } from './pages/cleanup_page';
 import { EmptyState } from './components/page_state';
+import { readFilters } from './components/filter_bar';
 
 const TABS = [
   { id: 'rates', label: 'Failure rates', path: '/' },
@@ -36,6 +37,14 @@ function Routes() {
   if (p === '/builds') return <BuildsPage />;
   if (p === '/cleanup') return <CleanupPage />;
   return <EmptyState title="Page not found" body={<p>No page at {p}.</p>} />;
+}
+
+/** The header for the page on screen: pages with a date picker (rates, uncategorized) judge freshness on its range. */
+function PageHealthHeader({ health, error }: { health?: HealthResponse; error?: string }) {
+  const { location } = useRouter();
+  const p = location.pathname.replace(/\/+$/, '') || '/';
+  const range = p === '/' || p === '/uncategorized' ? readFilters(location.params).range : undefined;
+  return <HealthHeader health={health} error={error} range={range} />;
 }
 
 function Tabs() {
@@ -70,9 +79,21 @@ export function ElasticRecheckApp({ services }: { services: AppServices }) {
   const [healthError, setHealthError] = useState<string>();
   const [access, setAccess] = useState<AccessResponse>();
   const [accessError, setAccessError] = useState<string>();
+  const [healthTick, setHealthTick] = useState(0);
   useEffect(() => {
     const abort = new AbortController();
-    services.api.health(abort.signal).then(setHealth, (e) => !abort.signal.aborted && setHealthError(errorMessage(e)));
+    services.api.health(abort.signal).then(
+      (h) => {
+        setHealth(h);
+        setHealthError(undefined);
+      },
+      (e) => !abort.signal.aborted && setHealthError(errorMessage(e)),
+    );
+    return () => abort.abort();
+  }, [services, healthTick]);
+  const refreshHealth = useCallback(() => setHealthTick((t) => t + 1), []);
+  useEffect(() => {
+    const abort = new AbortController();
     services.api.access(abort.signal).then(setAccess, (e) => !abort.signal.aborted && setAccessError(errorMessage(e)));
     return () => abort.abort();
   }, [services]);
@@ -82,11 +103,12 @@ export function ElasticRecheckApp({ services }: { services: AppServices }) {
     canWrite: access?.canWrite === true,
     access,
     health,
+    refreshHealth,
     indexPattern: health?.logs.indexPattern ?? DEFAULT_LOG_INDEX_PATTERN,
   };
   return (
     <AppProvider value={value}>
-      <Router history={services.history}>
+      <Router history={services.history} guard={services.leaveGuard}>
         <EuiPanel paddingSize="l" hasShadow={false} data-test-subj="elasticRecheckApp">
           <EuiFlexGroup alignItems="center" justifyContent="spaceBetween" wrap>
             <EuiFlexItem grow={false}>
@@ -95,7 +117,7 @@ export function ElasticRecheckApp({ services }: { services: AppServices }) {
               </EuiTitle>
             </EuiFlexItem>
             <EuiFlexItem grow={false}>
-              <HealthHeader health={health} error={healthError} />
+              <PageHealthHeader health={health} error={healthError} />
             </EuiFlexItem>
           </EuiFlexGroup>
           <EuiSpacer size="s" />

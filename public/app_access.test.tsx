@@ -29,7 +29,7 @@ describe('access from the server answer', () => {
     const notice = await screen.findByTestId('readOnlyNotice');
     expect(notice.textContent).toContain('one of the roles all_access, elastic_recheck_writer');
     expect(screen.getByTestId('saveSignature')).toBeDisabled();
-    expect(screen.getByTestId('queryInput')).toHaveAttribute('readonly');
+    expect(screen.getByTestId('bugId')).toHaveAttribute('readonly');
     expect(requests.filter((r) => r.path === '/api/elastic_recheck/access')).toHaveLength(1);
   });
 
@@ -48,7 +48,8 @@ describe('access from the server answer', () => {
       [ACCESS]: osd({}),
     });
     expect(await screen.findByTestId('emptyState')).toBeTruthy();
-    expect(screen.getByTestId('newSignature')).toBeDisabled();
+    expect(screen.queryByTestId('newSignature')).toBeNull();
+    expect(screen.getByTestId('tryQuery')).toBeEnabled();
   });
 
   it('a user who may not read gets the roles that would allow it instead of the pages', async () => {

@@ -10,12 +10,14 @@ import * as EUI from '@elastic/eui';
 import { PLUGIN_NAME } from '../common/constants';
 import { ApiClient } from './services/api_client';
 import { ElasticRecheckApp } from './app';
+import { LeaveGuard, UNSAVED_CHANGES_TITLE } from './services/leave_guard';
 import type { AppMountParameters, CoreStart } from './types/host';
 
 export interface AppServices {
   core: CoreStart;
   api: ApiClient;
   history: AppMountParameters['history'];
+  leaveGuard?: LeaveGuard;
 }
 
 export function App({ services }: { services: AppServices }) {
@@ -23,7 +25,14 @@ export function App({ services }: { services: AppServices }) {
 }
 
 export function renderApp(core: CoreStart, params: AppMountParameters): () => void {
-  const services: AppServices = { core, api: new ApiClient(core.http), history: params.history };
+  const leaveGuard = new LeaveGuard();
+  const services: AppServices = { core, api: new ApiClient(core.http), history: params.history, leaveGuard };
+  // Leaving for another app or closing the tab: the host asks with our message (Kibana and OSD
+  // AppMountParameters.onAppLeave; both hosts also consult it on beforeunload).
+  params.onAppLeave((actions) => {
+    const message = leaveGuard.get();
+    return message ? actions.confirm(message, UNSAVED_CHANGES_TITLE) : actions.default();
+  });
   core.chrome.docTitle.change(PLUGIN_NAME);
   core.chrome.setBreadcrumbs([{ text: PLUGIN_NAME, href: params.history.createHref({ pathname: '/' }) }]);
   // Kibana apps wrap themselves in EuiProvider (via KibanaRenderContextProvider, not a shared dep);

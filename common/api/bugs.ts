@@ -4,8 +4,8 @@
  * Fetched by the background work and cached in the engine (server/lib/bugs/).
  */
 import { API_BASE_PATH } from '../constants';
-import type { BugRef, BugTracker } from '../signature/types';
-import type { Validated } from './signatures';
+import { BUG_TRACKERS, type BugRef, type BugTracker } from '../signature/types';
+import { fail, type Validated } from './validation';
 
 export const BUGS_PATH = `${API_BASE_PATH}/bugs`;
 export const IMPACT_PATH = `${API_BASE_PATH}/impact`;
@@ -13,8 +13,8 @@ export const CLEANUP_PATH = `${API_BASE_PATH}/cleanup`;
 export const ALARMS_PATH = `${API_BASE_PATH}/alarms`;
 
 /** Our summary of a tracker's status. `invalid`: closed without a fix (Invalid, Won't Fix, not planned...). */
-export type BugStatus = 'open' | 'fixed' | 'invalid' | 'unknown';
-export const BUG_STATUSES: readonly BugStatus[] = ['open', 'fixed', 'invalid', 'unknown'];
+export const BUG_STATUSES = ['open', 'fixed', 'invalid', 'unknown'] as const;
+export type BugStatus = (typeof BUG_STATUSES)[number];
 
 /**
  * `ok`: read; `private`: the tracker refuses to show it to us; `missing`: no such bug (an anonymous
@@ -169,29 +169,28 @@ export interface AlarmsResponse {
   alarms: Alarm[];
 }
 
+const BUG_ID_RE = new RegExp(`^(${BUG_TRACKERS.join('|')}):\\S{1,200}$`);
+
 /** GET /bugs?ids=launchpad:1,github:o/r#2 (default: every cached bug). */
 export function validateBugsQuery(data: unknown): Validated<{ ids?: string[] }> {
   const q = (data ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys(q))
-    if (key !== 'ids') return { ok: false, message: `${key}: unknown parameter (allowed: ids)`, path: [key] };
+  for (const key of Object.keys(q)) if (key !== 'ids') return fail([key], 'unknown parameter (allowed: ids)');
   if (q.ids === undefined) return { ok: true, value: {} };
   if (typeof q.ids !== 'string' || q.ids.length > 20000)
-    return { ok: false, message: 'ids: expected a comma-separated list of tracker:id', path: ['ids'] };
+    return fail(['ids'], 'expected a comma-separated list of tracker:id');
   const ids = q.ids.split(',').filter((s) => s !== '');
-  if (ids.some((s) => !/^(launchpad|github|jira|storyboard):\S{1,200}$/.test(s)))
-    return {
-      ok: false,
-      message: 'ids: expected a comma-separated list of tracker:id (tracker launchpad, github, jira or storyboard)',
-      path: ['ids'],
-    };
+  if (ids.some((s) => !BUG_ID_RE.test(s)))
+    return fail(
+      ['ids'],
+      `expected a comma-separated list of tracker:id (tracker ${BUG_TRACKERS.slice(0, -1).join(', ')} or ${BUG_TRACKERS.at(-1)})`,
+    );
   return { ok: true, value: { ids } };
 }
 
 function dayParam(q: Record<string, unknown>, key: string): Validated<number | undefined> {
   if (q[key] === undefined) return { ok: true, value: undefined };
   const n = Number(q[key]);
-  if (!Number.isInteger(n) || n < 1 || n > 3650)
-    return { ok: false, message: `${key}: expected an integer from 1 to 3650`, path: [key] };
+  if (!Number.isInteger(n) || n < 1 || n > 3650) return fail([key], 'expected an integer from 1 to 3650');
   return { ok: true, value: n };
 }
 
@@ -202,13 +201,13 @@ export function validateCleanupQuery(
   const q = (data ?? {}) as Record<string, unknown>;
   for (const key of Object.keys(q))
     if (!['closedDays', 'silentDays', 'format'].includes(key))
-      return { ok: false, message: `${key}: unknown parameter (allowed: closedDays, silentDays, format)`, path: [key] };
+      return fail([key], 'unknown parameter (allowed: closedDays, silentDays, format)');
   const closed = dayParam(q, 'closedDays');
   if (!closed.ok) return closed;
   const silent = dayParam(q, 'silentDays');
   if (!silent.ok) return silent;
   if (q.format !== undefined && q.format !== 'json' && q.format !== 'files')
-    return { ok: false, message: 'format: expected json or files', path: ['format'] };
+    return fail(['format'], 'expected json or files');
   return {
     ok: true,
     value: {
@@ -222,10 +221,9 @@ export function validateCleanupQuery(
 /** GET /impact?days= */
 export function validateImpactQuery(data: unknown): Validated<{ days?: number }> {
   const q = (data ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys(q))
-    if (key !== 'days') return { ok: false, message: `${key}: unknown parameter (allowed: days)`, path: [key] };
+  for (const key of Object.keys(q)) if (key !== 'days') return fail([key], 'unknown parameter (allowed: days)');
   const days = dayParam(q, 'days');
   if (!days.ok) return days;
-  if ((days.value ?? 0) > 90) return { ok: false, message: 'days: expected an integer from 1 to 90', path: ['days'] };
+  if ((days.value ?? 0) > 90) return fail(['days'], 'expected an integer from 1 to 90');
   return { ok: true, value: { days: days.value } };
 }

@@ -1,8 +1,19 @@
-/* Result types of build classification and log readiness (shown by the browser, sent by routes). */
+/*
+ * POST /api/elastic_recheck/classify: its path, the build reference it takes and its validator, and the
+ * result types of build classification and log readiness (shown by the browser, sent by routes).
+ */
+import { API_BASE_PATH } from '../constants';
+import { BUILD_UUID_RE } from '../signature/types';
 import type { BugRef, SignatureMode } from '../signature/types';
+import { fail, type Validated } from './validation';
 
-/** A build named by its Zuul uuid, or by change + patchset + job (the newest such build is taken). */
-export type BuildRef = { uuid: string } | { change: number; patchset: string; job: string };
+export const CLASSIFY_PATH = `${API_BASE_PATH}/classify`;
+
+/**
+ * A build named by its Zuul uuid, or by its change with optional patchset and job: the newest matching build is
+ * taken (without a patchset that is the latest patchset's newest build).
+ */
+export type BuildRef = { uuid: string } | { change: number; patchset?: string; job?: string };
 
 export interface BuildInfo {
   uuid: string;
@@ -94,3 +105,36 @@ export type ClassifyResult =
     }
   | { kind: 'not_ready'; readiness: ReadinessReport }
   | { kind: 'not_found'; ref: BuildRef };
+
+/** `{ uuid }` or `{ change }` with optional `patchset` and `job`. */
+export function validateClassifyBody(body: unknown): Validated<BuildRef> {
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    return fail(['body'], 'expected { uuid } or { change, patchset, job }');
+  const b = body as Record<string, unknown>;
+  if ('uuid' in b) {
+    const extra = Object.keys(b).filter((k) => k !== 'uuid');
+    if (extra.length) return fail([extra[0]], 'unknown field next to uuid');
+    if (typeof b.uuid !== 'string' || !BUILD_UUID_RE.test(b.uuid))
+      return fail(['uuid'], 'expected a Zuul build uuid (hex)');
+    return { ok: true, value: { uuid: b.uuid } };
+  }
+  for (const key of Object.keys(b))
+    if (!['change', 'patchset', 'job'].includes(key))
+      return fail([key], 'unknown field (allowed: uuid, or change, patchset, job)');
+  if (b.change === undefined) return fail(['change'], 'required when no uuid is given');
+  const change = Number(b.change);
+  if (!Number.isInteger(change) || change < 1) return fail(['change'], 'expected a change number');
+  const ref: { change: number; patchset?: string; job?: string } = { change };
+  // patchset and job narrow the choice; without them the change's newest build is taken (its latest patchset)
+  if (b.patchset !== undefined) {
+    if ((typeof b.patchset !== 'string' && typeof b.patchset !== 'number') || !/^\d+$/.test(String(b.patchset)))
+      return fail(['patchset'], 'expected a patchset number');
+    ref.patchset = String(b.patchset);
+  }
+  if (b.job !== undefined) {
+    if (typeof b.job !== 'string' || b.job.trim() === '' || b.job.length > 200)
+      return fail(['job'], 'expected a job name');
+    ref.job = b.job;
+  }
+  return { ok: true, value: ref };
+}

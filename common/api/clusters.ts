@@ -3,7 +3,7 @@
  * lines look alike, with a proposed signature checked on the engine. See docs/api.md.
  */
 import { API_BASE_PATH } from '../constants';
-import type { Validated } from './signatures';
+import { fail, intParam, listParam, type Validated } from './validation';
 
 export const CLUSTERS_PATH = `${API_BASE_PATH}/clusters`;
 
@@ -122,29 +122,6 @@ export interface ClustersResult {
   };
 }
 
-const fail = <T>(path: string[], message: string): Validated<T> => ({
-  ok: false,
-  message: `${path.join('.')}: ${message}`,
-  path,
-});
-
-function intParam(q: Record<string, unknown>, key: string, min: number, max: number): Validated<number | undefined> {
-  if (q[key] === undefined) return { ok: true, value: undefined };
-  const n = Number(q[key]);
-  if (!Number.isInteger(n) || n < min || n > max) return fail([key], `expected an integer from ${min} to ${max}`);
-  return { ok: true, value: n };
-}
-
-function listParam(q: Record<string, unknown>, key: string): Validated<string[] | undefined> {
-  const v = q[key];
-  if (v === undefined) return { ok: true, value: undefined };
-  const list = (Array.isArray(v) ? v : [v]).flatMap((x) => (typeof x === 'string' ? x.split(',') : [x]));
-  if (list.some((x) => typeof x !== 'string' || x.trim() === '' || x.length > 200))
-    return fail([key], 'expected a comma-separated list of names');
-  if (list.length > 100) return fail([key], 'at most 100 names');
-  return { ok: true, value: list as string[] };
-}
-
 const KEYS = ['days', 'queues', 'projects', 'branches', 'jobs', 'maxBuilds', 'sort', 'search', 'page', 'perPage'];
 /** Longest search text. */
 export const MAX_CLUSTER_SEARCH = 200;
@@ -166,7 +143,7 @@ export function validateClustersQuery(data: unknown): Validated<ClustersQuery> {
     if (v.value !== undefined) out[key] = v.value;
   }
   for (const key of ['queues', 'projects', 'branches', 'jobs'] as const) {
-    const v = listParam(q, key);
+    const v = listParam(q, key, 100);
     if (!v.ok) return v;
     if (v.value) out[key] = v.value;
   }

@@ -19,6 +19,8 @@ export interface HealthResponse {
     /** Seconds between now and newestTimestamp (the indexing lag), or null. */
     lagSeconds: number | null;
   };
+  /** How often the background intake looks for new failed builds (seconds), when it runs. */
+  intakeIntervalSeconds?: number;
   /** Server time of the answer (ISO). */
   checkedAt: string;
 }

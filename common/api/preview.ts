@@ -28,6 +28,10 @@ export interface PreviewSample extends MatchedLine {
   project?: string;
 }
 
+export interface PreviewOverlap extends OverlapEntry {
+  title?: string;
+}
+
 export interface PreviewResponse {
   start: number;
   end: number;
@@ -40,7 +44,7 @@ export interface PreviewResponse {
   /** Newest matching lines first. */
   samples: PreviewSample[];
   success: SuccessCheck;
-  /** Saved signatures matching the same builds, most shared first. */
-  overlap: OverlapEntry[];
+  /** Saved signatures matching the same builds, most shared first, with their titles. */
+  overlap: PreviewOverlap[];
   took: number;
 }

@@ -3,15 +3,21 @@
  * request bodies (shared by the server routes and the browser forms). Every problem names its field.
  */
 import { API_BASE_PATH } from '../constants';
-import { BUG_TRACKERS, SIGNATURE_ID_RE } from '../signature/types';
+import { BUG_TRACKERS, SIGNATURE_ID_RE, SIGNATURE_MODES } from '../signature/types';
 import type { BugRef, BugTracker, Signature, SignatureMode, SignatureScope } from '../signature/types';
 import { bugUrl } from '../signature/yaml_codec';
+import { BUG_STATUSES, type BugInfo, type BugStatus } from './bugs';
+import { fail, kind, listParam, unknownKeys, type Validated } from './validation';
+
+export type { Validated } from './validation';
 
 export const SIGNATURES_PATH = `${API_BASE_PATH}/signatures`;
 export const SIGNATURE_PATH = `${API_BASE_PATH}/signatures/{id}`;
 export const SIGNATURE_HISTORY_PATH = `${API_BASE_PATH}/signatures/{id}/history`;
 /** Not under /signatures/, so that no literal segment competes with `{id}`. */
 export const SIGNATURES_IMPORT_PATH = `${API_BASE_PATH}/import`;
+/** The dry run alone, open to readers: what an import would do, changing nothing. */
+export const SIGNATURES_IMPORT_CHECK_PATH = `${API_BASE_PATH}/import/check`;
 export const SIGNATURES_EXPORT_PATH = `${API_BASE_PATH}/export`;
 
 export const signaturePath = (id: string) => `${SIGNATURES_PATH}/${encodeURIComponent(id)}`;
@@ -28,7 +34,7 @@ export const MAX_LIST_LENGTH = 200;
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 export const MAX_IMPORT_FILES = 2000;
 
-const MODES: SignatureMode[] = ['explains', 'track'];
+const MODES: readonly SignatureMode[] = SIGNATURE_MODES;
 
 /** A signature as clients send it: `id` optional on create (derived from the bug), flags default to false. */
 export interface SignatureInput {
@@ -58,7 +64,7 @@ export interface SignatureListQuery {
   /** true: only signatures with no hit in the window; false: only those with hits. */
   stale?: boolean;
   /** Only signatures whose bug has this status (common/api/bugs.ts BugStatus). */
-  bugStatus?: 'open' | 'fixed' | 'invalid' | 'unknown';
+  bugStatus?: BugStatus;
   page?: number;
   perPage?: number;
 }
@@ -68,7 +74,7 @@ export interface SignatureListResponse {
   perPage: number;
   total: number;
   /** `bugInfo`: the tracker's data of the signature's bug (common/api/bugs.ts BugInfo), when cached. */
-  signatures: Array<StoredSignature & { hitsInWindow?: number; lastHit?: string; bugInfo?: import('./bugs').BugInfo }>;
+  signatures: Array<StoredSignature & { hitsInWindow?: number; lastHit?: string; bugInfo?: BugInfo }>;
 }
 
 export type HistoryAction = 'create' | 'update' | 'delete' | 'import';
@@ -119,22 +125,6 @@ export interface ImportReport {
   dryRun: boolean;
   counts: Record<ImportOutcome, number>;
   items: ImportItemReport[];
-}
-
-export type ExportFormat = 'bundle' | 'zip';
-
-export type Validated<T> = { ok: true; value: T } | { ok: false; message: string; path: string[] };
-
-const fail = <T>(path: string[], message: string): Validated<T> => ({
-  ok: false,
-  message: `${path.join('.')}: ${message}`,
-  path,
-});
-
-function kind(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
 function stringList(v: unknown, path: string[], max = MAX_LIST_LENGTH): Validated<string[]> {
@@ -310,9 +300,9 @@ export function validateListQuery(query: unknown): Validated<SignatureListQuery>
     out.stale = q.stale === true || q.stale === 'true';
   }
   if (q.bugStatus !== undefined) {
-    const statuses = ['open', 'fixed', 'invalid', 'unknown'];
-    if (!statuses.includes(q.bugStatus as string)) return fail(['bugStatus'], `expected one of ${statuses.join(', ')}`);
-    out.bugStatus = q.bugStatus as SignatureListQuery['bugStatus'];
+    if (!(BUG_STATUSES as readonly unknown[]).includes(q.bugStatus))
+      return fail(['bugStatus'], `expected one of ${BUG_STATUSES.join(', ')}`);
+    out.bugStatus = q.bugStatus as BugStatus;
   }
   for (const [key, max] of [
     ['page', 100000],
@@ -325,6 +315,14 @@ export function validateListQuery(query: unknown): Validated<SignatureListQuery>
     }
   }
   return { ok: true, value: out };
+}
+
+/** The body of the import check: as an import, but only a dry run. */
+export function validateImportCheckRequest(body: unknown): Validated<ImportRequest> {
+  const r = validateImportRequest(body);
+  if (r.ok && !r.value.dryRun)
+    return fail(['dryRun'], `the check is always a dry run; importing is POST ${SIGNATURES_IMPORT_PATH}`);
+  return r;
 }
 
 export function validateImportRequest(body: unknown): Validated<ImportRequest> {
@@ -362,4 +360,24 @@ export function validateImportRequest(body: unknown): Validated<ImportRequest> {
       overwrite: (b.overwrite as boolean) ?? false,
     },
   };
+}
+
+export const EXPORT_FORMATS = ['bundle', 'zip'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportQuery {
+  format: ExportFormat;
+  ids?: string[];
+}
+
+/** GET /export?format=bundle|zip&ids=a,b */
+export function validateExportQuery(data: unknown): Validated<ExportQuery> {
+  const q = (data ?? {}) as Record<string, unknown>;
+  const unknown = unknownKeys(q, ['format', 'ids']);
+  if (unknown) return unknown;
+  const format = q.format ?? 'bundle';
+  if (format !== 'bundle' && format !== 'zip') return fail(['format'], 'expected bundle or zip');
+  const ids = listParam(q, 'ids');
+  if (!ids.ok) return ids;
+  return { ok: true, value: { format, ...(ids.value ? { ids: ids.value } : {}) } };
 }

@@ -1,4 +1,24 @@
-/* Failed builds that no `explains` signature explains, and the categorization rate. */
+/*
+ * GET /api/elastic_recheck/uncategorized: failed builds that no `explains` signature explains, and the
+ * categorization rate; its path and validator (the window query of common/api/rates.ts).
+ */
+import { API_BASE_PATH } from '../constants';
+import { validateWindowQuery } from './rates';
+
+export const UNCATEGORIZED_PATH = `${API_BASE_PATH}/uncategorized`;
+
+export const validateUncategorizedQuery = validateWindowQuery([
+  'days',
+  'from',
+  'to',
+  'queues',
+  'projects',
+  'branches',
+  'page',
+  'perPage',
+  'excludeJobs',
+]);
+
 export interface JobCategorization {
   job: string;
   failedBuilds: number;

@@ -20,7 +20,8 @@ export interface BugRef {
 }
 
 /** `explains`: a match explains the failure (reported, counts as categorized). `track`: graphed only. */
-export type SignatureMode = 'explains' | 'track';
+export const SIGNATURE_MODES = ['explains', 'track'] as const;
+export type SignatureMode = (typeof SIGNATURE_MODES)[number];
 
 export interface SignatureScope {
   projects?: string[];

@@ -243,7 +243,11 @@ export function ClusterList({
       </EuiFlexGroup>
       <EuiSpacer size="s" />
       {result.error && (
-        <ErrorState title="Could not cluster the unexplained failures" error={result.error} onRetry={result.reload} />
+        <ErrorState
+          title="Could not cluster the unexplained failures"
+          error={result.failure ?? result.error}
+          onRetry={result.reload}
+        />
       )}
       {result.loading && !data && <Loading label="Clustering unexplained failures" />}
       {data && !data.clusters.length && search && (

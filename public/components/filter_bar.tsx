@@ -13,7 +13,7 @@ import {
   EuiText,
 } from '@elastic/eui';
 import { queryString, useRouter } from '../services/router';
-import { TimeRange, windowDays } from '../services/time_range';
+import { ResolvedRange, resolveRange, TimeRange } from '../services/time_range';
 
 export const DEFAULT_RANGE: TimeRange = { from: 'now-10d', to: 'now' };
 
@@ -39,6 +39,21 @@ export function readFilters(params: URLSearchParams): Filters {
   };
 }
 
+/** True when any queue / project / branch filter narrows the page. */
+export function hasScopeFilters(f: Filters): boolean {
+  return f.queues.length + f.projects.length + f.branches.length > 0;
+}
+
+/**
+ * The range resolved now into the window sent to the routes, or a bad-input error naming the URL parameter:
+ * a page then shows that error instead of data (never the previous range's data under a bad range).
+ */
+export function windowRequest(range: TimeRange): { from: number; to: number } {
+  const r = resolveRange(range);
+  if (!r.ok) throw Object.assign(new Error(r.message), { body: { statusCode: 400, message: r.message } });
+  return { from: r.from, to: r.to };
+}
+
 /** Replaces some URL parameters of the current page, keeping the others. */
 export function useSetParams(): (changes: Record<string, string | number | undefined>) => void {
   const router = useRouter();
@@ -48,6 +63,20 @@ export function useSetParams(): (changes: Record<string, string | number | undef
     for (const [k, v] of Object.entries(changes)) values[k] = v === undefined ? undefined : String(v);
     router.navigate(`${router.location.pathname}${queryString(values)}`);
   };
+}
+
+/** What the page shows, exactly: "Last 36 hours", or an absolute range's dates; a bad range names its parameter. */
+export function RangeLabel({ range }: { range: TimeRange }) {
+  const r: ResolvedRange = resolveRange(range);
+  return r.ok ? (
+    <EuiText size="xs" color="subdued" data-test-subj="rangeLabel">
+      <p>Showing: {r.label}</p>
+    </EuiText>
+  ) : (
+    <EuiText size="xs" color="danger" data-test-subj="rangeError" role="alert">
+      <p>Time range not applied: {r.message}</p>
+    </EuiText>
+  );
 }
 
 export function FilterBar({
@@ -144,14 +173,7 @@ export function FilterBar({
           />
         </EuiFlexItem>
       </EuiFlexGroup>
-      {filters.range.to !== 'now' && (
-        <EuiText size="xs" color="subdued" data-test-subj="windowNote">
-          <p>
-            Counts cover the last {windowDays(filters.range)} days up to now (the length of the chosen range); Discover
-            links use the range as chosen.
-          </p>
-        </EuiText>
-      )}
+      <RangeLabel range={filters.range} />
     </form>
   );
 }

@@ -1,18 +1,28 @@
-/* Engine health and indexing lag, shown above every page ("Indexing behind by N hours"). */
+/* Engine health and log freshness for the range on screen, shown above every page. */
 import React from 'react';
 import { EuiBadge, EuiFlexGroup, EuiFlexItem, EuiText, EuiToolTip } from '@elastic/eui';
 import type { HealthResponse } from '../../common/api/health';
-import { formatDate, formatLag } from '../services/format';
+import { freshness } from '../services/freshness';
+import { describeError } from '../services/errors';
+import { resolveRange, TimeRange } from '../services/time_range';
 
 const STATUS_COLOR: Record<string, string> = { green: 'success', yellow: 'warning', red: 'danger' };
-/** Lag above which the header warns (elastic-recheck showed the lag when logs were behind). */
-export const LAG_WARNING_SECONDS = 30 * 60;
 
-export function HealthHeader({ health, error }: { health?: HealthResponse; error?: string }) {
+export function HealthHeader({
+  health,
+  error,
+  range,
+}: {
+  health?: HealthResponse;
+  error?: string;
+  /** The range the page shows (the URL's from/to), when it has one. */
+  range?: TimeRange;
+}) {
   if (error) {
+    const d = describeError(error);
     return (
       <EuiText size="s" color="danger" data-test-subj="healthError">
-        Engine health unavailable: {error}
+        Engine health unavailable: {d.label.toLowerCase()}
       </EuiText>
     );
   }
@@ -22,38 +32,41 @@ export function HealthHeader({ health, error }: { health?: HealthResponse; error
         Checking the engine…
       </EuiText>
     );
-  const lag = health.logs.lagSeconds ?? 0;
+  if (!health.engine.reachable)
+    return (
+      <EuiText size="s" color="danger" data-test-subj="engineUnreachable" role="status">
+        <strong>Engine unreachable</strong>: no data can be shown until it is back
+      </EuiText>
+    );
+  // judged at the server's time of the answer, the same clock as the lag
+  const now = Date.parse(health.checkedAt);
+  const resolved = range ? resolveRange(range, new Date(now)) : undefined;
+  const f = freshness(
+    health.logs.newestTimestamp,
+    health.logs.indexPattern,
+    now,
+    resolved?.ok ? resolved : undefined,
+    health.intakeIntervalSeconds,
+  );
   return (
     <EuiFlexGroup gutterSize="m" alignItems="center" responsive={false} data-test-subj="engineHealth">
       <EuiFlexItem grow={false}>
-        <EuiToolTip
-          content={
-            health.engine.reachable
-              ? `Cluster ${health.engine.clusterName ?? ''}`
-              : (health.engine.error ?? 'unreachable')
-          }
-        >
+        <EuiToolTip content={`Cluster ${health.engine.clusterName ?? ''}`}>
           <EuiBadge
-            color={health.engine.reachable ? (STATUS_COLOR[health.engine.status ?? ''] ?? 'default') : 'danger'}
+            color={STATUS_COLOR[health.engine.status ?? ''] ?? 'default'}
             data-test-subj="engineStatus"
             tabIndex={0}
           >
-            {health.engine.reachable ? health.engine.status : 'unreachable'}
+            {health.engine.status}
           </EuiBadge>
         </EuiToolTip>
       </EuiFlexItem>
       <EuiFlexItem grow={false}>
-        <EuiText
-          size="s"
-          data-test-subj="indexingLag"
-          color={health.logs.newestTimestamp !== null && lag > LAG_WARNING_SECONDS ? 'danger' : 'default'}
-        >
-          {health.logs.newestTimestamp === null
-            ? `No log documents in ${health.logs.indexPattern}`
-            : lag > LAG_WARNING_SECONDS
-              ? `Indexing behind by ${formatLag(lag)} (newest log ${formatDate(health.logs.newestTimestamp)})`
-              : `Indexing up to date (newest log ${formatDate(health.logs.newestTimestamp)}, ${formatLag(lag)} ago)`}
-        </EuiText>
+        <EuiToolTip content={f.explain}>
+          <EuiText size="s" data-test-subj="indexingLag" color={f.color} tabIndex={0}>
+            {f.text}
+          </EuiText>
+        </EuiToolTip>
       </EuiFlexItem>
     </EuiFlexGroup>
   );

@@ -22,11 +22,11 @@ function collect(node: LuceneNode, negated: boolean, out: string[]): void {
     if (node.value.trim()) out.push(node.value);
   } else if (node.type === 'wildcard') {
     const prefix = node.value.split(/[*?]/)[0];
-    if (prefix.length >= 2) out.push(prefix);
+    if (prefix.length >= 2) out.push(`${prefix}*`);
   }
 }
 
-/** The text terms a query looks for in `message` (not negated ones), longest first. */
+/** The text terms a query looks for in `message` (not negated ones), longest first; `abc*` for a wildcard's prefix. */
 export function highlightTerms(query: string): string[] {
   const parsed = parseLucene(query);
   if (!parsed.ok) return [];
@@ -35,20 +35,62 @@ export function highlightTerms(query: string): string[] {
   return [...new Set(out)].sort((a, b) => b.length - a.length);
 }
 
-/** Splits `text` into plain and matched parts (case-insensitive, word characters compared as written). */
+const WORD = /[\p{L}\p{M}\p{Nd}_]/u;
+const LETTER = /[\p{L}\p{M}]/u;
+const DIGIT = /\p{Nd}/u;
+
+/**
+ * Whether the standard analyzer (Lucene StandardTokenizer, UAX#29 words; see generator/analyzer.ts)
+ * ends a token between text[i - 1] and text[i]: a query term matches whole tokens only, so "Error"
+ * does not match inside "InvocationError", nor "compute" inside "nova.compute".
+ */
+export function tokenBoundary(text: string, i: number): boolean {
+  if (i <= 0 || i >= text.length) return true;
+  const a = text[i - 1];
+  const b = text[i];
+  if (WORD.test(a) && WORD.test(b)) return false;
+  // letter [.:'] letter and digit [.,;] digit stay one token
+  const joins = (mid: string, before: string, after: string | undefined) =>
+    after !== undefined &&
+    ((LETTER.test(before) && LETTER.test(after) && /[.:'\u2019]/.test(mid)) ||
+      (DIGIT.test(before) && DIGIT.test(after) && /[.,;]/.test(mid)));
+  if (joins(b, a, text[i + 1])) return false;
+  if (i >= 2 && joins(a, text[i - 2], b)) return false;
+  return true;
+}
+
+/** Splits `text` into plain and matched parts (case-insensitive, whole tokens as the engine's analyzer makes them). */
 export function splitMatches(text: string, terms: string[]): Array<{ text: string; match: boolean }> {
   if (!terms.length) return [{ text, match: false }];
+  // one group per term, to know whether the match was a wildcard's prefix (no token end needed)
+  const prefix = terms.map((t) => t.endsWith('*'));
   const pattern = new RegExp(
-    terms.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\W+')).join('|'),
-    'gi',
+    terms
+      .map(
+        (t) =>
+          `(${t
+            .replace(/\*$/, '')
+            .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+            .replace(/\s+/g, '\\W+')})`,
+      )
+      .join('|'),
+    'giu',
   );
   const parts: Array<{ text: string; match: boolean }> = [];
   let last = 0;
-  for (const m of text.matchAll(pattern)) {
-    if (!m[0]) continue;
-    if (m.index! > last) parts.push({ text: text.slice(last, m.index), match: false });
+  let m: RegExpExecArray | null;
+  while ((m = pattern.exec(text))) {
+    const start = m.index;
+    const end = start + m[0].length;
+    const isPrefix = prefix[m.slice(1).findIndex((g) => g !== undefined)];
+    if (!m[0] || !tokenBoundary(text, start) || (!isPrefix && !tokenBoundary(text, end))) {
+      // not a whole token here: look again one character further
+      pattern.lastIndex = start + 1;
+      continue;
+    }
+    if (start > last) parts.push({ text: text.slice(last, start), match: false });
     parts.push({ text: m[0], match: true });
-    last = m.index! + m[0].length;
+    last = end;
   }
   if (last < text.length) parts.push({ text: text.slice(last), match: false });
   return parts;

@@ -1,6 +1,16 @@
-/* Loading, error and empty states shared by every page. */
-import React from 'react';
-import { EuiButton, EuiCallOut, EuiEmptyPrompt, EuiFlexGroup, EuiFlexItem, EuiLoadingSpinner } from '@elastic/eui';
+/* Loading, error and empty states shared by every page: an error names its cause and offers Retry. */
+import React, { useContext } from 'react';
+import {
+  EuiButton,
+  EuiButtonEmpty,
+  EuiCallOut,
+  EuiEmptyPrompt,
+  EuiFlexGroup,
+  EuiFlexItem,
+  EuiLoadingSpinner,
+} from '@elastic/eui';
+import { AppContext } from '../services/app_context';
+import { describeError } from '../services/errors';
 
 export function Loading({ label = 'Loading' }: { label?: string }) {
   return (
@@ -12,12 +22,35 @@ export function Loading({ label = 'Loading' }: { label?: string }) {
   );
 }
 
-export function ErrorState({ title, error, onRetry }: { title: string; error: string; onRetry?: () => void }) {
+/**
+ * `error` is the request's error (object or message). Retry re-runs the request and re-checks the engine's
+ * health, so the header follows too.
+ */
+export function ErrorState({ title, error, onRetry }: { title: string; error: unknown; onRetry?: () => void }) {
+  const app = useContext(AppContext);
+  const engineDown = app?.health ? !app.health.engine.reachable : false;
+  const d = describeError(error, engineDown);
   return (
-    <EuiCallOut title={title} color="danger" iconType="alert" data-test-subj="errorState" role="alert">
-      <p>{error}</p>
+    <EuiCallOut
+      title={`${title}: ${d.label.toLowerCase()}`}
+      color={d.cause === 'bad_input' || d.cause === 'not_found' ? 'warning' : 'danger'}
+      iconType={d.cause === 'permission' ? 'lock' : 'alert'}
+      data-test-subj="errorState"
+      data-cause={d.cause}
+      role="alert"
+    >
+      <p data-test-subj="errorMessage">{d.message}</p>
       {onRetry && (
-        <EuiButton size="s" color="danger" onClick={onRetry} data-test-subj="retryButton">
+        <EuiButton
+          size="s"
+          color="danger"
+          iconType="refresh"
+          onClick={() => {
+            app?.refreshHealth?.();
+            onRetry();
+          }}
+          data-test-subj="retryButton"
+        >
           Retry
         </EuiButton>
       )}
@@ -25,8 +58,30 @@ export function ErrorState({ title, error, onRetry }: { title: string; error: st
   );
 }
 
-export function EmptyState({ title, body }: { title: string; body?: React.ReactNode }) {
+/** No results; with active filters, a button that clears them (the empty list is often a mistyped filter). */
+export function EmptyState({
+  title,
+  body,
+  onClearFilters,
+}: {
+  title: string;
+  body?: React.ReactNode;
+  onClearFilters?: () => void;
+}) {
   return (
-    <EuiEmptyPrompt iconType="search" title={<h3>{title}</h3>} body={body} data-test-subj="emptyState" titleSize="xs" />
+    <EuiEmptyPrompt
+      iconType="search"
+      title={<h3>{title}</h3>}
+      body={body}
+      actions={
+        onClearFilters ? (
+          <EuiButtonEmpty iconType="cross" onClick={onClearFilters} data-test-subj="clearFilters">
+            Clear filters
+          </EuiButtonEmpty>
+        ) : undefined
+      }
+      data-test-subj="emptyState"
+      titleSize="xs"
+    />
   );
 }

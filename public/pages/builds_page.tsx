@@ -371,7 +371,9 @@ export function BuildsPage() {
         <h2>Recent classified failures</h2>
       </EuiTitle>
       <EuiSpacer size="s" />
-      {results.error && <ErrorState title="Could not load results" error={results.error} onRetry={results.reload} />}
+      {results.error && (
+        <ErrorState title="Could not load results" error={results.failure ?? results.error} onRetry={results.reload} />
+      )}
       {results.loading && !results.data && <Loading label="Loading results" />}
       {results.data &&
         (results.data.results.length || page > 1 ? (

@@ -171,7 +171,11 @@ export function CleanupPage() {
       </EuiFlexGroup>
       <EuiSpacer size="m" />
       {report.error && (
-        <ErrorState title="Could not build the cleanup report" error={report.error} onRetry={report.reload} />
+        <ErrorState
+          title="Could not build the cleanup report"
+          error={report.failure ?? report.error}
+          onRetry={report.reload}
+        />
       )}
       {report.loading && !report.data && <Loading label="Looking for dead signatures" />}
       {report.data &&

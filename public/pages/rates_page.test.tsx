@@ -32,9 +32,18 @@ describe('failure rates page', () => {
     // the stale one is faded and marked
     expect(within(cards[2]).getByTestId('staleBadge')).toBeTruthy();
     expect(cards[2].getAttribute('style')).toContain('opacity');
-    expect(requests.find((r) => r.path.endsWith('/rates'))!.query).toEqual({ days: 10 });
+    const q = requests.find((r) => r.path.endsWith('/rates'))!.query as { from: number; to: number };
+    expect(q.to - q.from).toBe(10 * 86400000);
     expect(breadcrumbs.at(-1)!.map((b) => b.text)).toEqual(['Elastic Recheck']);
-    expect(screen.getByTestId('indexingLag').textContent).toMatch(/^Indexing behind by 3\.0 hours/);
+    // 3 hours without a new line for a range ending now: a warning, explained, not "indexing behind" in red
+    expect(screen.getByTestId('indexingLag').textContent).toBe(
+      'Newest log 3.0 hours old (2026-11-20 10:00:00 UTC): recent builds may be missing',
+    );
+    expect(screen.getByTestId('rangeLabel').textContent).toBe('Showing: Last 10 days');
+    // counts explained; the chart has a legend of the results it shows
+    expect(first.getByTestId('statusLegend').textContent).toBe('FAILURE');
+    expect(first.getByTestId('signatureTitle').textContent).toBe('Bug title 200');
+    expect(screen.getByTestId('ratesHelp').textContent).toContain('one build can have many hits');
   });
 
   it('filters by queue, project and branch through the route, and hides or isolates stale signatures', async () => {
@@ -46,7 +55,8 @@ describe('failure rates page', () => {
     await user.click(screen.getByTestId('applyFilters'));
     await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/rates'))).toHaveLength(2));
     expect(requests.filter((r) => r.path.endsWith('/rates'))[1].query).toEqual({
-      days: 10,
+      from: expect.any(Number),
+      to: expect.any(Number),
       queues: 'gate',
       projects: 'openstack/nova,openstack/neutron',
     });
@@ -71,31 +81,66 @@ describe('failure rates page', () => {
     await waitFor(() => expect(screen.getAllByTestId(/^rate-/)).toHaveLength(5));
   });
 
-  it('says that counts end now when the range ends earlier', async () => {
-    const { requests } = renderApp('/?from=now-20d&to=now-10d', {
+  it('sends an absolute range in the past as it is, and labels it with its dates', async () => {
+    const { requests } = renderApp('/?from=2026-11-10T00:00:00.000Z&to=2026-11-12T00:00:00.000Z', {
       [RATES]: ratesResult([]),
       [SIGS]: signatureList([]),
     });
-    expect((await screen.findByTestId('windowNote')).textContent).toContain('last 10 days up to now');
-    expect(requests.find((r) => r.path.endsWith('/rates'))!.query).toEqual({ days: 10 });
+    expect((await screen.findByTestId('rangeLabel')).textContent).toBe('Showing: 2026-11-10 to 2026-11-12 UTC');
+    await waitFor(() => expect(requests.some((r) => r.path.endsWith('/rates'))).toBe(true));
+    expect(requests.find((r) => r.path.endsWith('/rates'))!.query).toEqual({
+      from: Date.parse('2026-11-10T00:00:00.000Z'),
+      to: Date.parse('2026-11-12T00:00:00.000Z'),
+    });
+    // the logs (newest 2026-11-20) reach past the range's end
+    expect(screen.getByTestId('indexingLag').textContent).toMatch(/^Logs cover the range shown/);
   });
 
-  it('shows the date range as a window in days and an error state with retry', async () => {
+  it('a bad range names its parameter and asks nothing of the server', async () => {
+    const { requests } = renderApp('/?from=yesterdayish&to=now', {
+      [RATES]: ratesResult([rate('100', 1, 5)]),
+      [SIGS]: signatureList([]),
+    });
+    expect((await screen.findByTestId('rangeError')).textContent).toContain('from: "yesterdayish"');
+    expect((await screen.findByTestId('errorState')).getAttribute('data-cause')).toBe('bad_input');
+    expect(screen.queryAllByTestId(/^rate-/)).toHaveLength(0);
+    expect(requests.filter((r) => r.path.endsWith('/rates'))).toHaveLength(0);
+  });
+
+  it('labels now-36h as the last 36 hours; an unreachable engine is named, with a Retry that works', async () => {
     let fail = true;
     const user = setupUser();
     const { requests } = renderApp('/?from=now-36h&to=now', {
       [RATES]: () => {
-        if (fail) throw Object.assign(new Error('engine down'), { body: { message: 'engine down' } });
+        if (fail)
+          throw Object.assign(new Error('Bad Gateway'), {
+            body: { statusCode: 502, message: 'engine answered 502: proxy_error: connect ECONNREFUSED 127.0.0.1:9200' },
+          });
         return ratesResult([]);
       },
       [SIGS]: signatureList([]),
     });
-    expect(await screen.findByTestId('errorState')).toBeTruthy();
-    expect(screen.getByText('engine down')).toBeTruthy();
-    expect(requests.find((r) => r.path.endsWith('/rates'))!.query).toEqual({ days: 2 });
-    expect(screen.queryByTestId('windowNote')).toBeNull();
+    const error = await screen.findByTestId('errorState');
+    expect(error.getAttribute('data-cause')).toBe('unreachable');
+    expect(error.textContent).toContain('Could not load failure rates: engine unreachable');
+    expect(error.textContent).not.toMatch(/ECONNREFUSED|proxy_error/);
+    expect(screen.getByTestId('rangeLabel').textContent).toBe('Showing: Last 36 hours');
+    const q = requests.find((r) => r.path.endsWith('/rates'))!.query as { from: number; to: number };
+    expect(q.to - q.from).toBe(36 * 3600000);
     fail = false;
     await user.click(screen.getByTestId('retryButton'));
     expect(await screen.findByTestId('emptyState')).toBeTruthy();
+  });
+
+  it('a mistyped project: every card stale, said plainly, with clear filters', async () => {
+    const user = setupUser();
+    const { history } = renderApp('/?projects=openstack/nvoa', {
+      [RATES]: ratesResult([rate('100', 0, 0), rate('200', 0, 0)]),
+      [SIGS]: signatureList([]),
+    });
+    await screen.findAllByTestId(/^rate-/);
+    expect(screen.getByText('No signature has a hit with these filters')).toBeTruthy();
+    await user.click(screen.getByTestId('clearFilters'));
+    await waitFor(() => expect(history.location.search).toBe(''));
   });
 });

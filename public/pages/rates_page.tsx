@@ -23,17 +23,24 @@ import type { StoredSignature } from '../../common/api/signatures';
 import { effectiveQueryString } from '../../common/query/build';
 import { useApp, usePageChrome } from '../services/app_context';
 import { discoverPath } from '../services/discover';
-import { formatNumber } from '../services/format';
+import { formatNumber, plural } from '../services/format';
 import { useLinkProps, useRouter } from '../services/router';
-import { windowDays } from '../services/time_range';
+import { resolveRange } from '../services/time_range';
 import { useRequest } from '../services/use_request';
-import { FilterBar, readFilters, useSetParams } from '../components/filter_bar';
+import { FilterBar, hasScopeFilters, readFilters, useSetParams, windowRequest } from '../components/filter_bar';
 import { LabelledSelect } from '../components/labelled_select';
 import { EmptyState, ErrorState, Loading } from '../components/page_state';
 import { SafeLink } from '../components/safe_link';
-import { StatusChart } from '../components/status_chart';
+import { CHART_HELP, StatusChart } from '../components/status_chart';
 
 export const RATES_PER_PAGE = 10;
+
+/** What each count on a card means (tooltips and the page's help text). */
+export const HELP = {
+  fails24: 'Distinct failed builds (any failing result) with a matching log line in the last 24 hours of the range.',
+  failsWindow: 'Distinct failed builds (any failing result) with a matching log line anywhere in the range shown.',
+  hits: 'Matching log lines in the range, in all builds, passed or failed: one build can have many hits.',
+};
 export type RatesSort = 'impact' | 'nodeHours' | 'rechecks' | 'window' | 'hits' | 'bug';
 export type StaleFilter = 'show' | 'hide' | 'only';
 
@@ -76,15 +83,20 @@ function SignatureCard({
   from,
   to,
   alarms,
+  window,
 }: {
   rate: SignatureRate;
   signature?: StoredSignature;
   from: string;
   to: string;
   alarms: Alarm[];
+  /** The answer's window and bucket width (the chart's x domain). */
+  window: { start: number; end: number; bucketMs: number };
 }) {
   const { services, indexPattern } = useApp();
   const stale = rate.hits === 0;
+  const title = rate.title ?? rate.bugInfo?.title;
+  const query = signature ? effectiveQueryString(signature) : undefined;
   const discover = signature
     ? services.core.http.basePath.prepend(
         discoverPath({ query: effectiveQueryString(signature), dataViewId: indexPattern, from, to }),
@@ -105,24 +117,48 @@ function SignatureCard({
               <SafeLink url={rate.bug.url} data-test-subj="bugLink">
                 {`Bug ${rate.bug.id}`}
               </SafeLink>{' '}
-              {rate.title && <span>{rate.title}</span>}
+              {title ? <span data-test-subj="signatureTitle">{title}</span> : <em>(no title)</em>}
             </h3>
           </EuiTitle>
+          {query && (
+            <details data-test-subj="signatureQuery">
+              <summary>
+                <EuiText size="xs" component="span">
+                  Query
+                </EuiText>
+              </summary>
+              <EuiText size="xs">
+                <code style={{ wordBreak: 'break-word' }}>{query}</code>
+              </EuiText>
+            </details>
+          )}
           <BugSummary info={rate.bugInfo} />
           <EuiSpacer size="xs" />
           <EuiFlexGroup gutterSize="s" wrap responsive={false}>
             <EuiFlexItem grow={false}>
-              <EuiBadge color={rate.failedBuilds24h > 0 ? 'danger' : 'hollow'} data-test-subj="fails24">
-                {formatNumber(rate.failedBuilds24h)} failed in 24 h
-              </EuiBadge>
+              <EuiToolTip content={HELP.fails24}>
+                <EuiBadge color={rate.failedBuilds24h > 0 ? 'danger' : 'hollow'} data-test-subj="fails24" tabIndex={0}>
+                  {formatNumber(rate.failedBuilds24h)} failed in 24 h
+                </EuiBadge>
+              </EuiToolTip>
             </EuiFlexItem>
             <EuiFlexItem grow={false}>
-              <EuiBadge color={rate.failedBuilds > 0 ? 'warning' : 'hollow'} data-test-subj="failsWindow">
-                {formatNumber(rate.failedBuilds)} failed in window
-              </EuiBadge>
+              <EuiToolTip content={HELP.failsWindow}>
+                <EuiBadge
+                  color={rate.failedBuilds > 0 ? 'warning' : 'hollow'}
+                  data-test-subj="failsWindow"
+                  tabIndex={0}
+                >
+                  {formatNumber(rate.failedBuilds)} failed in window
+                </EuiBadge>
+              </EuiToolTip>
             </EuiFlexItem>
             <EuiFlexItem grow={false}>
-              <EuiBadge color="hollow">{formatNumber(rate.hits)} log hits</EuiBadge>
+              <EuiToolTip content={HELP.hits}>
+                <EuiBadge color="hollow" data-test-subj="logHits" tabIndex={0}>
+                  {formatNumber(rate.hits)} log {plural(rate.hits, 'hit')}
+                </EuiBadge>
+              </EuiToolTip>
             </EuiFlexItem>
             <EuiFlexItem grow={false}>
               <EuiBadge color={rate.mode === 'explains' ? 'primary' : 'default'}>{rate.mode}</EuiBadge>
@@ -183,7 +219,13 @@ function SignatureCard({
               No hits in the window.
             </EuiText>
           ) : (
-            <StatusChart id={`chart-${rate.signatureId}`} series={rate.series} title={`Bug ${rate.bug.id}`} />
+            <StatusChart
+              id={`chart-${rate.signatureId}`}
+              series={rate.series}
+              title={`Bug ${rate.bug.id}${title ? `: ${title}` : ''}`}
+              bucketMs={window.bucketMs}
+              domain={window}
+            />
           )}
         </EuiFlexItem>
       </EuiFlexGroup>
@@ -201,13 +243,19 @@ export function RatesPage() {
   const sort = (params.get('sort') as RatesSort) || 'impact';
   const stale = (params.get('stale') as StaleFilter) || 'show';
   const page = Math.max(0, Number(params.get('page') ?? 1) - 1) || 0;
-  const days = windowDays(filters.range);
-  const key = JSON.stringify([days, filters.queues, filters.projects, filters.branches]);
+  const key = JSON.stringify([filters.range, filters.queues, filters.projects, filters.branches]);
+  const resolved = resolveRange(filters.range);
+  const rangeLabel = resolved.ok ? resolved.label.replace(/^Last/, 'the last') : 'the range';
 
   const rates = useRequest(
-    (signal) =>
+    async (signal) =>
       services.api.rates(
-        { days, queues: filters.queues, projects: filters.projects, branches: filters.branches },
+        {
+          ...windowRequest(filters.range),
+          queues: filters.queues,
+          projects: filters.projects,
+          branches: filters.branches,
+        },
         signal,
       ),
     [key],
@@ -264,7 +312,7 @@ export function RatesPage() {
           {rates.data && (
             <EuiText size="s" color="subdued" data-test-subj="ratesSummary">
               {formatNumber(rates.data.signatures.length)} graphed signatures, {formatNumber(staleCount)} without hits
-              in the last {days} days
+              in {rangeLabel}
             </EuiText>
           )}
         </EuiFlexItem>
@@ -274,11 +322,49 @@ export function RatesPage() {
           </EuiButtonEmpty>
         </EuiFlexItem>
       </EuiFlexGroup>
+      <EuiText size="xs" color="subdued" data-test-subj="ratesHelp">
+        <p>
+          <strong>failed in window</strong>: {HELP.failsWindow} <strong>log hits</strong>: {HELP.hits} Charts:{' '}
+          {CHART_HELP}
+        </p>
+      </EuiText>
       <EuiSpacer size="m" />
-      {rates.error && <ErrorState title="Could not load failure rates" error={rates.error} onRetry={rates.reload} />}
+      {rates.error && (
+        <ErrorState title="Could not load failure rates" error={rates.failure ?? rates.error} onRetry={rates.reload} />
+      )}
       {rates.loading && !rates.data && <Loading label="Loading failure rates" />}
+      {rates.data && visible.length > 0 && staleCount === rates.data.signatures.length && hasScopeFilters(filters) && (
+        <EmptyState
+          title="No signature has a hit with these filters"
+          body={
+            <p>
+              Every signature is stale for queues {filters.queues.join(', ') || 'any'}, projects{' '}
+              {filters.projects.join(', ') || 'any'}, branches {filters.branches.join(', ') || 'any'}: is a name
+              mistyped?
+            </p>
+          }
+          onClearFilters={() =>
+            setParams({ queues: undefined, projects: undefined, branches: undefined, page: undefined })
+          }
+        />
+      )}
       {rates.data && !visible.length && (
-        <EmptyState title="No signatures to show" body={<p>No graphed signature matches these filters.</p>} />
+        <EmptyState
+          title="No signatures to show"
+          body={<p>No graphed signature matches these filters.</p>}
+          onClearFilters={
+            hasScopeFilters(filters) || stale !== 'show'
+              ? () =>
+                  setParams({
+                    queues: undefined,
+                    projects: undefined,
+                    branches: undefined,
+                    stale: undefined,
+                    page: undefined,
+                  })
+              : undefined
+          }
+        />
       )}
       {shown.map((r) => (
         <React.Fragment key={r.signatureId}>
@@ -288,6 +374,7 @@ export function RatesPage() {
             from={filters.range.from}
             to={filters.range.to}
             alarms={alarms.get(r.signatureId) ?? []}
+            window={rates.data!}
           />
           <EuiSpacer size="s" />
         </React.Fragment>

@@ -128,9 +128,10 @@ describe('signature editor', () => {
     expect(toasts).toContainEqual({ kind: 'success', toast: { title: 'Signature 2049999 saved' } });
   });
 
-  it('is read-only for a reader: no save, no editing, no revert', async () => {
+  it('is read-only for a reader: no save, no revert, no editing of the bug; the query can be tried in the preview', async () => {
+    const user = setupUser();
     const sig = stored('2031001');
-    renderApp(
+    const { requests } = renderApp(
       '/signatures/2031001',
       {
         'GET /api/elastic_recheck/signatures/2031001': sig,
@@ -161,7 +162,20 @@ describe('signature editor', () => {
     );
     expect(await screen.findByTestId('readOnlyNotice')).toBeTruthy();
     expect(screen.getByTestId('saveSignature')).toBeDisabled();
-    expect(screen.getByTestId('queryInput')).toHaveAttribute('readonly');
+    expect(screen.getByTestId('bugId')).toHaveAttribute('readonly');
+    const query = screen.getByTestId('queryInput');
+    expect(query).not.toHaveAttribute('readonly');
+    await user.clear(query);
+    await user.type(query, 'message:"tried by a reader"');
+    await waitFor(
+      () =>
+        expect(requests.filter((r) => r.path.endsWith('/query/preview')).map((r) => (r.body as any).query)).toContain(
+          'message:"tried by a reader"',
+        ),
+      { timeout: 3000 },
+    );
+    // still nothing to save for a reader, and no question on leaving: a reader's try is not work to lose
+    expect(screen.getByTestId('saveSignature')).toBeDisabled();
     fireEvent.click(screen.getByTestId('tabHistory'));
     const history = await screen.findByTestId('history');
     expect(
@@ -169,6 +183,68 @@ describe('signature editor', () => {
         .getAllByTestId('revertButton')
         .every((b) => (b as HTMLButtonElement).disabled),
     ).toBe(true);
+  });
+
+  it('keeps Save disabled until something changes, and asks before leaving unsaved edits', async () => {
+    const user = setupUser();
+    const { history } = renderApp('/signatures/2031001', {
+      'GET /api/elastic_recheck/signatures/2031001': stored('2031001'),
+      [PREVIEW]: preview(),
+      'GET /api/elastic_recheck/signatures': { signatures: [], total: 0, page: 1, perPage: 20 },
+    });
+    const title = await screen.findByTestId('sigTitle');
+    expect(screen.getByTestId('saveSignature')).toBeDisabled();
+    await user.type(title, ' (edited)');
+    expect(screen.getByTestId('saveSignature')).toBeEnabled();
+
+    await user.click(screen.getByTestId('tab-signatures'));
+    const modal = await screen.findByTestId('unsavedChangesModal');
+    expect(modal.textContent).toContain('Your changes to signature 2031001 are not saved');
+    await user.click(within(modal).getByText('Keep editing'));
+    expect(history.location.pathname).toBe('/signatures/2031001');
+    expect((screen.getByTestId('sigTitle') as HTMLInputElement).value).toContain('(edited)');
+
+    await user.click(screen.getByTestId('tab-signatures'));
+    await user.click(within(await screen.findByTestId('unsavedChangesModal')).getByText('Leave without saving'));
+    await waitFor(() => expect(history.location.pathname).toBe('/signatures'));
+  });
+
+  it('shows each validation error at its field, not at the top', async () => {
+    const user = setupUser();
+    renderApp('/signatures/new?query=message%3Afoo', { [PREVIEW]: preview() });
+    await user.type(await screen.findByTestId('bugUrl'), 'ftp://x');
+    await user.type(screen.getByTestId('bugId'), '123');
+    await waitFor(() => expect(screen.getByText('expected an http(s) URL')).toBeTruthy());
+    expect(screen.queryByText(/To save:/)).toBeNull();
+    const row = screen.getByTestId('bugUrl').closest('.euiFormRow')!;
+    expect(row.textContent).toContain('expected an http(s) URL');
+    // the field names its error for screen readers
+    const describedBy = (screen.getByTestId('bugUrl').getAttribute('aria-describedby') ?? '').split(' ');
+    expect(describedBy.map((id) => document.getElementById(id)?.textContent).join(' ')).toContain(
+      'expected an http(s) URL',
+    );
+    expect(screen.getByTestId('saveSignature')).toBeDisabled();
+  });
+
+  it('shows the share of successful builds, warns about broad queries, and links overlaps by title', async () => {
+    const p = preview();
+    renderApp('/signatures/new?query=message%3AERROR', {
+      [PREVIEW]: {
+        ...p,
+        success: { ...p.success, failedBuilds: 42, successBuilds: 1, successShare: 1 / 43, warning: false },
+        overlap: [
+          { signatureId: '2031001', title: 'Nova fails to spawn', sharedBuilds: 6, shareOfOther: 1, jaccard: 0.1 },
+        ],
+      },
+    });
+    expect((await screen.findByTestId('previewSuccessShare', {}, { timeout: 3000 })).textContent).toBe(
+      '2.3 % on successful builds',
+    );
+    expect(screen.getByTestId('broadQueryWarning').textContent).toContain('it matches 42 failed builds');
+    expect(screen.getByTestId('overlapWarning').textContent).toContain('Overlaps 1 signature at 80 % or more');
+    const link = screen.getByTestId('overlapLink');
+    expect(link.textContent).toBe('Nova fails to spawn (2031001)');
+    expect(link.getAttribute('href')).toContain('/signatures/2031001');
   });
 
   it('shows history with diffs and reverts to an older version with the current version token', async () => {

@@ -25,6 +25,7 @@ import {
   EuiText,
   EuiTextArea,
   EuiTitle,
+  EuiToolTip,
 } from '@elastic/eui';
 import { bugKey } from '../../common/api/bugs';
 import { BugSummary, useBugs } from '../components/bug_info';
@@ -35,8 +36,9 @@ import { effectiveQueryString } from '../../common/query/build';
 import { formatSignatureYaml } from '../../common/signature/yaml_codec';
 import { useApp, usePageChrome, writeRequirement } from '../services/app_context';
 import { buildQuery, discoverPath } from '../services/discover';
-import { formatDate, formatNumber, formatPercent } from '../services/format';
-import { useRouter } from '../services/router';
+import { BROAD_QUERY_FAILED_BUILDS, HIGH_OVERLAP_SHARE } from '../../common/constants';
+import { formatDate, formatNumber, formatPercent, plural } from '../services/format';
+import { useLeaveGuard, useLinkProps, useRouter } from '../services/router';
 import { windowDays } from '../services/time_range';
 import { errorMessage } from '../services/use_request';
 import {
@@ -51,6 +53,7 @@ import {
   SignatureForm,
   splitList,
   tellingLine,
+  titleFromLine,
 } from '../services/signature_form';
 import { ErrorState, Loading } from '../components/page_state';
 import { kqlToLucene } from '../discover/query_conversion';
@@ -61,6 +64,16 @@ import { StatusChart } from '../components/status_chart';
 import { YamlDiff } from '../components/yaml_diff';
 
 export const PREVIEW_DEBOUNCE_MS = 500;
+
+/** A link to another signature, named by its title (id when it has none). */
+function SignatureLink({ id, title }: { id: string; title?: string }) {
+  const link = useLinkProps(`/signatures/${encodeURIComponent(id)}`);
+  return (
+    <EuiLink {...link} data-test-subj="overlapLink">
+      {title ? `${title} (${id})` : id}
+    </EuiLink>
+  );
+}
 
 function Preview({
   form,
@@ -131,6 +144,7 @@ function Preview({
   if (!state.data) return <Loading label="Previewing" />;
   const d = state.data;
   const share = d.success.successShare;
+  const highOverlap = d.overlap.filter((o) => o.shareOfOther >= HIGH_OVERLAP_SHARE);
   const discoverHref = services.core.http.basePath.prepend(
     discoverPath({
       query: effectiveQueryString({ query: form.query, allowNonvoting: form.allowNonvoting }),
@@ -144,14 +158,29 @@ function Preview({
       <EuiFlexGroup gutterSize="s" wrap responsive={false} alignItems="center">
         <EuiFlexItem grow={false}>
           <EuiBadge color="hollow" data-test-subj="previewHits">
-            {formatNumber(d.hits)} matching lines
+            {formatNumber(d.hits)} matching {plural(d.hits, 'line')}
           </EuiBadge>
         </EuiFlexItem>
         <EuiFlexItem grow={false}>
-          <EuiBadge color="hollow">{formatNumber(d.success.failedBuilds)} failed builds</EuiBadge>
+          <EuiBadge color="hollow" data-test-subj="previewFailedBuilds">
+            {formatNumber(d.success.failedBuilds)} failed {plural(d.success.failedBuilds, 'build')}
+          </EuiBadge>
         </EuiFlexItem>
         <EuiFlexItem grow={false}>
-          <EuiBadge color="hollow">{formatNumber(d.success.successBuilds)} successful builds</EuiBadge>
+          <EuiBadge color="hollow" data-test-subj="previewSuccessBuilds">
+            {formatNumber(d.success.successBuilds)} successful {plural(d.success.successBuilds, 'build')}
+          </EuiBadge>
+        </EuiFlexItem>
+        <EuiFlexItem grow={false}>
+          <EuiToolTip content="Successful builds matched / all builds matched. elastic-recheck's rule: at most 10 %.">
+            <EuiBadge
+              color={d.success.warning ? 'warning' : share === null ? 'hollow' : 'success'}
+              data-test-subj="previewSuccessShare"
+              tabIndex={0}
+            >
+              {share === null ? 'no builds matched' : `${formatPercent(share * 100)} on successful builds`}
+            </EuiBadge>
+          </EuiToolTip>
         </EuiFlexItem>
         <EuiFlexItem grow={false}>
           <EuiLink href={discoverHref} data-test-subj="previewDiscoverLink">
@@ -180,10 +209,40 @@ function Preview({
           </p>
         </EuiCallOut>
       )}
+      {d.success.failedBuilds > BROAD_QUERY_FAILED_BUILDS && (
+        <EuiCallOut
+          color="warning"
+          iconType="alert"
+          size="s"
+          title={`Broad query: it matches ${formatNumber(d.success.failedBuilds)} failed builds in the last ${days} ${plural(days, 'day')}`}
+          data-test-subj="broadQueryWarning"
+        >
+          <p>
+            A signature should match one bug. Over {BROAD_QUERY_FAILED_BUILDS} failed builds usually means the query
+            matches a common word; add the exception, a distinctive phrase, a job or a file.
+          </p>
+        </EuiCallOut>
+      )}
+      {highOverlap.length > 0 && (
+        <EuiCallOut
+          color="warning"
+          iconType="copy"
+          size="s"
+          title={`Overlaps ${highOverlap.length} ${plural(highOverlap.length, 'signature')} at ${formatPercent(HIGH_OVERLAP_SHARE * 100, 0)} or more of their builds`}
+          data-test-subj="overlapWarning"
+        >
+          <p>
+            This query matches most builds another signature already explains: it may be the same bug, or too broad. See
+            the overlap below.
+          </p>
+        </EuiCallOut>
+      )}
       {d.hits > 0 ? (
         <StatusChart id="preview" series={d.series} title="Preview" />
       ) : (
-        <EuiText size="s">No matching lines in the last {days} days.</EuiText>
+        <EuiText size="s">
+          No matching lines in the last {days} {plural(days, 'day')}.
+        </EuiText>
       )}
       <EuiSpacer size="s" />
       {d.samples.length > 0 && (
@@ -219,8 +278,8 @@ function Preview({
           {d.overlap.slice(0, 10).map((o) => (
             <li key={o.signatureId}>
               <EuiText size="xs">
-                {o.signatureId}: {formatNumber(o.sharedBuilds)} shared builds ({formatPercent(o.shareOfOther * 100)} of
-                its builds)
+                <SignatureLink id={o.signatureId} title={o.title} />: {formatNumber(o.sharedBuilds)} shared{' '}
+                {plural(o.sharedBuilds, 'build')} ({formatPercent(o.shareOfOther * 100)} of its builds)
               </EuiText>
             </li>
           ))}
@@ -337,6 +396,12 @@ export function SignatureEditorPage({ id }: { id?: string }) {
     query: params.get('query') ?? '',
     title: params.get('title') ?? '',
   }));
+  // The form as last loaded, saved or pre-filled: edits are what differs from it.
+  const [baseline, setBaseline] = useState<SignatureForm>(form);
+  const loaded = (f: SignatureForm) => {
+    setForm(f);
+    setBaseline(f);
+  };
   const [stored, setStored] = useState<StoredSignature>();
   const bugs = useBugs(stored ? [stored.bug] : []);
   const [loadError, setLoadError] = useState<string>();
@@ -357,7 +422,7 @@ export function SignatureEditorPage({ id }: { id?: string }) {
     services.api.signature(id, abort.signal).then(
       (s) => {
         setStored(s);
-        setForm(formFromSignature(s));
+        loaded(formFromSignature(s));
       },
       (e) => !abort.signal.aborted && setLoadError(errorMessage(e)),
     );
@@ -383,7 +448,11 @@ export function SignatureEditorPage({ id }: { id?: string }) {
             setBuildNote(`No log line found for build ${build}; write the query yourself.`);
             return;
           }
-          setForm((f) => ({ ...f, query: queryFromLine(line.line), title: f.title || line.line.slice(0, 120) }));
+          setForm((f) => {
+            const next = { ...f, query: queryFromLine(line.line), title: f.title || titleFromLine(line.line) };
+            setBaseline(next);
+            return next;
+          });
           setBuildNote(`Pre-filled from build ${build} (${line.job}, ${line.file}): ${line.line}`);
         },
         (e) => setBuildNote(`Could not read build ${build}: ${errorMessage(e)}`),
@@ -398,6 +467,31 @@ export function SignatureEditorPage({ id }: { id?: string }) {
   );
   const set = <K extends keyof SignatureForm>(key: K, value: SignatureForm[K]) =>
     setForm((f) => ({ ...f, [key]: value }));
+  const dirty = useMemo(() => JSON.stringify(form) !== JSON.stringify(baseline), [form, baseline]);
+  // Readers may try queries; only a writer's edits are work that can be lost.
+  useLeaveGuard(
+    canWrite && dirty
+      ? `Your changes to ${id ? `signature ${id}` : 'the new signature'} are not saved. Leave and lose them?`
+      : undefined,
+  );
+  // Each validation error at its field (the codec's path), not as one line at the top.
+  const fieldError = (...keys: string[]): string | undefined =>
+    !input.ok && (dirty || form.query.trim() !== '') && keys.includes(input.path.join('.'))
+      ? input.message.replace(/^[\w.]+: /, '')
+      : undefined;
+  const fieldRow = (...keys: string[]) => {
+    const error = fieldError(...keys);
+    return { isInvalid: error !== undefined, error };
+  };
+  const saveBlocked = readOnly
+    ? `Read-only: saving needs ${writeRequirement(access)}`
+    : !validation.ok
+      ? 'Fix the query first'
+      : !input.ok
+        ? `Fix the field marked in red (${input.path.join('.')})`
+        : stored && !dirty
+          ? 'No changes to save'
+          : undefined;
 
   const save = async () => {
     if (!input.ok || !validation.ok) return;
@@ -412,8 +506,10 @@ export function SignatureEditorPage({ id }: { id?: string }) {
         : await services.api.createSignature(input.value);
       services.core.notifications.toasts.addSuccess({ title: `Signature ${saved.id} saved` });
       setStored(saved);
-      setForm(formFromSignature(saved));
-      if (!id) router.navigate(`/signatures/${encodeURIComponent(saved.id)}`);
+      loaded(formFromSignature(saved));
+      // saved: nothing to lose any more, so the router must not ask on the way to the saved signature
+      router.guard.set(undefined);
+      if (!id) router.navigate(`/signatures/${encodeURIComponent(saved.id)}`, { replace: true });
     } catch (e) {
       setSaveError(errorMessage(e));
     } finally {
@@ -433,15 +529,17 @@ export function SignatureEditorPage({ id }: { id?: string }) {
           </EuiTitle>
         </EuiFlexItem>
         <EuiFlexItem grow={false}>
-          <EuiButton
-            fill
-            onClick={save}
-            isLoading={saving}
-            isDisabled={readOnly || !input.ok || !validation.ok}
-            data-test-subj="saveSignature"
-          >
-            Save
-          </EuiButton>
+          <EuiToolTip content={saveBlocked} data-test-subj="saveBlockedReason">
+            <EuiButton
+              fill
+              onClick={save}
+              isLoading={saving}
+              isDisabled={saveBlocked !== undefined}
+              data-test-subj="saveSignature"
+            >
+              Save
+            </EuiButton>
+          </EuiToolTip>
         </EuiFlexItem>
       </EuiFlexGroup>
       <EuiSpacer size="s" />
@@ -449,7 +547,7 @@ export function SignatureEditorPage({ id }: { id?: string }) {
         <EuiCallOut
           color="primary"
           iconType="lock"
-          title={`Read-only: you can read signatures but not change them (that needs ${writeRequirement(access)}).`}
+          title={`Read-only: you can try queries in the preview but not save them (that needs ${writeRequirement(access)}).`}
           data-test-subj="readOnlyNotice"
         />
       )}
@@ -486,28 +584,22 @@ export function SignatureEditorPage({ id }: { id?: string }) {
         </EuiText>
       )}
       {saveError && <ErrorState title="Save failed" error={saveError} />}
-      {!input.ok && form.query.trim() !== '' && (
-        <EuiText size="xs" color="subdued" data-test-subj="formProblem">
-          <p>To save: {input.message}</p>
-        </EuiText>
-      )}
       <EuiSpacer size="s" />
       <EuiFormRow
         label="Query (Lucene)"
         fullWidth
-        isInvalid={!validation.ok && form.query.trim() !== ''}
+        isInvalid={(!validation.ok && form.query.trim() !== '') || fieldError('query') !== undefined}
+        error={fieldError('query')}
         helpText="elastic-recheck's implied AND voting:1 is added unless non-voting jobs are allowed."
       >
         <EuiTextArea
           fullWidth
           rows={4}
           value={form.query}
-          readOnly={readOnly}
           isInvalid={!validation.ok && form.query.trim() !== ''}
           onChange={(e) => set('query', e.target.value)}
           style={{ fontFamily: 'monospace' }}
           data-test-subj="queryInput"
-          aria-label="Signature query"
         />
       </EuiFormRow>
       {form.query.trim() !== '' && (
@@ -538,7 +630,7 @@ export function SignatureEditorPage({ id }: { id?: string }) {
           <EuiPanel paddingSize="m" hasBorder>
             <EuiFlexGroup gutterSize="s">
               <EuiFlexItem grow={false} style={{ width: 130 }}>
-                <EuiFormRow label="Tracker" display="rowCompressed">
+                <EuiFormRow label="Tracker" {...fieldRow('bug.tracker')} display="rowCompressed">
                   <EuiSelect
                     compressed
                     disabled={readOnly}
@@ -550,7 +642,7 @@ export function SignatureEditorPage({ id }: { id?: string }) {
                 </EuiFormRow>
               </EuiFlexItem>
               <EuiFlexItem>
-                <EuiFormRow label="Bug id" display="rowCompressed">
+                <EuiFormRow label="Bug id" {...fieldRow('bug.id')} display="rowCompressed">
                   <EuiFieldText
                     compressed
                     readOnly={readOnly}
@@ -561,7 +653,12 @@ export function SignatureEditorPage({ id }: { id?: string }) {
                 </EuiFormRow>
               </EuiFlexItem>
             </EuiFlexGroup>
-            <EuiFormRow label="Bug URL (optional for Launchpad, GitHub, Storyboard)" display="rowCompressed" fullWidth>
+            <EuiFormRow
+              label="Bug URL (optional for Launchpad, GitHub, Storyboard)"
+              {...fieldRow('bug.url', 'bug')}
+              display="rowCompressed"
+              fullWidth
+            >
               <EuiFieldText
                 compressed
                 fullWidth
@@ -576,7 +673,7 @@ export function SignatureEditorPage({ id }: { id?: string }) {
                 <BugSummary info={bugs.get(bugKey(stored.bug))} />
               </EuiFormRow>
             )}
-            <EuiFormRow label="Title" display="rowCompressed" fullWidth>
+            <EuiFormRow label="Title" {...fieldRow('title')} display="rowCompressed" fullWidth>
               <EuiFieldText
                 compressed
                 fullWidth
@@ -588,7 +685,7 @@ export function SignatureEditorPage({ id }: { id?: string }) {
             </EuiFormRow>
             <EuiFlexGroup gutterSize="s">
               <EuiFlexItem>
-                <EuiFormRow label="Owner" display="rowCompressed">
+                <EuiFormRow label="Owner" {...fieldRow('owner')} display="rowCompressed">
                   <EuiFieldText
                     compressed
                     readOnly={readOnly}
@@ -599,7 +696,7 @@ export function SignatureEditorPage({ id }: { id?: string }) {
                 </EuiFormRow>
               </EuiFlexItem>
               <EuiFlexItem grow={false} style={{ width: 130 }}>
-                <EuiFormRow label="Mode" display="rowCompressed">
+                <EuiFormRow label="Mode" {...fieldRow('mode')} display="rowCompressed">
                   <EuiSelect
                     compressed
                     disabled={readOnly}
@@ -617,7 +714,6 @@ export function SignatureEditorPage({ id }: { id?: string }) {
             <EuiSpacer size="s" />
             <EuiSwitch
               compressed
-              disabled={readOnly}
               label="Allow non-voting jobs"
               checked={form.allowNonvoting}
               onChange={(e) => set('allowNonvoting', e.target.checked)}
@@ -642,41 +738,47 @@ export function SignatureEditorPage({ id }: { id?: string }) {
               data-test-subj="suppressNotification"
             />
             <EuiSpacer size="s" />
-            <EuiFormRow label="Test ids (a hit counts only if one failed)" display="rowCompressed" fullWidth>
+            <EuiFormRow
+              label="Test ids (a hit counts only if one failed)"
+              {...fieldRow('testIds')}
+              display="rowCompressed"
+              fullWidth
+            >
               <EuiFieldText
                 compressed
                 fullWidth
-                readOnly={readOnly}
                 value={form.testIds}
                 onChange={(e) => set('testIds', e.target.value)}
                 data-test-subj="testIds"
               />
             </EuiFormRow>
-            <EuiFormRow label="Scope: projects" display="rowCompressed" fullWidth>
+            <EuiFormRow
+              label="Scope: projects"
+              {...fieldRow('scope.projects', 'scope')}
+              display="rowCompressed"
+              fullWidth
+            >
               <EuiFieldText
                 compressed
                 fullWidth
-                readOnly={readOnly}
                 value={form.projects}
                 onChange={(e) => set('projects', e.target.value)}
                 data-test-subj="scopeProjects"
               />
             </EuiFormRow>
-            <EuiFormRow label="Scope: branches" display="rowCompressed" fullWidth>
+            <EuiFormRow label="Scope: branches" {...fieldRow('scope.branches')} display="rowCompressed" fullWidth>
               <EuiFieldText
                 compressed
                 fullWidth
-                readOnly={readOnly}
                 value={form.branches}
                 onChange={(e) => set('branches', e.target.value)}
                 data-test-subj="scopeBranches"
               />
             </EuiFormRow>
-            <EuiFormRow label="Scope: queues" display="rowCompressed" fullWidth>
+            <EuiFormRow label="Scope: queues" {...fieldRow('scope.queues')} display="rowCompressed" fullWidth>
               <EuiFieldText
                 compressed
                 fullWidth
-                readOnly={readOnly}
                 value={form.queues}
                 onChange={(e) => set('queues', e.target.value)}
                 data-test-subj="scopeQueues"
@@ -725,7 +827,7 @@ export function SignatureEditorPage({ id }: { id?: string }) {
               readOnly={readOnly}
               onReverted={(s) => {
                 setStored(s);
-                setForm(formFromSignature(s));
+                loaded(formFromSignature(s));
               }}
             />
           )}

@@ -74,16 +74,18 @@ describe('signatures page', () => {
       warnings: [],
     };
     const good = { file: '1.yaml', id: '1', outcome: 'created' as const, errors: [], warnings: [] };
+    const answer = (r: RecordedRequest) => {
+      const withBad = r.body.files.some((f: { name: string }) => f.name === 'bad.yaml');
+      return {
+        dryRun: r.body.dryRun,
+        counts: { created: 1, updated: 0, unchanged: 0, conflict: 0, invalid: withBad ? 1 : 0 },
+        items: withBad ? [good, bad] : [good],
+      };
+    };
     const { requests, toasts } = renderApp('/signatures', {
       [LIST]: signatureList([stored('2031001')]),
-      'POST /api/elastic_recheck/import': (r: RecordedRequest) => {
-        const withBad = r.body.files.some((f: { name: string }) => f.name === 'bad.yaml');
-        return {
-          dryRun: r.body.dryRun,
-          counts: { created: 1, updated: 0, unchanged: 0, conflict: 0, invalid: withBad ? 1 : 0 },
-          items: withBad ? [good, bad] : [good],
-        };
-      },
+      'POST /api/elastic_recheck/import/check': answer,
+      'POST /api/elastic_recheck/import': answer,
     });
     await user.click(await screen.findByTestId('importButton'));
     const picker = within(screen.getByTestId('importFlyout')).getByTestId('importFiles') as HTMLInputElement;
@@ -98,7 +100,7 @@ describe('signatures page', () => {
       'Dry run (nothing changed): 1 created, 1 invalid',
     );
     expect(screen.getByTestId('importReport').textContent).toContain('line 2:1: query: required');
-    expect(requests.find((r) => r.path.endsWith('/import'))!.body).toEqual({
+    expect(requests.find((r) => r.path.endsWith('/import/check'))!.body).toEqual({
       files: [
         { name: '1.yaml', content: 'query: message:foo\n' },
         { name: 'bad.yaml', content: 'title: x\n' },
@@ -119,8 +121,9 @@ describe('signatures page', () => {
     await waitFor(() => expect(screen.getByTestId('importConfirm')).toBeEnabled());
     expect(screen.queryByTestId('importBlocked')).toBeNull();
     await user.click(screen.getByTestId('importConfirm'));
-    await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/import'))).toHaveLength(3));
-    const applied = requests.filter((r) => r.path.endsWith('/import'))[2].body;
+    await waitFor(() => expect(requests.filter((r) => r.path.endsWith('/import'))).toHaveLength(1));
+    expect(requests.filter((r) => r.path.endsWith('/import/check'))).toHaveLength(2);
+    const applied = requests.filter((r) => r.path.endsWith('/import'))[0].body;
     expect(applied).toEqual({
       files: [{ name: '1.yaml', content: 'query: message:foo\n' }],
       dryRun: false,
@@ -134,13 +137,37 @@ describe('signatures page', () => {
     );
   });
 
-  it('links the exports and disables creation for readers', async () => {
-    renderApp('/signatures', { [LIST]: signatureList([]) }, { canWrite: false });
+  it('links the exports; a reader gets "Try a query" instead of "New signature", and can check files but not import them', async () => {
+    const user = setupUser();
+    const { requests } = renderApp(
+      '/signatures',
+      {
+        [LIST]: signatureList([]),
+        'POST /api/elastic_recheck/import/check': {
+          dryRun: true,
+          counts: { created: 1, updated: 0, unchanged: 0, conflict: 0, invalid: 0 },
+          items: [{ file: '1.yaml', id: '1', outcome: 'created', errors: [], warnings: [] }],
+        },
+      },
+      { canWrite: false },
+    );
     expect((await screen.findByTestId('emptyState')).textContent).toContain('No signatures yet');
     expect(screen.getByTestId('exportZip').getAttribute('href')).toBe('/kbn/api/elastic_recheck/export?format=zip');
     expect(screen.getByTestId('exportBundle').getAttribute('href')).toBe(
       '/kbn/api/elastic_recheck/export?format=bundle',
     );
-    expect(screen.getByTestId('newSignature')).toBeDisabled();
+    expect(screen.queryByTestId('newSignature')).toBeNull();
+    expect(screen.getByTestId('tryQuery').getAttribute('href')).toBe('/kbn/app/elasticRecheck/signatures/new');
+
+    await user.click(screen.getByTestId('importButton'));
+    expect(screen.getByTestId('importReadOnly').textContent).toContain('you can check files, but importing them needs');
+    const picker = within(screen.getByTestId('importFlyout')).getByTestId('importFiles') as HTMLInputElement;
+    const input = picker.tagName === 'INPUT' ? picker : (picker.querySelector('input[type=file]') as HTMLInputElement);
+    fireEvent.change(input, { target: { files: [new File(['query: message:foo\n'], '1.yaml')] } });
+    await waitFor(() => expect(screen.getByTestId('importDryRun')).toBeEnabled());
+    await user.click(screen.getByTestId('importDryRun'));
+    expect((await screen.findByTestId('importCounts')).textContent).toBe('Dry run (nothing changed): 1 created');
+    expect(screen.getByTestId('importConfirm')).toBeDisabled();
+    expect(requests.filter((r) => r.path.endsWith('/import'))).toHaveLength(0);
   });
 });

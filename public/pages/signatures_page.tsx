@@ -25,6 +25,7 @@ import {
   EuiSwitch,
   EuiText,
   EuiTitle,
+  EuiToolTip,
 } from '@elastic/eui';
 import type { ImportFile, ImportItemReport, ImportReport, StoredSignature } from '../../common/api/signatures';
 import { useApp, usePageChrome, writeRequirement } from '../services/app_context';
@@ -119,7 +120,10 @@ function ImportFlyout({ onClose, onImported }: { onClose: () => void; onImported
     setBusy(true);
     setError(undefined);
     try {
-      const r = await services.api.importFiles({ files, dryRun, overwrite });
+      // the check is the read-privileged dry run, so readers can check files too
+      const r = dryRun
+        ? await services.api.checkImport({ files, overwrite })
+        : await services.api.importFiles({ files, dryRun, overwrite });
       setReport(r);
       if (!dryRun) {
         const refused = r.counts.invalid + r.counts.conflict;
@@ -148,8 +152,9 @@ function ImportFlyout({ onClose, onImported }: { onClose: () => void; onImported
       <EuiFlyoutBody>
         {!canWrite && (
           <EuiCallOut
-            color="warning"
-            title={`You have read-only access: import needs ${writeRequirement(access)}.`}
+            color="primary"
+            iconType="lock"
+            title={`Read-only: you can check files, but importing them needs ${writeRequirement(access)}.`}
             data-test-subj="importReadOnly"
           />
         )}
@@ -178,7 +183,7 @@ function ImportFlyout({ onClose, onImported }: { onClose: () => void; onImported
           <EuiFlexItem grow={false}>
             <EuiButton
               onClick={() => run(true)}
-              isDisabled={!files.length || !canWrite}
+              isDisabled={!files.length}
               isLoading={busy}
               data-test-subj="importDryRun"
             >
@@ -186,15 +191,27 @@ function ImportFlyout({ onClose, onImported }: { onClose: () => void; onImported
             </EuiButton>
           </EuiFlexItem>
           <EuiFlexItem grow={false}>
-            <EuiButton
-              fill
-              onClick={() => run(false)}
-              isDisabled={!report?.dryRun || !canWrite || rejected > 0}
-              isLoading={busy}
-              data-test-subj="importConfirm"
+            <EuiToolTip
+              content={
+                !canWrite
+                  ? `Read-only: importing needs ${writeRequirement(access)}`
+                  : !report?.dryRun
+                    ? 'Check the files first'
+                    : rejected > 0
+                      ? 'Every file must pass the check'
+                      : undefined
+              }
             >
-              Import
-            </EuiButton>
+              <EuiButton
+                fill
+                onClick={() => run(false)}
+                isDisabled={!report?.dryRun || !canWrite || rejected > 0}
+                isLoading={busy}
+                data-test-subj="importConfirm"
+              >
+                Import
+              </EuiButton>
+            </EuiToolTip>
           </EuiFlexItem>
         </EuiFlexGroup>
         <EuiSpacer />
@@ -343,16 +360,18 @@ export function SignaturesPage() {
           />
         </EuiFlexItem>
         <EuiFlexItem grow={false}>
-          <EuiButton
-            size="s"
-            fill
-            iconType="plusInCircle"
-            {...newProps}
-            isDisabled={!canWrite}
-            data-test-subj="newSignature"
-          >
-            New signature
-          </EuiButton>
+          {canWrite ? (
+            <EuiButton size="s" fill iconType="plusInCircle" {...newProps} data-test-subj="newSignature">
+              New signature
+            </EuiButton>
+          ) : (
+            // readers may try a query in the editor's preview; saving stays with writers
+            <EuiToolTip content="Read-only: you can try a query in the preview, not save it">
+              <EuiButton size="s" iconType="search" {...newProps} data-test-subj="tryQuery">
+                Try a query
+              </EuiButton>
+            </EuiToolTip>
+          )}
         </EuiFlexItem>
         <EuiFlexItem grow={false}>
           <EuiButtonEmpty
@@ -361,7 +380,7 @@ export function SignaturesPage() {
             onClick={() => setImporting(true)}
             data-test-subj="importButton"
           >
-            Import
+            {canWrite ? 'Import' : 'Check import files'}
           </EuiButtonEmpty>
         </EuiFlexItem>
         <EuiFlexItem grow={false}>
@@ -386,7 +405,9 @@ export function SignaturesPage() {
         </EuiFlexItem>
       </EuiFlexGroup>
       <EuiSpacer size="m" />
-      {list.error && <ErrorState title="Could not load signatures" error={list.error} onRetry={list.reload} />}
+      {list.error && (
+        <ErrorState title="Could not load signatures" error={list.failure ?? list.error} onRetry={list.reload} />
+      )}
       {list.loading && !list.data && <Loading label="Loading signatures" />}
       {list.data &&
         (list.data.signatures.length || page > 1 ? (

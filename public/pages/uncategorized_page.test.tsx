@@ -36,7 +36,8 @@ describe('uncategorized failures page', () => {
     await user.click(screen.getByLabelText('Page 3 of 3'));
     await waitFor(() =>
       expect(requests.filter((r) => r.path.endsWith('/uncategorized')).at(-1)!.query).toEqual({
-        days: 10,
+        from: expect.any(Number),
+        to: expect.any(Number),
         page: 3,
         perPage: 20,
       }),
@@ -65,7 +66,20 @@ describe('uncategorized failures page', () => {
     expect((await screen.findByTestId('categorizationRate')).textContent).toBe('–');
     expect(screen.getAllByTestId('emptyState').map((e) => e.textContent)).toEqual([
       'No failed builds in the window',
-      'Every failed build is explainedNo unexplained failure in the window.',
+      'No failed builds to explainNo failed build in the last 10 days.',
     ]);
+  });
+
+  it('nothing failed with a mistyped project: said so, with clear filters', async () => {
+    const user = setupUser();
+    const { history } = renderApp('/uncategorized?projects=openstack/nvoa', {
+      [UNCAT]: { ...uncategorizedResult([], 1, 0), failedBuilds: 0, explainedBuilds: 0, rate: null, jobs: [] },
+    });
+    await screen.findByTestId('categorizationRate');
+    expect(screen.getAllByTestId('emptyState')[1].textContent).toContain(
+      'No failed build in the last 10 days with these filters',
+    );
+    await user.click(screen.getAllByTestId('clearFilters')[0]);
+    await waitFor(() => expect(history.location.search).toBe(''));
   });
 });

@@ -22,9 +22,9 @@ import { useApp, usePageChrome } from '../services/app_context';
 import { buildQuery, discoverPath } from '../services/discover';
 import { formatDate, formatNumber, formatPercent } from '../services/format';
 import { queryString, useRouter } from '../services/router';
-import { windowDays } from '../services/time_range';
+import { resolveRange, windowDays } from '../services/time_range';
 import { useRequest } from '../services/use_request';
-import { FilterBar, readFilters, useSetParams } from '../components/filter_bar';
+import { FilterBar, hasScopeFilters, readFilters, useSetParams, windowRequest } from '../components/filter_bar';
 import { EmptyState, ErrorState, Loading } from '../components/page_state';
 import { SafeLink } from '../components/safe_link';
 import { ClusterList } from '../components/cluster_list';
@@ -52,7 +52,13 @@ export function UncategorizedPage() {
   const setParams = useSetParams();
   const filters = readFilters(router.location.params);
   const page = Math.max(1, Number(router.location.params.get('page') ?? 1) || 1);
+  // clusters still take a number of days ending now; the counts and lists take the range itself
   const days = windowDays(filters.range);
+  const resolved = resolveRange(filters.range);
+  const rangeLabel = resolved.ok ? resolved.label : 'the range';
+  const clearFilters = hasScopeFilters(filters)
+    ? () => setParams({ queues: undefined, projects: undefined, branches: undefined, page: undefined })
+    : undefined;
   const clusterPage = Math.max(1, Number(router.location.params.get('clusterPage') ?? 1) || 1);
   const clusterSort: ClusterSort = router.location.params.get('clusterSort') === 'growth' ? 'growth' : 'size';
   const clusterSearch = router.location.params.get('clusterSearch') || undefined;
@@ -60,7 +66,7 @@ export function UncategorizedPage() {
     (signal) =>
       services.api.uncategorized(
         {
-          days,
+          ...windowRequest(filters.range),
           queues: filters.queues,
           projects: filters.projects,
           branches: filters.branches,
@@ -69,7 +75,7 @@ export function UncategorizedPage() {
         },
         signal,
       ),
-    [JSON.stringify([days, filters.queues, filters.projects, filters.branches, page])],
+    [JSON.stringify([filters.range, filters.queues, filters.projects, filters.branches, page])],
   );
   const data = result.data;
   const unexplainedTotal = data ? data.failedBuilds - data.explainedBuilds : 0;
@@ -167,7 +173,11 @@ export function UncategorizedPage() {
       <FilterBar filters={filters} onRefresh={result.reload} isLoading={result.loading} />
       <EuiSpacer size="m" />
       {result.error && (
-        <ErrorState title="Could not load uncategorized failures" error={result.error} onRetry={result.reload} />
+        <ErrorState
+          title="Could not load uncategorized failures"
+          error={result.failure ?? result.error}
+          onRetry={result.reload}
+        />
       )}
       {result.loading && !data && <Loading label="Loading uncategorized failures" />}
       {data && (
@@ -175,7 +185,7 @@ export function UncategorizedPage() {
           <EuiFlexGroup gutterSize="m" wrap>
             <EuiFlexItem>
               <Stat
-                label={`Categorization rate (last ${days} days)`}
+                label={`Categorization rate (${rangeLabel})`}
                 value={formatPercent(data.rate)}
                 testSubj="categorizationRate"
               />
@@ -238,7 +248,11 @@ export function UncategorizedPage() {
               </EuiFlexItem>
             </EuiFlexGroup>
           ) : (
-            <EmptyState title="No failed builds in the window" />
+            <EmptyState
+              title="No failed builds in the window"
+              body={clearFilters ? <p>Nothing failed with these filters: is a name mistyped?</p> : undefined}
+              onClearFilters={clearFilters}
+            />
           )}
           <EuiSpacer />
           <ClusterList
@@ -273,7 +287,17 @@ export function UncategorizedPage() {
               onChange={({ page: p }: { page?: { index: number } }) => p && setParams({ page: p.index + 1 })}
             />
           ) : (
-            <EmptyState title="Every failed build is explained" body={<p>No unexplained failure in the window.</p>} />
+            <EmptyState
+              title={data.failedBuilds ? 'Every failed build is explained' : 'No failed builds to explain'}
+              body={
+                <p>
+                  {data.failedBuilds
+                    ? 'No unexplained failure in the window.'
+                    : `No failed build in ${rangeLabel.replace(/^Last/, 'the last')}${clearFilters ? ' with these filters' : ''}.`}
+                </p>
+              }
+              onClearFilters={clearFilters}
+            />
           )}
         </>
       )}

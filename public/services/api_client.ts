@@ -4,17 +4,11 @@
  */
 import { HEALTH_PATH, HealthResponse } from '../../common/api/health';
 import { ACCESS_PATH, AccessResponse } from '../../common/api/access';
-import {
-  CLASSIFY_PATH,
-  QUERY_PREVIEW_PATH,
-  RATES_PATH,
-  RESULTS_PATH,
-  UNCATEGORIZED_PATH,
-} from '../../common/api/paths';
-import type { BuildRef, ClassifyResult } from '../../common/api/classify';
+import { CLASSIFY_PATH, type BuildRef, type ClassifyResult } from '../../common/api/classify';
 import type { PreviewRequest, PreviewResponse } from '../../common/api/preview';
-import type { RatesFilters, RatesResult } from '../../common/api/rates';
-import type { BuildResult } from '../../common/api/results';
+import { QUERY_PREVIEW_PATH } from '../../common/api/query';
+import { RATES_PATH, type RatesFilters, type RatesResult } from '../../common/api/rates';
+import { RESULTS_PATH, type ResultsResponse } from '../../common/api/results';
 import {
   ImportReport,
   ImportRequest,
@@ -25,11 +19,12 @@ import {
   SignatureListQuery,
   SignatureListResponse,
   SIGNATURES_EXPORT_PATH,
+  SIGNATURES_IMPORT_CHECK_PATH,
   SIGNATURES_IMPORT_PATH,
   SIGNATURES_PATH,
   StoredSignature,
 } from '../../common/api/signatures';
-import type { UncategorizedResult } from '../../common/api/uncategorized';
+import { UNCATEGORIZED_PATH, type UncategorizedResult } from '../../common/api/uncategorized';
 import { CLUSTERS_PATH, type ClustersQuery, type ClustersResult } from '../../common/api/clusters';
 import {
   ALARMS_PATH,
@@ -42,6 +37,10 @@ import {
 import type { HttpFetchOptions, HttpSetup } from '../types/host';
 
 export interface WindowParams extends RatesFilters {
+  /** The window [from, to) in epoch ms (time_range.ts resolves the date picker's range into it). */
+  from?: number;
+  to?: number;
+  /** A window of this many days ending now (older callers). */
   days?: number;
 }
 
@@ -49,16 +48,15 @@ export interface ResultsParams {
   build?: string;
   change?: number;
   signature?: string;
+  job?: string;
+  project?: string;
+  status?: string[];
+  explained?: boolean;
+  /** Intake time window [from, to), epoch ms. */
+  from?: number;
+  to?: number;
   page?: number;
   perPage?: number;
-}
-
-/** The answer of GET /results (server/routes/results_routes.ts). */
-export interface ResultsPage {
-  total: number;
-  page: number;
-  perPage: number;
-  results: BuildResult[];
 }
 
 type Query = NonNullable<HttpFetchOptions['query']>;
@@ -126,6 +124,13 @@ export class ApiClient {
     return this.http.get<SignatureHistoryResponse>(signatureHistoryPath(id), { signal });
   }
 
+  /** The dry run (readers may): what importing these files would do. */
+  checkImport(request: Omit<ImportRequest, 'dryRun'>): Promise<ImportReport> {
+    return this.http.post<ImportReport>(SIGNATURES_IMPORT_CHECK_PATH, {
+      body: JSON.stringify({ ...request, dryRun: true }),
+    });
+  }
+
   importFiles(request: ImportRequest): Promise<ImportReport> {
     return this.http.post<ImportReport>(SIGNATURES_IMPORT_PATH, { body: JSON.stringify(request) });
   }
@@ -143,8 +148,8 @@ export class ApiClient {
     return this.http.post<ClassifyResult>(CLASSIFY_PATH, { body: JSON.stringify(ref), signal });
   }
 
-  results(params: ResultsParams, signal?: AbortSignal): Promise<ResultsPage> {
-    return this.http.get<ResultsPage>(RESULTS_PATH, { query: query({ ...params }), signal });
+  results(params: ResultsParams, signal?: AbortSignal): Promise<ResultsResponse> {
+    return this.http.get<ResultsResponse>(RESULTS_PATH, { query: query({ ...params }), signal });
   }
 
   /** Tracker data of the given bugs (`tracker:id`), or of every signature's bug. */

@@ -6,11 +6,14 @@ import type { AccessResponse } from '../../common/api/access';
 import type { ApiClient } from './api_client';
 import type { CoreStart, ScopedHistory } from '../types/host';
 import { useRouter } from './router';
+import type { LeaveGuard } from './leave_guard';
 
 export interface AppServices {
   core: CoreStart;
   api: ApiClient;
   history: ScopedHistory;
+  /** Shared with the host's onAppLeave (application.tsx); the router makes its own when absent. */
+  leaveGuard?: LeaveGuard;
 }
 
 export interface AppContextValue {
@@ -19,6 +22,8 @@ export interface AppContextValue {
   canWrite: boolean;
   access?: AccessResponse;
   health?: HealthResponse;
+  /** Asks the server for its health again (the Retry of an error state does, so the header follows). */
+  refreshHealth?: () => void;
   /** The log index pattern (data view id for Discover links). */
   indexPattern: string;
 }
@@ -47,7 +52,20 @@ export function usePageChrome(trail: Array<{ text: string; path?: string }>): vo
   useEffect(() => {
     const crumbs = [
       { text: PLUGIN_NAME, href: router.href('/') },
-      ...trail.map((t) => ({ text: t.text, ...(t.path ? { href: router.href(t.path) } : {}) })),
+      ...trail.map((t) => ({
+        text: t.text,
+        ...(t.path
+          ? {
+              href: router.href(t.path),
+              // in-app: through the router, which asks first when there are unsaved changes
+              onClick: (e: unknown) => {
+                const ev = e as { preventDefault?: () => void } | undefined;
+                ev?.preventDefault?.();
+                router.navigate(t.path!);
+              },
+            }
+          : {}),
+      })),
     ];
     services.core.chrome.setBreadcrumbs(crumbs);
     services.core.chrome.docTitle.change(trail.length ? [trail[trail.length - 1].text, PLUGIN_NAME] : PLUGIN_NAME);

@@ -2,8 +2,10 @@
  * A small router over the host's ScopedHistory (AppMountParameters.history): react-router is not a
  * shared dep on every host, and our routes are few. Paths are relative to /app/elasticRecheck.
  */
-import React, { createContext, useContext, useEffect, useMemo, useState } from 'react';
+import React, { createContext, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { EuiConfirmModal } from '@elastic/eui';
 import type { ScopedHistory } from '../types/host';
+import { LeaveGuard, UNSAVED_CHANGES_TITLE } from './leave_guard';
 
 export interface RouteLocation {
   pathname: string;
@@ -14,8 +16,10 @@ export interface RouteLocation {
 interface RouterValue {
   history: ScopedHistory;
   location: RouteLocation;
+  /** Goes to `to`, after asking when the page has unsaved changes (leave guard). */
   navigate(to: string, options?: { replace?: boolean }): void;
   href(to: string): string;
+  guard: LeaveGuard;
 }
 
 const RouterContext = createContext<RouterValue | null>(null);
@@ -29,19 +33,80 @@ function splitPath(to: string): { pathname: string; search: string } {
   return i < 0 ? { pathname: to, search: '' } : { pathname: to.slice(0, i), search: to.slice(i) };
 }
 
-export function Router({ history, children }: { history: ScopedHistory; children: React.ReactNode }) {
+export function Router({
+  history,
+  guard: givenGuard,
+  children,
+}: {
+  history: ScopedHistory;
+  guard?: LeaveGuard;
+  children: React.ReactNode;
+}) {
   const [location, setLocation] = useState(() => toLocation(history.location));
+  const [fallbackGuard] = useState(() => new LeaveGuard());
+  const guard = givenGuard ?? fallbackGuard;
+  // A navigation waiting for the user's answer to the unsaved-changes question.
+  const [pending, setPending] = useState<{ to: string; replace?: boolean; message: string }>();
   useEffect(() => history.listen((l) => setLocation(toLocation(l))), [history]);
-  const value = useMemo<RouterValue>(
-    () => ({
+  const value = useMemo<RouterValue>(() => {
+    const go = (to: string, replace?: boolean) =>
+      replace ? history.replace(splitPath(to)) : history.push(splitPath(to));
+    return {
       history,
       location,
-      navigate: (to, o) => (o?.replace ? history.replace(splitPath(to)) : history.push(splitPath(to))),
+      guard,
+      navigate: (to, o) => {
+        const message = guard.get();
+        if (message) setPending({ to, replace: o?.replace, message });
+        else go(to, o?.replace);
+      },
       href: (to) => history.createHref(splitPath(to)),
-    }),
-    [history, location],
+    };
+  }, [history, location, guard]);
+  return (
+    <RouterContext.Provider value={value}>
+      {children}
+      {pending && (
+        <EuiConfirmModal
+          title={UNSAVED_CHANGES_TITLE}
+          onCancel={() => setPending(undefined)}
+          onConfirm={() => {
+            guard.set(undefined);
+            setPending(undefined);
+            if (pending.replace) history.replace(splitPath(pending.to));
+            else history.push(splitPath(pending.to));
+          }}
+          cancelButtonText="Keep editing"
+          confirmButtonText="Leave without saving"
+          buttonColor="danger"
+          defaultFocusedButton="cancel"
+          data-test-subj="unsavedChangesModal"
+        >
+          <p>{pending.message}</p>
+        </EuiConfirmModal>
+      )}
+    </RouterContext.Provider>
   );
-  return <RouterContext.Provider value={value}>{children}</RouterContext.Provider>;
+}
+
+/**
+ * While `message` is set, leaving the page asks first: in-app navigation through the router, and the
+ * host's own (other apps, closing the tab) through the same guard. Cleared when the page goes away.
+ */
+export function useLeaveGuard(message: string | undefined): void {
+  const { guard } = useRouter();
+  const last = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    last.current = message;
+    guard.set(message);
+  }, [guard, message]);
+  useEffect(
+    () => () => {
+      // only clear what this page set (the next page may already have set its own)
+      if (guard.get() === last.current) guard.set(undefined);
+    },
+    [guard],
+  );
 }
 
 export function useRouter(): RouterValue {

@@ -1,7 +1,9 @@
 import { safeHttpUrl } from './safe_url';
 import { discoverPath, phrase } from './discover';
-import { lineScore, queryFromLine } from './signature_form';
-import { windowDays } from './time_range';
+import { lineScore, queryFromLine, titleFromLine, TITLE_FROM_LINE_MAX } from './signature_form';
+import { resolveRange, windowDays } from './time_range';
+import { freshness } from './freshness';
+import { describeError } from './errors';
 import { highlightTerms, splitMatches } from '../components/highlight';
 import { validateQuery } from '../../common/query/validate';
 
@@ -70,13 +72,118 @@ describe('time range to window', () => {
     [{ from: 'now-1y', to: 'now' }, 90],
     [{ from: 'garbage', to: 'now' }, 10],
   ])('%j -> %d days', (range, days) => expect(windowDays(range, now)).toBe(days));
+
+  it.each([
+    [{ from: 'now-36h', to: 'now' }, '2026-11-19T00:00:00.000Z', '2026-11-20T12:00:00.000Z', 'Last 36 hours'],
+    [{ from: 'now-1d', to: 'now' }, '2026-11-19T12:00:00.000Z', '2026-11-20T12:00:00.000Z', 'Last 1 day'],
+    [
+      { from: '2026-11-10T00:00:00.000Z', to: '2026-11-20T00:00:00.000Z' },
+      '2026-11-10T00:00:00.000Z',
+      '2026-11-20T00:00:00.000Z',
+      '2026-11-10 to 2026-11-20 UTC',
+    ],
+    [
+      { from: 'now-7d/d', to: 'now-2d/d' },
+      '2026-11-13T00:00:00.000Z',
+      '2026-11-18T23:59:59.999Z',
+      '2026-11-13 to 2026-11-18 23:59 UTC',
+    ],
+  ])('%j resolves to an exact window and label', (range, from, to, label) => {
+    expect(resolveRange(range, now)).toEqual({ ok: true, from: Date.parse(from), to: Date.parse(to), label });
+  });
+
+  it.each([
+    [{ from: 'yesterdayish', to: 'now' }, 'from', 'from: "yesterdayish" is not a date or date-math expression'],
+    [{ from: 'now', to: 'now-1d' }, 'to', 'to: the end of the range must be after its start'],
+    [{ from: 'now-1y', to: 'now' }, 'from', 'from: the range must not exceed 90 days'],
+  ])('%j is refused naming %s', (range, param, message) =>
+    expect(resolveRange(range, now)).toEqual({ ok: false, param, message }),
+  );
+});
+
+describe('freshness of the logs for the range shown', () => {
+  const now = Date.parse('2026-11-20T12:00:00Z');
+  const H = 3600000;
+  const iso = (t: number) => new Date(t).toISOString();
+  it('an hour-old newest line for a range ending now is normal, not a warning', () => {
+    expect(freshness(iso(now - H), 'logs-*', now, { from: now - 10 * 24 * H, to: now }, 60)).toMatchObject({
+      color: 'default',
+      text: 'Logs up to date (newest log 60 min ago, 2026-11-20 11:00:00 UTC)',
+    });
+  });
+  it('well past the threshold: a warning that says what it means', () => {
+    expect(freshness(iso(now - 3 * H), 'logs-*', now, { from: now - 24 * H, to: now }, 60).color).toBe('warning');
+  });
+  it('a past range the logs cover is fine however old the newest line', () => {
+    expect(freshness(iso(now - 48 * H), 'logs-*', now, { from: now - 10 * 24 * H, to: now - 3 * 24 * H })).toEqual(
+      expect.objectContaining({
+        color: 'default',
+        text: 'Logs cover the range shown (newest log 2026-11-18 12:00:00 UTC)',
+      }),
+    );
+  });
+  it('no line in the range at all is red', () => {
+    expect(freshness(iso(now - 20 * 24 * H), 'logs-*', now, { from: now - 10 * 24 * H, to: now }).color).toBe('danger');
+    expect(freshness(null, 'logs-*', now).text).toBe('No log documents in logs-*');
+  });
+});
+
+describe('error causes', () => {
+  it.each([
+    [
+      { body: { statusCode: 502, message: 'engine answered 502: proxy_error: connect ECONNREFUSED 127.0.0.1:9200' } },
+      'unreachable',
+    ],
+    ['engine unreachable at http://127.0.0.1:9200: ECONNREFUSED', 'unreachable'],
+    [{ body: { statusCode: 403, message: 'needs the all privilege' } }, 'permission'],
+    [{ body: { statusCode: 400, message: 'from: expected epoch ms' } }, 'bad_input'],
+    [{ body: { statusCode: 504, message: 'search timed out' } }, 'timeout'],
+    [{ body: { statusCode: 500, message: 'An internal server error occurred.' } }, 'server'],
+  ])('%j -> %s', (error, cause) => {
+    const d = describeError(error);
+    expect(d.cause).toBe(cause);
+    expect(d.message).not.toMatch(/ECONNREFUSED|proxy_error/);
+  });
+  it('a bare 500 while the health says the engine is down is the engine', () =>
+    expect(
+      describeError({ body: { statusCode: 500, message: 'An internal server error occurred.' } }, true).cause,
+    ).toBe('unreachable'));
+});
+
+describe('title from a log line', () => {
+  it.each([
+    [
+      '2026-11-20 10:00:00.123 12345 ERROR nova.compute.manager [req-1 admin] Instance failed to spawn',
+      'Instance failed to spawn',
+    ],
+    [
+      'controller | oslo_messaging.exceptions.MessagingTimeout: Timed out waiting for a reply to message ID 42',
+      'MessagingTimeout: Timed out waiting for a reply to message ID 42',
+    ],
+  ])('%s -> %s', (line, title) => expect(titleFromLine(line)).toBe(title));
+  it('cuts a long line at a word, with an ellipsis', () => {
+    const title = titleFromLine(`ERROR ${'word '.repeat(40)}end`);
+    expect(title.length).toBeLessThanOrEqual(TITLE_FROM_LINE_MAX);
+    expect(title).toMatch(/^word( word)+…$/);
+  });
 });
 
 describe('highlighting', () => {
   it('takes positive message terms, not negated ones or other fields', () => {
     expect(
       highlightTerms('message:"No valid host" AND NOT message:ignored AND tags:console AND message:conn*'),
-    ).toEqual(['No valid host', 'conn']);
+    ).toEqual(['No valid host', 'conn*']);
+  });
+  it('marks whole tokens as the standard analyzer makes them, not a term inside a longer word', () => {
+    const marked = (text: string, terms: string[]) =>
+      splitMatches(text, terms)
+        .filter((p) => p.match)
+        .map((p) => p.text);
+    expect(marked('tox InvocationError: Error in nova.compute, Error.', ['Error'])).toEqual(['Error', 'Error']);
+    expect(marked('nova.compute.manager compute failed', ['compute'])).toEqual(['compute']);
+    expect(marked('ERRORS and error_code and ERROR', ['error'])).toEqual(['ERROR']);
+    expect(marked('1.2.3 and 2 and 3', ['2'])).toEqual(['2']);
+    expect(marked('connection refused, Connecting', ['conn*'])).toEqual(['conn', 'Conn']);
   });
   it('splits text into marked parts case-insensitively', () => {
     expect(splitMatches('x no  valid HOST y', ['No valid host'])).toEqual([

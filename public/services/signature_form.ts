@@ -169,6 +169,31 @@ export function queryFromLine(line: string): string {
   return `message:"${phrase.replace(/["\\]/g, '\\$&')}"`;
 }
 
+/** Longest pre-filled title; longer lines are cut at a word boundary with an ellipsis. */
+export const TITLE_FROM_LINE_MAX = 80;
+
+/**
+ * A title from a log line: without the node name, timestamp, process id, log level, logger name and
+ * request id that lead most lines (they say nothing about the bug), cut at a word under TITLE_FROM_LINE_MAX.
+ */
+export function titleFromLine(line: string): string {
+  let text = line.trim().replace(/^[\w.-]+\s+\|\s+/, '');
+  const m = EXCEPTION_RE.exec(text);
+  if (m) text = `${m[1].split('.').pop()}: ${m[2]}`;
+  else
+    text = text
+      .replace(/^\d{4}-\d\d-\d\d[T ][\d:.,]+Z?\s*/, '')
+      .replace(/^\d+\s+/, '')
+      .replace(/^(?:TRACE|DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)\b[:\s]*/, '')
+      .replace(/^[a-z_][\w]*(?:\.[\w]+)+\s+/, '')
+      .replace(/^\[[^\]]*\]\s*/, '');
+  text = text.trim() || line.trim();
+  if (text.length <= TITLE_FROM_LINE_MAX) return text;
+  const cut = text.slice(0, TITLE_FROM_LINE_MAX - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > TITLE_FROM_LINE_MAX / 2 ? cut.slice(0, space) : cut).replace(/[\s:,;.]+$/, '')}…`;
+}
+
 /**
  * The editor's check of a query, as the host will run it: old-schema fields translated (common/query/build.ts
  * signatureEngineQuery), then validated. Problems carry the text their positions refer to. A leading wildcard on

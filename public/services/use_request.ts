@@ -4,6 +4,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 export interface RequestState<T> {
   loading: boolean;
   error?: string;
+  /** The error itself (status, body), for ErrorState to name its cause. */
+  failure?: unknown;
   data?: T;
   reload(): void;
 }
@@ -13,7 +15,9 @@ export function errorMessage(e: any): string {
 }
 
 export function useRequest<T>(run: (signal: AbortSignal) => Promise<T>, deps: unknown[]): RequestState<T> {
-  const [state, setState] = useState<{ loading: boolean; error?: string; data?: T }>({ loading: true });
+  const [state, setState] = useState<{ loading: boolean; error?: string; failure?: unknown; data?: T }>({
+    loading: true,
+  });
   const [tick, setTick] = useState(0);
   const runRef = useRef(run);
   runRef.current = run;
@@ -22,7 +26,7 @@ export function useRequest<T>(run: (signal: AbortSignal) => Promise<T>, deps: un
     setState((s) => ({ loading: true, data: s.data }));
     runRef.current(abort.signal).then(
       (data) => !abort.signal.aborted && setState({ loading: false, data }),
-      (e) => !abort.signal.aborted && setState({ loading: false, error: errorMessage(e) }),
+      (e) => !abort.signal.aborted && setState({ loading: false, error: errorMessage(e), failure: e }),
     );
     return () => abort.abort();
     // The caller names the dependencies (like useEffect's own list); `run` is read through runRef.

@@ -9,7 +9,8 @@ import { sig } from '../../test/fixtures/signatures';
 import type { EngineClient, EngineRequest } from '../../lib/engine_client';
 import { chunks, mapBounded, pack } from './batches';
 import { classifyBuild } from './classify/classify';
-import { previewSignature } from './preview';
+import { draftSignature, PREVIEW_ID, previewSignature } from './preview';
+import { overlapOf, signatureBuilds, successChecks } from './success/success';
 import { failureRates, HOUR_MS } from './rates/rates';
 import { signatureHits } from './signature_hits';
 import { uncategorizedFailures } from './uncategorized/uncategorized';
@@ -157,6 +158,16 @@ describe('batched signatures give exactly the unbatched results', () => {
     });
     expect(stable(batched)).toEqual(stable(whole));
     expect(whole.overlap.length).toBeGreaterThan(10);
+    // the overlap (only signatures found in the draft's builds are counted in full) is what all stored
+    // signatures' builds over the whole window give
+    const all = await signatureBuilds(index.engine, compileSignatures([draftSignature(req), ...signatures]), {
+      index: index.name,
+      end: whole.end,
+      windowMs: 10 * 24 * HOUR_MS,
+      ...UNBATCHED,
+    });
+    expect(whole.overlap).toEqual(overlapOf(all, PREVIEW_ID).overlaps);
+    expect(whole.success).toEqual(successChecks(all).find((c) => c.signatureId === PREVIEW_ID));
     expectBounded(rec.requests);
   });
 

@@ -11,6 +11,10 @@
  *
  * Why bounded concurrency: batches sent all at once would put the same load on the engine as one
  * request; a few at a time keep the engine's memory bounded while still overlapping round trips.
+ *
+ * When a batch is still too big for the engine at hand (more buckets than its `search.max_buckets`,
+ * a tripped circuit breaker, a 429), `mapSplitting` halves it and runs the halves, down to a single
+ * signature: the answer stays exact and only the number of requests grows.
  */
 
 /**
@@ -29,6 +33,40 @@ export interface BatchOptions {
   batchSize?: number;
   /** Requests in flight at once (default MAX_CONCURRENT_BATCHES). */
   concurrency?: number;
+  /** Told each time a batch of `size` items was too big for the engine and is run as two halves. */
+  onSplit?: (size: number, error: unknown) => void;
+}
+
+/** Engine error types that say the request was too big, not wrong: a smaller one can succeed. */
+export const SIZE_FAILURE_TYPES: readonly string[] = ['too_many_buckets_exception', 'circuit_breaking_exception'];
+
+/**
+ * True when an engine failure is about the request's size: status 429 or one of SIZE_FAILURE_TYPES
+ * anywhere in the error (the engine nests the cause in `caused_by`, `root_cause` and `failed_shards`;
+ * our errors carry the engine's error as `cause` or `body`).
+ */
+export function isSizeFailure(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 8) return false;
+  const e = error as Record<string, any>;
+  if (e.statusCode === 429 || e.status === 429) return true;
+  if (typeof e.type === 'string' && SIZE_FAILURE_TYPES.includes(e.type)) return true;
+  const nested = [
+    e.cause,
+    e.body,
+    e.error,
+    e.caused_by,
+    e.reason,
+    ...(Array.isArray(e.root_cause) ? e.root_cause : []),
+    ...(Array.isArray(e.failed_shards) ? e.failed_shards : []),
+  ];
+  return nested.some((x) => isSizeFailure(x, depth + 1));
+}
+
+/** The two halves of a batch of more than one item (none for one item). */
+export function halves<T>(items: T[]): [T[], T[]] | undefined {
+  if (items.length < 2) return undefined;
+  const mid = Math.ceil(items.length / 2);
+  return [items.slice(0, mid), items.slice(mid)];
 }
 
 export function batchSizeOf(options: BatchOptions = {}): number {
@@ -89,3 +127,31 @@ export async function mapBounded<T, R>(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
   return results;
 }
+
+/**
+ * `fn` over every batch as mapBounded does, but a batch that fails for its size (isSizeFailure) is
+ * halved (`halve`, default: its items in two) and the halves run in its place, recursively. Results
+ * come in the batches' order, one per request that succeeded; `first` is true for the first request
+ * of the first batch only (for what rides along once).
+ */
+export async function mapSplitting<B, R>(
+  batches: B[],
+  options: Pick<BatchOptions, 'concurrency' | 'onSplit'>,
+  fn: (batch: B, first: boolean) => Promise<R>,
+  halve: (batch: B) => [B, B] | undefined = halves as any,
+): Promise<R[]> {
+  const run = async (batch: B, first: boolean): Promise<R[]> => {
+    try {
+      return [await fn(batch, first)];
+    } catch (error) {
+      const parts = isSizeFailure(error) ? halve(batch) : undefined;
+      if (!parts) throw error;
+      options.onSplit?.(sizeOf(batch), error);
+      return [...(await run(parts[0], first)), ...(await run(parts[1], false))];
+    }
+  };
+  const nested = await mapBounded(batches, options.concurrency ?? MAX_CONCURRENT_BATCHES, (b, i) => run(b, i === 0));
+  return nested.flat();
+}
+
+const sizeOf = (batch: unknown) => (Array.isArray(batch) ? batch.length : 1);

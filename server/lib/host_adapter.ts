@@ -5,9 +5,9 @@
  *  - route configs: Kibana needs `security` on every route and enforces it; OSD has no per-route
  *    authorization, so hostRouter strips `security` there and checks the same requirement itself
  *    (lib/access: opensearch-security's authinfo against elastic_recheck.access.*);
- *  - error mapping from engine / saved-object errors to the response factory.
  */
-import { EngineClient, EngineRequestError, engineFromHostClient } from '../../lib/engine_client';
+import { EngineClient, engineFromHostClient } from '../../lib/engine_client';
+import { errorResponse } from './errors';
 import { API_PRIVILEGE_READ, API_PRIVILEGE_WRITE } from '../../common/privileges';
 import type {
   CoreRequestHandlerContext,
@@ -15,8 +15,6 @@ import type {
   RequestHandler,
   CoreSetup,
   CoreStart,
-  KibanaResponse,
-  KibanaResponseFactory,
   RequestHandlerContext,
   RouteConfig,
   SavedObjectsClientContract,
@@ -129,38 +127,4 @@ export function hostRouter(router: IRouter, host: HostKind, guard: AccessGuard):
     patch: wrap(router.patch.bind(router)),
     delete: wrap(router.delete.bind(router)),
   };
-}
-
-/** Status code of a saved-objects (Boom) or engine error, or undefined. */
-export function errorStatus(error: unknown): number | undefined {
-  const e = error as any;
-  if (e instanceof EngineRequestError) return e.statusCode || 502;
-  return e?.output?.statusCode ?? e?.statusCode ?? e?.meta?.statusCode;
-}
-
-export function isNotFound(error: unknown): boolean {
-  return errorStatus(error) === 404;
-}
-
-export function isConflict(error: unknown): boolean {
-  return errorStatus(error) === 409;
-}
-
-/**
- * Turns an error into a response: engine errors keep their status (unreachable → 502), saved-object
- * errors their Boom status; anything else is rethrown so the host answers 500 and logs it.
- */
-export function errorResponse(response: KibanaResponseFactory, error: unknown): KibanaResponse {
-  const status = errorStatus(error);
-  const message = error instanceof Error ? error.message : String(error);
-  if (status && status >= 400 && status <= 599) {
-    return response.customError({
-      statusCode: status,
-      body: {
-        message,
-        attributes: error instanceof EngineRequestError ? { type: error.type, reason: error.reason } : undefined,
-      },
-    });
-  }
-  throw error;
 }

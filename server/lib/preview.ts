@@ -1,8 +1,10 @@
 /*
  * The editor's live preview of a signature that is not saved yet (common/api/preview.ts): hits over
  * time by build status, newest sample lines, hits on successful builds, overlap with the saved
- * signatures. Three engine requests: the rates aggregation, the samples, and one build breakdown that
- * serves both the success check and the overlap (in batches of signatures for a large set, batches.ts).
+ * signatures. Three independent engine requests run at the same time over one window: the rates
+ * aggregation, the samples, and the draft's builds by status (the success check); then the overlap:
+ * the stored signatures over the draft's builds only, and the whole-window builds of those that share
+ * one (withOverlapping; in batches of signatures for a large set, batches.ts).
  */
 import type { PreviewRequest, PreviewResponse, PreviewSample } from '../../common/api/preview';
 import { LOG_FIELDS } from '../../common/log_fields';
@@ -10,9 +12,9 @@ import type { Signature } from '../../common/signature/types';
 import type { BatchOptions } from './batches';
 import { lineLink } from './classify/classify';
 import { EngineClient, search } from '../../lib/engine_client';
-import { DAY_MS, failureRates, HOUR_MS } from './rates/rates';
-import { compileSignatures } from './signatures/compile';
-import { overlapOf, signatureBuilds, successChecks } from './success/success';
+import { DAY_MS, failureRates, HOUR_MS, resolveWindow } from './rates/rates';
+import { CompiledSignature, compileSignatures } from './signatures/compile';
+import { overlapOf, SignatureBuilds, signatureBuilds, SignatureBuildsOptions, successChecks } from './success/success';
 
 export const PREVIEW_ID = '__preview__';
 
@@ -34,37 +36,51 @@ export async function previewSignature(
   engine: EngineClient,
   req: PreviewRequest,
   saved: Signature[],
-  options: { index: string; defaultDays: number } & BatchOptions,
+  options: {
+    index: string;
+    defaultDays: number;
+    /** End of the window (default: now, rounded up to the bucket). */
+    end?: number;
+  } & BatchOptions,
 ): Promise<PreviewResponse> {
   const draft = draftSignature(req);
   const others = saved.filter((s) => s.id !== req.signatureId && s.id !== PREVIEW_ID);
   const [compiledDraft, ...compiledOthers] = compileSignatures([draft, ...others]);
   const windowMs = (req.days ?? options.defaultDays) * DAY_MS;
   const bucketMs = (req.bucketHours ?? 1) * HOUR_MS;
-  const rates = await failureRates(engine, [compiledDraft], {
+  // one window for all three requests, which are independent: they run at the same time
+  const { start, end } = resolveWindow({ windowMs, bucketMs, end: options.end });
+  const window = {
     index: options.index,
+    end,
     windowMs,
-    bucketMs,
-    includeSuppressed: true,
-  });
-  const rate = rates.signatures[0];
-  const samplesRes = await search(
-    engine,
-    options.index,
-    {
-      size: req.samples ?? 10,
-      query: {
-        bool: {
-          filter: [
-            compiledDraft.query,
-            { range: { [LOG_FIELDS.timestamp]: { gte: rates.start, lt: rates.end, format: 'epoch_millis' } } },
-          ],
+    batchSize: options.batchSize,
+    concurrency: options.concurrency,
+    onSplit: options.onSplit,
+  };
+  const [rates, samplesRes, draftBuilds] = await Promise.all([
+    failureRates(engine, [compiledDraft], { index: options.index, windowMs, bucketMs, end, includeSuppressed: true }),
+    search(
+      engine,
+      options.index,
+      {
+        size: req.samples ?? 10,
+        query: {
+          bool: {
+            filter: [
+              compiledDraft.query,
+              { range: { [LOG_FIELDS.timestamp]: { gte: start, lt: end, format: 'epoch_millis' } } },
+            ],
+          },
         },
+        sort: [{ [LOG_FIELDS.timestamp]: 'desc' }],
       },
-      sort: [{ [LOG_FIELDS.timestamp]: 'desc' }],
-    },
-    { ignore_unavailable: true, allow_no_indices: true },
-  );
+      { ignore_unavailable: true, allow_no_indices: true },
+    ),
+    signatureBuilds(engine, [compiledDraft], window),
+  ]);
+  const builds = await withOverlapping(engine, draftBuilds, compiledOthers, window);
+  const rate = rates.signatures[0];
   const samples: PreviewSample[] = samplesRes.hits.hits.map((h: any) => ({
     file: h._source.filename,
     line: h._source.message,
@@ -75,13 +91,6 @@ export async function previewSignature(
     status: h._source.build_status,
     ...(h._source.project ? { project: h._source.project } : {}),
   }));
-  const builds = await signatureBuilds(engine, [compiledDraft, ...compiledOthers], {
-    index: options.index,
-    end: rates.end,
-    windowMs,
-    batchSize: options.batchSize,
-    concurrency: options.concurrency,
-  });
   const success = successChecks(builds).find((c) => c.signatureId === PREVIEW_ID)!;
   return {
     start: rates.start,
@@ -92,7 +101,35 @@ export async function previewSignature(
     buildsByStatus: rate?.buildsByStatus ?? {},
     samples,
     success,
-    overlap: overlapOf(builds, PREVIEW_ID).overlaps,
+    // with the other signature's title, so the editor can name what it overlaps
+    overlap: overlapOf(builds, PREVIEW_ID).overlaps.map((o) => {
+      const title = others.find((s) => s.id === o.signatureId)?.title;
+      return title ? { ...o, title } : o;
+    }),
     took: rates.took + (samplesRes.took ?? 0) + builds.took,
+  };
+}
+
+/**
+ * The draft's builds plus every stored signature that shares one of them, with all of that signature's
+ * builds (for its share and the Jaccard index): overlapOf gives what it would give over all signatures.
+ * The stored signatures are first run only over the lines of the draft's builds (few), and only those
+ * found there are counted over the whole window, instead of every stored signature over every line.
+ */
+async function withOverlapping(
+  engine: EngineClient,
+  draft: SignatureBuilds,
+  others: CompiledSignature[],
+  options: SignatureBuildsOptions,
+): Promise<SignatureBuilds> {
+  const uuids = [...(draft.builds.get(PREVIEW_ID)?.keys() ?? [])];
+  if (uuids.length === 0 || others.length === 0) return draft;
+  const within = await signatureBuilds(engine, others, { ...options, buildUuids: uuids });
+  const sharing = others.filter((c) => (within.builds.get(c.signature.id)?.size ?? 0) > 0);
+  if (sharing.length === 0) return { builds: draft.builds, took: draft.took + within.took };
+  const theirs = await signatureBuilds(engine, sharing, options);
+  return {
+    builds: new Map([...draft.builds, ...theirs.builds]),
+    took: draft.took + within.took + theirs.took,
   };
 }

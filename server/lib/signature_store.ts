@@ -2,7 +2,7 @@
  * Signatures stored as saved objects, with every change recorded in a history object (who, when,
  * before/after). Works over any saved-objects client: the request's (the user's own permissions apply)
  * or an internal repository (background work). Saved-object errors are passed on as they are
- * (Boom-shaped: 404 not found, 409 conflict) for the routes to answer with.
+ * (Boom-shaped: 404 not found, 409 conflict) for the routes to answer with; the store's own refusals are StoreErrors.
  */
 import { SIGNATURE_SAVED_OBJECT_TYPE } from '../../common/constants';
 import {
@@ -23,20 +23,16 @@ import { BUNDLE_KIND, parseSignatureBundle } from '../../common/signature/bundle
 import { QueryProblem, SignatureValidation, validateSignature } from '../../common/query/validate';
 import type { FieldCatalog } from '../../common/query/fields';
 import type { SavedObject, SavedObjectsClientContract } from '../types/host';
+import { RequestError } from './errors';
 import type { SignatureAttributes } from '../saved_objects/signature_types';
 
 const PAGE = 1000;
 
-/** An error with an HTTP status, shaped like the saved-objects errors the routes already map. */
-export class StoreError extends Error {
-  readonly output: { statusCode: number };
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
+/** A request the store refuses, with the HTTP status it stands for (mapped in server/lib/errors.ts). */
+export class StoreError extends RequestError {
+  constructor(statusCode: 400 | 404 | 409, message: string) {
+    super(statusCode, message);
     this.name = 'StoreError';
-    this.output = { statusCode };
   }
 }
 

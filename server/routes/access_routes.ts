@@ -4,9 +4,9 @@
  * without read access learns that from the answer instead of a 403.
  */
 import { ACCESS_PATH } from '../../common/api/access';
-import { errorResponse, hostRoute } from '../lib/host_adapter';
-import type { RouteDeps } from './index';
-import { noQuery, validation } from './route_utils';
+import { noQuery } from '../../common/api/validation';
+import { hostRoute } from '../lib/host_adapter';
+import { handler, RouteDeps, validation } from '../lib/route_handler';
 
 export function registerAccessRoutes({ router, host, access }: RouteDeps): void {
   router.get(
@@ -21,12 +21,6 @@ export function registerAccessRoutes({ router, host, access }: RouteDeps): void 
         },
       },
     }),
-    async (context, request, response) => {
-      try {
-        return response.ok({ body: await access.describe(context, request) });
-      } catch (error) {
-        return errorResponse(response, error);
-      }
-    },
+    handler(async (_ctx, request, response, context) => response.ok({ body: await access.describe(context, request) })),
   );
 }

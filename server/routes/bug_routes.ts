@@ -18,11 +18,10 @@ import { listAlarms } from '../lib/bugs/alarms';
 import { readBugCache } from '../lib/bugs/bug_cache';
 import { cleanupFiles, cleanupReport } from '../lib/bugs/cleanup';
 import { signatureImpact } from '../lib/bugs/impact';
-import { engineAsCurrentUser, errorResponse, hostRoute } from '../lib/host_adapter';
+import { noQuery } from '../../common/api/validation';
+import { hostRoute } from '../lib/host_adapter';
 import { DAY_MS } from '../lib/rates/rates';
-import type { RouteDeps } from './index';
-import { noQuery, READ_SECURITY, validation } from './route_utils';
-import { signatureStoreFor } from './signature_routes';
+import { handler, READ_SECURITY, RouteDeps, validation } from '../lib/route_handler';
 
 export function registerBugRoutes({ router, host, config }: RouteDeps): void {
   router.get(
@@ -32,21 +31,17 @@ export function registerBugRoutes({ router, host, config }: RouteDeps): void {
       options: { access: 'public', summary: 'Tracker data (title, status, projects) of the bugs the signatures name' },
       security: READ_SECURITY,
     }),
-    async (context, request, response) => {
-      try {
-        const engine = await engineAsCurrentUser(context);
-        const cache = await readBugCache(engine, config().state.index);
-        const signatures = await (await signatureStoreFor(context)).all();
-        const refs = new Map(signatures.map((s) => [bugKey(s.bug), s.bug]));
-        const wanted = request.query.ids ?? [...new Set([...refs.keys(), ...cache.keys()])];
-        const bugs = wanted
-          .map((key) => cache.get(key) ?? (refs.get(key) ? unknownBug(refs.get(key)!) : null))
-          .filter((b) => b !== null);
-        return response.ok({ body: { bugs } });
-      } catch (error) {
-        return errorResponse(response, error);
-      }
-    },
+    handler(async (ctx, request, response) => {
+      const engine = await ctx.engine();
+      const cache = await readBugCache(engine, config().state.index);
+      const signatures = await ctx.signatures();
+      const refs = new Map(signatures.map((s) => [bugKey(s.bug), s.bug]));
+      const wanted = request.query.ids ?? [...new Set([...refs.keys(), ...cache.keys()])];
+      const bugs = wanted
+        .map((key) => cache.get(key) ?? (refs.get(key) ? unknownBug(refs.get(key)!) : null))
+        .filter((b) => b !== null);
+      return response.ok({ body: { bugs } });
+    }),
   );
 
   router.get(
@@ -56,15 +51,11 @@ export function registerBugRoutes({ router, host, config }: RouteDeps): void {
       options: { access: 'public', summary: "Node-hours and rechecks caused by each signature's failed builds" },
       security: READ_SECURITY,
     }),
-    async (context, request, response) => {
-      try {
-        const end = Date.now();
-        const start = end - (request.query.days ?? config().windows.ratesDays) * DAY_MS;
-        return response.ok({ body: await signatureImpact(await engineAsCurrentUser(context), config(), start, end) });
-      } catch (error) {
-        return errorResponse(response, error);
-      }
-    },
+    handler(async (ctx, request, response) => {
+      const end = Date.now();
+      const start = end - (request.query.days ?? config().windows.ratesDays) * DAY_MS;
+      return response.ok({ body: await signatureImpact(await ctx.engine(), config(), start, end) });
+    }),
   );
 
   router.get(
@@ -77,26 +68,22 @@ export function registerBugRoutes({ router, host, config }: RouteDeps): void {
       },
       security: READ_SECURITY,
     }),
-    async (context, request, response) => {
-      try {
-        const engine = await engineAsCurrentUser(context);
-        const signatures = await (await signatureStoreFor(context)).all();
-        const bugs = await readBugCache(engine, config().state.index);
-        const report = await cleanupReport(engine, config(), signatures, bugs, Date.now(), request.query);
-        if (request.query.format === 'files') {
-          return response.ok({
-            body: cleanupFiles(report),
-            headers: {
-              'content-type': 'text/plain; charset=utf-8',
-              'content-disposition': 'attachment; filename="elastic-recheck-cleanup.txt"',
-            },
-          });
-        }
-        return response.ok({ body: report });
-      } catch (error) {
-        return errorResponse(response, error);
+    handler(async (ctx, request, response) => {
+      const engine = await ctx.engine();
+      const signatures = await ctx.signatures();
+      const bugs = await readBugCache(engine, config().state.index);
+      const report = await cleanupReport(engine, config(), signatures, bugs, Date.now(), request.query);
+      if (request.query.format === 'files') {
+        return response.ok({
+          body: cleanupFiles(report),
+          headers: {
+            'content-type': 'text/plain; charset=utf-8',
+            'content-disposition': 'attachment; filename="elastic-recheck-cleanup.txt"',
+          },
+        });
       }
-    },
+      return response.ok({ body: report });
+    }),
   );
 
   router.get(
@@ -106,15 +93,11 @@ export function registerBugRoutes({ router, host, config }: RouteDeps): void {
       options: { access: 'public', summary: 'Regression and spike alarms, newest first' },
       security: READ_SECURITY,
     }),
-    async (context, _request, response) => {
-      try {
-        const hits = await listAlarms(await engineAsCurrentUser(context), config().state.index, 200);
-        return response.ok({
-          body: { alarms: hits.map((h) => h.source).sort((a, b) => b.raisedAt.localeCompare(a.raisedAt)) },
-        });
-      } catch (error) {
-        return errorResponse(response, error);
-      }
-    },
+    handler(async (ctx, _request, response) => {
+      const hits = await listAlarms(await ctx.engine(), config().state.index, 200);
+      return response.ok({
+        body: { alarms: hits.map((h) => h.source).sort((a, b) => b.raisedAt.localeCompare(a.raisedAt)) },
+      });
+    }),
   );
 }

@@ -1,11 +1,9 @@
 /* GET /api/elastic_recheck/clusters: uncategorized failures clustered, each with a checked proposed signature. */
 import { CLUSTERS_PATH, validateClustersQuery } from '../../common/api/clusters';
-import { errorResponse, hostRoute } from '../lib/host_adapter';
 import { clusterUncategorized } from '../lib/clusters/clusters';
+import { hostRoute } from '../lib/host_adapter';
 import { DAY_MS } from '../lib/rates/rates';
-import type { RouteDeps } from './index';
-import { READ_SECURITY, validation } from './route_utils';
-import { engineAndSignatures } from './signature_routes';
+import { handler, READ_SECURITY, RouteDeps, validation } from '../lib/route_handler';
 
 export function registerClusterRoutes({ router, host, config }: RouteDeps): void {
   router.get(
@@ -18,27 +16,22 @@ export function registerClusterRoutes({ router, host, config }: RouteDeps): void
       },
       security: READ_SECURITY,
     }),
-    async (context, request, response) => {
-      try {
-        const q = request.query;
-        const { engine, compiled } = await engineAndSignatures(context);
-        const result = await clusterUncategorized(engine, compiled, {
-          index: config().logs.indexPattern,
-          windowMs: (q.days ?? config().windows.uncategorizedDays) * DAY_MS,
-          queues: q.queues,
-          projects: q.projects,
-          branches: q.branches,
-          jobs: q.jobs,
-          maxBuilds: q.maxBuilds,
-          sort: q.sort,
-          search: q.search,
-          page: q.page,
-          perPage: q.perPage,
-        });
-        return response.ok({ body: result });
-      } catch (error) {
-        return errorResponse(response, error);
-      }
-    },
+    handler(async (ctx, request, response) => {
+      const q = request.query;
+      const result = await clusterUncategorized(await ctx.engine(), await ctx.compiled(), {
+        index: config().logs.indexPattern,
+        windowMs: (q.days ?? config().windows.uncategorizedDays) * DAY_MS,
+        queues: q.queues,
+        projects: q.projects,
+        branches: q.branches,
+        jobs: q.jobs,
+        maxBuilds: q.maxBuilds,
+        sort: q.sort,
+        search: q.search,
+        page: q.page,
+        perPage: q.perPage,
+      });
+      return response.ok({ body: result });
+    }),
   );
 }

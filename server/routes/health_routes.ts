@@ -1,10 +1,9 @@
 /* GET /api/elastic_recheck/health (style: Kibana examples/routing_example/server/routes/message_routes.ts). */
 import { HEALTH_PATH } from '../../common/api/health';
-import { API_PRIVILEGE_READ } from '../../common/privileges';
+import { noQuery } from '../../common/api/validation';
 import { readHealth } from '../lib/health/health';
-import { engineAsCurrentUser, errorResponse, hostRoute } from '../lib/host_adapter';
-import type { RouteDeps } from './index';
-import { noQuery, validation } from './route_utils';
+import { hostRoute } from '../lib/host_adapter';
+import { handler, READ_SECURITY, RouteDeps, validation } from '../lib/route_handler';
 
 export function registerHealthRoutes({ router, host, config }: RouteDeps): void {
   router.get(
@@ -12,15 +11,14 @@ export function registerHealthRoutes({ router, host, config }: RouteDeps): void 
       path: HEALTH_PATH,
       validate: { query: validation(noQuery) },
       options: { access: 'public', summary: 'Engine health and log indexing lag' },
-      security: { authz: { requiredPrivileges: [API_PRIVILEGE_READ] } },
+      security: READ_SECURITY,
     }),
-    async (context, _request, response) => {
-      try {
-        const engine = await engineAsCurrentUser(context);
-        return response.ok({ body: await readHealth(engine, config().logs.indexPattern) });
-      } catch (error) {
-        return errorResponse(response, error);
-      }
-    },
+    handler(async (ctx, _request, response) => {
+      const health = await readHealth(await ctx.engine(), config().logs.indexPattern);
+      const schedule = config().schedule;
+      return response.ok({
+        body: { ...health, ...(schedule.enabled ? { intakeIntervalSeconds: schedule.intervalMs / 1000 } : {}) },
+      });
+    }),
   );
 }

@@ -1,40 +1,25 @@
 /*
  * POST /api/elastic_recheck/import: elastic-recheck `<bug>.yaml` files and/or our bundles, with a
  * per-file report; a dry run unless `dryRun: false`.
+ * POST /api/elastic_recheck/import/check: the same dry run with read privilege, so readers can check files.
  * GET /api/elastic_recheck/export?format=bundle|zip[&ids=a,b]: one bundle (YAML), or a zip of
  * `<bug>.yaml` files ready for a git repository of signatures.
  */
 import {
   MAX_IMPORT_BYTES,
   SIGNATURES_EXPORT_PATH,
+  SIGNATURES_IMPORT_CHECK_PATH,
   SIGNATURES_IMPORT_PATH,
+  validateExportQuery,
+  validateImportCheckRequest,
   validateImportRequest,
-  Validated,
 } from '../../common/api/signatures';
 import { formatSignatureBundle } from '../../common/signature/bundle';
 import { formatSignatureYaml } from '../../common/signature/yaml_codec';
-import { errorResponse, hostRoute } from '../lib/host_adapter';
-import { plainSignature } from '../lib/signature_store';
 import { zipFiles } from '../../lib/zip';
-import type { RouteDeps } from './index';
-import { fail, listParam, READ_SECURITY, unknownKeys, validation, WRITE_SECURITY } from './route_utils';
-import { signatureStoreFor } from './signature_routes';
-
-export interface ExportQuery {
-  format: 'bundle' | 'zip';
-  ids?: string[];
-}
-
-export function validateExportQuery(data: unknown): Validated<ExportQuery> {
-  const q = (data ?? {}) as Record<string, unknown>;
-  const unknown = unknownKeys(q, ['format', 'ids']);
-  if (unknown) return unknown;
-  const format = q.format ?? 'bundle';
-  if (format !== 'bundle' && format !== 'zip') return fail(['format'], 'expected bundle or zip');
-  const ids = listParam(q, 'ids');
-  if (!ids.ok) return ids;
-  return { ok: true, value: { format, ...(ids.value ? { ids: ids.value } : {}) } };
-}
+import { hostRoute } from '../lib/host_adapter';
+import { handler, READ_SECURITY, RouteDeps, validation, WRITE_SECURITY } from '../lib/route_handler';
+import { plainSignature } from '../lib/signature_store';
 
 export function registerImportExportRoutes({ router, host, config }: RouteDeps): void {
   router.post(
@@ -48,14 +33,27 @@ export function registerImportExportRoutes({ router, host, config }: RouteDeps):
       },
       security: WRITE_SECURITY,
     }),
-    async (context, request, response) => {
-      try {
-        const store = await signatureStoreFor(context, config().logs.indexPattern);
-        return response.ok({ body: await store.importFiles(request.body) });
-      } catch (error) {
-        return errorResponse(response, error);
-      }
-    },
+    handler(async (ctx, request, response) => {
+      const store = await ctx.checkedStore(config().logs.indexPattern);
+      return response.ok({ body: await store.importFiles(request.body) });
+    }),
+  );
+
+  router.post(
+    hostRoute(host, {
+      path: SIGNATURES_IMPORT_CHECK_PATH,
+      validate: { body: validation(validateImportCheckRequest) },
+      options: {
+        access: 'public',
+        summary: 'Check elastic-recheck YAML files or a bundle: what an import would do (always a dry run)',
+        body: { maxBytes: MAX_IMPORT_BYTES },
+      },
+      security: READ_SECURITY,
+    }),
+    handler(async (ctx, request, response) => {
+      const store = await ctx.checkedStore(config().logs.indexPattern);
+      return response.ok({ body: await store.importFiles({ ...request.body, dryRun: true }) });
+    }),
   );
 
   router.get(
@@ -65,37 +63,33 @@ export function registerImportExportRoutes({ router, host, config }: RouteDeps):
       options: { access: 'public', summary: 'Export signatures as a bundle or a zip of <bug>.yaml files' },
       security: READ_SECURITY,
     }),
-    async (context, request, response) => {
-      try {
-        const store = await signatureStoreFor(context);
-        let signatures = (await store.all()).map(plainSignature);
-        const { format, ids } = request.query;
-        if (ids) {
-          const missing = ids.filter((id) => !signatures.some((s) => s.id === id));
-          if (missing.length) return response.notFound({ body: { message: `no signature ${missing.join(', ')}` } });
-          signatures = signatures.filter((s) => ids.includes(s.id));
-        }
-        const stamp = new Date().toISOString();
-        if (format === 'zip') {
-          const zip = zipFiles(signatures.map((s) => ({ name: `${s.id}.yaml`, content: formatSignatureYaml(s) })));
-          return response.ok({
-            body: zip,
-            headers: {
-              'content-type': 'application/zip',
-              'content-disposition': 'attachment; filename="elastic-recheck-queries.zip"',
-            },
-          });
-        }
+    handler(async (ctx, request, response) => {
+      const store = await ctx.store();
+      let signatures = (await store.all()).map(plainSignature);
+      const { format, ids } = request.query;
+      if (ids) {
+        const missing = ids.filter((id) => !signatures.some((s) => s.id === id));
+        if (missing.length) return response.notFound({ body: { message: `no signature ${missing.join(', ')}` } });
+        signatures = signatures.filter((s) => ids.includes(s.id));
+      }
+      const stamp = new Date().toISOString();
+      if (format === 'zip') {
+        const zip = zipFiles(signatures.map((s) => ({ name: `${s.id}.yaml`, content: formatSignatureYaml(s) })));
         return response.ok({
-          body: formatSignatureBundle(signatures, { format: 'yaml', exported: stamp }),
+          body: zip,
           headers: {
-            'content-type': 'application/yaml; charset=utf-8',
-            'content-disposition': 'attachment; filename="elastic-recheck-signatures.yaml"',
+            'content-type': 'application/zip',
+            'content-disposition': 'attachment; filename="elastic-recheck-queries.zip"',
           },
         });
-      } catch (error) {
-        return errorResponse(response, error);
       }
-    },
+      return response.ok({
+        body: formatSignatureBundle(signatures, { format: 'yaml', exported: stamp }),
+        headers: {
+          'content-type': 'application/yaml; charset=utf-8',
+          'content-disposition': 'attachment; filename="elastic-recheck-signatures.yaml"',
+        },
+      });
+    }),
   );
 }

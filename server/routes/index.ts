@@ -1,9 +1,7 @@
 /* Registers every route of the plugin; one file per resource beside this one. */
-import type { IRouter, Logger } from '../types/host';
-import { HostKind, hostRouter } from '../lib/host_adapter';
-import type { AccessService } from '../lib/access/access_service';
+import { hostRouter } from '../lib/host_adapter';
+import type { RouteDeps } from '../lib/route_handler';
 import { registerAccessRoutes } from './access_routes';
-import type { RecheckConfig } from '../config';
 import { registerHealthRoutes } from './health_routes';
 import { registerSignatureRoutes } from './signature_routes';
 import { registerImportExportRoutes } from './import_export_routes';
@@ -14,15 +12,7 @@ import { registerQueryRoutes } from './query_routes';
 import { registerClusterRoutes } from './cluster_routes';
 import { registerBugRoutes } from './bug_routes';
 
-export interface RouteDeps {
-  router: IRouter;
-  host: HostKind;
-  logger: Logger;
-  /** Current plugin config (read per request, so tests and hosts may change it). */
-  config: () => RecheckConfig;
-  /** Who may do what (OSD: checked on every route by the router below). */
-  access: AccessService;
-}
+export type { RouteDeps };
 
 export function registerRoutes(hostDeps: RouteDeps): void {
   const deps = { ...hostDeps, router: hostRouter(hostDeps.router, hostDeps.host, hostDeps.access) };

@@ -14,47 +14,13 @@ import {
   validateSignatureInput,
 } from '../../common/api/signatures';
 import { bugKey, BugInfo } from '../../common/api/bugs';
+import { idParams } from '../../common/api/validation';
 import { readBugCache } from '../lib/bugs/bug_cache';
+import { hostRoute } from '../lib/host_adapter';
 import { DAY_MS } from '../lib/rates/rates';
-import { engineAsCurrentUser, errorResponse, hostRoute, savedObjectsClient } from '../lib/host_adapter';
+import { handler, READ_SECURITY, RouteDeps, validation, WRITE_SECURITY } from '../lib/route_handler';
 import { signatureHits } from '../lib/signature_hits';
-import { SignatureStore, StoreQueryChecks } from '../lib/signature_store';
-import { fetchIndexFields } from '../lib/signatures/engine_validation';
-import { measureLeadingWildcards } from '../lib/signatures/leading_wildcards';
-import { CompiledSignature, compileSignatures } from '../lib/signatures/compile';
-import type { EngineClient } from '../../lib/engine_client';
-import type { RequestHandlerContext } from '../types/host';
-import type { RouteDeps } from './index';
-import { currentUserName, idParams, READ_SECURITY, validation, WRITE_SECURITY } from './route_utils';
-
-/**
- * The signature store as the current user. With `logsIndex`, writes check queries against that index: its fields
- * and the measured cost of leading wildcards on analysed text (server/lib/signatures/leading_wildcards.ts).
- */
-export async function signatureStoreFor(context: RequestHandlerContext, logsIndex?: string): Promise<SignatureStore> {
-  const client = await savedObjectsClient(context);
-  const user = await currentUserName(context);
-  if (!logsIndex) return new SignatureStore(client, user);
-  const engine = await engineAsCurrentUser(context);
-  // a user who may not read the log indices gets the built-in field list and unmeasured wildcards refused
-  const fields = await fetchIndexFields(engine, logsIndex).then(
-    (f) => f.catalog,
-    () => null,
-  );
-  const checks: StoreQueryChecks = {
-    fields,
-    measure: (query, problems) => measureLeadingWildcards(engine, logsIndex, query, problems, { fields }),
-  };
-  return new SignatureStore(client, user, undefined, checks);
-}
-
-/** What the query-core routes start from: the current user's engine and every stored signature, compiled. */
-export async function engineAndSignatures(
-  context: RequestHandlerContext,
-): Promise<{ engine: EngineClient; compiled: CompiledSignature[] }> {
-  const signatures = await (await signatureStoreFor(context)).all();
-  return { engine: await engineAsCurrentUser(context), compiled: compileSignatures(signatures) };
-}
+import { compileSignatures } from '../lib/signatures/compile';
 
 export function registerSignatureRoutes({ router, host, config, logger }: RouteDeps): void {
   router.get(
@@ -64,76 +30,72 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
       options: { access: 'public', summary: 'List signatures (search, filter by mode, tracker, stale)' },
       security: READ_SECURITY,
     }),
-    async (context, request, response) => {
-      try {
-        const store = await signatureStoreFor(context);
-        const q = request.query;
-        const end = Date.now();
-        const start = end - config().windows.ratesDays * DAY_MS;
-        let body: SignatureListResponse;
-        const engine = await engineAsCurrentUser(context);
-        // bug data (title, status) from the cache the background work fills; the list answers without it
-        const bugs = await readBugCache(engine, config().state.index).catch((error) => {
-          logger.debug(`signature list without bug data: ${error?.message ?? error}`);
-          return new Map<string, BugInfo>();
+    handler(async (ctx, request, response) => {
+      const store = await ctx.store();
+      const q = request.query;
+      const end = Date.now();
+      const start = end - config().windows.ratesDays * DAY_MS;
+      let body: SignatureListResponse;
+      const engine = await ctx.engine();
+      // bug data (title, status) from the cache the background work fills; the list answers without it
+      const bugs = await readBugCache(engine, config().state.index).catch((error) => {
+        logger.debug(`signature list without bug data: ${error?.message ?? error}`);
+        return new Map<string, BugInfo>();
+      });
+      const withBug = <S extends { bug: { tracker: string; id: string } }>(s: S) =>
+        bugs.has(bugKey(s.bug)) ? { ...s, bugInfo: bugs.get(bugKey(s.bug)) } : s;
+      const bugStatus = (s: { bug: { tracker: string; id: string } }) => bugs.get(bugKey(s.bug))?.status ?? 'unknown';
+      if (q.stale === undefined && q.bugStatus === undefined) {
+        const page = await store.list(q);
+        // the counts are extra information: a user who may not read the log indices still gets the list
+        const hits = await signatureHits(
+          engine,
+          compileSignatures(page.signatures),
+          config().logs.indexPattern,
+          start,
+          end,
+        ).catch((error) => {
+          logger.debug(`signature list without hit counts: ${error?.message ?? error}`);
+          return {} as Record<string, { hits: number; lastHit?: string }>;
         });
-        const withBug = <S extends { bug: { tracker: string; id: string } }>(s: S) =>
-          bugs.has(bugKey(s.bug)) ? { ...s, bugInfo: bugs.get(bugKey(s.bug)) } : s;
-        const bugStatus = (s: { bug: { tracker: string; id: string } }) => bugs.get(bugKey(s.bug))?.status ?? 'unknown';
-        if (q.stale === undefined && q.bugStatus === undefined) {
-          const page = await store.list(q);
-          // the counts are extra information: a user who may not read the log indices still gets the list
-          const hits = await signatureHits(
-            engine,
-            compileSignatures(page.signatures),
-            config().logs.indexPattern,
-            start,
-            end,
-          ).catch((error) => {
-            logger.debug(`signature list without hit counts: ${error?.message ?? error}`);
-            return {} as Record<string, { hits: number; lastHit?: string }>;
-          });
-          body = {
-            ...page,
-            signatures: page.signatures.map((s) =>
-              withBug(
-                hits[s.id]
-                  ? {
-                      ...s,
-                      hitsInWindow: hits[s.id].hits,
-                      ...(hits[s.id].lastHit ? { lastHit: hits[s.id].lastHit } : {}),
-                    }
-                  : s,
-              ),
+        body = {
+          ...page,
+          signatures: page.signatures.map((s) =>
+            withBug(
+              hits[s.id]
+                ? {
+                    ...s,
+                    hitsInWindow: hits[s.id].hits,
+                    ...(hits[s.id].lastHit ? { lastHit: hits[s.id].lastHit } : {}),
+                  }
+                : s,
             ),
-          };
-        } else {
-          // stale and bugStatus need every candidate: filter all matching signatures, then page
-          const all = (await store.list({ ...q, page: 1, perPage: 10000 })).signatures.filter(
-            (s) => q.bugStatus === undefined || bugStatus(s) === q.bugStatus,
-          );
-          const hits = await signatureHits(engine, compileSignatures(all), config().logs.indexPattern, start, end);
-          const kept = all.filter((s) => q.stale === undefined || ((hits[s.id]?.hits ?? 0) === 0) === q.stale);
-          const page = q.page ?? 1;
-          const perPage = q.perPage ?? 100;
-          body = {
-            page,
-            perPage,
-            total: kept.length,
-            signatures: kept.slice((page - 1) * perPage, page * perPage).map((s) =>
-              withBug({
-                ...s,
-                hitsInWindow: hits[s.id]?.hits ?? 0,
-                ...(hits[s.id]?.lastHit ? { lastHit: hits[s.id].lastHit } : {}),
-              }),
-            ),
-          };
-        }
-        return response.ok({ body });
-      } catch (error) {
-        return errorResponse(response, error);
+          ),
+        };
+      } else {
+        // stale and bugStatus need every candidate: filter all matching signatures, then page
+        const all = (await store.list({ ...q, page: 1, perPage: 10000 })).signatures.filter(
+          (s) => q.bugStatus === undefined || bugStatus(s) === q.bugStatus,
+        );
+        const hits = await signatureHits(engine, compileSignatures(all), config().logs.indexPattern, start, end);
+        const kept = all.filter((s) => q.stale === undefined || ((hits[s.id]?.hits ?? 0) === 0) === q.stale);
+        const page = q.page ?? 1;
+        const perPage = q.perPage ?? 100;
+        body = {
+          page,
+          perPage,
+          total: kept.length,
+          signatures: kept.slice((page - 1) * perPage, page * perPage).map((s) =>
+            withBug({
+              ...s,
+              hitsInWindow: hits[s.id]?.hits ?? 0,
+              ...(hits[s.id]?.lastHit ? { lastHit: hits[s.id].lastHit } : {}),
+            }),
+          ),
+        };
       }
-    },
+      return response.ok({ body });
+    }),
   );
 
   router.get(
@@ -143,13 +105,9 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
       options: { access: 'public', summary: 'One signature' },
       security: READ_SECURITY,
     }),
-    async (context, request, response) => {
-      try {
-        return response.ok({ body: await (await signatureStoreFor(context)).get(request.params.id) });
-      } catch (error) {
-        return errorResponse(response, error);
-      }
-    },
+    handler(async (ctx, request, response) => {
+      return response.ok({ body: await (await ctx.store()).get(request.params.id) });
+    }),
   );
 
   router.post(
@@ -159,17 +117,11 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
       options: { access: 'public', summary: 'Create a signature', body: { maxBytes: 256 * 1024 } },
       security: WRITE_SECURITY,
     }),
-    async (context, request, response) => {
-      try {
-        const store = await signatureStoreFor(context, config().logs.indexPattern);
-        const created = await store.create(
-          signatureFromInput(request.body as SignatureInput, new Date().toISOString()),
-        );
-        return response.ok({ body: created });
-      } catch (error) {
-        return errorResponse(response, error);
-      }
-    },
+    handler(async (ctx, request, response) => {
+      const store = await ctx.checkedStore(config().logs.indexPattern);
+      const created = await store.create(signatureFromInput(request.body as SignatureInput, new Date().toISOString()));
+      return response.ok({ body: created });
+    }),
   );
 
   router.put(
@@ -183,16 +135,12 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
       },
       security: WRITE_SECURITY,
     }),
-    async (context, request, response) => {
-      try {
-        const store = await signatureStoreFor(context, config().logs.indexPattern);
-        return response.ok({
-          body: await store.update(request.params.id, request.body as Partial<SignatureInput> & { version?: string }),
-        });
-      } catch (error) {
-        return errorResponse(response, error);
-      }
-    },
+    handler(async (ctx, request, response) => {
+      const store = await ctx.checkedStore(config().logs.indexPattern);
+      return response.ok({
+        body: await store.update(request.params.id, request.body as Partial<SignatureInput> & { version?: string }),
+      });
+    }),
   );
 
   router.delete(
@@ -202,14 +150,10 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
       options: { access: 'public', summary: 'Delete a signature (its history stays)' },
       security: WRITE_SECURITY,
     }),
-    async (context, request, response) => {
-      try {
-        await (await signatureStoreFor(context)).remove(request.params.id);
-        return response.ok({ body: { deleted: request.params.id } });
-      } catch (error) {
-        return errorResponse(response, error);
-      }
-    },
+    handler(async (ctx, request, response) => {
+      await (await ctx.store()).remove(request.params.id);
+      return response.ok({ body: { deleted: request.params.id } });
+    }),
   );
 
   router.get(
@@ -219,16 +163,12 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
       options: { access: 'public', summary: 'Change history of a signature, newest first' },
       security: READ_SECURITY,
     }),
-    async (context, request, response) => {
-      try {
-        const store = await signatureStoreFor(context);
-        const entries = await store.history(request.params.id);
-        if (!entries.length)
-          return response.notFound({ body: { message: `no signature ${request.params.id} and no history for it` } });
-        return response.ok({ body: { signatureId: request.params.id, entries } });
-      } catch (error) {
-        return errorResponse(response, error);
-      }
-    },
+    handler(async (ctx, request, response) => {
+      const store = await ctx.store();
+      const entries = await store.history(request.params.id);
+      if (!entries.length)
+        return response.notFound({ body: { message: `no signature ${request.params.id} and no history for it` } });
+      return response.ok({ body: { signatureId: request.params.id, entries } });
+    }),
   );
 }

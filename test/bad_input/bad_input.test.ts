@@ -9,7 +9,8 @@
 import { engineUrl } from '../setup/engine';
 import { deleteStandInIndices, startSourceStandIn, uniqueIndexPrefix } from '../../dev/host/testing';
 import type { StandIn } from '../../dev/host/stand_in';
-import { QUERY_PREVIEW_PATH, QUERY_STATS_PATH, QUERY_VALIDATE_PATH, UNCATEGORIZED_PATH } from '../../common/api/paths';
+import { QUERY_PREVIEW_PATH, QUERY_STATS_PATH, QUERY_VALIDATE_PATH } from '../../common/api/query';
+import { UNCATEGORIZED_PATH } from '../../common/api/uncategorized';
 import {
   SIGNATURES_IMPORT_PATH,
   SIGNATURES_PATH,

@@ -11,7 +11,9 @@ import { CORPUS_DIR, describeWithCorpus, engineRequest, engineUrl, uniqueName } 
 import { deleteStandInIndices, startSourceStandIn, uniqueIndexPrefix } from '../../dev/host/testing';
 import type { StandIn } from '../../dev/host/stand_in';
 import { SIGNATURES_IMPORT_PATH } from '../../common/api/signatures';
-import { CLASSIFY_PATH, RATES_PATH, UNCATEGORIZED_PATH } from '../../common/api/paths';
+import { CLASSIFY_PATH } from '../../common/api/classify';
+import { RATES_PATH } from '../../common/api/rates';
+import { UNCATEGORIZED_PATH } from '../../common/api/uncategorized';
 import { build, logDoc, LOG_MAPPING } from '../fixtures/log_index';
 
 let standIn: StandIn;

@@ -16,7 +16,9 @@ import { engineRequest, engineUrl, uniqueName } from '../setup/engine';
 import { deleteStandInIndices, startSourceStandIn, uniqueIndexPrefix } from '../../dev/host/testing';
 import type { StandIn } from '../../dev/host/stand_in';
 import { SIGNATURES_IMPORT_PATH } from '../../common/api/signatures';
-import { CLASSIFY_PATH, QUERY_STATS_PATH, QUERY_VALIDATE_PATH, UNCATEGORIZED_PATH } from '../../common/api/paths';
+import { CLASSIFY_PATH } from '../../common/api/classify';
+import { QUERY_STATS_PATH, QUERY_VALIDATE_PATH } from '../../common/api/query';
+import { UNCATEGORIZED_PATH } from '../../common/api/uncategorized';
 import { LOG_MAPPING } from '../fixtures/log_index';
 
 const FILES: Record<string, string> = {

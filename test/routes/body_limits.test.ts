@@ -12,10 +12,12 @@ import { engineUrl } from '../setup/engine';
 import { deleteStandInIndices, startSourceStandIn, uniqueIndexPrefix } from '../../dev/host/testing';
 import { DEFAULT_BODY_MAX_BYTES, StandIn } from '../../dev/host/stand_in';
 import { API_BASE_PATH } from '../../common/constants';
-import { CLASSIFY_PATH, QUERY_PREVIEW_PATH, QUERY_STATS_PATH, QUERY_VALIDATE_PATH } from '../../common/api/paths';
+import { CLASSIFY_PATH } from '../../common/api/classify';
+import { QUERY_PREVIEW_PATH, QUERY_STATS_PATH, QUERY_VALIDATE_PATH } from '../../common/api/query';
 import {
   MAX_IMPORT_BYTES,
   SIGNATURE_PATH,
+  SIGNATURES_IMPORT_CHECK_PATH,
   SIGNATURES_IMPORT_PATH,
   SIGNATURES_PATH,
   signatureHistoryPath,
@@ -62,6 +64,11 @@ const CALLS: Record<string, { method: string; path: string; body: unknown }> = {
     method: 'POST',
     path: SIGNATURES_IMPORT_PATH,
     body: { files: [{ name: '7000003.yaml', content: `query: ${QUERY}\n` }], dryRun: false },
+  },
+  [`POST ${SIGNATURES_IMPORT_CHECK_PATH}`]: {
+    method: 'POST',
+    path: SIGNATURES_IMPORT_CHECK_PATH,
+    body: { files: [{ name: '7000004.yaml', content: `query: ${QUERY}\n` }] },
   },
   [`POST ${CLASSIFY_PATH}`]: { method: 'POST', path: CLASSIFY_PATH, body: { uuid: 'a'.repeat(32) } },
   [`POST ${QUERY_VALIDATE_PATH}`]: { method: 'POST', path: QUERY_VALIDATE_PATH, body: { query: QUERY } },

@@ -16,15 +16,11 @@ import { manifestFor } from '../../dev/build/build';
 import { TARGETS } from '../../dev/build/targets';
 import { FakeZuul, FakeZuulBuild, zuulBuildLogLines } from '../fake_services/fake_zuul';
 import { FakeGerrit } from '../fake_services/fake_gerrit';
-import {
-  CLASSIFY_PATH,
-  QUERY_PREVIEW_PATH,
-  QUERY_STATS_PATH,
-  QUERY_VALIDATE_PATH,
-  RATES_PATH,
-  RESULTS_PATH,
-  UNCATEGORIZED_PATH,
-} from '../../common/api/paths';
+import { CLASSIFY_PATH } from '../../common/api/classify';
+import { QUERY_PREVIEW_PATH, QUERY_STATS_PATH, QUERY_VALIDATE_PATH } from '../../common/api/query';
+import { RATES_PATH } from '../../common/api/rates';
+import { RESULTS_PATH } from '../../common/api/results';
+import { UNCATEGORIZED_PATH } from '../../common/api/uncategorized';
 import { SIGNATURES_PATH } from '../../common/api/signatures';
 
 const prefix = uniqueName('er-buildapi');
@@ -173,7 +169,26 @@ describe('read routes over the same data', () => {
     expect(byBuild.body.total).toBe(1);
     const bySignature = await kibana.request('GET', `${RESULTS_PATH}?signature=1708704`, { user: 'reader' });
     expect(bySignature.body.total).toBe(3);
+    // the builds page's search: job, project, status, explained and the intake time window
+    const found = await kibana.request(
+      'GET',
+      `${RESULTS_PATH}?job=tempest-full&project=${encodeURIComponent(byChange.body.results[0].build.project)}&status=FAILURE,TIMED_OUT&explained=true&from=${Date.now() - 86400000}&to=${new Date(Date.now() + 60000).toISOString()}`,
+      { user: 'reader' },
+    );
+    expect([found.status, found.body.results.map((r: any) => r.build.uuid)]).toEqual([
+      200,
+      expect.arrayContaining([build.uuid]),
+    ]);
+    for (const q of ['job=no-such-job', 'status=NODE_FAILURE', 'explained=false', 'from=0&to=1000'])
+      expect(
+        (await kibana.request('GET', `${RESULTS_PATH}?change=${build.change}&${q}`, { user: 'reader' })).body.total,
+      ).toBe(0);
     for (const [q, message] of [
+      ['from=yesterdayish&to=now', 'from: expected epoch ms or an ISO-8601 date, got "yesterdayish"'],
+      ['from=1000', 'to: required with from'],
+      ['from=2000&to=1000', 'to: must be after from'],
+      ['status=BROKEN', 'status: unknown build status BROKEN'],
+      ['explained=maybe', 'explained: expected true or false'],
       ['build=zzz', 'build: expected a build uuid'],
       ['change=-3', 'change: expected an integer'],
       ['perPage=5000', 'perPage: expected an integer'],
@@ -198,13 +213,17 @@ describe('read routes over the same data', () => {
       body: { change: build.change, patchset: '1', job: 'tempest-full' },
     });
     expect(byChange.body.build.uuid).toBe(build.uuid);
+    // a change alone: its newest build (the latest patchset)
+    const changeOnly = await kibana.request('POST', CLASSIFY_PATH, { user: 'reader', body: { change: build.change } });
+    expect([changeOnly.status, changeOnly.body.build?.uuid]).toEqual([200, build.uuid]);
     const unknown = await kibana.request('POST', CLASSIFY_PATH, { user: 'reader', body: { uuid: 'f'.repeat(32) } });
     expect([unknown.status, unknown.body.message]).toEqual([404, expect.stringContaining('no indexed logs')]);
     for (const [body, message] of [
-      [{}, 'uuid: required'],
+      [{}, 'change: required when no uuid is given'],
       [{ uuid: 'not-hex!' }, 'uuid: expected'],
       [{ change: 'x', patchset: 1, job: 'j' }, 'change: expected a change number'],
-      [{ change: 1, patchset: 1 }, 'job: expected a job name'],
+      [{ change: 1, job: ' ' }, 'job: expected a job name'],
+      [{ change: 1, patchset: 'latest' }, 'patchset: expected a patchset number'],
       [{ uuid: build.uuid, extra: 1 }, 'extra: unknown field'],
     ] as const) {
       const bad = await kibana.request('POST', CLASSIFY_PATH, { user: 'reader', body });
@@ -222,6 +241,46 @@ describe('read routes over the same data', () => {
     expect(filtered.body.signatures.find((s: any) => s.signatureId === '1708704').failedBuilds).toBe(1);
     for (const q of ['days=0', 'days=2&bucketHours=5', 'queues=', 'window=3'])
       expect((await kibana.request('GET', `${RATES_PATH}?${q}`, { user: 'reader' })).status).toBe(400);
+    // a from/to window: the same builds, in buckets wide enough for its length
+    const day = 86400000;
+    const windowed = await kibana.request('GET', `${RATES_PATH}?from=${Date.now() - day}&to=${Date.now()}`, {
+      user: 'reader',
+    });
+    expect(windowed.body.signatures.find((s: any) => s.signatureId === '1708704').failedBuilds).toBe(3);
+    expect(windowed.body.bucketMs).toBe(3600000);
+    const week = await kibana.request(
+      'GET',
+      `${RATES_PATH}?from=${new Date(Date.now() - 10 * day).toISOString()}&to=${new Date(Date.now()).toISOString()}`,
+      { user: 'reader' },
+    );
+    expect([
+      week.body.bucketMs,
+      week.body.signatures.find((s: any) => s.signatureId === '1708704').failedBuilds,
+    ]).toEqual([day, 3]);
+    // a window in the past that ends before the builds: nothing
+    const past = await kibana.request(
+      'GET',
+      `${RATES_PATH}?from=${Date.now() - 20 * day}&to=${Date.now() - 15 * day}`,
+      {
+        user: 'reader',
+      },
+    );
+    expect(past.body.signatures.find((s: any) => s.signatureId === '1708704').failedBuilds).toBe(0);
+    for (const [q, message] of [
+      ['from=yesterdayish&to=now', 'from: expected epoch ms or an ISO-8601 date'],
+      ['from=1&to=1', 'to: must be after from'],
+      [`from=0&to=${100 * day}`, 'from: the window must not exceed 90 days'],
+      ['days=3&from=1&to=2', 'days: give either days or from/to'],
+    ]) {
+      const bad = await kibana.request('GET', `${RATES_PATH}?${q}`, { user: 'reader' });
+      expect([bad.status, bad.body.message]).toEqual([400, expect.stringContaining(message)]);
+    }
+    const uncatPast = await kibana.request(
+      'GET',
+      `${UNCATEGORIZED_PATH}?from=${Date.now() - 20 * day}&to=${Date.now() - 15 * day}`,
+      { user: 'reader' },
+    );
+    expect([uncatPast.status, uncatPast.body.failedBuilds]).toEqual([200, 0]);
 
     const unknownFailure = zuul.addBuild(TENANT, { project: 'openstack/nova', job_name: 'nova-tox-py3' });
     await indexLogs(unknownFailure, { 'job-output.txt': ['AssertionError: 1 != 2'] });
@@ -254,6 +313,10 @@ describe('read routes over the same data', () => {
     expect(preview.body.samples[0].line).toBe(ERROR_LINE);
     expect(preview.body.success).toMatchObject({ failedBuilds: 3, successBuilds: 0, warning: false });
     expect(preview.body.overlap).toEqual([expect.objectContaining({ signatureId: '1708704', sharedBuilds: 3 })]);
+    // named by the other signature's title, as the editor links it
+    const other = await kibana.request('GET', `${SIGNATURES_PATH}/1708704`, { user: 'reader' });
+    expect(other.body.title).toBeTruthy();
+    expect(preview.body.overlap[0].title).toBe(other.body.title);
     const editing = await kibana.request('POST', QUERY_PREVIEW_PATH, {
       user: 'reader',
       body: { query: QUERY, signatureId: '1708704', days: 1 },

@@ -96,6 +96,7 @@ function validRequest(route: { method: string; path: string }, id: string): { pa
     [`POST ${SIGNATURES_PATH}`]: sig(id),
     'PUT /api/elastic_recheck/signatures/{id}': { title: 'changed' },
     [`POST ${SIGNATURES_IMPORT_PATH}`]: { files: [yamlFile(`${id}9`)], dryRun: false },
+    'POST /api/elastic_recheck/import/check': { files: [yamlFile(`${id}8`)] },
     'POST /api/elastic_recheck/classify': { uuid: '0123456789abcdef0123456789abcdef' },
     'POST /api/elastic_recheck/query/validate': { query: 'message:x' },
     'POST /api/elastic_recheck/query/preview': { query: 'message:x' },

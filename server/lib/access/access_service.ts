@@ -13,6 +13,7 @@ import type { AccessResponse } from '../../../common/api/access';
 import type { RecheckConfig } from '../../config';
 import type { CoreStart, KibanaRequest, Logger, RequestHandlerContext } from '../../types/host';
 import { coreContext, HostKind } from '../host_adapter';
+import { EngineRequestError } from '../../../lib/engine_client';
 import { AUTHINFO_PATH, fetchAuthInfo } from './authinfo';
 import { AccessNeed, allows, decideAccess, OsdIdentity, refusalMessage } from './roles';
 
@@ -108,12 +109,13 @@ export class AccessService {
     let identity: OsdIdentity | null;
     try {
       identity = await fetchAuthInfo(client);
-    } catch (error: any) {
+    } catch (error) {
       // 401 and the like: the security plugin is there (it refused the host's own user).
-      if ((error?.meta?.statusCode ?? error?.statusCode) === 401) identity = { user: '', roles: [], backendRoles: [] };
+      if (error instanceof EngineRequestError && error.statusCode === 401)
+        identity = { user: '', roles: [], backendRoles: [] };
       else {
         this.logger.warn(
-          `could not ask ${AUTHINFO_PATH} at start (${error?.message ?? error}); access is decided per request`,
+          `could not ask ${AUTHINFO_PATH} at start (${error instanceof Error ? error.message : String(error)}); access is decided per request`,
         );
         return;
       }

@@ -7,17 +7,16 @@
  * asks the engine directly with `opensearch.client.asCurrentUser`, which carries the user's credentials.
  * A cluster without the security plugin has no such route: the engine answers "no handler found".
  */
+import { EngineRequestError, engineErrorFromHostClient } from '../../../lib/engine_client';
 import type { HostSearchClient } from '../../types/host';
 import type { OsdIdentity } from './roles';
 
 export const AUTHINFO_PATH = '/_plugins/_security/authinfo';
 
-export class AuthInfoError extends Error {
-  constructor(
-    message: string,
-    readonly statusCode: number,
-  ) {
-    super(message);
+/** An authinfo answer we cannot read: an upstream fault, answered like any engine error (502). */
+export class AuthInfoError extends EngineRequestError {
+  constructor(message: string, statusCode: number) {
+    super(message, statusCode);
     this.name = 'AuthInfoError';
   }
 }
@@ -62,7 +61,7 @@ export async function fetchAuthInfo(client: HostSearchClient): Promise<OsdIdenti
     answer = await client.transport.request({ method: 'GET', path: AUTHINFO_PATH });
   } catch (error) {
     if (isSecurityAbsent(error)) return null;
-    throw error;
+    throw engineErrorFromHostClient(error);
   }
   // OSD's client answers { body, statusCode }; Kibana's the body itself.
   return parseAuthInfo(

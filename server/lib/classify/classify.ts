@@ -43,9 +43,9 @@ import {
   SUBUNIT_FIELDS,
   sourceName,
 } from '../../../common/log_fields';
-import { EngineClient, msearch, search } from '../../../lib/engine_client';
+import { EngineClient, msearch, msearchItemError, search } from '../../../lib/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
-import { batchSizeOf, chunks, MAX_CONCURRENT_BATCHES, mapBounded } from '../batches';
+import { BatchOptions, batchSizeOf, chunks, mapSplitting } from '../batches';
 import { buildInfoFromSource, buildRefFilter, ReadinessConfig, waitForReadiness } from './readiness';
 import {
   ensurePercolatorIndex,
@@ -70,9 +70,10 @@ export interface ClassifyOptions {
   maxPercolateLines?: number;
   /** Name prefix of the percolator indices (default `elastic-recheck-percolator-`). */
   percolatorPrefix?: string;
-  /** Most signatures per request of the filters strategy, and requests in flight (batches.ts). */
+  /** Most signatures per request of the filters strategy, requests in flight, split notices (batches.ts). */
   batchSize?: number;
   concurrency?: number;
+  onSplit?: BatchOptions['onSplit'];
   /** The build's concrete indices when already known (with a uuid ref): skips the locate request. */
   indices?: string[];
   /** Wait for the logs to be fully indexed first (default: no wait; the build is still located). */
@@ -230,8 +231,7 @@ interface RawClassification {
 }
 
 function testResults(r: any): { failedTests: Set<string>; hasTestResults: boolean } {
-  if (r.error)
-    throw new Error(`test results search failed: ${r.error.type ?? ''} ${r.error.reason ?? JSON.stringify(r.error)}`);
+  if (r.error) throw msearchItemError('test results search failed', r);
   const names: any[] = r.aggregations?.failed?.names?.buckets ?? [];
   return {
     failedTests: new Set(names.map((b: any) => bareTestId(String(b.key)))),
@@ -263,18 +263,20 @@ async function filtersBuild(
   if (batches.length === 0) batches.push([]);
   // the build's failed tests ride along with the first batch
   const subunit = classificationSearches(uuid, active.filter((c) => c.signature.testIds?.length).slice(0, 1), opts)[1];
-  const answers = await mapBounded(batches, options.concurrency ?? MAX_CONCURRENT_BATCHES, (sigs, i) =>
-    msearch(engine, [classificationSearches(uuid, sigs, opts)[0], ...(i === 0 && subunit ? [subunit] : [])]),
-  );
+  const answers = await mapSplitting(batches, options, async (sigs, first) => {
+    const res = await msearch(engine, [
+      classificationSearches(uuid, sigs, opts)[0],
+      ...(first && subunit ? [subunit] : []),
+    ]);
+    const logs = res.responses[0];
+    if (logs.error) throw msearchItemError('classification search failed', logs);
+    return res;
+  });
   const elapsedMs = Date.now() - started;
   const perSignature = new Map<string, { hits: number; lines: MatchedLine[] }>();
   let took = 0;
   for (const res of answers) {
     const logs = res.responses[0];
-    if (logs.error)
-      throw new Error(
-        `classification search failed: ${logs.error.type ?? ''} ${logs.error.reason ?? JSON.stringify(logs.error)}`,
-      );
     if (logs.hits.total.value === 0) return undefined;
     for (const [id, bucket] of Object.entries((logs.aggregations.signatures?.buckets ?? {}) as Record<string, any>)) {
       if (bucket.doc_count > 0)
@@ -331,7 +333,7 @@ async function percolateBuild(
   const perc = res.responses[0];
   if (perc.error) {
     forgetPercolatorIndex(percolatorIndex);
-    throw new Error(`percolation failed: ${perc.error.type ?? ''} ${perc.error.reason ?? JSON.stringify(perc.error)}`);
+    throw msearchItemError('percolation failed', perc);
   }
   // more matching signatures than one answer holds: the caller (auto) falls back to the filters way
   if (perc.hits.total.value > perc.hits.hits.length)

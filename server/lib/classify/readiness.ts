@@ -69,8 +69,8 @@ export function buildRefFilter(ref: BuildRef): object[] {
   if ('uuid' in ref) return [{ term: { [LOG_FIELDS.buildUuid]: ref.uuid } }];
   return [
     { term: { [LOG_FIELDS.buildChange]: ref.change } },
-    { term: { [LOG_FIELDS.buildPatchset]: String(ref.patchset) } },
-    { term: { [LOG_FIELDS.buildName]: ref.job } },
+    ...(ref.patchset !== undefined ? [{ term: { [LOG_FIELDS.buildPatchset]: String(ref.patchset) } }] : []),
+    ...(ref.job !== undefined ? [{ term: { [LOG_FIELDS.buildName]: ref.job } }] : []),
   ];
 }
 

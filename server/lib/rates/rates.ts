@@ -36,10 +36,20 @@ import {
   FAILED_BUILD_STATUSES,
 } from '../../../common/constants';
 import { LOG_FIELDS } from '../../../common/log_fields';
-import { EngineClient, MsearchResponse } from '../../../lib/engine_client';
+import { EngineClient, MsearchResponse, msearchItemError } from '../../../lib/engine_client';
+import { RequestError } from '../errors';
 import type { CompiledSignature } from '../signatures/compile';
 import { anchorFilter, chooseAnchors, messageDocFrequencies, planTokens } from '../signatures/anchors';
-import { BatchOptions, batchSizeOf, chunks, MAX_CONCURRENT_BATCHES, mapBounded, pack } from '../batches';
+import {
+  BatchOptions,
+  batchSizeOf,
+  chunks,
+  halves,
+  MAX_CONCURRENT_BATCHES,
+  mapBounded,
+  mapSplitting,
+  pack,
+} from '../batches';
 
 export const HOUR_MS = 3600_000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -60,20 +70,20 @@ export interface RatesOptions extends RatesFilters {
   skipAbsent?: boolean;
   /** Cost of one more search when splitting the signatures into searches (planRatesSearches; tuning, benchmarks). */
   searchCost?: number;
-  /** Most signatures per engine request and requests in flight (batches.ts). */
+  /** Most signatures per engine request, requests in flight, split notices (batches.ts). */
   batchSize?: number;
   concurrency?: number;
+  onSplit?: BatchOptions['onSplit'];
 }
 
-export class IncompleteCountError extends Error {
-  /** The caller asked for more than exact counting allows: a client error (routes answer 400). */
-  readonly statusCode = 400;
-
+/** The caller asked for more than exact counting allows: a client error (routes answer 400). */
+export class IncompleteCountError extends RequestError {
   constructor(
     readonly signatureIds: string[],
     readonly limit: number,
   ) {
     super(
+      400,
       `signature(s) ${signatureIds.join(', ')} matched more than ${limit} builds in the window; counts would not be exact (raise maxBuildsPerSignature)`,
     );
     this.name = 'IncompleteCountError';
@@ -344,31 +354,46 @@ export async function failureRates(
     ...(options.requestCache === false ? { request_cache: false } : {}),
   };
   const requests = pack(parts, (p) => p.signatures.length, bound);
-  const answers = await mapBounded(requests, options.concurrency ?? MAX_CONCURRENT_BATCHES, async (batch) => {
-    const lines: unknown[] = [];
-    for (const p of batch)
-      lines.push(
-        header,
-        ratesRequest(
-          p.signatures,
-          options,
-          p.signatures.map(() => p.anchors),
-        ),
-      );
-    return engine.request<MsearchResponse>({ method: 'POST', path: '/_msearch', bulkBody: lines });
-  });
+  type Part = (typeof parts)[number];
+  // too big for this engine after all: halve the request's parts, or a lone part's signatures (each
+  // half narrowed by its own signatures' anchors, as above)
+  const halve = (batch: Part[]): [Part[], Part[]] | undefined => {
+    if (batch.length > 1) return halves(batch);
+    const sigs = halves(batch[0].signatures);
+    if (!sigs) return undefined;
+    const part = (s: CompiledSignature[]): Part => ({
+      signatures: s,
+      anchors: batch[0].anchors === null ? null : [...new Set(s.flatMap((c) => anchorsOf.get(c) ?? []))].sort(),
+    });
+    return [[part(sigs[0])], [part(sigs[1])]];
+  };
+  const answers = await mapSplitting(
+    requests,
+    options,
+    async (batch) => {
+      const lines: unknown[] = [];
+      for (const p of batch)
+        lines.push(
+          header,
+          ratesRequest(
+            p.signatures,
+            options,
+            p.signatures.map(() => p.anchors),
+          ),
+        );
+      const res = await engine.request<MsearchResponse>({ method: 'POST', path: '/_msearch', bulkBody: lines });
+      const failed = res.responses.find((r) => r.error);
+      if (failed) throw msearchItemError('failure-rate aggregation failed', failed);
+      return res;
+    },
+    halve,
+  );
   const buckets: Record<string, any> = {};
   // the engine's own time: per request the longest of its searches (they run in parallel), summed
   let took = 0;
   for (const res of answers) {
     took += res.responses.reduce((m, r) => Math.max(m, r.took ?? 0), res.took ?? 0);
-    for (const r of res.responses) {
-      if (r.error)
-        throw new Error(
-          `failure-rate aggregation failed: ${r.error.type ?? ''} ${r.error.reason ?? JSON.stringify(r.error)}`,
-        );
-      Object.assign(buckets, r.aggregations?.signatures?.buckets ?? {});
-    }
+    for (const r of res.responses) Object.assign(buckets, r.aggregations?.signatures?.buckets ?? {});
   }
   const nBuckets = (end - start) / bucketMs;
   const since24h = end - DAY_MS;

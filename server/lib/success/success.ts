@@ -10,7 +10,7 @@ import { DEFAULT_LOG_INDEX_PATTERN } from '../../../common/constants';
 import { LOG_FIELDS } from '../../../common/log_fields';
 import { EngineClient, search } from '../../../lib/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
-import { batchSizeOf, chunks, MAX_CONCURRENT_BATCHES, mapBounded } from '../batches';
+import { BatchOptions, batchSizeOf, chunks, mapSplitting } from '../batches';
 import { DAY_MS, IncompleteCountError, isFailedStatus, windowFilter } from '../rates/rates';
 
 export const SUCCESS_WARNING_THRESHOLD = 0.1;
@@ -20,9 +20,12 @@ export interface SignatureBuildsOptions extends RatesFilters {
   end?: number;
   windowMs?: number;
   maxBuildsPerSignature?: number;
-  /** Most signatures per engine request, and requests in flight (batches.ts). */
+  /** Only lines of these builds (the preview's overlap: the other signatures within the draft's builds). */
+  buildUuids?: string[];
+  /** Most signatures per engine request, requests in flight, split notices (batches.ts). */
   batchSize?: number;
   concurrency?: number;
+  onSplit?: BatchOptions['onSplit'];
 }
 
 export interface SignatureBuilds {
@@ -40,38 +43,41 @@ export async function signatureBuilds(
   const end = options.end ?? Date.now();
   const start = end - (options.windowMs ?? 10 * DAY_MS);
   const limit = options.maxBuildsPerSignature ?? 10000;
-  const answers = await mapBounded(
-    chunks(signatures, batchSizeOf(options)),
-    options.concurrency ?? MAX_CONCURRENT_BATCHES,
-    (part) => {
-      const filters: Record<string, object> = {};
-      for (const c of part) filters[c.signature.id] = c.query;
-      return search(
-        engine,
-        options.index ?? DEFAULT_LOG_INDEX_PATTERN,
-        {
-          size: 0,
-          track_total_hits: false,
-          query: { bool: { filter: windowFilter(start, end, options) } },
-          aggs: {
-            signatures: {
-              filters: { filters },
-              aggs: {
-                builds: {
-                  multi_terms: {
-                    terms: [{ field: LOG_FIELDS.buildUuid }, { field: LOG_FIELDS.buildStatus, missing: '' }],
-                    size: limit,
-                    shard_size: limit,
-                  },
+  const answers = await mapSplitting(chunks(signatures, batchSizeOf(options)), options, (part) => {
+    const filters: Record<string, object> = {};
+    for (const c of part) filters[c.signature.id] = c.query;
+    return search(
+      engine,
+      options.index ?? DEFAULT_LOG_INDEX_PATTERN,
+      {
+        size: 0,
+        track_total_hits: false,
+        query: {
+          bool: {
+            filter: [
+              ...windowFilter(start, end, options),
+              ...(options.buildUuids ? [{ terms: { [LOG_FIELDS.buildUuid]: options.buildUuids } }] : []),
+            ],
+          },
+        },
+        aggs: {
+          signatures: {
+            filters: { filters },
+            aggs: {
+              builds: {
+                multi_terms: {
+                  terms: [{ field: LOG_FIELDS.buildUuid }, { field: LOG_FIELDS.buildStatus, missing: '' }],
+                  size: limit,
+                  shard_size: limit,
                 },
               },
             },
           },
         },
-        { ignore_unavailable: true, allow_no_indices: true },
-      );
-    },
-  );
+      },
+      { ignore_unavailable: true, allow_no_indices: true },
+    );
+  });
   const res = {
     took: answers.reduce((sum, r) => sum + (r.took ?? 0), 0),
     aggregations: {

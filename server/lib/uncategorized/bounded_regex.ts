@@ -5,6 +5,7 @@
  */
 import { Worker } from 'worker_threads';
 import { REGEX_TIME_LIMIT_MS } from '../../../common/constants';
+import { RequestError } from '../errors';
 
 /** Plain JS for the worker (`eval`), so that it runs the same from the TypeScript sources and the built plugin. */
 const WORKER_SOURCE = `
@@ -13,8 +14,11 @@ const re = new RegExp(workerData.pattern);
 parentPort.postMessage(workerData.values.map((v) => re.test(v)));
 `;
 
-export class RegexLimitError extends Error {
-  readonly statusCode = 400;
+export class RegexLimitError extends RequestError {
+  constructor(message: string) {
+    super(400, message);
+    this.name = 'RegexLimitError';
+  }
 }
 
 /** Which of `values` match `pattern`. Throws RegexLimitError (400) for an invalid pattern or one that runs too long. */
