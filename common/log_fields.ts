@@ -60,6 +60,77 @@ export const BUILD_SOURCE_FIELDS = (
   ] as const
 ).map((k) => sourceName(LOG_FIELDS[k]));
 
+/**
+ * One log document as our code reads it: every `_source` read goes through readLogDocument, so the field
+ * names live in LOG_FIELDS only. Every field is optional: a line carries what its sender gave it.
+ */
+export interface LogDocument {
+  timestamp?: string;
+  message?: string;
+  buildUuid?: string;
+  buildName?: string;
+  buildStatus?: string;
+  /** `build_change` is a number; an empty value (a periodic build) is left out. */
+  buildChange?: number;
+  buildPatchset?: string;
+  buildQueue?: string;
+  buildBranch?: string;
+  project?: string;
+  filename?: string;
+  logUrl?: string;
+  voting?: number;
+  lineNumber?: number | string;
+}
+
+const TEXT_FIELDS = [
+  'timestamp',
+  'message',
+  'buildUuid',
+  'buildName',
+  'buildStatus',
+  'buildQueue',
+  'buildBranch',
+  'project',
+  'filename',
+  'logUrl',
+] as const satisfies ReadonlyArray<keyof LogFields>;
+
+/** The `_source` of a log document (a search hit's `_source`, possibly filtered) by LOG_FIELDS. */
+export function readLogDocument(source: unknown): LogDocument {
+  const src = (source && typeof source === 'object' ? source : {}) as Record<string, unknown>;
+  const raw = (key: keyof LogFields) => src[sourceName(LOG_FIELDS[key])];
+  const doc: LogDocument = {};
+  for (const key of TEXT_FIELDS) {
+    const v = raw(key);
+    if (v !== undefined && v !== null) doc[key] = String(v);
+  }
+  const change = raw('buildChange');
+  if (change !== undefined && change !== '') doc.buildChange = Number(change);
+  const patchset = raw('buildPatchset');
+  if (patchset !== undefined) doc.buildPatchset = String(patchset);
+  const voting = raw('voting');
+  if (voting !== undefined) doc.voting = Number(voting);
+  const line = raw('lineNumber');
+  if (line !== undefined && line !== null) doc.lineNumber = line as number | string;
+  return doc;
+}
+
+/** The `_source` filter that fetches these fields of a log document. */
+export function logSourceFields(...keys: Array<keyof LogFields>): string[] {
+  return keys.map((k) => sourceName(LOG_FIELDS[k]));
+}
+
+/** The link to a line: its file's URL, with `#<line number>` when the document has one. */
+export function lineLink(doc: LogDocument): string {
+  const url = doc.logUrl ?? '';
+  return doc.lineNumber === undefined || url === '' ? url : `${url}#${doc.lineNumber}`;
+}
+
+/** The build's log folder: the file URL up to its last slash. */
+export function logRootOf(logUrl: string | undefined): string | undefined {
+  return logUrl ? logUrl.slice(0, logUrl.lastIndexOf('/') + 1) : undefined;
+}
+
 /** ci-log-processing's test-result index (one document per test, `test_name`, `test_status`). */
 export const DEFAULT_SUBUNIT_INDEX_PATTERN = 'subunit-*';
 export const SUBUNIT_FIELDS = {

@@ -11,9 +11,11 @@ import { CONFIG_PATH, DEFAULT_LOG_INDEX_PATTERN, FAILED_BUILD_STATUSES } from '.
 import { DEFAULT_END_MARKER, type EndMarker } from './lib/classify/readiness';
 import type { TrackerConfig } from './lib/bugs/trackers';
 
-export type WebhookType = 'slack' | 'matrix' | 'json';
+export const WEBHOOK_TYPES = ['slack', 'matrix', 'json'] as const;
+export type WebhookType = (typeof WEBHOOK_TYPES)[number];
 /** elastic-recheck's channel events: positive = a known bug was found, negative = unrecognized / not ready. */
-export type ReportEvent = 'positive' | 'negative';
+export const REPORT_EVENTS = ['positive', 'negative'] as const;
+export type ReportEvent = (typeof REPORT_EVENTS)[number];
 
 export interface WebhookConfig {
   /** Unique channel name; used as the report key `chat:<name>`. */
@@ -497,7 +499,7 @@ export function parseConfig(raw: unknown): RecheckConfig {
     if (!name) hook.problem('name', 'required');
     seen.add(name);
     const type = hook.string('type', 'slack');
-    if (!['slack', 'matrix', 'json'].includes(type))
+    if (!(WEBHOOK_TYPES as readonly string[]).includes(type))
       hook.problem('type', `expected slack, matrix or json, got ${describe(type)}`);
     const url = hook.url('url');
     if (!hook.has('url')) hook.problem('url', 'required');
@@ -512,7 +514,7 @@ export function parseConfig(raw: unknown): RecheckConfig {
       roomId,
       token,
       projects: hook.stringList('projects', ['all']),
-      events: hook.stringList('events', ['positive', 'negative'], ['positive', 'negative']) as ReportEvent[],
+      events: hook.stringList('events', [...REPORT_EVENTS], [...REPORT_EVENTS]) as ReportEvent[],
       pipelines: hook.stringList('pipelines', []),
     });
   });

@@ -22,7 +22,8 @@ export const CLUSTERS_PER_PAGE = 10;
 /** Buckets of a cluster's trend over the window. */
 export const TREND_BUCKETS = 10;
 
-export type ClusterSort = 'size' | 'growth';
+export const CLUSTER_SORTS = ['size', 'growth'] as const;
+export type ClusterSort = (typeof CLUSTER_SORTS)[number];
 
 export interface ClustersQuery {
   days?: number;
@@ -168,8 +169,8 @@ export function validateClustersQuery(data: unknown): Validated<ClustersQuery> {
     if (v.value) out[key] = v.value;
   }
   if (q.sort !== undefined) {
-    if (q.sort !== 'size' && q.sort !== 'growth') return fail(['sort'], 'expected "size" or "growth"');
-    out.sort = q.sort;
+    if (!(CLUSTER_SORTS as readonly unknown[]).includes(q.sort)) return fail(['sort'], 'expected "size" or "growth"');
+    out.sort = q.sort as ClusterSort;
   }
   if (q.search !== undefined) {
     if (typeof q.search !== 'string' || q.search.length > MAX_CLUSTER_SEARCH)

@@ -107,7 +107,8 @@ export interface ImportRequest {
   overwrite?: boolean;
 }
 
-export type ImportOutcome = 'created' | 'updated' | 'unchanged' | 'conflict' | 'invalid';
+export const IMPORT_OUTCOMES = ['created', 'updated', 'unchanged', 'conflict', 'invalid'] as const;
+export type ImportOutcome = (typeof IMPORT_OUTCOMES)[number];
 
 export interface ImportItemReport {
   file: string;

@@ -50,9 +50,9 @@ function entryLines(lines: string[]): number[] {
 /** Parse a bundle. Every entry is checked; any error rejects the whole bundle (nothing is imported). */
 export function parseSignatureBundle(text: string, fileName = 'bundle'): BundleParseResult {
   const warnings: SignatureProblem[] = [];
-  let doc: any;
+  let loaded: unknown;
   try {
-    doc = yaml.load(text, { filename: fileName, schema: yaml.CORE_SCHEMA });
+    loaded = yaml.load(text, { filename: fileName, schema: yaml.CORE_SCHEMA });
   } catch (e) {
     return { ok: false, errors: [yamlProblem(fileName, e)], warnings };
   }
@@ -61,8 +61,9 @@ export function parseSignatureBundle(text: string, fileName = 'bundle'): BundleP
     errors: [{ file: fileName, key, message }],
     warnings,
   });
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+  if (!loaded || typeof loaded !== 'object' || Array.isArray(loaded))
     return top('a bundle must be a mapping with version, kind and signatures');
+  const doc = loaded as Record<string, unknown>;
   for (const k of Object.keys(doc))
     if (!['version', 'kind', 'exported', 'signatures'].includes(k))
       return top(`unknown key '${k}' in the bundle; known keys: version, kind, exported, signatures`, k);
@@ -74,12 +75,13 @@ export function parseSignatureBundle(text: string, fileName = 'bundle'): BundleP
       'version',
     );
   if (!Array.isArray(doc.signatures)) return top("'signatures' must be a list", 'signatures');
+  const entries: unknown[] = doc.signatures;
   const lines = text.split(/\r?\n/);
   const starts = entryLines(lines);
   const errors: SignatureProblem[] = [];
   const signatures: Signature[] = [];
   const seen = new Map<string, number>();
-  doc.signatures.forEach((entry: any, i: number) => {
+  entries.forEach((entry, i) => {
     const where = `${fileName} signatures[${i}]`;
     const baseLine = starts[i];
     const entryText =
@@ -96,7 +98,7 @@ export function parseSignatureBundle(text: string, fileName = 'bundle'): BundleP
       });
       return;
     }
-    const { id, ...rest } = entry;
+    const { id, ...rest } = entry as Record<string, unknown>;
     const sid = typeof id === 'number' ? String(id) : id;
     if (typeof sid !== 'string' || !SIGNATURE_ID_RE.test(sid)) {
       errors.push({

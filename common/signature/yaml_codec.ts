@@ -116,8 +116,8 @@ function typeName(v: unknown): string {
 
 /** js-yaml's parse error as a problem with the 1-based line and column it marks. */
 export function yamlProblem(fileName: string, error: unknown): SignatureProblem {
-  const ex = error as yaml.YAMLException;
-  const mark = (ex as any).mark;
+  const ex = error as yaml.YAMLException & { mark?: { line: number; column: number } };
+  const mark = ex.mark;
   return {
     file: fileName,
     line: mark ? mark.line + 1 : undefined,

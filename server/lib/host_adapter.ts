@@ -25,7 +25,7 @@ export type HostKind = 'kibana' | 'osd';
 
 /** OSD's CoreSetup/CoreStart carry `opensearch`, Kibana's carry `elasticsearch`. */
 export function detectHost(core: CoreSetup | CoreStart): HostKind {
-  return 'opensearch' in core && (core as any).opensearch ? 'osd' : 'kibana';
+  return 'opensearch' in core && (core as { opensearch?: unknown }).opensearch ? 'osd' : 'kibana';
 }
 
 function clusterClient(core: CoreRequestHandlerContext): ScopedClusterClient {

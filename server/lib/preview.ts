@@ -7,10 +7,9 @@
  * one (withOverlapping; in batches of signatures for a large set, batches.ts).
  */
 import type { PreviewRequest, PreviewResponse, PreviewSample } from '../../common/api/preview';
-import { LOG_FIELDS } from '../../common/log_fields';
+import { lineLink, LOG_FIELDS, readLogDocument } from '../../common/log_fields';
 import type { Signature } from '../../common/signature/types';
 import type { BatchOptions } from './batches';
-import { lineLink } from './classify/classify';
 import { EngineClient, search } from '../../lib/engine_client';
 import { DAY_MS, failureRates, HOUR_MS, resolveWindow } from './rates/rates';
 import { CompiledSignature, compileSignatures } from './signatures/compile';
@@ -81,16 +80,19 @@ export async function previewSignature(
   ]);
   const builds = await withOverlapping(engine, draftBuilds, compiledOthers, window);
   const rate = rates.signatures[0];
-  const samples: PreviewSample[] = samplesRes.hits.hits.map((h: any) => ({
-    file: h._source.filename,
-    line: h._source.message,
-    timestamp: h._source['@timestamp'],
-    link: lineLink(h._source),
-    uuid: h._source.build_uuid,
-    job: h._source.build_name,
-    status: h._source.build_status,
-    ...(h._source.project ? { project: h._source.project } : {}),
-  }));
+  const samples: PreviewSample[] = samplesRes.hits.hits.map((h) => {
+    const doc = readLogDocument(h._source);
+    return {
+      file: doc.filename!,
+      line: doc.message!,
+      timestamp: doc.timestamp!,
+      link: lineLink(doc),
+      uuid: doc.buildUuid!,
+      job: doc.buildName!,
+      status: doc.buildStatus!,
+      ...(doc.project ? { project: doc.project } : {}),
+    };
+  });
   const success = successChecks(builds).find((c) => c.signatureId === PREVIEW_ID)!;
   return {
     start: rates.start,

@@ -7,7 +7,9 @@
 import { SIGNATURE_SAVED_OBJECT_TYPE } from '../../common/constants';
 import {
   HistoryAction,
+  IMPORT_OUTCOMES,
   ImportItemReport,
+  ImportOutcome,
   ImportReport,
   ImportRequest,
   SIGNATURE_HISTORY_SAVED_OBJECT_TYPE,
@@ -336,7 +338,7 @@ export class SignatureStore {
         }
       }
     }
-    const counts = { created: 0, updated: 0, unchanged: 0, conflict: 0, invalid: 0 };
+    const counts = Object.fromEntries(IMPORT_OUTCOMES.map((o) => [o, 0])) as Record<ImportOutcome, number>;
     for (const item of items) counts[item.outcome]++;
     return { dryRun, counts, items };
   }

@@ -41,7 +41,7 @@ export function registerQueryRoutes({ router, host, config }: RouteDeps): void {
         allowNonvoting: allowNonvoting ?? false,
         scope,
       });
-      const { ast: _ast, indexFields: _fields, ...verdict } = v as any;
+      const { ast: _ast, indexFields: _fields, ...verdict } = v;
       return response.ok({ body: verdict });
     }),
   );

@@ -21,15 +21,18 @@ export class AuthInfoError extends EngineRequestError {
   }
 }
 
-function statusOf(error: any): number | undefined {
+/** What both host client libraries put on an error with an answer. */
+type HostClientError = { message?: string; statusCode?: number; meta?: { statusCode?: number; body?: unknown } };
+
+function statusOf(error: HostClientError | undefined): number | undefined {
   return error?.meta?.statusCode ?? error?.statusCode;
 }
 
 /** The engine's answer to a route no plugin registered (RestController: 400 "no handler found for uri"). */
 export function isSecurityAbsent(error: unknown): boolean {
-  const status = statusOf(error);
+  const e = error as HostClientError | undefined;
+  const status = statusOf(e);
   if (status !== 400 && status !== 404 && status !== 405) return false;
-  const e = error as any;
   const text = [
     typeof e?.meta?.body === 'string' ? e.meta.body : JSON.stringify(e?.meta?.body ?? ''),
     e?.message ?? '',
@@ -56,7 +59,7 @@ export function parseAuthInfo(body: unknown): OsdIdentity {
 
 /** The identity, or null when the cluster has no security plugin. Other errors (401, unreachable) are thrown. */
 export async function fetchAuthInfo(client: HostSearchClient): Promise<OsdIdentity | null> {
-  let answer: any;
+  let answer: unknown;
   try {
     answer = await client.transport.request({ method: 'GET', path: AUTHINFO_PATH });
   } catch (error) {
@@ -65,6 +68,8 @@ export async function fetchAuthInfo(client: HostSearchClient): Promise<OsdIdenti
   }
   // OSD's client answers { body, statusCode }; Kibana's the body itself.
   return parseAuthInfo(
-    answer && typeof answer === 'object' && 'body' in answer && 'statusCode' in answer ? answer.body : answer,
+    answer && typeof answer === 'object' && 'body' in answer && 'statusCode' in answer
+      ? (answer as { body: unknown }).body
+      : answer,
   );
 }

@@ -41,7 +41,9 @@ import {
   FAILED_TEST_STATUSES,
   LOG_FIELDS,
   SUBUNIT_FIELDS,
-  sourceName,
+  lineLink,
+  logSourceFields,
+  readLogDocument,
 } from '../../../common/log_fields';
 import { EngineClient, msearch, msearchItemError, search } from '../../../lib/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
@@ -87,18 +89,12 @@ export interface ClassifyOptions {
   now?: () => number;
 }
 
-const LINE_SOURCE = ['@timestamp', 'filename', 'message', 'log_url', sourceName(LOG_FIELDS.lineNumber)];
+const LINE_SOURCE = logSourceFields('timestamp', 'filename', 'message', 'logUrl', 'lineNumber');
 const BUILD_SOURCE = [LOG_FIELDS.timestamp, ...BUILD_SOURCE_FIELDS];
 
 /** Strips subunit `[attr,...]` suffixes: `tempest.api.x.test_y[id-1,smoke]` -> `tempest.api.x.test_y`. */
 export function bareTestId(name: string): string {
   return name.replace(/\[[^\]]*\]$/, '');
-}
-
-export function lineLink(src: any): string {
-  const url: string = src.log_url ?? '';
-  const n = src[sourceName(LOG_FIELDS.lineNumber)];
-  return n === undefined || n === null || url === '' ? url : `${url}#${n}`;
 }
 
 /** The request bodies of one classification (exported for the benchmark and tests). */
@@ -239,12 +235,10 @@ function testResults(r: any): { failedTests: Set<string>; hasTestResults: boolea
   };
 }
 
-const toLine = (src: any): MatchedLine => ({
-  file: src.filename,
-  line: src.message,
-  timestamp: src['@timestamp'],
-  link: lineLink(src),
-});
+function toLine(source: unknown): MatchedLine {
+  const doc = readLogDocument(source);
+  return { file: doc.filename!, line: doc.message!, timestamp: doc.timestamp!, link: lineLink(doc) };
+}
 
 /**
  * The filters aggregation over the build's lines (+ its failed tests): one request, or for many
@@ -288,7 +282,7 @@ async function filtersBuild(
     took += res.responses.reduce((m, r) => Math.max(m, r.took ?? 0), 0); // summed over the batches
   }
   const metaHit = answers[0].responses[0].aggregations.meta.hits.hits[0];
-  const build = buildInfoFromSource(metaHit._source, metaHit._source['@timestamp']);
+  const build = buildInfoFromSource(metaHit._source, readLogDocument(metaHit._source).timestamp);
   const tests = answers[0].responses[1]
     ? testResults(answers[0].responses[1])
     : { failedTests: undefined, hasTestResults: false };
@@ -351,7 +345,7 @@ async function percolateBuild(
   const tests = res.responses[1] ? testResults(res.responses[1]) : { failedTests: undefined, hasTestResults: false };
   const last = sources[sources.length - 1];
   return {
-    build: buildInfoFromSource(last, last['@timestamp']),
+    build: buildInfoFromSource(last, readLogDocument(last).timestamp),
     perSignature,
     ...tests,
     took: docs.took + (perc.took ?? 0),

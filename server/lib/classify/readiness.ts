@@ -4,7 +4,7 @@
  * request per attempt, and "not ready" is a result, not an exception.
  */
 import type { BuildInfo, BuildRef, ReadinessReport } from '../../../common/api/classify';
-import { BUILD_SOURCE_FIELDS, LOG_FIELDS, sourceName } from '../../../common/log_fields';
+import { BUILD_SOURCE_FIELDS, LOG_FIELDS, logRootOf, readLogDocument } from '../../../common/log_fields';
 import { DEFAULT_LOG_INDEX_PATTERN } from '../../../common/constants';
 import { EngineClient, search } from '../../../lib/engine_client';
 
@@ -74,20 +74,21 @@ export function buildRefFilter(ref: BuildRef): object[] {
   ];
 }
 
-export function buildInfoFromSource(src: any, lastTimestamp?: string): BuildInfo {
-  const logUrl: string | undefined = src[sourceName(LOG_FIELDS.logUrl)];
+/** The build a log document belongs to (every line of a build carries its fields). */
+export function buildInfoFromSource(source: unknown, lastTimestamp?: string): BuildInfo {
+  const doc = readLogDocument(source);
   return {
-    uuid: src.build_uuid,
-    job: src.build_name,
-    status: src.build_status,
-    project: src.project,
-    branch: src.build_branch,
-    queue: src.build_queue,
-    change: src.build_change === '' || src.build_change === undefined ? undefined : Number(src.build_change),
-    patchset: src.build_patchset === undefined ? undefined : String(src.build_patchset),
-    voting: src.voting === undefined ? undefined : Number(src.voting),
+    uuid: doc.buildUuid!,
+    job: doc.buildName!,
+    status: doc.buildStatus!,
+    project: doc.project,
+    branch: doc.buildBranch,
+    queue: doc.buildQueue,
+    change: doc.buildChange,
+    patchset: doc.buildPatchset,
+    voting: doc.voting,
     lastTimestamp,
-    logRoot: logUrl ? logUrl.slice(0, logUrl.lastIndexOf('/') + 1) : undefined,
+    logRoot: logRootOf(doc.logUrl),
   };
 }
 

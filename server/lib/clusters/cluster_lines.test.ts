@@ -173,6 +173,11 @@ describe('choosing the telling lines of a build', () => {
     expect(ordinary.templates).toEqual([
       'Deprecated: Option "use_neutron" from group "DEFAULT" is deprecated for removal.',
     ]);
+    // the engine excludes a template's lines by its three rarest words (ties: alphabetical), in its order
+    expect(ordinary.exclusions).toEqual(['deprecated default for']);
+    expect(
+      ordinaryLines(['alpha beta rare common', 'xx common', 'alpha beta rare common', 'yy common']).exclusions,
+    ).toEqual(['alpha beta rare']);
     expect(ordinary.vocabulary.has('deprecated')).toBe(true);
     expect(novelty('controller | Job: tempest-full-py3', ordinary.vocabulary)).toBe(0);
     expect(novelty('controller | Hash Sum mismatch', ordinary.vocabulary)).toBe(1);

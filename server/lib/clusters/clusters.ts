@@ -32,10 +32,10 @@ import {
 } from '../../../common/api/clusters';
 import type { RatesFilters } from '../../../common/api/rates';
 import { DEFAULT_LOG_INDEX_PATTERN, FAILED_BUILD_STATUSES } from '../../../common/constants';
-import { LOG_FIELDS } from '../../../common/log_fields';
+import { LOG_FIELDS, logSourceFields, readLogDocument } from '../../../common/log_fields';
 import type { Signature } from '../../../common/signature/types';
 import { lineScore } from '../../../common/telling_line';
-import { EngineClient, search } from '../../../lib/engine_client';
+import { EngineClient, search, SearchResponse } from '../../../lib/engine_client';
 import { DAY_MS } from '../rates/rates';
 import { compileSignatures, CompiledSignature } from '../signatures/compile';
 import { uncategorizedFailures } from '../uncategorized/uncategorized';
@@ -212,7 +212,7 @@ const successQuery = (filter: object[], extra: object[]) => ({
   // whole successful builds in build-uuid order, chosen by the data only (not by index names or how it was
   // indexed), so that the same data gives the same clusters and ids
   sort: [{ [LOG_FIELDS.buildUuid]: 'asc' }, { [LOG_FIELDS.timestamp]: 'asc' }, { [LOG_FIELDS.logUrl]: 'asc' }],
-  _source: ['message'],
+  _source: logSourceFields('message'),
 });
 
 /** Lines of successful builds: the builds whose uuid starts with SAMPLE_PREFIX, or all when they are too few. */
@@ -222,7 +222,7 @@ export async function successLines(
   filter: object[],
 ): Promise<{ lines: string[]; took: number }> {
   const opts = { ignore_unavailable: true, allow_no_indices: true };
-  const lines = (res: any) => res.hits.hits.map((h: any) => String(h._source?.message ?? ''));
+  const lines = (res: SearchResponse) => res.hits.hits.map((h) => readLogDocument(h._source).message ?? '');
   const sampled = await search(
     engine,
     index,
@@ -265,7 +265,7 @@ async function candidateLines(
               top_hits: {
                 size: CANDIDATES_PER_BUILD,
                 sort: [{ _score: 'desc' }, { [LOG_FIELDS.timestamp]: 'asc' }],
-                _source: ['message', 'filename', 'log_url', '@timestamp'],
+                _source: logSourceFields('message', 'filename', 'logUrl', 'timestamp'),
               },
             },
           },
@@ -276,13 +276,13 @@ async function candidateLines(
   );
   for (const b of res.aggregations?.builds?.buckets ?? []) {
     const list: Candidate[] = b.lines.hits.hits.map((h: any) => {
-      const s = h._source ?? {};
-      const line = String(s.message ?? '');
+      const doc = readLogDocument(h._source);
+      const line = doc.message ?? '';
       return {
         line,
-        file: s.filename === undefined ? undefined : String(s.filename),
-        logUrl: s.log_url,
-        time: Date.parse(s['@timestamp']) || 0,
+        file: doc.filename,
+        logUrl: doc.logUrl,
+        time: Date.parse(doc.timestamp ?? '') || 0,
         score: lineScore(line),
         novel: novelty(line, vocabulary),
       };

@@ -1,5 +1,6 @@
 /* Engine health and indexing lag, as elastic-recheck showed "indexing behind by N hours". */
 import type { HealthResponse } from '../../../common/api/health';
+import { LOG_FIELDS, logSourceFields, readLogDocument } from '../../../common/log_fields';
 import { EngineClient, EngineRequestError, search } from '../../../lib/engine_client';
 
 export async function readHealth(
@@ -23,18 +24,18 @@ export async function readHealth(
     }
     throw error;
   }
-  const newest = await search<{ '@timestamp'?: string }>(
+  const newest = await search(
     engine,
     indexPattern,
     {
       size: 1,
-      sort: [{ '@timestamp': { order: 'desc', unmapped_type: 'date' } }],
-      _source: ['@timestamp'],
+      sort: [{ [LOG_FIELDS.timestamp]: { order: 'desc', unmapped_type: 'date' } }],
+      _source: logSourceFields('timestamp'),
       track_total_hits: false,
     },
     { ignore_unavailable: true, allow_no_indices: true },
   );
-  const newestTimestamp = newest.hits.hits[0]?._source?.['@timestamp'] ?? null;
+  const newestTimestamp = readLogDocument(newest.hits.hits[0]?._source).timestamp ?? null;
   const lagSeconds = newestTimestamp
     ? Math.max(0, Math.round((now.getTime() - Date.parse(newestTimestamp)) / 1000))
     : null;

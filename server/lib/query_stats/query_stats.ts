@@ -70,7 +70,7 @@ export async function queryStats(
   const attributes = (options.fields ?? (await mappedAttributes(engine, index))).filter(
     (f) =>
       !f.startsWith('@') &&
-      f !== 'message' &&
+      f !== LOG_FIELDS.message &&
       !options.exclude?.includes(f) &&
       (options.verbose || !NOISE_ATTRIBUTES.includes(f)),
   );

@@ -1,17 +1,10 @@
 /** @jest-layer engine */
+/* failureRates on the real engine; how the signatures are split into searches is in rates_plan.test.ts (unit layer). */
 import { build, createLogIndex, logDoc, TestIndex } from '../../../test/fixtures/log_index';
 import { sig } from '../../../test/fixtures/signatures';
 import { compileSignatures } from '../signatures/compile';
 import { messageDocFrequencies } from '../signatures/anchors';
-import {
-  absentTokens,
-  failureRates,
-  HOUR_MS,
-  IncompleteCountError,
-  isFailedStatus,
-  planRatesSearches,
-  windowFilter,
-} from './rates';
+import { absentTokens, failureRates, HOUR_MS, IncompleteCountError, isFailedStatus, windowFilter } from './rates';
 
 /* A deterministic scenario: 1,200 builds over 12 days in two indices (3 shards each, so terms
  * results are merged across 6 shards), some builds with lines in two hours and across the index
@@ -259,51 +252,5 @@ describe('failureRates (one aggregation request, exact distinct-build counts)', 
     await expect(
       failureRates(day1.engine, signatures, { index: day1.name, end: END, windowMs: 5000, bucketMs: 3000 }),
     ).rejects.toThrow('windowMs (5000) must be a positive multiple of bucketMs (3000)');
-  });
-});
-
-describe('planRatesSearches (how the signatures are split into the searches of one _msearch)', () => {
-  const compiled = compileSignatures([
-    sig('rare-1', 'message:"PortBindingFailed here"'),
-    sig('rare-2', 'message:VirtualInterfaceCreateException'),
-    sig('common-1', 'message:failed'),
-    sig('common-2', 'message:failed AND message:"never seen"'),
-    sig('wild', 'message:fail*'),
-  ]);
-  const anchors = compiled.map((c) => c.anchors);
-  const df = new Map([
-    ['portbindingfailed', 3],
-    ['virtualinterfacecreateexception', 5],
-    ['failed', 200000],
-    ['never', 150000],
-    ['seen', 150000],
-  ]);
-  const ids = (groups: ReturnType<typeof planRatesSearches>) =>
-    groups.map((g) => [g.signatures.map((c) => c.signature.id).sort(), g.anchors]);
-
-  it('keeps a common anchor away from the rare ones, shares searches by token, leaves the unanchored un-narrowed', () => {
-    expect(anchors).toEqual([['portbindingfailed'], ['virtualinterfacecreateexception'], ['failed'], ['failed'], null]);
-    expect(ids(planRatesSearches(compiled, anchors, df, 3000))).toEqual([
-      [
-        ['rare-1', 'rare-2'],
-        ['portbindingfailed', 'virtualinterfacecreateexception'],
-      ],
-      [['common-1', 'common-2'], ['failed']],
-      [['wild'], null],
-    ]);
-  });
-
-  it('without statistics every token counts alike; a search cost of 0 gives each signature its own search', () => {
-    // each token then costs the same, so a third token is not worth a third check per line: 2 searches
-    expect(ids(planRatesSearches(compiled, anchors, undefined, 3000))).toEqual([
-      [
-        ['rare-1', 'rare-2'],
-        ['portbindingfailed', 'virtualinterfacecreateexception'],
-      ],
-      [['common-1', 'common-2'], ['failed']],
-      [['wild'], null],
-    ]);
-    expect(planRatesSearches(compiled, anchors, undefined, 1e9).map((g) => g.signatures.length)).toEqual([4, 1]);
-    expect(planRatesSearches(compiled, anchors, df, 0).map((g) => g.signatures.length)).toEqual([1, 1, 1, 1, 1]);
   });
 });

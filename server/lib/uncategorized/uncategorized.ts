@@ -21,6 +21,10 @@ import {
   DEFAULT_SUBUNIT_INDEX_PATTERN,
   FAILED_TEST_STATUSES,
   LOG_FIELDS,
+  LogDocument,
+  logRootOf,
+  logSourceFields,
+  readLogDocument,
   SUBUNIT_FIELDS,
 } from '../../../common/log_fields';
 import type { RatesFilters } from '../../../common/api/rates';
@@ -236,7 +240,7 @@ export async function uncategorizedFailures(
     .sort((a, b) => b.last - a.last || (a.uuid < b.uuid ? -1 : 1));
   const pageBuilds = unexplainedAll.slice((page - 1) * perPage, page * perPage);
 
-  const details = new Map<string, any>();
+  const details = new Map<string, LogDocument>();
   if (pageBuilds.length && options.details !== false) {
     const d = await search(
       engine,
@@ -246,36 +250,38 @@ export async function uncategorizedFailures(
         query: { bool: { filter: [{ terms: { [LOG_FIELDS.buildUuid]: pageBuilds.map((b) => b.uuid) } }] } },
         collapse: { field: LOG_FIELDS.buildUuid },
         sort: [{ [LOG_FIELDS.timestamp]: 'desc' }],
-        _source: [
-          'build_uuid',
-          'build_status',
-          'log_url',
-          'build_change',
-          'build_patchset',
-          'build_queue',
-          'build_branch',
-        ],
+        _source: logSourceFields(
+          'buildUuid',
+          'buildStatus',
+          'logUrl',
+          'buildChange',
+          'buildPatchset',
+          'buildQueue',
+          'buildBranch',
+        ),
       },
       { ignore_unavailable: true, allow_no_indices: true },
     );
     took += d.took;
-    for (const h of d.hits.hits) details.set((h._source as any).build_uuid, h._source);
+    for (const h of d.hits.hits) {
+      const doc = readLogDocument(h._source);
+      details.set(doc.buildUuid!, doc);
+    }
   }
   const unexplained: UnexplainedBuild[] = pageBuilds.map((b) => {
-    const src = details.get(b.uuid) ?? {};
-    const logUrl: string | undefined = src.log_url;
+    const doc: LogDocument = details.get(b.uuid) ?? {};
     return {
       uuid: b.uuid,
       job: b.job,
       project: b.project,
-      status: src.build_status,
+      status: doc.buildStatus!,
       timestamp: new Date(b.last).toISOString(),
-      logUrl,
-      logRoot: logUrl ? logUrl.slice(0, logUrl.lastIndexOf('/') + 1) : undefined,
-      change: src.build_change === undefined || src.build_change === '' ? undefined : Number(src.build_change),
-      patchset: src.build_patchset === undefined ? undefined : String(src.build_patchset),
-      queue: src.build_queue,
-      branch: src.build_branch,
+      logUrl: doc.logUrl,
+      logRoot: logRootOf(doc.logUrl),
+      change: doc.buildChange,
+      patchset: doc.buildPatchset,
+      queue: doc.buildQueue,
+      branch: doc.buildBranch,
     };
   });
   return {
