@@ -125,7 +125,11 @@ export function synthWord(i: number): string {
 export function benchSignatures(base: Signature[], count: number, filler: Signature[] = []): Signature[] {
   const ids = new Set(base.map((b) => b.id));
   const pool: Signature[] = [...base];
-  for (const f of filler) if (!ids.has(f.id)) (pool.push(f), ids.add(f.id));
+  for (const f of filler)
+    if (!ids.has(f.id)) {
+      pool.push(f);
+      ids.add(f.id);
+    }
   const out = pool.slice(0, count);
   for (let i = out.length; i < count; i++) {
     const b = pool[i % pool.length];

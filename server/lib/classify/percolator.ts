@@ -151,6 +151,11 @@ export function builtPercolatorIndex(
 
 /** Forgets what this process knows about a percolator index (it was deleted, or all with no name). */
 export function forgetPercolatorIndex(name?: string): void {
-  if (name) (ready.delete(name), built.delete(name));
-  else (ready.clear(), built.clear());
+  if (name) {
+    ready.delete(name);
+    built.delete(name);
+  } else {
+    ready.clear();
+    built.clear();
+  }
 }
