@@ -32,7 +32,7 @@ describe('npm run bench (tiny)', () => {
       `${n} classify elastic-recheck`,
       `${n} classify ours`,
       `${n} classify ours`,
-      `${n} classify ours`,
+      `${n} classify ours, default`,
       `${n} classify alternative`,
       `${n} classify alternative`,
       `${n} graphs elastic-recheck`,
@@ -76,7 +76,7 @@ describe('npm run bench (tiny)', () => {
     expect(sigs[2].query).toBe('(message:x) AND message:"benchsynaaac"');
     expect(sigs[4].query).toBe('(message:x) AND message:"benchsynaaae"');
     expect(new Set(sigs.map((s) => s.query)).size).toBe(5);
-    expect(synthWord(26 * 26 * 26 * 26 + 1)).toBe('benchsynbaaaab');
+    expect(synthWord(26 * 26 * 26 * 26 + 1)).toBe('benchsynbaaab');
     const filler = [
       { id: 'b', query: 'message:dup' },
       { id: 'f', query: 'message:z' },
