@@ -3,7 +3,7 @@
 import * as path from 'path';
 import { httpEngineClient } from '../lib/engine_client';
 import { engineRequest, engineUrl, uniqueName } from '../test/setup/engine';
-import { benchSignatures, formatTable, percentile, runBench, TABLE_HEADER } from './bench';
+import { benchSignatures, formatTable, percentile, runBench, synthWord, TABLE_HEADER, targetOf } from './bench';
 
 describe('npm run bench (tiny)', () => {
   it('prints both ways side by side for each signature count, with identical classification results', async () => {
@@ -32,19 +32,22 @@ describe('npm run bench (tiny)', () => {
       `${n} classify elastic-recheck`,
       `${n} classify ours`,
       `${n} classify ours`,
-      `${n} classify ours`,
+      `${n} classify ours, default`,
       `${n} classify alternative`,
       `${n} classify alternative`,
       `${n} graphs elastic-recheck`,
       `${n} graphs ours`,
       `${n} graphs alternative (previous)`,
       `${n} graphs ours, warm`,
+      `${n} preview ours`,
+      `${n} uncategorized ours`,
     ];
     expect(methods).toEqual([...perCount(5), ...perCount(40)]);
     for (const r of report.rows) {
       expect(r.p50).toBeGreaterThan(0);
       expect(r.p95).toBeGreaterThanOrEqual(r.p50);
-      expect(r.speedup).toBeGreaterThan(0);
+      if (r.task === 'classify' || r.task === 'graphs') expect(r.speedup).toBeGreaterThan(0);
+      else expect(r.speedup).toBeNaN();
       if (r.method.startsWith('elastic-recheck')) expect([r.speedup, r.roundTrips]).toEqual([1, String(r.signatures)]);
     }
     const table = formatTable(report).split('\n');
@@ -69,12 +72,26 @@ describe('npm run bench (tiny)', () => {
     ] as any;
     const sigs = benchSignatures(base, 5);
     expect(sigs.map((s) => s.id)).toEqual(['a', 'b', 'a-s2', 'b-s3', 'a-s4']);
-    expect(sigs[2].query).toBe('(message:x) AND NOT message:"bench never 2"');
+    // each synthesized one has a word of its own (letters only: one token for the standard analyzer)
+    expect(sigs[2].query).toBe('(message:x) AND message:"benchsynaaac"');
+    expect(sigs[4].query).toBe('(message:x) AND message:"benchsynaaae"');
+    expect(new Set(sigs.map((s) => s.query)).size).toBe(5);
+    expect(synthWord(26 * 26 * 26 * 26 + 1)).toBe('benchsynbaaab');
     const filler = [
       { id: 'b', query: 'message:dup' },
       { id: 'f', query: 'message:z' },
     ] as any;
-    expect(benchSignatures(base, 4, filler).map((s) => s.id)).toEqual(['a', 'b', 'f', 'b-s3']);
+    const filled = benchSignatures(base, 4, filler);
+    expect(filled.map((s) => s.id)).toEqual(['a', 'b', 'f', 'a-s3']);
+    expect(filled[3].query).toBe('(message:x) AND message:"benchsynaaad"');
+    const r = { signatures: 1000, task: 'classify', method: 'ours: filters', p50: 40, tookP50: 30, speedup: 60 } as any;
+    expect(targetOf(r)).toBe('p50 <= 50 ms, >= 50x, <= 1.5x took: met');
+    expect(targetOf({ ...r, tookP50: 20 })).toBe('p50 <= 50 ms, >= 50x, <= 1.5x took: MISSED'); // plugin time
+    expect(targetOf({ ...r, task: 'graphs', method: 'ours: failureRates', p50: 1500 })).toBe('p50 <= 1 s: MISSED');
+    expect(targetOf({ ...r, task: 'graphs', method: 'ours: failureRates', p50: 1500, signatures: 10000 })).toBe(
+      'p50 <= 3 s: met',
+    );
+    expect(targetOf({ ...r, method: 'elastic-recheck: 1 search' })).toBeUndefined();
     expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
     expect(percentile([5, 1, 4, 2, 3], 95)).toBe(5);
   });

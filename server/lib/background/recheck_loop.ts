@@ -279,6 +279,9 @@ export class RecheckLoop {
         const classified = await classifyBuild(engine, compiled, ref, {
           index: config.logs.indexPattern,
           purpose: 'notification',
+          // the background engine is the internal user: it keeps the percolator index of the current
+          // signature set, which on-demand classification then only reads (classify.ts)
+          percolatorWrites: true,
         });
         if (classified.kind !== 'classified') continue; // indexed lines vanished between the two looks: try again next pass
         next = {

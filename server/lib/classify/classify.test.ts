@@ -370,3 +370,34 @@ describe('readiness', () => {
     expect(report).toMatchObject({ ready: false, files: [], missingFiles: ['job-output.txt'], attempts: 1 });
   });
 });
+
+describe('auto: on demand reads the percolator index that background work wrote, and writes nothing', () => {
+  const prefix = `${uniqueName('er-core-perc-auto')}-`;
+  afterAll(async () => {
+    forgetPercolatorIndex();
+    await engineRequest('DELETE', `/${prefix}*`).catch(() => undefined);
+  });
+  const indices = () => engineRequest<unknown[]>('GET', `/_cat/indices/${prefix}*?format=json`);
+  const same = (r: Awaited<ReturnType<typeof classifyBuild>>) => ({ ...r, took: 0, elapsedMs: 0, strategy: '' });
+
+  it('uses the filters way until the index exists, then the percolator, with the same answer', async () => {
+    const opts = { index: logs.name, subunitIndex: subunit.name, percolatorPrefix: prefix };
+    const before = await classifyBuild(logs.engine, signatures, { uuid: A.build_uuid }, opts);
+    expect(before).toMatchObject({ kind: 'classified', strategy: 'filters' });
+    expect(await indices()).toEqual([]);
+    const background = await classifyBuild(
+      logs.engine,
+      signatures,
+      { uuid: A.build_uuid },
+      { ...opts, purpose: 'notification', percolatorWrites: true },
+    );
+    expect(background).toMatchObject({ kind: 'classified', strategy: 'percolator' });
+    // one index for the whole set: notification leaves the suppressed signatures out when assembling
+    expect(background.kind === 'classified' && background.suppressed).toEqual([]);
+    expect(await indices()).toHaveLength(1);
+    const after = await classifyBuild(logs.engine, signatures, { uuid: A.build_uuid }, opts);
+    expect(after).toMatchObject({ kind: 'classified', strategy: 'percolator' });
+    expect(same(after)).toEqual(same(before));
+    expect(before.kind === 'classified' && before.suppressed.length).toBeGreaterThan(0);
+  });
+});

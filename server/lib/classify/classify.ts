@@ -1,18 +1,25 @@
 /*
- * Which signatures match a build's logs: all signatures in ONE engine round trip.
+ * Which signatures match a build's logs. Two ways, chosen per call by measurement (scripts/bench.ts,
+ * README "Performance": on 2M lines the percolator was 2-7x faster than the filters aggregation at
+ * 1,000 and 10,000 signatures, the filters aggregation faster at 100):
  *
- * Design, chosen by measurement (scripts/bench.ts; figures in README "Performance"): one search
- * restricted to the build's documents AND to the concrete indices that hold them, with a `filters`
- * aggregation holding one filter per signature and a `top_hits` under each bucket for the first
- * matching lines. Setting up each signature's filter on every segment of every shard searched is
- * what costs (1,000 signatures over all 11 daily indices: ~0.6 s on 200k lines; on the build's own
- * index: ~80 ms), so the build's indices come from the readiness check, or from a small locate
- * request when readiness was not run. The alternatives measured: one `_msearch` with a search per
- * signature (one round trip, but every search pays the per-shard cost: slower than ER's way at
- * scale), and the percolator (signatures stored as percolator queries, the build's lines fetched and
- * percolated: fast, but two round trips that ship every line of the build, which grows with real
- * builds of 10^4-10^5 lines). When any signature carries test_ids, the build's failed tests
- * (ci-log-processing `subunit-*` index) ride along in the same `_msearch`.
+ *  - percolator (the default whenever its index exists): the build's lines are fetched (1 request)
+ *    and percolated against the signatures stored as percolator queries (1 request, the build's failed
+ *    tests in the same `_msearch`): 2 round trips, whose cost follows the build's lines, not the number
+ *    of signatures; builds of more than `maxPercolateLines` lines are not shipped back and forth. The
+ *    percolator index is written only by callers that pass `percolatorWrites` (the background loop,
+ *    as the internal user): an on-demand request reads it and never writes, and uses the filters way
+ *    until this process has built the index for the current signature set (percolator.ts).
+ *  - filters aggregation: one search over the build's lines, restricted to the concrete indices that
+ *    hold them, with one filter per signature and a `top_hits` per bucket for the first matching lines;
+ *    1 round trip per batch of 500 signatures (batches.ts; 2 in flight, a batch the engine refuses for
+ *    its size is halved), failed tests riding along in the first. Its cost is setting up every filter
+ *    on every segment searched, so it grows with the number of signatures.
+ *
+ * Before either, the build is located (1 request) unless the readiness check or the caller already
+ * gave its indices. Also measured and not used: one `_msearch` with a search per signature (pays the
+ * per-shard cost per signature: barely better than ER's sequential searches) and the filters
+ * aggregation over all indices.
  *
  * Flags (elastic-recheck semantics, reference §2):
  *  - voting: part of each signature's query (`AND voting:1` unless allow-nonvoting).
@@ -50,6 +57,7 @@ import type { CompiledSignature } from '../signatures/compile';
 import { BatchOptions, batchSizeOf, chunks, mapSplitting } from '../batches';
 import { buildInfoFromSource, buildRefFilter, ReadinessConfig, waitForReadiness } from './readiness';
 import {
+  builtPercolatorIndex,
   ensurePercolatorIndex,
   forgetPercolatorIndex,
   PERCOLATOR_ID_FIELD,
@@ -64,11 +72,15 @@ export interface ClassifyOptions {
   /** How many first matching lines to return per signature (default 3). */
   linesPerMatch?: number;
   /**
-   * `percolator`: percolate the build's lines against the stored signatures; `filters`: one filters
-   * aggregation; `auto` (default): the percolator for builds up to `maxPercolateLines` lines (the lines
-   * travel to the engine and back), the filters aggregation above, and whenever the percolator fails.
+   * `auto` (default): the percolator when its index for this signature set exists and the build has at
+   * most `maxPercolateLines` lines, else the filters aggregation (also whenever the percolator fails).
+   * The index exists once written by a call with `percolatorWrites` (the background work, as the
+   * internal user); without it nothing is written. `filters` / `percolator`: that way only
+   * (`percolator` creates its index if needed: benchmarks and tests).
    */
   strategy?: 'auto' | 'filters' | 'percolator';
+  /** May create the percolator index (background work only: an on-demand route must not write). */
+  percolatorWrites?: boolean;
   maxPercolateLines?: number;
   /** Name prefix of the percolator indices (default `elastic-recheck-percolator-`). */
   percolatorPrefix?: string;
@@ -191,19 +203,20 @@ export async function classifyBuild(
   const active = purpose === 'notification' ? signatures.filter((c) => !c.signature.suppressNotification) : signatures;
   const index = indices?.length ? indices.join(',') : (options.index ?? DEFAULT_LOG_INDEX_PATTERN);
   const strategy = options.strategy ?? 'auto';
-  const percolate =
-    active.length > 0 &&
-    (strategy === 'percolator' ||
-      (strategy === 'auto' &&
-        lines !== undefined &&
-        lines <= (options.maxPercolateLines ?? DEFAULT_MAX_PERCOLATE_LINES)));
+  const small = lines !== undefined && lines <= (options.maxPercolateLines ?? DEFAULT_MAX_PERCOLATE_LINES);
   let raw: RawClassification | undefined;
-  if (percolate) {
+  if (active.length > 0 && (strategy === 'percolator' || (strategy === 'auto' && small))) {
     try {
-      raw = await percolateBuild(engine, uuid, active, index, options);
+      // the index holds every signature (notification leaves the suppressed ones out when assembling)
+      const percolatorIndex =
+        strategy === 'percolator' || options.percolatorWrites
+          ? await ensurePercolatorIndex(engine, signatures, index, options.percolatorPrefix)
+          : builtPercolatorIndex(signatures, options.percolatorPrefix);
+      if (percolatorIndex)
+        raw = await percolateBuild(engine, uuid, active, signatures.length, percolatorIndex, index, options);
     } catch (error) {
       if (strategy === 'percolator') throw error;
-      raw = undefined; // e.g. no percolator module or no right to create its index: the filters way still works
+      raw = undefined; // e.g. no percolator module or the index is gone: the filters way still works
     }
   }
   raw ??= await filtersBuild(engine, uuid, active, index, options);
@@ -294,10 +307,11 @@ async function percolateBuild(
   engine: EngineClient,
   uuid: string,
   active: CompiledSignature[],
+  stored: number,
+  percolatorIndex: string,
   index: string,
   options: ClassifyOptions,
 ): Promise<RawClassification | undefined> {
-  const percolatorIndex = await ensurePercolatorIndex(engine, active, index, options.percolatorPrefix);
   const started = Date.now();
   const docs = await search(engine, index, {
     size: Math.min(options.maxPercolateLines ?? DEFAULT_MAX_PERCOLATE_LINES, 10000),
@@ -313,7 +327,7 @@ async function percolateBuild(
     {
       index: percolatorIndex,
       body: {
-        size: Math.min(active.length, MAX_RESULT_WINDOW),
+        size: Math.min(stored, MAX_RESULT_WINDOW),
         track_total_hits: true,
         _source: [PERCOLATOR_ID_FIELD],
         query: { percolate: { field: PERCOLATOR_QUERY_FIELD, documents: sources } },

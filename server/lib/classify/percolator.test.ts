@@ -17,6 +17,12 @@ describe('percolator indices', () => {
       signatureSetHash(compileSignatures([sig('1', 'message:x', { allowNonvoting: true }), sig('2', 'message:y')])),
     ).not.toBe(a);
     expect(a).toMatch(/^[0-9a-f]{20}$/);
+    // the last set's hash is reused only for the very same compiled queries, in the same order
+    const set = compileSignatures([sig('1', 'message:x'), sig('2', 'message:y')]);
+    expect(signatureSetHash(set)).toBe(a);
+    expect(signatureSetHash([set[1], set[0]])).not.toBe(a);
+    expect(signatureSetHash(compileSignatures([sig('1', 'message:x'), sig('2', 'message:y2')]))).not.toBe(a);
+    expect(signatureSetHash(compileSignatures([sig('1', 'message:x'), sig('2', 'message:y')]))).toBe(a);
   });
 
   it('deletes indices of older signature sets, not the current one nor foreign names', async () => {
