@@ -47,7 +47,7 @@ function Stat({ label, value, testSubj }: { label: string; value: string; testSu
 
 export function UncategorizedPage() {
   usePageChrome([{ text: 'Uncategorized failures' }]);
-  const { services, indexPattern } = useApp();
+  const { services, indexPattern, canWrite } = useApp();
   const router = useRouter();
   const setParams = useSetParams();
   const filters = readFilters(router.location.params);
@@ -150,7 +150,7 @@ export function UncategorizedPage() {
       render: (b: UnexplainedBuild) => (
         <EuiButtonEmpty
           size="xs"
-          iconType="plusInCircle"
+          iconType={canWrite ? 'plusInCircle' : 'search'}
           data-test-subj="newSignatureFromBuild"
           href={router.href(
             `/signatures/new${queryString({ build: b.uuid, from: filters.range.from, to: filters.range.to })}`,
@@ -162,7 +162,8 @@ export function UncategorizedPage() {
             );
           }}
         >
-          New signature from this build
+          {/* readers open the editor to try a query from the build in the preview */}
+          {canWrite ? 'New signature from this build' : 'Try a query from this build'}
         </EuiButtonEmpty>
       ),
     },
