@@ -30,6 +30,7 @@ import { useSetParams } from '../components/filter_bar';
 import { EmptyState, ErrorState, Loading } from '../components/page_state';
 import { SafeLink } from '../components/safe_link';
 import { HighlightedLine } from '../components/highlight';
+import { Token } from '../components/cell_text';
 
 export const RESULTS_PER_PAGE = 20;
 
@@ -253,7 +254,7 @@ export function BuildsPage() {
         </span>
       ),
     },
-    { name: 'Result', width: '120px', render: (r: BuildResult) => r.build.result },
+    { name: 'Result', width: '130px', render: (r: BuildResult) => <Token text={r.build.result} /> },
     {
       name: 'Stage',
       width: '130px',

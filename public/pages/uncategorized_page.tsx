@@ -28,6 +28,7 @@ import { FilterBar, hasScopeFilters, readFilters, useSetParams, windowRequest } 
 import { EmptyState, ErrorState, Loading } from '../components/page_state';
 import { SafeLink } from '../components/safe_link';
 import { ClusterList } from '../components/cluster_list';
+import { CutText, Token } from '../components/cell_text';
 import type { ClusterSort } from '../../common/api/clusters';
 
 export const UNEXPLAINED_PER_PAGE = 20;
@@ -85,7 +86,7 @@ export function UncategorizedPage() {
     );
 
   const jobColumns = [
-    { field: 'job', name: 'Job', sortable: true, truncateText: true },
+    { field: 'job', name: 'Job', sortable: true, render: (job: string) => <CutText text={job} /> },
     {
       field: 'failedBuilds',
       name: 'Failed builds',
@@ -118,9 +119,9 @@ export function UncategorizedPage() {
 
   const buildColumns = [
     { field: 'timestamp', name: 'Time', render: (t: string) => formatDate(t), width: '170px' },
-    { field: 'job', name: 'Job', truncateText: true },
-    { field: 'project', name: 'Project', truncateText: true },
-    { field: 'status', name: 'Status', width: '110px' },
+    { field: 'job', name: 'Job', render: (job: string) => <CutText text={job} testSubj="unexplainedJob" /> },
+    { field: 'project', name: 'Project', render: (project: string) => <CutText text={project} /> },
+    { field: 'status', name: 'Status', width: '130px', render: (status: string) => <Token text={status} /> },
     {
       name: 'Change',
       width: '110px',
