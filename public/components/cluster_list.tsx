@@ -84,6 +84,7 @@ export function editorPathFor(c: BuildCluster, range: TimeRange): string {
 
 function ClusterPanel({ cluster, range }: { cluster: BuildCluster; range: TimeRange }) {
   const router = useRouter();
+  const { canWrite } = useApp();
   const check = cluster.proposal.check;
   const path = editorPathFor(cluster, range);
   const top = (list: Array<{ builds: number }>, name: (x: any) => string) =>
@@ -113,7 +114,7 @@ function ClusterPanel({ cluster, range }: { cluster: BuildCluster; range: TimeRa
         <EuiFlexItem grow={false}>
           <EuiButton
             size="s"
-            iconType="plusInCircle"
+            iconType={canWrite ? 'plusInCircle' : 'search'}
             data-test-subj="createSignatureFromCluster"
             href={router.href(path)}
             onClick={(e: React.MouseEvent) => {
@@ -121,7 +122,8 @@ function ClusterPanel({ cluster, range }: { cluster: BuildCluster; range: TimeRa
               router.navigate(path);
             }}
           >
-            Create signature
+            {/* readers open the editor to try the query in the preview */}
+            {canWrite ? 'Create signature' : 'Try its query'}
           </EuiButton>
         </EuiFlexItem>
       </EuiFlexGroup>

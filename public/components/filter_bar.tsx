@@ -114,38 +114,35 @@ export function FilterBar({
         {showScope && (
           <>
             <EuiFlexItem grow={false} style={{ minWidth: 140 }}>
-              <EuiFormRow label="Queue" display="rowCompressed">
+              <EuiFormRow label="Queues (comma-separated)" display="rowCompressed">
                 <EuiFieldText
                   compressed
                   placeholder="gate, check"
                   value={queues}
                   onChange={(e) => setQueues(e.target.value)}
                   data-test-subj="filterQueues"
-                  aria-label="Queues (comma-separated)"
                 />
               </EuiFormRow>
             </EuiFlexItem>
             <EuiFlexItem grow={false} style={{ minWidth: 180 }}>
-              <EuiFormRow label="Project" display="rowCompressed">
+              <EuiFormRow label="Projects (comma-separated)" display="rowCompressed">
                 <EuiFieldText
                   compressed
                   placeholder="openstack/nova"
                   value={projects}
                   onChange={(e) => setProjects(e.target.value)}
                   data-test-subj="filterProjects"
-                  aria-label="Projects (comma-separated)"
                 />
               </EuiFormRow>
             </EuiFlexItem>
             <EuiFlexItem grow={false} style={{ minWidth: 140 }}>
-              <EuiFormRow label="Branch" display="rowCompressed">
+              <EuiFormRow label="Branches (comma-separated)" display="rowCompressed">
                 <EuiFieldText
                   compressed
                   placeholder="master"
                   value={branches}
                   onChange={(e) => setBranches(e.target.value)}
                   data-test-subj="filterBranches"
-                  aria-label="Branches (comma-separated)"
                 />
               </EuiFormRow>
             </EuiFlexItem>

@@ -8,15 +8,20 @@ import {
   EuiFlexGroup,
   EuiFlexItem,
   EuiLoadingSpinner,
+  EuiScreenReaderOnly,
 } from '@elastic/eui';
 import { AppContext } from '../services/app_context';
 import { describeError } from '../services/errors';
 
 export function Loading({ label = 'Loading' }: { label?: string }) {
   return (
-    <EuiFlexGroup justifyContent="center" data-test-subj="loading" aria-busy="true">
+    <EuiFlexGroup justifyContent="center" data-test-subj="loading" aria-busy="true" role="status">
       <EuiFlexItem grow={false}>
-        <EuiLoadingSpinner size="xl" aria-label={label} />
+        {/* the label as text: OUI's spinner is a plain span, where aria-label is not allowed (axe) */}
+        <EuiLoadingSpinner size="xl" />
+        <EuiScreenReaderOnly>
+          <span>{label}</span>
+        </EuiScreenReaderOnly>
       </EuiFlexItem>
     </EuiFlexGroup>
   );

@@ -41,6 +41,7 @@ import { RangeLabel, useSetParams, windowRequest } from '../components/filter_ba
 import { EmptyState, ErrorState, Loading } from '../components/page_state';
 import { SafeLink } from '../components/safe_link';
 import { HighlightedLine } from '../components/highlight';
+import { Token } from '../components/cell_text';
 
 export const RESULTS_PER_PAGE = 20;
 /** The intake time the list covers unless the URL says otherwise (the routes' longest window). */
@@ -472,7 +473,7 @@ export function BuildsPage() {
         </span>
       ),
     },
-    { name: 'Result', width: '120px', render: (r: BuildResult) => r.build.result },
+    { name: 'Result', width: '130px', render: (r: BuildResult) => <Token text={r.build.result} /> },
     {
       name: 'Stage',
       width: '130px',

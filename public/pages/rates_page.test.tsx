@@ -29,9 +29,10 @@ describe('failure rates page', () => {
     expect(href).toBe(
       `/kbn/app/discover#/?_g=(time:(from:now-10d,to:now))&_a=(dataSource:(dataViewId:'logstash-logs-*',type:dataView),query:(language:lucene,query:'message:"error 200"'))`,
     );
-    // the stale one is faded and marked
+    // the stale one is marked and named so (a subdued panel, its text at full contrast)
     expect(within(cards[2]).getByTestId('staleBadge')).toBeTruthy();
-    expect(cards[2].getAttribute('style')).toContain('opacity');
+    expect(cards[2].getAttribute('aria-label')).toContain('(no hits in the window)');
+    expect(cards[2].getAttribute('style') ?? '').not.toContain('opacity');
     const q = requests.find((r) => r.path.endsWith('/rates'))!.query as { from: number; to: number };
     expect(q.to - q.from).toBe(10 * 86400000);
     expect(breadcrumbs.at(-1)!.map((b) => b.text)).toEqual(['Elastic Recheck']);

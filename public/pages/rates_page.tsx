@@ -5,7 +5,6 @@
 import React, { useMemo } from 'react';
 import {
   EuiBadge,
-  EuiButtonEmpty,
   EuiFlexGroup,
   EuiFlexItem,
   EuiLink,
@@ -107,7 +106,8 @@ function SignatureCard({
       paddingSize="m"
       hasBorder
       data-test-subj={`rate-${rate.signatureId}`}
-      style={stale ? { opacity: 0.55 } : undefined}
+      // stale: a subdued panel, not faded text (faded text fails the contrast check)
+      color={stale ? 'subdued' : undefined}
       aria-label={stale ? `${rate.signatureId} (no hits in the window)` : undefined}
     >
       <EuiFlexGroup gutterSize="m" wrap>
@@ -311,11 +311,6 @@ export function RatesPage() {
               in {rangeLabel}
             </EuiText>
           )}
-        </EuiFlexItem>
-        <EuiFlexItem grow={false}>
-          <EuiButtonEmpty size="s" iconType="refresh" onClick={rates.reload} data-test-subj="ratesReload">
-            Reload
-          </EuiButtonEmpty>
         </EuiFlexItem>
       </EuiFlexGroup>
       <EuiText size="xs" color="subdued" data-test-subj="ratesHelp">

@@ -797,7 +797,7 @@ export function SignatureEditorPage({ id }: { id?: string }) {
         <EuiFlexItem style={{ minWidth: 420 }}>
           <EuiTabs size="s">
             <EuiTab isSelected={tab === 'preview'} onClick={() => setTab('preview')} data-test-subj="tabPreview">
-              Preview (last {days} days)
+              Preview (last {days} {plural(days, 'day')})
             </EuiTab>
             <EuiTab isSelected={tab === 'yaml'} onClick={() => setTab('yaml')} data-test-subj="tabYaml">
               YAML

@@ -19,7 +19,9 @@ describe('signatures page', () => {
     const rows = bodyRows(table);
     expect(rows).toHaveLength(2);
     expect(rows[0].textContent).toContain('2031001');
-    expect(rows[0].getAttribute('style')).toContain('opacity'); // no hits in the window
+    // no hits in the window: a shaded row, its text at full contrast
+    expect(rows[0].getAttribute('style')).toContain('background');
+    expect(rows[0].getAttribute('style')).not.toContain('opacity');
     expect(within(rows[1]).getByTestId('hitsInWindow').textContent).toBe('10');
     expect(rows[1].textContent).toContain('track');
     expect(rows[1].textContent).toContain('bob');

@@ -28,6 +28,7 @@ import { FilterBar, hasScopeFilters, readFilters, useSetParams, windowRequest } 
 import { EmptyState, ErrorState, Loading } from '../components/page_state';
 import { SafeLink } from '../components/safe_link';
 import { ClusterList } from '../components/cluster_list';
+import { CutText, Token } from '../components/cell_text';
 import type { ClusterSort } from '../../common/api/clusters';
 
 export const UNEXPLAINED_PER_PAGE = 20;
@@ -47,7 +48,7 @@ function Stat({ label, value, testSubj }: { label: string; value: string; testSu
 
 export function UncategorizedPage() {
   usePageChrome([{ text: 'Uncategorized failures' }]);
-  const { services, indexPattern } = useApp();
+  const { services, indexPattern, canWrite } = useApp();
   const router = useRouter();
   const setParams = useSetParams();
   const filters = readFilters(router.location.params);
@@ -83,7 +84,7 @@ export function UncategorizedPage() {
     );
 
   const jobColumns = [
-    { field: 'job', name: 'Job', sortable: true, truncateText: true },
+    { field: 'job', name: 'Job', sortable: true, render: (job: string) => <CutText text={job} /> },
     {
       field: 'failedBuilds',
       name: 'Failed builds',
@@ -116,9 +117,9 @@ export function UncategorizedPage() {
 
   const buildColumns = [
     { field: 'timestamp', name: 'Time', render: (t: string) => formatDate(t), width: '170px' },
-    { field: 'job', name: 'Job', truncateText: true },
-    { field: 'project', name: 'Project', truncateText: true },
-    { field: 'status', name: 'Status', width: '110px' },
+    { field: 'job', name: 'Job', render: (job: string) => <CutText text={job} testSubj="unexplainedJob" /> },
+    { field: 'project', name: 'Project', render: (project: string) => <CutText text={project} /> },
+    { field: 'status', name: 'Status', width: '130px', render: (status: string) => <Token text={status} /> },
     {
       name: 'Change',
       width: '110px',
@@ -148,7 +149,7 @@ export function UncategorizedPage() {
       render: (b: UnexplainedBuild) => (
         <EuiButtonEmpty
           size="xs"
-          iconType="plusInCircle"
+          iconType={canWrite ? 'plusInCircle' : 'search'}
           data-test-subj="newSignatureFromBuild"
           href={router.href(
             `/signatures/new${queryString({ build: b.uuid, from: filters.range.from, to: filters.range.to })}`,
@@ -160,7 +161,8 @@ export function UncategorizedPage() {
             );
           }}
         >
-          New signature from this build
+          {/* readers open the editor to try a query from the build in the preview */}
+          {canWrite ? 'New signature from this build' : 'Try a query from this build'}
         </EuiButtonEmpty>
       ),
     },

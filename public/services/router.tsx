@@ -81,6 +81,7 @@ export function Router({
           buttonColor="danger"
           defaultFocusedButton="cancel"
           data-test-subj="unsavedChangesModal"
+          aria-label={UNSAVED_CHANGES_TITLE}
         >
           <p>{pending.message}</p>
         </EuiConfirmModal>

@@ -54,6 +54,10 @@ describe('new signature from a log line', () => {
       ],
       ['ERROR: Could not "install" packages', 'message:"Could not \\"install\\" packages"'],
       [
+        'Nov 30 00:21:50.371394 np0043702067 nova-api[98593]: WARNING oslo_config.cfg [-] Deprecated: Option "auth_uri" from group "keystone_authtoken" is deprecated',
+        'message:"Deprecated: Option \\"auth_uri\\" from group \\"keystone_authtoken\\" is deprecated"',
+      ],
+      [
         'compute1 | fatal: [controller]: UNREACHABLE! => {"changed": false}',
         'message:"fatal: [controller]: UNREACHABLE! => {\\"changed\\": false}"',
       ],
@@ -159,6 +163,10 @@ describe('title from a log line', () => {
     [
       'controller | oslo_messaging.exceptions.MessagingTimeout: Timed out waiting for a reply to message ID 42',
       'MessagingTimeout: Timed out waiting for a reply to message ID 42',
+    ],
+    [
+      'Nov 30 00:21:50.371394 np0043702067 nova-api[98593]: WARNING oslo_config.cfg [-] Deprecated: Option "auth_uri"',
+      'Deprecated: Option "auth_uri"',
     ],
   ])('%s -> %s', (line, title) => expect(titleFromLine(line)).toBe(title));
   it('cuts a long line at a word, with an ellipsis', () => {

@@ -145,6 +145,24 @@ function volatile(token: string): boolean {
   return /\d{3,}|[0-9a-f]{8,}|^\/tmp\/|\d+\.\d+\.\d+\.\d+|^req-|^[0-9a-f-]{20,}$/i.test(token);
 }
 
+/**
+ * A log line without what leads most lines and says nothing about the bug: an ISO or syslog timestamp
+ * (`Nov 30 00:21:50.371394`), host and `process[pid]:`, a process id, the log level, the logger name and
+ * a request id in brackets.
+ */
+export function lineBody(line: string): string {
+  const body = line
+    .trim()
+    .replace(/^\d{4}-\d\d-\d\d[T ][\d:.,]+Z?\s*/, '')
+    .replace(/^[A-Z][a-z]{2}\s+\d{1,2}\s+\d\d:\d\d:\d\d(?:[.,]\d+)?\s+/, '')
+    .replace(/^\S+\s+[\w.@-]+\[\d+\]:\s*/, '')
+    .replace(/^\d+\s+/, '')
+    .replace(/^(?:TRACE|DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)\b[:\s]*/, '')
+    .replace(/^[a-z_][\w]*(?:\.[\w]+)+\s+/, '')
+    .replace(/^\[[^\]]*\]\s*/, '');
+  return body.trim() || line.trim();
+}
+
 /** A signature query from a log line: the exception and its stable message words as a phrase. */
 export function queryFromLine(line: string): string {
   // Zuul console lines start with the node name (`controller | ...`), which varies between jobs.
@@ -153,7 +171,7 @@ export function queryFromLine(line: string): string {
   if (m) text = `${m[1].split('.').pop()}: ${m[2]}`;
   else {
     const err = /\b(?:ERROR|FAILED|FAIL)\b[:\s]+(?:\w+(?:\.\w+)+\s+)?(?:\[[^\]]*\]\s*)?(.*)$/.exec(text);
-    if (err && err[1].trim().length > 10) text = err[1];
+    text = err && err[1].trim().length > 10 ? err[1] : lineBody(text);
   }
   const words: string[] = [];
   for (const w of text.split(/\s+/)) {
@@ -180,13 +198,7 @@ export function titleFromLine(line: string): string {
   let text = line.trim().replace(/^[\w.-]+\s+\|\s+/, '');
   const m = EXCEPTION_RE.exec(text);
   if (m) text = `${m[1].split('.').pop()}: ${m[2]}`;
-  else
-    text = text
-      .replace(/^\d{4}-\d\d-\d\d[T ][\d:.,]+Z?\s*/, '')
-      .replace(/^\d+\s+/, '')
-      .replace(/^(?:TRACE|DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)\b[:\s]*/, '')
-      .replace(/^[a-z_][\w]*(?:\.[\w]+)+\s+/, '')
-      .replace(/^\[[^\]]*\]\s*/, '');
+  else text = lineBody(text);
   text = text.trim() || line.trim();
   if (text.length <= TITLE_FROM_LINE_MAX) return text;
   const cut = text.slice(0, TITLE_FROM_LINE_MAX - 1);

@@ -5,6 +5,11 @@
  * renders real data from the real routes; a writer creates a signature from an uncategorized build, sees it
  * on the failure-rate page, and the build's on-demand classification changes; on Kibana a reader cannot
  * save. Screenshots go to test-artifacts/ (OSD ones prefixed osd_).
+ * The signature author's journey is walked end to end: from an unexplained build to a new signature with its
+ * success share and warnings, an unsaved-changes question on leaving (in-app and through the host's
+ * onAppLeave), the save, and the build explained; the reader tries a query and checks import files. Its
+ * Kibana screenshots are the README's (docs/screenshots/). Every page passes axe-core without serious or
+ * critical violations.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -15,14 +20,18 @@ import { startStandIn, StandIn } from '../../dev/host/stand_in';
 import type { ClassifyResult } from '../../common/api/classify';
 import type { BuildResult } from '../../common/api/results';
 import { artifactPath, launch, Browser } from './chromium';
+import { seriousViolations } from './axe';
 import type { HostKind } from '../../dev/build/targets';
 
 jest.setTimeout(240000);
 
 const sel = (subj: string) => `[data-test-subj="${subj}"]`;
+const DOCS_SCREENSHOTS = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
 
 describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo data (%s)', (host) => {
   const shot = (name: string) => artifactPath(host === 'kibana' ? name : `osd_${name}`);
+  /** The journey's screenshots: the README's on Kibana (viewport only, to keep them small), artifacts on OSD. */
+  const docShot = (name: string) => (host === 'kibana' ? path.join(DOCS_SCREENSHOTS, name) : shot(name));
   let build: TestBuild;
   let standIn: StandIn;
   let data: GeneratedData;
@@ -132,9 +141,11 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
       host === 'kibana' ? /^\/app\/discover#\/\?_g=/ : /^\/app\/data-explorer\/discover#\?_a=/,
     );
     await first.locator(`${sel('statusChart')} canvas`).waitFor({ timeout: 20000 });
+    // the freshness of the logs for the range shown (public/services/freshness.ts)
     expect(await page.textContent(sel('indexingLag'))).toMatch(/^(Logs up to date|Newest log|Logs cover)/);
     await page.waitForTimeout(500);
     await page.screenshot({ path: shot('page_failure_rates.png'), fullPage: false });
+    expect(await seriousViolations(page, 'failure rates')).toEqual([]);
     expect(pageErrors(writer)).toEqual([]);
   });
 
@@ -150,6 +161,8 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
     expect(await rows.count()).toBeGreaterThan(0);
     expect(await page.textContent(sel('categorizationRate'))).toMatch(/%$/);
     await page.screenshot({ path: shot('page_uncategorized.png'), fullPage: false });
+    await page.screenshot({ path: docShot('journey_1_unexplained_build.png'), fullPage: false });
+    expect(await seriousViolations(page, 'uncategorized')).toEqual([]);
     // The newest unexplained build that the ground truth calls an unknown error.
     const link = (await rows.first().locator(sel('buildDiscoverLink')).getAttribute('href'))!;
     buildUuid = /build_uuid:"([^"]+)"/.exec(decodeURIComponent(link))![1];
@@ -168,11 +181,12 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
     expect(await rows.first().locator(sel('matchBadge')).count()).toBeGreaterThan(0);
     expect(await rows.first().textContent()).toContain('gerrit: sent');
     await page.screenshot({ path: shot('page_builds.png'), fullPage: false });
+    expect(await seriousViolations(page, 'builds')).toEqual([]);
   });
 
   let newId: string;
 
-  it('creates a signature from that build: the editor is pre-filled, previews, and saves', async () => {
+  it("the author's journey: a signature from that build, with its success share, asked before leaving unsaved, saved", async () => {
     const { page } = writer;
     await page.goto(`${standIn.url}/app/elasticRecheck/signatures/new?build=${buildUuid}`);
     await page.locator(sel('buildNote')).filter({ hasNotText: 'Looking for' }).waitFor({ timeout: 30000 });
@@ -182,6 +196,9 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
     await page.locator(sel('previewHits')).waitFor({ timeout: 30000 });
     expect(Number((await page.textContent(sel('previewHits')))!.split(' ')[0].replace(/,/g, ''))).toBeGreaterThan(0);
     expect(await page.locator(`${sel('previewSample')} mark`).count()).toBeGreaterThan(0);
+    // the guardrails: the share of successful builds among the matched ones, elastic-recheck's 10 % rule
+    expect(await page.textContent(sel('previewSuccessShare'))).toMatch(/^\d+(\.\d)? % on successful builds$/);
+    expect((await page.inputValue(sel('sigTitle'))).length).toBeLessThanOrEqual(80);
     newId = `e2e-${Date.now().toString(36)}`;
     await page.selectOption(sel('bugTracker'), 'jira');
     await page.fill(sel('bugId'), newId);
@@ -190,10 +207,49 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
     // the build may come from a non-voting job
     await page.click(sel('allowNonvoting'));
     await page.screenshot({ path: shot('page_signature_editor.png'), fullPage: false });
+    await page.screenshot({ path: docShot('journey_2_new_signature.png'), fullPage: false });
+    expect(await seriousViolations(page, 'signature editor')).toEqual([]);
+
+    // leaving with unsaved edits asks: in the app (a tab) ...
+    await page.click(sel('tab-signatures'));
+    const modal = page.locator(sel('unsavedChangesModal'));
+    await modal.waitFor({ timeout: 10000 });
+    expect(await modal.textContent()).toContain('Your changes to the new signature are not saved');
+    await page.screenshot({ path: docShot('journey_3_unsaved_changes.png'), fullPage: false });
+    expect(await seriousViolations(page, 'unsaved-changes question', sel('unsavedChangesModal'))).toEqual([]);
+    await modal.getByText('Keep editing').click();
+    await modal.waitFor({ state: 'detached' });
+    expect(page.url()).toContain('/signatures/new');
+    // ... and when the host leaves for another app: its onAppLeave confirm, cancelled here
+    await page.click(sel('standinDiscoverLink'));
+    const hostModal = page.locator(sel('appLeaveConfirmModal'));
+    await hostModal.waitFor({ timeout: 10000 });
+    expect(await hostModal.textContent()).toContain('Your changes to the new signature are not saved');
+    await hostModal.getByText('Cancel').click();
+    await hostModal.waitFor({ state: 'detached' });
+    expect(page.url()).toContain('/app/elasticRecheck/signatures/new');
+    expect(await page.inputValue(sel('bugId'))).toBe(newId);
+    // ... and closing the tab: the host's beforeunload handler cancels the unload
+    const unloadCancelled = await page.evaluate(() => {
+      const e = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(e);
+      return e.defaultPrevented;
+    });
+    expect(unloadCancelled).toBe(true);
+
     await page.click(sel('saveSignature'));
     await page.waitForURL(new RegExp(`/app/elasticRecheck/signatures/${newId}$`), { timeout: 30000 });
+    // saved: nothing to lose, Save waits for a change, and leaving asks nothing
+    await page.locator(sel('saveSignature')).and(page.locator(':disabled')).waitFor({ timeout: 10000 });
     await page.click(sel('tabYaml'));
     expect(await page.textContent(sel('yamlView'))).toContain(`# queries/${newId}.yaml`);
+    expect(
+      await page.evaluate(() => {
+        const e = new Event('beforeunload', { cancelable: true });
+        window.dispatchEvent(e);
+        return e.defaultPrevented;
+      }),
+    ).toBe(false);
   });
 
   it('the new signature is on the failure-rate page and in the signatures table, and the build is now explained', async () => {
@@ -208,11 +264,13 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
     await page.goto(`${standIn.url}/app/elasticRecheck/signatures`);
     await page.locator(sel('signaturesTable')).waitFor({ timeout: 30000 });
     await page.screenshot({ path: shot('page_signatures.png'), fullPage: false });
+    expect(await seriousViolations(page, 'signatures')).toEqual([]);
 
     await page.goto(`${standIn.url}/app/elasticRecheck/builds?uuid=${buildUuid}`);
     await page.locator(sel('classifyVerdict')).waitFor({ timeout: 30000 });
     expect(await page.textContent(sel('classifyVerdict'))).toContain('Explained by a known bug');
     expect(await page.locator(sel(`match-${newId}`)).count()).toBe(1);
+    await page.screenshot({ path: docShot('journey_4_build_explained.png'), fullPage: false });
     expect(pageErrors(writer)).toEqual([]);
   });
 
@@ -257,22 +315,50 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
   });
 
   // Kibana's feature privileges; an OSD reader (security plugin roles) is tested in stand_in_app.test.ts.
-  (host === 'kibana' ? it : it.skip)('a reader sees the editor read-only and the server refuses a save', async () => {
-    const { page } = reader;
-    await page.goto(`${standIn.url}/app/elasticRecheck/signatures/${newId}`);
-    await page.locator(sel('readOnlyNotice')).waitFor({ timeout: 30000 });
-    expect(await page.isDisabled(sel('saveSignature'))).toBe(true);
-    // readers may type a query to try it in the preview; saving stays closed to them
-    expect(await page.getAttribute(sel('queryInput'), 'readonly')).toBeNull();
-    const status = await page.evaluate(async (id) => {
-      const r = await fetch(`/api/elastic_recheck/signatures/${id}`, {
-        method: 'PUT',
-        headers: { 'kbn-xsrf': 'x', 'content-type': 'application/json' },
-        body: JSON.stringify({ title: 'reader edit' }),
+  (host === 'kibana' ? it : it.skip)(
+    'a reader tries a query and checks import files, cannot save, and the server refuses a save',
+    async () => {
+      const { page } = reader;
+      await page.goto(`${standIn.url}/app/elasticRecheck/signatures`);
+      await page.locator(sel('signaturesTable')).waitFor({ timeout: 30000 });
+      expect(await page.locator(sel('newSignature')).count()).toBe(0);
+      await page.click(sel('importButton'));
+      await page.locator(sel('importReadOnly')).waitFor({ timeout: 10000 });
+      await page.setInputFiles(`${sel('importFlyout')} input[type=file]`, {
+        name: '4790001.yaml',
+        mimeType: 'application/yaml',
+        buffer: Buffer.from('query: message:"tried by a reader"\n'),
       });
-      return r.status;
-    }, newId);
-    expect(status).toBe(403);
-    await page.screenshot({ path: shot('page_signature_reader.png'), fullPage: false });
-  });
+      await page.click(sel('importDryRun'));
+      await page.locator(sel('importCounts')).waitFor({ timeout: 10000 });
+      expect(await page.textContent(sel('importCounts'))).toBe('Dry run (nothing changed): 1 created');
+      expect(await page.isDisabled(sel('importConfirm'))).toBe(true);
+      await page.screenshot({ path: docShot('journey_5_reader_import_check.png'), fullPage: false });
+      expect(await seriousViolations(page, 'import flyout (reader)', sel('importFlyout'))).toEqual([]);
+
+      await page.goto(`${standIn.url}/app/elasticRecheck/signatures/${newId}`);
+      await page.locator(sel('readOnlyNotice')).waitFor({ timeout: 30000 });
+      expect(await page.isDisabled(sel('saveSignature'))).toBe(true);
+      expect(await page.getAttribute(sel('bugId'), 'readonly')).not.toBeNull();
+      await page.fill(sel('queryInput'), 'message:"tried by a reader"');
+      await page.locator(sel('preview')).waitFor({ timeout: 30000 });
+      await page
+        .locator(sel('previewHits'))
+        .filter({ hasText: /^0 matching lines$/ })
+        .waitFor({ timeout: 30000 });
+      expect(await page.isDisabled(sel('saveSignature'))).toBe(true);
+      await page.screenshot({ path: docShot('journey_6_reader_tries_query.png'), fullPage: false });
+      expect(await seriousViolations(page, 'signature editor (reader)')).toEqual([]);
+      const status = await page.evaluate(async (id) => {
+        const r = await fetch(`/api/elastic_recheck/signatures/${id}`, {
+          method: 'PUT',
+          headers: { 'kbn-xsrf': 'x', 'content-type': 'application/json' },
+          body: JSON.stringify({ title: 'reader edit' }),
+        });
+        return r.status;
+      }, newId);
+      expect(status).toBe(403);
+      await page.screenshot({ path: shot('page_signature_reader.png'), fullPage: false });
+    },
+  );
 });

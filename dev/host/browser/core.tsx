@@ -3,6 +3,13 @@
  *  - plugin reader + lifecycle: plugin(ctx) → setup → start (plugin_reader.ts, plugins_service.ts);
  *  - application: register in setup, mount at /app/<id> with a ScopedHistory-like history, unmount on
  *    leave (application_service.tsx, scoped_history.ts), a placeholder for Discover;
+ *  - onAppLeave as the hosts do it (Kibana src/core/packages/application/browser-internal/src/
+ *    application_service.tsx shouldNavigate/onBeforeUnload and application_leave.tsx; OSD
+ *    src/core/public/application/application_service.tsx): the current app's handler is asked when
+ *    navigateToApp/navigateToUrl goes to another app (a confirm action opens a confirm modal,
+ *    data-test-subj appLeaveConfirmModal, and navigation happens only when confirmed) and on
+ *    beforeunload (a confirm action cancels the unload, so the browser asks); navigation inside the
+ *    same app does not ask;
  *  - http.fetch: base path, JSON, kbn-version + x-elastic-internal-origin headers (fetch.ts);
  *  - chrome breadcrumbs and docTitle, notifications.toasts, theme$ and capabilities;
  *  - the `share` plugin's setup contract, so entries for Discover's share menu can be seen on the
@@ -20,6 +27,7 @@ import {
   EuiButton,
   EuiButtonEmpty,
   EuiCallOut,
+  EuiConfirmModal,
   EuiGlobalToastList,
   EuiHeader,
   EuiHeaderSection,
@@ -64,6 +72,8 @@ const recorded = {
   fetches: [] as Array<{ method: string; url: string; status: number }>,
   mounted: [] as string[],
   errors: [] as string[],
+  /** Texts of the leave confirmations the host asked (onAppLeave). */
+  leaveConfirms: [] as string[],
   ready: false,
 };
 (window as any).__standin__ = recorded;
@@ -158,6 +168,70 @@ export function bootstrap(): void {
     put: (p: string, o?: any) => fetchJson(p, { ...o, method: 'PUT' }),
     patch: (p: string, o?: any) => fetchJson(p, { ...o, method: 'PATCH' }),
     delete: (p: string, o?: any) => fetchJson(p, { ...o, method: 'DELETE' }),
+  };
+
+  /* ---- leaving an app: onAppLeave handlers and the host's confirm modal */
+  type LeaveAction =
+    | { type: 'default' }
+    | {
+        type: 'confirm';
+        text: string;
+        title?: string;
+        callback?: () => void;
+        confirmButtonText?: string;
+        buttonColor?: string;
+      };
+  const leaveHandlers = new Map<string, (factory: any, nextAppId?: string) => LeaveAction>();
+  const leaveFactory = {
+    confirm: (text: string, title?: string, callback?: () => void, confirmButtonText?: string, buttonColor?: string) =>
+      ({ type: 'confirm', text, title, callback, confirmButtonText, buttonColor }) as LeaveAction,
+    default: () => ({ type: 'default' }) as LeaveAction,
+  };
+  const leaveAction = (nextAppId?: string): LeaveAction => {
+    const handler = currentAppId ? leaveHandlers.get(currentAppId) : undefined;
+    return handler ? handler(leaveFactory, nextAppId) : leaveFactory.default();
+  };
+  const confirmRequest = emitter<
+    | { text: string; title?: string; confirmButtonText?: string; buttonColor?: string; answer: (ok: boolean) => void }
+    | undefined
+  >(undefined);
+  const openConfirm = (text: string, o: { title?: string; confirmButtonText?: string; buttonColor?: string } = {}) =>
+    new Promise<boolean>((resolve) =>
+      confirmRequest.set({
+        text,
+        ...o,
+        answer: (ok) => {
+          confirmRequest.set(undefined);
+          resolve(ok);
+        },
+      }),
+    );
+  async function shouldNavigate(nextAppId: string | undefined): Promise<boolean> {
+    if (currentAppId === undefined) return true;
+    const action = leaveAction(nextAppId);
+    if (action.type !== 'confirm') return true;
+    recorded.leaveConfirms.push(action.text);
+    const ok = await openConfirm(action.text, {
+      title: action.title,
+      confirmButtonText: action.confirmButtonText,
+      buttonColor: action.buttonColor,
+    });
+    if (!ok && action.callback) setTimeout(action.callback, 0);
+    return ok;
+  }
+  window.addEventListener('beforeunload', (event) => {
+    if (currentAppId === undefined) return;
+    const action = leaveAction();
+    if (action.type === 'confirm') {
+      event.preventDefault();
+      event.returnValue = action.text;
+    }
+  });
+  const appIdOf = (url: string): string | undefined => {
+    const u = new URL(url, window.location.origin);
+    if (u.origin !== window.location.origin) return undefined;
+    const m = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/app/([^/?#]+)`).exec(u.pathname);
+    return m?.[1];
   };
 
   /* ---- routing: /app/<id>/<rest> */
@@ -259,7 +333,7 @@ export function bootstrap(): void {
         element,
         history: scopedHistory(app.id),
         appBasePath: appPrefix(app.id),
-        onAppLeave: () => undefined,
+        onAppLeave: (handler: (factory: any, nextAppId?: string) => LeaveAction) => leaveHandlers.set(app.id, handler),
         setHeaderActionMenu: () => undefined,
         theme$: theme.observable,
       });
@@ -282,11 +356,14 @@ export function bootstrap(): void {
       apps.set(app.id, app);
     },
   };
-  const navigateToUrl = async (url: string) => {
+  const navigateToUrl = async (url: string, o: { skipAppLeave?: boolean } = {}) => {
+    const appId = appIdOf(url);
+    if (appId !== currentAppId && !o.skipAppLeave && !(await shouldNavigate(appId))) return;
     window.history.pushState(null, '', url);
     notify('PUSH');
   };
-  const navigateToApp = async (appId: string, o: { path?: string; state?: unknown } = {}) => {
+  const navigateToApp = async (appId: string, o: { path?: string; state?: unknown; skipAppLeave?: boolean } = {}) => {
+    if (appId !== currentAppId && !o.skipAppLeave && !(await shouldNavigate(appId))) return;
     const path = o.path
       ? o.path.startsWith('/') || o.path.startsWith('?') || o.path.startsWith('#')
         ? o.path
@@ -518,12 +595,15 @@ export function bootstrap(): void {
   function Chrome() {
     const [crumbs, setCrumbs] = useState(breadcrumbs.get());
     const [list, setList] = useState(toasts.get());
+    const [confirm, setConfirm] = useState(confirmRequest.get());
     useEffect(() => {
       const a = breadcrumbs.observable.subscribe(setCrumbs);
       const b = toasts.observable.subscribe(setList);
+      const c = confirmRequest.observable.subscribe(setConfirm);
       return () => {
         a.unsubscribe();
         b.unsubscribe();
+        c.unsubscribe();
       };
     }, []);
     return (
@@ -542,19 +622,29 @@ export function bootstrap(): void {
             <EuiHeaderSectionItem>
               <EuiBreadcrumbs
                 data-test-subj="breadcrumbs"
-                breadcrumbs={crumbs.map((c) => ({
+                breadcrumbs={crumbs.map((c: { text: string; href?: string; onClick?: (e: any) => void }) => ({
                   text: c.text,
                   href: c.href,
-                  onClick: c.href
-                    ? (e: React.MouseEvent) => (e.preventDefault(), void navigateToUrl(c.href!))
-                    : undefined,
+                  // the app's own onClick when it gives one (Kibana passes it on to EuiBreadcrumbs)
+                  onClick:
+                    c.onClick ??
+                    (c.href ? (e: React.MouseEvent) => (e.preventDefault(), void navigateToUrl(c.href!)) : undefined),
                 }))}
               />
             </EuiHeaderSectionItem>
           </EuiHeaderSection>
           <EuiHeaderSection side="right">
             <EuiHeaderSectionItem>
-              <EuiLink href={`${base}/app/discover`} data-test-subj="standinDiscoverLink" style={{ padding: '0 12px' }}>
+              <EuiLink
+                href={`${base}/app/discover`}
+                onClick={(e: React.MouseEvent) => {
+                  // the host's navigation links go through navigateToUrl, so the app's onAppLeave is asked
+                  e.preventDefault();
+                  void navigateToUrl(`${base}/app/discover`);
+                }}
+                data-test-subj="standinDiscoverLink"
+                style={{ padding: '0 12px' }}
+              >
                 Discover (not part of the stand-in)
               </EuiLink>
             </EuiHeaderSectionItem>
@@ -565,6 +655,19 @@ export function bootstrap(): void {
             </EuiHeaderSectionItem>
           </EuiHeaderSection>
         </EuiHeader>
+        {confirm && (
+          <EuiConfirmModal
+            title={confirm.title}
+            onCancel={() => confirm.answer(false)}
+            onConfirm={() => confirm.answer(true)}
+            cancelButtonText="Cancel"
+            confirmButtonText={confirm.confirmButtonText ?? 'Confirm'}
+            buttonColor={(confirm.buttonColor as any) ?? 'primary'}
+            data-test-subj="appLeaveConfirmModal"
+          >
+            <p>{confirm.text}</p>
+          </EuiConfirmModal>
+        )}
         <EuiGlobalToastList
           toasts={list}
           dismissToast={(t) => toasts.set(toasts.get().filter((x) => x.id !== t.id))}
