@@ -3,6 +3,7 @@
  * lines look alike, with a proposed signature checked on the engine. See docs/api.md.
  */
 import { API_BASE_PATH } from '../constants';
+import { readWindow, type TimeWindow } from '../time_window';
 import { fail, intParam, listParam, type Validated } from './validation';
 
 export const CLUSTERS_PATH = `${API_BASE_PATH}/clusters`;
@@ -25,7 +26,10 @@ export const CLUSTER_SORTS = ['size', 'growth'] as const;
 export type ClusterSort = (typeof CLUSTER_SORTS)[number];
 
 export interface ClustersQuery {
+  /** A window ending now; `from`/`to` (read into `window`) replace it. */
   days?: number;
+  /** [from, to) from the query's `from`/`to` (epoch ms or ISO-8601). */
+  window?: TimeWindow;
   queues?: string[];
   projects?: string[];
   branches?: string[];
@@ -123,7 +127,20 @@ export interface ClustersResult {
   };
 }
 
-const KEYS = ['days', 'queues', 'projects', 'branches', 'jobs', 'maxBuilds', 'sort', 'search', 'page', 'perPage'];
+const KEYS = [
+  'days',
+  'from',
+  'to',
+  'queues',
+  'projects',
+  'branches',
+  'jobs',
+  'maxBuilds',
+  'sort',
+  'search',
+  'page',
+  'perPage',
+];
 /** Longest search text. */
 export const MAX_CLUSTER_SEARCH = 200;
 
@@ -133,6 +150,9 @@ export function validateClustersQuery(data: unknown): Validated<ClustersQuery> {
   for (const key of Object.keys(q))
     if (!KEYS.includes(key)) return fail([key], `unknown parameter (allowed: ${KEYS.join(', ')})`);
   const out: ClustersQuery = {};
+  const window = readWindow(q);
+  if (!window.ok) return fail(window.path, window.message.slice(window.path[0].length + 2));
+  if (window.value) out.window = window.value;
   for (const [key, min, max] of [
     ['days', 1, 90],
     ['maxBuilds', 1, MAX_CLUSTER_BUILDS],

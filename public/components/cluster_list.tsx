@@ -31,6 +31,7 @@ import { formatDate, formatNumber, formatPercent } from '../services/format';
 import { queryString, useRouter } from '../services/router';
 import { useRequest } from '../services/use_request';
 import type { TimeRange } from '../services/time_range';
+import { windowRequest } from './filter_bar';
 import { LabelledSelect } from './labelled_select';
 import { EmptyState, ErrorState, Loading } from './page_state';
 
@@ -157,7 +158,6 @@ function ClusterPanel({ cluster, range }: { cluster: BuildCluster; range: TimeRa
 }
 
 export function ClusterList({
-  days,
   range,
   filters,
   page,
@@ -167,7 +167,6 @@ export function ClusterList({
   onSort,
   onSearch,
 }: {
-  days: number;
   range: TimeRange;
   filters: { queues?: string[]; projects?: string[]; branches?: string[] };
   page: number;
@@ -184,10 +183,10 @@ export function ClusterList({
   const result = useRequest(
     (signal) =>
       services.api.clusters(
-        { days, ...filters, page, perPage: CLUSTERS_PER_PAGE, sort, ...(search ? { search } : {}) },
+        { ...windowRequest(range), ...filters, page, perPage: CLUSTERS_PER_PAGE, sort, ...(search ? { search } : {}) },
         signal,
       ),
-    [JSON.stringify([days, filters, page, sort, search])],
+    [JSON.stringify([range, filters, page, sort, search])],
   );
   const data = result.data;
   const shown = data ? (data.matchingClusters ?? data.totalClusters) : 0;

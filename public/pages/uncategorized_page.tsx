@@ -22,7 +22,7 @@ import { useApp, usePageChrome } from '../services/app_context';
 import { buildQuery, discoverPath } from '../services/discover';
 import { formatDate, formatNumber, formatPercent } from '../services/format';
 import { queryString, useRouter } from '../services/router';
-import { resolveRange, windowDays } from '../services/time_range';
+import { resolveRange } from '../services/time_range';
 import { useRequest } from '../services/use_request';
 import { FilterBar, hasScopeFilters, readFilters, useSetParams, windowRequest } from '../components/filter_bar';
 import { EmptyState, ErrorState, Loading } from '../components/page_state';
@@ -52,8 +52,6 @@ export function UncategorizedPage() {
   const setParams = useSetParams();
   const filters = readFilters(router.location.params);
   const page = Math.max(1, Number(router.location.params.get('page') ?? 1) || 1);
-  // clusters still take a number of days ending now; the counts and lists take the range itself
-  const days = windowDays(filters.range);
   const resolved = resolveRange(filters.range);
   const rangeLabel = resolved.ok ? resolved.label : 'the range';
   const clearFilters = hasScopeFilters(filters)
@@ -256,7 +254,6 @@ export function UncategorizedPage() {
           )}
           <EuiSpacer />
           <ClusterList
-            days={days}
             range={filters.range}
             filters={{ queues: filters.queues, projects: filters.projects, branches: filters.branches }}
             page={clusterPage}
