@@ -16,6 +16,8 @@ export function clustersQueryFromOptions(options: Record<string, unknown>): Clus
   const raw: Record<string, unknown> = {};
   const names: Record<string, string> = {
     days: 'days',
+    from: 'from',
+    to: 'to',
     queues: 'queues',
     projects: 'projects',
     branches: 'branches',
@@ -37,7 +39,12 @@ export function clustersQueryFromOptions(options: Record<string, unknown>): Clus
 
 export async function fetchClusters(client: HostClient, query: ClustersQuery): Promise<ClustersResult> {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query))
+  const { window, ...rest } = query;
+  if (window) {
+    params.set('from', String(window.from));
+    params.set('to', String(window.to));
+  }
+  for (const [k, v] of Object.entries(rest))
     if (v !== undefined) params.set(k, Array.isArray(v) ? v.join(',') : String(v));
   const qs = params.toString();
   return client.json<ClustersResult>('GET', `${CLUSTERS_PATH}${qs ? `?${qs}` : ''}`, READ);

@@ -6,7 +6,7 @@
  *   import-bundle <bundle> --dir DIR [--overwrite]
  *   import <dir|file...> --host URL [--user U] [--dry-run] [--overwrite] [--json]
  *   export --host URL <dir> | --bundle FILE [--ids a,b] [--overwrite]
- *   clusters --host URL [--days N] [--queues a,b] [--projects ..] [--branches ..] [--jobs ..] [--max-builds N] [--sort size|growth] [--page N] [--per-page N] [--json]
+ *   clusters --host URL [--days N | --from T --to T] [--queues a,b] [--projects ..] [--branches ..] [--jobs ..] [--max-builds N] [--sort size|growth] [--page N] [--per-page N] [--json]
  *   cleanup --host URL [--closed-days N] [--silent-days N] [--files | --json]
  *
  * `lint` checks YAML, Lucene syntax, limits, known fields (the engine's mapping with --engine, else the built-in
@@ -79,6 +79,8 @@ const OPTIONS: Record<string, OptionSpec> = {
   ids: { type: 'string', description: 'export --host: only these signature ids (comma separated)' },
   timeout: { type: 'int', description: 'import, export: seconds to wait for the host', default: 120 },
   days: { type: 'int', description: "clusters: days of failures (default: the host's uncategorized window)" },
+  from: { type: 'string', description: 'clusters: window start, epoch ms or ISO-8601 (with --to, instead of --days)' },
+  to: { type: 'string', description: 'clusters: window end, epoch ms or ISO-8601 (with --from)' },
   queues: { type: 'string', description: 'clusters: only these pipelines (comma separated)' },
   projects: { type: 'string', description: 'clusters: only these projects (comma separated)' },
   branches: { type: 'string', description: 'clusters: only these branches (comma separated)' },

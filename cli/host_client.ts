@@ -6,6 +6,7 @@
  * HostError whose message is ONE line naming the host and what to do: unreachable, timeout, 401, 403,
  * 404 (plugin missing, wrong base path), 413, other 4xx/5xx, an answer that is not the plugin's API.
  */
+import { NO_SIGNATURE_CODE } from '../common/api/signatures';
 import { API_BASE_PATH } from '../common/constants';
 
 export class HostError extends Error {
@@ -92,6 +93,17 @@ function messageOf(answer: HostAnswer): string {
   }
   message = message.replace(/\s+/g, ' ').trim();
   return message.length > 300 ? `${message.slice(0, 300)}…` : message;
+}
+
+/** `attributes.code` of a JSON error answer (the plugin's structured error kinds), or undefined. */
+function errorCodeOf(answer: HostAnswer): string | undefined {
+  if (!/json/i.test(answer.contentType)) return undefined;
+  try {
+    const code = JSON.parse(answer.body.toString('utf8'))?.attributes?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function networkReason(error: unknown): string {
@@ -181,7 +193,7 @@ export class HostClient {
           `${who ?? 'the anonymous user'} may not ${purpose.action} on ${this.label}: it needs ${purpose.privilege} (403: ${message})`,
           403,
         );
-      case res.status === 404 && /^no signature /.test(message):
+      case res.status === 404 && errorCodeOf(answer) === NO_SIGNATURE_CODE:
         throw new HostError(`${this.label}: ${message} (404)`, 404);
       case res.status === 404:
         throw new HostError(

@@ -3,8 +3,8 @@
  * lines look alike, with a proposed signature checked on the engine. See docs/api.md.
  */
 import { API_BASE_PATH } from '../constants';
+import { readWindow, type TimeWindow } from '../time_window';
 import { fail, intParam, listParam, type Validated } from './validation';
-import { readWindow } from '../time_window';
 
 export const CLUSTERS_PATH = `${API_BASE_PATH}/clusters`;
 
@@ -26,10 +26,10 @@ export const CLUSTER_SORTS = ['size', 'growth'] as const;
 export type ClusterSort = (typeof CLUSTER_SORTS)[number];
 
 export interface ClustersQuery {
+  /** A window ending now; `from`/`to` (read into `window`) replace it. */
   days?: number;
-  /** The window [from, to) in epoch ms (instead of `days` ending now). */
-  from?: number;
-  to?: number;
+  /** [from, to) from the query's `from`/`to` (epoch ms or ISO-8601). */
+  window?: TimeWindow;
   queues?: string[];
   projects?: string[];
   branches?: string[];
@@ -152,7 +152,7 @@ export function validateClustersQuery(data: unknown): Validated<ClustersQuery> {
   const out: ClustersQuery = {};
   const window = readWindow(q);
   if (!window.ok) return fail(window.path, window.message.slice(window.path[0].length + 2));
-  if (window.value) Object.assign(out, window.value);
+  if (window.value) out.window = window.value;
   for (const [key, min, max] of [
     ['days', 1, 90],
     ['maxBuilds', 1, MAX_CLUSTER_BUILDS],

@@ -20,6 +20,22 @@ export const SIGNATURES_IMPORT_PATH = `${API_BASE_PATH}/import`;
 export const SIGNATURES_IMPORT_CHECK_PATH = `${API_BASE_PATH}/import/check`;
 export const SIGNATURES_EXPORT_PATH = `${API_BASE_PATH}/export`;
 
+/**
+ * `attributes.code` of the 404 answered for signature ids the host does not have: clients tell it from a 404
+ * for a missing route (plugin not installed, wrong base path) by this attribute, not by the message text.
+ */
+export const NO_SIGNATURE_CODE = 'no_signature';
+export interface NoSignatureAttributes {
+  code: typeof NO_SIGNATURE_CODE;
+  /** The ids asked for that the host does not have. */
+  ids: string[];
+}
+/** The body of that 404 (message and attributes). */
+export function noSignatureError(ids: string[], message = `no signature ${ids.join(', ')}`) {
+  const attributes: NoSignatureAttributes = { code: NO_SIGNATURE_CODE, ids };
+  return { message, attributes: attributes as unknown as Record<string, unknown> };
+}
+
 export const signaturePath = (id: string) => `${SIGNATURES_PATH}/${encodeURIComponent(id)}`;
 export const signatureHistoryPath = (id: string) => `${signaturePath(id)}/history`;
 

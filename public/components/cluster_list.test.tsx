@@ -6,6 +6,8 @@ import { preview, uncategorizedResult, unexplained } from '../test_support/fixtu
 
 const UNCAT = 'GET /api/elastic_recheck/uncategorized';
 const CLUSTERS = 'GET /api/elastic_recheck/clusters';
+/** The default range (now-10d to now) resolved by the page: epoch ms, 10 days apart (checked below). */
+const LAST_10_DAYS = { from: expect.any(Number), to: expect.any(Number) };
 
 function cluster(i: number, extra: Partial<BuildCluster> = {}): BuildCluster {
   const line = `controller | Timed out waiting for a reply to message ID ${i}abc <b>not html</b>`;
@@ -83,6 +85,21 @@ describe('unexplained failures by cluster', () => {
     expect(within(first).getByTestId('clusterTrend').getAttribute('aria-label')).toBe('trend 0 1 2 3 4 5 6 7 8 9');
   });
 
+  it("sends the page's time range as from/to, an absolute range in the past too", async () => {
+    const { requests } = renderApp('/uncategorized?from=2026-11-10T00:00:00.000Z&to=2026-11-12T00:00:00.000Z', {
+      [UNCAT]: uncategorizedResult(unexplained(2)),
+      [CLUSTERS]: (r: RecordedRequest) => clustersResult(Number(r.query.page)),
+    });
+    await screen.findAllByTestId('clusterPanel');
+    expect(requests.filter((r) => r.path.endsWith('/clusters')).at(-1)!.query).toEqual({
+      from: Date.parse('2026-11-10T00:00:00.000Z'),
+      to: Date.parse('2026-11-12T00:00:00.000Z'),
+      page: 1,
+      perPage: 10,
+      sort: 'size',
+    });
+  });
+
   it('pages and orders through the route, so 500 clusters stay one page of ten', async () => {
     const user = userEvent.setup();
     const { requests } = renderApp('/uncategorized', {
@@ -91,24 +108,16 @@ describe('unexplained failures by cluster', () => {
     });
     await screen.findAllByTestId('clusterPanel');
     const last = () => requests.filter((r) => r.path.endsWith('/clusters')).at(-1)!.query;
-    expect(last()).toEqual({ from: expect.any(Number), to: expect.any(Number), page: 1, perPage: 10, sort: 'size' });
+    expect(last()).toEqual({ ...LAST_10_DAYS, page: 1, perPage: 10, sort: 'size' });
+    const { from, to } = last() as { from: number; to: number };
+    expect(to - from).toBe(10 * 86400000);
     await user.click(within(screen.getByTestId('clusterPagination')).getByLabelText('Page 3 of 50'));
-    await waitFor(() =>
-      expect(last()).toEqual({ from: expect.any(Number), to: expect.any(Number), page: 3, perPage: 10, sort: 'size' }),
-    );
+    await waitFor(() => expect(last()).toEqual({ ...LAST_10_DAYS, page: 3, perPage: 10, sort: 'size' }));
     await waitFor(() =>
       expect(screen.getAllByTestId('clusterPanel')[0].getAttribute('data-cluster-id')).toBe('c00000000020'),
     );
     await user.selectOptions(screen.getByTestId('clusterSort'), 'growth');
-    await waitFor(() =>
-      expect(last()).toEqual({
-        from: expect.any(Number),
-        to: expect.any(Number),
-        page: 1,
-        perPage: 10,
-        sort: 'growth',
-      }),
-    );
+    await waitFor(() => expect(last()).toEqual({ ...LAST_10_DAYS, page: 1, perPage: 10, sort: 'growth' }));
   });
 
   it('opens the editor with the query, the time range and the cluster builds in one click', async () => {
@@ -151,17 +160,10 @@ describe('unexplained failures by cluster', () => {
     });
     await screen.findAllByTestId('clusterPanel');
     const last = () => requests.filter((r) => r.path.endsWith('/clusters')).at(-1)!.query;
-    expect(last()).toEqual({ from: expect.any(Number), to: expect.any(Number), page: 4, perPage: 10, sort: 'size' });
+    expect(last()).toEqual({ ...LAST_10_DAYS, page: 4, perPage: 10, sort: 'size' });
     await user.type(screen.getByTestId('clusterSearch'), 'reply to{Enter}');
     await waitFor(() =>
-      expect(last()).toEqual({
-        from: expect.any(Number),
-        to: expect.any(Number),
-        page: 1,
-        perPage: 10,
-        sort: 'size',
-        search: 'reply to',
-      }),
+      expect(last()).toEqual({ ...LAST_10_DAYS, page: 1, perPage: 10, sort: 'size', search: 'reply to' }),
     );
     expect(new URLSearchParams(history.location.search).get('clusterSearch')).toBe('reply to');
     await waitFor(() =>

@@ -31,8 +31,8 @@ import { formatDate, formatNumber, formatPercent } from '../services/format';
 import { queryString, useRouter } from '../services/router';
 import { useRequest } from '../services/use_request';
 import type { TimeRange } from '../services/time_range';
-import { LabelledSelect } from './labelled_select';
 import { windowRequest } from './filter_bar';
+import { LabelledSelect } from './labelled_select';
 import { EmptyState, ErrorState, Loading } from './page_state';
 
 /** Build uuids passed to the editor in its URL (the count is passed too). */

@@ -96,7 +96,10 @@ export class ApiClient {
     return this.http.get<UncategorizedResult>(UNCATEGORIZED_PATH, { query: query({ ...params }), signal });
   }
 
-  clusters(params: ClustersQuery, signal?: AbortSignal): Promise<ClustersResult> {
+  clusters(
+    params: Omit<ClustersQuery, 'window'> & { from?: number; to?: number },
+    signal?: AbortSignal,
+  ): Promise<ClustersResult> {
     return this.http.get<ClustersResult>(CLUSTERS_PATH, { query: query({ ...params }), signal });
   }
 

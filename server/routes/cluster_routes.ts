@@ -20,8 +20,8 @@ export function registerClusterRoutes({ router, host, config }: RouteDeps): void
       const q = request.query;
       const result = await clusterUncategorized(await ctx.engine(), await ctx.compiled(), {
         index: config().logs.indexPattern,
-        ...(q.from !== undefined && q.to !== undefined
-          ? { end: q.to, windowMs: q.to - q.from }
+        ...(q.window
+          ? { end: q.window.to, windowMs: q.window.to - q.window.from }
           : { windowMs: (q.days ?? config().windows.uncategorizedDays) * DAY_MS }),
         queues: q.queues,
         projects: q.projects,

@@ -13,6 +13,7 @@ import {
   validateExportQuery,
   validateImportCheckRequest,
   validateImportRequest,
+  noSignatureError,
 } from '../../common/api/signatures';
 import { formatSignatureBundle } from '../../common/signature/bundle';
 import { formatSignatureYaml } from '../../common/signature/yaml_codec';
@@ -69,7 +70,7 @@ export function registerImportExportRoutes({ router, host, config }: RouteDeps):
       const { format, ids } = request.query;
       if (ids) {
         const missing = ids.filter((id) => !signatures.some((s) => s.id === id));
-        if (missing.length) return response.notFound({ body: { message: `no signature ${missing.join(', ')}` } });
+        if (missing.length) return response.notFound({ body: noSignatureError(missing) });
         signatures = signatures.filter((s) => ids.includes(s.id));
       }
       const stamp = new Date().toISOString();

@@ -12,6 +12,7 @@ import {
   SignatureListResponse,
   validateListQuery,
   validateSignatureInput,
+  noSignatureError,
 } from '../../common/api/signatures';
 import { bugKey, BugInfo } from '../../common/api/bugs';
 import { idParams } from '../../common/api/validation';
@@ -167,7 +168,9 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
       const store = await ctx.store();
       const entries = await store.history(request.params.id);
       if (!entries.length)
-        return response.notFound({ body: { message: `no signature ${request.params.id} and no history for it` } });
+        return response.notFound({
+          body: noSignatureError([request.params.id], `no signature ${request.params.id} and no history for it`),
+        });
       return response.ok({ body: { signatureId: request.params.id, entries } });
     }),
   );

@@ -251,6 +251,9 @@ describe('import and export against a Kibana stand-in', () => {
     expect(basePath.err).toMatch(
       /^error: http:\/\/127\.0\.0\.1:\d+\/kbn has no \/api\/elastic_recheck\/export\?format=zip \(404: .*\): is the elastic-recheck plugin installed, and is the URL right \(base path, space\)\?\n$/,
     );
+    // an id the host does not have: the 404 says so in its attributes, and the CLI says which id
+    const unknown = await cli(as('reader'), 'export', '--host', kibana.url, tempDir('unknown'), '--ids', '9999999');
+    expect(unknown).toMatchObject({ code: 3, out: '', err: `error: ${kibana.url}: no signature 9999999 (404)\n` });
   });
 
   test('the bin shim with credentials from the environment (a real process, exit codes)', async () => {
@@ -284,6 +287,11 @@ describe('hosts that cannot answer', () => {
     const server = http.createServer((req, res) => {
       seen.push(req.headers);
       if (req.url!.startsWith('/slow/')) return; // never answers
+      if (req.url!.startsWith('/proxy/')) {
+        // a 404 of something else whose text happens to read like ours, without the plugin's attributes
+        res.writeHead(404, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ statusCode: 404, error: 'Not Found', message: 'no signature route here' }));
+      }
       if (req.url!.startsWith('/down/')) {
         res.writeHead(503, { 'content-type': 'text/html' });
         res.end('<html><head><title>503 Service Unavailable</title></head><body>upstream down</body></html>');
@@ -299,6 +307,18 @@ describe('hosts that cannot answer', () => {
       expect(down).toMatchObject({ code: 3, out: '' });
       expect(down.err).toBe(
         `error: ${url}/down answered POST /api/elastic_recheck/import with 503 Service Unavailable: 503 Service Unavailable\n`,
+      );
+      const proxy = await cli(
+        as('reader'),
+        'export',
+        '--host',
+        `${url}/proxy`,
+        '--bundle',
+        path.join(tempDir('p'), 'b.yaml'),
+      );
+      expect(proxy).toMatchObject({ code: 3, out: '' });
+      expect(proxy.err).toBe(
+        `error: ${url}/proxy has no /api/elastic_recheck/export?format=bundle (404: no signature route here): is the elastic-recheck plugin installed, and is the URL right (base path, space)?\n`,
       );
       const other = await cli(as('writer'), 'import', DEMO, '--host', url);
       expect(other.err).toMatch(

@@ -43,6 +43,11 @@ export class FakeZuul extends HttpFake {
   private readonly tenants = new Map<string, FakeZuulBuild[]>();
   private nextId = 1;
 
+  /** `now`: the clock default start/end times are read from (a test gives the loop's injected clock). */
+  constructor(private readonly now: () => number = Date.now) {
+    super();
+  }
+
   /** Adds a build (finished unless result is null) and returns it. */
   addBuild(tenant: string, fields: Partial<FakeZuulBuild> = {}): FakeZuulBuild {
     const id = this.nextId++;
@@ -66,8 +71,8 @@ export class FakeZuul extends HttpFake {
           : `refs/changes/${String(change).slice(-2).padStart(2, '0')}/${change}/${patchset}`,
       ref_url: change === null ? '' : `https://review.example.org/${change}`,
       log_url: `https://logs.example.org/${uuid.slice(0, 3)}/${uuid}/`,
-      start_time: new Date(Date.now() - 3600000).toISOString().slice(0, 19),
-      end_time: finished ? new Date().toISOString().slice(0, 19) : null,
+      start_time: new Date(this.now() - 3600000).toISOString().slice(0, 19),
+      end_time: finished ? new Date(this.now()).toISOString().slice(0, 19) : null,
       duration: finished ? 3600 : null,
       final: true,
       buildset: { uuid: fakeUuid() },
@@ -87,7 +92,7 @@ export class FakeZuul extends HttpFake {
   /** A running build finishes now with this result. */
   finish(build: FakeZuulBuild, result: string): void {
     build.result = result;
-    build.end_time = new Date().toISOString().slice(0, 19);
+    build.end_time = new Date(this.now()).toISOString().slice(0, 19);
     build.duration = 60;
   }
 

@@ -189,8 +189,57 @@ test('scope and caps bound the work', async () => {
   expect(growth.clusters.map((c) => c.growth)).toEqual([...growth.clusters.map((c) => c.growth)].sort((a, b) => b - a));
 });
 
+test('a past absolute window (from/to) gives only the builds of that window', async () => {
+  const all = (await get('?perPage=500')).body as ClustersResult;
+  const starts = data.truth.builds.map((b) => Date.parse(b.start));
+  const ends = data.truth.builds.map((b) => Date.parse(b.end));
+  const first = Math.min(...starts);
+  const last = Math.max(...ends);
+  // the middle third of the data, well in the past
+  const from = Math.round(first + (last - first) / 3);
+  const to = Math.round(first + ((last - first) * 2) / 3);
+  const res = await get(`?from=${new Date(from).toISOString()}&to=${to}&perPage=500`);
+  expect(res.status).toBe(200);
+  const result = res.body as ClustersResult;
+  expect([result.start, result.end]).toEqual([from, to]);
+  const truth = new Map(data.truth.builds.map((b) => [b.uuid, b]));
+  const inWindow = (uuid: string) => {
+    const b = truth.get(uuid)!;
+    return Date.parse(b.start) < to && Date.parse(b.end) >= from;
+  };
+  const clustered = result.clusters.flatMap((c) => c.builds);
+  expect(clustered.length).toBeGreaterThan(0);
+  for (const uuid of clustered) expect(inWindow(uuid)).toBe(true);
+  // builds the default window clusters outside this one are left out
+  const outside = all.clusters.flatMap((c) => c.builds).filter((u) => !inWindow(u));
+  expect(outside.length).toBeGreaterThan(0);
+  expect(result.uncategorizedBuilds).toBeLessThan(all.uncategorizedBuilds);
+  for (const uuid of outside) expect(clustered).not.toContain(uuid);
+  // the CLI sends the same window
+  const json = await cli(
+    'clusters',
+    '--host',
+    standIn.url,
+    '--from',
+    new Date(from).toISOString(),
+    '--to',
+    String(to),
+    '--per-page',
+    '500',
+    '--json',
+  );
+  expect(json.err).toBe('');
+  const parsed = JSON.parse(json.out) as ClustersResult;
+  expect([parsed.start, parsed.end]).toEqual([from, to]);
+  expect(parsed.clusters.map((c) => c.id)).toEqual(result.clusters.map((c) => c.id));
+});
+
 test('bad parameters are a 400 naming the parameter', async () => {
   for (const [q, field] of [
+    ['?from=yesterdayish&to=1700000000000', 'from'],
+    ['?from=1700000000000', 'to'],
+    ['?from=1700000000000&to=1600000000000', 'to'],
+    ['?from=1700000000000&to=1700000001000&days=3', 'days'],
     ['?maxBuilds=0', 'maxBuilds'],
     ['?maxBuilds=10001', 'maxBuilds'],
     ['?sort=newest', 'sort'],
@@ -232,6 +281,10 @@ test('elastic-recheck clusters prints the same clusters as JSON and as text, and
     [['--max-builds', '0'], '--max-builds: expected an integer from 1 to 10000'],
     [['--sort', 'newest'], '--sort: expected "size" or "growth"'],
     [['--per-page', '501'], '--per-page: expected an integer from 1 to 500'],
+    [
+      ['--from', 'yesterdayish', '--to', '1700000000000'],
+      '--from: expected epoch ms or an ISO-8601 date, got "yesterdayish"',
+    ],
   ]) {
     const bad = await cli('clusters', '--host', standIn.url, ...argv);
     expect(bad.code).toBe(2);

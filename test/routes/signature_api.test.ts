@@ -9,6 +9,7 @@ import { CORPUS_DIR, describeWithCorpus, engineRequest, engineUrl, uniqueName } 
 import { deleteStandInIndices, startSourceStandIn, uniqueIndexPrefix } from '../../dev/host/testing';
 import type { StandIn } from '../../dev/host/stand_in';
 import {
+  NO_SIGNATURE_CODE,
   SIGNATURES_EXPORT_PATH,
   SIGNATURES_IMPORT_PATH,
   SIGNATURES_PATH,
@@ -289,6 +290,9 @@ describe('bad input is answered with a status and a message, and changes nothing
     expect(res.status).toBe(status);
     expect(typeof res.body.message).toBe('string');
     expect(res.body.message.toLowerCase()).toContain(message.toLowerCase());
+    // the ids the host does not have are named in the attributes, which clients read (not the message)
+    if (message.startsWith('no signature'))
+      expect(res.body.attributes).toEqual({ code: NO_SIGNATURE_CODE, ids: ['9999999'] });
     expect(await total()).toBe(before);
     expect((await standIn.request('GET', signaturePath('2000001'), { user: 'reader' })).body).toEqual(stored);
   });
