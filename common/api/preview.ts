@@ -16,6 +16,9 @@ export interface PreviewRequest {
   signatureId?: string;
   /** Window ending now (default: the rates window), hourly buckets unless bucketHours is given. */
   days?: number;
+  /** Or the window [from, to) (epoch ms or ISO), buckets fitting its length; not with days. */
+  from?: number | string;
+  to?: number | string;
   bucketHours?: number;
   /** Number of sample lines (default 10). */
   samples?: number;

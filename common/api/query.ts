@@ -10,6 +10,7 @@ import { describeProblem, queryRefusal } from '../query/refusal';
 import { SIGNATURE_ID_RE } from '../signature/types';
 import type { SignatureScope } from '../signature/types';
 import { MAX_QUERY_LENGTH } from './signatures';
+import { readWindow, type TimeWindow } from '../time_window';
 import { fail, type Validated } from './validation';
 
 export const QUERY_VALIDATE_PATH = `${API_BASE_PATH}/query/validate`;
@@ -24,6 +25,8 @@ export interface QueryBody {
   testIds?: string[];
   signatureId?: string;
   days?: number;
+  /** The window [from, to) in epoch ms (sent as `from`/`to`, epoch ms or ISO); `days` ending now otherwise. */
+  window?: TimeWindow;
   bucketHours?: number;
   samples?: number;
   quantity?: number;
@@ -35,7 +38,10 @@ function typeOf(v: unknown): string {
 }
 
 /** The body shared by the three routes; `allowed` lists the optional fields each accepts. */
-export function queryBody(allowed: ReadonlyArray<keyof QueryBody>, opts: { refuse?: boolean } = {}) {
+export function queryBody(
+  allowed: ReadonlyArray<Exclude<keyof QueryBody, 'window'> | 'from' | 'to'>,
+  opts: { refuse?: boolean } = {},
+) {
   return (body: unknown): Validated<QueryBody> => {
     if (!body || typeof body !== 'object' || Array.isArray(body))
       return fail(['body'], `expected a JSON object with a query, got ${typeOf(body)}`);
@@ -97,6 +103,11 @@ export function queryBody(allowed: ReadonlyArray<keyof QueryBody>, opts: { refus
     }
     if (out.days !== undefined && out.bucketHours !== undefined && (out.days * 24) % out.bucketHours !== 0)
       return fail(['bucketHours'], 'the window (days * 24) must be a multiple of bucketHours');
+    if (allowed.includes('from')) {
+      const window = readWindow(b);
+      if (!window.ok) return fail(window.path, window.message.slice(window.path[0].length + 2));
+      if (window.value) out.window = window.value;
+    }
     if (opts.refuse) {
       const refused = queryRefusal(out.query);
       if (refused) return fail(['query'], describeProblem(refused));
@@ -109,10 +120,13 @@ export function queryBody(allowed: ReadonlyArray<keyof QueryBody>, opts: { refus
 export const validateQueryValidateBody = queryBody(['allowNonvoting', 'scope']);
 /** POST /query/preview: a query the engine would refuse is a 400. */
 export const validatePreviewBody = queryBody(
-  ['allowNonvoting', 'scope', 'testIds', 'signatureId', 'days', 'bucketHours', 'samples'],
+  ['allowNonvoting', 'scope', 'testIds', 'signatureId', 'days', 'from', 'to', 'bucketHours', 'samples'],
   { refuse: true },
 );
 /** POST /query_stats */
-export const validateQueryStatsBody = queryBody(['allowNonvoting', 'scope', 'days', 'quantity', 'verbose'], {
-  refuse: true,
-});
+export const validateQueryStatsBody = queryBody(
+  ['allowNonvoting', 'scope', 'days', 'from', 'to', 'quantity', 'verbose'],
+  {
+    refuse: true,
+  },
+);

@@ -23,11 +23,16 @@ describe('signature editor', () => {
       timeout: 3000,
     });
     // typing fast sends one request for the final text, not one per key
-    expect(requests.find((r) => r.path.endsWith('/query/preview'))!.body).toEqual({
+    // the page's range (default the last 10 days), resolved once and sent as from/to
+    const sent = requests.find((r) => r.path.endsWith('/query/preview'))!.body;
+    expect(sent).toEqual({
       query: 'message:"No valid host was found"',
       allowNonvoting: false,
-      days: 10,
+      from: expect.any(Number),
+      to: expect.any(Number),
     });
+    expect(sent.to - sent.from).toBe(10 * 24 * 3600_000);
+    expect(screen.getByText('Preview (Last 10 days)')).toBeTruthy();
 
     const sample = await screen.findByTestId('previewSample');
     expect(Array.from(sample.querySelectorAll('mark')).map((m) => m.textContent)).toEqual(['No valid host was found']);
@@ -109,9 +114,13 @@ describe('signature editor', () => {
     await user.type(await screen.findByTestId('bugId'), '2049999');
     await user.type(screen.getByTestId('sigTitle'), 'Disk full');
     // the debounced preview goes out, for the window from the URL
-    await waitFor(() => expect(requests.find((r) => r.path.endsWith('/query/preview'))?.body.days).toBe(3), {
-      timeout: 5000,
-    });
+    await waitFor(
+      () => {
+        const body = requests.find((r) => r.path.endsWith('/query/preview'))?.body;
+        expect(body.to - body.from).toBe(3 * 24 * 3600_000);
+      },
+      { timeout: 5000 },
+    );
     await waitFor(() => expect(screen.getByTestId('saveSignature')).toBeEnabled());
     await user.click(screen.getByTestId('saveSignature'));
     await waitFor(() => expect(history.location.pathname).toBe('/signatures/2049999'));

@@ -39,7 +39,7 @@ import { buildQuery, discoverPath } from '../services/discover';
 import { BROAD_QUERY_FAILED_BUILDS, HIGH_OVERLAP_SHARE } from '../../common/constants';
 import { formatDate, formatNumber, formatPercent, plural } from '../services/format';
 import { useLeaveGuard, useLinkProps, useRouter } from '../services/router';
-import { windowDays } from '../services/time_range';
+import { resolveRange, windowDays } from '../services/time_range';
 import { errorMessage } from '../services/use_request';
 import {
   EMPTY_FORM,
@@ -79,12 +79,18 @@ function Preview({
   form,
   signatureId,
   days,
+  span,
+  label,
   from,
   to,
 }: {
   form: SignatureForm;
   signatureId?: string;
   days: number;
+  /** The page's range resolved once (epoch ms); days ending now when it could not be resolved. */
+  span?: { from: number; to: number };
+  /** What the range is, said exactly ("Last 36 hours", "2026-11-10 to 2026-11-20 UTC"). */
+  label: string;
   from: string;
   to: string;
 }) {
@@ -103,9 +109,9 @@ function Preview({
       ...(Object.keys(scope).length ? { scope } : {}),
       ...(splitList(testIds).length ? { testIds: splitList(testIds) } : {}),
       ...(signatureId ? { signatureId } : {}),
-      days,
+      ...(span ? { from: span.from, to: span.to } : { days }),
     };
-  }, [query, allowNonvoting, projects, branches, queues, testIds, signatureId, days]);
+  }, [query, allowNonvoting, projects, branches, queues, testIds, signatureId, days, span]);
   const key = JSON.stringify(request);
   useEffect(() => {
     if (!form.query.trim() || !validation.ok) {
@@ -214,7 +220,7 @@ function Preview({
           color="warning"
           iconType="alert"
           size="s"
-          title={`Broad query: it matches ${formatNumber(d.success.failedBuilds)} failed builds in the last ${days} ${plural(days, 'day')}`}
+          title={`Broad query: it matches ${formatNumber(d.success.failedBuilds)} failed builds (${label})`}
           data-test-subj="broadQueryWarning"
         >
           <p>
@@ -240,9 +246,7 @@ function Preview({
       {d.hits > 0 ? (
         <StatusChart id="preview" series={d.series} title="Preview" />
       ) : (
-        <EuiText size="s">
-          No matching lines in the last {days} {plural(days, 'day')}.
-        </EuiText>
+        <EuiText size="s">No matching lines ({label}).</EuiText>
       )}
       <EuiSpacer size="s" />
       {d.samples.length > 0 && (
@@ -415,6 +419,10 @@ export function SignatureEditorPage({ id }: { id?: string }) {
   const from = params.get('from') || 'now-10d';
   const to = params.get('to') || 'now';
   const days = windowDays({ from, to });
+  // resolved once per range, so a relative range does not move (and re-run the preview) on every render
+  const resolved = useMemo(() => resolveRange({ from, to }), [from, to]);
+  const span = useMemo(() => (resolved.ok ? { from: resolved.from, to: resolved.to } : undefined), [resolved]);
+  const rangeLabel = resolved.ok ? resolved.label : `Last ${days} ${plural(days, 'day')}`;
 
   useEffect(() => {
     if (!id) return;
@@ -797,7 +805,7 @@ export function SignatureEditorPage({ id }: { id?: string }) {
         <EuiFlexItem style={{ minWidth: 420 }}>
           <EuiTabs size="s">
             <EuiTab isSelected={tab === 'preview'} onClick={() => setTab('preview')} data-test-subj="tabPreview">
-              Preview (last {days} {plural(days, 'day')})
+              Preview ({rangeLabel})
             </EuiTab>
             <EuiTab isSelected={tab === 'yaml'} onClick={() => setTab('yaml')} data-test-subj="tabYaml">
               YAML
@@ -809,7 +817,17 @@ export function SignatureEditorPage({ id }: { id?: string }) {
             )}
           </EuiTabs>
           <EuiSpacer size="s" />
-          {tab === 'preview' && <Preview form={form} signatureId={stored?.id} days={days} from={from} to={to} />}
+          {tab === 'preview' && (
+            <Preview
+              form={form}
+              signatureId={stored?.id}
+              days={days}
+              span={span}
+              label={rangeLabel}
+              from={from}
+              to={to}
+            />
+          )}
           {tab === 'yaml' &&
             (signature ? (
               <EuiCodeBlock language="yaml" fontSize="s" paddingSize="s" isCopyable data-test-subj="yamlView">

@@ -11,6 +11,7 @@ import { lineLink, LOG_FIELDS, readLogDocument } from '../../common/log_fields';
 import type { Signature } from '../../common/signature/types';
 import type { BatchOptions } from './batches';
 import { EngineClient, search } from '../../lib/engine_client';
+import { alignWindow, bucketForWindow, type TimeWindow } from '../../common/time_window';
 import { DAY_MS, failureRates, HOUR_MS, resolveWindow } from './rates/rates';
 import { CompiledSignature, compileSignatures } from './signatures/compile';
 import { overlapOf, SignatureBuilds, signatureBuilds, SignatureBuildsOptions, successChecks } from './success/success';
@@ -33,7 +34,7 @@ export function draftSignature(req: PreviewRequest): Signature {
 
 export async function previewSignature(
   engine: EngineClient,
-  req: PreviewRequest,
+  req: PreviewRequest & { window?: TimeWindow },
   saved: Signature[],
   options: {
     index: string;
@@ -45,10 +46,18 @@ export async function previewSignature(
   const draft = draftSignature(req);
   const others = saved.filter((s) => s.id !== req.signatureId && s.id !== PREVIEW_ID);
   const [compiledDraft, ...compiledOthers] = compileSignatures([draft, ...others]);
-  const windowMs = (req.days ?? options.defaultDays) * DAY_MS;
-  const bucketMs = (req.bucketHours ?? 1) * HOUR_MS;
+  // a from/to window gets buckets wide enough to see (daily for long windows), as the failure-rate page
+  const bucketMs = req.bucketHours
+    ? req.bucketHours * HOUR_MS
+    : req.window
+      ? bucketForWindow(req.window.to - req.window.from)
+      : HOUR_MS;
+  const asked = req.window
+    ? alignWindow(req.window, bucketMs)
+    : { windowMs: (req.days ?? options.defaultDays) * DAY_MS, end: options.end };
+  const windowMs = asked.windowMs;
   // one window for all three requests, which are independent: they run at the same time
-  const { start, end } = resolveWindow({ windowMs, bucketMs, end: options.end });
+  const { start, end } = resolveWindow({ windowMs, bucketMs, end: asked.end });
   const window = {
     index: options.index,
     end,

@@ -81,13 +81,13 @@ export function registerQueryRoutes({ router, host, config }: RouteDeps): void {
     }),
     handler(async (ctx, request, response) => {
       const engine = await ctx.engine();
-      const { query, allowNonvoting, scope, days, quantity, verbose } = request.body;
+      const { query, allowNonvoting, scope, days, window, quantity, verbose } = request.body;
       const end = Date.now();
       const body = await queryStats(engine, signatureQuery({ query, allowNonvoting: allowNonvoting ?? true, scope }), {
         index: config().logs.indexPattern,
         quantity,
         verbose,
-        ...(days ? { start: end - days * DAY_MS, end } : {}),
+        ...(window ? { start: window.from, end: window.to } : days ? { start: end - days * DAY_MS, end } : {}),
       });
       return response.ok({ body });
     }),

@@ -323,6 +323,27 @@ describe('read routes over the same data', () => {
     });
     expect(editing.body.overlap).toEqual([]);
 
+    // the editor's range as from/to: one that holds the lines finds them, one in the past before them finds none
+    const DAY = 24 * 3600_000;
+    const now = Date.now();
+    const around = await kibana.request('POST', QUERY_PREVIEW_PATH, {
+      user: 'reader',
+      body: { query: 'message:"Timed out waiting for a reply"', from: now - DAY, to: now + 3600_000 },
+    });
+    expect([around.status, around.body.hits]).toEqual([200, 3]);
+    const past = { from: new Date(now - 20 * DAY).toISOString(), to: new Date(now - 10 * DAY).toISOString() };
+    const before = await kibana.request('POST', QUERY_PREVIEW_PATH, {
+      user: 'reader',
+      body: { query: 'message:"Timed out waiting for a reply"', ...past },
+    });
+    expect([before.status, before.body.hits, before.body.samples]).toEqual([200, 0, []]);
+    expect(before.body.end).toBeLessThanOrEqual(now - 10 * DAY + DAY);
+    const pastStats = await kibana.request('POST', QUERY_STATS_PATH, {
+      user: 'reader',
+      body: { query: 'message:"Timed out waiting for a reply"', ...past },
+    });
+    expect([pastStats.status, pastStats.body.totalHits]).toEqual([200, 0]);
+
     const stats = await kibana.request('POST', QUERY_STATS_PATH, {
       user: 'reader',
       body: { query: 'message:"Timed out waiting for a reply"', quantity: 3 },
@@ -336,6 +357,9 @@ describe('read routes over the same data', () => {
       [QUERY_VALIDATE_PATH, { query: 1 }, 'query: expected a non-empty string'],
       [QUERY_PREVIEW_PATH, { query: 'x', days: 1000 }, 'days: expected an integer'],
       [QUERY_PREVIEW_PATH, { query: 'x', scope: { teams: [] } }, 'scope.teams: unknown field'],
+      [QUERY_PREVIEW_PATH, { query: 'x', from: 'yesterdayish', to: 'now' }, 'from: expected epoch ms or an ISO-8601'],
+      [QUERY_PREVIEW_PATH, { query: 'x', from: 2, to: 1 }, 'to: must be after from'],
+      [QUERY_STATS_PATH, { query: 'x', days: 1, from: 1, to: 2 }, 'days: give either days or from/to'],
       [QUERY_STATS_PATH, { query: 'x', quantity: 'many' }, 'quantity: expected an integer'],
       [QUERY_STATS_PATH, {}, 'query: required'],
     ] as const) {
