@@ -62,6 +62,14 @@ describe('npm run bench:load (tiny)', () => {
     expect(lines[0]).toMatch(/^intake: 7 failed builds \(3 with a known bug\)/);
     expect(lines[1]).toMatch(/ builds\/hour \(target >= 10,000\/h: (met|missed)\)$/);
     expect(lines[2]).toBe('reported exactly once: yes (3 Gerrit comments, 7 chat messages)');
+    // the profile names what the loop asked the engine, without this run's index names
+    const kinds = report.engineProfile.map((p) => p.request);
+    expect(kinds).toEqual(expect.arrayContaining(['POST logs _search', 'POST results _search']));
+    expect(kinds.every((k) => !k.includes(prefix))).toBe(true);
+    expect(report.engineProfile.every((p) => p.count > 0)).toBe(true);
+    expect(lines[3]).toMatch(
+      /^engine time of the loop: \d+ s of [\d.]+ s, \d+ requests \([\d.]+ a build\); slowest kinds:$/,
+    );
     expect(await engineRequest('GET', `/_cat/indices/${prefix}*?format=json`)).toEqual([]);
   }, 180_000);
 });

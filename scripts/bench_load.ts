@@ -21,7 +21,7 @@ import { RESULTS_PATH } from '../common/api/results';
 import { QUERY_PREVIEW_PATH } from '../common/api/query';
 import { DataGenerator } from '../generator/generate';
 import { deleteGeneratedData, indexGeneratedData } from '../generator';
-import { EngineClient, httpEngineClient } from '../lib/engine_client';
+import { EngineClient, EngineRequest, httpEngineClient } from '../lib/engine_client';
 import { readSignatureDirectory } from '../lib/signature_files';
 import { parseArgs, runMain, usage, UsageError } from '../lib/cli_args';
 import { buildForTest, deleteStandInIndices, uniqueIndexPrefix } from '../dev/host/testing';
@@ -86,17 +86,19 @@ export async function runLoadBench(o: LoadOptions): Promise<LoadReport> {
   if (o.seconds === undefined && o.requests === undefined) throw new Error('runLoadBench: seconds or requests');
   const base = readSignatureDirectory(o.signaturesDir).signatures;
   const gen = new DataGenerator({ signatures: base, builds: o.builds, seed: 'load', days: 10 });
-  o.log(`indexing ${o.builds} generated builds under ${o.prefix}*...`);
-  await indexGeneratedData(o.engine, gen, { prefix: o.prefix, subunitPrefix: null });
   const indexPrefix = uniqueIndexPrefix('load');
-  const standIn = await o.startHost({
-    engineUrl: o.engineUrl,
-    indexPrefix,
-    config: { logs: { indexPattern: `${o.prefix}2*` } },
-  });
+  let standIn: StandIn | undefined;
   try {
+    o.log(`indexing ${o.builds} generated builds under ${o.prefix}*...`);
+    await indexGeneratedData(o.engine, gen, { prefix: o.prefix, subunitPrefix: null });
+    const host = await o.startHost({
+      engineUrl: o.engineUrl,
+      indexPrefix,
+      config: { logs: { indexPattern: `${o.prefix}2*` } },
+    });
+    standIn = host;
     for (const s of base) {
-      const res = await standIn.request('POST', SIGNATURES_PATH, {
+      const res = await host.request('POST', SIGNATURES_PATH, {
         user: 'writer',
         body: { bug: { tracker: s.bug.tracker, id: s.bug.id }, query: s.query },
       });
@@ -107,15 +109,15 @@ export async function runLoadBench(o: LoadOptions): Promise<LoadReport> {
     const call = (kind: LoadKind, i: number) => {
       switch (kind) {
         case 'rates':
-          return standIn.request('GET', RATES_PATH, { user: 'reader' });
+          return host.request('GET', RATES_PATH, { user: 'reader' });
         case 'uncategorized':
-          return standIn.request('GET', UNCATEGORIZED_PATH, { user: 'reader' });
+          return host.request('GET', UNCATEGORIZED_PATH, { user: 'reader' });
         case 'signatures':
-          return standIn.request('GET', SIGNATURES_PATH, { user: 'reader' });
+          return host.request('GET', SIGNATURES_PATH, { user: 'reader' });
         case 'results':
-          return standIn.request('GET', RESULTS_PATH, { user: 'reader' });
+          return host.request('GET', RESULTS_PATH, { user: 'reader' });
         case 'preview':
-          return standIn.request('POST', QUERY_PREVIEW_PATH, {
+          return host.request('POST', QUERY_PREVIEW_PATH, {
             user: 'reader',
             body: { query: previews[i % previews.length] },
           });
@@ -187,7 +189,7 @@ export async function runLoadBench(o: LoadOptions): Promise<LoadReport> {
     );
     return { users: o.users, seconds, requests: all.length, rows, errorsByStatus, memory: { before, peak, after } };
   } finally {
-    await standIn.stop();
+    await standIn?.stop();
     await deleteStandInIndices(o.engineUrl, indexPrefix);
     await deleteGeneratedData(o.engine, o.prefix, null).catch(() => undefined);
   }
@@ -232,6 +234,16 @@ export interface IntakeReport {
   notOnce: number;
   gerritComments: number;
   chatMessages: number;
+  /** Where the time goes: the loop's engine requests by method, index and operation, slowest first. */
+  engineProfile: Array<{ request: string; count: number; ms: number }>;
+}
+
+/** `POST results _update`: what an engine request does, without the names of this run's indices. */
+function requestKind(method: string, path: string): string {
+  const index = path.split('/')[1] ?? '';
+  const kind = ['results', 'state', 'logs', 'percolator'].find((k) => index.includes(k)) ?? (index || '/');
+  const op = path.split('/').find((x) => x.startsWith('_')) ?? 'index';
+  return `${method} ${kind} ${op}`;
 }
 
 const KNOWN_LINE = 'oslo_messaging.exceptions.MessagingTimeout: Timed out waiting for a reply to message ID 5ab1c0de';
@@ -295,8 +307,22 @@ export async function runIntakeBench(o: IntakeOptions): Promise<IntakeReport> {
     o.log(`${o.builds} failed builds in the fake Zuul, their logs indexed; the loop starts`);
 
     let clock = Date.parse('2026-11-22T03:00:00Z');
+    const profile = new Map<string, { count: number; ms: number }>();
+    const measured: EngineClient = {
+      async request<T>(req: EngineRequest): Promise<T> {
+        const t0 = performance.now();
+        try {
+          return await o.engine.request<T>(req);
+        } finally {
+          const p = profile.get(requestKind(req.method, req.path)) ?? { count: 0, ms: 0 };
+          p.count++;
+          p.ms += performance.now() - t0;
+          profile.set(requestKind(req.method, req.path), p);
+        }
+      },
+    };
     const loop = new RecheckLoop({
-      engine: o.engine,
+      engine: measured,
       config,
       loadSignatures: async () => signatures,
       logger: quiet,
@@ -333,6 +359,9 @@ export async function runIntakeBench(o: IntakeOptions): Promise<IntakeReport> {
       notOnce,
       gerritComments: gerrit.reviews.length,
       chatMessages: chat.delivered.length,
+      engineProfile: [...profile.entries()]
+        .map(([request, p]) => ({ request, count: p.count, ms: Math.round(p.ms) }))
+        .sort((a, b) => b.ms - a.ms),
     };
   } finally {
     await Promise.all([zuul.stop(), gerrit.stop(), chat.stop()]);
@@ -348,10 +377,19 @@ export async function runIntakeBench(o: IntakeOptions): Promise<IntakeReport> {
 
 export function formatIntake(r: IntakeReport): string {
   const met = r.perHour >= INTAKE_TARGET_PER_HOUR ? 'met' : 'missed';
+  const engineMs = r.engineProfile.reduce((n, p) => n + p.ms, 0);
+  const engineCount = r.engineProfile.reduce((n, p) => n + p.count, 0);
   return [
     `intake: ${r.builds} failed builds (${r.known} with a known bug) taken in, checked, classified and reported in ${r.seconds.toFixed(1)} s over ${r.passes} passes`,
     `${r.perHour.toLocaleString('en-US')} builds/hour (target >= ${INTAKE_TARGET_PER_HOUR.toLocaleString('en-US')}/h: ${met})`,
     `reported exactly once: ${r.notOnce === 0 ? 'yes' : `no (${r.notOnce} builds)`} (${r.gerritComments} Gerrit comments, ${r.chatMessages} chat messages)`,
+    `engine time of the loop: ${Math.round(engineMs / 1000)} s of ${r.seconds.toFixed(1)} s, ${engineCount} requests (${(engineCount / r.builds).toFixed(1)} a build); slowest kinds:`,
+    ...r.engineProfile
+      .slice(0, 6)
+      .map(
+        (p) =>
+          `  ${p.request}: ${p.count} requests, ${Math.round(p.ms / 1000)} s (${(p.ms / p.count).toFixed(0)} ms each)`,
+      ),
   ].join('\n');
 }
 
