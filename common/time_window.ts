@@ -59,3 +59,13 @@ export function alignWindow(w: TimeWindow, bucketMs: number): { end: number; win
   const end = Math.ceil(w.to / bucketMs) * bucketMs;
   return { end, windowMs: Math.max(bucketMs, end - start) };
 }
+
+/** The window a query names: its from/to, else `days` (or the default) ending now; end undefined means now. */
+export function queryWindow(
+  q: { window?: TimeWindow; days?: number },
+  defaultDays: number,
+): { end?: number; windowMs: number } {
+  return q.window
+    ? { end: q.window.to, windowMs: q.window.to - q.window.from }
+    : { windowMs: (q.days ?? defaultDays) * DAY_MS };
+}

@@ -2,7 +2,7 @@
 import { CLUSTERS_PATH, validateClustersQuery } from '../../common/api/clusters';
 import { clusterUncategorized } from '../lib/clusters/clusters';
 import { hostRoute } from '../lib/host_adapter';
-import { DAY_MS } from '../lib/rates/rates';
+import { queryWindow } from '../../common/time_window';
 import { handler, READ_SECURITY, RouteDeps, validation } from '../lib/route_handler';
 
 export function registerClusterRoutes({ router, host, config }: RouteDeps): void {
@@ -20,9 +20,7 @@ export function registerClusterRoutes({ router, host, config }: RouteDeps): void
       const q = request.query;
       const result = await clusterUncategorized(await ctx.engine(), await ctx.compiled(), {
         index: config().logs.indexPattern,
-        ...(q.window
-          ? { end: q.window.to, windowMs: q.window.to - q.window.from }
-          : { windowMs: (q.days ?? config().windows.uncategorizedDays) * DAY_MS }),
+        ...queryWindow(q, config().windows.uncategorizedDays),
         queues: q.queues,
         projects: q.projects,
         branches: q.branches,

@@ -8,7 +8,7 @@ import { hostRoute } from '../lib/host_adapter';
 import { DAY_MS, failureRates, HOUR_MS } from '../lib/rates/rates';
 import { handler, READ_SECURITY, RouteDeps, validation } from '../lib/route_handler';
 import { uncategorizedFailures } from '../lib/uncategorized/uncategorized';
-import { alignWindow, bucketForWindow } from '../../common/time_window';
+import { alignWindow, bucketForWindow, queryWindow } from '../../common/time_window';
 
 export function registerRatesRoutes({ router, host, config }: RouteDeps): void {
   router.get(
@@ -75,9 +75,7 @@ export function registerRatesRoutes({ router, host, config }: RouteDeps): void {
       const [engine, compiled] = await Promise.all([ctx.engine(), ctx.compiled()]);
       const result = await uncategorizedFailures(engine, compiled, {
         index: config().logs.indexPattern,
-        ...(q.window
-          ? { end: q.window.to, windowMs: q.window.to - q.window.from }
-          : { windowMs: (q.days ?? config().windows.uncategorizedDays) * DAY_MS }),
+        ...queryWindow(q, config().windows.uncategorizedDays),
         queues: q.queues,
         projects: q.projects,
         branches: q.branches,
