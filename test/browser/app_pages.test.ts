@@ -11,14 +11,13 @@
  * Kibana screenshots are the README's (docs/screenshots/). Every page passes axe-core without serious or
  * critical violations.
  */
+import { storeClassifiedResult } from '../fixtures/stored_results';
 import * as fs from 'fs';
 import * as path from 'path';
 import { engineUrl, uniqueName } from '../setup/engine';
 import { indexGeneratedData, GeneratedData, DEMO_SIGNATURES_DIR } from '../fixtures/generated_data';
 import { buildForTest, deleteStandInIndices, TestBuild, uniqueIndexPrefix } from '../../dev/host/testing';
 import { startStandIn, StandIn } from '../../dev/host/stand_in';
-import type { ClassifyResult } from '../../common/api/classify';
-import type { BuildResult } from '../../common/api/results';
 import { artifactPath, launch, Browser } from './chromium';
 import { seriousViolations } from './axe';
 import type { HostKind } from '../../dev/build/targets';
@@ -68,51 +67,24 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
   /** What the background intake stores: classify three failed builds on demand and store their results. */
   async function seedResults(): Promise<void> {
     const failed = data.truth.builds.filter((b) => b.cause.kind === 'known' && b.status !== 'SUCCESS').slice(0, 3);
-    for (const [i, b] of failed.entries()) {
-      const r = await standIn.request('POST', '/api/elastic_recheck/classify', { body: { uuid: b.uuid } });
-      expect(r.status).toBe(200);
-      const c = r.body as ClassifyResult;
-      if (c.kind !== 'classified') throw new Error(`build ${b.uuid} not classified: ${c.kind}`);
-      const at = new Date(Date.now() - i * 60000).toISOString();
-      const result: BuildResult = {
-        build: {
-          uuid: b.uuid,
-          tenant: 'openstack',
-          zuulId: 1000 + i,
-          job: c.build.job,
-          result: c.build.status,
-          voting: c.build.voting !== 0,
-          pipeline: c.build.queue ?? 'gate',
-          project: c.build.project ?? '',
-          change: c.build.change,
-          patchset: c.build.patchset,
-          logUrl: c.build.logRoot,
-        },
-        stage: 'classified',
-        takenAt: at,
-        updatedAt: at,
-        classifiedAt: at,
-        matches: c.matches,
-        explained: c.explained,
-        reports: {
-          gerrit: {
-            channel: 'gerrit',
-            kind: 'gerrit',
-            event: c.explained ? 'positive' : 'negative',
-            status: i === 2 ? 'pending' : 'sent',
-            attempts: 1,
-            ...(i === 2 ? {} : { sentAt: at }),
+    for (const [i, b] of failed.entries())
+      await storeClassifiedResult(standIn, resultsIndex, b.uuid, {
+        zuulId: 1000 + i,
+        at: new Date(Date.now() - i * 60000),
+        extra: (c, at) => ({
+          reports: {
+            gerrit: {
+              channel: 'gerrit',
+              kind: 'gerrit',
+              event: c.explained ? 'positive' : 'negative',
+              status: i === 2 ? 'pending' : 'sent',
+              attempts: 1,
+              ...(i === 2 ? {} : { sentAt: at }),
+            },
           },
-        },
-        reportPending: i === 2,
-      };
-      const put = await fetch(`${engineUrl()}/${resultsIndex}/_doc/${b.uuid}?refresh=true`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(result),
+          reportPending: i === 2,
+        }),
       });
-      expect(put.status).toBeLessThan(300);
-    }
   }
 
   afterAll(async () => {

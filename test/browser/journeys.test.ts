@@ -10,6 +10,7 @@
  * The engine is reached through a small TCP forwarder of this test that can refuse connections, so "engine
  * down" is a real refused connection, not a mock. Screenshots go to test-artifacts/ (OSD ones prefixed osd_).
  */
+import { storeClassifiedResult } from '../fixtures/stored_results';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
@@ -17,8 +18,6 @@ import { engineUrl, uniqueName } from '../setup/engine';
 import { indexGeneratedData, GeneratedData, DEMO_SIGNATURES_DIR } from '../fixtures/generated_data';
 import { buildForTest, deleteStandInIndices, TestBuild, uniqueIndexPrefix } from '../../dev/host/testing';
 import { startStandIn, StandIn } from '../../dev/host/stand_in';
-import type { ClassifyResult } from '../../common/api/classify';
-import type { BuildResult } from '../../common/api/results';
 import { artifactPath, launch, Browser } from './chromium';
 import type { HostKind } from '../../dev/build/targets';
 
@@ -115,47 +114,9 @@ describe.each<HostKind>(['kibana', 'osd'])('users journeys in Chromium (%s)', (h
     const k = failed.find((b) => b.cause.kind === 'known' && onlyOnChange(b.uuid, Number(b.change)))!;
     known = { uuid: k.uuid, change: Number(k.change) };
     unknownUuid = failed.find((b) => b.cause.kind === 'unknown')!.uuid;
-    await storeResult(known.uuid);
+    await storeClassifiedResult(standIn, resultsIndex, known.uuid);
     writer = await launch({ username: 'writer' });
   });
-
-  /** What the background intake stores for a build: its on-demand classification. */
-  async function storeResult(uuid: string): Promise<void> {
-    const r = await standIn.request('POST', '/api/elastic_recheck/classify', { body: { uuid } });
-    expect(r.status).toBe(200);
-    const c = r.body as ClassifyResult;
-    if (c.kind !== 'classified') throw new Error(`build ${uuid} not classified: ${c.kind}`);
-    const at = new Date().toISOString();
-    const result: BuildResult = {
-      build: {
-        uuid,
-        tenant: 'openstack',
-        zuulId: 1,
-        job: c.build.job,
-        result: c.build.status,
-        voting: c.build.voting !== 0,
-        pipeline: c.build.queue ?? 'gate',
-        project: c.build.project ?? '',
-        change: c.build.change,
-        patchset: c.build.patchset,
-        logUrl: c.build.logRoot,
-      },
-      stage: 'classified',
-      takenAt: at,
-      updatedAt: at,
-      classifiedAt: at,
-      matches: c.matches,
-      explained: c.explained,
-      reports: {},
-      reportPending: false,
-    };
-    const put = await fetch(`${engineUrl()}/${resultsIndex}/_doc/${uuid}?refresh=true`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(result),
-    });
-    expect(put.status).toBeLessThan(300);
-  }
 
   afterAll(async () => {
     await writer?.close();
