@@ -2,7 +2,7 @@
 import { build, createLogIndex, logDoc, TestIndex } from '../../../test/fixtures/log_index';
 import { sig } from '../../../test/fixtures/signatures';
 import { compileSignatures } from '../signatures/compile';
-import { bareTestId, classifyBuild } from './classify';
+import { classifyBuild } from './classify';
 import { forgetPercolatorIndex } from './percolator';
 import { engineRequest, uniqueName } from '../../../test/setup/engine';
 import { checkReadiness, waitForReadiness } from './readiness';
@@ -173,11 +173,6 @@ describe.each(['filters', 'percolator'] as const)('classifyBuild on the real eng
     expect(result.kind === 'classified' && result.build.uuid).toBe(A.build_uuid);
     const missing = await classifyBuild(logs.engine, signatures, { uuid: 'ffff' }, opts());
     expect(missing).toEqual({ kind: 'not_found', ref: { uuid: 'ffff' } });
-  });
-
-  it('strips subunit attributes from test ids', () => {
-    expect(bareTestId('a.b.test_c[id-1,smoke]')).toBe('a.b.test_c');
-    expect(bareTestId('a.b.test_c')).toBe('a.b.test_c');
   });
 });
 
