@@ -160,6 +160,22 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: performance.now() - t0, value };
 }
 
+/** Runs `fn(i)` `runs` times in sequence: the wall ms and the engine's `took` of each; `each` sees every answer. */
+async function timedRuns<T extends { took: number }>(
+  runs: number,
+  fn: (i: number) => Promise<T>,
+  each?: (value: T) => void,
+): Promise<{ walls: number[]; tooks: number[] }> {
+  const out = { walls: [] as number[], tooks: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    const r = await timed(() => fn(i));
+    out.walls.push(r.ms);
+    out.tooks.push(r.value.took);
+    each?.(r.value);
+  }
+  return out;
+}
+
 async function existingData(
   o: BenchOptions,
 ): Promise<{ builds: string[]; buildCount: number; lines: number; indices: number } | undefined> {
@@ -563,16 +579,14 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
           rows.push(oneRow);
           // as the product runs it (shard request cache on): the same window again is answered from the
           // cache of every shard whose index had no writes since (in production: the completed days)
-          const warm = { walls: [] as number[], tooks: [] as number[] };
           await failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true, ...batch });
-          for (let i = 0; i < o.graphRuns; i++) {
-            const r = await timed(() =>
-              failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true, ...batch }),
-            );
-            warm.walls.push(r.ms);
-            warm.tooks.push(r.value.took);
-            if (strip(r.value) !== ours) graphMismatches++;
-          }
+          const warm = await timedRuns(
+            o.graphRuns,
+            () => failureRates(o.engine, compiled, { index: pattern, end, includeSuppressed: true, ...batch }),
+            (value) => {
+              if (strip(value) !== ours) graphMismatches++;
+            },
+          );
           const warmRow = row(
             count,
             'graphs',
@@ -587,20 +601,19 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       // the editor preview of a new signature against all stored ones (overlap and success check included)
       await step('preview', async () => {
         const stored = compiled.map((c) => c.signature);
-        const p = { walls: [] as number[], tooks: [] as number[] };
-        for (let i = 0; i < o.graphRuns; i++) {
-          const draft = stored[i % Math.min(stored.length, 34)];
-          const r = await timed(() =>
-            previewSignature(o.engine, { query: draft.query, days: WINDOW_DAYS }, stored, {
+        const p = await timedRuns(o.graphRuns, (i) =>
+          previewSignature(
+            o.engine,
+            { query: stored[i % Math.min(stored.length, 34)].query, days: WINDOW_DAYS },
+            stored,
+            {
               index: pattern,
               defaultDays: WINDOW_DAYS,
               end,
               ...batch,
-            }),
-          );
-          p.walls.push(r.ms);
-          p.tooks.push(r.value.took);
-        }
+            },
+          ),
+        );
         rows.push(
           noSpeedup(
             count,
@@ -613,20 +626,15 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         );
       });
       await step('uncategorized', async () => {
-        const u = { walls: [] as number[], tooks: [] as number[] };
-        for (let i = 0; i < o.graphRuns; i++) {
-          const r = await timed(() =>
-            uncategorizedFailures(o.engine, compiled, {
-              index: pattern,
-              subunitIndex: `${o.prefix}no-subunit-*`,
-              end,
-              windowMs: WINDOW_DAYS * 24 * HOUR_MS,
-              ...batch,
-            }),
-          );
-          u.walls.push(r.ms);
-          u.tooks.push(r.value.took);
-        }
+        const u = await timedRuns(o.graphRuns, () =>
+          uncategorizedFailures(o.engine, compiled, {
+            index: pattern,
+            subunitIndex: `${o.prefix}no-subunit-*`,
+            end,
+            windowMs: WINDOW_DAYS * 24 * HOUR_MS,
+            ...batch,
+          }),
+        );
         rows.push(
           noSpeedup(
             count,
