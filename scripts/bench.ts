@@ -540,7 +540,6 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         await step('graphs (alternatives)', async () => {
           // the previous design: all anchored signatures in one filters aggregation narrowed by the union
           // of all anchors (what failureRates does when a further search is never worth it)
-          const one = { walls: [] as number[], tooks: [] as number[] };
           const strip = (r: Awaited<ReturnType<typeof failureRates>>) => JSON.stringify({ ...r, took: 0 });
           const ours = strip(
             await failureRates(o.engine, compiled, {
@@ -551,8 +550,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
               ...batch,
             }),
           );
-          for (let i = 0; i < o.graphRuns; i++) {
-            const r = await timed(() =>
+          const one = await timedRuns(
+            o.graphRuns,
+            () =>
               failureRates(o.engine, compiled, {
                 index: pattern,
                 end,
@@ -562,11 +562,10 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
                 skipAbsent: false,
                 ...batch,
               }),
-            );
-            one.walls.push(r.ms);
-            one.tooks.push(r.value.took);
-            if (strip(r.value) !== ours) graphMismatches++;
-          }
+            (value) => {
+              if (strip(value) !== ours) graphMismatches++;
+            },
+          );
           const oneRow = row(
             count,
             'graphs',
