@@ -491,6 +491,25 @@ export function SignatureEditorPage({ id }: { id?: string }) {
     const error = fieldError(...keys);
     return { isInvalid: error !== undefined, error };
   };
+  /** A compressed text field bound to one form field, with the errors of `errorKeys` shown at it. */
+  const textRow = (
+    label: string,
+    key: 'bugId' | 'bugUrl' | 'title' | 'owner' | 'testIds' | 'projects' | 'branches' | 'queues',
+    testSubj: string,
+    errorKeys: string[],
+    opts: { fullWidth?: boolean; readOnly?: boolean } = {},
+  ) => (
+    <EuiFormRow label={label} {...fieldRow(...errorKeys)} display="rowCompressed" fullWidth={opts.fullWidth}>
+      <EuiFieldText
+        compressed
+        fullWidth={opts.fullWidth}
+        readOnly={opts.readOnly}
+        value={form[key]}
+        onChange={(e) => set(key, e.target.value)}
+        data-test-subj={testSubj}
+      />
+    </EuiFormRow>
+  );
   const saveBlocked = readOnly
     ? `Read-only: saving needs ${writeRequirement(access)}`
     : !validation.ok
@@ -649,60 +668,20 @@ export function SignatureEditorPage({ id }: { id?: string }) {
                   />
                 </EuiFormRow>
               </EuiFlexItem>
-              <EuiFlexItem>
-                <EuiFormRow label="Bug id" {...fieldRow('bug.id')} display="rowCompressed">
-                  <EuiFieldText
-                    compressed
-                    readOnly={readOnly}
-                    value={form.bugId}
-                    onChange={(e) => set('bugId', e.target.value)}
-                    data-test-subj="bugId"
-                  />
-                </EuiFormRow>
-              </EuiFlexItem>
+              <EuiFlexItem>{textRow('Bug id', 'bugId', 'bugId', ['bug.id'], { readOnly })}</EuiFlexItem>
             </EuiFlexGroup>
-            <EuiFormRow
-              label="Bug URL (optional for Launchpad, GitHub, Storyboard)"
-              {...fieldRow('bug.url', 'bug')}
-              display="rowCompressed"
-              fullWidth
-            >
-              <EuiFieldText
-                compressed
-                fullWidth
-                readOnly={readOnly}
-                value={form.bugUrl}
-                onChange={(e) => set('bugUrl', e.target.value)}
-                data-test-subj="bugUrl"
-              />
-            </EuiFormRow>
+            {textRow('Bug URL (optional for Launchpad, GitHub, Storyboard)', 'bugUrl', 'bugUrl', ['bug.url', 'bug'], {
+              fullWidth: true,
+              readOnly,
+            })}
             {stored && (
               <EuiFormRow label="On the tracker" display="rowCompressed" fullWidth>
                 <BugSummary info={bugs.get(bugKey(stored.bug))} />
               </EuiFormRow>
             )}
-            <EuiFormRow label="Title" {...fieldRow('title')} display="rowCompressed" fullWidth>
-              <EuiFieldText
-                compressed
-                fullWidth
-                readOnly={readOnly}
-                value={form.title}
-                onChange={(e) => set('title', e.target.value)}
-                data-test-subj="sigTitle"
-              />
-            </EuiFormRow>
+            {textRow('Title', 'title', 'sigTitle', ['title'], { fullWidth: true, readOnly })}
             <EuiFlexGroup gutterSize="s">
-              <EuiFlexItem>
-                <EuiFormRow label="Owner" {...fieldRow('owner')} display="rowCompressed">
-                  <EuiFieldText
-                    compressed
-                    readOnly={readOnly}
-                    value={form.owner}
-                    onChange={(e) => set('owner', e.target.value)}
-                    data-test-subj="sigOwner"
-                  />
-                </EuiFormRow>
-              </EuiFlexItem>
+              <EuiFlexItem>{textRow('Owner', 'owner', 'sigOwner', ['owner'], { readOnly })}</EuiFlexItem>
               <EuiFlexItem grow={false} style={{ width: 130 }}>
                 <EuiFormRow label="Mode" {...fieldRow('mode')} display="rowCompressed">
                   <EuiSelect
@@ -746,52 +725,12 @@ export function SignatureEditorPage({ id }: { id?: string }) {
               data-test-subj="suppressNotification"
             />
             <EuiSpacer size="s" />
-            <EuiFormRow
-              label="Test ids (a hit counts only if one failed)"
-              {...fieldRow('testIds')}
-              display="rowCompressed"
-              fullWidth
-            >
-              <EuiFieldText
-                compressed
-                fullWidth
-                value={form.testIds}
-                onChange={(e) => set('testIds', e.target.value)}
-                data-test-subj="testIds"
-              />
-            </EuiFormRow>
-            <EuiFormRow
-              label="Scope: projects"
-              {...fieldRow('scope.projects', 'scope')}
-              display="rowCompressed"
-              fullWidth
-            >
-              <EuiFieldText
-                compressed
-                fullWidth
-                value={form.projects}
-                onChange={(e) => set('projects', e.target.value)}
-                data-test-subj="scopeProjects"
-              />
-            </EuiFormRow>
-            <EuiFormRow label="Scope: branches" {...fieldRow('scope.branches')} display="rowCompressed" fullWidth>
-              <EuiFieldText
-                compressed
-                fullWidth
-                value={form.branches}
-                onChange={(e) => set('branches', e.target.value)}
-                data-test-subj="scopeBranches"
-              />
-            </EuiFormRow>
-            <EuiFormRow label="Scope: queues" {...fieldRow('scope.queues')} display="rowCompressed" fullWidth>
-              <EuiFieldText
-                compressed
-                fullWidth
-                value={form.queues}
-                onChange={(e) => set('queues', e.target.value)}
-                data-test-subj="scopeQueues"
-              />
-            </EuiFormRow>
+            {textRow('Test ids (a hit counts only if one failed)', 'testIds', 'testIds', ['testIds'], {
+              fullWidth: true,
+            })}
+            {textRow('Scope: projects', 'projects', 'scopeProjects', ['scope.projects', 'scope'], { fullWidth: true })}
+            {textRow('Scope: branches', 'branches', 'scopeBranches', ['scope.branches'], { fullWidth: true })}
+            {textRow('Scope: queues', 'queues', 'scopeQueues', ['scope.queues'], { fullWidth: true })}
             {stored && (
               <EuiText size="xs" color="subdued">
                 <p>
