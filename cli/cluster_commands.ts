@@ -24,6 +24,7 @@ export function clustersQueryFromOptions(options: Record<string, unknown>): Clus
     jobs: 'jobs',
     'max-builds': 'maxBuilds',
     sort: 'sort',
+    search: 'search',
     page: 'page',
     'per-page': 'perPage',
   };
@@ -65,6 +66,7 @@ export function formatClusters(r: ClustersResult): string {
   const out: string[] = [];
   out.push(
     `${r.clusteredBuilds} of ${r.uncategorizedBuilds} uncategorized builds in ${r.totalClusters} clusters` +
+      `${r.matchingClusters === undefined ? '' : `, ${r.matchingClusters} of them matching the search`}` +
       `${r.withoutLines ? ` (${r.withoutLines} without log lines)` : ''}, ${new Date(r.start).toISOString()} to ${new Date(r.end).toISOString()}; page ${r.page} (${r.perPage} per page)`,
   );
   r.clusters.forEach((c, i) => {

@@ -6,7 +6,7 @@
  *   import-bundle <bundle> --dir DIR [--overwrite]
  *   import <dir|file...> --host URL [--user U] [--dry-run] [--overwrite] [--json]
  *   export --host URL <dir> | --bundle FILE [--ids a,b] [--overwrite]
- *   clusters --host URL [--days N | --from T --to T] [--queues a,b] [--projects ..] [--branches ..] [--jobs ..] [--max-builds N] [--sort size|growth] [--page N] [--per-page N] [--json]
+ *   clusters --host URL [--days N | --from T --to T] [--queues a,b] [--projects ..] [--branches ..] [--jobs ..] [--max-builds N] [--sort size|growth] [--search TEXT] [--page N] [--per-page N] [--json]
  *   cleanup --host URL [--closed-days N] [--silent-days N] [--files | --json]
  *
  * `lint` checks YAML, Lucene syntax, limits, known fields (the engine's mapping with --engine, else the built-in
@@ -90,6 +90,10 @@ const OPTIONS: Record<string, OptionSpec> = {
     description: 'clusters: cluster at most this many uncategorized builds, newest first (1-10000, default 5000)',
   },
   sort: { type: 'string', description: 'clusters: size (largest first, default) or growth (fastest-growing first)' },
+  search: {
+    type: 'string',
+    description: 'clusters: only clusters whose lines, proposal, id, jobs or projects contain TEXT (any case)',
+  },
   page: { type: 'int', description: 'clusters: page of clusters (default 1)' },
   'per-page': { type: 'int', description: 'clusters: clusters per page (1-500, default 20)' },
   'closed-days': {
