@@ -53,6 +53,10 @@ const SPECS = {
     description:
       'index prefix kept by an earlier --keep run with the same --seed, --builds, --lines-per-build and --now: skips indexing',
   },
+  save: {
+    type: 'string' as const,
+    description: 'write every cluster (id, builds, proposal and its check) as JSON to this file, to compare two runs',
+  },
   help: { type: 'boolean' as const, description: 'show this help' },
 };
 
@@ -104,7 +108,9 @@ runMain(async () => {
     const windowMs = (generator.days + 1) * 24 * 3600_000;
     const result = await clusterUncategorizedDetailed(engine, compiled, {
       index,
-      end: now + 3600_000,
+      // a window end no earlier run used (the data ends at `now`): the engine's request cache cannot answer,
+      // as for a live request, whose window ends at the current time
+      end: now + 3600_000 + (Date.now() % 600_000),
       windowMs,
       subunitIndex: `${subunitPrefix}*`,
       maxBuilds: 10000,
@@ -116,6 +122,14 @@ runMain(async () => {
       query: c.query,
     }));
     const clustered = new Set(clusters.flatMap((c) => c.builds));
+    if (options.save) {
+      const checks = new Map(result.all.map((c) => [c.id, c.check]));
+      const saved = clusters
+        .map((c) => ({ ...c, builds: c.builds.slice().sort(), check: checks.get(c.id) ?? null }))
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
+      fs.writeFileSync(String(options.save), JSON.stringify(saved, null, 1) + '\n');
+      console.log(`wrote ${saved.length} clusters to ${options.save}`);
+    }
     console.log(
       `clustered ${result.clusteredBuilds} of ${result.uncategorizedBuilds} uncategorized builds into ${result.totalClusters} clusters ` +
         `(${result.withoutLines} without lines; ${result.all.filter((c) => c.ordinary).length} clusters without a telling line)`,
@@ -126,14 +140,16 @@ runMain(async () => {
         .map((x) => x.toFixed(1))
         .join(' ')}):`,
     );
-    console.log('step              wall ms  engine took ms');
-    for (const [step, ms] of Object.entries(result.took.stages))
+    console.log('step             requests  wall ms  engine took ms  plugin cpu ms');
+    const t = result.took;
+    const row = (step: string, n: number, wall: number, took: number, cpu: number) =>
       console.log(
-        `${step.padEnd(16)} ${String(ms).padStart(8)}  ${String(result.took.engineStages?.[step] ?? 0).padStart(14)}`,
+        `${step.padEnd(16)} ${String(n).padStart(8)} ${String(wall).padStart(8)}  ${String(took).padStart(14)}  ${String(cpu).padStart(13)}`,
       );
-    console.log(
-      `${'total'.padEnd(16)} ${String(result.took.totalMs).padStart(8)}  ${String(result.took.engineMs).padStart(14)}`,
-    );
+    const sum = (r?: Record<string, number>) => Object.values(r ?? {}).reduce((a, b) => a + b, 0);
+    for (const [step, ms] of Object.entries(t.stages))
+      row(step, t.requestStages?.[step] ?? 0, ms, t.engineStages?.[step] ?? 0, t.cpuStages?.[step] ?? 0);
+    row('total', sum(t.requestStages), t.totalMs, t.engineMs, sum(t.cpuStages));
 
     // the builds of each withheld bug that were clustered
     const failed = new Set<string>(FAILED_BUILD_STATUSES);

@@ -124,6 +124,10 @@ export interface ClustersResult {
     totalMs: number;
     stages: Record<string, number>;
     engineStages?: Record<string, number>;
+    /** This process's CPU ms within each step (all its work, not only this request's). */
+    cpuStages?: Record<string, number>;
+    /** Engine requests sent within each step. */
+    requestStages?: Record<string, number>;
   };
 }
 
