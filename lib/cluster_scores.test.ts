@@ -13,6 +13,12 @@ describe('scoring clusters against the ground truth', () => {
       1,
     );
     expect(messageAlternatives('(message:"a" OR message:"b" OR message:"c") AND message:"d"')).toBe(3);
+    // spaces after the colon (1686542's own signature)
+    expect(
+      messageAlternatives(
+        '(message: "FAILED with status: 137" OR message: "FAILED with status: 143" OR message: "RUN END RESULT_TIMED_OUT") AND NOT message:"POST-RUN END RESULT_TIMED_OUT" AND tags: "console"',
+      ),
+    ).toBe(3);
   });
 
   const bug = new Set(['b1', 'b2', 'b3', 'b4', 'b5', 'b6']);

@@ -38,7 +38,8 @@ export const UNION_PURITY = 0.95;
  */
 export function messageAlternatives(query: string): number {
   const phrases = new Set<string>();
-  const re = /message:"((?:[^"\\]|\\.)*)"/g;
+  // Lucene allows spaces after the field's colon (`message: "A"`, as in 1686542)
+  const re = /message:\s*"((?:[^"\\]|\\.)*)"/g;
   for (let m = re.exec(query); m; m = re.exec(query)) {
     const before = query.slice(0, m.index);
     const after = query.slice(re.lastIndex);

@@ -119,10 +119,24 @@ test('each withheld bug is one cluster with a proposal checked on the engine', a
     expect(cluster.jobs.reduce((n, j) => n + j.builds, 0)).toBe(cluster.size);
     expect(cluster.trend.reduce((n, x) => n + x, 0)).toBe(cluster.size);
     expect(Date.parse(cluster.firstSeen)).toBeLessThanOrEqual(Date.parse(cluster.lastSeen));
-    // the common part is marked in the samples
+    // the common part is marked in the samples, each links to its line's file in its build
     for (const s of cluster.samples) {
       expect(s.common.length).toBeGreaterThan(0);
       expect(cluster.builds).toContain(s.uuid);
+      const line = await search(data.engine, data.indexPattern, {
+        size: 1,
+        query: {
+          bool: {
+            filter: [
+              { term: { [LOG_FIELDS.buildUuid]: s.uuid } },
+              { term: { [LOG_FIELDS.filename]: s.file } },
+              { match_phrase: { [LOG_FIELDS.message]: s.line } },
+            ],
+          },
+        },
+      });
+      expect(line.hits.hits).toHaveLength(1);
+      expect(s.logUrl).toBe(line.hits.hits[0]._source.log_url);
     }
     // the proposal's counts are what the engine matches, by the ground truth's statuses
     const sig = compileSignatures([

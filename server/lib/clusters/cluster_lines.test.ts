@@ -196,6 +196,24 @@ describe('choosing the telling lines of a build', () => {
     expect(novelty('controller | a lease failed to get', ordinary.vocabulary)).toBeGreaterThan(0);
   });
 
+  it("among equally ordinary lines, takes the one with the engine's error words over the earlier one", () => {
+    // a noisy bug's line: successful builds log it too, so it is no newer than the lines around it
+    const noisy = 'controller | Job: grenade';
+    const ordinaryLine = 'controller | Job: tempest-full-py3';
+    expect(novelty(noisy, ordinary.vocabulary)).toBe(0);
+    const picked = pickTellingLines([
+      { ...cand(ordinaryLine, 1, 0), errorScore: 0 },
+      { ...cand(noisy, 9, 0), errorScore: 4.2 },
+    ]);
+    // (the second follows as the first says little)
+    expect(picked.map((l) => l.line)).toEqual([noisy, ordinaryLine]);
+    // without error words the earlier one first, as before
+    expect(pickTellingLines([cand(ordinaryLine, 1, 0), cand(noisy, 9, 0)]).map((l) => l.line)).toEqual([
+      ordinaryLine,
+      noisy,
+    ]);
+  });
+
   it('adds the next equally telling line when the best one says little', () => {
     const picked = pickTellingLines([
       cand('controller | Boom', 1, 2),

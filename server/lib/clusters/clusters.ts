@@ -8,14 +8,16 @@
  *     SAMPLE_PREFIX, so the engine sorts a sixteenth of them; all of them when that is too few):
  *     their frequent phrases are the ordinary lines, which cannot tell why a build failed;
  *  3. per uncategorized build, its most promising lines that are none of the most frequent ordinary
- *     lines (terms on build_uuid, top_hits ranked by the error words), then ranked with the shared
- *     telling-line score (common/telling_line.ts); builds whose every line is ordinary get a second
- *     look without the exclusion;
+ *     lines (terms on build_uuid, top_hits ranked by the error words, then the last lines first: a
+ *     failure ends the log), then ranked with the shared telling-line score (common/telling_line.ts);
+ *     builds whose every line is ordinary get a second look without the exclusion;
  *  4. one _msearch checking the proposals (builds of the cluster, other failed builds and successful
  *     builds it matches), compiled as a saved signature would be (signatures/compile.ts), a few
- *     proposals per search (checkProposals).
- *     A proposal made only of words and word pairs that successful builds log is not checked (it
- *     would match them all, and such filters cost the most): its cluster has no telling line.
+ *     proposals per search (checkProposals). A proposal made only of words and word pairs that
+ *     successful builds log is not checked (it would match them all, and such filters cost the most):
+ *     its cluster has no telling line;
+ *  5. narrower proposals for the noisy ones, checked the same way;
+ *  6. the links of the shown page's sample lines (fileUrls: the candidates come without them).
  * The clustering itself runs in the plugin (cluster_lines.ts).
  */
 import {
@@ -190,14 +192,26 @@ export interface Candidate extends TellingLine {
   novel: number;
   /** Its word tokens, once normalised (computed from the line when absent). */
   words?: number;
+  /** The engine's score of its error words (ERROR_WORDS; 0 when unknown). */
+  errorScore?: number;
 }
 
 /** Mostly new (half its words and pairs unseen), partly new, ordinary. */
 const tier = (c: Candidate) => (c.novel >= 0.5 ? 2 : c.novel > 0 ? 1 : 0);
 
-/** Newer lines first (an ordinary line the sample missed is still mostly known words), then the telling-line score, then the more novel, then the earlier. */
+/**
+ * Newer lines first (an ordinary line the sample missed is still mostly known words), then the telling-line
+ * score, then the more novel, then the one with more error words (a noisy bug's line, which successful builds
+ * log too, among ordinary lines), then the earlier.
+ */
 function rank(a: Candidate, b: Candidate): number {
-  return tier(b) - tier(a) || b.score - a.score || b.novel - a.novel || a.time - b.time;
+  return (
+    tier(b) - tier(a) ||
+    b.score - a.score ||
+    b.novel - a.novel ||
+    (b.errorScore ?? 0) - (a.errorScore ?? 0) ||
+    a.time - b.time
+  );
 }
 
 /** The telling lines of a build from its candidates: the best, and more while the chosen ones say little. */
@@ -274,8 +288,10 @@ async function candidateLines(
             lines: {
               top_hits: {
                 size: CANDIDATES_PER_BUILD,
-                sort: [{ _score: 'desc' }, { [LOG_FIELDS.timestamp]: 'asc' }],
-                _source: logSourceFields('message', 'filename', 'logUrl', 'timestamp'),
+                // lines without error words, the last ones first: a failure ends the build's log
+                sort: [{ _score: 'desc' }, { [LOG_FIELDS.timestamp]: 'desc' }],
+                // no log_url (a third of a line's bytes): only the shown samples' links are fetched (fileUrls)
+                _source: logSourceFields('message', 'filename', 'timestamp'),
               },
             },
           },
@@ -286,7 +302,8 @@ async function candidateLines(
     {
       ignore_unavailable: true,
       allow_no_indices: true,
-      filter_path: 'took,timed_out,aggregations.builds.buckets.key,aggregations.builds.buckets.lines.hits.hits._source',
+      filter_path:
+        'took,timed_out,aggregations.builds.buckets.key,aggregations.builds.buckets.lines.hits.hits._source,aggregations.builds.buckets.lines.hits.hits.sort',
     },
   );
   for (const b of res.aggregations?.builds?.buckets ?? []) {
@@ -297,8 +314,8 @@ async function candidateLines(
       return {
         line,
         file: doc.filename,
-        logUrl: doc.logUrl,
         time: Date.parse(doc.timestamp ?? '') || 0,
+        errorScore: typeof h.sort?.[0] === 'number' ? h.sort[0] : 0,
         score: lineScore(line),
         novel: noveltyOf(normalised, vocabulary),
         words: tokens(normalised).length,
@@ -435,6 +452,65 @@ async function checkProposals(
   }
   // the engine's own time for the whole _msearch (its searches run in parallel)
   return { checks, took: res.took ?? res.responses.reduce((m, r) => Math.max(m, r.took ?? 0), 0) };
+}
+
+/** Files per search of fileUrls (each is a clause of its query; the engine allows 1,024). */
+const FILES_PER_SEARCH = 200;
+
+/**
+ * The URL of each (build, file) pair: one line of each pair (collapse on the URL, which is the same for a
+ * file's lines), its query the pairs grouped by file. For the samples of the clusters shown only.
+ */
+async function fileUrls(
+  engine: EngineClient,
+  index: string,
+  filter: object[],
+  pairs: Array<{ uuid: string; file: string }>,
+): Promise<{ urls: Map<string, string>; took: number }> {
+  const urls = new Map<string, string>();
+  if (!pairs.length) return { urls, took: 0 };
+  const byFile = new Map<string, Set<string>>();
+  for (const p of pairs) (byFile.get(p.file) ?? byFile.set(p.file, new Set()).get(p.file)!).add(p.uuid);
+  const res = await msearch(
+    engine,
+    chunks([...byFile.entries()], FILES_PER_SEARCH).map((files) => ({
+      index,
+      body: {
+        size: files.reduce((n, [, uuids]) => n + uuids.size, 0),
+        track_total_hits: false,
+        query: {
+          bool: {
+            filter: [
+              ...filter,
+              {
+                bool: {
+                  should: files.map(([file, uuids]) => ({
+                    bool: {
+                      filter: [
+                        { term: { [LOG_FIELDS.filename]: file } },
+                        { terms: { [LOG_FIELDS.buildUuid]: [...uuids] } },
+                      ],
+                    },
+                  })),
+                  minimum_should_match: 1,
+                },
+              },
+            ],
+          },
+        },
+        collapse: { field: LOG_FIELDS.logUrl },
+        _source: logSourceFields('buildUuid', 'filename', 'logUrl'),
+      },
+    })),
+  );
+  const failedItem = res.responses.find((r) => r.error);
+  if (failedItem) throw msearchItemError('log links of the samples failed', failedItem);
+  for (const r of res.responses)
+    for (const h of r.hits.hits) {
+      const doc = readLogDocument(h._source);
+      if (doc.buildUuid && doc.filename && doc.logUrl) urls.set(`${doc.buildUuid}\n${doc.filename}`, doc.logUrl);
+    }
+  return { urls, took: res.took ?? 0 };
 }
 
 function counted<K extends string>(values: string[], key: K): Array<Record<K, string> & { builds: number }> {
@@ -631,7 +707,6 @@ export async function clusterUncategorizedDetailed(
         file: b.lines[0].file,
         line: b.lines[0].line,
         common: commonRanges(b.lines[0].line, c.phrases),
-        logUrl: b.lines[0].logUrl,
       })),
       builds: c.builds.slice(0, MAX_CLUSTER_BUILD_IDS).map((b) => b.uuid),
       proposal: {
@@ -650,6 +725,21 @@ export async function clusterUncategorizedDetailed(
   );
   const needle = options.search?.trim().toLowerCase();
   const shown = needle ? out.filter((c) => clusterText(c).includes(needle)) : out;
+  const clusters = shown.slice((page - 1) * perPage, page * perPage);
+  // 6. the links of the shown samples' lines
+  const samples = clusters.flatMap((c) => c.samples).filter((x) => x.file);
+  const links = await fileUrls(
+    engine,
+    index,
+    filter,
+    samples.map((x) => ({ uuid: x.uuid, file: x.file! })),
+  );
+  engineMs += links.took;
+  for (const x of samples) {
+    const url = links.urls.get(`${x.uuid}\n${x.file}`);
+    if (url) x.logUrl = url;
+  }
+  lap('links');
   return {
     start,
     end,
@@ -660,7 +750,7 @@ export async function clusterUncategorizedDetailed(
     ...(needle ? { matchingClusters: shown.length } : {}),
     page,
     perPage,
-    clusters: shown.slice((page - 1) * perPage, page * perPage),
+    clusters,
     took: { engineMs, clusteringMs, totalMs: Date.now() - t0, stages, engineStages, cpuStages, requestStages },
     all: all.map((c) => ({
       ...c,
