@@ -235,6 +235,41 @@ function NextSteps({ build, explained }: { build: BuildInfo; explained: boolean 
   );
 }
 
+/** The builds list searched by the change (the intake's results of its failed builds, and their stages). */
+function ChangeBuildsLink({ change }: { change?: number }) {
+  const props = useLinkProps(`/builds${queryString({ change })}`);
+  return (
+    <EuiLink {...props} data-test-subj="changeBuildsLink">
+      the builds of change {change}
+    </EuiLink>
+  );
+}
+
+/** A change whose builds all passed: nothing to explain, said plainly. */
+function NoFailedBuild({ result }: { result: Extract<ClassifyResult, { kind: 'no_failed_build' }> }) {
+  const n = result.newest;
+  const change = 'change' in result.ref ? result.ref.change : n.change;
+  return (
+    <EuiCallOut
+      color="success"
+      iconType="check"
+      title={`No failed build of change ${change}`}
+      data-test-subj="classifyNoFailed"
+    >
+      <p>
+        Nothing to explain: none of the {formatNumber(result.builds)} indexed {plural(result.builds, 'build')} of the
+        change{'patchset' in result.ref && result.ref.patchset ? ` (patchset ${result.ref.patchset})` : ''}
+        {'job' in result.ref && result.ref.job ? ` for job ${result.ref.job}` : ''} failed. The newest is{' '}
+        <strong>{n.job}</strong>, {n.status}, build <code>{n.uuid}</code>.
+      </p>
+      <p>
+        If a build of the change failed and is not counted, its logs are not indexed yet (they are shipped when the
+        build ends): look again later, or see <ChangeBuildsLink change={change} />.
+      </p>
+    </EuiCallOut>
+  );
+}
+
 function ClassifyAnswer({ result }: { result: ClassifyResult }) {
   if (result.kind === 'not_found')
     return (
@@ -256,6 +291,7 @@ function ClassifyAnswer({ result }: { result: ClassifyResult }) {
         {result.readiness.markerFound === false && <p>The end-of-log line has not been indexed yet.</p>}
       </EuiCallOut>
     );
+  if (result.kind === 'no_failed_build') return <NoFailedBuild result={result} />;
   const b = result.build;
   const passed = b.status === 'SUCCESS';
   return (
@@ -277,6 +313,21 @@ function ClassifyAnswer({ result }: { result: ClassifyResult }) {
           · {formatNumber(result.signaturesChecked)} signatures checked in {formatNumber(result.elapsedMs)} ms
         </p>
       </EuiText>
+      {result.taken && (
+        <EuiText size="s" data-test-subj="classifyTaken">
+          <p>
+            Taken: the newest failed build of change {b.change}, of its {formatNumber(result.taken.builds)} indexed{' '}
+            {plural(result.taken.builds, 'build')}.
+            {result.taken.newerNotFailed > 0 && (
+              <>
+                {' '}
+                {formatNumber(result.taken.newerNotFailed)} newer {plural(result.taken.newerNotFailed, 'build')} of the
+                change passed; see <ChangeBuildsLink change={b.change} />.
+              </>
+            )}
+          </p>
+        </EuiText>
+      )}
       {result.incomplete && (
         <EuiCallOut
           color="warning"
