@@ -29,7 +29,7 @@ import { effectiveQueryString } from '../../common/query/build';
 import { buildQuery, discoverPath } from '../services/discover';
 import { DAY_MS, resolveRange, TimeRange } from '../services/time_range';
 import { bugKey } from '../../common/api/bugs';
-import { BugStatusBadge, BugSummary, useBugs } from '../components/bug_info';
+import { BugStatusBadge, BugSummary, useBugData, useBugs } from '../components/bug_info';
 import type { BuildInfo, BuildRef, ClassifyResult, SignatureMatch } from '../../common/api/classify';
 import type { BuildResult, ReportState } from '../../common/api/results';
 import { BUILD_UUID_RE } from '../../common/signature/types';
@@ -83,7 +83,8 @@ function SignatureBadge({ id, label }: { id: string; label: string }) {
       color="primary"
       data-test-subj="matchBadge"
       onClick={() => router.navigate(`/signatures/${encodeURIComponent(id)}`)}
-      onClickAriaLabel={`Open signature ${id}`}
+      // the visible label is part of the name (WCAG 2.5.3), so speech input can say what it sees
+      onClickAriaLabel={`Open ${label}`}
     >
       {label}
     </EuiBadge>
@@ -128,7 +129,7 @@ function DiscoverLink({ uuid, query, children }: { uuid: string; query?: string;
 
 function MatchList({ uuid, matches }: { uuid: string; matches: SignatureMatch[] }) {
   const { services } = useApp();
-  const bugs = useBugs(matches.map((m) => m.bug));
+  const { bugs, loading: bugsLoading } = useBugData(matches.map((m) => m.bug));
   // the signatures' queries, for Discover links narrowed to what matched
   const sigs = useRequest((signal) => services.api.signatures({ perPage: 1000 }, signal), []);
   const queries = new Map((sigs.data?.signatures ?? []).map((s) => [s.id, effectiveQueryString(s)]));
@@ -145,7 +146,7 @@ function MatchList({ uuid, matches }: { uuid: string; matches: SignatureMatch[] 
               </EuiFlexItem>
               <EuiFlexItem>
                 <EuiText size="s" data-test-subj="matchTitle">
-                  <strong>{title ?? 'No title'}</strong>
+                  <strong>{title ?? (bugsLoading ? 'Loading the title…' : 'No title')}</strong>
                 </EuiText>
                 <BugSummary info={info} compact />
               </EuiFlexItem>
@@ -579,8 +580,8 @@ export function BuildsPage() {
       </EuiTitle>
       <EuiText size="xs" color="subdued">
         <p>
-          A change number alone is enough: its latest patchset&apos;s newest build is classified, and the list below
-          shows its failed builds. Add a patchset or a job to pick another build, or give a build uuid.
+          A change number alone is enough: its newest failed build is classified, and the list below shows its failed
+          builds. Add a patchset or a job to pick among them, or give a build uuid.
         </p>
       </EuiText>
       <EuiSpacer size="s" />
