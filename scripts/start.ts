@@ -146,6 +146,26 @@ async function loadDemoSignatures(standIn: StandIn): Promise<void> {
   await importSignatures(standIn, 'demo signatures', signatureFiles(path.join(REPO_ROOT, 'demo', 'signatures')));
 }
 
+/**
+ * Waits (at most a minute) for the background pass to fetch the demo bugs from the demo tracker, so the first
+ * page opened shows their titles.
+ */
+async function waitForDemoBugTitles(standIn: StandIn, expected: number): Promise<void> {
+  const deadline = Date.now() + 60000;
+  let titled = 0;
+  for (;;) {
+    const r = await standIn.request('GET', '/api/elastic_recheck/bugs');
+    titled = r.status === 200 ? (r.body.bugs ?? []).filter((b: any) => typeof b.title === 'string').length : 0;
+    if (titled >= expected || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  say(
+    titled >= expected
+      ? `demo bug tracker: titles of ${titled} bugs fetched`
+      : `demo bug tracker: ${titled} of ${expected} bug titles fetched so far (the background pass fetches the rest)`,
+  );
+}
+
 runMain(async () => {
   const { options, positionals } = parseArgs(process.argv.slice(2), SPECS);
   if (options.help) {
@@ -288,9 +308,10 @@ runMain(async () => {
       );
     }
 
-    // The demo bug tracker (a local Launchpad), unless the config names one: titles and statuses on
-    // every page, fixed-and-silent bugs in the cleanup report, and a fixed bug that keeps failing.
+    // The demo bug tracker (a local Launchpad), unless the config names one: titles (demo/bugs.json) and
+    // statuses on every page, fixed-and-silent bugs in the cleanup report, and a fixed bug that keeps failing.
     const bugsConfig = isObject(config.bugs) ? config.bugs : {};
+    let demoBugs = 0;
     if (!(isObject(bugsConfig.launchpad) && bugsConfig.launchpad.url !== undefined)) {
       const tracker = await startDemoTracker(
         path.join(REPO_ROOT, 'demo', 'signatures'),
@@ -305,6 +326,7 @@ runMain(async () => {
         config,
       );
       say(`demo bug tracker: ${tracker.bugs} Launchpad bugs at ${tracker.launchpadUrl}`);
+      demoBugs = tracker.bugs;
     }
 
     const standIn = await startStandIn({
@@ -319,6 +341,7 @@ runMain(async () => {
     cleanups.push(() => standIn.stop());
     if (ownSignatures) await importSignatures(standIn, `signatures from ${signatureDir}`, ownSignatures);
     else if (demo) await loadDemoSignatures(standIn);
+    if (demo && !ownSignatures && demoBugs) await waitForDemoBugTitles(standIn, demoBugs);
     say('');
     say(
       `elastic-recheck is running in the ${host === 'kibana' ? 'Kibana' : 'OpenSearch Dashboards'} ${target.version} stand-in:`,

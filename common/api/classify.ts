@@ -10,8 +10,9 @@ import { fail, type Validated } from './validation';
 export const CLASSIFY_PATH = `${API_BASE_PATH}/classify`;
 
 /**
- * A build named by its Zuul uuid, or by its change with optional patchset and job: the newest matching build is
- * taken (without a patchset that is the latest patchset's newest build).
+ * A build named by its Zuul uuid, or by its change with optional patchset and job: the newest matching build that
+ * failed is taken (the question is "why did my change fail"); a change with no failed build is answered
+ * `no_failed_build`.
  */
 export type BuildRef = { uuid: string } | { change: number; patchset?: string; job?: string };
 
@@ -102,9 +103,25 @@ export type ClassifyResult =
        * on demand anyway: matches in the lines still to come are missing.
        */
       incomplete?: ReadinessReport;
+      /** For a change reference: which of the change's builds was taken, and how many newer ones did not fail. */
+      taken?: ChangeBuildChoice;
     }
   | { kind: 'not_ready'; readiness: ReadinessReport }
-  | { kind: 'not_found'; ref: BuildRef };
+  | { kind: 'not_found'; ref: BuildRef }
+  /** The change has indexed builds but none failed: nothing to explain. */
+  | { kind: 'no_failed_build'; ref: BuildRef; builds: number; newest: BuildInfo };
+
+export interface ChangeBuildChoice {
+  /** The build taken: the newest failed build of the change (with the patchset and job given). */
+  uuid: string;
+  /** The change's indexed builds (with the patchset and job given), at most CHANGE_BUILDS_LOOKED_AT. */
+  builds: number;
+  /** Builds of the change newer than the one taken that did not fail (they passed). */
+  newerNotFailed: number;
+}
+
+/** How many of a change's builds (newest first) are looked at for its newest failed one. */
+export const CHANGE_BUILDS_LOOKED_AT = 200;
 
 /** `{ uuid }` or `{ change }` with optional `patchset` and `job`. */
 export function validateClassifyBody(body: unknown): Validated<BuildRef> {

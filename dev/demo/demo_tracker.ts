@@ -2,7 +2,9 @@
  * The demo bug tracker for `npm start` (no internet): a small Launchpad web service on 127.0.0.1 (the
  * same fake the tests use, test/fake_services/fake_trackers.ts) holding one bug per demo signature, so
  * that the background work fetches titles, statuses and projects as it would from Launchpad.
- *  - title: the first line of the signature file's comment, else its query's first message phrase;
+ *  - title: the bug's title in demo/bugs.json (titles as a tracker has them: the demo signature files carry
+ *    none, as elastic-recheck's never did), else the first line of the signature file's comment, else its
+ *    query's first message phrase;
  *  - status: "Fix Released" for the bugs the generated data stops hitting during the window (they show
  *    up in the cleanup report), "Fix Committed" for the most frequent bug that keeps failing (it raises
  *    a regression alarm), "Confirmed" otherwise;
@@ -58,11 +60,22 @@ export interface DemoTracker {
   stop(): Promise<void>;
 }
 
+/** The demo bugs' titles (demo/bugs.json beside demo/signatures): bug id → title. */
+export function readDemoTitles(file: string): Map<string, string> {
+  if (!fs.existsSync(file)) return new Map();
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  return new Map(
+    Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].trim() !== ''),
+  );
+}
+
 export async function startDemoTracker(
   signaturesDir: string,
   bugsFile: string,
   buildsFile: string,
+  titlesFile: string = path.join(signaturesDir, '..', 'bugs.json'),
 ): Promise<DemoTracker> {
+  const titles = readDemoTitles(titlesFile);
   const saved = new Map<string, DemoBug>(
     fs.existsSync(bugsFile) ? (JSON.parse(fs.readFileSync(bugsFile, 'utf8')) as DemoBug[]).map((b) => [b.id, b]) : [],
   );
@@ -77,7 +90,8 @@ export async function startDemoTracker(
     .sort();
   files.forEach((file, i) => {
     const id = file.replace(/\.yaml$/, '');
-    const title = titleFromYaml(fs.readFileSync(path.join(signaturesDir, file), 'utf8')) ?? `Demo bug ${id}`;
+    const title =
+      titles.get(id) ?? titleFromYaml(fs.readFileSync(path.join(signaturesDir, file), 'utf8')) ?? `Demo bug ${id}`;
     tracker.launchpad.set(id, {
       id,
       title,

@@ -69,6 +69,11 @@ export function AlarmBadges({ alarms }: { alarms: Alarm[] }) {
 
 /** Bug data of the given bugs (every signature's when none are given), keyed by `tracker:id`. */
 export function useBugs(refs?: BugRef[]): Map<string, BugInfo> {
+  return useBugData(refs).bugs;
+}
+
+/** The bugs' data and whether it is still being read (so a page does not say "no title" before it knows). */
+export function useBugData(refs?: BugRef[]): { bugs: Map<string, BugInfo>; loading: boolean } {
   const { services } = useApp();
   const ids = refs ? [...new Set(refs.map(bugKey))].sort() : undefined;
   const key = ids?.join(',') ?? '*';
@@ -76,7 +81,7 @@ export function useBugs(refs?: BugRef[]): Map<string, BugInfo> {
     (signal) => (ids && !ids.length ? Promise.resolve({ bugs: [] }) : services.api.bugs(ids, signal)),
     [key],
   );
-  return new Map((state.data?.bugs ?? []).map((b) => [bugKey(b), b]));
+  return { bugs: new Map((state.data?.bugs ?? []).map((b) => [bugKey(b), b])), loading: state.loading };
 }
 
 /** Alarms by signature id (empty while loading or when they cannot be read). */

@@ -1,4 +1,7 @@
-/* A compact labelled select, as the list pages use it for their URL-bound filters and sort order. */
+/*
+ * A compact labelled select, as the list pages use it for their URL-bound filters and sort order. Its name is
+ * its visible label (the form row's <label for>), so what is read out is what is seen (WCAG 2.5.3).
+ */
 import { EuiFormRow, EuiSelect } from '@elastic/eui';
 
 export interface LabelledSelectProps {
@@ -7,11 +10,9 @@ export interface LabelledSelectProps {
   options: Array<{ value: string; text: string }>;
   onChange: (value: string) => void;
   testSubj: string;
-  /** Defaults to the label. */
-  ariaLabel?: string;
 }
 
-export function LabelledSelect({ label, value, options, onChange, testSubj, ariaLabel }: LabelledSelectProps) {
+export function LabelledSelect({ label, value, options, onChange, testSubj }: LabelledSelectProps) {
   return (
     <EuiFormRow label={label} display="rowCompressed">
       <EuiSelect
@@ -20,7 +21,6 @@ export function LabelledSelect({ label, value, options, onChange, testSubj, aria
         onChange={(e) => onChange(e.target.value)}
         options={options}
         data-test-subj={testSubj}
-        aria-label={ariaLabel ?? label}
       />
     </EuiFormRow>
   );

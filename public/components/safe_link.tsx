@@ -11,6 +11,8 @@ export function SafeLink({
   url: unknown;
   children?: React.ReactNode;
   'data-test-subj'?: string;
+  /** Underlined: a link inside a line of text must not be told apart by its colour alone (axe link-in-text-block). */
+  underline?: boolean;
 }) {
   const href = safeHttpUrl(url);
   const text = children ?? (typeof url === 'string' ? url : '');
@@ -21,7 +23,14 @@ export function SafeLink({
       </span>
     );
   return (
-    <EuiLink href={href} target="_blank" rel="noopener noreferrer" external data-test-subj={rest['data-test-subj']}>
+    <EuiLink
+      href={href}
+      target="_blank"
+      rel="noopener noreferrer"
+      external
+      data-test-subj={rest['data-test-subj']}
+      style={rest.underline ? { textDecoration: 'underline' } : undefined}
+    >
       {text}
     </EuiLink>
   );

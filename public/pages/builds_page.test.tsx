@@ -128,6 +128,45 @@ describe('builds page', () => {
     expect(history.location.search).toBe('');
   });
 
+  it('a change stands for its newest failed build: the page says which was taken and that newer ones passed', async () => {
+    const base = classified([{ line: 'ERROR No valid host was found', link: 'https://logs.example.org/x#L3' }]);
+    if (base.kind !== 'classified') throw new Error('fixture');
+    renderApp('/builds?change=812345', {
+      [RESULTS]: { total: 0, page: 1, perPage: 20, results: [] },
+      [CLASSIFY]: { ...base, taken: { uuid: base.build.uuid, builds: 3, newerNotFailed: 2 } },
+    });
+    const taken = await screen.findByTestId('classifyTaken');
+    expect(taken.textContent).toBe(
+      'Taken: the newest failed build of change 812345, of its 3 indexed builds. 2 newer builds of the change passed; see the builds of change 812345.',
+    );
+    expect(within(taken).getByTestId('changeBuildsLink').getAttribute('href')).toBe(
+      '/kbn/app/elasticRecheck/builds?change=812345',
+    );
+    expect(screen.getByTestId('classifyVerdict').textContent).toContain('Explained by a known bug');
+  });
+
+  it('a change with no failed build says plainly there is nothing to explain, and links its builds', async () => {
+    const user = setupUser();
+    const { history } = renderApp('/builds?change=964960&job=tempest-full', {
+      [RESULTS]: { total: 0, page: 1, perPage: 20, results: [] },
+      [CLASSIFY]: {
+        kind: 'no_failed_build',
+        ref: { change: 964960, job: 'tempest-full' },
+        builds: 2,
+        newest: { uuid: 'abcdef999999', job: 'tempest-full', status: 'SUCCESS', change: 964960, patchset: '4' },
+      },
+    });
+    const answer = await screen.findByTestId('classifyNoFailed');
+    expect(answer.textContent).toContain('No failed build of change 964960');
+    expect(answer.textContent).toContain(
+      'Nothing to explain: none of the 2 indexed builds of the change for job tempest-full failed. The newest is tempest-full, SUCCESS, build abcdef999999.',
+    );
+    expect(screen.queryByTestId('nextSteps')).toBeNull();
+    expect(screen.queryByTestId('classifyVerdict')).toBeNull();
+    await user.click(within(answer).getByTestId('changeBuildsLink'));
+    expect(history.location.search).toBe('?change=964960');
+  });
+
   it('an unexplained build says what to do next: logs, Discover, a signature pre-filled from it, recheck advice', async () => {
     const user = setupUser();
     const base = classified([]);

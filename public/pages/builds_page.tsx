@@ -29,7 +29,7 @@ import { effectiveQueryString } from '../../common/query/build';
 import { buildQuery, discoverPath } from '../services/discover';
 import { DAY_MS, resolveRange, TimeRange } from '../services/time_range';
 import { bugKey } from '../../common/api/bugs';
-import { BugStatusBadge, BugSummary, useBugs } from '../components/bug_info';
+import { BugStatusBadge, BugSummary, useBugData, useBugs } from '../components/bug_info';
 import type { BuildInfo, BuildRef, ClassifyResult, SignatureMatch } from '../../common/api/classify';
 import type { BuildResult, ReportState } from '../../common/api/results';
 import { BUILD_UUID_RE } from '../../common/signature/types';
@@ -83,7 +83,8 @@ function SignatureBadge({ id, label }: { id: string; label: string }) {
       color="primary"
       data-test-subj="matchBadge"
       onClick={() => router.navigate(`/signatures/${encodeURIComponent(id)}`)}
-      onClickAriaLabel={`Open signature ${id}`}
+      // the visible label is part of the name (WCAG 2.5.3), so speech input can say what it sees
+      onClickAriaLabel={`Open ${label}`}
     >
       {label}
     </EuiBadge>
@@ -128,7 +129,7 @@ function DiscoverLink({ uuid, query, children }: { uuid: string; query?: string;
 
 function MatchList({ uuid, matches }: { uuid: string; matches: SignatureMatch[] }) {
   const { services } = useApp();
-  const bugs = useBugs(matches.map((m) => m.bug));
+  const { bugs, loading: bugsLoading } = useBugData(matches.map((m) => m.bug));
   // the signatures' queries, for Discover links narrowed to what matched
   const sigs = useRequest((signal) => services.api.signatures({ perPage: 1000 }, signal), []);
   const queries = new Map((sigs.data?.signatures ?? []).map((s) => [s.id, effectiveQueryString(s)]));
@@ -145,7 +146,7 @@ function MatchList({ uuid, matches }: { uuid: string; matches: SignatureMatch[] 
               </EuiFlexItem>
               <EuiFlexItem>
                 <EuiText size="s" data-test-subj="matchTitle">
-                  <strong>{title ?? 'No title'}</strong>
+                  <strong>{title ?? (bugsLoading ? 'Loading the title…' : 'No title')}</strong>
                 </EuiText>
                 <BugSummary info={info} compact />
               </EuiFlexItem>
@@ -235,6 +236,41 @@ function NextSteps({ build, explained }: { build: BuildInfo; explained: boolean 
   );
 }
 
+/** The builds list searched by the change (the intake's results of its failed builds, and their stages). */
+function ChangeBuildsLink({ change }: { change?: number }) {
+  const props = useLinkProps(`/builds${queryString({ change })}`);
+  return (
+    <EuiLink {...props} data-test-subj="changeBuildsLink">
+      the builds of change {change}
+    </EuiLink>
+  );
+}
+
+/** A change whose builds all passed: nothing to explain, said plainly. */
+function NoFailedBuild({ result }: { result: Extract<ClassifyResult, { kind: 'no_failed_build' }> }) {
+  const n = result.newest;
+  const change = 'change' in result.ref ? result.ref.change : n.change;
+  return (
+    <EuiCallOut
+      color="success"
+      iconType="check"
+      title={`No failed build of change ${change}`}
+      data-test-subj="classifyNoFailed"
+    >
+      <p>
+        Nothing to explain: none of the {formatNumber(result.builds)} indexed {plural(result.builds, 'build')} of the
+        change{'patchset' in result.ref && result.ref.patchset ? ` (patchset ${result.ref.patchset})` : ''}
+        {'job' in result.ref && result.ref.job ? ` for job ${result.ref.job}` : ''} failed. The newest is{' '}
+        <strong>{n.job}</strong>, {n.status}, build <code>{n.uuid}</code>.
+      </p>
+      <p>
+        If a build of the change failed and is not counted, its logs are not indexed yet (they are shipped when the
+        build ends): look again later, or see <ChangeBuildsLink change={change} />.
+      </p>
+    </EuiCallOut>
+  );
+}
+
 function ClassifyAnswer({ result }: { result: ClassifyResult }) {
   if (result.kind === 'not_found')
     return (
@@ -256,6 +292,7 @@ function ClassifyAnswer({ result }: { result: ClassifyResult }) {
         {result.readiness.markerFound === false && <p>The end-of-log line has not been indexed yet.</p>}
       </EuiCallOut>
     );
+  if (result.kind === 'no_failed_build') return <NoFailedBuild result={result} />;
   const b = result.build;
   const passed = b.status === 'SUCCESS';
   return (
@@ -277,6 +314,21 @@ function ClassifyAnswer({ result }: { result: ClassifyResult }) {
           · {formatNumber(result.signaturesChecked)} signatures checked in {formatNumber(result.elapsedMs)} ms
         </p>
       </EuiText>
+      {result.taken && (
+        <EuiText size="s" data-test-subj="classifyTaken">
+          <p>
+            Taken: the newest failed build of change {b.change}, of its {formatNumber(result.taken.builds)} indexed{' '}
+            {plural(result.taken.builds, 'build')}.
+            {result.taken.newerNotFailed > 0 && (
+              <>
+                {' '}
+                {formatNumber(result.taken.newerNotFailed)} newer {plural(result.taken.newerNotFailed, 'build')} of the
+                change passed; see <ChangeBuildsLink change={b.change} />.
+              </>
+            )}
+          </p>
+        </EuiText>
+      )}
       {result.incomplete && (
         <EuiCallOut
           color="warning"
@@ -528,8 +580,8 @@ export function BuildsPage() {
       </EuiTitle>
       <EuiText size="xs" color="subdued">
         <p>
-          A change number alone is enough: its latest patchset&apos;s newest build is classified, and the list below
-          shows its failed builds. Add a patchset or a job to pick another build, or give a build uuid.
+          A change number alone is enough: its newest failed build is classified, and the list below shows its failed
+          builds. Add a patchset or a job to pick among them, or give a build uuid.
         </p>
       </EuiText>
       <EuiSpacer size="s" />

@@ -114,7 +114,7 @@ function SignatureCard({
         <EuiFlexItem style={{ minWidth: 280 }}>
           <EuiTitle size="xs">
             <h3>
-              <SafeLink url={rate.bug.url} data-test-subj="bugLink">
+              <SafeLink url={rate.bug.url} data-test-subj="bugLink" underline>
                 {`Bug ${rate.bug.id}`}
               </SafeLink>{' '}
               {title ? <span data-test-subj="signatureTitle">{title}</span> : <em>(no title)</em>}
@@ -277,7 +277,6 @@ export function RatesPage() {
         <EuiFlexItem grow={false}>
           <LabelledSelect
             label="Sort by"
-            ariaLabel="Sort signatures"
             value={sort}
             onChange={(value) => setParams({ sort: value, page: undefined })}
             options={[

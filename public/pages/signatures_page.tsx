@@ -333,7 +333,6 @@ export function SignaturesPage() {
         <EuiFlexItem grow={false}>
           <LabelledSelect
             label="Hits"
-            ariaLabel="Hits in window"
             value={stale}
             onChange={(value) => setParams({ stale: value || undefined, page: undefined })}
             options={[

@@ -48,6 +48,7 @@ export function Router({
   // A navigation waiting for the user's answer to the unsaved-changes question.
   const [pending, setPending] = useState<{ to: string; replace?: boolean; message: string }>();
   useEffect(() => history.listen((l) => setLocation(toLocation(l))), [history]);
+  useEffect(() => blockWhileGuarded(history, guard), [history, guard]);
   const value = useMemo<RouterValue>(() => {
     const go = (to: string, replace?: boolean) =>
       replace ? history.replace(splitPath(to)) : history.push(splitPath(to));
@@ -88,6 +89,39 @@ export function Router({
       )}
     </RouterContext.Provider>
   );
+}
+
+/**
+ * Blocks the host's history (ScopedHistory.block) while the guard has a message, so the browser's Back and
+ * Forward ask too; the host asks with its own confirm (Kibana: an overlay modal, OSD: window.confirm). Pushes
+ * inside the app through the router have asked already (its modal clears the guard first), and pushes to
+ * another app through onAppLeave, so only Back/Forward and the host's in-app navigations ask here.
+ * Returns the cleanup.
+ */
+export function blockWhileGuarded(history: ScopedHistory, guard: LeaveGuard): () => void {
+  if (typeof history.block !== 'function') return () => undefined;
+  const appPath = history.createHref({ pathname: '/' }).replace(/\/$/, '');
+  // the host's history gives locations without the server base path: /app/<id>/...
+  const scope = appPath.includes('/app/') ? appPath.slice(appPath.indexOf('/app/')) : undefined;
+  const inApp = (pathname: string) => scope !== undefined && (pathname === scope || pathname.startsWith(`${scope}/`));
+  let unblock: (() => void) | undefined;
+  const sync = (message: string | undefined) => {
+    if (message && !unblock)
+      unblock = history.block!((target, action) => {
+        const asked = guard.get();
+        return asked && (action === 'POP' || inApp(target.pathname)) ? asked : undefined;
+      });
+    else if (!message && unblock) {
+      unblock();
+      unblock = undefined;
+    }
+  };
+  sync(guard.get());
+  const unsubscribe = guard.subscribe(sync);
+  return () => {
+    unsubscribe();
+    unblock?.();
+  };
 }
 
 /**

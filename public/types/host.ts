@@ -19,7 +19,17 @@ export interface ScopedHistory<S = unknown> {
   goForward(): void;
   listen(listener: (location: ScopedHistory['location'], action: string) => void): () => void;
   createHref(location: { pathname?: string; search?: string; hash?: string }): string;
-  block?(prompt?: string | boolean): () => void;
+  /** Asks before leaving the location (PUSH, REPLACE, POP): a string prompt, or a function giving one (or
+   * undefined/true to let it through, false to refuse silently); one block at a time. */
+  block?(
+    prompt?:
+      | string
+      | boolean
+      | ((
+          location: { pathname: string; search: string; hash: string },
+          action: string,
+        ) => string | boolean | undefined),
+  ): () => void;
 }
 
 export interface CoreTheme {

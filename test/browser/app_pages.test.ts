@@ -6,8 +6,8 @@
  * on the failure-rate page, and the build's on-demand classification changes; on Kibana a reader cannot
  * save. Screenshots go to test-artifacts/ (OSD ones prefixed osd_).
  * The signature author's journey is walked end to end: from an unexplained build to a new signature with its
- * success share and warnings, an unsaved-changes question on leaving (in-app and through the host's
- * onAppLeave), the save, and the build explained; the reader tries a query and checks import files. Its
+ * success share and warnings, an unsaved-changes question on leaving (in-app, through the host's onAppLeave,
+ * and on the browser's Back through the host's history block), the save, and the build explained; the reader tries a query and checks import files. Its
  * Kibana screenshots are the README's (docs/screenshots/). Every page passes axe-core without serious or
  * critical violations.
  */
@@ -222,6 +222,58 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
         return e.defaultPrevented;
       }),
     ).toBe(false);
+  });
+
+  it("the browser's Back with unsaved edits asks through the host's history block: cancel keeps the edits and the URL, confirm leaves", async () => {
+    const { page } = writer;
+    await page.goto(`${standIn.url}/app/elasticRecheck/signatures?search=${newId}`);
+    // into the editor inside the app, so Back stays in this document (a popstate the host's history sees)
+    await page.locator(`${sel(`signatureRow-${newId}`)} ${sel('signatureLink')}`).click();
+    await page.waitForURL(new RegExp(`/app/elasticRecheck/signatures/${newId}$`), { timeout: 30000 });
+    await page.locator(sel('sigTitle')).waitFor({ timeout: 30000 });
+    await page.fill(sel('sigTitle'), 'Edited, then Back');
+    const asked: string[] = [];
+    /** Back, answered as each host asks: Kibana its overlay confirm, OSD the browser's window.confirm. */
+    const back = async (leave: boolean) => {
+      if (host === 'osd')
+        page.once('dialog', (d) => {
+          asked.push(`${d.type()}: ${d.message()}`);
+          void (leave ? d.accept() : d.dismiss());
+        });
+      await page.evaluate(() => window.history.back());
+      if (host === 'kibana') {
+        const modal = page.locator(sel('navigationBlockConfirmModal'));
+        await modal.waitFor({ timeout: 10000 });
+        asked.push(`modal: ${await modal.textContent()}`);
+        await modal.getByText(leave ? 'Confirm' : 'Cancel').click();
+        await modal.waitFor({ state: 'detached' });
+      }
+    };
+    await back(false);
+    await page.waitForFunction((id) => window.location.pathname.endsWith(`/signatures/${id}`), newId, {
+      timeout: 10000,
+    });
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatch(host === 'kibana' ? /^modal: / : /^confirm: /);
+    expect(asked[0]).toContain(`Your changes to signature ${newId} are not saved`);
+    expect(await page.inputValue(sel('sigTitle'))).toBe('Edited, then Back');
+    expect(page.url()).toMatch(new RegExp(`/app/elasticRecheck/signatures/${newId}$`));
+
+    await back(true);
+    await page.waitForURL(/\/app\/elasticRecheck\/signatures\?search=/, { timeout: 10000 });
+    await page.locator(sel(`signatureRow-${newId}`)).waitFor({ timeout: 30000 });
+    expect(asked).toHaveLength(2);
+    const stored = await standIn.request('GET', `/api/elastic_recheck/signatures/${newId}`);
+    expect(stored.body.title).toBe('Found from an uncategorized build');
+    // left: nothing is guarded any more, so closing the tab asks nothing
+    expect(
+      await page.evaluate(() => {
+        const e = new Event('beforeunload', { cancelable: true });
+        window.dispatchEvent(e);
+        return e.defaultPrevented;
+      }),
+    ).toBe(false);
+    expect(pageErrors(writer)).toEqual([]);
   });
 
   it('the new signature is on the failure-rate page and in the signatures table, and the build is now explained', async () => {

@@ -7,6 +7,8 @@
  *  - the reader of the failure-rate page: an absolute range in the past is shown with its dates as label,
  *    its charts carry a legend of build results, and with the engine down the page names the cause and
  *    its Retry brings the data back once the engine answers again.
+ * Bug titles come from the demo's tracker (a local Launchpad, as npm start runs it): no page says "no title". Each
+ * page passes axe (with the label-in-name rule) and every button and link on it is reached with Tab.
  * The engine is reached through a small TCP forwarder of this test that can refuse connections, so "engine
  * down" is a real refused connection, not a mock. Screenshots go to test-artifacts/ (OSD ones prefixed osd_).
  */
@@ -19,13 +21,22 @@ import { indexGeneratedData, GeneratedData, DEMO_SIGNATURES_DIR } from '../fixtu
 import { buildForTest, deleteStandInIndices, TestBuild, uniqueIndexPrefix } from '../../dev/host/testing';
 import { startStandIn, StandIn } from '../../dev/host/stand_in';
 import { artifactPath, launch, Browser } from './chromium';
+import { seriousViolations, unreachableByTab } from './axe';
 import type { HostKind } from '../../dev/build/targets';
+import { readDemoTitles, startDemoTracker, DemoTracker } from '../../dev/demo/demo_tracker';
+import { parseConfig } from '../../server/config';
+import { refreshBugs } from '../../server/lib/bugs/bug_cache';
+import { httpEngineClient } from '../../lib/engine_client';
 
 jest.setTimeout(300000);
 
 const sel = (subj: string) => `[data-test-subj="${subj}"]`;
 const DAY = 86400000;
-const titleOf = (file: string) => `Demo failure ${file.replace(/\.yaml$/, '')}`;
+/** The demo bugs' titles, as the demo tracker (a local Launchpad) serves them to the bug pass. */
+const DEMO_TITLES = readDemoTitles(path.join(DEMO_SIGNATURES_DIR, '..', 'bugs.json'));
+const titleOf = (id: string) => DEMO_TITLES.get(id.replace(/\.yaml$/, ''));
+/** A page's text must name no bug without its title. */
+const NO_TITLE = /\(no title\)|No title/;
 
 /** A TCP forwarder to the engine that can be switched off (connections refused) and on again on its port. */
 async function engineForwarder(
@@ -78,12 +89,20 @@ describe.each<HostKind>(['kibana', 'osd'])('users journeys in Chromium (%s)', (h
   let forwarder: Awaited<ReturnType<typeof engineForwarder>>;
   const indexPrefix = uniqueIndexPrefix(`e2e-journeys-${host}`);
   const resultsIndex = uniqueName('er-results');
+  const stateIndex = uniqueName('er-state');
+  let tracker: DemoTracker;
   const dataEnd = Date.now() - 5 * DAY;
   let known: { uuid: string; change: number };
   let unknownUuid: string;
 
   beforeAll(async () => {
     forwarder = await engineForwarder(new URL(engineUrl()));
+    // the demo's bug tracker, as npm start runs it: titles come from the tracker, as in the product
+    tracker = await startDemoTracker(
+      DEMO_SIGNATURES_DIR,
+      '/nonexistent/demo_bugs.json',
+      '/nonexistent/demo_builds.json',
+    );
     [build, data] = await Promise.all([
       buildForTest(host),
       indexGeneratedData({ builds: 120, seed: `journeys-${host}`, now: dataEnd, days: 10 }),
@@ -93,20 +112,31 @@ describe.each<HostKind>(['kibana', 'osd'])('users journeys in Chromium (%s)', (h
       pluginDir: build.build.pluginDir,
       engineUrl: forwarder.url,
       indexPrefix,
-      config: { logs: { indexPattern: data.indexPattern }, results: { index: resultsIndex } },
+      config: {
+        logs: { indexPattern: data.indexPattern },
+        results: { index: resultsIndex },
+        state: { index: stateIndex },
+        bugs: { launchpad: { url: tracker.launchpadUrl } },
+      },
       onLog: () => undefined,
       taskManager: false,
     });
     const files = fs
       .readdirSync(DEMO_SIGNATURES_DIR)
       .filter((f) => f.endsWith('.yaml') && data.signatures.some((s) => `${s.id}.yaml` === f))
-      // with a title each, as authors give them (the demo files have none, and no tracker is reached here)
-      .map((name) => ({
-        name,
-        content: `${fs.readFileSync(path.join(DEMO_SIGNATURES_DIR, name), 'utf8').trimEnd()}\ntitle: ${titleOf(name)}\n`,
-      }));
+      // as the demo ships them: no title in the files (elastic-recheck's never had one)
+      .map((name) => ({ name, content: fs.readFileSync(path.join(DEMO_SIGNATURES_DIR, name), 'utf8') }));
     const imported = await standIn.request('POST', '/api/elastic_recheck/import', { body: { files, dryRun: false } });
     expect(imported.status).toBe(200);
+    // the background pass's bug step (the stand-in runs here without its task manager), once
+    const refreshed = await refreshBugs(
+      httpEngineClient(engineUrl()),
+      stateIndex,
+      parseConfig({ bugs: { launchpad: { url: tracker.launchpadUrl } } }).bugs,
+      data.signatures.map((s) => s.bug),
+      () => dataEnd + 5 * DAY,
+    );
+    expect([refreshed.fetched, refreshed.failed]).toEqual([new Set(data.signatures.map((s) => s.id)).size, 0]);
     // a failed build a known bug explains, alone on its change (so the change names it), and an unknown failure
     const failed = data.truth.builds.filter((b) => b.status !== 'SUCCESS' && b.change !== undefined);
     const onlyOnChange = (uuid: string, change: number) =>
@@ -124,6 +154,8 @@ describe.each<HostKind>(['kibana', 'osd'])('users journeys in Chromium (%s)', (h
     await forwarder?.close();
     await deleteStandInIndices(engineUrl(), indexPrefix);
     await fetch(`${engineUrl()}/${resultsIndex}?ignore_unavailable=true`, { method: 'DELETE' }).catch(() => undefined);
+    await fetch(`${engineUrl()}/${stateIndex}?ignore_unavailable=true`, { method: 'DELETE' }).catch(() => undefined);
+    await tracker?.stop();
     await data?.cleanup();
     build?.cleanup();
   });
@@ -138,7 +170,10 @@ describe.each<HostKind>(['kibana', 'osd'])('users journeys in Chromium (%s)', (h
     expect(await page.textContent(sel('classifyBuild'))).toContain(known.uuid);
     const match = page.locator('[data-test-subj^="match-"]').first();
     const sigId = (await match.getAttribute('data-test-subj'))!.slice('match-'.length);
+    // the bug's title from the tracker's data, once the page has read it
+    await match.locator(sel('matchTitle')).filter({ hasNotText: 'Loading' }).waitFor({ timeout: 30000 });
     expect((await match.locator(sel('matchTitle')).textContent())!.trim()).toBe(titleOf(sigId));
+    expect(await page.textContent('body')).not.toMatch(NO_TITLE);
     expect(await match.locator(sel('matchLine')).count()).toBeGreaterThan(0);
     expect(await match.locator(sel('matchBugLink')).getAttribute('href')).toMatch(/^https?:\/\//);
     const discover = decodeURIComponent((await match.locator(sel('discoverLink')).getAttribute('href'))!);
@@ -151,6 +186,9 @@ describe.each<HostKind>(['kibana', 'osd'])('users journeys in Chromium (%s)', (h
     expect(await rows.count()).toBe(1);
     expect(await page.inputValue(sel('classifyChange'))).toBe(String(known.change));
     await page.screenshot({ path: shot('journey_build_explained.png'), fullPage: false });
+    // names match labels (axe, with label-content-name-mismatch on), and every button and link takes the focus
+    expect(await seriousViolations(page, 'build explained')).toEqual([]);
+    expect(await unreachableByTab(page)).toEqual([]);
     expect(pageErrors(writer)).toEqual([]);
   });
 
@@ -166,12 +204,16 @@ describe.each<HostKind>(['kibana', 'osd'])('users journeys in Chromium (%s)', (h
     );
     expect(await next.textContent()).toContain('recheck');
     await page.screenshot({ path: shot('journey_build_unexplained.png'), fullPage: false });
+    expect(await seriousViolations(page, 'build unexplained')).toEqual([]);
+    expect(await unreachableByTab(page)).toEqual([]);
     await next.locator(sel('nextNewSignature')).click();
     await page.waitForURL(new RegExp(`/app/elasticRecheck/signatures/new\\?build=${unknownUuid}&`), { timeout: 30000 });
     await page.locator(sel('buildNote')).filter({ hasNotText: 'Looking for' }).waitFor({ timeout: 60000 });
     expect(await page.textContent(sel('buildNote'))).toContain(`Pre-filled from build ${unknownUuid}`);
     expect(await page.inputValue(sel('queryInput'))).toMatch(/^message:"/);
     await page.screenshot({ path: shot('journey_editor_prefilled.png'), fullPage: false });
+    expect(await seriousViolations(page, 'editor pre-filled')).toEqual([]);
+    expect(await unreachableByTab(page)).toEqual([]);
     expect(pageErrors(writer)).toEqual([]);
   });
 
@@ -191,10 +233,14 @@ describe.each<HostKind>(['kibana', 'osd'])('users journeys in Chromium (%s)', (h
     expect(await card.locator(sel('statusLegend')).textContent()).toMatch(/FAILURE|TIMED_OUT|POST_FAILURE/);
     const cardId = (await card.getAttribute('data-test-subj'))!.slice('rate-'.length);
     expect(await card.locator(sel('signatureTitle')).textContent()).toBe(titleOf(cardId));
+    // every card, not only the first: the demo's bugs all have their titles
+    expect(await page.textContent('body')).not.toMatch(NO_TITLE);
     // the data ends five days ago, and the range shown ends after it: the header does not cry "behind"
     expect(await page.textContent(sel('indexingLag'))).toMatch(/^Logs (cover the range shown|in the range shown stop)/);
     await page.waitForTimeout(300); // let the charts paint before the picture
     await page.screenshot({ path: shot('journey_rates_past_range.png'), fullPage: false });
+    expect(await seriousViolations(page, 'failure rates, past range')).toEqual([]);
+    expect(await unreachableByTab(page)).toEqual([]);
 
     await forwarder.down();
     try {

@@ -14,7 +14,7 @@ import { deleteStandInIndices, startSourceStandIn, uniqueIndexPrefix } from '../
 import type { StandIn } from '../../dev/host/stand_in';
 import { manifestFor } from '../../dev/build/build';
 import { TARGETS } from '../../dev/build/targets';
-import { FakeZuul, FakeZuulBuild, zuulBuildLogLines } from '../fake_services/fake_zuul';
+import { FakeZuul, FakeZuulBuild, fakeUuid, zuulBuildLogLines } from '../fake_services/fake_zuul';
 import { FakeGerrit } from '../fake_services/fake_gerrit';
 import { CLASSIFY_PATH } from '../../common/api/classify';
 import { QUERY_PREVIEW_PATH, QUERY_STATS_PATH, QUERY_VALIDATE_PATH } from '../../common/api/query';
@@ -213,9 +213,27 @@ describe('read routes over the same data', () => {
       body: { change: build.change, patchset: '1', job: 'tempest-full' },
     });
     expect(byChange.body.build.uuid).toBe(build.uuid);
-    // a change alone: its newest build (the latest patchset)
+    // a change alone: its newest failed build, also when a newer build of the change passed
+    const passed = { ...build, uuid: fakeUuid(), result: 'SUCCESS' };
+    await indexLogs(passed, {});
     const changeOnly = await kibana.request('POST', CLASSIFY_PATH, { user: 'reader', body: { change: build.change } });
-    expect([changeOnly.status, changeOnly.body.build?.uuid]).toEqual([200, build.uuid]);
+    expect([changeOnly.status, changeOnly.body.build?.uuid, changeOnly.body.taken]).toEqual([
+      200,
+      build.uuid,
+      { uuid: build.uuid, builds: 2, newerNotFailed: 1 },
+    ]);
+    // a change whose builds all passed: nothing to explain, said as such (not a 404)
+    const green = { ...build, uuid: fakeUuid(), result: 'SUCCESS', change: 4242424 };
+    await indexLogs(green, {});
+    const allPassed = await kibana.request('POST', CLASSIFY_PATH, { user: 'reader', body: { change: 4242424 } });
+    expect([allPassed.status, allPassed.body]).toEqual([
+      200,
+      expect.objectContaining({
+        kind: 'no_failed_build',
+        builds: 1,
+        newest: expect.objectContaining({ uuid: green.uuid }),
+      }),
+    ]);
     const unknown = await kibana.request('POST', CLASSIFY_PATH, { user: 'reader', body: { uuid: 'f'.repeat(32) } });
     expect([unknown.status, unknown.body.message]).toEqual([404, expect.stringContaining('no indexed logs')]);
     for (const [body, message] of [

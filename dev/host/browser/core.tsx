@@ -191,11 +191,16 @@ export function bootstrap(): void {
     const handler = currentAppId ? leaveHandlers.get(currentAppId) : undefined;
     return handler ? handler(leaveFactory, nextAppId) : leaveFactory.default();
   };
-  const confirmRequest = emitter<
-    | { text: string; title?: string; confirmButtonText?: string; buttonColor?: string; answer: (ok: boolean) => void }
-    | undefined
-  >(undefined);
-  const openConfirm = (text: string, o: { title?: string; confirmButtonText?: string; buttonColor?: string } = {}) =>
+  interface ConfirmOptions {
+    title?: string;
+    confirmButtonText?: string;
+    buttonColor?: string;
+    testSubj?: string;
+  }
+  const confirmRequest = emitter<(ConfirmOptions & { text: string; answer: (ok: boolean) => void }) | undefined>(
+    undefined,
+  );
+  const openConfirm = (text: string, o: ConfirmOptions = {}) =>
     new Promise<boolean>((resolve) =>
       confirmRequest.set({
         text,
@@ -251,10 +256,83 @@ export function bootstrap(): void {
         pathname: m?.[2] || '/',
         search: window.location.search,
         hash: window.location.hash,
-        state: window.history.state,
+        state: window.history.state?.state,
+        key: window.history.state?.key,
       },
     };
   };
+
+  /* ---- history.block: one prompt for the whole browser history, asked before PUSH, REPLACE and POP.
+   * As the hosts do it: ScopedHistory.block hands the prompt to the host's history (Kibana
+   * src/core/packages/application/browser-internal/src/scoped_history.ts, OSD
+   * src/core/public/application/scoped_history.ts), the `history` package's browser history, which keeps one
+   * prompt at a time (a newer block replaces it), asks it with the parent location (no server base path) and the
+   * action, lets a transition through when the answer is not a string and not false, and for a string asks the
+   * user: Kibana through its overlay confirm (navigation_confirm.ts: title ' ', data-test-subj
+   * navigationBlockConfirmModal), OSD through window.confirm (its createBrowserHistory has no getUserConfirmation).
+   * A refused POP is undone by going back to where the user was. Leaving the app's scope drops its blocks.
+   * Tested through the app on both hosts in test/browser/app_pages.test.ts ("the browser's Back with unsaved edits
+   * asks through the host's history block: cancel keeps the edits and the URL, confirm leaves"). */
+  type BlockPrompt = boolean | string | ((location: Location_, action: string) => string | boolean | undefined | void);
+  let blockPrompt: BlockPrompt | undefined;
+  const askUser = (message: string): Promise<boolean> =>
+    config.host === 'kibana'
+      ? openConfirm(message, { title: ' ', testSubj: 'navigationBlockConfirmModal' })
+      : Promise.resolve(window.confirm(message));
+  /** Calls `done(ok)`, synchronously when nothing has to be asked (as the history package does). */
+  function confirmTransition(url: string, action: string, done: (ok: boolean) => void): void {
+    const prompt = blockPrompt;
+    if (prompt === undefined || prompt === null) return done(true);
+    const u = new URL(url, window.location.origin);
+    const location: Location_ = {
+      pathname: base && u.pathname.startsWith(base) ? u.pathname.slice(base.length) || '/' : u.pathname,
+      search: u.search,
+      hash: u.hash,
+    };
+    const answer = typeof prompt === 'function' ? prompt(location, action) : prompt;
+    if (typeof answer === 'string') void askUser(answer).then(done, () => done(false));
+    else done(answer !== false);
+  }
+  // Every entry carries a key, so a refused Back/Forward knows how far to go to undo it.
+  let keySeq = 0;
+  const newKey = () => `k${Date.now().toString(36)}${++keySeq}`;
+  const keyOf = (state: any): string | undefined => (state && typeof state === 'object' ? state.key : undefined);
+  if (!keyOf(window.history.state)) window.history.replaceState({ key: newKey(), state: null }, '');
+  let entryKeys: Array<string | undefined> = [keyOf(window.history.state)];
+  let entryIndex = 0;
+  let undoingPop = false;
+  function writeEntry(url: string, state: unknown, replace: boolean): void {
+    const key = newKey();
+    if (replace) {
+      window.history.replaceState({ key, state: state ?? null }, '', url);
+      entryKeys[entryIndex] = key;
+    } else {
+      window.history.pushState({ key, state: state ?? null }, '', url);
+      entryKeys = [...entryKeys.slice(0, entryIndex + 1), key];
+      entryIndex = entryKeys.length - 1;
+    }
+  }
+  window.addEventListener('popstate', () => {
+    const toIndex = Math.max(0, entryKeys.indexOf(keyOf(window.history.state)));
+    if (undoingPop) {
+      undoingPop = false;
+      entryIndex = toIndex;
+      return;
+    }
+    confirmTransition(window.location.href, 'POP', (ok) => {
+      if (ok) {
+        entryIndex = toIndex;
+        notify('POP');
+        return;
+      }
+      const delta = entryIndex - toIndex;
+      if (delta) {
+        undoingPop = true;
+        window.history.go(delta);
+      }
+    });
+  });
+  let scopeBlocks = new Set<() => void>();
 
   function scopedHistory(appId: string) {
     const prefix = appPrefix(appId);
@@ -272,13 +350,21 @@ export function bootstrap(): void {
       },
       action: 'POP',
       push(to: string | Partial<Location_>, state?: unknown) {
-        length++;
-        window.history.pushState(state ?? null, '', toHref(to));
-        notify('PUSH');
+        const url = toHref(to);
+        confirmTransition(url, 'PUSH', (ok) => {
+          if (!ok) return;
+          length++;
+          writeEntry(url, state, false);
+          notify('PUSH');
+        });
       },
       replace(to: string | Partial<Location_>, state?: unknown) {
-        window.history.replaceState(state ?? null, '', toHref(to));
-        notify('REPLACE');
+        const url = toHref(to);
+        confirmTransition(url, 'REPLACE', (ok) => {
+          if (!ok) return;
+          writeEntry(url, state, true);
+          notify('REPLACE');
+        });
       },
       go: (n: number) => window.history.go(n),
       goBack: () => window.history.back(),
@@ -288,7 +374,15 @@ export function bootstrap(): void {
         return () => appListeners.delete(listener);
       },
       createHref: (to: Partial<Location_>) => toHref(to),
-      block: () => () => undefined,
+      block(prompt: BlockPrompt = false) {
+        blockPrompt = prompt;
+        const unblock = () => {
+          scopeBlocks.delete(unblock);
+          if (blockPrompt === prompt) blockPrompt = undefined;
+        };
+        scopeBlocks.add(unblock);
+        return unblock;
+      },
     };
     return history;
   }
@@ -314,6 +408,10 @@ export function bootstrap(): void {
       unmountCurrent = undefined;
     }
     appListeners.clear();
+    // out of the app's scope: its history blocks go (CoreScopedHistory's listener does this on both hosts)
+    const blocks = scopeBlocks;
+    scopeBlocks = new Set();
+    blocks.forEach((unblock) => unblock());
     container.innerHTML = '';
     currentAppId = appId;
     const app = appId ? apps.get(appId) : undefined;
@@ -345,8 +443,6 @@ export function bootstrap(): void {
     }
   }
 
-  window.addEventListener('popstate', () => notify('POP'));
-
   const application = {
     register(app: any) {
       if (phase !== 'setup') throw new Error('Applications cannot be registered after "setup"');
@@ -359,8 +455,12 @@ export function bootstrap(): void {
   const navigateToUrl = async (url: string, o: { skipAppLeave?: boolean } = {}) => {
     const appId = appIdOf(url);
     if (appId !== currentAppId && !o.skipAppLeave && !(await shouldNavigate(appId))) return;
-    window.history.pushState(null, '', url);
-    notify('PUSH');
+    // then through the host's history, so a block is asked too
+    confirmTransition(url, 'PUSH', (ok) => {
+      if (!ok) return;
+      writeEntry(url, null, false);
+      notify('PUSH');
+    });
   };
   const navigateToApp = async (appId: string, o: { path?: string; state?: unknown; skipAppLeave?: boolean } = {}) => {
     if (appId !== currentAppId && !o.skipAppLeave && !(await shouldNavigate(appId))) return;
@@ -369,8 +469,12 @@ export function bootstrap(): void {
         ? o.path
         : `/${o.path}`
       : '';
-    window.history.pushState(o.state ?? null, '', `${appPrefix(appId)}${path}`);
-    notify('PUSH');
+    const url = `${appPrefix(appId)}${path}`;
+    confirmTransition(url, 'PUSH', (ok) => {
+      if (!ok) return;
+      writeEntry(url, o.state, false);
+      notify('PUSH');
+    });
   };
 
   // The share plugin (optional plugin of the bundle): registrations are kept for the Discover placeholder's menu.
@@ -663,7 +767,7 @@ export function bootstrap(): void {
             cancelButtonText="Cancel"
             confirmButtonText={confirm.confirmButtonText ?? 'Confirm'}
             buttonColor={(confirm.buttonColor as any) ?? 'primary'}
-            data-test-subj="appLeaveConfirmModal"
+            data-test-subj={confirm.testSubj ?? 'appLeaveConfirmModal'}
           >
             <p>{confirm.text}</p>
           </EuiConfirmModal>

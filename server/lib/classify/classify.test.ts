@@ -176,6 +176,48 @@ describe.each(['filters', 'percolator'] as const)('classifyBuild on the real eng
   });
 });
 
+describe('a change stands for its newest failed build', () => {
+  const FAILED_OLD = build('eeee0000000000000000000000000005', { build_change: 777, build_patchset: '1' });
+  const PASSED_1 = build('eeee0000000000000000000000000006', { build_change: 777, build_status: 'SUCCESS' });
+  const PASSED_2 = build('eeee0000000000000000000000000007', { build_change: 777, build_status: 'SUCCESS' });
+  const ONLY_PASSED = build('eeee0000000000000000000000000008', { build_change: 778, build_status: 'SUCCESS' });
+  beforeAll(() =>
+    logs.add([
+      logDoc({ build: FAILED_OLD, message: 'Kernel panic on an old patchset', timestamp: `${T}01:00Z` }),
+      logDoc({ build: PASSED_1, message: 'all tests passed', timestamp: `${T}02:00Z` }),
+      logDoc({ build: PASSED_2, message: 'all tests passed again', timestamp: `${T}03:00Z` }),
+      logDoc({ build: ONLY_PASSED, message: 'all tests passed', timestamp: `${T}03:00Z` }),
+    ]),
+  );
+  const opts = () => ({ index: logs.name, subunitIndex: subunit.name, strategy: 'filters' as const });
+
+  it('takes the newest failed build, not the newer passing ones, and says how many newer ones passed', async () => {
+    const result = await classifyBuild(logs.engine, signatures, { change: 777 }, opts());
+    if (result.kind !== 'classified') throw new Error(`expected classified, got ${result.kind}`);
+    expect(result.build).toMatchObject({ uuid: FAILED_OLD.build_uuid, status: 'FAILURE' });
+    expect(result.taken).toEqual({ uuid: FAILED_OLD.build_uuid, builds: 3, newerNotFailed: 2 });
+    // its "Kernel panic" line (106 is the same query allowing non-voting jobs)
+    expect(result.matches.map((m) => m.signatureId)).toEqual(['100', '106']);
+  });
+
+  it('answers no_failed_build (with the newest build) for a change whose builds all passed', async () => {
+    const result = await classifyBuild(logs.engine, signatures, { change: 778 }, opts());
+    expect(result).toMatchObject({
+      kind: 'no_failed_build',
+      ref: { change: 778 },
+      builds: 1,
+      newest: { uuid: ONLY_PASSED.build_uuid, status: 'SUCCESS' },
+    });
+    // with readiness (the route's way) too
+    const onDemand = await classifyBuild(logs.engine, signatures, { change: 778 }, { ...opts(), readiness: {} });
+    expect(onDemand.kind).toBe('no_failed_build');
+    expect(await classifyBuild(logs.engine, signatures, { change: 779 }, opts())).toEqual({
+      kind: 'not_found',
+      ref: { change: 779 },
+    });
+  });
+});
+
 describe('readiness', () => {
   it('is ready when required files and the end marker are indexed', async () => {
     const report = await checkReadiness(

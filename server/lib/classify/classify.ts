@@ -16,6 +16,7 @@
  *    its size is halved), failed tests riding along in the first. Its cost is setting up every filter
  *    on every segment searched, so it grows with the number of signatures.
  *
+ * A change reference is first resolved to the change's newest failed build (1 request, change_builds.ts).
  * Before either, the build is located (1 request) unless the readiness check or the caller already
  * gave its indices. Also measured and not used: one `_msearch` with a search per signature (pays the
  * per-shard cost per signature: barely better than ER's sequential searches) and the filters
@@ -35,6 +36,7 @@
 import type {
   BuildInfo,
   BuildRef,
+  ChangeBuildChoice,
   ClassifyResult,
   MatchedLine,
   ReadinessReport,
@@ -56,6 +58,7 @@ import { EngineClient, msearch, msearchItemError, search } from '../../../lib/en
 import type { CompiledSignature } from '../signatures/compile';
 import { BatchOptions, batchSizeOf, chunks, mapSplitting } from '../batches';
 import { buildInfoFromSource, buildRefFilter, ReadinessConfig, waitForReadiness } from './readiness';
+import { pickFailedBuild } from './change_builds';
 import {
   builtPercolatorIndex,
   ensurePercolatorIndex,
@@ -173,6 +176,20 @@ export async function classifyBuild(
   options: ClassifyOptions = {},
 ): Promise<ClassifyResult> {
   const purpose = options.purpose ?? 'on-demand';
+  // a change stands for its newest failed build: a passing one has nothing to explain
+  let taken: ChangeBuildChoice | undefined;
+  if (!('uuid' in ref)) {
+    const pick = await pickFailedBuild(engine, ref, options.index);
+    if (pick.kind === 'no_builds') return { kind: 'not_found', ref };
+    if (pick.kind === 'none_failed') return { kind: 'no_failed_build', ref, builds: pick.builds, newest: pick.newest };
+    taken = pick.choice;
+    const result = await classifyBuild(engine, signatures, { uuid: taken.uuid }, options);
+    return result.kind === 'classified'
+      ? { ...result, taken }
+      : result.kind === 'not_found'
+        ? { kind: 'not_found', ref }
+        : result;
+  }
   let uuid: string;
   let indices: string[] | undefined;
   let lines: number | undefined;
