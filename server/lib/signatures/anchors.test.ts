@@ -33,6 +33,23 @@ describe('anchor tokens (necessary message tokens of a signature)', () => {
     expect(anchorTokens('message:"unbalanced')).toBeNull();
   });
 
+  it('anchors every token of an unquoted term, which the engine ORs (a phrase needs all of its)', () => {
+    // `message:barbaz-foo` matches a line holding only `foo` (query_string, default operator OR)
+    expect(anchorPlan('message:barbaz-foo')).toEqual({
+      kind: 'any',
+      parts: [
+        { kind: 'leaf', tokens: ['barbaz'] },
+        { kind: 'leaf', tokens: ['foo'] },
+      ],
+    });
+    expect(anchorTokens('message:barbaz-foo')).toEqual(['barbaz', 'foo']);
+    expect(anchorTokens('message:"barbaz-foo"')).toEqual(['barbaz']);
+    expect(anchorTokens('message:failed.')).toEqual(['failed']);
+    // a token we cannot name (digits, joined by `.`): no anchor rather than a wrong one
+    expect(anchorTokens('message:foo-123')).toBeNull();
+    expect(anchorTokens('message:nova.compute')).toBeNull();
+  });
+
   it('picks the rarest token when document frequencies are known', () => {
     const plan = anchorPlan('message:"AMQP server on" AND message:"is unreachable" AND tags:x')!;
     expect(chooseAnchors(plan).tokens).toEqual(['unreachable']);

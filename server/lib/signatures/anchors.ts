@@ -86,12 +86,31 @@ function planOf(node: LuceneNode, field: FieldRef | undefined): AnchorPlan | nul
   if (node.type === 'group') return planOf(node.body, node.field ?? field);
   const f = node.field ?? field;
   if (!f || f.name !== 'message') return null;
-  if (node.type === 'phrase' || (node.type === 'term' && node.fuzzy === undefined)) {
+  if (node.type === 'term' && node.fuzzy === undefined) return termPlan(node.value);
+  if (node.type === 'phrase') {
     const words = safeWords(node.value).sort((x, y) => heuristicScore(y) - heuristicScore(x));
     const tokens = [...new Set(words.map((w) => w.toLowerCase()))];
     return tokens.length ? { kind: 'leaf', tokens } : null;
   }
   return null;
+}
+
+/**
+ * An unquoted term: the engine ORs the tokens of one term (query_string, default operator OR, so
+ * `message:foo-bar` matches a line holding only `foo`), so every token is an alternative and each must
+ * be anchored: only when all of them are sure words (letters between sure breaks) is there a plan.
+ */
+function termPlan(value: string): AnchorPlan | null {
+  const runs = value.match(/[^\s"()[\]{}<>!?=/\\|+*&%$#@~^;,`-]+/g) ?? [];
+  const tokens = new Set<string>();
+  for (const run of runs) {
+    if (/^[.':]+$/.test(run)) continue; // punctuation only: no token
+    const word = /^[.':]*([A-Za-z]+)[.':]*$/.exec(run);
+    if (!word) return null; // digits, `_`, inner `.`/`'`/`:` or other letters: a token we cannot name
+    tokens.add(word[1].toLowerCase());
+  }
+  const leaves = [...tokens].map((t): AnchorPlan => ({ kind: 'leaf', tokens: [t] }));
+  return leaves.length === 0 ? null : leaves.length === 1 ? leaves[0] : { kind: 'any', parts: leaves };
 }
 
 export function anchorPlan(query: string): AnchorPlan | null {
