@@ -4,7 +4,15 @@ import { build, createLogIndex, logDoc, TestIndex } from '../../../test/fixtures
 import { sig } from '../../../test/fixtures/signatures';
 import { compileSignatures } from '../signatures/compile';
 import { messageDocFrequencies } from '../signatures/anchors';
-import { absentTokens, failureRates, HOUR_MS, IncompleteCountError, isFailedStatus, windowFilter } from './rates';
+import {
+  absentTokens,
+  failureRates,
+  HOUR_MS,
+  IncompleteCountError,
+  isFailedStatus,
+  RatesProfile,
+  windowFilter,
+} from './rates';
 
 /* A deterministic scenario: 1,200 builds over 12 days in two indices (3 shards each, so terms
  * results are merged across 6 shards), some builds with lines in two hours and across the index
@@ -206,11 +214,22 @@ describe('failureRates (one aggregation request, exact distinct-build counts)', 
       sig('delta', 'message:delta', { allowNonvoting: true }),
       sig('ghost', 'message:zebra'),
       sig('ghost-or-alpha', 'message:zebra OR message:alpha'),
+      // a required token absent from the window that is not the chosen anchor (delta ties with it)
+      sig('delta-and-zebra', '(message:delta) AND message:zebra', { allowNonvoting: true }),
+      sig('delta-zebra-phrase', 'message:"delta zebra"', { allowNonvoting: true }),
     ]);
     const strip = (r: Awaited<ReturnType<typeof failureRates>>) => ({ ...r, took: 0 });
+    const profiles: RatesProfile[] = [];
     const skipped = strip(
-      await failureRates(day1.engine, [...signatures, ...more], { index, end: END, includeSuppressed: true }),
+      await failureRates(day1.engine, [...signatures, ...more], {
+        index,
+        end: END,
+        includeSuppressed: true,
+        onProfile: (p) => profiles.push(p),
+      }),
     );
+    // ghost, delta-and-zebra and the phrase need zebra: not searched; the rest are
+    expect(profiles.map((p) => [p.signatures, p.dormant, p.searched])).toEqual([[10, 3, 7]]);
     expect(
       strip(
         await failureRates(day1.engine, [...signatures, ...more], {
@@ -236,6 +255,8 @@ describe('failureRates (one aggregation request, exact distinct-build counts)', 
     expect(Object.values(row('delta').buildsByStatus).reduce((a, b) => a + b, 0)).toBe(deltaBuilds.size);
     expect([row('ghost').hits, row('ghost').series, row('ghost').failedBuilds]).toEqual([0, [], 0]);
     expect(row('ghost-or-alpha').failedBuilds).toBe(row('alpha').failedBuilds);
+    for (const id of ['delta-and-zebra', 'delta-zebra-phrase'])
+      expect([row(id).hits, row(id).series, row(id).buildsByStatus]).toEqual([0, [], {}]);
   });
 
   it('refuses to return a count it cannot make exact', async () => {
