@@ -33,8 +33,12 @@ export function prunePlan(plan: AnchorPlan, absent: Set<string>): AnchorPlan | n
 }
 
 /**
- * Which of these `message` tokens occur in no line selected by `filter`: small aggregations of at most
- * `batchSize` token filters each (batches.ts), a few at a time.
+ * Which of these `message` tokens occur in no line selected by `filter`. Most such tokens are absent
+ * (they are the ones the statistics do not know), so first one _msearch asks per chunk of at most
+ * `batchSize` tokens only whether any line holds one of them (a postings union that stops at the first
+ * line: `terminate_after`); only the chunks with a line are resolved token by token (a `filters`
+ * aggregation of one term filter each, whose set-up per filter and segment is what the first step
+ * spares the absent chunks). A few requests at a time (batches.ts).
  */
 export async function absentTokens(
   engine: EngineClient,
@@ -45,33 +49,47 @@ export async function absentTokens(
   batch: BatchOptions = {},
 ): Promise<Set<string>> {
   if (tokens.length === 0) return new Set();
-  const buckets: Record<string, { doc_count: number }> = {};
+  const size = batchSizeOf(batch);
+  const concurrency = batch.concurrency ?? MAX_CONCURRENT_BATCHES;
+  const params = {
+    ignore_unavailable: true,
+    allow_no_indices: true,
+    ...(requestCache === false ? { request_cache: false } : {}),
+  };
+  const query = (part: string[]) => ({ bool: { filter: [...filter, { terms: { message: part } }] } });
+  const present = new Set<string>();
   try {
-    await mapBounded(chunks(tokens, batchSizeOf(batch)), batch.concurrency ?? MAX_CONCURRENT_BATCHES, async (part) => {
+    const parts = chunks(tokens, size);
+    // at most 50 chunk searches per _msearch request
+    const answers = await mapBounded(chunks(parts, 50), concurrency, async (group) => {
+      const lines: unknown[] = [];
+      for (const part of group)
+        lines.push({ index, ...params }, { size: 0, terminate_after: 1, track_total_hits: 1, query: query(part) });
+      const res = await engine.request<any>({ method: 'POST', path: '/_msearch', bulkBody: lines });
+      return group.map((part, i) => {
+        const r = res.responses[i];
+        if (r.error) throw new Error('absent-token lookup failed');
+        return { part, any: (r.hits?.total?.value ?? 1) > 0 };
+      });
+    });
+    const busy = answers.flat().filter((a) => a.any);
+    await mapBounded(busy, concurrency, async ({ part }) => {
       const filters: Record<string, object> = {};
       for (const t of part) filters[t] = { term: { message: t } };
       const res = await engine.request<any>({
         method: 'POST',
         path: `/${index}/_search`,
-        querystring: {
-          ignore_unavailable: true,
-          allow_no_indices: true,
-          ...(requestCache === false ? { request_cache: false } : {}),
-        },
-        body: {
-          size: 0,
-          track_total_hits: false,
-          query: { bool: { filter: [...filter, { terms: { message: part } }] } },
-          aggs: { tokens: { filters: { filters } } },
-        },
+        querystring: params,
+        body: { size: 0, track_total_hits: false, query: query(part), aggs: { tokens: { filters: { filters } } } },
       });
-      Object.assign(buckets, res.aggregations?.tokens?.buckets ?? {});
+      const buckets = res.aggregations?.tokens?.buckets ?? {};
+      for (const t of part) if (!(buckets[t]?.doc_count === 0)) present.add(t);
     });
   } catch {
     // only an optimization: on any failure nothing is skipped (the main request reports real errors)
     return new Set();
   }
-  return new Set(tokens.filter((t) => !(buckets[t]?.doc_count > 0)));
+  return new Set(tokens.filter((t) => !present.has(t)));
 }
 
 export interface LiveSignatures {

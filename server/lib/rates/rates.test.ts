@@ -251,6 +251,17 @@ describe('failureRates (one aggregation request, exact distinct-build counts)', 
     expect(
       await absentTokens(day1.engine, index, ['delta', 'zebra'], windowFilter(END - 10 * 24 * HOUR_MS, END, {})),
     ).toEqual(new Set(['zebra']));
+    // chunks of one: zebra's chunk has no line (answered by the first step), delta's is resolved
+    expect(
+      await absentTokens(
+        day1.engine,
+        index,
+        ['delta', 'zebra', 'alpha', 'yak'],
+        windowFilter(END - 10 * 24 * HOUR_MS, END, {}),
+        undefined,
+        { batchSize: 1 },
+      ),
+    ).toEqual(new Set(['zebra', 'yak']));
     const row = (id: string) => skipped.signatures.find((s) => s.signatureId === id)!;
     expect(Object.values(row('delta').buildsByStatus).reduce((a, b) => a + b, 0)).toBe(deltaBuilds.size);
     expect([row('ghost').hits, row('ghost').series, row('ghost').failedBuilds]).toEqual([0, [], 0]);
