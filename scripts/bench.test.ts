@@ -133,6 +133,8 @@ describe('npm run bench (tiny)', () => {
       searched: 6,
       tokensChecked: 8,
       tokensAbsent: 5,
+      phrasesChecked: 2,
+      phrasesAbsent: 1,
       prepareMs: 10,
       requests: 1,
       searches: [
@@ -143,7 +145,7 @@ describe('npm run bench (tiny)', () => {
     expect(nextGraphStep(profile)).toMatch(/^the un-narrowed search .* holds 75 % of the engine's time/);
     expect(nextGraphStep({ ...profile, prepareMs: 500 })).toMatch(/^the dormant-token lookup dominates/);
     expect(describeRatesProfile(profile)).toBe(
-      '4 of 10 signatures dormant (a required token absent; 8 tokens looked up in 10 ms); 6 searched in 2 searches / 1 requests; slowest search: 2 signatures, un-narrowed, took 90 ms',
+      '4 of 10 signatures dormant (a required token or phrase absent; 8 tokens and 2 phrases looked up in 10 ms); 6 searched in 2 searches / 1 requests; slowest search: 2 signatures, un-narrowed, took 90 ms',
     );
     expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
     expect(percentile([5, 1, 4, 2, 3], 95)).toBe(5);

@@ -12,23 +12,37 @@
  * (few lines hold them). Exact by construction; an error only turns the optimization off.
  */
 import type { EngineClient } from '../../../lib/engine_client';
+import { queryStringClause } from '../../../common/query/build';
 import type { CompiledSignature } from '../signatures/compile';
-import { AnchorPlan, chooseAnchors, messageDocFrequencies, planTokens } from '../signatures/anchors';
+import {
+  analyzedAnchorPlans,
+  AnchorPlan,
+  chooseAnchors,
+  messageDocFrequencies,
+  planTokens,
+} from '../signatures/anchors';
 import { BatchOptions, batchSizeOf, chunks, MAX_CONCURRENT_BATCHES, mapBounded } from '../batches';
 
 /** The plan without the parts an absent token rules out; null when nothing is left (dormant). */
-export function prunePlan(plan: AnchorPlan, absent: Set<string>): AnchorPlan | null {
-  if (plan.kind === 'leaf') return plan.tokens.some((t) => absent.has(t)) ? null : plan;
+export function prunePlan(
+  plan: AnchorPlan,
+  absent: Set<string>,
+  absentPhrases: Set<string> = new Set(),
+): AnchorPlan | null {
+  if (plan.kind === 'leaf')
+    return plan.tokens.some((t) => absent.has(t)) || (plan.phrase !== undefined && absentPhrases.has(plan.phrase))
+      ? null
+      : plan;
   if (plan.kind === 'all') {
     const options: AnchorPlan[] = [];
     for (const o of plan.options) {
-      const p = prunePlan(o, absent);
+      const p = prunePlan(o, absent, absentPhrases);
       if (!p) return null; // a required clause can match nothing
       options.push(p);
     }
     return { kind: 'all', options };
   }
-  const parts = plan.parts.map((p) => prunePlan(p, absent)).filter((p): p is AnchorPlan => p !== null);
+  const parts = plan.parts.map((p) => prunePlan(p, absent, absentPhrases)).filter((p): p is AnchorPlan => p !== null);
   return parts.length === 0 ? null : parts.length === 1 ? parts[0] : { kind: 'any', parts };
 }
 
@@ -92,6 +106,49 @@ export async function absentTokens(
   return new Set(tokens.filter((t) => !present.has(t)));
 }
 
+/**
+ * Which of these `message` phrases (as written in a query, escapes kept) no line selected by `filter`
+ * holds: each checked as `message:"<phrase>"` through query_string, as the signature's own query
+ * runs it, in a `filters` aggregation under their OR, at most `batchSize` a request.
+ */
+export async function absentPhrases(
+  engine: EngineClient,
+  index: string,
+  phrases: string[],
+  filter: object[],
+  requestCache?: boolean,
+  batch: BatchOptions = {},
+): Promise<Set<string>> {
+  if (phrases.length === 0) return new Set();
+  const present = new Set<string>();
+  try {
+    await mapBounded(chunks(phrases, batchSizeOf(batch)), batch.concurrency ?? MAX_CONCURRENT_BATCHES, async (part) => {
+      const filters: Record<string, object> = {};
+      part.forEach((p, i) => (filters[`p${i}`] = queryStringClause(`message:"${p}"`)));
+      const res = await engine.request<any>({
+        method: 'POST',
+        path: `/${index}/_search`,
+        querystring: {
+          ignore_unavailable: true,
+          allow_no_indices: true,
+          ...(requestCache === false ? { request_cache: false } : {}),
+        },
+        body: {
+          size: 0,
+          track_total_hits: false,
+          query: { bool: { filter, should: Object.values(filters), minimum_should_match: 1 } },
+          aggs: { phrases: { filters: { filters } } },
+        },
+      });
+      const buckets = res.aggregations?.phrases?.buckets ?? {};
+      part.forEach((p, i) => !(buckets[`p${i}`]?.doc_count === 0) && present.add(p));
+    });
+  } catch {
+    return new Set(); // only an optimization
+  }
+  return new Set(phrases.filter((p) => !present.has(p)));
+}
+
 export interface LiveSignatures {
   /** The signatures that can match something in the window, in their order. */
   signatures: CompiledSignature[];
@@ -104,6 +161,9 @@ export interface LiveSignatures {
   /** Tokens looked up over the window, and how many of them were absent. */
   tokensChecked: number;
   tokensAbsent: number;
+  /** Phrases of the signatures left after the tokens, looked up over the window; how many were absent. */
+  phrasesChecked: number;
+  phrasesAbsent: number;
 }
 
 export interface LiveOptions extends BatchOptions {
@@ -123,10 +183,17 @@ export async function liveSignatures(
   filter: object[],
   options: LiveOptions = {},
 ): Promise<LiveSignatures> {
-  const none = { dormant: 0, tokensChecked: 0, tokensAbsent: 0 };
-  // signatures without a plan (unanchorable, or a custom query builder) keep their anchors (none)
+  const none = { dormant: 0, tokensChecked: 0, tokensAbsent: 0, phrasesChecked: 0, phrasesAbsent: 0 };
+  // plans with the engine's own tokens of each phrase (anchors.ts); a custom query builder has none
+  const own = compiled.filter((c) => c.anchorText !== undefined);
+  const analyzed = await analyzedAnchorPlans(
+    engine,
+    index,
+    own.map((c) => c.anchorText!),
+  );
+  const planOf = new Map<CompiledSignature, AnchorPlan | null>(own.map((c, i) => [c, analyzed[i]]));
   const all = new Set<string>();
-  compiled.forEach((c) => c.anchorPlan && planTokens(c.anchorPlan, all));
+  planOf.forEach((p) => p && planTokens(p, all));
   if (all.size === 0) return { signatures: compiled, anchors: compiled.map((c) => c.anchors), ...none };
   const df = await messageDocFrequencies(engine, index, [...all]);
   if (!df) return { signatures: compiled, anchors: compiled.map((c) => c.anchors), ...none };
@@ -135,15 +202,28 @@ export async function liveSignatures(
     options.skipAbsent === false
       ? new Set<string>()
       : await absentTokens(engine, index, unknown, filter, options.requestCache, options);
+  // then the phrases left in the plans of signatures still live: a required phrase no line holds
+  // rules its signature out as an absent token does (a few small requests: few signatures are left)
+  const pruned = new Map<CompiledSignature, AnchorPlan | null>();
+  planOf.forEach((p, c) => pruned.set(c, p && prunePlan(p, absent)));
+  const phrases = new Set<string>();
+  const addPhrases = (p: AnchorPlan): void => {
+    if (p.kind !== 'leaf') (p.kind === 'all' ? p.options : p.parts).forEach(addPhrases);
+    else if (p.phrase !== undefined) phrases.add(p.phrase);
+  };
+  if (options.skipAbsent !== false) pruned.forEach((p) => p && addPhrases(p));
+  const phrasesAbsent = await absentPhrases(engine, index, [...phrases], filter, options.requestCache, options);
   const signatures: CompiledSignature[] = [];
   const anchors: Array<string[] | null | undefined> = [];
   for (const c of compiled) {
-    if (!c.anchorPlan) {
+    const own = planOf.get(c);
+    if (!own) {
       signatures.push(c);
-      anchors.push(c.anchors);
+      anchors.push(planOf.has(c) ? null : c.anchors);
       continue;
     }
-    const plan = prunePlan(c.anchorPlan, absent);
+    const first = pruned.get(c);
+    const plan = first && prunePlan(first, absent, phrasesAbsent);
     if (!plan) continue;
     signatures.push(c);
     anchors.push(chooseAnchors(plan, df).tokens);
@@ -155,5 +235,7 @@ export async function liveSignatures(
     dormant: compiled.length - signatures.length,
     tokensChecked: options.skipAbsent === false ? 0 : unknown.length,
     tokensAbsent: absent.size,
+    phrasesChecked: phrases.size,
+    phrasesAbsent: phrasesAbsent.size,
   };
 }

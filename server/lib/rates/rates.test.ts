@@ -3,7 +3,7 @@
 import { build, createLogIndex, logDoc, TestIndex } from '../../../test/fixtures/log_index';
 import { sig } from '../../../test/fixtures/signatures';
 import { compileSignatures } from '../signatures/compile';
-import { messageDocFrequencies } from '../signatures/anchors';
+import { analyzedAnchorPlans, messageDocFrequencies } from '../signatures/anchors';
 import {
   absentTokens,
   failureRates,
@@ -217,6 +217,12 @@ describe('failureRates (one aggregation request, exact distinct-build counts)', 
       // a required token absent from the window that is not the chosen anchor (delta ties with it)
       sig('delta-and-zebra', '(message:delta) AND message:zebra', { allowNonvoting: true }),
       sig('delta-zebra-phrase', 'message:"delta zebra"', { allowNonvoting: true }),
+      // every token occurs, the phrase never: dormant by the phrase lookup
+      sig('phrase-absent', 'message:"inside with"'),
+      // one token for the engine's analyzer (no word rule names it): anchored and found absent
+      sig('dotted', 'message:"java.io.ZebraException"'),
+      // a phrase that occurs: searched, and it matches what message:alpha matches
+      sig('phrase-present', 'message:"with alpha inside"'),
     ]);
     const strip = (r: Awaited<ReturnType<typeof failureRates>>) => ({ ...r, took: 0 });
     const profiles: RatesProfile[] = [];
@@ -228,8 +234,8 @@ describe('failureRates (one aggregation request, exact distinct-build counts)', 
         onProfile: (p) => profiles.push(p),
       }),
     );
-    // ghost, delta-and-zebra and the phrase need zebra: not searched; the rest are
-    expect(profiles.map((p) => [p.signatures, p.dormant, p.searched])).toEqual([[10, 3, 7]]);
+    // ghost, delta-and-zebra and the phrase need zebra, phrase-absent and dotted are absent: not searched
+    expect(profiles.map((p) => [p.signatures, p.dormant, p.searched])).toEqual([[13, 5, 8]]);
     expect(
       strip(
         await failureRates(day1.engine, [...signatures, ...more], {
@@ -266,8 +272,23 @@ describe('failureRates (one aggregation request, exact distinct-build counts)', 
     expect(Object.values(row('delta').buildsByStatus).reduce((a, b) => a + b, 0)).toBe(deltaBuilds.size);
     expect([row('ghost').hits, row('ghost').series, row('ghost').failedBuilds]).toEqual([0, [], 0]);
     expect(row('ghost-or-alpha').failedBuilds).toBe(row('alpha').failedBuilds);
-    for (const id of ['delta-and-zebra', 'delta-zebra-phrase'])
+    expect(row('phrase-present').failedBuilds).toBe(row('alpha').failedBuilds);
+    for (const id of ['delta-and-zebra', 'delta-zebra-phrase', 'phrase-absent', 'dotted'])
       expect([row(id).hits, row(id).series, row(id).buildsByStatus]).toEqual([0, [], {}]);
+  });
+
+  it("plans anchors with the engine's own tokens of each phrase", async () => {
+    const [plan] = await analyzedAnchorPlans(day1.engine, `${day1.name},${day2.name}`, [
+      'message:"java.io.InterruptedIOException" AND message:"_attach_volume (x)" AND message:"a b"~2',
+    ]);
+    expect(plan).toEqual({
+      kind: 'all',
+      options: [
+        { kind: 'leaf', tokens: ['java.io.interruptedioexception'], phrase: 'java.io.InterruptedIOException' },
+        { kind: 'leaf', tokens: ['_attach_volume', 'x'], phrase: '_attach_volume (x)' },
+        { kind: 'leaf', tokens: ['a', 'b'] }, // proximity: not a plain phrase, its tokens still required
+      ],
+    });
   });
 
   it('refuses to return a count it cannot make exact', async () => {

@@ -82,6 +82,8 @@ export interface RatesProfile {
   searched: number;
   tokensChecked: number;
   tokensAbsent: number;
+  phrasesChecked: number;
+  phrasesAbsent: number;
   /** Wall ms of the statistics and absent-token lookups before the searches. */
   prepareMs: number;
   requests: number;
@@ -267,9 +269,9 @@ export async function failureRates(
   const { start, end, bucketMs } = resolveWindow(options);
   const limit = options.maxBuildsPerSignature ?? 10000;
   const index = options.index ?? DEFAULT_LOG_INDEX_PATTERN;
-  // Signatures with a required token that no line of the window holds match nothing and are not
-  // searched (dormant.ts: their rows are empty, as the aggregation would give); the others get anchors
-  // chosen with the engine's term statistics.
+  // Signatures with a required token or phrase that no line of the window holds match nothing and are
+  // not searched (dormant.ts: their rows are empty, as the aggregation would give); the others get
+  // anchors chosen with the engine's term statistics.
   const t0 = Date.now();
   const live = await liveSignatures(engine, index, graphed, windowFilter(start, end, options), options);
   const prepareMs = Date.now() - t0;
@@ -350,6 +352,8 @@ export async function failureRates(
     searched: searched.length,
     tokensChecked: live.tokensChecked,
     tokensAbsent: live.tokensAbsent,
+    phrasesChecked: live.phrasesChecked,
+    phrasesAbsent: live.phrasesAbsent,
     prepareMs,
     requests: answers.length,
     searches,

@@ -1,4 +1,4 @@
-import { anchorFilter, anchorPlan, anchorTokens, chooseAnchors, safeToken } from './anchors';
+import { anchorFilter, anchorPlan, anchorTokens, chooseAnchors, messagePhrases, safeToken } from './anchors';
 import { compileSignatures } from './compile';
 import { sig } from '../../../test/fixtures/signatures';
 
@@ -48,6 +48,24 @@ describe('anchor tokens (necessary message tokens of a signature)', () => {
     // a token we cannot name (digits, joined by `.`): no anchor rather than a wrong one
     expect(anchorTokens('message:foo-123')).toBeNull();
     expect(anchorTokens('message:nova.compute')).toBeNull();
+  });
+
+  it("takes a phrase's tokens from the engine's analysis when given, and lists a query's message phrases", () => {
+    const q = 'message:"java.io.Foo: x" AND (message:"a b"~2 OR tags:"console") AND message:"y"';
+    expect(messagePhrases(q)).toEqual(['java.io.Foo: x', 'a b', 'y']);
+    const analyzed = new Map([
+      ['java.io.Foo: x', ['java.io.foo', 'x']],
+      ['y', []],
+    ]);
+    expect(anchorPlan(q, analyzed)).toEqual({ kind: 'leaf', tokens: ['java.io.foo', 'x'], phrase: 'java.io.Foo: x' });
+    // without the analysis the word rule cannot name java.io.foo
+    expect(anchorPlan(q)).toEqual({
+      kind: 'all',
+      options: [
+        { kind: 'leaf', tokens: ['x'] },
+        { kind: 'leaf', tokens: ['y'] },
+      ],
+    });
   });
 
   it('picks the rarest token when document frequencies are known', () => {
