@@ -48,12 +48,15 @@ export function prunePlan(
 
 /**
  * Which of these `message` tokens occur in no line selected by `filter`. Most such tokens are absent
- * (they are the ones the statistics do not know), so first one _msearch asks per chunk of at most
- * `batchSize` tokens only whether any line holds one of them (a postings union that stops at the first
- * line: `terminate_after`); only the chunks with a line are resolved token by token (a `filters`
+ * (they are the ones the statistics do not know), so first _msearch requests ask per chunk of tokens
+ * only whether any line holds one of them (a postings union that stops at the first line:
+ * `terminate_after`); only the chunks with a line are resolved token by token (a `filters`
  * aggregation of one term filter each, whose set-up per filter and segment is what the first step
  * spares the absent chunks). A few requests at a time (batches.ts).
  */
+/** Tokens per chunk that gets a filter per token (the presence rounds before it cost tens of ms). */
+const FINE_CHUNK = 32;
+
 export async function absentTokens(
   engine: EngineClient,
   index: string,
@@ -73,21 +76,28 @@ export async function absentTokens(
   const query = (part: string[]) => ({ bool: { filter: [...filter, { terms: { message: part } }] } });
   const present = new Set<string>();
   try {
-    const parts = chunks(tokens, size);
-    // at most 50 chunk searches per _msearch request
-    const answers = await mapBounded(chunks(parts, 50), concurrency, async (group) => {
-      const lines: unknown[] = [];
-      for (const part of group)
-        lines.push({ index, ...params }, { size: 0, terminate_after: 1, track_total_hits: 1, query: query(part) });
-      const res = await engine.request<any>({ method: 'POST', path: '/_msearch', bulkBody: lines });
-      return group.map((part, i) => {
-        const r = res.responses[i];
-        if (r.error) throw new Error('absent-token lookup failed');
-        return { part, any: (r.hits?.total?.value ?? 1) > 0 };
+    // chunks of 8 x batchSize tokens first (one terms query each); a chunk with a line is cut to
+    // batchSize, then to FINE_CHUNK, and asked again; only the fine chunks with a line get filters
+    const busy: string[][] = [];
+    let level = chunks(tokens, size * 8);
+    while (level.length) {
+      const answers = await mapBounded(chunks(level, 50), concurrency, async (group) => {
+        const lines: unknown[] = [];
+        for (const part of group)
+          lines.push({ index, ...params }, { size: 0, terminate_after: 1, track_total_hits: 1, query: query(part) });
+        const res = await engine.request<any>({ method: 'POST', path: '/_msearch', bulkBody: lines });
+        return group.filter((_, i) => {
+          const r = res.responses[i];
+          if (r.error) throw new Error('absent-token lookup failed');
+          return (r.hits?.total?.value ?? 1) > 0;
+        });
       });
-    });
-    const busy = answers.flat().filter((a) => a.any);
-    await mapBounded(busy, concurrency, async ({ part }) => {
+      level = [];
+      for (const part of answers.flat())
+        if (part.length > FINE_CHUNK) level.push(...chunks(part, part.length > size ? size : FINE_CHUNK));
+        else busy.push(part);
+    }
+    await mapBounded(busy, concurrency, async (part) => {
       const filters: Record<string, object> = {};
       for (const t of part) filters[t] = { term: { message: t } };
       const res = await engine.request<any>({
