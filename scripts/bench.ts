@@ -127,7 +127,13 @@ function loadLine(): string {
 export function describeRatesProfile(p: RatesProfile): string {
   const slowest = [...p.searches].sort((a, b) => b.took - a.took)[0];
   return [
-    `${p.dormant} of ${p.signatures} signatures dormant (a required token or phrase absent; ${p.tokensChecked} tokens and ${p.phrasesChecked} phrases looked up in ${p.prepareMs} ms)`,
+    `${p.dormant} of ${p.signatures} signatures dormant (a required token or phrase absent; ${p.tokensChecked} tokens and ${p.phrasesChecked} phrases looked up in ${p.prepareMs} ms${
+      p.prepareSteps
+        ? `: ${Object.entries(p.prepareSteps)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`
+        : ''
+    })`,
     `${p.searched} searched in ${p.searches.length} searches / ${p.requests} requests`,
     ...(slowest
       ? [

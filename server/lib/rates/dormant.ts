@@ -174,6 +174,8 @@ export interface LiveSignatures {
   /** Phrases of the signatures left after the tokens, looked up over the window; how many were absent. */
   phrasesChecked: number;
   phrasesAbsent: number;
+  /** Wall ms of each step: the phrases' analysis, the statistics, the token and the phrase lookups. */
+  ms: { analyze: number; statistics: number; tokens: number; phrases: number };
 }
 
 export interface LiveOptions extends BatchOptions {
@@ -194,8 +196,15 @@ export async function liveSignatures(
   options: LiveOptions = {},
 ): Promise<LiveSignatures> {
   const none = { dormant: 0, tokensChecked: 0, tokensAbsent: 0, phrasesChecked: 0, phrasesAbsent: 0 };
+  const zero = { analyze: 0, statistics: 0, tokens: 0, phrases: 0 };
   // plans with the engine's own tokens of each phrase (anchors.ts); a custom query builder has none
   const own = compiled.filter((c) => c.anchorText !== undefined);
+  const ms: LiveSignatures['ms'] = { analyze: 0, statistics: 0, tokens: 0, phrases: 0 };
+  let t0 = Date.now();
+  const lap = (k: keyof LiveSignatures['ms']) => {
+    ms[k] = Date.now() - t0;
+    t0 = Date.now();
+  };
   const analyzed = await analyzedAnchorPlans(
     engine,
     index,
@@ -204,14 +213,17 @@ export async function liveSignatures(
   const planOf = new Map<CompiledSignature, AnchorPlan | null>(own.map((c, i) => [c, analyzed[i]]));
   const all = new Set<string>();
   planOf.forEach((p) => p && planTokens(p, all));
-  if (all.size === 0) return { signatures: compiled, anchors: compiled.map((c) => c.anchors), ...none };
+  if (all.size === 0) return { signatures: compiled, anchors: compiled.map((c) => c.anchors), ...none, ms: zero };
+  lap('analyze');
   const df = await messageDocFrequencies(engine, index, [...all]);
-  if (!df) return { signatures: compiled, anchors: compiled.map((c) => c.anchors), ...none };
+  lap('statistics');
+  if (!df) return { signatures: compiled, anchors: compiled.map((c) => c.anchors), ...none, ms: zero };
   const unknown = [...all].filter((t) => (df.get(t) ?? 0) === 0);
   const absent =
     options.skipAbsent === false
       ? new Set<string>()
       : await absentTokens(engine, index, unknown, filter, options.requestCache, options);
+  lap('tokens');
   // then the phrases left in the plans of signatures still live: a required phrase no line holds
   // rules its signature out as an absent token does (a few small requests: few signatures are left)
   const pruned = new Map<CompiledSignature, AnchorPlan | null>();
@@ -223,6 +235,7 @@ export async function liveSignatures(
   };
   if (options.skipAbsent !== false) pruned.forEach((p) => p && addPhrases(p));
   const phrasesAbsent = await absentPhrases(engine, index, [...phrases], filter, options.requestCache, options);
+  lap('phrases');
   const signatures: CompiledSignature[] = [];
   const anchors: Array<string[] | null | undefined> = [];
   for (const c of compiled) {
@@ -247,5 +260,6 @@ export async function liveSignatures(
     tokensAbsent: absent.size,
     phrasesChecked: phrases.size,
     phrasesAbsent: phrasesAbsent.size,
+    ms,
   };
 }

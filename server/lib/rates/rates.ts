@@ -84,8 +84,9 @@ export interface RatesProfile {
   tokensAbsent: number;
   phrasesChecked: number;
   phrasesAbsent: number;
-  /** Wall ms of the statistics and absent-token lookups before the searches. */
+  /** Wall ms of the statistics and absent-token lookups before the searches, and per step (dormant.ts). */
   prepareMs: number;
+  prepareSteps?: { analyze: number; statistics: number; tokens: number; phrases: number };
   requests: number;
   /** Per search: signatures, anchor tokens (null: un-narrowed), the engine's took. */
   searches: Array<{ signatures: number; anchors: number | null; took: number }>;
@@ -355,6 +356,7 @@ export async function failureRates(
     phrasesChecked: live.phrasesChecked,
     phrasesAbsent: live.phrasesAbsent,
     prepareMs,
+    prepareSteps: live.ms,
     requests: answers.length,
     searches,
     ...(phases ? { phases } : {}),
