@@ -3,7 +3,18 @@
 import * as path from 'path';
 import { httpEngineClient } from '../lib/engine_client';
 import { engineRequest, engineUrl, uniqueName } from '../test/setup/engine';
-import { benchSignatures, formatTable, percentile, runBench, synthWord, TABLE_HEADER, targetOf } from './bench';
+import {
+  benchSignatures,
+  describeRatesProfile,
+  formatTable,
+  missedReasons,
+  nextGraphStep,
+  percentile,
+  runBench,
+  synthWord,
+  TABLE_HEADER,
+  targetOf,
+} from './bench';
 
 describe('npm run bench (tiny)', () => {
   it('prints both ways side by side for each signature count, with identical classification results', async () => {
@@ -56,9 +67,19 @@ describe('npm run bench (tiny)', () => {
         .split('|')
         .slice(1, -1)
         .map((c) => c.trim());
-    expect(cells(table[1])).toEqual(TABLE_HEADER);
-    for (const line of table.slice(3, 3 + report.rows.length)) expect(cells(line)).toHaveLength(TABLE_HEADER.length);
-    expect(table).toHaveLength(3 + report.rows.length + 2);
+    expect(table[1]).toMatch(/^load average at the start \(1, 5, 15 min\): (unknown|[\d.]+ [\d.]+ [\d.]+);/);
+    expect(cells(table[2])).toEqual(TABLE_HEADER);
+    for (const line of table.slice(4, 4 + report.rows.length)) expect(cells(line)).toHaveLength(TABLE_HEADER.length);
+    // every missed target has its measured reason and next step under the table
+    const missed = report.rows.filter((r) => r.target?.includes('MISSED')).length;
+    const reasons = table.slice(4 + report.rows.length, 4 + report.rows.length + 2 * missed);
+    expect(reasons.filter((l) => l.startsWith('MISSED at ')).length).toBe(missed);
+    expect(reasons.filter((l) => l.startsWith('  next step: ')).length).toBe(missed);
+    expect(table).toHaveLength(4 + report.rows.length + 2 * missed + 2);
+    // the graphs row carries its profile: dormant vs searched signatures
+    const graphs = report.rows.find((r) => r.signatures === 40 && r.method.startsWith('ours: failureRates'))!;
+    expect(graphs.profile).toMatch(/^\d+ of 40 signatures dormant .*; \d+ searched in \d+ searches \/ \d+ requests/);
+    expect(graphs.load).toHaveLength(2);
     expect(table[table.length - 2]).toBe('classification results identical to the per-signature searches: yes');
     expect(table[table.length - 1]).toBe("graph results identical to the previous design's: yes");
     // nothing left behind
@@ -92,6 +113,40 @@ describe('npm run bench (tiny)', () => {
       'p50 <= 3 s: met',
     );
     expect(targetOf({ ...r, method: 'elastic-recheck: 1 search' })).toBeUndefined();
+    const missedRow = {
+      ...r,
+      task: 'graphs',
+      method: 'ours: failureRates',
+      p50: 1500,
+      tookP50: 1200,
+      load: [3.5, 4],
+      profile: 'the profile',
+      target: 'p50 <= 1 s: MISSED',
+    };
+    expect(missedReasons([{ ...r, target: 'met' }, missedRow])).toEqual([
+      'MISSED at 1000 signatures, graphs (ours): p50 1500 ms, engine took p50 1200 ms (80 % of it); load average 3.5 -> 4; the profile',
+      '  next step: see the profile: per-day searches the shard request cache can serve',
+    ]);
+    const profile = {
+      signatures: 10,
+      dormant: 4,
+      searched: 6,
+      tokensChecked: 8,
+      tokensAbsent: 5,
+      phrasesChecked: 2,
+      phrasesAbsent: 1,
+      prepareMs: 10,
+      requests: 1,
+      searches: [
+        { signatures: 2, anchors: null, took: 90 },
+        { signatures: 4, anchors: 3, took: 30 },
+      ],
+    };
+    expect(nextGraphStep(profile)).toMatch(/^the un-narrowed search .* holds 75 % of the engine's time/);
+    expect(nextGraphStep({ ...profile, prepareMs: 500 })).toMatch(/^the dormant-token lookup dominates/);
+    expect(describeRatesProfile(profile)).toBe(
+      '4 of 10 signatures dormant (a required token or phrase absent; 8 tokens and 2 phrases looked up in 10 ms); 6 searched in 2 searches / 1 requests; slowest search: 2 signatures, un-narrowed, took 90 ms',
+    );
     expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
     expect(percentile([5, 1, 4, 2, 3], 95)).toBe(5);
   });

@@ -21,7 +21,9 @@ import { deleteGeneratedData, indexGeneratedData } from '../generator';
 import { classificationSearches } from '../server/lib/classify/classify';
 import { EngineClient, httpEngineClient, MsearchResponse, SearchResponse } from '../lib/engine_client';
 import { classifyBuild, locateBuild } from '../server/lib/classify/classify';
-import { failureRates, HOUR_MS } from '../server/lib/rates/rates';
+import { failureRates, HOUR_MS, RatesProfile } from '../server/lib/rates/rates';
+import { dominantPhases } from '../server/lib/rates/profile';
+import * as fs from 'fs';
 import { previewSignature } from '../server/lib/preview';
 import { uncategorizedFailures } from '../server/lib/uncategorized/uncategorized';
 import { compileSignatures } from '../server/lib/signatures/compile';
@@ -78,6 +80,12 @@ export interface BenchRow {
   speedup: number;
   /** The issue's target for this figure and whether it was met (targetOf), when there is one. */
   target?: string;
+  /** The machine's 1-minute load average before and after the step (/proc/loadavg; NaN elsewhere). */
+  load?: [number, number];
+  /** What the call did and where the engine spent it (graphs: one extra run with the engine's profile). */
+  profile?: string;
+  /** The design step the profile points to, when the target is missed (else missedReasons' default). */
+  next?: string;
 }
 
 export interface BenchReport {
@@ -94,6 +102,46 @@ export interface BenchReport {
   /** Graph results that differed from the previous design's (one aggregation; must be 0; with alternatives only). */
   graphMismatches: number;
   failures: BenchFailure[];
+  /** /proc/loadavg at the start (1, 5, 15 minutes). */
+  loadAtStart: string;
+}
+
+/** The 1-minute load average (NaN where /proc/loadavg does not exist). */
+export function loadAverage(): number {
+  try {
+    return Number(fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+  } catch {
+    return NaN;
+  }
+}
+
+function loadLine(): string {
+  try {
+    return fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** A failure-rate call's profile (rates.ts onProfile) as one line. */
+export function describeRatesProfile(p: RatesProfile): string {
+  const slowest = [...p.searches].sort((a, b) => b.took - a.took)[0];
+  return [
+    `${p.dormant} of ${p.signatures} signatures dormant (a required token or phrase absent; ${p.tokensChecked} tokens and ${p.phrasesChecked} phrases looked up in ${p.prepareMs} ms${
+      p.prepareSteps
+        ? `: ${Object.entries(p.prepareSteps)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`
+        : ''
+    })`,
+    `${p.searched} searched in ${p.searches.length} searches / ${p.requests} requests`,
+    ...(slowest
+      ? [
+          `slowest search: ${slowest.signatures} signatures, ${slowest.anchors === null ? 'un-narrowed' : `${slowest.anchors} anchor tokens`}, took ${slowest.took} ms`,
+        ]
+      : []),
+    ...(p.phases ? [`engine phases: ${dominantPhases(p.phases)}`] : []),
+  ].join('; ');
 }
 
 const WINDOW_DAYS = 10;
@@ -278,6 +326,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   let mismatches = 0;
   let graphMismatches = 0;
   const failures: BenchFailure[] = [];
+  const loadAtStart = loadLine();
+  o.log(`load average (1, 5, 15 min): ${loadAtStart}`);
   const t0 = performance.now();
   o.log(`indexing ~${o.lines} generated lines into ${pattern} ...`);
   const data = await indexData(o, base);
@@ -290,7 +340,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       const firstRow = rows.length;
       const firstFailure = failures.length;
       // each step runs on its own: a failure is recorded and printed, the other steps and sizes still run
-      const step = async (name: string, fn: () => Promise<void>) => {
+      const step = async (name: string, fn: () => Promise<void>): Promise<[number, number]> => {
+        const before = loadAverage();
+        const firstOfStep = rows.length;
         try {
           await fn();
         } catch (error) {
@@ -302,6 +354,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
           });
           o.log(`FAILED at ${count} signatures, ${name}: ${message.slice(0, 500)}`);
         }
+        const load: [number, number] = [before, loadAverage()];
+        for (const r of rows.slice(firstOfStep)) r.load ??= load;
+        return load;
       };
       const compiled = compileSignatures(benchSignatures(base, count, filler));
       // batches too big for the engine are halved (server/lib/batches.ts): counted and reported
@@ -405,7 +460,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       o.log(`${count} signatures, our classification so far:\n${formatRows(rows.slice(firstRow))}`);
       // elastic-recheck: one search per signature, in sequence
       const er = { walls: [] as number[], tooks: [] as number[] };
-      await step('classify (elastic-recheck)', async () => {
+      const erLoad = await step('classify (elastic-recheck)', async () => {
         for (const uuid of sample(o.oldRuns)) {
           let took = 0;
           const matched: string[] = [];
@@ -433,6 +488,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         er.walls,
         er.tooks,
       );
+      erRow.load = erLoad;
       rows.splice(firstRow, 0, erRow);
       const classifyRows: BenchRow[] = [];
       if (o.alternatives)
@@ -472,7 +528,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       // graphs: one aggregation vs one search per signature
       const end = Math.ceil(NOW / HOUR_MS) * HOUR_MS;
       const g = { walls: [] as number[], tooks: [] as number[] };
-      await step('graphs (ours)', async () => {
+      let graphProfile: string | undefined;
+      let graphNext: string | undefined;
+      const gLoad = await step('graphs (ours)', async () => {
         for (let i = 0; i < o.graphRuns; i++) {
           // as failureRates(): pick anchor tokens with the engine's statistics, then the batched searches
           const r = await timed(() =>
@@ -487,9 +545,22 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
           g.walls.push(r.ms);
           g.tooks.push(r.value.took);
         }
+        // one more run, untimed, with the engine's profile: what was searched and where the time went
+        await failureRates(o.engine, compiled, {
+          index: pattern,
+          end,
+          includeSuppressed: true,
+          requestCache: false,
+          engineProfile: true,
+          onProfile: (p) => {
+            graphProfile = describeRatesProfile(p);
+            graphNext = nextGraphStep(p);
+          },
+          ...batch,
+        });
       });
       const ge = { walls: [] as number[], tooks: [] as number[] };
-      await step('graphs (elastic-recheck)', async () => {
+      const geLoad = await step('graphs (elastic-recheck)', async () => {
         for (let i = 0; i < Math.min(o.graphRuns, o.oldRuns); i++) {
           let took = 0;
           const r = await timed(async () => {
@@ -535,6 +606,10 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         g.tooks,
       );
       gRow.speedup = geRow.p50 / gRow.p50;
+      geRow.load = geLoad;
+      gRow.load = gLoad;
+      gRow.profile = graphProfile;
+      gRow.next = graphNext;
       rows.push(geRow, gRow);
       if (o.alternatives)
         await step('graphs (alternatives)', async () => {
@@ -551,7 +626,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
             }),
           );
           const one = await timedRuns(
-            o.graphRuns,
+            Math.min(o.graphRuns, o.oldRuns),
             () =>
               failureRates(o.engine, compiled, {
                 index: pattern,
@@ -666,6 +741,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     mismatches,
     graphMismatches,
     failures,
+    loadAtStart,
   };
 }
 
@@ -684,6 +760,44 @@ export function targetOf(r: BenchRow): string | undefined {
   }
   if (r.task === 'preview' && r.signatures <= 1000) return `p50 <= 300 ms: ${verdict(r.p50 <= 300)}`;
   return undefined;
+}
+
+/** The step a graphs profile points to: the largest share of the engine's work it shows. */
+export function nextGraphStep(p: RatesProfile): string {
+  const took = p.searches.reduce((a, b) => a + b.took, 0);
+  const unnarrowed = p.searches.filter((x) => x.anchors === null).reduce((a, b) => a + b.took, 0);
+  if (p.prepareMs > took)
+    return 'the dormant-token lookup dominates: keep its answer per window for completed days (it only changes with new lines)';
+  if (unnarrowed > took / 3)
+    return `the un-narrowed search (signatures without anchor tokens) holds ${Math.round((100 * unnarrowed) / Math.max(1, took))} % of the engine's time: anchor them (dotted identifiers, fields other than message) or narrow them by their own queries`;
+  return "per-day searches with fixed day bounds, so the shard request cache answers completed days (the warm row shows the cache's effect) and only today's index is computed";
+}
+
+const DEFAULT_NEXT: Record<BenchRow['task'], string> = {
+  classify:
+    'time outside the engine is round trips (the build lines out and back) and queueing on a loaded machine: fetch only the fields the percolator queries use, then measure with the machine otherwise idle',
+  graphs: 'see the profile: per-day searches the shard request cache can serve',
+  preview:
+    "answer the overlap from the percolator index the background keeps (its cost follows the draft's lines, not the number of signatures), then count only the signatures found",
+  uncategorized: 'explained builds from the stored classification results instead of searching the logs again',
+};
+
+/**
+ * For every row whose target is MISSED: the measured reason (wall vs the engine's took, the load
+ * before and after, the profile when there is one) and the next step, one line each.
+ */
+export function missedReasons(rows: BenchRow[]): string[] {
+  const out: string[] = [];
+  for (const r of rows) {
+    if (!r.target?.includes('MISSED')) continue;
+    const share = Number.isFinite(r.tookP50) ? ` (${Math.round((100 * r.tookP50) / r.p50)} % of it)` : '';
+    const load = r.load ? `; load average ${r.load[0]} -> ${r.load[1]}` : '';
+    out.push(
+      `MISSED at ${r.signatures} signatures, ${r.task} (${r.method.split(':')[0]}): p50 ${fmt(r.p50)} ms, engine took p50 ${fmt(r.tookP50)} ms${share}${load}${r.profile ? `; ${r.profile}` : ''}`,
+      `  next step: ${r.next ?? DEFAULT_NEXT[r.task]}`,
+    );
+  }
+  return out;
 }
 
 const fmt = (ms: number) => (Number.isFinite(ms) ? (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)) : '-');
@@ -727,7 +841,9 @@ export function formatFailures(failures: BenchFailure[]): string[] {
 export function formatTable(report: BenchReport): string {
   return [
     `${report.lines} log lines, ${report.builds} builds, ${report.indices} daily indices (indexed in ${report.indexSeconds.toFixed(1)} s); ${report.baseSignatures} demo signatures, ${report.fillerSignatures ? `then up to ${report.fillerSignatures} from --filler-dir, ` : ''}the rest synthesized`,
+    `load average at the start (1, 5, 15 min): ${report.loadAtStart}; per row before -> after in the MISSED lines`,
     formatRows(report.rows),
+    ...missedReasons(report.rows),
     ...formatFailures(report.failures),
     `classification results identical to the per-signature searches: ${report.mismatches === 0 ? 'yes' : `NO (${report.mismatches} builds differ)`}`,
     ...(report.rows.some((r) => r.method.startsWith('alternative (previous)'))
@@ -819,7 +935,15 @@ if (require.main === module) {
         onSize: options.json
           ? undefined
           : (count, rows, failed) =>
-              console.log([`${count} signatures:`, formatRows(rows), ...formatFailures(failed), ''].join('\n')),
+              console.log(
+                [
+                  `${count} signatures (load average now ${loadLine()}):`,
+                  formatRows(rows),
+                  ...missedReasons(rows),
+                  ...formatFailures(failed),
+                  '',
+                ].join('\n'),
+              ),
       });
       console.log(options.json ? JSON.stringify(report, null, 2) : `all sizes:\n${formatTable(report)}`);
       if (report.failures.length) process.exitCode = 1;

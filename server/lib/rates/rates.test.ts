@@ -3,8 +3,16 @@
 import { build, createLogIndex, logDoc, TestIndex } from '../../../test/fixtures/log_index';
 import { sig } from '../../../test/fixtures/signatures';
 import { compileSignatures } from '../signatures/compile';
-import { messageDocFrequencies } from '../signatures/anchors';
-import { absentTokens, failureRates, HOUR_MS, IncompleteCountError, isFailedStatus, windowFilter } from './rates';
+import { analyzedAnchorPlans, messageDocFrequencies } from '../signatures/anchors';
+import {
+  absentTokens,
+  failureRates,
+  HOUR_MS,
+  IncompleteCountError,
+  isFailedStatus,
+  RatesProfile,
+  windowFilter,
+} from './rates';
 
 /* A deterministic scenario: 1,200 builds over 12 days in two indices (3 shards each, so terms
  * results are merged across 6 shards), some builds with lines in two hours and across the index
@@ -206,11 +214,28 @@ describe('failureRates (one aggregation request, exact distinct-build counts)', 
       sig('delta', 'message:delta', { allowNonvoting: true }),
       sig('ghost', 'message:zebra'),
       sig('ghost-or-alpha', 'message:zebra OR message:alpha'),
+      // a required token absent from the window that is not the chosen anchor (delta ties with it)
+      sig('delta-and-zebra', '(message:delta) AND message:zebra', { allowNonvoting: true }),
+      sig('delta-zebra-phrase', 'message:"delta zebra"', { allowNonvoting: true }),
+      // every token occurs, the phrase never: dormant by the phrase lookup
+      sig('phrase-absent', 'message:"inside with"'),
+      // one token for the engine's analyzer (no word rule names it): anchored and found absent
+      sig('dotted', 'message:"java.io.ZebraException"'),
+      // a phrase that occurs: searched, and it matches what message:alpha matches
+      sig('phrase-present', 'message:"with alpha inside"'),
     ]);
     const strip = (r: Awaited<ReturnType<typeof failureRates>>) => ({ ...r, took: 0 });
+    const profiles: RatesProfile[] = [];
     const skipped = strip(
-      await failureRates(day1.engine, [...signatures, ...more], { index, end: END, includeSuppressed: true }),
+      await failureRates(day1.engine, [...signatures, ...more], {
+        index,
+        end: END,
+        includeSuppressed: true,
+        onProfile: (p) => profiles.push(p),
+      }),
     );
+    // ghost, delta-and-zebra and the phrase need zebra, phrase-absent and dotted are absent: not searched
+    expect(profiles.map((p) => [p.signatures, p.dormant, p.searched])).toEqual([[13, 5, 8]]);
     expect(
       strip(
         await failureRates(day1.engine, [...signatures, ...more], {
@@ -232,10 +257,38 @@ describe('failureRates (one aggregation request, exact distinct-build counts)', 
     expect(
       await absentTokens(day1.engine, index, ['delta', 'zebra'], windowFilter(END - 10 * 24 * HOUR_MS, END, {})),
     ).toEqual(new Set(['zebra']));
+    // chunks of one: zebra's chunk has no line (answered by the first step), delta's is resolved
+    expect(
+      await absentTokens(
+        day1.engine,
+        index,
+        ['delta', 'zebra', 'alpha', 'yak'],
+        windowFilter(END - 10 * 24 * HOUR_MS, END, {}),
+        undefined,
+        { batchSize: 1 },
+      ),
+    ).toEqual(new Set(['zebra', 'yak']));
     const row = (id: string) => skipped.signatures.find((s) => s.signatureId === id)!;
     expect(Object.values(row('delta').buildsByStatus).reduce((a, b) => a + b, 0)).toBe(deltaBuilds.size);
     expect([row('ghost').hits, row('ghost').series, row('ghost').failedBuilds]).toEqual([0, [], 0]);
     expect(row('ghost-or-alpha').failedBuilds).toBe(row('alpha').failedBuilds);
+    expect(row('phrase-present').failedBuilds).toBe(row('alpha').failedBuilds);
+    for (const id of ['delta-and-zebra', 'delta-zebra-phrase', 'phrase-absent', 'dotted'])
+      expect([row(id).hits, row(id).series, row(id).buildsByStatus]).toEqual([0, [], {}]);
+  });
+
+  it("plans anchors with the engine's own tokens of each phrase", async () => {
+    const [plan] = await analyzedAnchorPlans(day1.engine, `${day1.name},${day2.name}`, [
+      'message:"java.io.InterruptedIOException" AND message:"_attach_volume (x)" AND message:"a b"~2',
+    ]);
+    expect(plan).toEqual({
+      kind: 'all',
+      options: [
+        { kind: 'leaf', tokens: ['java.io.interruptedioexception'], phrase: 'java.io.InterruptedIOException' },
+        { kind: 'leaf', tokens: ['_attach_volume', 'x'], phrase: '_attach_volume (x)' },
+        { kind: 'leaf', tokens: ['a', 'b'] }, // proximity: not a plain phrase, its tokens still required
+      ],
+    });
   });
 
   it('refuses to return a count it cannot make exact', async () => {

@@ -39,17 +39,12 @@ import { LOG_FIELDS } from '../../../common/log_fields';
 import { EngineClient, MsearchResponse, msearchItemError } from '../../../lib/engine_client';
 import { RequestError } from '../errors';
 import type { CompiledSignature } from '../signatures/compile';
-import { anchorFilter, chooseAnchors, messageDocFrequencies, planTokens } from '../signatures/anchors';
-import {
-  BatchOptions,
-  batchSizeOf,
-  chunks,
-  halves,
-  MAX_CONCURRENT_BATCHES,
-  mapBounded,
-  mapSplitting,
-  pack,
-} from '../batches';
+import { anchorFilter } from '../signatures/anchors';
+import { liveSignatures } from './dormant';
+import { PhaseTimes, profilePhases } from './profile';
+
+export { absentTokens } from './dormant';
+import { BatchOptions, batchSizeOf, chunks, halves, mapSplitting, pack } from '../batches';
 
 export const HOUR_MS = 3600_000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -74,6 +69,29 @@ export interface RatesOptions extends RatesFilters {
   batchSize?: number;
   concurrency?: number;
   onSplit?: BatchOptions['onSplit'];
+  /** Told what the call did (dormant vs searched signatures, each search's size and took); benchmarks. */
+  onProfile?: (profile: RatesProfile) => void;
+  /** Ask the engine to profile the searches (`profile: true`); their phases go to onProfile. */
+  engineProfile?: boolean;
+}
+
+export interface RatesProfile {
+  signatures: number;
+  /** Left out: a required token occurs in no line of the window (dormant.ts). */
+  dormant: number;
+  searched: number;
+  tokensChecked: number;
+  tokensAbsent: number;
+  phrasesChecked: number;
+  phrasesAbsent: number;
+  /** Wall ms of the statistics and absent-token lookups before the searches, and per step (dormant.ts). */
+  prepareMs: number;
+  prepareSteps?: { analyze: number; statistics: number; tokens: number; phrases: number };
+  requests: number;
+  /** Per search: signatures, anchor tokens (null: un-narrowed), the engine's took. */
+  searches: Array<{ signatures: number; anchors: number | null; took: number }>;
+  /** With engineProfile: the engine's time per phase over all searches (profile.ts). */
+  phases?: PhaseTimes;
 }
 
 /** The caller asked for more than exact counting allows: a client error (routes answer 400). */
@@ -173,23 +191,6 @@ function statusOrder(a: string, b: string): number {
 }
 
 /**
- * Anchors chosen with the engine's term statistics (as refineAnchors), plus the statistics, which
- * the search plan below uses to estimate how many candidate lines each group of signatures reads.
- */
-async function anchorsWithStats(
-  engine: EngineClient,
-  index: string,
-  compiled: CompiledSignature[],
-): Promise<{ anchors: Array<string[] | null | undefined>; df?: Map<string, number> }> {
-  // signatures without a plan (unanchorable, or a custom query builder) keep their anchors (none)
-  const all = new Set<string>();
-  compiled.forEach((c) => c.anchorPlan && planTokens(c.anchorPlan, all));
-  if (all.size === 0) return { anchors: compiled.map((c) => c.anchors) };
-  const df = await messageDocFrequencies(engine, index, [...all]);
-  return { anchors: compiled.map((c) => (c.anchorPlan ? chooseAnchors(c.anchorPlan, df).tokens : c.anchors)), df };
-}
-
-/**
  * Cost of one more search in the _msearch, in filter checks on the lines of one index (the unit of
  * the document frequencies, taken from the largest index): each search pays per shard a fixed set-up
  * (query, collectors, a shard request). Tuned by measurement on 2M lines, 11 daily indices, 1,000
@@ -260,48 +261,6 @@ export function planRatesSearches(
   return out;
 }
 
-/**
- * Which of these `message` tokens occur in no line selected by `filter`: small aggregations of at most
- * `batchSize` token filters each (batches.ts), a few at a time.
- */
-export async function absentTokens(
-  engine: EngineClient,
-  index: string,
-  tokens: string[],
-  filter: object[],
-  requestCache?: boolean,
-  batch: BatchOptions = {},
-): Promise<Set<string>> {
-  if (tokens.length === 0) return new Set();
-  const buckets: Record<string, { doc_count: number }> = {};
-  try {
-    await mapBounded(chunks(tokens, batchSizeOf(batch)), batch.concurrency ?? MAX_CONCURRENT_BATCHES, async (part) => {
-      const filters: Record<string, object> = {};
-      for (const t of part) filters[t] = { term: { message: t } };
-      const res = await engine.request<any>({
-        method: 'POST',
-        path: `/${index}/_search`,
-        querystring: {
-          ignore_unavailable: true,
-          allow_no_indices: true,
-          ...(requestCache === false ? { request_cache: false } : {}),
-        },
-        body: {
-          size: 0,
-          track_total_hits: false,
-          query: { bool: { filter: [...filter, { terms: { message: part } }] } },
-          aggs: { tokens: { filters: { filters } } },
-        },
-      });
-      Object.assign(buckets, res.aggregations?.tokens?.buckets ?? {});
-    });
-  } catch {
-    // only an optimization: on any failure nothing is skipped (the main request reports real errors)
-    return new Set();
-  }
-  return new Set(tokens.filter((t) => !(buckets[t]?.doc_count > 0)));
-}
-
 export async function failureRates(
   engine: EngineClient,
   signatures: CompiledSignature[],
@@ -311,28 +270,14 @@ export async function failureRates(
   const { start, end, bucketMs } = resolveWindow(options);
   const limit = options.maxBuildsPerSignature ?? 10000;
   const index = options.index ?? DEFAULT_LOG_INDEX_PATTERN;
-  const stats = await anchorsWithStats(engine, index, graphed);
-  const { df } = stats;
-  let anchors = stats.anchors;
-  let searched = graphed;
-  if (df && options.skipAbsent !== false) {
-    // Anchor tokens the statistics found in no line are checked over the window (cheap: few lines hold
-    // them); a signature none of whose anchors occurs there matches nothing and is not searched (its
-    // row is empty, as the aggregation would give), and absent tokens no longer widen a group.
-    const absent = await absentTokens(
-      engine,
-      index,
-      [...new Set(anchors.flatMap((a) => a ?? []))].filter((t) => (df.get(t) ?? 0) === 0),
-      windowFilter(start, end, options),
-      options.requestCache,
-      options,
-    );
-    if (absent.size) {
-      const kept = anchors.map((a) => (a?.length ? a.filter((t) => !absent.has(t)) : a));
-      searched = graphed.filter((_, i) => !anchors[i]?.length || kept[i]!.length > 0);
-      anchors = kept.filter((a, i) => !anchors[i]?.length || a!.length > 0);
-    }
-  }
+  // Signatures with a required token or phrase that no line of the window holds match nothing and are
+  // not searched (dormant.ts: their rows are empty, as the aggregation would give); the others get
+  // anchors chosen with the engine's term statistics.
+  const t0 = Date.now();
+  const live = await liveSignatures(engine, index, graphed, windowFilter(start, end, options), options);
+  const prepareMs = Date.now() - t0;
+  const { df, anchors } = live;
+  const searched = live.signatures;
   // Each search aggregates a group of signatures over the lines holding one of the group's anchors
   // (planRatesSearches), the few that cannot be anchored un-narrowed. Groups are cut to at most
   // `batchSize` signatures, each part narrowed by its own signatures' anchors (exact: every matching
@@ -373,28 +318,49 @@ export async function failureRates(
     async (batch) => {
       const lines: unknown[] = [];
       for (const p of batch)
-        lines.push(
-          header,
-          ratesRequest(
+        lines.push(header, {
+          ...ratesRequest(
             p.signatures,
             options,
             p.signatures.map(() => p.anchors),
           ),
-        );
+          ...(options.engineProfile ? { profile: true } : {}),
+        });
       const res = await engine.request<MsearchResponse>({ method: 'POST', path: '/_msearch', bulkBody: lines });
       const failed = res.responses.find((r) => r.error);
       if (failed) throw msearchItemError('failure-rate aggregation failed', failed);
-      return res;
+      return { res, batch };
     },
     halve,
   );
   const buckets: Record<string, any> = {};
   // the engine's own time: per request the longest of its searches (they run in parallel), summed
   let took = 0;
-  for (const res of answers) {
+  const searches: RatesProfile['searches'] = [];
+  const phases: PhaseTimes | undefined = options.engineProfile ? {} : undefined;
+  for (const { res, batch } of answers) {
     took += res.responses.reduce((m, r) => Math.max(m, r.took ?? 0), res.took ?? 0);
-    for (const r of res.responses) Object.assign(buckets, r.aggregations?.signatures?.buckets ?? {});
+    res.responses.forEach((r, i) => {
+      Object.assign(buckets, r.aggregations?.signatures?.buckets ?? {});
+      const p = batch[i];
+      searches.push({ signatures: p.signatures.length, anchors: p.anchors?.length ?? null, took: r.took ?? 0 });
+      if (phases) profilePhases((r as any).profile, phases);
+    });
   }
+  options.onProfile?.({
+    signatures: graphed.length,
+    dormant: live.dormant,
+    searched: searched.length,
+    tokensChecked: live.tokensChecked,
+    tokensAbsent: live.tokensAbsent,
+    phrasesChecked: live.phrasesChecked,
+    phrasesAbsent: live.phrasesAbsent,
+    prepareMs,
+    prepareSteps: live.ms,
+    requests: answers.length,
+    searches,
+    ...(phases ? { phases } : {}),
+  });
   const nBuckets = (end - start) / bucketMs;
   const since24h = end - DAY_MS;
   const incomplete: string[] = [];

@@ -1,4 +1,4 @@
-import { anchorFilter, anchorPlan, anchorTokens, chooseAnchors, safeToken } from './anchors';
+import { anchorFilter, anchorPlan, anchorTokens, chooseAnchors, messagePhrases, safeToken } from './anchors';
 import { compileSignatures } from './compile';
 import { sig } from '../../../test/fixtures/signatures';
 
@@ -31,6 +31,41 @@ describe('anchor tokens (necessary message tokens of a signature)', () => {
     expect(anchorTokens('"unfielded text"')).toBeNull();
     expect(anchorTokens('message:foo*')).toBeNull();
     expect(anchorTokens('message:"unbalanced')).toBeNull();
+  });
+
+  it('anchors every token of an unquoted term, which the engine ORs (a phrase needs all of its)', () => {
+    // `message:barbaz-foo` matches a line holding only `foo` (query_string, default operator OR)
+    expect(anchorPlan('message:barbaz-foo')).toEqual({
+      kind: 'any',
+      parts: [
+        { kind: 'leaf', tokens: ['barbaz'] },
+        { kind: 'leaf', tokens: ['foo'] },
+      ],
+    });
+    expect(anchorTokens('message:barbaz-foo')).toEqual(['barbaz', 'foo']);
+    expect(anchorTokens('message:"barbaz-foo"')).toEqual(['barbaz']);
+    expect(anchorTokens('message:failed.')).toEqual(['failed']);
+    // a token we cannot name (digits, joined by `.`): no anchor rather than a wrong one
+    expect(anchorTokens('message:foo-123')).toBeNull();
+    expect(anchorTokens('message:nova.compute')).toBeNull();
+  });
+
+  it("takes a phrase's tokens from the engine's analysis when given, and lists a query's message phrases", () => {
+    const q = 'message:"java.io.Foo: x" AND (message:"a b"~2 OR tags:"console") AND message:"y"';
+    expect(messagePhrases(q)).toEqual(['java.io.Foo: x', 'a b', 'y']);
+    const analyzed = new Map([
+      ['java.io.Foo: x', ['java.io.foo', 'x']],
+      ['y', []],
+    ]);
+    expect(anchorPlan(q, analyzed)).toEqual({ kind: 'leaf', tokens: ['java.io.foo', 'x'], phrase: 'java.io.Foo: x' });
+    // without the analysis the word rule cannot name java.io.foo
+    expect(anchorPlan(q)).toEqual({
+      kind: 'all',
+      options: [
+        { kind: 'leaf', tokens: ['x'] },
+        { kind: 'leaf', tokens: ['y'] },
+      ],
+    });
   });
 
   it('picks the rarest token when document frequencies are known', () => {

@@ -18,7 +18,7 @@
  *    to be rare, which is what makes the narrowing effective.
  * Anything else yields null: the signature cannot be anchored and requests run without narrowing.
  */
-import { BoolNode, clauseOccurs, FieldRef, LuceneNode, parseLucene } from '../../../common/query/lucene';
+import { BoolNode, clauseOccurs, FieldRef, leaves, LuceneNode, parseLucene } from '../../../common/query/lucene';
 import type { EngineClient } from '../../../lib/engine_client';
 import type { CompiledSignature } from './compile';
 
@@ -63,30 +63,51 @@ export function safeToken(text: string): string | null {
  * clauses: any one option suffices), `any` (optional clauses: every part is needed, their union).
  */
 export type AnchorPlan =
-  { kind: 'leaf'; tokens: string[] } | { kind: 'all'; options: AnchorPlan[] } | { kind: 'any'; parts: AnchorPlan[] };
+  | {
+      kind: 'leaf';
+      tokens: string[];
+      /** A `message` phrase without proximity, as written (escapes kept): the whole leaf is this phrase. */
+      phrase?: string;
+    }
+  | { kind: 'all'; options: AnchorPlan[] }
+  | { kind: 'any'; parts: AnchorPlan[] };
 
-function planOf(node: LuceneNode, field: FieldRef | undefined): AnchorPlan | null {
+/** A phrase's tokens as the engine's analyzer produced them (analyzedAnchorPlans), when known. */
+type Analyzed = Map<string, string[]> | undefined;
+
+function planOf(node: LuceneNode, field: FieldRef | undefined, analyzed?: Analyzed): AnchorPlan | null {
   if (node.type === 'bool') {
     const occurs = clauseOccurs(node);
     const must = node.clauses.filter((_, i) => occurs[i] === 'must');
     if (must.length) {
-      const options = must.map((c) => planOf(c.node, field)).filter((p): p is AnchorPlan => p !== null);
+      const options = must.map((c) => planOf(c.node, field, analyzed)).filter((p): p is AnchorPlan => p !== null);
       return options.length ? (options.length === 1 ? options[0] : { kind: 'all', options }) : null;
     }
     const should = node.clauses.filter((_, i) => occurs[i] === 'should');
     if (should.length === 0) return null;
     const parts: AnchorPlan[] = [];
     for (const c of should) {
-      const p = planOf(c.node, field);
+      const p = planOf(c.node, field, analyzed);
       if (!p) return null;
       parts.push(p);
     }
     return parts.length === 1 ? parts[0] : { kind: 'any', parts };
   }
-  if (node.type === 'group') return planOf(node.body, node.field ?? field);
+  if (node.type === 'group') return planOf(node.body, node.field ?? field, analyzed);
   const f = node.field ?? field;
   if (!f || f.name !== 'message') return null;
-  if (node.type === 'phrase' || (node.type === 'term' && node.fuzzy === undefined)) {
+  if (node.type === 'term' && node.fuzzy === undefined) return termPlan(node.value);
+  if (node.type === 'phrase') {
+    // the engine's own tokens of the phrase: a phrase query needs every one of them
+    const engineTokens = analyzed?.get(node.value);
+    if (engineTokens)
+      return engineTokens.length
+        ? {
+            kind: 'leaf',
+            tokens: [...new Set(engineTokens)],
+            ...(node.proximity === undefined ? { phrase: node.raw } : {}),
+          }
+        : null;
     const words = safeWords(node.value).sort((x, y) => heuristicScore(y) - heuristicScore(x));
     const tokens = [...new Set(words.map((w) => w.toLowerCase()))];
     return tokens.length ? { kind: 'leaf', tokens } : null;
@@ -94,9 +115,122 @@ function planOf(node: LuceneNode, field: FieldRef | undefined): AnchorPlan | nul
   return null;
 }
 
-export function anchorPlan(query: string): AnchorPlan | null {
+/**
+ * An unquoted term: the engine ORs the tokens of one term (query_string, default operator OR, so
+ * `message:foo-bar` matches a line holding only `foo`), so every token is an alternative and each must
+ * be anchored: only when all of them are sure words (letters between sure breaks) is there a plan.
+ */
+function termPlan(value: string): AnchorPlan | null {
+  const runs = value.match(/[^\s"()[\]{}<>!?=/\\|+*&%$#@~^;,`-]+/g) ?? [];
+  const tokens = new Set<string>();
+  for (const run of runs) {
+    if (/^[.':]+$/.test(run)) continue; // punctuation only: no token
+    const word = /^[.':]*([A-Za-z]+)[.':]*$/.exec(run);
+    if (!word) return null; // digits, `_`, inner `.`/`'`/`:` or other letters: a token we cannot name
+    tokens.add(word[1].toLowerCase());
+  }
+  const leaves = [...tokens].map((t): AnchorPlan => ({ kind: 'leaf', tokens: [t] }));
+  return leaves.length === 0 ? null : leaves.length === 1 ? leaves[0] : { kind: 'any', parts: leaves };
+}
+
+export function anchorPlan(query: string, analyzed?: Analyzed): AnchorPlan | null {
   const parsed = parseLucene(query);
-  return parsed.ok ? planOf(parsed.ast as BoolNode, undefined) : null;
+  return parsed.ok ? planOf(parsed.ast as BoolNode, undefined, analyzed) : null;
+}
+
+/** The texts of a query's `message` phrases (what analyzedAnchorPlans asks the engine to analyze). */
+export function messagePhrases(query: string): string[] {
+  const parsed = parseLucene(query);
+  if (!parsed.ok) return [];
+  return leaves(parsed.ast as BoolNode)
+    .filter(({ leaf, field }) => leaf.type === 'phrase' && field?.name === 'message')
+    .map(({ leaf }) => (leaf as { value: string }).value);
+}
+
+/** Plans by query text, made with the engine's analysis of their phrases (one analyzer per process). */
+const analyzedPlans = new Map<string, AnchorPlan | null>();
+const MAX_ANALYZED_PLANS = 100_000;
+
+/**
+ * Anchor plans whose phrases carry the tokens the engine's analyzer really produces (`_analyze` with
+ * the `message` field of the largest index), so identifiers the word rule cannot name -
+ * `java.io.InterruptedIOException`, `_attach_volume`, `u'volumes` - anchor too (and can be found
+ * absent). A phrase query requires all of its tokens, whatever they are. Kept per query text; on any
+ * failure the word-rule plans (anchorPlan) are returned.
+ */
+export async function analyzedAnchorPlans(
+  engine: EngineClient,
+  index: string,
+  texts: string[],
+): Promise<Array<AnchorPlan | null>> {
+  const missing = [...new Set(texts.filter((t) => !analyzedPlans.has(t)))];
+  if (missing.length) {
+    const phrases = [...new Set(missing.flatMap(messagePhrases))];
+    const analyzed = await analyzeTexts(engine, index, phrases);
+    if (!analyzed) return texts.map((t) => analyzedPlans.get(t) ?? anchorPlan(t));
+    if (analyzedPlans.size + missing.length > MAX_ANALYZED_PLANS) analyzedPlans.clear();
+    for (const t of missing) analyzedPlans.set(t, anchorPlan(t, analyzed));
+  }
+  return texts.map((t) => analyzedPlans.get(t) ?? null);
+}
+
+/** Empties the analyzed plans (tests). */
+export function clearAnalyzedPlans(): void {
+  analyzedPlans.clear();
+}
+
+/**
+ * The `message` tokens of each text, from the engine (`_analyze`, many texts per request). The
+ * answer lists the tokens of all texts one after another; text i spans the offsets from the end of
+ * text i-1 plus one (the offset gap between values) for its length, which maps each token back.
+ */
+async function analyzeTexts(
+  engine: EngineClient,
+  pattern: string,
+  texts: string[],
+): Promise<Map<string, string[]> | undefined> {
+  const out = new Map<string, string[]>();
+  if (texts.length === 0) return out;
+  try {
+    const index = await largestIndex(engine, pattern);
+    if (!index) return undefined;
+    for (let i = 0; i < texts.length; i += 1000) {
+      const part = texts.slice(i, i + 1000);
+      const res = await engine.request<{ tokens: Array<{ token: string; start_offset: number; end_offset: number }> }>({
+        method: 'POST',
+        path: `/${encodeURIComponent(index)}/_analyze`,
+        body: { field: 'message', text: part },
+      });
+      const starts: number[] = [];
+      let at = 0;
+      for (const t of part) {
+        starts.push(at);
+        at += t.length + 1;
+      }
+      const lists = part.map((): string[] => []);
+      let k = 0;
+      for (const tok of res.tokens ?? []) {
+        while (k + 1 < part.length && tok.start_offset >= starts[k + 1]) k++;
+        // a token must lie inside its text: anything else means the offsets are not what we assume
+        if (tok.end_offset > starts[k] + part[k].length) return undefined;
+        lists[k].push(tok.token);
+      }
+      part.forEach((t, j) => out.set(t, lists[j]));
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The index of the pattern holding the most lines (its statistics stand for all), or undefined. */
+async function largestIndex(engine: EngineClient, pattern: string): Promise<string | undefined> {
+  const indices = await engine.request<Array<{ index: string }>>({
+    method: 'GET',
+    path: `/_cat/indices/${pattern}`,
+    querystring: { format: 'json', h: 'index', s: 'docs.count:desc', expand_wildcards: 'open' },
+  });
+  return indices.map((i) => i.index).find((name) => !name.startsWith('.'));
 }
 
 export function planTokens(plan: AnchorPlan, out: Set<string> = new Set()): Set<string> {
@@ -152,12 +286,7 @@ export async function messageDocFrequencies(
 ): Promise<Map<string, number> | undefined> {
   if (tokens.length === 0) return undefined;
   try {
-    const indices = await engine.request<Array<{ index: string }>>({
-      method: 'GET',
-      path: `/_cat/indices/${index}`,
-      querystring: { format: 'json', h: 'index', s: 'docs.count:desc', expand_wildcards: 'open' },
-    });
-    const largest = indices.map((i) => i.index).find((name) => !name.startsWith('.'));
+    const largest = await largestIndex(engine, index);
     if (!largest) return undefined;
     const tv = await engine.request<any>({
       method: 'POST',

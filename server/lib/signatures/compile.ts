@@ -31,6 +31,8 @@ export interface CompiledSignature {
   readonly anchors?: string[] | null;
   /** The choices behind `anchors`, for picking the rarest tokens with engine statistics (computed on first read). */
   readonly anchorPlan?: AnchorPlan | null;
+  /** The Lucene text `anchorPlan` is made from (set with it; failure rates plan again with the engine's analysis). */
+  readonly anchorText?: string;
 }
 
 export type SignatureQueryBuilder = (sig: Signature) => object;
@@ -99,6 +101,7 @@ export function compileSignatures(signatures: Signature[], build?: SignatureQuer
     Object.defineProperties(compiled, {
       anchors: { enumerable: true, get: () => planOf(entry).anchors },
       anchorPlan: { enumerable: true, get: () => planOf(entry).plan },
+      anchorText: { enumerable: false, value: entry.text },
     });
     return compiled as CompiledSignature;
   });

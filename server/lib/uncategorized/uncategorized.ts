@@ -4,11 +4,13 @@
  *
  * One aggregation request enumerates every failed build in the window (multi_terms over build_uuid,
  * job and project: exact, no hit cap; a window with more builds than `maxBuilds` is refused rather
- * than undercounted) and, per build, whether any explaining signature matched one of its lines (a
- * `filter` sub-aggregation holding all explaining signatures OR-ed together). Signatures with
- * test_ids are evaluated apart: their log match only counts when one of the ids failed in the build
- * (`subunit-*`, one extra request only when such a signature matched a failed build). A third
- * request fetches log links for the requested page only (collapse on build_uuid).
+ * than undercounted). Beside it, the explaining signatures are asked only which failed builds they
+ * explain (a terms aggregation over the lines their OR matches, in batches; dormant signatures, whose
+ * required tokens no line holds, skipped): explained = the union, unexplained = the rest. Before, every
+ * batch of 500 signatures enumerated all failed builds again. Signatures with test_ids are evaluated
+ * apart: their log match only counts when one of the ids failed in the build (`subunit-*`, one extra
+ * request only when such a signature matched a failed build). A last request fetches log links for
+ * the requested page only (collapse on build_uuid).
  *
  * As in elastic-recheck, suppress-notification signatures do count as explaining (they are known
  * bugs, only not announced); `track` signatures do not. ER's percentage bug (always 1/total per job)
@@ -32,6 +34,8 @@ import { EngineClient, search } from '../../../lib/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
 import { bareTestId } from '../classify/classify';
 import { batchSizeOf, chunks, MAX_CONCURRENT_BATCHES, mapBounded } from '../batches';
+import { anchorFilter } from '../signatures/anchors';
+import { liveSignatures } from '../rates/dormant';
 import { DAY_MS, IncompleteCountError, windowFilter } from '../rates/rates';
 
 export interface UncategorizedOptions extends RatesFilters {
@@ -90,68 +94,96 @@ export async function uncategorizedFailures(
   filter.push({ terms: { [LOG_FIELDS.buildStatus]: [...FAILED_BUILD_STATUSES] } });
   if (options.votingOnly !== false) filter.push({ term: { [LOG_FIELDS.voting]: 1 } });
 
-  // At most batchSize explaining signatures per request, a few requests at a time (server/lib/batches.ts:
-  // all of them OR-ed in one query exceeds the engine's clause limit and breakers at 10,000 signatures).
-  // Every batch enumerates the same builds; a build is explained when any batch explains it.
-  const indexed = explaining.map((c) => ({ c, t: withTests.indexOf(c) }));
-  const batches = chunks(indexed, batchSizeOf(options));
-  if (batches.length === 0) batches.push([]);
-  const answers = await mapBounded(batches, options.concurrency ?? MAX_CONCURRENT_BATCHES, (part) => {
-    const mine = part.filter((x) => x.t < 0).map((x) => x.c);
-    const subAggs: Record<string, object> = {
-      last: { max: { field: LOG_FIELDS.timestamp } },
-      explained: {
-        filter: mine.length
-          ? { bool: { should: mine.map((c) => c.query), minimum_should_match: 1 } }
-          : { bool: { must_not: [{ match_all: {} }] } },
-      },
-    };
-    for (const x of part) if (x.t >= 0) subAggs[`t${x.t}`] = { filter: x.c.query };
-    if (options.failuresQuery) subAggs.selected = { filter: options.failuresQuery };
-    return search(
-      engine,
-      index,
-      {
-        size: 0,
-        track_total_hits: false,
-        query: { bool: { filter } },
-        aggs: {
-          builds: {
-            multi_terms: {
-              terms: [
-                { field: LOG_FIELDS.buildUuid },
-                { field: LOG_FIELDS.buildName, missing: '' },
-                { field: LOG_FIELDS.project, missing: '' },
-              ],
-              size: maxBuilds,
-              shard_size: maxBuilds,
-            },
-            aggs: subAggs,
+  // One request enumerates the failed builds (no signature involved). Beside it, the explaining
+  // signatures ask only which failed builds they explain: dormant ones (a required token absent from
+  // the window, rates/dormant.ts) are skipped, the others run in batches of at most batchSize (the
+  // engine's clause limit and breakers, server/lib/batches.ts), each batch's OR as the query (narrowed
+  // by its anchors) and the matching lines' builds as terms; a build is explained when any batch
+  // explains it. test_ids signatures have their own batches, with a filter per signature.
+  const bucketsOf = (agg: any): any[] => {
+    if (agg?.sum_other_doc_count > 0) throw new IncompleteCountError(['(failed builds)'], maxBuilds);
+    return agg?.buckets ?? [];
+  };
+  const enumerate = search(
+    engine,
+    index,
+    {
+      size: 0,
+      track_total_hits: false,
+      query: { bool: { filter } },
+      aggs: {
+        builds: {
+          multi_terms: {
+            terms: [
+              { field: LOG_FIELDS.buildUuid },
+              { field: LOG_FIELDS.buildName, missing: '' },
+              { field: LOG_FIELDS.project, missing: '' },
+            ],
+            size: maxBuilds,
+            shard_size: maxBuilds,
+          },
+          aggs: {
+            last: { max: { field: LOG_FIELDS.timestamp } },
+            ...(options.failuresQuery ? { selected: { filter: options.failuresQuery } } : {}),
           },
         },
       },
-      { ignore_unavailable: true, allow_no_indices: true },
-    );
-  });
-  const agg = { buckets: [] as any[], sum_other_doc_count: 0 };
-  const merged = new Map<string, any>();
-  for (const res of answers) {
-    const builds = res.aggregations?.builds ?? { buckets: [], sum_other_doc_count: 0 };
-    agg.sum_other_doc_count = Math.max(agg.sum_other_doc_count, builds.sum_other_doc_count);
-    for (const b of builds.buckets) {
-      const key = JSON.stringify(b.key);
-      const m = merged.get(key);
-      if (!m) {
-        merged.set(key, b);
-        agg.buckets.push(b);
-        continue;
-      }
-      m.explained.doc_count += b.explained.doc_count;
-      withTests.forEach((_, i) => b[`t${i}`] && (m[`t${i}`] = b[`t${i}`]));
+    },
+    { ignore_unavailable: true, allow_no_indices: true },
+  );
+  const explainedBy = async (): Promise<{
+    explained: Set<string>;
+    testMatches: Map<string, number[]>;
+    took: number;
+  }> => {
+    const live = await liveSignatures(engine, index, explaining, filter, options);
+    const anchorsOf = new Map(live.signatures.map((c, i) => [c, live.anchors[i]]));
+    const plain = live.signatures.filter((c) => !c.signature.testIds?.length);
+    const tested = live.signatures.filter((c) => c.signature.testIds?.length);
+    const size = batchSizeOf(options);
+    const batches = [
+      ...chunks(plain, size).map((part) => ({ part, tests: false })),
+      ...chunks(tested, size).map((part) => ({ part, tests: true })),
+    ];
+    const builds = { terms: { field: LOG_FIELDS.buildUuid, size: maxBuilds, shard_size: maxBuilds } };
+    const answers = await mapBounded(batches, options.concurrency ?? MAX_CONCURRENT_BATCHES, ({ part, tests }) => {
+      const narrow = anchorFilter(part.map((c) => anchorsOf.get(c)));
+      const testFilters: Record<string, object> = {};
+      for (const c of part) testFilters[`t${withTests.indexOf(c)}`] = c.query;
+      return search(
+        engine,
+        index,
+        {
+          size: 0,
+          track_total_hits: false,
+          query: {
+            bool: {
+              filter: [...filter, ...(narrow ? [narrow] : [])],
+              should: part.map((c) => c.query),
+              minimum_should_match: 1,
+            },
+          },
+          aggs: tests ? { tests: { filters: { filters: testFilters }, aggs: { builds } } } : { builds },
+        },
+        { ignore_unavailable: true, allow_no_indices: true },
+      );
+    });
+    const explained = new Set<string>();
+    const testMatches = new Map<string, number[]>(); // build -> indices (in withTests) of matched test_ids signatures
+    for (const res of answers) {
+      for (const b of bucketsOf(res.aggregations?.builds)) explained.add(String(b.key));
+      for (const [key, t] of Object.entries<any>(res.aggregations?.tests?.buckets ?? {}))
+        for (const b of bucketsOf(t.builds)) {
+          const list = testMatches.get(String(b.key)) ?? [];
+          list.push(Number(key.slice(1)));
+          testMatches.set(String(b.key), list);
+        }
     }
-  }
-  if (agg.sum_other_doc_count > 0) throw new IncompleteCountError(['(failed builds)'], maxBuilds);
-  let took = answers.reduce((sum, r) => sum + (r.took ?? 0), 0);
+    return { explained, testMatches, took: answers.reduce((sum, r) => sum + (r.took ?? 0), 0) };
+  };
+  const [all, why] = await Promise.all([enumerate, explainedBy()]);
+  const agg = { buckets: bucketsOf(all.aggregations?.builds) };
+  let took = (all.took ?? 0) + why.took;
 
   // user patterns run in a worker with a time limit (bounded_regex.ts), once per distinct name
   const keys = agg.buckets.map((b: any) => b.key as string[]);
@@ -179,11 +211,9 @@ export async function uncategorizedFailures(
     if (options.failuresQuery && b.selected.doc_count === 0) continue;
     if (excluded?.has(job)) continue;
     if (included && !included.has(project)) continue;
-    const build: FailedBuild = { uuid, job, project, last: b.last.value, explained: b.explained.doc_count > 0 };
+    const build: FailedBuild = { uuid, job, project, last: b.last.value, explained: why.explained.has(uuid) };
     if (!build.explained) {
-      const lists = withTests
-        .map((c, i) => (b[`t${i}`].doc_count > 0 ? c.signature.testIds! : null))
-        .filter((x): x is string[] => x !== null);
+      const lists = (why.testMatches.get(uuid) ?? []).sort((x, y) => x - y).map((i) => withTests[i].signature.testIds!);
       if (lists.length) candidates.set(uuid, lists);
     }
     builds.push(build);
