@@ -80,7 +80,15 @@ export async function previewSignature(
   const [rates, samplesRes, draftBuilds] = await Promise.all([
     profiled(
       'draft rates',
-      failureRates(engine, [compiledDraft], { index: options.index, windowMs, bucketMs, end, includeSuppressed: true }),
+      failureRates(engine, [compiledDraft], {
+        index: options.index,
+        windowMs,
+        bucketMs,
+        end,
+        includeSuppressed: true,
+        // one signature: a dormant-token look-up first would only add a round trip
+        skipAbsent: false,
+      }),
     ),
     profiled(
       'draft samples',
