@@ -33,3 +33,14 @@ export const ENGINE_SEARCH_TIMEOUT_MS = 8000;
 export const BROAD_QUERY_FAILED_BUILDS = 25;
 /** …or sharing at least this share of another signature's builds (a near-duplicate of it). */
 export const HIGH_OVERLAP_SHARE = 0.8;
+
+/**
+ * Answers that are the same for every request with the same signatures, window and filters (failure
+ * rates, uncategorized failures, the signature list's hit counts) are kept this long in the server
+ * (server/lib/answer_cache.ts): 50 users loading the same page cost the engine one computation.
+ */
+export const ANSWER_CACHE_TTL_MS = 60_000;
+/** Most answers kept at once (the oldest go first). */
+export const ANSWER_CACHE_MAX_ENTRIES = 100;
+/** A window given in days ends at the next whole minute, so identical requests within it share an answer. */
+export const ANSWER_WINDOW_STEP_MS = 60_000;

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { httpEngineClient } from '../lib/engine_client';
 import { engineRequest, engineUrl, uniqueName } from '../test/setup/engine';
 import { startSourceStandIn } from '../dev/host/testing';
-import { formatIntake, formatLoad, LOAD_KINDS, runIntakeBench, runLoadBench } from './bench_load';
+import { formatIntake, formatLoad, heapFlat, LOAD_KINDS, runIntakeBench, runLoadBench } from './bench_load';
 
 const SIGNATURES = path.resolve(__dirname, '..', 'demo', 'signatures');
 
@@ -43,6 +43,16 @@ describe('npm run bench:load (tiny)', () => {
     expect(lines[lines.length - 2]).toBe('errors by status: none');
     expect(await engineRequest('GET', `/_cat/indices/${prefix}*?format=json`)).toEqual([]);
   }, 180_000);
+
+  it('memory: the heap after GC is flat when the last third of the samples stays within 10 % (or 10 MB) of the first', () => {
+    const at = (heaps: number[]) =>
+      heaps.map((h, i) => ({ atS: i * 30, rssMb: 300, heapUsedMb: h + 20, heapAfterGcMb: h }));
+    // the first sample is the warm-up and is left out
+    expect(heapFlat(at([50, 100, 102, 101, 104, 103, 105]))).toEqual({ flat: true, firstMb: 102, lastMb: 105 });
+    expect(heapFlat(at([100, 100, 110, 120, 130, 140, 150]))).toEqual({ flat: false, firstMb: 110, lastMb: 150 });
+    expect(heapFlat(at([100, 100, 100]))).toBeUndefined();
+    expect(heapFlat(at([1, 2, 3, 4]).map(({ heapAfterGcMb, ...s }) => s))).toBeUndefined();
+  });
 
   it('intake: every failed build is taken in, classified and reported exactly once over several passes', async () => {
     const prefix = `${uniqueName('er-intake-bench')}-`;

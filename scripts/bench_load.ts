@@ -14,11 +14,8 @@
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import type { Signature } from '../common/signature/types';
-import { RATES_PATH } from '../common/api/rates';
-import { UNCATEGORIZED_PATH } from '../common/api/uncategorized';
+import { fork } from 'child_process';
 import { SIGNATURES_PATH } from '../common/api/signatures';
-import { RESULTS_PATH } from '../common/api/results';
-import { QUERY_PREVIEW_PATH } from '../common/api/query';
 import { DataGenerator } from '../generator/generate';
 import { deleteGeneratedData, indexGeneratedData } from '../generator';
 import { EngineClient, EngineRequest, httpEngineClient } from '../lib/engine_client';
@@ -32,15 +29,23 @@ import { FakeZuul, FakeZuulBuild, zuulBuildLogLines } from '../test/fake_service
 import { FakeGerrit } from '../test/fake_services/fake_gerrit';
 import { FakeChat } from '../test/fake_services/fake_chat';
 import { percentile } from './bench';
+import { ClientsResult, ClientsSpec, LOAD_KINDS, LoadKind } from './load_clients';
+import { defaultSecurity } from '../dev/host/server/security';
 
-export const LOAD_KINDS = ['rates', 'uncategorized', 'signatures', 'results', 'preview'] as const;
-export type LoadKind = (typeof LOAD_KINDS)[number];
+export { LOAD_KINDS, type LoadKind };
 export const LOAD_TARGET = '50 users p95 <= 1 s (machine otherwise idle); memory flat';
 export const INTAKE_TARGET_PER_HOUR = 10_000;
 
 export interface Memory {
   rssMb: number;
   heapUsedMb: number;
+}
+
+/** A memory sample of the host process during the run: seconds since the users started. */
+export interface MemorySample extends Memory {
+  atS: number;
+  /** Heap used right after a full collection (when the process runs with --expose-gc). */
+  heapAfterGcMb?: number;
 }
 
 export interface LoadRow {
@@ -59,6 +64,9 @@ export interface LoadReport {
   /** Non-2xx answers by status (0: no answer). */
   errorsByStatus: Record<string, number>;
   memory: { before: Memory; peak: Memory; after: Memory };
+  /** Samples every `sampleEveryS` seconds, and whether the heap after GC stayed flat over them. */
+  samples: MemorySample[];
+  flat?: { flat: boolean; firstMb: number; lastMb: number };
 }
 
 export interface LoadOptions {
@@ -73,6 +81,8 @@ export interface LoadOptions {
   prefix: string;
   /** Starts the host with the plugin (the CLI: the built plugin; tests: the source tree under jest). */
   startHost: (options: { engineUrl: string; indexPrefix: string; config: Record<string, unknown> }) => Promise<StandIn>;
+  /** Seconds between memory samples (default 30). */
+  sampleEveryS?: number;
   log: (line: string) => void;
 }
 
@@ -80,6 +90,42 @@ const mb = (n: number) => Math.round((n / 1048576) * 10) / 10;
 function memoryNow(): Memory {
   const m = process.memoryUsage();
   return { rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed) };
+}
+const gc = () => (global as { gc?: () => void }).gc;
+
+/**
+ * Flat: the heap after GC of the last third of the samples is within 10 % (or 10 MB) of the first
+ * third's, after the first sample (warm-up). Undefined without GC samples or with fewer than 4.
+ */
+export function heapFlat(samples: MemorySample[]): { flat: boolean; firstMb: number; lastMb: number } | undefined {
+  const heaps = samples.slice(1).flatMap((s) => (s.heapAfterGcMb === undefined ? [] : [s.heapAfterGcMb]));
+  if (heaps.length < 3) return undefined;
+  const third = Math.max(1, Math.floor(heaps.length / 3));
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const firstMb = median(heaps.slice(0, third));
+  const lastMb = median(heaps.slice(-third));
+  return { flat: lastMb - firstMb <= Math.max(10, firstMb * 0.1), firstMb, lastMb };
+}
+
+/** The simulated users in a child process (load_clients.ts), so they do not share the host's event loop. */
+function clientsInChild(spec: ClientsSpec): Promise<ClientsResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(__dirname, 'load_clients.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let answered = false;
+    child.once('message', (m: { result?: ClientsResult; error?: string }) => {
+      answered = true;
+      if (m.result) resolve(m.result);
+      else reject(new Error(`simulated users failed: ${m.error}`));
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (!answered) reject(new Error(`simulated users exited with code ${code} before answering`));
+    });
+    child.send(spec);
+  });
 }
 
 export async function runLoadBench(o: LoadOptions): Promise<LoadReport> {
@@ -106,24 +152,7 @@ export async function runLoadBench(o: LoadOptions): Promise<LoadReport> {
     }
     o.log(`${base.length} signatures stored; ${o.users} users start`);
     const previews = base.map((s: Signature) => s.query);
-    const call = (kind: LoadKind, i: number) => {
-      switch (kind) {
-        case 'rates':
-          return host.request('GET', RATES_PATH, { user: 'reader' });
-        case 'uncategorized':
-          return host.request('GET', UNCATEGORIZED_PATH, { user: 'reader' });
-        case 'signatures':
-          return host.request('GET', SIGNATURES_PATH, { user: 'reader' });
-        case 'results':
-          return host.request('GET', RESULTS_PATH, { user: 'reader' });
-        case 'preview':
-          return host.request('POST', QUERY_PREVIEW_PATH, {
-            user: 'reader',
-            body: { query: previews[i % previews.length] },
-          });
-      }
-    };
-
+    const password = defaultSecurity('x').users.find((u) => u.username === 'reader')!.password;
     const before = memoryNow();
     const peak = { ...before };
     const sample = () => {
@@ -131,45 +160,41 @@ export async function runLoadBench(o: LoadOptions): Promise<LoadReport> {
       peak.rssMb = Math.max(peak.rssMb, m.rssMb);
       peak.heapUsedMb = Math.max(peak.heapUsedMb, m.heapUsedMb);
     };
-    const times: Record<LoadKind, number[]> = {
-      rates: [],
-      uncategorized: [],
-      signatures: [],
-      results: [],
-      preview: [],
-    };
-    const errors: Record<LoadKind, number> = { rates: 0, uncategorized: 0, signatures: 0, results: 0, preview: 0 };
-    const errorsByStatus: Record<string, number> = {};
-    let issued = 0;
+    const samples: MemorySample[] = [];
     const start = performance.now();
-    const more = () => (o.requests !== undefined ? issued < o.requests : performance.now() - start < o.seconds! * 1000);
-    const user = async (u: number) => {
-      for (let step = u; more(); step++) {
-        issued++;
-        const kind = LOAD_KINDS[step % LOAD_KINDS.length];
-        const t0 = performance.now();
-        let status: number;
-        try {
-          status = (await call(kind, step)).status;
-        } catch {
-          status = 0;
-        }
-        times[kind].push(performance.now() - t0);
-        if (status < 200 || status > 299) {
-          errors[kind]++;
-          errorsByStatus[status] = (errorsByStatus[status] ?? 0) + 1;
-        }
-        sample();
-      }
+    const record = () => {
+      const m = memoryNow();
+      gc()?.();
+      const heapAfterGcMb = gc() ? memoryNow().heapUsedMb : undefined;
+      const s: MemorySample = { atS: Math.round((performance.now() - start) / 1000), ...m, heapAfterGcMb };
+      samples.push(s);
+      o.log(
+        `memory at ${s.atS} s: rss ${s.rssMb} MB, heap ${s.heapUsedMb} MB${heapAfterGcMb === undefined ? '' : `, after GC ${heapAfterGcMb} MB`}`,
+      );
     };
     const sampler = setInterval(sample, 250);
+    const recorder = setInterval(record, (o.sampleEveryS ?? 30) * 1000);
+    let clients: ClientsResult;
     try {
-      await Promise.all(Array.from({ length: o.users }, (_, u) => user(u)));
+      clients = await clientsInChild({
+        url: host.url,
+        headers: {
+          authorization: `Basic ${Buffer.from(`reader:${password}`).toString('base64')}`,
+          'kbn-xsrf': 'true',
+          'osd-xsrf': 'true',
+        },
+        users: o.users,
+        seconds: o.seconds,
+        requests: o.requests,
+        previews,
+      });
     } finally {
       clearInterval(sampler);
+      clearInterval(recorder);
     }
-    const seconds = (performance.now() - start) / 1000;
-    (global as { gc?: () => void }).gc?.();
+    const { times, errors, errorsByStatus } = clients;
+    const seconds = clients.seconds;
+    gc()?.();
     const after = memoryNow();
     const row = (kind: LoadRow['kind'], t: number[], e: number): LoadRow => ({
       kind,
@@ -187,7 +212,16 @@ export async function runLoadBench(o: LoadOptions): Promise<LoadReport> {
         rows.reduce((n, r) => n + r.errors, 0),
       ),
     );
-    return { users: o.users, seconds, requests: all.length, rows, errorsByStatus, memory: { before, peak, after } };
+    return {
+      users: o.users,
+      seconds,
+      requests: all.length,
+      rows,
+      errorsByStatus,
+      memory: { before, peak, after },
+      samples,
+      flat: heapFlat(samples),
+    };
   } finally {
     await standIn?.stop();
     await deleteStandInIndices(o.engineUrl, indexPrefix);
@@ -208,6 +242,16 @@ export function formatLoad(r: LoadReport): string {
     `p95 overall ${ms(overall.p95)}: target p95 <= 1 s ${met}`,
     `errors by status: ${Object.keys(r.errorsByStatus).length ? JSON.stringify(r.errorsByStatus) : 'none'}`,
     `host process memory: before ${mem(r.memory.before)}; peak ${mem(r.memory.peak)}; after ${mem(r.memory.after)}`,
+    ...(r.samples.length
+      ? [
+          `memory samples (s: rss / heap / heap after GC, MB): ${r.samples.map((x) => `${x.atS}: ${x.rssMb} / ${x.heapUsedMb} / ${x.heapAfterGcMb ?? '-'}`).join('; ')}`,
+        ]
+      : []),
+    ...(r.flat
+      ? [
+          `heap after GC ${r.flat.flat ? 'flat' : 'NOT flat'}: ${r.flat.firstMb} MB in the first third of the samples, ${r.flat.lastMb} MB in the last`,
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -400,6 +444,7 @@ const SPECS = {
   'intake-builds': { type: 'int' as const, description: 'failed builds fed to the intake (0: skip)', default: 2000 },
   'batch-size': { type: 'int' as const, description: 'results per background pass step', default: 200 },
   'no-users': { type: 'boolean' as const, description: 'skip the concurrency bench' },
+  'sample-every': { type: 'int' as const, description: 'seconds between memory samples', default: 30 },
   engine: { type: 'string' as const, description: 'engine URL (default ENGINE_URL or an embedded one)' },
   'signatures-dir': { type: 'string' as const, description: 'signatures', default: path.join('demo', 'signatures') },
   help: { type: 'boolean' as const, description: 'show this help' },
@@ -437,6 +482,7 @@ if (require.main === module) {
           engineUrl: url,
           users: options.users as number,
           seconds: options.seconds as number,
+          sampleEveryS: options['sample-every'] as number,
           builds: options.builds as number,
           signaturesDir,
           prefix,

@@ -12,6 +12,7 @@ import { RecheckConfig, parseConfig } from './config';
 import { detectHost } from './lib/host_adapter';
 import { elasticRecheckFeature } from './lib/feature';
 import { registerRoutes } from './routes';
+import { AnswerCache } from './lib/answer_cache';
 import { signatureHistorySavedObjectType, signatureSavedObjectType } from './saved_objects/signature_types';
 import { BackgroundService } from './lib/background/background_service';
 import { AccessService } from './lib/access/access_service';
@@ -41,6 +42,7 @@ export class ElasticRecheckPlugin implements Plugin<void, void, ElasticRecheckSe
       logger: this.logger,
       config: () => this.config,
       access: this.access,
+      answers: new AnswerCache(),
     });
     this.logger.debug(`set up for ${host}`);
   }

@@ -110,6 +110,10 @@ function expectBounded(requests: EngineRequest[]): void {
   expect(sizes.filter((s) => s > 0).length).toBeGreaterThan(1);
 }
 
+/** A word of letters only for a number (anchor tokens are words of letters: signatures/anchors.ts). */
+const letters = (n: number): string =>
+  (n < 26 ? '' : letters(Math.floor(n / 26) - 1)) + String.fromCharCode(97 + (n % 26));
+
 const withoutTook = <T extends object>(r: T) => ({ ...r, took: 0, elapsedMs: 0 });
 
 describe('batched signatures give exactly the unbatched results', () => {
@@ -171,6 +175,83 @@ describe('batched signatures give exactly the unbatched results', () => {
     expect(whole.overlap).toEqual(overlapOf(all, PREVIEW_ID).overlaps);
     expect(whole.success).toEqual(successChecks(all).find((c) => c.signatureId === PREVIEW_ID));
     expectBounded(rec.requests);
+  });
+
+  it("the preview's overlap over daily indices: only the indices holding the draft's builds, only the stored signatures that can match there, the same answer as the full breakdown", async () => {
+    // three "daily" indices: the draft's builds in the first two, the third holds other builds only
+    const days = [
+      await createLogIndex('preview-a'),
+      await createLogIndex('preview-b'),
+      await createLogIndex('preview-c'),
+    ];
+    try {
+      const at = (h: number) => new Date(NOW - h * HOUR_MS).toISOString();
+      const lines = (uuid: string, messages: string[], h: number, status = 'FAILURE') =>
+        messages.map((message, l) =>
+          logDoc({ build: build(uuid, { build_status: status }), message, timestamp: at(h), line: l + 1 }),
+        );
+      await days[0].add([0, 1, 2, 3].flatMap((d) => lines(`d${d}`, ['draftmark alpha one', 'plain line'], 30 + d)));
+      await days[1].add([
+        ...[4, 5].flatMap((d) => lines(`d${d}`, ['draftmark gamma', 'other words'], 10 + d, 'SUCCESS')),
+        ...lines('o1', ['alpha one', 'delta'], 12),
+      ]);
+      await days[2].add([2, 3, 4, 5].flatMap((o) => lines(`o${o}`, ['alpha one', 'delta', 'epsilon'], 2 + o)));
+      const stored = [
+        sig('alpha', 'message:"alpha one"'), // in draft builds (first index) and in o1..o5
+        sig('gamma', 'message:gamma'), // in d4, d5 only
+        sig('delta', 'message:delta'), // never in a draft build: its anchor is absent there, skipped
+        sig('wild', 'message:*amma'), // cannot be anchored: always searched
+        sig('eps', 'message:"one alpha"'), // its tokens occur in the draft builds, its phrase does not
+        // dormant bugs: a word of letters of their own (an anchor), in no line
+        ...Array.from({ length: 300 }, (_, i) => sig(`dormant${i}`, `message:dormant${letters(i)}`)),
+      ];
+      const pattern = days.map((d) => d.name).join(',');
+      const req = { query: 'message:draftmark', days: 10 };
+      const rec = recorded(index.engine);
+      const steps: string[] = [];
+      const preview = await previewSignature(rec.client, req, stored, {
+        index: pattern,
+        defaultDays: 10,
+        ...BATCHED,
+        profile: (step) => steps.push(step),
+      });
+      const all = await signatureBuilds(index.engine, compileSignatures([draftSignature(req), ...stored]), {
+        index: pattern,
+        end: preview.end,
+        windowMs: 10 * 24 * HOUR_MS,
+        ...UNBATCHED,
+      });
+      expect(preview.overlap).toEqual(overlapOf(all, PREVIEW_ID).overlaps);
+      expect(preview.overlap.map((o) => [o.signatureId, o.sharedBuilds, o.shareOfOther])).toEqual([
+        ['alpha', 4, 4 / 9],
+        ['gamma', 2, 1],
+        ['wild', 2, 1],
+      ]);
+      expect(preview.success).toEqual(successChecks(all).find((c) => c.signatureId === PREVIEW_ID));
+      // the stored signatures over the draft's builds: the two indices that hold them, and only the
+      // signatures that can match a line there
+      const within = rec.requests.filter(
+        (r) => (r.body as any)?.aggs?.signatures && JSON.stringify(r.body).includes('"terms":{"build_uuid'),
+      );
+      expect(within).toHaveLength(1);
+      expect(decodeURIComponent(within[0].path)).toBe(`/${days[0].name},${days[1].name}/_search`);
+      expect(Object.keys((within[0].body as any).aggs.signatures.filters.filters).sort()).toEqual([
+        'alpha',
+        'eps',
+        'gamma',
+        'wild',
+      ]);
+      // the draft's three requests run at the same time, then the overlap's steps one after the other
+      expect(steps.slice(0, 3).sort()).toEqual(['draft builds', 'draft rates', 'draft samples']);
+      expect(steps.slice(3)).toEqual([
+        'indices of the draft builds',
+        'stored signatures possible there (absent anchor tokens)',
+        '4 of 305 stored signatures over the draft builds',
+        '3 sharing stored signatures over the window',
+      ]);
+    } finally {
+      for (const d of days) await d.drop();
+    }
   });
 
   it("the signature list's hits", async () => {

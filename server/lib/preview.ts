@@ -3,8 +3,9 @@
  * time by build status, newest sample lines, hits on successful builds, overlap with the saved
  * signatures. Three independent engine requests run at the same time over one window: the rates
  * aggregation, the samples, and the draft's builds by status (the success check); then the overlap:
- * the stored signatures over the draft's builds only, and the whole-window builds of those that share
- * one (withOverlapping; in batches of signatures for a large set, batches.ts).
+ * only the stored signatures that can match a line of the draft's builds, over those lines on the
+ * indices that hold them, and the whole-window builds of those that share one (withOverlapping; in
+ * batches of signatures for a large set, batches.ts).
  */
 import type { PreviewRequest, PreviewResponse, PreviewSample } from '../../common/api/preview';
 import { lineLink, LOG_FIELDS, readLogDocument } from '../../common/log_fields';
@@ -12,7 +13,9 @@ import type { Signature } from '../../common/signature/types';
 import type { BatchOptions } from './batches';
 import { EngineClient, search } from '../../lib/engine_client';
 import { alignWindow, bucketForWindow, type TimeWindow } from '../../common/time_window';
-import { DAY_MS, failureRates, HOUR_MS, resolveWindow } from './rates/rates';
+import { absentTokens, DAY_MS, failureRates, HOUR_MS, resolveWindow, windowFilter } from './rates/rates';
+import { DEFAULT_LOG_INDEX_PATTERN } from '../../common/constants';
+import { performance } from 'perf_hooks';
 import { CompiledSignature, compileSignatures } from './signatures/compile';
 import { overlapOf, SignatureBuilds, signatureBuilds, SignatureBuildsOptions, successChecks } from './success/success';
 
@@ -41,6 +44,8 @@ export async function previewSignature(
     defaultDays: number;
     /** End of the window (default: now, rounded up to the bucket). */
     end?: number;
+    /** Told the overlap's steps with their times (benchmarks). */
+    profile?: PreviewProfile;
   } & BatchOptions,
 ): Promise<PreviewResponse> {
   const draft = draftSignature(req);
@@ -66,28 +71,48 @@ export async function previewSignature(
     concurrency: options.concurrency,
     onSplit: options.onSplit,
   };
+  const profiled = async <T extends { took?: number }>(step: string, p: Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    const r = await p;
+    options.profile?.(step, performance.now() - t0, r.took ?? 0);
+    return r;
+  };
   const [rates, samplesRes, draftBuilds] = await Promise.all([
-    failureRates(engine, [compiledDraft], { index: options.index, windowMs, bucketMs, end, includeSuppressed: true }),
-    search(
-      engine,
-      options.index,
-      {
-        size: req.samples ?? 10,
-        query: {
-          bool: {
-            filter: [
-              compiledDraft.query,
-              { range: { [LOG_FIELDS.timestamp]: { gte: start, lt: end, format: 'epoch_millis' } } },
-            ],
-          },
-        },
-        sort: [{ [LOG_FIELDS.timestamp]: 'desc' }],
-      },
-      { ignore_unavailable: true, allow_no_indices: true },
+    profiled(
+      'draft rates',
+      failureRates(engine, [compiledDraft], {
+        index: options.index,
+        windowMs,
+        bucketMs,
+        end,
+        includeSuppressed: true,
+        // one signature: a dormant-token look-up first would only add a round trip
+        skipAbsent: false,
+      }),
     ),
-    signatureBuilds(engine, [compiledDraft], window),
+    profiled(
+      'draft samples',
+      search(
+        engine,
+        options.index,
+        {
+          size: req.samples ?? 10,
+          query: {
+            bool: {
+              filter: [
+                compiledDraft.query,
+                { range: { [LOG_FIELDS.timestamp]: { gte: start, lt: end, format: 'epoch_millis' } } },
+              ],
+            },
+          },
+          sort: [{ [LOG_FIELDS.timestamp]: 'desc' }],
+        },
+        { ignore_unavailable: true, allow_no_indices: true },
+      ),
+    ),
+    profiled('draft builds', signatureBuilds(engine, [compiledDraft], window)),
   ]);
-  const builds = await withOverlapping(engine, draftBuilds, compiledOthers, window);
+  const builds = await withOverlapping(engine, draftBuilds, compiledOthers, window, options.profile);
   const rate = rates.signatures[0];
   const samples: PreviewSample[] = samplesRes.hits.hits.map((h) => {
     const doc = readLogDocument(h._source);
@@ -121,26 +146,79 @@ export async function previewSignature(
   };
 }
 
+/** Steps of the preview's overlap, with their wall-clock and engine time (the bench prints them). */
+export type PreviewProfile = (step: string, wallMs: number, tookMs: number) => void;
+
+/** Past this many indices the overlap searches the window's pattern instead of naming them. */
+const MAX_NAMED_INDICES = 100;
+
 /**
  * The draft's builds plus every stored signature that shares one of them, with all of that signature's
  * builds (for its share and the Jaccard index): overlapOf gives what it would give over all signatures.
- * The stored signatures are first run only over the lines of the draft's builds (few), and only those
- * found there are counted over the whole window, instead of every stored signature over every line.
+ * A filter per stored signature is set up on every segment searched, so the stored signatures are
+ * first narrowed where that is cheap and exact:
+ *  1. the indices that hold the draft's builds' lines (one small aggregation on `_index`);
+ *  2. the stored signatures that can match a line there: a signature whose anchor tokens (every line it
+ *     matches holds one, signatures/anchors.ts) are all absent from the draft's builds' lines is skipped
+ *     (absentTokens: term filters only, cheap to set up); one without anchors is always kept (checking
+ *     every token a query needs skipped more signatures but cost more than it saved: README);
+ *  3. those over the draft's builds' lines, on those indices only;
+ *  4. the ones found there (few) over the whole window: which builds only (overlapOf needs no status).
  */
 async function withOverlapping(
   engine: EngineClient,
   draft: SignatureBuilds,
   others: CompiledSignature[],
   options: SignatureBuildsOptions,
+  profile?: PreviewProfile,
 ): Promise<SignatureBuilds> {
   const uuids = [...(draft.builds.get(PREVIEW_ID)?.keys() ?? [])];
   if (uuids.length === 0 || others.length === 0) return draft;
-  const within = await signatureBuilds(engine, others, { ...options, buildUuids: uuids });
-  const sharing = others.filter((c) => (within.builds.get(c.signature.id)?.size ?? 0) > 0);
-  if (sharing.length === 0) return { builds: draft.builds, took: draft.took + within.took };
-  const theirs = await signatureBuilds(engine, sharing, options);
-  return {
-    builds: new Map([...draft.builds, ...theirs.builds]),
-    took: draft.took + within.took + theirs.took,
+  const index = options.index ?? DEFAULT_LOG_INDEX_PATTERN;
+  const end = options.end ?? Date.now();
+  const filter = [
+    ...windowFilter(end - (options.windowMs ?? 10 * DAY_MS), end, options),
+    { terms: { [LOG_FIELDS.buildUuid]: uuids } },
+  ];
+  let took = draft.took;
+  const timed = async <T extends { took?: number }>(step: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    const r = await fn();
+    took += r.took ?? 0;
+    profile?.(step, performance.now() - t0, r.took ?? 0);
+    return r;
   };
+  const where = await timed('indices of the draft builds', () =>
+    search(
+      engine,
+      index,
+      {
+        size: 0,
+        track_total_hits: false,
+        query: { bool: { filter } },
+        aggs: { indices: { terms: { field: '_index', size: MAX_NAMED_INDICES + 1 } } },
+      },
+      { ignore_unavailable: true, allow_no_indices: true },
+    ),
+  );
+  const names: string[] = (where.aggregations?.indices?.buckets ?? []).map((b: { key: string }) => b.key);
+  if (names.length === 0) return { builds: draft.builds, took };
+  const narrowed = names.length <= MAX_NAMED_INDICES ? names.join(',') : index;
+  const tokens = [...new Set(others.flatMap((c) => c.anchors ?? []))];
+  const absent = await timed('stored signatures possible there (absent anchor tokens)', async () => {
+    const t0 = performance.now();
+    const set = await absentTokens(engine, narrowed, tokens, filter, undefined, options);
+    return { set, took: Math.round(performance.now() - t0) };
+  });
+  const possible = others.filter((c) => !c.anchors?.length || c.anchors.some((t) => !absent.set.has(t)));
+  if (possible.length === 0) return { builds: draft.builds, took };
+  const within = await timed(`${possible.length} of ${others.length} stored signatures over the draft builds`, () =>
+    signatureBuilds(engine, possible, { ...options, index: narrowed, buildUuids: uuids }),
+  );
+  const sharing = possible.filter((c) => (within.builds.get(c.signature.id)?.size ?? 0) > 0);
+  if (sharing.length === 0) return { builds: draft.builds, took };
+  const theirs = await timed(`${sharing.length} sharing stored signatures over the window`, () =>
+    signatureBuilds(engine, sharing, { ...options, buildsOnly: true }),
+  );
+  return { builds: new Map([...draft.builds, ...theirs.builds]), took };
 }

@@ -27,6 +27,8 @@ export interface RecheckRequestContext {
   signatures(): Promise<StoredSignature[]>;
   /** The same, compiled to engine queries. */
   compiled(): Promise<CompiledSignature[]>;
+  /** The user who made the request (what the host's security says). */
+  user(): Promise<string>;
 }
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {
@@ -54,5 +56,5 @@ export function requestContext(context: RequestHandlerContext): RecheckRequestCo
     };
     return new SignatureStore(client, await user(), undefined, checks);
   };
-  return { engine, store, checkedStore, signatures, compiled };
+  return { engine, store, checkedStore, signatures, compiled, user };
 }

@@ -3,6 +3,7 @@
  * the host validation function made from a pure validator (common/api/validation.ts), and `handler`, the
  * one place where a request gets its context and a thrown error becomes a response (server/lib/errors.ts).
  */
+import type { AnswerCache } from './answer_cache';
 import type { Validated } from '../../common/api/validation';
 import { API_PRIVILEGE_READ, API_PRIVILEGE_WRITE } from '../../common/privileges';
 import type { RecheckConfig } from '../config';
@@ -30,6 +31,8 @@ export interface RouteDeps {
   config: () => RecheckConfig;
   /** Who may do what (OSD: checked on every route by the router of server/routes/index.ts). */
   access: AccessService;
+  /** Answers shared by identical requests for a short time (answer_cache.ts); none: always computed. */
+  answers?: AnswerCache;
 }
 
 export const READ_SECURITY: RouteSecurity = { authz: { requiredPrivileges: [API_PRIVILEGE_READ] } };

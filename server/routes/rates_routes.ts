@@ -9,8 +9,12 @@ import { DAY_MS, failureRates, HOUR_MS } from '../lib/rates/rates';
 import { handler, READ_SECURITY, RouteDeps, validation } from '../lib/route_handler';
 import { uncategorizedFailures } from '../lib/uncategorized/uncategorized';
 import { alignWindow, bucketForWindow, queryWindow } from '../../common/time_window';
+import { sharedAnswer } from '../lib/answer_cache';
+import { ANSWER_WINDOW_STEP_MS } from '../../common/constants';
 
-export function registerRatesRoutes({ router, host, config }: RouteDeps): void {
+export function registerRatesRoutes({ router, host, config, answers }: RouteDeps): void {
+  const now = () => answers?.now() ?? Date.now();
+
   router.get(
     hostRoute(host, {
       path: RATES_PATH,
@@ -23,41 +27,50 @@ export function registerRatesRoutes({ router, host, config }: RouteDeps): void {
     }),
     handler(async (ctx, request, response) => {
       const q = request.query;
-      const [engine, compiled] = await Promise.all([ctx.engine(), ctx.compiled()]);
+      const [engine, compiled, user] = await Promise.all([ctx.engine(), ctx.compiled(), ctx.user()]);
       // a from/to window gets buckets wide enough to see (daily for long windows) unless bucketHours says otherwise
       const bucketMs = q.bucketHours
         ? q.bucketHours * HOUR_MS
         : q.window
           ? bucketForWindow(q.window.to - q.window.from)
           : HOUR_MS;
-      const result = await failureRates(engine, compiled, {
+      const params = {
         index: config().logs.indexPattern,
-        ...(q.window ? alignWindow(q.window, bucketMs) : { windowMs: (q.days ?? config().windows.ratesDays) * DAY_MS }),
+        ...(q.window
+          ? alignWindow(q.window, bucketMs)
+          : {
+              windowMs: (q.days ?? config().windows.ratesDays) * DAY_MS,
+              end: Math.ceil(now() / bucketMs) * bucketMs,
+            }),
         bucketMs,
         queues: q.queues,
         projects: q.projects,
         branches: q.branches,
+      };
+      const body = await sharedAnswer(answers, { kind: 'rates', user, compiled, params }, async () => {
+        const result = await failureRates(engine, compiled, params);
+        // bug data and impact are extra information: the rates answer without them
+        const bugs = await readBugCache(engine, config().state.index).catch(() => new Map<string, BugInfo>());
+        const impact = await signatureImpact(engine, config(), result.start, result.end).catch(() => null);
+        const byId = new Map((impact?.signatures ?? []).map((i) => [i.signatureId, i]));
+        const signatures = result.signatures.map((r) => ({
+          ...r,
+          ...(bugs.has(bugKey(r.bug)) ? { bugInfo: bugs.get(bugKey(r.bug)) } : {}),
+          ...(impact
+            ? {
+                impact: byId.get(r.signatureId) ?? {
+                  signatureId: r.signatureId,
+                  failedBuilds: 0,
+                  nodeHours: 0,
+                  rechecks: 0,
+                  withoutDuration: 0,
+                },
+              }
+            : {}),
+        }));
+        return { ...result, signatures };
       });
-      // bug data and impact are extra information: the rates answer without them
-      const bugs = await readBugCache(engine, config().state.index).catch(() => new Map<string, BugInfo>());
-      const impact = await signatureImpact(engine, config(), result.start, result.end).catch(() => null);
-      const byId = new Map((impact?.signatures ?? []).map((i) => [i.signatureId, i]));
-      const signatures = result.signatures.map((r) => ({
-        ...r,
-        ...(bugs.has(bugKey(r.bug)) ? { bugInfo: bugs.get(bugKey(r.bug)) } : {}),
-        ...(impact
-          ? {
-              impact: byId.get(r.signatureId) ?? {
-                signatureId: r.signatureId,
-                failedBuilds: 0,
-                nodeHours: 0,
-                rechecks: 0,
-                withoutDuration: 0,
-              },
-            }
-          : {}),
-      }));
-      return response.ok({ body: { ...result, signatures } });
+      return response.ok({ body });
     }),
   );
 
@@ -72,18 +85,23 @@ export function registerRatesRoutes({ router, host, config }: RouteDeps): void {
     }),
     handler(async (ctx, request, response) => {
       const q = request.query;
-      const [engine, compiled] = await Promise.all([ctx.engine(), ctx.compiled()]);
-      const result = await uncategorizedFailures(engine, compiled, {
+      const [engine, compiled, user] = await Promise.all([ctx.engine(), ctx.compiled(), ctx.user()]);
+      const window = queryWindow(q, config().windows.uncategorizedDays);
+      const params = {
         index: config().logs.indexPattern,
-        ...queryWindow(q, config().windows.uncategorizedDays),
+        ...window,
+        end: window.end ?? Math.ceil(now() / ANSWER_WINDOW_STEP_MS) * ANSWER_WINDOW_STEP_MS,
         queues: q.queues,
         projects: q.projects,
         branches: q.branches,
         page: q.page,
         perPage: q.perPage,
         excludeJobs: q.excludeJobs,
-      });
-      return response.ok({ body: result });
+      };
+      const body = await sharedAnswer(answers, { kind: 'uncategorized', user, compiled, params }, () =>
+        uncategorizedFailures(engine, compiled, params),
+      );
+      return response.ok({ body });
     }),
   );
 }

@@ -21,9 +21,24 @@ import { hostRoute } from '../lib/host_adapter';
 import { DAY_MS } from '../lib/rates/rates';
 import { handler, READ_SECURITY, RouteDeps, validation, WRITE_SECURITY } from '../lib/route_handler';
 import { signatureHits } from '../lib/signature_hits';
+import { sharedAnswer } from '../lib/answer_cache';
+import type { RecheckRequestContext } from '../lib/request_context';
+import type { Signature } from '../../common/signature/types';
+import { ANSWER_WINDOW_STEP_MS } from '../../common/constants';
 import { compileSignatures } from '../lib/signatures/compile';
 
-export function registerSignatureRoutes({ router, host, config, logger }: RouteDeps): void {
+export function registerSignatureRoutes({ router, host, config, logger, answers }: RouteDeps): void {
+  // hit counts over the rates window ending at the next minute, shared by identical lists (answer_cache.ts)
+  const hitsOf = async (ctx: RecheckRequestContext, signatures: Signature[]) => {
+    const end = Math.ceil((answers?.now() ?? Date.now()) / ANSWER_WINDOW_STEP_MS) * ANSWER_WINDOW_STEP_MS;
+    const start = end - config().windows.ratesDays * DAY_MS;
+    const [engine, user] = await Promise.all([ctx.engine(), ctx.user()]);
+    const compiled = compileSignatures(signatures);
+    const params = { index: config().logs.indexPattern, start, end };
+    return sharedAnswer(answers, { kind: 'hits', user, compiled, params }, () =>
+      signatureHits(engine, compiled, params.index, start, end),
+    );
+  };
   router.get(
     hostRoute(host, {
       path: SIGNATURES_PATH,
@@ -34,8 +49,6 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
     handler(async (ctx, request, response) => {
       const store = await ctx.store();
       const q = request.query;
-      const end = Date.now();
-      const start = end - config().windows.ratesDays * DAY_MS;
       let body: SignatureListResponse;
       const engine = await ctx.engine();
       // bug data (title, status) from the cache the background work fills; the list answers without it
@@ -49,13 +62,7 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
       if (q.stale === undefined && q.bugStatus === undefined) {
         const page = await store.list(q);
         // the counts are extra information: a user who may not read the log indices still gets the list
-        const hits = await signatureHits(
-          engine,
-          compileSignatures(page.signatures),
-          config().logs.indexPattern,
-          start,
-          end,
-        ).catch((error) => {
+        const hits = await hitsOf(ctx, page.signatures).catch((error) => {
           logger.debug(`signature list without hit counts: ${error?.message ?? error}`);
           return {} as Record<string, { hits: number; lastHit?: string }>;
         });
@@ -78,7 +85,7 @@ export function registerSignatureRoutes({ router, host, config, logger }: RouteD
         const all = (await store.list({ ...q, page: 1, perPage: 10000 })).signatures.filter(
           (s) => q.bugStatus === undefined || bugStatus(s) === q.bugStatus,
         );
-        const hits = await signatureHits(engine, compileSignatures(all), config().logs.indexPattern, start, end);
+        const hits = await hitsOf(ctx, all);
         const kept = all.filter((s) => q.stale === undefined || ((hits[s.id]?.hits ?? 0) === 0) === q.stale);
         const page = q.page ?? 1;
         const perPage = q.perPage ?? 100;

@@ -191,6 +191,29 @@ export class RecheckLoop {
     }
   }
 
+  /**
+   * The step wrote a result document: the writes go without a forced refresh (`refresh=true` was 83 % of
+   * the intake's time, README "Performance"), and the step ends with one refresh of the results index so
+   * the next step's searches (waiting results, due reports) and the results page see them. Within a step
+   * each write carries the version of the previous one (compare-and-set), so no search is involved, and a
+   * stale search after a failed refresh only costs a refused write (409), never a second delivery.
+   */
+  private written = false;
+
+  private async afterWrites(work: () => Promise<void>): Promise<void> {
+    this.written = false;
+    try {
+      await work();
+    } finally {
+      if (this.written) {
+        this.written = false;
+        await this.deps.engine
+          .request({ method: 'POST', path: `/${encodeURIComponent(this.deps.config.results.index)}/_refresh` })
+          .catch((error) => this.deps.logger.warn(`elastic-recheck results refresh: ${this.scrub(error)}`));
+      }
+    }
+  }
+
   /** A claim older than this is an interrupted delivery. */
   private get staleMs(): number {
     return 2 * this.deps.config.report.timeoutMs;
@@ -237,8 +260,8 @@ export class RecheckLoop {
         });
       }
     });
-    await step('classify', () => this.classifyStep(summary));
-    await step('report', () => this.reportStep(summary));
+    await step('classify', () => this.afterWrites(() => this.classifyStep(summary)));
+    await step('report', () => this.afterWrites(() => this.reportStep(summary)));
     for (const extra of this.deps.extraSteps ?? []) await step(extra.name, extra.run);
     return summary;
   }
@@ -307,6 +330,7 @@ export class RecheckLoop {
           markerFound: readiness.markerFound,
         };
         if (now - since < config.readiness.timeoutMs) {
+          this.written = true;
           await replaceDoc(engine, config.results.index, hit.id, { ...result, readiness: state, updatedAt: at }, hit);
           summary.waiting++;
           continue;
@@ -316,7 +340,8 @@ export class RecheckLoop {
       }
       next.reports = planReports(next, config, now);
       // compare-and-set: if another instance got here first, its result stands
-      await replaceDoc(engine, config.results.index, hit.id, withOutbox(next, this.staleMs), hit, true);
+      this.written = true;
+      await replaceDoc(engine, config.results.index, hit.id, withOutbox(next, this.staleMs), hit);
     }
   }
 
@@ -477,7 +502,8 @@ export class RecheckLoop {
 
   private async write(id: string, result: BuildResult, version: { seqNo: number; primaryTerm: number }) {
     const next = withOutbox({ ...result, updatedAt: new Date(this.now()).toISOString() }, this.staleMs);
-    const written = await replaceDoc(this.deps.engine, this.deps.config.results.index, id, next, version, true);
+    this.written = true;
+    const written = await replaceDoc(this.deps.engine, this.deps.config.results.index, id, next, version);
     return written ? { result: next, version: written } : null;
   }
 

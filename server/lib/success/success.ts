@@ -22,6 +22,11 @@ export interface SignatureBuildsOptions extends RatesFilters {
   maxBuildsPerSignature?: number;
   /** Only lines of these builds (the preview's overlap: the other signatures within the draft's builds). */
   buildUuids?: string[];
+  /**
+   * Only which builds (status left ''), for the overlap of other signatures: a `terms` on the build
+   * uuid instead of `multi_terms` with the status, about twice as fast over many lines.
+   */
+  buildsOnly?: boolean;
   /** Most signatures per engine request, requests in flight, split notices (batches.ts). */
   batchSize?: number;
   concurrency?: number;
@@ -64,13 +69,15 @@ export async function signatureBuilds(
           signatures: {
             filters: { filters },
             aggs: {
-              builds: {
-                multi_terms: {
-                  terms: [{ field: LOG_FIELDS.buildUuid }, { field: LOG_FIELDS.buildStatus, missing: '' }],
-                  size: limit,
-                  shard_size: limit,
-                },
-              },
+              builds: options.buildsOnly
+                ? { terms: { field: LOG_FIELDS.buildUuid, size: limit, shard_size: limit } }
+                : {
+                    multi_terms: {
+                      terms: [{ field: LOG_FIELDS.buildUuid }, { field: LOG_FIELDS.buildStatus, missing: '' }],
+                      size: limit,
+                      shard_size: limit,
+                    },
+                  },
             },
           },
         },
@@ -91,7 +98,8 @@ export async function signatureBuilds(
     const m = new Map<string, { status: string; hits: number }>();
     if (bucket) {
       if (bucket.builds.sum_other_doc_count > 0) incomplete.push(c.signature.id);
-      for (const b of bucket.builds.buckets) m.set(b.key[0], { status: b.key[1], hits: b.doc_count });
+      for (const b of bucket.builds.buckets)
+        m.set(options.buildsOnly ? b.key : b.key[0], { status: options.buildsOnly ? '' : b.key[1], hits: b.doc_count });
     }
     out.set(c.signature.id, m);
   }
