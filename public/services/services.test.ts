@@ -6,6 +6,8 @@ import { freshness } from './freshness';
 import { describeError } from './errors';
 import { highlightTerms, splitMatches } from '../components/highlight';
 import { validateQuery } from '../../common/query/validate';
+import { LeaveGuard } from './leave_guard';
+import { blockWhileGuarded } from './router';
 
 describe('safeHttpUrl', () => {
   it.each([
@@ -199,5 +201,64 @@ describe('highlighting', () => {
       { text: 'no  valid HOST', match: true },
       { text: ' y', match: false },
     ]);
+  });
+});
+
+describe('blocking the host history while there are unsaved edits', () => {
+  /** The part of a host ScopedHistory the block uses; `prompt` is what the host would ask with. */
+  function hostHistory() {
+    const state: { prompt?: unknown; blocks: number } = { blocks: 0 };
+    const history = {
+      location: { pathname: '/', search: '', hash: '' },
+      length: 1,
+      push: () => undefined,
+      replace: () => undefined,
+      go: () => undefined,
+      goBack: () => undefined,
+      goForward: () => undefined,
+      listen: () => () => undefined,
+      createHref: (l: { pathname?: string }) =>
+        `/kbn/app/elasticRecheck${l.pathname === '/' ? '' : (l.pathname ?? '')}`,
+      block(prompt?: unknown) {
+        state.prompt = prompt;
+        state.blocks++;
+        return () => {
+          if (state.prompt === prompt) state.prompt = undefined;
+        };
+      },
+    };
+    const ask = (pathname: string, action: string) =>
+      typeof state.prompt === 'function'
+        ? (state.prompt as (l: object, a: string) => unknown)({ pathname, search: '', hash: '' }, action)
+        : state.prompt;
+    return { history, state, ask };
+  }
+
+  it('blocks only while the guard has a message: Back and in-app moves ask, moves to other apps are onAppLeave’s', () => {
+    const { history, state, ask } = hostHistory();
+    const guard = new LeaveGuard();
+    const stop = blockWhileGuarded(history, guard);
+    expect(state.prompt).toBeUndefined();
+    guard.set('Your changes are not saved.');
+    expect(state.blocks).toBe(1);
+    expect(ask('/app/elasticRecheck/signatures', 'POP')).toBe('Your changes are not saved.');
+    expect(ask('/app/discover', 'POP')).toBe('Your changes are not saved.');
+    expect(ask('/app/elasticRecheck/builds', 'PUSH')).toBe('Your changes are not saved.');
+    expect(ask('/app/discover', 'PUSH')).toBeUndefined();
+    // the router's own question answered "leave": the guard is cleared before it moves, so nothing asks again
+    guard.set(undefined);
+    expect(state.prompt).toBeUndefined();
+    guard.set('Again.');
+    expect(state.blocks).toBe(2);
+    stop();
+    expect(state.prompt).toBeUndefined();
+  });
+
+  it('does nothing on a host history without block', () => {
+    const { history } = hostHistory();
+    const guard = new LeaveGuard();
+    const stop = blockWhileGuarded({ ...history, block: undefined }, guard);
+    guard.set('x');
+    expect(stop).not.toThrow();
   });
 });

@@ -21,6 +21,10 @@ import { startStandIn, StandIn } from '../../dev/host/stand_in';
 import { artifactPath, launch, Browser } from './chromium';
 import { seriousViolations } from './axe';
 import type { HostKind } from '../../dev/build/targets';
+import { startDemoTracker, DemoTracker } from '../../dev/demo/demo_tracker';
+import { parseConfig } from '../../server/config';
+import { refreshBugs } from '../../server/lib/bugs/bug_cache';
+import { httpEngineClient } from '../../lib/engine_client';
 
 jest.setTimeout(240000);
 
@@ -38,8 +42,16 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
   let reader: Browser;
   const indexPrefix = uniqueIndexPrefix(`e2e-pages-${host}`);
   const resultsIndex = uniqueName('er-results');
+  const stateIndex = uniqueName('er-state');
+  let tracker: DemoTracker;
 
   beforeAll(async () => {
+    // the demo's bug tracker, as npm start runs it: the pages show the bugs' titles
+    tracker = await startDemoTracker(
+      DEMO_SIGNATURES_DIR,
+      '/nonexistent/demo_bugs.json',
+      '/nonexistent/demo_builds.json',
+    );
     [build, data] = await Promise.all([
       buildForTest(host),
       indexGeneratedData({ builds: 160, seed: `app-pages-${host}` }),
@@ -49,7 +61,12 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
       pluginDir: build.build.pluginDir,
       engineUrl: engineUrl(),
       indexPrefix,
-      config: { logs: { indexPattern: data.indexPattern }, results: { index: resultsIndex } },
+      config: {
+        logs: { indexPattern: data.indexPattern },
+        results: { index: resultsIndex },
+        state: { index: stateIndex },
+        bugs: { launchpad: { url: tracker.launchpadUrl } },
+      },
       onLog: () => undefined,
       taskManager: false,
     });
@@ -60,6 +77,14 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
     const imported = await standIn.request('POST', '/api/elastic_recheck/import', { body: { files, dryRun: false } });
     expect(imported.status).toBe(200);
     expect(imported.body.counts.created).toBe(files.length);
+    // the background pass's bug step, once (the stand-in runs here without its task manager)
+    await refreshBugs(
+      httpEngineClient(engineUrl()),
+      stateIndex,
+      parseConfig({ bugs: { launchpad: { url: tracker.launchpadUrl } } }).bugs,
+      data.signatures.map((s) => s.bug),
+      () => Date.parse('2026-11-30T00:00:00Z'),
+    );
     await seedResults();
     [writer, reader] = await Promise.all([launch({ username: 'writer' }), launch({ username: 'reader' })]);
   });
@@ -93,6 +118,8 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
     await standIn?.stop();
     await deleteStandInIndices(engineUrl(), indexPrefix);
     await fetch(`${engineUrl()}/${resultsIndex}?ignore_unavailable=true`, { method: 'DELETE' }).catch(() => undefined);
+    await fetch(`${engineUrl()}/${stateIndex}?ignore_unavailable=true`, { method: 'DELETE' }).catch(() => undefined);
+    await tracker?.stop();
     await data?.cleanup();
     build?.cleanup();
   });
@@ -117,6 +144,7 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
     expect(await page.textContent(sel('indexingLag'))).toMatch(/^(Logs up to date|Newest log|Logs cover)/);
     await page.waitForTimeout(500);
     await page.screenshot({ path: shot('page_failure_rates.png'), fullPage: false });
+    expect(await page.textContent('body')).not.toMatch(/\(no title\)|No title/);
     expect(await seriousViolations(page, 'failure rates')).toEqual([]);
     expect(pageErrors(writer)).toEqual([]);
   });
