@@ -675,6 +675,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       // the editor preview of a new signature against all stored ones (overlap and success check included)
       await step('preview', async () => {
         const stored = compiled.map((c) => c.signature);
+        // where the time goes: each step's wall time over the runs (counts in step names read as n)
+        const steps = new Map<string, number[]>();
         const p = await timedRuns(o.graphRuns, (i) =>
           previewSignature(
             o.engine,
@@ -685,14 +687,20 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
               defaultDays: WINDOW_DAYS,
               end,
               ...batch,
+              profile: (name, ms) => {
+                const step = name.replace(/^\d+( of \d+)?/, 'n');
+                steps.set(step, [...(steps.get(step) ?? []), ms]);
+              },
             },
           ),
         );
+        for (const [name, ms] of steps)
+          o.log(`${count} signatures, preview step "${name}": p50 ${percentile(ms, 50).toFixed(0)} ms`);
         rows.push(
           noSpeedup(
             count,
             'preview',
-            'ours: rates + samples + build breakdown of all signatures, in parallel',
+            "ours: draft (3 in parallel), then the overlap over the draft builds' indices and possible signatures",
             `3+`,
             p.walls,
             p.tooks,

@@ -225,7 +225,10 @@ export async function runLoadBench(o: LoadOptions): Promise<LoadReport> {
   } finally {
     await standIn?.stop();
     await deleteStandInIndices(o.engineUrl, indexPrefix);
-    await deleteGeneratedData(o.engine, o.prefix, null).catch(() => undefined);
+    // a refusal here (e.g. the engine's breaker after a long run) leaves the data behind: say so
+    await deleteGeneratedData(o.engine, o.prefix, null).catch((e) =>
+      o.log(`could not delete ${o.prefix}*: ${e instanceof Error ? e.message : String(e)}`),
+    );
   }
 }
 
