@@ -41,6 +41,33 @@ const badRequest = (message: string) => new SavedObjectsClientError(400, 'Bad Re
 const forbidden = (operation: string, type: string) =>
   new SavedObjectsClientError(403, 'Forbidden', `Unable to ${operation} ${type}`);
 
+/** Statuses the host's repository keeps when it decorates an engine error; the rest become a general 500. */
+const KEPT_ENGINE_STATUSES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Request Entity Too Large',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
+
+/**
+ * An engine error as the host's saved-objects repository hands it to a plugin: a Boom error, never the
+ * engine client's own (Kibana src/core/packages/saved-objects/api-server-internal, decorate_es_error.ts;
+ * OSD src/core/server/saved_objects/service/lib/decorate_opensearch_error.ts). No answer (status 0) or
+ * 503 is "unavailable" (503); 400, 401, 403, 404, 409, 413 and 429 keep their status; anything else is a
+ * general 500. A plugin bundle has its own copy of the engine client, so without this an engine refusal
+ * (429 from a breaker) reached the plugin as an error it cannot recognise and became a 500.
+ * Test: dev/host/server/saved_objects_errors.test.ts.
+ */
+export function decorateEngineError(error: unknown): unknown {
+  if (!(error instanceof EngineRequestError)) return error;
+  const status = error.statusCode === 0 ? 503 : KEPT_ENGINE_STATUSES[error.statusCode] ? error.statusCode : 500;
+  return new SavedObjectsClientError(status, KEPT_ENGINE_STATUSES[status] ?? 'Internal Server Error', error.message);
+}
+
 /**
  * Whether the current user may run `operation` on `type` (Kibana's saved-objects security extension,
  * see ../server/security.ts mayUseSavedObject). Absent: the host's own identity, no check.
@@ -154,7 +181,7 @@ export class SavedObjectsStore {
       return t;
     };
     const store = { engine: this.engine, index: this.index, toSavedObject: this.toSavedObject.bind(this) };
-    return {
+    return decoratingEngineErrors({
       async create<T>(
         type: string,
         attributes: T,
@@ -355,7 +382,7 @@ export class SavedObjectsStore {
           ),
         };
       },
-    };
+    });
   }
 
   private toSavedObject<T>(hit: any): SavedObject<T> {
@@ -373,6 +400,20 @@ export class SavedObjectsStore {
       namespaces: s.namespaces,
     };
   }
+}
+
+/** The client with every engine error its methods let through decorated as the host does. */
+function decoratingEngineErrors(client: SavedObjectsClientContract): SavedObjectsClientContract {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(client))
+    wrapped[name] = async (...args: unknown[]) => {
+      try {
+        return await (method as (...a: unknown[]) => Promise<unknown>)(...args);
+      } catch (error) {
+        throw decorateEngineError(error);
+      }
+    };
+  return wrapped as unknown as SavedObjectsClientContract;
 }
 
 /**
