@@ -494,7 +494,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       if (o.alternatives)
         await step('classify (alternatives, unbatched)', async () => {
           const all = { walls: [] as number[], tooks: [] as number[] };
-          for (const uuid of sample(o.runs)) {
+          for (const uuid of sample(o.oldRuns)) {
             const r = await timed(() =>
               msearchNoCache(o.engine, classificationSearches(uuid, compiled, { index: pattern })),
             );
@@ -505,7 +505,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
             row(count, 'classify', 'alternative: filters aggregation on all indices', '1', all.walls, all.tooks),
           );
           const ms = { walls: [] as number[], tooks: [] as number[] };
-          for (const uuid of sample(o.runs)) {
+          for (const uuid of sample(o.oldRuns)) {
             const r = await timed(() =>
               msearchNoCache(
                 o.engine,
