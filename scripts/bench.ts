@@ -494,7 +494,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       if (o.alternatives)
         await step('classify (alternatives, unbatched)', async () => {
           const all = { walls: [] as number[], tooks: [] as number[] };
-          for (const uuid of sample(o.runs)) {
+          for (const uuid of sample(o.oldRuns)) {
             const r = await timed(() =>
               msearchNoCache(o.engine, classificationSearches(uuid, compiled, { index: pattern })),
             );
@@ -505,7 +505,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
             row(count, 'classify', 'alternative: filters aggregation on all indices', '1', all.walls, all.tooks),
           );
           const ms = { walls: [] as number[], tooks: [] as number[] };
-          for (const uuid of sample(o.runs)) {
+          for (const uuid of sample(o.oldRuns)) {
             const r = await timed(() =>
               msearchNoCache(
                 o.engine,
@@ -530,6 +530,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       const g = { walls: [] as number[], tooks: [] as number[] };
       let graphProfile: string | undefined;
       let graphNext: string | undefined;
+      let graphRequests: number | undefined;
       const gLoad = await step('graphs (ours)', async () => {
         for (let i = 0; i < o.graphRuns; i++) {
           // as failureRates(): pick anchor tokens with the engine's statistics, then the batched searches
@@ -555,6 +556,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
           onProfile: (p) => {
             graphProfile = describeRatesProfile(p);
             graphNext = nextGraphStep(p);
+            graphRequests = p.requests;
           },
           ...batch,
         });
@@ -610,6 +612,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       gRow.load = gLoad;
       gRow.profile = graphProfile;
       gRow.next = graphNext;
+      if (graphRequests !== undefined) gRow.roundTrips = `${graphRequests} (+dormancy lookups)`;
       rows.push(geRow, gRow);
       if (o.alternatives)
         await step('graphs (alternatives)', async () => {
@@ -722,7 +725,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
             count,
             'uncategorized',
             'ours: failed builds no signature explains (page 1)',
-            batchTrips(count, o.batchSize),
+            `1 + a batch per ${o.batchSize ?? MAX_SIGNATURES_PER_REQUEST} live (+dormancy lookups)`,
             u.walls,
             u.tooks,
           ),
@@ -770,15 +773,29 @@ export function targetOf(r: BenchRow): string | undefined {
   return undefined;
 }
 
-/** The step a graphs profile points to: the largest share of the engine's work it shows. */
+/** The steps a graphs profile points to, the costliest part of the call first. */
 export function nextGraphStep(p: RatesProfile): string {
   const took = p.searches.reduce((a, b) => a + b.took, 0);
   const unnarrowed = p.searches.filter((x) => x.anchors === null).reduce((a, b) => a + b.took, 0);
-  if (p.prepareMs > took)
-    return 'the dormant-token lookup dominates: keep its answer per window for completed days (it only changes with new lines)';
-  if (unnarrowed > took / 3)
-    return `the un-narrowed search (signatures without anchor tokens) holds ${Math.round((100 * unnarrowed) / Math.max(1, took))} % of the engine's time: anchor them (dotted identifiers, fields other than message) or narrow them by their own queries`;
-  return "per-day searches with fixed day bounds, so the shard request cache answers completed days (the warm row shows the cache's effect) and only today's index is computed";
+  const steps: Array<[number, string]> = [
+    [
+      p.prepareMs,
+      `the dormancy lookups (${p.prepareMs} ms): keep their answer per signature set for the completed days (only today's index can change it) and look up only today`,
+    ],
+    [
+      unnarrowed,
+      `the un-narrowed search (${unnarrowed} ms of the engine's ${took} ms): signatures without anchors match broadly by their own text (an optional non-message clause, an unfielded term); count them per day so the shard request cache serves completed days`,
+    ],
+    [
+      took - unnarrowed,
+      `the narrowed searches (${took - unnarrowed} ms): per-day searches with fixed day bounds, so the shard request cache answers completed days (the warm row shows its effect)`,
+    ],
+  ];
+  return steps
+    .filter(([cost]) => cost > 0)
+    .sort((a, b) => b[0] - a[0])
+    .map(([, text]) => text)
+    .join('; then ');
 }
 
 const DEFAULT_NEXT: Record<BenchRow['task'], string> = {

@@ -219,23 +219,46 @@ export async function liveSignatures(
   lap('statistics');
   if (!df) return { signatures: compiled, anchors: compiled.map((c) => c.anchors), ...none, ms: zero };
   const unknown = [...all].filter((t) => (df.get(t) ?? 0) === 0);
-  const absent =
-    options.skipAbsent === false
-      ? new Set<string>()
-      : await absentTokens(engine, index, unknown, filter, options.requestCache, options);
-  lap('tokens');
-  // then the phrases left in the plans of signatures still live: a required phrase no line holds
-  // rules its signature out as an absent token does (a few small requests: few signatures are left)
-  const pruned = new Map<CompiledSignature, AnchorPlan | null>();
-  planOf.forEach((p, c) => pruned.set(c, p && prunePlan(p, absent)));
+  const skip = options.skipAbsent !== false;
+  // Beside the token lookup, the phrases of the signatures it cannot rule out (every token of their
+  // plan known to the statistics): a required phrase no line holds rules its signature out as an
+  // absent token does. The two share the call's bound on requests in flight.
+  const unknownSet = new Set(unknown);
   const phrases = new Set<string>();
   const addPhrases = (p: AnchorPlan): void => {
     if (p.kind !== 'leaf') (p.kind === 'all' ? p.options : p.parts).forEach(addPhrases);
     else if (p.phrase !== undefined) phrases.add(p.phrase);
   };
-  if (options.skipAbsent !== false) pruned.forEach((p) => p && addPhrases(p));
-  const phrasesAbsent = await absentPhrases(engine, index, [...phrases], filter, options.requestCache, options);
-  lap('phrases');
+  if (skip) planOf.forEach((p) => p && ![...planTokens(p)].some((t) => unknownSet.has(t)) && addPhrases(p));
+  const concurrency = options.concurrency ?? MAX_CONCURRENT_BATCHES;
+  const phraseShare = Math.floor(concurrency / 2);
+  const timed = async <T>(k: 'tokens' | 'phrases', work: () => Promise<T>): Promise<T> => {
+    const start = Date.now();
+    const out = await work();
+    ms[k] = Date.now() - start;
+    return out;
+  };
+  const tokensLookup = () =>
+    timed('tokens', () =>
+      skip
+        ? absentTokens(engine, index, unknown, filter, options.requestCache, {
+            ...options,
+            concurrency: Math.max(1, concurrency - phraseShare),
+          })
+        : Promise.resolve(new Set<string>()),
+    );
+  const phrasesLookup = () =>
+    timed('phrases', () =>
+      absentPhrases(engine, index, [...phrases], filter, options.requestCache, {
+        ...options,
+        concurrency: Math.max(1, phraseShare),
+      }),
+    );
+  // with one request in flight allowed, one lookup after the other
+  const [absent, phrasesAbsent] =
+    phraseShare >= 1
+      ? await Promise.all([tokensLookup(), phrasesLookup()])
+      : [await tokensLookup(), await phrasesLookup()];
   const signatures: CompiledSignature[] = [];
   const anchors: Array<string[] | null | undefined> = [];
   for (const c of compiled) {
@@ -245,8 +268,7 @@ export async function liveSignatures(
       anchors.push(planOf.has(c) ? null : c.anchors);
       continue;
     }
-    const first = pruned.get(c);
-    const plan = first && prunePlan(first, absent, phrasesAbsent);
+    const plan = prunePlan(own, absent, phrasesAbsent);
     if (!plan) continue;
     signatures.push(c);
     anchors.push(chooseAnchors(plan, df).tokens);
