@@ -75,6 +75,8 @@ export interface ClusterOptions extends RatesFilters {
   perPage?: number;
   /** Proposals per search of the check (default PROPOSALS_PER_SEARCH; for measuring). */
   proposalsPerSearch?: number;
+  /** Candidate lines fetched per build (default CANDIDATES_PER_BUILD; for measuring). */
+  candidatesPerBuild?: number;
 }
 
 /** Lines of successful builds sampled to learn the ordinary lines, and ordinary phrases learnt at most. */
@@ -265,6 +267,7 @@ async function candidateLines(
   filter: object[],
   mustNot: object[],
   vocabulary: Set<string>,
+  perBuild = CANDIDATES_PER_BUILD,
 ): Promise<{ byBuild: Map<string, Candidate[]>; took: number }> {
   const byBuild = new Map<string, Candidate[]>();
   if (!uuids.length) return { byBuild, took: 0 };
@@ -287,7 +290,7 @@ async function candidateLines(
           aggs: {
             lines: {
               top_hits: {
-                size: CANDIDATES_PER_BUILD,
+                size: perBuild,
                 // lines without error words, the last ones first: a failure ends the build's log
                 sort: [{ _score: 'desc' }, { [LOG_FIELDS.timestamp]: 'desc' }],
                 // no log_url (a third of a line's bytes): only the shown samples' links are fetched (fileUrls)
@@ -610,10 +613,18 @@ export async function clusterUncategorizedDetailed(
   const mustNot = noise.exclusions
     .slice(0, MAX_EXCLUDED_PHRASES)
     .map((t) => ({ match: { [LOG_FIELDS.message]: { query: t, operator: 'and' } } }));
-  const first = await candidateLines(engine, index, uuids, filter, mustNot, noise.vocabulary);
+  const first = await candidateLines(
+    engine,
+    index,
+    uuids,
+    filter,
+    mustNot,
+    noise.vocabulary,
+    options.candidatesPerBuild,
+  );
   engineMs += first.took;
   const missing = uuids.filter((u) => !first.byBuild.get(u)?.length);
-  const second = await candidateLines(engine, index, missing, filter, [], noise.vocabulary);
+  const second = await candidateLines(engine, index, missing, filter, [], noise.vocabulary, options.candidatesPerBuild);
   engineMs += second.took;
   lap('lines');
 
