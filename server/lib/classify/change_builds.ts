@@ -5,10 +5,10 @@
  */
 import { CHANGE_BUILDS_LOOKED_AT } from '../../../common/api/classify';
 import type { BuildInfo, BuildRef, ChangeBuildChoice } from '../../../common/api/classify';
-import { DEFAULT_LOG_INDEX_PATTERN, FAILED_BUILD_STATUSES } from '../../../common/constants';
-import { BUILD_SOURCE_FIELDS, LOG_FIELDS } from '../../../common/log_fields';
-import { EngineClient, search } from '../../../lib/engine_client';
-import { buildInfoFromSource, buildRefFilter } from './readiness';
+import { FAILED_BUILD_STATUSES } from '../../../common/constants';
+import { BUILD_SOURCE_FIELDS } from '../../../common/log_fields';
+import { EngineClient } from '../../../lib/engine_client';
+import { buildInfoFromSource, newestBuildsOf } from './readiness';
 
 export type ChangeRef = Exclude<BuildRef, { uuid: string }>;
 
@@ -21,26 +21,13 @@ const FAILED = new Set<string>(FAILED_BUILD_STATUSES);
 
 /** The change's builds, newest (by last indexed line) first. */
 export async function changeBuilds(engine: EngineClient, ref: ChangeRef, index?: string): Promise<BuildInfo[]> {
-  const res = await search(
+  const buckets = await newestBuildsOf(
     engine,
-    index ?? DEFAULT_LOG_INDEX_PATTERN,
-    {
-      size: 0,
-      track_total_hits: false,
-      query: { bool: { filter: buildRefFilter(ref) } },
-      aggs: {
-        builds: {
-          terms: { field: LOG_FIELDS.buildUuid, size: CHANGE_BUILDS_LOOKED_AT, order: { last: 'desc' } },
-          aggs: {
-            last: { max: { field: LOG_FIELDS.timestamp } },
-            meta: { top_hits: { size: 1, _source: BUILD_SOURCE_FIELDS } },
-          },
-        },
-      },
-    },
-    { ignore_unavailable: true, allow_no_indices: true },
+    ref,
+    CHANGE_BUILDS_LOOKED_AT,
+    { meta: { top_hits: { size: 1, _source: BUILD_SOURCE_FIELDS } } },
+    index,
   );
-  const buckets: any[] = res.aggregations?.builds?.buckets ?? [];
   return buckets.map((b) => buildInfoFromSource(b.meta.hits.hits[0]._source, b.last.value_as_string));
 }
 

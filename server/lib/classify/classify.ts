@@ -57,7 +57,7 @@ import {
 import { EngineClient, msearch, msearchItemError, search } from '../../../lib/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
 import { BatchOptions, batchSizeOf, chunks, mapSplitting } from '../batches';
-import { buildInfoFromSource, buildRefFilter, ReadinessConfig, waitForReadiness } from './readiness';
+import { buildInfoFromSource, newestBuildsOf, ReadinessConfig, waitForReadiness } from './readiness';
 import { pickFailedBuild } from './change_builds';
 import {
   builtPercolatorIndex,
@@ -443,23 +443,7 @@ export async function locateBuild(
   ref: BuildRef,
   index?: string,
 ): Promise<{ uuid: string; indices: string[]; lines: number } | undefined> {
-  const res = await search(
-    engine,
-    index ?? DEFAULT_LOG_INDEX_PATTERN,
-    {
-      size: 0,
-      track_total_hits: false,
-      query: { bool: { filter: buildRefFilter(ref) } },
-      aggs: {
-        builds: {
-          terms: { field: LOG_FIELDS.buildUuid, size: 1, order: { last: 'desc' } },
-          aggs: { last: { max: { field: LOG_FIELDS.timestamp } }, indices: { terms: { field: '_index', size: 1000 } } },
-        },
-      },
-    },
-    { ignore_unavailable: true, allow_no_indices: true },
-  );
-  const bucket = res.aggregations?.builds?.buckets?.[0];
+  const [bucket] = await newestBuildsOf(engine, ref, 1, { indices: { terms: { field: '_index', size: 1000 } } }, index);
   if (!bucket) return undefined;
   return {
     uuid: String(bucket.key),

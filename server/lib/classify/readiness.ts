@@ -74,6 +74,36 @@ export function buildRefFilter(ref: BuildRef): object[] {
   ];
 }
 
+/**
+ * The builds a reference names, newest (by last indexed line) first, at most `size`: one search, each
+ * bucket with its `last` line's time and whatever `aggs` the caller adds.
+ */
+export async function newestBuildsOf(
+  engine: EngineClient,
+  ref: BuildRef,
+  size: number,
+  aggs: Record<string, object>,
+  index?: string,
+): Promise<any[]> {
+  const res = await search(
+    engine,
+    index ?? DEFAULT_LOG_INDEX_PATTERN,
+    {
+      size: 0,
+      track_total_hits: false,
+      query: { bool: { filter: buildRefFilter(ref) } },
+      aggs: {
+        builds: {
+          terms: { field: LOG_FIELDS.buildUuid, size, order: { last: 'desc' } },
+          aggs: { last: { max: { field: LOG_FIELDS.timestamp } }, ...aggs },
+        },
+      },
+    },
+    { ignore_unavailable: true, allow_no_indices: true },
+  );
+  return res.aggregations?.builds?.buckets ?? [];
+}
+
 /** The build a log document belongs to (every line of a build carries its fields). */
 export function buildInfoFromSource(source: unknown, lastTimestamp?: string): BuildInfo {
   const doc = readLogDocument(source);
