@@ -5,7 +5,7 @@
  * many clusters to search. The CLI must give what the route gives for the same search, as JSON and as text.
  */
 import { CLUSTERS_PATH, MAX_CLUSTER_SEARCH, type ClustersResult } from '../../common/api/clusters';
-import { runCli } from '../../cli/elastic_recheck_cli';
+import { runCliAs } from './run_cli_as';
 import { deleteStandInIndices, startSourceStandIn, uniqueIndexPrefix } from '../../dev/host/testing';
 import type { StandIn } from '../../dev/host/stand_in';
 import { indexGeneratedData, type GeneratedData } from '../fixtures/generated_data';
@@ -17,21 +17,7 @@ let data: GeneratedData;
 let standIn: StandIn;
 const indexPrefix = uniqueIndexPrefix('clusters-cli');
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const saved = [process.env.ELASTIC_RECHECK_USER, process.env.ELASTIC_RECHECK_PASSWORD];
-  process.env.ELASTIC_RECHECK_USER = 'reader';
-  process.env.ELASTIC_RECHECK_PASSWORD = 'changeme';
-  try {
-    const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-    return { code, out, err };
-  } finally {
-    [process.env.ELASTIC_RECHECK_USER, process.env.ELASTIC_RECHECK_PASSWORD] = saved;
-    if (saved[0] === undefined) delete process.env.ELASTIC_RECHECK_USER;
-    if (saved[1] === undefined) delete process.env.ELASTIC_RECHECK_PASSWORD;
-  }
-}
+const cli = (...argv: string[]) => runCliAs('reader', 'changeme', ...argv);
 
 const route = async (query: string) =>
   (await standIn.request('GET', `${CLUSTERS_PATH}${query}`, { user: 'reader' })).body as ClustersResult;

@@ -17,23 +17,9 @@ import { deleteStandInIndices, startSourceStandIn, uniqueIndexPrefix } from '../
 import type { StandIn } from '../../dev/host/stand_in';
 import { DEMO_SIGNATURES_DIR, indexGeneratedData, type GeneratedData } from '../fixtures/generated_data';
 import { engineUrl } from '../setup/engine';
-import { runCli } from '../../cli/elastic_recheck_cli';
+import { runCliAs } from '../cli/run_cli_as';
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const saved = [process.env.ELASTIC_RECHECK_USER, process.env.ELASTIC_RECHECK_PASSWORD];
-  process.env.ELASTIC_RECHECK_USER = 'reader';
-  process.env.ELASTIC_RECHECK_PASSWORD = 'changeme';
-  try {
-    const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-    return { code, out, err };
-  } finally {
-    [process.env.ELASTIC_RECHECK_USER, process.env.ELASTIC_RECHECK_PASSWORD] = saved;
-    if (saved[0] === undefined) delete process.env.ELASTIC_RECHECK_USER;
-    if (saved[1] === undefined) delete process.env.ELASTIC_RECHECK_PASSWORD;
-  }
-}
+const cli = (...argv: string[]) => runCliAs('reader', 'changeme', ...argv);
 
 jest.setTimeout(180000);
 
