@@ -49,6 +49,7 @@ import { EngineProxy, startEngineProxy } from './server/engine_proxy';
 import { ClusterClients, createClusterClients } from './server/es_clients';
 import { OsdSecurityConfig, defaultOsdSecurity, osdLoginUsers, startOsdSecurityProxy } from './server/osd_security';
 import { BrowserAssets, prepareBrowserAssets, renderPage } from './browser/assets';
+import { boomText, statusText } from './server/status_text';
 
 export interface StandInOptions {
   /** Folder with the manifest: build/kibana-x/kibana/<id>, an unzipped archive's plugin folder, or the repo root. */
@@ -123,15 +124,6 @@ export interface StandIn {
   stop(): Promise<void>;
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  413: 'Request Entity Too Large',
-  500: 'Internal Server Error',
-};
 /**
  * Kibana's `server.maxPayload` default (src/core/packages/http/server-internal/src/http_config.ts:
  * `maxPayload: schema.byteSize({ defaultValue: '1048576b' })`), which getServerOptions
@@ -147,7 +139,7 @@ export const BUILD_NUM = 1;
 function errorBody(status: number, message: string, attributes?: unknown) {
   return {
     statusCode: status,
-    error: STATUS_TEXT[status] ?? http.STATUS_CODES[status] ?? 'Error',
+    error: statusText(status),
     message,
     ...(attributes !== undefined ? { attributes } : {}),
   };
@@ -407,7 +399,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
               ? p.message
               : typeof p?.message === 'string'
                 ? p.message
-                : (STATUS_TEXT[r.status] ?? 'Error');
+                : (boomText(r.status) ?? 'Error');
         send(
           res,
           r.status,

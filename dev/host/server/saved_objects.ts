@@ -16,6 +16,7 @@ import type {
   SavedObjectsType,
 } from '../../../server/types/host';
 import { EngineClient, EngineRequestError } from '../../../lib/engine_client';
+import { statusText } from './status_text';
 
 /** A Boom-like error, as Kibana's SavedObjectsErrorHelpers throw. */
 export class SavedObjectsClientError extends Error {
@@ -42,16 +43,7 @@ const forbidden = (operation: string, type: string) =>
   new SavedObjectsClientError(403, 'Forbidden', `Unable to ${operation} ${type}`);
 
 /** Statuses the host's repository keeps when it decorates an engine error; the rest become a general 500. */
-const KEPT_ENGINE_STATUSES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  413: 'Request Entity Too Large',
-  429: 'Too Many Requests',
-  503: 'Service Unavailable',
-};
+const KEPT_ENGINE_STATUSES = new Set([400, 401, 403, 404, 409, 413, 429, 503]);
 
 /**
  * An engine error as the host's saved-objects repository hands it to a plugin: a Boom error, never the
@@ -64,8 +56,8 @@ const KEPT_ENGINE_STATUSES: Record<number, string> = {
  */
 export function decorateEngineError(error: unknown): unknown {
   if (!(error instanceof EngineRequestError)) return error;
-  const status = error.statusCode === 0 ? 503 : KEPT_ENGINE_STATUSES[error.statusCode] ? error.statusCode : 500;
-  return new SavedObjectsClientError(status, KEPT_ENGINE_STATUSES[status] ?? 'Internal Server Error', error.message);
+  const status = error.statusCode === 0 ? 503 : KEPT_ENGINE_STATUSES.has(error.statusCode) ? error.statusCode : 500;
+  return new SavedObjectsClientError(status, statusText(status), error.message);
 }
 
 /**
