@@ -800,7 +800,7 @@ export function nextGraphStep(p: RatesProfile): string {
 
 const DEFAULT_NEXT: Record<BenchRow['task'], string> = {
   classify:
-    'time outside the engine is round trips (the build lines out and back) and queueing on a loaded machine: fetch only the fields the percolator queries use, then measure with the machine otherwise idle',
+    "the engine's percolation cost follows the lines shipped (README: indexing them in memory), and the lines cannot be trimmed (unfielded terms search every field; an anchor-token filter cost more than it saved): answer a finished build the background already classified from its stored result, and percolate only builds not classified yet",
   graphs: 'see the profile: per-day searches the shard request cache can serve',
   preview:
     "answer the overlap from the percolator index the background keeps (its cost follows the draft's lines, not the number of signatures), then count only the signatures found",
