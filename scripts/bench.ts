@@ -803,7 +803,7 @@ const DEFAULT_NEXT: Record<BenchRow['task'], string> = {
     "the engine's percolation cost follows the lines shipped (README: indexing them in memory), and the lines cannot be trimmed (unfielded terms search every field; an anchor-token filter cost more than it saved): answer a finished build the background already classified from its stored result, and percolate only builds not classified yet",
   graphs: 'see the profile: per-day searches the shard request cache can serve',
   preview:
-    "answer the overlap from the percolator index the background keeps (its cost follows the draft's lines, not the number of signatures), then count only the signatures found",
+    "see the preview steps above: the absent-token narrowing pays (without it the stored signatures over the draft builds took 4x longer); next, ask the absent tokens in fewer rounds and take the sharing signatures' window-wide build counts (all the overlap's Jaccard needs besides the shared builds) from the graphs' cached answer for the same window",
   uncategorized: 'explained builds from the stored classification results instead of searching the logs again',
 };
 
