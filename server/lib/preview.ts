@@ -160,7 +160,7 @@ const MAX_NAMED_INDICES = 100;
  *  1. the indices that hold the draft's builds' lines (one small aggregation on `_index`);
  *  2. the stored signatures that can match a line there: a signature whose anchor tokens (every line it
  *     matches holds one, signatures/anchors.ts) are all absent from the draft's builds' lines is skipped
- *     (absentTokens: term filters only, cheap to set up); one without anchors is always kept (checking
+ *     (absentTokens, `fewLines`: a term filter per token, cheap to set up); one without anchors is always kept (checking
  *     every token a query needs skipped more signatures but cost more than it saved: README);
  *  3. those over the draft's builds' lines, on those indices only;
  *  4. the ones found there (few) over the whole window: which builds only (overlapOf needs no status).
@@ -207,7 +207,7 @@ async function withOverlapping(
   const tokens = [...new Set(others.flatMap((c) => c.anchors ?? []))];
   const absent = await timed('stored signatures possible there (absent anchor tokens)', async () => {
     const t0 = performance.now();
-    const set = await absentTokens(engine, narrowed, tokens, filter, undefined, options);
+    const set = await absentTokens(engine, narrowed, tokens, filter, undefined, { ...options, fewLines: true });
     return { set, took: Math.round(performance.now() - t0) };
   });
   const possible = others.filter((c) => !c.anchors?.length || c.anchors.some((t) => !absent.set.has(t)));

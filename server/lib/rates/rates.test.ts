@@ -268,6 +268,18 @@ describe('failureRates (one aggregation request, exact distinct-build counts)', 
         { batchSize: 1 },
       ),
     ).toEqual(new Set(['zebra', 'yak']));
+    // over few lines (the preview's draft builds): a filter per token at once, the same answer
+    for (const batchSize of [1, 3, 500])
+      expect(
+        await absentTokens(
+          day1.engine,
+          index,
+          ['delta', 'zebra', 'alpha', 'yak'],
+          windowFilter(END - 10 * 24 * HOUR_MS, END, {}),
+          undefined,
+          { batchSize, fewLines: true },
+        ),
+      ).toEqual(new Set(['zebra', 'yak']));
     const row = (id: string) => skipped.signatures.find((s) => s.signatureId === id)!;
     expect(Object.values(row('delta').buildsByStatus).reduce((a, b) => a + b, 0)).toBe(deltaBuilds.size);
     expect([row('ghost').hits, row('ghost').series, row('ghost').failedBuilds]).toEqual([0, [], 0]);
