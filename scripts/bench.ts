@@ -803,7 +803,7 @@ const DEFAULT_NEXT: Record<BenchRow['task'], string> = {
     "the engine's percolation cost follows the lines shipped (README: indexing them in memory), and the lines cannot be trimmed (unfielded terms search every field; an anchor-token filter cost more than it saved): answer a finished build the background already classified from its stored result, and percolate only builds not classified yet",
   graphs: 'see the profile: per-day searches the shard request cache can serve',
   preview:
-    "see the preview steps above: the absent-token narrowing pays (without it the stored signatures over the draft builds took 4x longer); next, ask the absent tokens in fewer rounds and take the sharing signatures' window-wide build counts (all the overlap's Jaccard needs besides the shared builds) from the graphs' cached answer for the same window",
+    "see the preview steps above: after the absent-token lookup (two round trips), the stored signatures that remain over the draft builds and the sharing ones over the window; take the sharing signatures' window-wide build counts (all the overlap's Jaccard needs besides the shared builds) from the graphs' cached answer for the same window",
   uncategorized: 'explained builds from the stored classification results instead of searching the logs again',
 };
 
