@@ -13,11 +13,18 @@ import type { Signature } from '../../common/signature/types';
 import type { BatchOptions } from './batches';
 import { EngineClient, search } from '../../lib/engine_client';
 import { alignWindow, bucketForWindow, type TimeWindow } from '../../common/time_window';
-import { absentTokens, DAY_MS, failureRates, HOUR_MS, resolveWindow, windowFilter } from './rates/rates';
+import { absentTokens, DAY_MS, failureRates, HOUR_MS, resolveWindow } from './rates/rates';
 import { DEFAULT_LOG_INDEX_PATTERN } from '../../common/constants';
 import { performance } from 'perf_hooks';
 import { CompiledSignature, compileSignatures } from './signatures/compile';
-import { overlapOf, SignatureBuilds, signatureBuilds, SignatureBuildsOptions, successChecks } from './success/success';
+import {
+  overlapOf,
+  SignatureBuilds,
+  signatureBuilds,
+  signatureBuildsFilter,
+  SignatureBuildsOptions,
+  successChecks,
+} from './success/success';
 
 export const PREVIEW_ID = '__preview__';
 
@@ -71,12 +78,7 @@ export async function previewSignature(
     concurrency: options.concurrency,
     onSplit: options.onSplit,
   };
-  const profiled = async <T extends { took?: number }>(step: string, p: Promise<T>): Promise<T> => {
-    const t0 = performance.now();
-    const r = await p;
-    options.profile?.(step, performance.now() - t0, r.took ?? 0);
-    return r;
-  };
+  const profiled = <T extends { took?: number }>(step: string, p: Promise<T>) => profiledStep(options.profile, step, p);
   const [rates, samplesRes, draftBuilds] = await Promise.all([
     profiled(
       'draft rates',
@@ -149,6 +151,18 @@ export async function previewSignature(
 /** Steps of the preview's overlap, with their wall-clock and engine time (the bench prints them). */
 export type PreviewProfile = (step: string, wallMs: number, tookMs: number) => void;
 
+/** One step's answer, its wall-clock and engine time told to `profile`. */
+async function profiledStep<T extends { took?: number }>(
+  profile: PreviewProfile | undefined,
+  step: string,
+  work: Promise<T>,
+): Promise<T> {
+  const t0 = performance.now();
+  const r = await work;
+  profile?.(step, performance.now() - t0, r.took ?? 0);
+  return r;
+}
+
 /** Past this many indices the overlap searches the window's pattern instead of naming them. */
 const MAX_NAMED_INDICES = 100;
 
@@ -175,17 +189,12 @@ async function withOverlapping(
   const uuids = [...(draft.builds.get(PREVIEW_ID)?.keys() ?? [])];
   if (uuids.length === 0 || others.length === 0) return draft;
   const index = options.index ?? DEFAULT_LOG_INDEX_PATTERN;
-  const end = options.end ?? Date.now();
-  const filter = [
-    ...windowFilter(end - (options.windowMs ?? 10 * DAY_MS), end, options),
-    { terms: { [LOG_FIELDS.buildUuid]: uuids } },
-  ];
+  // the lines of the draft's builds, as signatureBuilds selects them below
+  const filter = signatureBuildsFilter({ ...options, buildUuids: uuids });
   let took = draft.took;
   const timed = async <T extends { took?: number }>(step: string, fn: () => Promise<T>): Promise<T> => {
-    const t0 = performance.now();
-    const r = await fn();
+    const r = await profiledStep(profile, step, fn());
     took += r.took ?? 0;
-    profile?.(step, performance.now() - t0, r.took ?? 0);
     return r;
   };
   const where = await timed('indices of the draft builds', () =>

@@ -39,15 +39,23 @@ export interface SignatureBuilds {
   took: number;
 }
 
+/** The lines signatureBuilds looks at: the window (default the last 10 days) and its filters, and only `buildUuids`' builds when given. */
+export function signatureBuildsFilter(options: SignatureBuildsOptions): object[] {
+  const end = options.end ?? Date.now();
+  return [
+    ...windowFilter(end - (options.windowMs ?? 10 * DAY_MS), end, options),
+    ...(options.buildUuids ? [{ terms: { [LOG_FIELDS.buildUuid]: options.buildUuids } }] : []),
+  ];
+}
+
 /** Every signature's builds: batches of at most `batchSize` signatures, a few at a time (batches.ts), merged. */
 export async function signatureBuilds(
   engine: EngineClient,
   signatures: CompiledSignature[],
   options: SignatureBuildsOptions = {},
 ): Promise<SignatureBuilds> {
-  const end = options.end ?? Date.now();
-  const start = end - (options.windowMs ?? 10 * DAY_MS);
   const limit = options.maxBuildsPerSignature ?? 10000;
+  const filter = signatureBuildsFilter(options);
   const answers = await mapSplitting(chunks(signatures, batchSizeOf(options)), options, (part) => {
     const filters: Record<string, object> = {};
     for (const c of part) filters[c.signature.id] = c.query;
@@ -57,14 +65,7 @@ export async function signatureBuilds(
       {
         size: 0,
         track_total_hits: false,
-        query: {
-          bool: {
-            filter: [
-              ...windowFilter(start, end, options),
-              ...(options.buildUuids ? [{ terms: { [LOG_FIELDS.buildUuid]: options.buildUuids } }] : []),
-            ],
-          },
-        },
+        query: { bool: { filter } },
         aggs: {
           signatures: {
             filters: { filters },
