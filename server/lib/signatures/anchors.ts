@@ -22,7 +22,11 @@ import { BoolNode, clauseOccurs, FieldRef, leaves, LuceneNode, parseLucene } fro
 import type { EngineClient } from '../../../lib/engine_client';
 import type { CompiledSignature } from './compile';
 
-const BREAKS = /[\s"()[\]{}<>!?=/\\|+*&%$#@~^;,`-]/;
+/** Characters that always break words (UAX#29), as the body of a regex character class. */
+const BREAK_CHARS = '\\s"()[\\]{}<>!?=/\\\\|+*&%$#@~^;,`-';
+const BREAKS = new RegExp(`[${BREAK_CHARS}]`);
+/** Runs of characters between sure breaks. */
+const RUNS = new RegExp(`[^${BREAK_CHARS}]+`, 'g');
 const WORD = /[A-Za-z0-9_]/;
 
 /** Is the character at `i` (next to a word, `far` one step further out) a sure word break? */
@@ -121,7 +125,7 @@ function planOf(node: LuceneNode, field: FieldRef | undefined, analyzed?: Analyz
  * be anchored: only when all of them are sure words (letters between sure breaks) is there a plan.
  */
 function termPlan(value: string): AnchorPlan | null {
-  const runs = value.match(/[^\s"()[\]{}<>!?=/\\|+*&%$#@~^;,`-]+/g) ?? [];
+  const runs = value.match(RUNS) ?? [];
   const tokens = new Set<string>();
   for (const run of runs) {
     if (/^[.':]+$/.test(run)) continue; // punctuation only: no token
@@ -129,8 +133,8 @@ function termPlan(value: string): AnchorPlan | null {
     if (!word) return null; // digits, `_`, inner `.`/`'`/`:` or other letters: a token we cannot name
     tokens.add(word[1].toLowerCase());
   }
-  const leaves = [...tokens].map((t): AnchorPlan => ({ kind: 'leaf', tokens: [t] }));
-  return leaves.length === 0 ? null : leaves.length === 1 ? leaves[0] : { kind: 'any', parts: leaves };
+  const parts = [...tokens].map((t): AnchorPlan => ({ kind: 'leaf', tokens: [t] }));
+  return parts.length === 0 ? null : parts.length === 1 ? parts[0] : { kind: 'any', parts };
 }
 
 export function anchorPlan(query: string, analyzed?: Analyzed): AnchorPlan | null {
