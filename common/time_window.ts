@@ -53,10 +53,15 @@ export function bucketForWindow(spanMs: number): number {
   return DAY_MS;
 }
 
+/** The instant rounded up to a whole step (UTC-aligned): where a window ending then ends. */
+export function ceilTo(ms: number, stepMs: number): number {
+  return Math.ceil(ms / stepMs) * stepMs;
+}
+
 /** The window widened to whole buckets (UTC-aligned): the rates aggregation's [start, end). */
 export function alignWindow(w: TimeWindow, bucketMs: number): { end: number; windowMs: number } {
   const start = Math.floor(w.from / bucketMs) * bucketMs;
-  const end = Math.ceil(w.to / bucketMs) * bucketMs;
+  const end = ceilTo(w.to, bucketMs);
   return { end, windowMs: Math.max(bucketMs, end - start) };
 }
 

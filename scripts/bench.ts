@@ -23,6 +23,7 @@ import { EngineClient, httpEngineClient, MsearchResponse, SearchResponse } from 
 import { classifyBuild, locateBuild } from '../server/lib/classify/classify';
 import { failureRates, HOUR_MS, RatesProfile } from '../server/lib/rates/rates';
 import { dominantPhases } from '../server/lib/rates/profile';
+import { ceilTo } from '../common/time_window';
 import * as fs from 'fs';
 import { previewSignature } from '../server/lib/preview';
 import { uncategorizedFailures } from '../server/lib/uncategorized/uncategorized';
@@ -526,7 +527,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       for (const r of rows.slice(firstRow)) r.speedup = erRow.p50 / r.p50;
 
       // graphs: one aggregation vs one search per signature
-      const end = Math.ceil(NOW / HOUR_MS) * HOUR_MS;
+      const end = ceilTo(NOW, HOUR_MS);
       const g = { walls: [] as number[], tooks: [] as number[] };
       let graphProfile: string | undefined;
       let graphNext: string | undefined;

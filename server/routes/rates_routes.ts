@@ -8,7 +8,7 @@ import { hostRoute } from '../lib/host_adapter';
 import { DAY_MS, failureRates, HOUR_MS } from '../lib/rates/rates';
 import { handler, READ_SECURITY, RouteDeps, validation } from '../lib/route_handler';
 import { uncategorizedFailures } from '../lib/uncategorized/uncategorized';
-import { alignWindow, bucketForWindow, queryWindow } from '../../common/time_window';
+import { alignWindow, bucketForWindow, ceilTo, queryWindow } from '../../common/time_window';
 import { sharedAnswer } from '../lib/answer_cache';
 import { ANSWER_WINDOW_STEP_MS } from '../../common/constants';
 
@@ -40,7 +40,7 @@ export function registerRatesRoutes({ router, host, config, answers }: RouteDeps
           ? alignWindow(q.window, bucketMs)
           : {
               windowMs: (q.days ?? config().windows.ratesDays) * DAY_MS,
-              end: Math.ceil(now() / bucketMs) * bucketMs,
+              end: ceilTo(now(), bucketMs),
             }),
         bucketMs,
         queues: q.queues,
@@ -90,7 +90,7 @@ export function registerRatesRoutes({ router, host, config, answers }: RouteDeps
       const params = {
         index: config().logs.indexPattern,
         ...window,
-        end: window.end ?? Math.ceil(now() / ANSWER_WINDOW_STEP_MS) * ANSWER_WINDOW_STEP_MS,
+        end: window.end ?? ceilTo(now(), ANSWER_WINDOW_STEP_MS),
         queues: q.queues,
         projects: q.projects,
         branches: q.branches,

@@ -25,12 +25,13 @@ import { sharedAnswer } from '../lib/answer_cache';
 import type { RecheckRequestContext } from '../lib/request_context';
 import type { Signature } from '../../common/signature/types';
 import { ANSWER_WINDOW_STEP_MS } from '../../common/constants';
+import { ceilTo } from '../../common/time_window';
 import { compileSignatures } from '../lib/signatures/compile';
 
 export function registerSignatureRoutes({ router, host, config, logger, answers }: RouteDeps): void {
   // hit counts over the rates window ending at the next minute, shared by identical lists (answer_cache.ts)
   const hitsOf = async (ctx: RecheckRequestContext, signatures: Signature[]) => {
-    const end = Math.ceil((answers?.now() ?? Date.now()) / ANSWER_WINDOW_STEP_MS) * ANSWER_WINDOW_STEP_MS;
+    const end = ceilTo(answers?.now() ?? Date.now(), ANSWER_WINDOW_STEP_MS);
     const start = end - config().windows.ratesDays * DAY_MS;
     const [engine, user] = await Promise.all([ctx.engine(), ctx.user()]);
     const compiled = compileSignatures(signatures);

@@ -36,6 +36,7 @@ import {
   FAILED_BUILD_STATUSES,
 } from '../../../common/constants';
 import { LOG_FIELDS } from '../../../common/log_fields';
+import { ceilTo } from '../../../common/time_window';
 import { EngineClient, MsearchResponse, msearchItemError } from '../../../lib/engine_client';
 import { RequestError } from '../errors';
 import type { CompiledSignature } from '../signatures/compile';
@@ -128,7 +129,7 @@ export function resolveWindow(options: RatesOptions): { start: number; end: numb
     throw new Error(`bucketMs must be a positive whole number of milliseconds, got ${bucketMs}`);
   if (!(windowMs >= bucketMs) || windowMs % bucketMs !== 0)
     throw new Error(`windowMs (${windowMs}) must be a positive multiple of bucketMs (${bucketMs})`);
-  const end = options.end ?? Math.ceil(Date.now() / bucketMs) * bucketMs;
+  const end = options.end ?? ceilTo(Date.now(), bucketMs);
   return { start: end - windowMs, end, bucketMs };
 }
 
