@@ -312,6 +312,15 @@ export function bootstrap(): void {
       entryIndex = entryKeys.length - 1;
     }
   }
+  /** A PUSH or REPLACE through the host's history: asked of the block first, then written and told. */
+  function transition(url: string, state: unknown, action: 'PUSH' | 'REPLACE', beforeWrite?: () => void): void {
+    confirmTransition(url, action, (ok) => {
+      if (!ok) return;
+      beforeWrite?.();
+      writeEntry(url, state, action === 'REPLACE');
+      notify(action);
+    });
+  }
   window.addEventListener('popstate', () => {
     const toIndex = Math.max(0, entryKeys.indexOf(keyOf(window.history.state)));
     if (undoingPop) {
@@ -350,21 +359,10 @@ export function bootstrap(): void {
       },
       action: 'POP',
       push(to: string | Partial<Location_>, state?: unknown) {
-        const url = toHref(to);
-        confirmTransition(url, 'PUSH', (ok) => {
-          if (!ok) return;
-          length++;
-          writeEntry(url, state, false);
-          notify('PUSH');
-        });
+        transition(toHref(to), state, 'PUSH', () => length++);
       },
       replace(to: string | Partial<Location_>, state?: unknown) {
-        const url = toHref(to);
-        confirmTransition(url, 'REPLACE', (ok) => {
-          if (!ok) return;
-          writeEntry(url, state, true);
-          notify('REPLACE');
-        });
+        transition(toHref(to), state, 'REPLACE');
       },
       go: (n: number) => window.history.go(n),
       goBack: () => window.history.back(),
@@ -456,11 +454,7 @@ export function bootstrap(): void {
     const appId = appIdOf(url);
     if (appId !== currentAppId && !o.skipAppLeave && !(await shouldNavigate(appId))) return;
     // then through the host's history, so a block is asked too
-    confirmTransition(url, 'PUSH', (ok) => {
-      if (!ok) return;
-      writeEntry(url, null, false);
-      notify('PUSH');
-    });
+    transition(url, null, 'PUSH');
   };
   const navigateToApp = async (appId: string, o: { path?: string; state?: unknown; skipAppLeave?: boolean } = {}) => {
     if (appId !== currentAppId && !o.skipAppLeave && !(await shouldNavigate(appId))) return;
@@ -469,12 +463,7 @@ export function bootstrap(): void {
         ? o.path
         : `/${o.path}`
       : '';
-    const url = `${appPrefix(appId)}${path}`;
-    confirmTransition(url, 'PUSH', (ok) => {
-      if (!ok) return;
-      writeEntry(url, o.state, false);
-      notify('PUSH');
-    });
+    transition(`${appPrefix(appId)}${path}`, o.state, 'PUSH');
   };
 
   // The share plugin (optional plugin of the bundle): registrations are kept for the Discover placeholder's menu.
