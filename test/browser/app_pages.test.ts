@@ -30,6 +30,13 @@ jest.setTimeout(240000);
 
 const sel = (subj: string) => `[data-test-subj="${subj}"]`;
 const DOCS_SCREENSHOTS = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
+/** Closing the tab, as the browser asks the page: true when a beforeunload handler cancels it. */
+const unloadCancelled = (page: Browser['page']) =>
+  page.evaluate(() => {
+    const e = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(e);
+    return e.defaultPrevented;
+  });
 
 describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo data (%s)', (host) => {
   const shot = (name: string) => artifactPath(host === 'kibana' ? name : `osd_${name}`);
@@ -230,12 +237,7 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
     expect(page.url()).toContain('/app/elasticRecheck/signatures/new');
     expect(await page.inputValue(sel('bugId'))).toBe(newId);
     // ... and closing the tab: the host's beforeunload handler cancels the unload
-    const unloadCancelled = await page.evaluate(() => {
-      const e = new Event('beforeunload', { cancelable: true });
-      window.dispatchEvent(e);
-      return e.defaultPrevented;
-    });
-    expect(unloadCancelled).toBe(true);
+    expect(await unloadCancelled(page)).toBe(true);
 
     await page.click(sel('saveSignature'));
     await page.waitForURL(new RegExp(`/app/elasticRecheck/signatures/${newId}$`), { timeout: 30000 });
@@ -243,13 +245,7 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
     await page.locator(sel('saveSignature')).and(page.locator(':disabled')).waitFor({ timeout: 10000 });
     await page.click(sel('tabYaml'));
     expect(await page.textContent(sel('yamlView'))).toContain(`# queries/${newId}.yaml`);
-    expect(
-      await page.evaluate(() => {
-        const e = new Event('beforeunload', { cancelable: true });
-        window.dispatchEvent(e);
-        return e.defaultPrevented;
-      }),
-    ).toBe(false);
+    expect(await unloadCancelled(page)).toBe(false);
   });
 
   it("the browser's Back with unsaved edits asks through the host's history block: cancel keeps the edits and the URL, confirm leaves", async () => {
@@ -294,13 +290,7 @@ describe.each<HostKind>(['kibana', 'osd'])('the app pages in Chromium with demo 
     const stored = await standIn.request('GET', `/api/elastic_recheck/signatures/${newId}`);
     expect(stored.body.title).toBe('Found from an uncategorized build');
     // left: nothing is guarded any more, so closing the tab asks nothing
-    expect(
-      await page.evaluate(() => {
-        const e = new Event('beforeunload', { cancelable: true });
-        window.dispatchEvent(e);
-        return e.defaultPrevented;
-      }),
-    ).toBe(false);
+    expect(await unloadCancelled(page)).toBe(false);
     expect(pageErrors(writer)).toEqual([]);
   });
 
