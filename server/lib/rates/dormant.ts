@@ -46,6 +46,18 @@ export function prunePlan(
   return parts.length === 0 ? null : parts.length === 1 ? parts[0] : { kind: 'any', parts };
 }
 
+/** The lookups' search parameters: missing indices are no error; `requestCache` false bypasses the shard request cache. */
+function lookupParams(requestCache?: boolean) {
+  return {
+    ignore_unavailable: true,
+    allow_no_indices: true,
+    ...(requestCache === false ? { request_cache: false } : {}),
+  };
+}
+
+/** Tokens per chunk that gets a filter per token (the presence rounds before it cost tens of ms). */
+const FINE_CHUNK = 32;
+
 /**
  * Which of these `message` tokens occur in no line selected by `filter`. Most such tokens are absent
  * (they are the ones the statistics do not know), so first _msearch requests ask per chunk of tokens
@@ -60,9 +72,6 @@ export function prunePlan(
  * lookup went from 87-91 to 36-39 ms at 1,000 signatures, 114-136 to 73-77 ms at 10,000; filters for
  * every chunk without asking first was faster at 1,000 but slower at 10,000, where most chunks are absent).
  */
-/** Tokens per chunk that gets a filter per token (the presence rounds before it cost tens of ms). */
-const FINE_CHUNK = 32;
-
 export async function absentTokens(
   engine: EngineClient,
   index: string,
@@ -74,11 +83,7 @@ export async function absentTokens(
   if (tokens.length === 0) return new Set();
   const size = batchSizeOf(batch);
   const concurrency = batch.concurrency ?? MAX_CONCURRENT_BATCHES;
-  const params = {
-    ignore_unavailable: true,
-    allow_no_indices: true,
-    ...(requestCache === false ? { request_cache: false } : {}),
-  };
+  const params = lookupParams(requestCache);
   const query = (part: string[]) => ({ bool: { filter: [...filter, { terms: { message: part } }] } });
   const present = new Set<string>();
   try {
@@ -146,11 +151,7 @@ export async function absentPhrases(
       const res = await engine.request<any>({
         method: 'POST',
         path: `/${index}/_search`,
-        querystring: {
-          ignore_unavailable: true,
-          allow_no_indices: true,
-          ...(requestCache === false ? { request_cache: false } : {}),
-        },
+        querystring: lookupParams(requestCache),
         body: {
           size: 0,
           track_total_hits: false,
@@ -207,7 +208,7 @@ export async function liveSignatures(
   const zero = { analyze: 0, statistics: 0, tokens: 0, phrases: 0 };
   // plans with the engine's own tokens of each phrase (anchors.ts); a custom query builder has none
   const own = compiled.filter((c) => c.anchorText !== undefined);
-  const ms: LiveSignatures['ms'] = { analyze: 0, statistics: 0, tokens: 0, phrases: 0 };
+  const ms: LiveSignatures['ms'] = { ...zero };
   let t0 = Date.now();
   const lap = (k: keyof LiveSignatures['ms']) => {
     ms[k] = Date.now() - t0;
