@@ -107,21 +107,22 @@ export interface BenchReport {
   loadAtStart: string;
 }
 
-/** The 1-minute load average (NaN where /proc/loadavg does not exist). */
-export function loadAverage(): number {
+/** The 1, 5 and 15-minute load averages as /proc/loadavg gives them (undefined where it does not exist). */
+function loadAverages(): string[] | undefined {
   try {
-    return Number(fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+    return fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3);
   } catch {
-    return NaN;
+    return undefined;
   }
 }
 
+/** The 1-minute load average (NaN where /proc/loadavg does not exist). */
+export function loadAverage(): number {
+  return Number(loadAverages()?.[0] ?? NaN);
+}
+
 function loadLine(): string {
-  try {
-    return fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  } catch {
-    return 'unknown';
-  }
+  return loadAverages()?.join(' ') ?? 'unknown';
 }
 
 /** A failure-rate call's profile (rates.ts onProfile) as one line. */
