@@ -37,6 +37,7 @@ import {
 } from '../../../common/constants';
 import { LOG_FIELDS } from '../../../common/log_fields';
 import { ceilTo } from '../../../common/time_window';
+import { buildTerms } from '../build_terms';
 import { EngineClient, MsearchResponse, msearchItemError } from '../../../lib/engine_client';
 import { RequestError } from '../errors';
 import type { CompiledSignature } from '../signatures/compile';
@@ -154,15 +155,7 @@ export function ratesRequest(
         filters: { filters },
         aggs: {
           builds: {
-            multi_terms: {
-              terms: [
-                { field: LOG_FIELDS.buildUuid },
-                { field: LOG_FIELDS.buildStatus, missing: '' },
-                { field: LOG_FIELDS.buildName, missing: '' },
-              ],
-              size: limit,
-              shard_size: limit,
-            },
+            ...buildTerms([LOG_FIELDS.buildStatus, LOG_FIELDS.buildName], limit),
             aggs: {
               buckets: {
                 date_histogram: {

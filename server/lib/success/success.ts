@@ -10,6 +10,7 @@ import { DEFAULT_LOG_INDEX_PATTERN } from '../../../common/constants';
 import { LOG_FIELDS } from '../../../common/log_fields';
 import { EngineClient, search } from '../../../lib/engine_client';
 import type { CompiledSignature } from '../signatures/compile';
+import { buildTerms } from '../build_terms';
 import { BatchOptions, batchSizeOf, chunks, mapSplitting } from '../batches';
 import { DAY_MS, IncompleteCountError, isFailedStatus, windowFilter } from '../rates/rates';
 
@@ -72,13 +73,7 @@ export async function signatureBuilds(
             aggs: {
               builds: options.buildsOnly
                 ? { terms: { field: LOG_FIELDS.buildUuid, size: limit, shard_size: limit } }
-                : {
-                    multi_terms: {
-                      terms: [{ field: LOG_FIELDS.buildUuid }, { field: LOG_FIELDS.buildStatus, missing: '' }],
-                      size: limit,
-                      shard_size: limit,
-                    },
-                  },
+                : buildTerms([LOG_FIELDS.buildStatus], limit),
             },
           },
         },

@@ -35,6 +35,7 @@ import type { CompiledSignature } from '../signatures/compile';
 import { bareTestId } from '../classify/classify';
 import { batchSizeOf, chunks, MAX_CONCURRENT_BATCHES, mapBounded } from '../batches';
 import { anchorFilter } from '../signatures/anchors';
+import { buildTerms } from '../build_terms';
 import { liveSignatures } from '../rates/dormant';
 import { DAY_MS, IncompleteCountError, windowFilter } from '../rates/rates';
 
@@ -113,15 +114,7 @@ export async function uncategorizedFailures(
       query: { bool: { filter } },
       aggs: {
         builds: {
-          multi_terms: {
-            terms: [
-              { field: LOG_FIELDS.buildUuid },
-              { field: LOG_FIELDS.buildName, missing: '' },
-              { field: LOG_FIELDS.project, missing: '' },
-            ],
-            size: maxBuilds,
-            shard_size: maxBuilds,
-          },
+          ...buildTerms([LOG_FIELDS.buildName, LOG_FIELDS.project], maxBuilds),
           aggs: {
             last: { max: { field: LOG_FIELDS.timestamp } },
             ...(options.failuresQuery ? { selected: { filter: options.failuresQuery } } : {}),
